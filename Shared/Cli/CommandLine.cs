@@ -1,0 +1,11 @@
+namespace BtrfsToS3.Shared.Cli;
+
+/// <summary>A parsed command line: the command, its switches, and configuration keys given as <c>--section.key value</c>.</summary>
+internal sealed record CommandLine(
+    string Command,
+    string ConfigPath,
+    IReadOnlySet<string> Switches,
+    IReadOnlyDictionary<string, string> Overrides)
+{
+    public bool Has(string flag) => Switches.Contains(flag);
+}

@@ -1,0 +1,68 @@
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Failures;
+
+namespace BtrfsToS3.Shared.Cli;
+
+/// <summary>
+/// Parses <c>[command] [--config FILE] [--switch ...] [--section.key VALUE ...]</c>. A flag with a dot is a configuration key
+/// (validated with the file, so an unknown one is a configuration error); any other unknown flag is a usage error.
+/// </summary>
+internal sealed class CommandLineParser(string defaultCommand, IReadOnlySet<string> commands, IReadOnlySet<string> switches)
+{
+    public CommandLine Parse(IReadOnlyList<string> args)
+    {
+        string? command = null;
+        string config = ConfigLoader.DefaultPath;
+        var given = new HashSet<string>(StringComparer.Ordinal);
+        var overrides = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                if (command is not null || !commands.Contains(arg))
+                {
+                    throw Usage($"unexpected argument \"{arg}\"");
+                }
+
+                command = arg;
+                continue;
+            }
+
+            string name = arg[2..];
+            string? inline = null;
+            int equals = name.IndexOf('=', StringComparison.Ordinal);
+            if (equals >= 0)
+            {
+                inline = name[(equals + 1)..];
+                name = name[..equals];
+            }
+
+            if (name == "config" || name.Contains('.', StringComparison.Ordinal))
+            {
+                string value = inline ?? (i + 1 < args.Count ? args[++i] : throw Usage($"--{name} needs a value"));
+                if (name == "config")
+                {
+                    config = value;
+                }
+                else
+                {
+                    overrides[name.Replace('.', ':')] = value;
+                }
+            }
+            else if (switches.Contains(name) && inline is null)
+            {
+                given.Add(name);
+            }
+            else
+            {
+                throw Usage($"unknown option \"{arg}\"");
+            }
+        }
+
+        return new CommandLine(command ?? defaultCommand, config, given, overrides);
+    }
+
+    private static BackupFailure Usage(string problem) => new(FailureKind.Usage, $"usage: {problem} (see --help)");
+}

@@ -1,0 +1,71 @@
+using System.Runtime.InteropServices;
+using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.Logging;
+using Microsoft.Extensions.Logging;
+
+namespace BtrfsToS3.Shared.Cli;
+
+/// <summary>
+/// What both programs' Main does around their work: parse the command line, set up logging, turn SIGTERM and SIGINT
+/// into cancellation, map the outcome to the exit code, and flush the log before the process ends.
+/// </summary>
+internal static class ToolMain
+{
+    public static int Run(
+        string tool,
+        string usage,
+        CommandLineParser parser,
+        IReadOnlyList<string> args,
+        Func<CommandLine, ILoggerFactory, CancellationToken, Task<int>> body)
+    {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.Out.Write(usage);
+            return ExitCodes.Ok;
+        }
+
+        bool verbose = args.Contains("--verbose");
+        using ILoggerFactory loggers = LoggingSetup.Create(verbose);
+        ILogger logger = loggers.CreateLogger(tool);
+        using var stop = new CancellationTokenSource();
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            Log.StopRequested(logger, context.Signal.ToString());
+            stop.Cancel();
+        }
+
+        using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+
+        int code;
+        try
+        {
+            CommandLine commandLine = parser.Parse(args);
+            code = body(commandLine, loggers, stop.Token).GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            code = Report(logger, e);
+        }
+
+        Log.Finished(logger, tool, code);
+        return code;
+    }
+
+    /// <summary>Logs the one line for a failure and returns its exit code.</summary>
+    public static int Report(ILogger logger, Exception e)
+    {
+        int code = ExitCodes.For(e);
+        if (code == ExitCodes.Software)
+        {
+            Log.Crashed(logger, e, e.Message, code);
+        }
+        else
+        {
+            Log.Failed(logger, e is OperationCanceledException ? "stopped before the work was done" : e.Message, code);
+        }
+
+        return code;
+    }
+}

@@ -1,0 +1,12 @@
+namespace BtrfsToS3.Shared.Configuration;
+
+/// <summary>The whole validated configuration; <see cref="ConfigLoader"/> is the only way to get one.</summary>
+internal sealed record BackupOptions(
+    ConfigSource Source,
+    IReadOnlyList<SubvolumeOptions> Subvolumes,
+    SnapshotOptions Snapshots,
+    SpoolOptions Spool,
+    string StateDir,
+    int FullEveryDays,
+    S3Options S3,
+    int KeepGenerations);

@@ -1,0 +1,34 @@
+namespace BtrfsToS3.Shared.Configuration;
+
+/// <summary>
+/// Every section and key the configuration knows, with its default; anything else in a file or on the command line
+/// is rejected. btrfs_to_s3.ini at the top of the repository documents each one (a test keeps the two in step).
+/// </summary>
+internal static class ConfigKeys
+{
+    /// <summary>The section whose keys are free: subvolume name = mount path.</summary>
+    public const string Subvolumes = "subvolumes";
+
+    /// <summary>Defaults; null marks a key that has none and must be given.</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>> Known =
+        new Dictionary<string, IReadOnlyDictionary<string, string?>>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["snapshots"] = Section(("dir", null), ("retention", "minimal")),
+            ["spool"] = Section(("dir", "/var/spool/btrfs_to_s3"), ("quota", "450GiB"), ("chunk_size", "200GiB")),
+            ["state"] = Section(("dir", "/var/lib/btrfs_to_s3")),
+            ["schedule"] = Section(("full_every_days", "182")),
+            ["s3"] = Section(
+                ("bucket", ""),
+                ("region", ""),
+                ("prefix", "backup/data/"),
+                ("endpoint", ""),
+                ("storage_class_data", "DEEP_ARCHIVE"),
+                ("storage_class_metadata", "STANDARD"),
+                ("concurrency", "16"),
+                ("part_size", "64MiB")),
+            ["retention"] = Section(("keep_generations", "1")),
+        };
+
+    private static Dictionary<string, string?> Section(params (string Key, string? Default)[] keys) =>
+        keys.ToDictionary(k => k.Key, k => k.Default, StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using BtrfsToS3.Shared.Failures;
+
+namespace BtrfsToS3.Shared.IO;
+
+/// <summary>Starts helper commands (btrfs) with a fixed C locale so that their output parses the same everywhere.</summary>
+internal static class ProcessRunner
+{
+    public static ProcessStartInfo StartInfo(IReadOnlyList<string> command)
+    {
+        var info = new ProcessStartInfo(command[0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            UseShellExecute = false,
+        };
+        foreach (string argument in command.Skip(1))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["LC_ALL"] = "C";
+        return info;
+    }
+
+    public static Process Start(IReadOnlyList<string> command)
+    {
+        try
+        {
+            return Process.Start(StartInfo(command)) ?? throw new InvalidOperationException("no process");
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            throw new BackupFailure(FailureKind.Unavailable, $"cannot run {command[0]}: {e.Message}");
+        }
+    }
+
+    /// <summary>Runs a short command to its end; a cancelled run kills it.</summary>
+    public static async Task<ProcessResult> RunAsync(IReadOnlyList<string> command, CancellationToken cancellationToken)
+    {
+        using Process process = Start(command);
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        Task<string> stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return new ProcessResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+    }
+}

@@ -1,0 +1,21 @@
+using System.Text.Json.Serialization;
+using BtrfsToS3.Shared.State;
+
+namespace BtrfsToS3.Shared.Spool;
+
+/// <summary>
+/// Source-generated JSON for every file the tools write: snake_case names, indented so that <c>cat</c> reads them,
+/// and strict on reading, because a field we do not know means a newer format we must not guess at.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    WriteIndented = true,
+    UseStringEnumConverter = true,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(StreamHeader))]
+[JsonSerializable(typeof(ChunkRecord))]
+[JsonSerializable(typeof(Seal))]
+[JsonSerializable(typeof(PublishedSnapshot))]
+internal sealed partial class SpoolJson : JsonSerializerContext;

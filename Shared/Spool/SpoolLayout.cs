@@ -1,0 +1,31 @@
+using System.Globalization;
+
+namespace BtrfsToS3.Shared.Spool;
+
+/// <summary>
+/// File names in the spool, as docs/FORMAT.md lays them out:
+/// <code>
+/// spool/
+///   spooler.lock, uploader.lock
+///   data.20261125T020000Z/           one directory per stream, named after its snapshot
+///     stream.json                    header, written first
+///     chunk-000000 + chunk-000000.json   a ready chunk and its record
+///     chunk-000001.tmp               a chunk being written
+///     seal.json                      written last: the stream is whole
+/// </code>
+/// </summary>
+internal static class SpoolLayout
+{
+    public const int FormatVersion = 1;
+
+    public const string SpoolerLock = "spooler.lock";
+    public const string UploaderLock = "uploader.lock";
+    public const string Header = "stream.json";
+    public const string Seal = "seal.json";
+    public const string ChunkPrefix = "chunk-";
+    public const string RecordSuffix = ".json";
+
+    public static string ChunkName(int index) => ChunkPrefix + index.ToString("D6", CultureInfo.InvariantCulture);
+
+    public static string RecordName(int index) => ChunkName(index) + RecordSuffix;
+}

@@ -1,0 +1,24 @@
+namespace BtrfsToS3.Shared.Spool;
+
+/// <summary>What the spool holds now, counted the way the quota counts it: every file below the spool directory.</summary>
+internal static class SpoolUsage
+{
+    private static readonly EnumerationOptions Everything = new()
+    {
+        RecurseSubdirectories = true,
+        IgnoreInaccessible = true,
+        AttributesToSkip = 0,
+    };
+
+    public static long Bytes(string spoolDir)
+    {
+        long total = 0;
+        // The uploader deletes chunks while we count; a vanished file simply no longer counts.
+        foreach (FileInfo file in new DirectoryInfo(spoolDir).EnumerateFiles("*", Everything))
+        {
+            total += file.Length;
+        }
+
+        return total;
+    }
+}

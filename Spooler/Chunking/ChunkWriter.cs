@@ -1,0 +1,231 @@
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Hashing;
+using BtrfsToS3.Shared.IO;
+using BtrfsToS3.Shared.Spool;
+using Microsoft.Extensions.Logging;
+
+namespace BtrfsToS3.Spooler.Chunking;
+
+/// <summary>
+/// Cuts a stream into chunk files of exactly ChunkSize bytes (the last shorter) in one pass: every byte is read once,
+/// written once, and hashed on the way (the stream's SHA-256, the chunk's SHA-256 and the MD5 of each upload part).
+/// A chunk is written as chunk-NNNNNN.tmp, fsynced, its record written atomically, then renamed to chunk-NNNNNN and
+/// the directory fsynced: a file with a final chunk name is always whole and has its record beside it.
+/// </summary>
+internal sealed class ChunkWriter(string streamDir, long chunkSize, long partSize, QuotaGate gate, ILogger logger)
+{
+    /// <summary>
+    /// Reads go into blocks of this size. Large enough that per-block costs (a task per hash, a write call) vanish
+    /// against the hashing itself, small enough that the blocks in flight stay a few MiB of memory.
+    /// </summary>
+    public const int BlockSize = 4 * (int)ByteSize.MiB;
+
+    /// <summary>Blocks in flight: one being read from the pipe, one being hashed and written, two of slack between.</summary>
+    private const int Blocks = 4;
+
+    /// <summary>A btrfs send stream starts with this magic; the caller checks the first bytes against it.</summary>
+    public const int HeadSize = 17;
+
+    public async Task<ChunkedStream> WriteAsync(Stream source, CancellationToken cancellationToken)
+    {
+        var free = Channel.CreateBounded<byte[]>(Blocks);
+        var filled = Channel.CreateBounded<(byte[] Buffer, int Count)>(Blocks);
+        for (int i = 0; i < Blocks; i++)
+        {
+            free.Writer.TryWrite(GC.AllocateUninitializedArray<byte>(BlockSize, pinned: true));
+        }
+
+        using var readerStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task reader = ReadBlocksAsync(source, free.Reader, filled.Writer, readerStop.Token);
+        try
+        {
+            ChunkedStream result = await ConsumeAsync(filled.Reader, free.Writer, cancellationToken).ConfigureAwait(false);
+            await reader.ConfigureAwait(false);
+            return result;
+        }
+        catch
+        {
+            await readerStop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await reader.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+                // The consumer's failure is the one to report.
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task ReadBlocksAsync(
+        Stream source, ChannelReader<byte[]> free, ChannelWriter<(byte[], int)> filled, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                byte[] buffer = await free.ReadAsync(cancellationToken).ConfigureAwait(false);
+                int count = await source.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                if (count > 0)
+                {
+                    await filled.WriteAsync((buffer, count), cancellationToken).ConfigureAwait(false);
+                }
+
+                if (count < buffer.Length)
+                {
+                    break;
+                }
+            }
+
+            filled.Complete();
+        }
+        catch (Exception e)
+        {
+            filled.Complete(e);
+            throw;
+        }
+    }
+
+    private async Task<ChunkedStream> ConsumeAsync(
+        ChannelReader<(byte[] Buffer, int Count)> filled, ChannelWriter<byte[]> free, CancellationToken cancellationToken)
+    {
+        var chunks = new List<ChunkRecord>();
+        byte[] head = new byte[HeadSize];
+        int headLength = 0;
+        long total = 0;
+        using var streamSha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        OpenChunk? chunk = null;
+        try
+        {
+            await foreach ((byte[] buffer, int count) in filled.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                int offset = 0;
+                if (headLength < HeadSize)
+                {
+                    int take = Math.Min(HeadSize - headLength, count);
+                    buffer.AsSpan(0, take).CopyTo(head.AsSpan(headLength));
+                    headLength += take;
+                }
+
+                while (offset < count)
+                {
+                    if (chunk is null)
+                    {
+                        await gate.WaitForRoomAsync(chunkSize, cancellationToken).ConfigureAwait(false);
+                        chunk = new OpenChunk(streamDir, chunks.Count, partSize);
+                    }
+
+                    int length = (int)Math.Min(count - offset, chunkSize - chunk.Length);
+                    var segment = new ReadOnlyMemory<byte>(buffer, offset, length);
+                    OpenChunk current = chunk;
+
+                    // Three independent consumers of the same bytes; MD5 is the slowest, so it gets a thread of its own.
+                    Task md5 = Task.Run(() => current.PartMd5.Append(segment.Span), cancellationToken);
+                    Task sha = Task.Run(
+                        () =>
+                        {
+                            streamSha.AppendData(segment.Span);
+                            current.Sha256.AppendData(segment.Span);
+                        },
+                        cancellationToken);
+                    current.File.Write(segment.Span);
+                    await Task.WhenAll(md5, sha).ConfigureAwait(false);
+
+                    current.Length += length;
+                    offset += length;
+                    total += length;
+                    if (current.Length == chunkSize)
+                    {
+                        chunks.Add(current.Finish());
+                        LogChunk(chunks[^1]);
+                        chunk = null;
+                    }
+                }
+
+                await free.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (chunk is not null)
+            {
+                chunks.Add(chunk.Finish());
+                LogChunk(chunks[^1]);
+                chunk = null;
+            }
+        }
+        finally
+        {
+            chunk?.Dispose();
+        }
+
+        return new ChunkedStream(chunks, total, Convert.ToHexStringLower(streamSha.GetHashAndReset()), head.AsMemory(0, headLength));
+    }
+
+    private void LogChunk(ChunkRecord record) => Log.ChunkReady(logger, Path.GetFileName(streamDir), record.Name, record.Size, record.Sha256);
+
+    /// <summary>A chunk being written: its temporary file and the hashes of what went into it so far.</summary>
+    private sealed class OpenChunk : IDisposable
+    {
+        private readonly string _dir;
+        private readonly int _index;
+        private readonly long _partSize;
+        private readonly string _tempPath;
+
+        public OpenChunk(string dir, int index, long partSize)
+        {
+            _dir = dir;
+            _index = index;
+            _partSize = partSize;
+            _tempPath = Path.Combine(dir, SpoolLayout.ChunkName(index) + AtomicFile.TempSuffix);
+            File = new FileStream(_tempPath, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                BufferSize = 0,
+                UnixCreateMode = AtomicFile.OwnerOnlyFile,
+            });
+            PartMd5 = new PartMd5(partSize);
+        }
+
+        public FileStream File { get; }
+
+        public IncrementalHash Sha256 { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+        public PartMd5 PartMd5 { get; }
+
+        public long Length { get; set; }
+
+        public ChunkRecord Finish()
+        {
+            File.Flush(flushToDisk: true);
+            File.Dispose();
+            IReadOnlyList<byte[]> parts = PartMd5.Finish();
+            string name = SpoolLayout.ChunkName(_index);
+            var record = new ChunkRecord(
+                SpoolLayout.FormatVersion,
+                _index,
+                name,
+                Length,
+                Convert.ToHexStringLower(Sha256.GetHashAndReset()),
+                _partSize,
+                parts.Count,
+                S3Etag.FromPartMd5s(parts));
+            SpoolFiles.Write(Path.Combine(_dir, SpoolLayout.RecordName(_index)), record, SpoolJson.Default.ChunkRecord, overwrite: false);
+            System.IO.File.Move(_tempPath, Path.Combine(_dir, name), overwrite: false);
+            Posix.FsyncDirectory(_dir);
+            Dispose();
+            return record;
+        }
+
+        public void Dispose()
+        {
+            File.Dispose();
+            Sha256.Dispose();
+            PartMd5.Dispose();
+        }
+    }
+}

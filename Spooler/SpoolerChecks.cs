@@ -1,0 +1,49 @@
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Spooler.Btrfs;
+
+namespace BtrfsToS3.Spooler;
+
+/// <summary>
+/// The part of configuration validation that looks at the machine: the paths exist, the subvolumes are subvolumes,
+/// and the snapshot directory is on their filesystem. Runs before anything is touched; every failure is exit 78.
+/// </summary>
+internal static class SpoolerChecks
+{
+    public static async Task CheckAsync(BackupOptions options, BtrfsTool btrfs, CancellationToken cancellationToken)
+    {
+        ConfigSource source = options.Source;
+        string snapshotsWhere = source.Where("snapshots", "dir");
+        RequireDirectory(options.Snapshots.Dir, snapshotsWhere);
+        RequireDirectory(options.Spool.Dir, source.Where("spool", "dir"));
+        RequireDirectory(options.StateDir, source.Where("state", "dir"));
+
+        Guid snapshotsFs = FilesystemId.Of(options.Snapshots.Dir)
+            ?? throw ConfigError.At(snapshotsWhere, $"{options.Snapshots.Dir} is not on a btrfs filesystem");
+
+        foreach (SubvolumeOptions subvolume in options.Subvolumes)
+        {
+            string where = source.Where(ConfigKeys.Subvolumes, subvolume.Name);
+            RequireDirectory(subvolume.Path, where);
+            if (await btrfs.ShowAsync(subvolume.Path, cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw ConfigError.At(where, $"{subvolume.Path} is not a btrfs subvolume");
+            }
+
+            Guid fs = FilesystemId.Of(subvolume.Path) ?? throw ConfigError.At(where, $"{subvolume.Path} is not on a btrfs filesystem");
+            if (fs != snapshotsFs)
+            {
+                throw ConfigError.At(
+                    snapshotsWhere,
+                    $"{options.Snapshots.Dir} is on btrfs filesystem {snapshotsFs}, but subvolume {subvolume.Name} ({subvolume.Path}) is on {fs}; snapshots must be made on the subvolumes' filesystem");
+            }
+        }
+    }
+
+    private static void RequireDirectory(string path, string where)
+    {
+        if (!Directory.Exists(path))
+        {
+            throw ConfigError.At(where, File.Exists(path) ? $"{path} is not a directory" : $"{path} does not exist");
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Text;
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.IO;
+using BtrfsToS3.Shared.Spool;
+using BtrfsToS3.Spooler.Chunking;
+using Microsoft.Extensions.Logging;
+
+namespace BtrfsToS3.Spooler.Streams;
+
+/// <summary>
+/// Runs the <c>btrfs send</c> a header describes, writes its output as chunks and, when the command exited 0 and every
+/// byte is accounted for, seals the stream. A stream that does not end well is never sealed.
+/// </summary>
+internal sealed class StreamSender(
+    BackupOptions options, QuotaGate gate, string btrfsVersion, string kernelVersion, TimeProvider time, ILogger logger)
+{
+    private static readonly byte[] StreamMagic = Encoding.ASCII.GetBytes("btrfs-stream\0");
+
+    public async Task<Seal> SendAsync(StreamHeader header, CancellationToken cancellationToken)
+    {
+        string streamDir = Path.Combine(options.Spool.Dir, header.Stream);
+        DiscardChunks(streamDir);
+        DateTimeOffset startedAt = time.GetUtcNow();
+        Log.SendStarted(logger, header.Stream, header.Kind.ToString().ToLowerInvariant(), string.Join(' ', header.SendCommand));
+
+        using Process send = ProcessRunner.Start(header.SendCommand);
+        Task stderr = PumpStandardErrorAsync(send, header.Stream);
+        ChunkedStream chunked;
+        try
+        {
+            var writer = new ChunkWriter(streamDir, header.ChunkSize, header.PartSize, gate, logger);
+            chunked = await writer.WriteAsync(send.StandardOutput.BaseStream, cancellationToken).ConfigureAwait(false);
+            await send.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            await stderr.ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!send.HasExited)
+            {
+                send.Kill(entireProcessTree: true);
+                await send.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        string command = string.Join(' ', header.SendCommand);
+        if (send.ExitCode != 0)
+        {
+            throw new BackupFailure(FailureKind.Unavailable, $"stream {header.Stream}: {command} exited {send.ExitCode} (its stderr is in the log above)");
+        }
+
+        if (!chunked.Head.Span.StartsWith(StreamMagic))
+        {
+            throw new BackupFailure(FailureKind.BadData, $"stream {header.Stream}: {command} wrote {chunked.TotalBytes} bytes that do not start like a btrfs send stream");
+        }
+
+        CheckChunksOnDisk(streamDir, chunked);
+        var seal = new Seal(
+            SpoolLayout.FormatVersion,
+            header.Stream,
+            header.Subvolume,
+            header.Kind,
+            header.Snapshot,
+            header.Parent,
+            header.Generation,
+            header.ChainPosition,
+            header.ChunkSize,
+            header.PartSize,
+            chunked.Chunks.Count,
+            chunked.TotalBytes,
+            chunked.Sha256,
+            header.SendCommand,
+            btrfsVersion,
+            kernelVersion,
+            startedAt,
+            time.GetUtcNow(),
+            chunked.Chunks);
+        SpoolFiles.Write(Path.Combine(streamDir, SpoolLayout.Seal), seal, SpoolJson.Default.Seal, overwrite: false);
+        double seconds = (seal.FinishedAt - startedAt).TotalSeconds;
+        Log.StreamSealed(logger, header.Stream, seal.ChunkCount, seal.TotalBytes, seal.Sha256, seconds, seconds > 0 ? seal.TotalBytes / seconds / 1e6 : 0);
+        return seal;
+    }
+
+    /// <summary>Removes every chunk file, record and temporary file of an earlier attempt; the header stays.</summary>
+    public static void DiscardChunks(string streamDir)
+    {
+        foreach (string file in Directory.EnumerateFiles(streamDir))
+        {
+            string name = Path.GetFileName(file);
+            if (name.StartsWith(SpoolLayout.ChunkPrefix, StringComparison.Ordinal) || name.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal))
+            {
+                File.Delete(file);
+            }
+        }
+
+        Posix.FsyncDirectory(streamDir);
+    }
+
+    /// <summary>The bytes counted through the pipe must be the bytes that are in the files now.</summary>
+    private static void CheckChunksOnDisk(string streamDir, ChunkedStream chunked)
+    {
+        long sum = 0;
+        foreach (ChunkRecord chunk in chunked.Chunks)
+        {
+            long length = new FileInfo(Path.Combine(streamDir, chunk.Name)).Length;
+            if (length != chunk.Size)
+            {
+                throw new BackupFailure(FailureKind.BadData, $"{Path.Combine(streamDir, chunk.Name)}: {length} bytes on disk, but {chunk.Size} were written");
+            }
+
+            sum += length;
+        }
+
+        if (sum != chunked.TotalBytes)
+        {
+            throw new BackupFailure(FailureKind.BadData, $"{streamDir}: the chunks hold {sum} bytes, but the stream had {chunked.TotalBytes}");
+        }
+    }
+
+    private async Task PumpStandardErrorAsync(Process send, string stream)
+    {
+        while (await send.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
+        {
+            if (line.Length > 0)
+            {
+                Log.SendOutput(logger, stream, line);
+            }
+        }
+    }
+}
