@@ -109,6 +109,24 @@ wait_until() {
     done
 }
 
+conf_fsid() { awk '/^fsid/ {print $3}' "$CONF"; }
+# Asks by fsid, so a cluster from another state dir on the same ports is
+# never mistaken for ours.
+mon_ready() { [ "$(ceph_cli fsid 2>/dev/null)" = "$(conf_fsid)" ]; }
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Ports must be free unless our own daemon holds them: another instance
+# (e.g. with a different LOCAL_S3_DIR) would otherwise get our commands.
+check_ports() {
+    local name="$1" p
+    shift
+    daemon_pid "$name" >/dev/null && return 0
+    for p in "$@"; do
+        if port_busy "$p"; then
+            die "127.0.0.1:$p is already in use (another local-s3 with a different LOCAL_S3_DIR?)"
+        fi
+    done
+}
+
 osd_up() { ceph_cli osd dump 2>/dev/null | grep -q '^osd\.0 up'; }
 s3_answers() { curl -fsS -o /dev/null --max-time 3 "$ENDPOINT/"; }
 
@@ -186,12 +204,13 @@ first_time_setup() {
     rm -rf "$STATE_DIR"
     write_conf
 
-    monmaptool --create --clobber --fsid "$(awk '/^fsid/ {print $3}' "$CONF")" \
+    monmaptool --create --clobber --fsid "$(conf_fsid)" \
         --addv a '[v2:127.0.0.1:3300,v1:127.0.0.1:6789]' "$STATE_DIR/monmap" >/dev/null
     ceph-mon -c "$CONF" --mkfs -i a --monmap "$STATE_DIR/monmap" \
         >>"$STATE_DIR/log/mkfs.out" 2>&1
+    check_ports mon 3300 6789
     spawn mon ceph-mon -i a
-    wait_until "the monitor" 60 ceph_cli mon stat
+    wait_until "the monitor" 60 mon_ready
 
     local uuid id
     uuid="$(cat /proc/sys/kernel/random/uuid)"
@@ -228,9 +247,13 @@ cmd_start() {
     fi
     ensure_installed
     local t0=$SECONDS
+    # A failed start must not leave half a cluster holding the ports; the logs
+    # stay for a look.
+    trap 'log "start failed; stopping what was started"; cmd_stop' EXIT
     if [ -f "$STATE_DIR/setup-done" ]; then
+        check_ports mon 3300 6789
         spawn mon ceph-mon -i a
-        wait_until "the monitor" 60 ceph_cli mon stat
+        wait_until "the monitor" 60 mon_ready
         spawn osd ceph-osd -i 0
         wait_until "the OSD" 90 osd_up
     else
@@ -238,8 +261,10 @@ cmd_start() {
         cmd_stop >/dev/null 2>&1 || true
         first_time_setup
     fi
+    check_ports rgw "$PORT"
     spawn rgw radosgw -n client.rgw.local
     wait_until "S3 on $ENDPOINT" "$START_TIMEOUT" s3_answers
+    trap - EXIT
     log "running (started in $((SECONDS - t0))s); state in $STATE_DIR"
     print_env
 }

@@ -47,7 +47,7 @@ internal static partial class ConfigLoader
         }
         catch (Exception e) when (e is FormatException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            throw ConfigError.At(file, $"cannot be read: {e.Message}");
+            throw ConfigError.At(file, $"cannot be read: {(e.InnerException ?? e).Message}");
         }
 
         var source = new ConfigSource(file, overrides);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Hashing;
 using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Shared.Spool;
@@ -202,6 +203,11 @@ internal sealed class ChunkWriter(string streamDir, long chunkSize, long partSiz
         public ChunkRecord Finish()
         {
             File.Flush(flushToDisk: true);
+            if (File.Length != Length)
+            {
+                throw new BackupFailure(FailureKind.BadData, $"{_tempPath}: {File.Length} bytes on disk, but {Length} were written");
+            }
+
             File.Dispose();
             IReadOnlyList<byte[]> parts = PartMd5.Finish();
             string name = SpoolLayout.ChunkName(_index);

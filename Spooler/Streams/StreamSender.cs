@@ -55,7 +55,7 @@ internal sealed class StreamSender(
             throw new BackupFailure(FailureKind.BadData, $"stream {header.Stream}: {command} wrote {chunked.TotalBytes} bytes that do not start like a btrfs send stream");
         }
 
-        CheckChunksOnDisk(streamDir, chunked);
+        CheckByteCount(header.Stream, chunked);
         var seal = new Seal(
             SpoolLayout.FormatVersion,
             header.Stream,
@@ -97,24 +97,16 @@ internal sealed class StreamSender(
         Posix.FsyncDirectory(streamDir);
     }
 
-    /// <summary>The bytes counted through the pipe must be the bytes that are in the files now.</summary>
-    private static void CheckChunksOnDisk(string streamDir, ChunkedStream chunked)
+    /// <summary>
+    /// The bytes counted through the pipe must be the bytes in the chunks. Each chunk's file length was checked as it
+    /// was finished; the files themselves may be gone by now, since the uploader deletes chunks as soon as S3 holds them.
+    /// </summary>
+    private static void CheckByteCount(string stream, ChunkedStream chunked)
     {
-        long sum = 0;
-        foreach (ChunkRecord chunk in chunked.Chunks)
-        {
-            long length = new FileInfo(Path.Combine(streamDir, chunk.Name)).Length;
-            if (length != chunk.Size)
-            {
-                throw new BackupFailure(FailureKind.BadData, $"{Path.Combine(streamDir, chunk.Name)}: {length} bytes on disk, but {chunk.Size} were written");
-            }
-
-            sum += length;
-        }
-
+        long sum = chunked.Chunks.Sum(c => c.Size);
         if (sum != chunked.TotalBytes)
         {
-            throw new BackupFailure(FailureKind.BadData, $"{streamDir}: the chunks hold {sum} bytes, but the stream had {chunked.TotalBytes}");
+            throw new BackupFailure(FailureKind.BadData, $"stream {stream}: the chunks hold {sum} bytes, but {chunked.TotalBytes} came from btrfs send");
         }
     }
 

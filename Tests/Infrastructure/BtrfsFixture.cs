@@ -1,0 +1,67 @@
+namespace BtrfsToS3.Tests.Infrastructure;
+
+/// <summary>
+/// A loopback btrfs filesystem made by scripts/btrfs-fixture.sh, with subvolumes data, root and home, a snapshot
+/// directory, a spool and a state directory; torn down (unmounted, loop device freed) on dispose.
+/// </summary>
+internal sealed class BtrfsFixture : IDisposable
+{
+    private BtrfsFixture(string dir)
+    {
+        Dir = dir;
+    }
+
+    public string Dir { get; }
+
+    public string Mount => Path.Combine(Dir, "mnt");
+
+    public string Snapshots => Path.Combine(Mount, ".btrfs_to_s3");
+
+    public string Spool => Path.Combine(Dir, "spool");
+
+    public string State => Path.Combine(Dir, "state");
+
+    public string Subvolume(string name) => Path.Combine(Mount, name);
+
+    public static BtrfsFixture Create(int dataMiB = 8, string size = "1G")
+    {
+        Requirements.RootAndBtrfs();
+        string dir = Path.Combine(Path.GetTempPath(), "btrfs_to_s3-test-" + Guid.NewGuid().ToString("N")[..12]);
+        var fixture = new BtrfsFixture(dir);
+        try
+        {
+            Environment.SetEnvironmentVariable("FIXTURE_DATA_MIB", dataMiB.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Environment.SetEnvironmentVariable("FIXTURE_SIZE", size);
+            Shell.Run("bash", Repository.File("scripts/btrfs-fixture.sh"), "setup", dir);
+            return fixture;
+        }
+        catch
+        {
+            fixture.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes a configuration for this filesystem; extra lines are added per section ("spool" => "quota = 1MiB").</summary>
+    public string WriteConfig(long chunkSize, long quota, string[]? subvolumes = null, string extra = "")
+    {
+        subvolumes ??= ["data", "root", "home"];
+        string path = Path.Combine(Dir, "btrfs_to_s3.ini");
+        File.WriteAllText(path, $"""
+            [subvolumes]
+            {string.Join('\n', subvolumes.Select(s => $"{s} = {Subvolume(s)}"))}
+            [snapshots]
+            dir = {Snapshots}
+            [spool]
+            dir = {Spool}
+            quota = {quota}
+            chunk_size = {chunkSize}
+            [state]
+            dir = {State}
+            {extra}
+            """);
+        return path;
+    }
+
+    public void Dispose() => Shell.TryRun("bash", [Repository.File("scripts/btrfs-fixture.sh"), "teardown", Dir]);
+}

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace BtrfsToS3.Tests.Infrastructure;
+
+/// <summary>
+/// One of our programs run as a real process (fcntl locks, exit codes, kill -9 only mean something across processes),
+/// with its output collected as it comes.
+/// </summary>
+internal sealed class ToolRun : IDisposable
+{
+    private readonly StringBuilder _output = new();
+    private readonly Process _process;
+
+    private ToolRun(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Pid => _process.Id;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static ToolRun Start(string tool, params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, tool + ".dll"));
+        foreach (string argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment.Remove("JOURNAL_STREAM");
+        info.Environment.Remove("INVOCATION_ID");
+        return new ToolRun(Process.Start(info)!);
+    }
+
+    /// <summary>Runs a program to its end and returns its exit code and output.</summary>
+    public static (int Code, string Output) Run(string tool, params string[] arguments)
+    {
+        using ToolRun run = Start(tool, arguments);
+        int code = run.WaitForExit(TimeSpan.FromMinutes(3));
+        return (code, run.Output);
+    }
+
+    public int WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the program did not end within {timeout}; its output:\n{Output}");
+        }
+
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    /// <summary>Waits until the output holds the text (the program is then known to be at that point).</summary>
+    public void WaitForOutput(string text, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited || clock.Elapsed > timeout)
+            {
+                throw new TimeoutException($"\"{text}\" did not appear; output:\n{Output}");
+            }
+
+            Thread.Sleep(50);
+        }
+    }
+
+    /// <summary>kill -9: no handler runs, nothing is flushed or cleaned up.</summary>
+    public void KillHard()
+    {
+        Mono.Unix.Native.Syscall.kill(_process.Id, Mono.Unix.Native.Signum.SIGKILL);
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
