@@ -23,6 +23,8 @@ internal sealed class ToolRun : IDisposable
 
     public int Pid => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public string Output
     {
         get

@@ -1,0 +1,128 @@
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Tests.Infrastructure;
+
+namespace BtrfsToS3.Tests.Spooler;
+
+/// <summary>Bad configuration and command lines, seen from outside: one clear line, the documented exit code, nothing touched.</summary>
+[TestClass]
+public sealed class SpoolerChecksTests
+{
+    private const string Spooler = "btrfs-to-s3-spooler";
+    private BtrfsFixture _fx = null!;
+
+    [TestInitialize]
+    public void SetUp() => _fx = BtrfsFixture.Create(dataMiB: 1);
+
+    [TestCleanup]
+    public void TearDown() => _fx?.Dispose();
+
+    [TestMethod]
+    public void Run_SubvolumeIsPlainDirectory_Exits78NamingIt()
+    {
+        string plain = Path.Combine(_fx.Mount, "plain");
+        Directory.CreateDirectory(plain);
+        string config = Config($"[subvolumes]\ndata = {plain}");
+
+        AssertConfigError(config, $"{config}: [subvolumes] data: {plain} is not a btrfs subvolume");
+    }
+
+    [TestMethod]
+    public void Run_SubvolumeMissing_Exits78NamingIt()
+    {
+        string config = Config($"[subvolumes]\ndata = {_fx.Mount}/nothing");
+
+        AssertConfigError(config, $"{config}: [subvolumes] data: {_fx.Mount}/nothing does not exist");
+    }
+
+    [TestMethod]
+    public void Run_SpoolDirMissing_Exits78NamingIt()
+    {
+        string config = Config($"[subvolumes]\ndata = {_fx.Subvolume("data")}", spool: "/nonexistent/spool");
+
+        AssertConfigError(config, $"{config}: [spool] dir: /nonexistent/spool does not exist");
+    }
+
+    [TestMethod]
+    public void Run_SnapshotDirNotOnBtrfs_Exits78NamingIt()
+    {
+        string elsewhere = Directory.CreateTempSubdirectory("btrfs_to_s3-notbtrfs-").FullName;
+        try
+        {
+            string config = Config($"[subvolumes]\ndata = {_fx.Subvolume("data")}", snapshots: elsewhere);
+
+            AssertConfigError(config, $"{config}: [snapshots] dir: {elsewhere} is not on a btrfs filesystem");
+        }
+        finally
+        {
+            Directory.Delete(elsewhere);
+        }
+    }
+
+    [TestMethod]
+    public void Run_SnapshotDirOnAnotherBtrfs_Exits78NamingBoth()
+    {
+        using BtrfsFixture other = BtrfsFixture.Create(dataMiB: 1, size: "256M");
+        string config = Config($"[subvolumes]\ndata = {_fx.Subvolume("data")}", snapshots: other.Snapshots);
+
+        AssertConfigError(config, "snapshots must be made on the subvolumes' filesystem");
+    }
+
+    [TestMethod]
+    public void Run_UnknownKeyOnCommandLine_Exits78NamingTheFlag()
+    {
+        string config = Config($"[subvolumes]\ndata = {_fx.Subvolume("data")}");
+
+        (int code, string output) = ToolRun.Run(Spooler, "--config", config, "--spool.colour", "blue");
+
+        Assert.AreEqual(ExitCodes.Config, code, output);
+        StringAssert.Contains(output, "configuration: command line --spool.colour: unknown key");
+    }
+
+    [TestMethod]
+    public void Run_UnknownOption_Exits64()
+    {
+        (int code, string output) = ToolRun.Run(Spooler, "--fast");
+
+        Assert.AreEqual(ExitCodes.Usage, code, output);
+        StringAssert.Contains(output, "usage: unknown option \"--fast\"");
+    }
+
+    [TestMethod]
+    public void Run_Help_PrintsUsageAndExits0()
+    {
+        (int code, string output) = ToolRun.Run(Spooler, "--help");
+
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        StringAssert.Contains(output, "Exit codes:");
+    }
+
+    private string Config(string subvolumes, string? spool = null, string? snapshots = null)
+    {
+        string path = Path.Combine(_fx.Dir, "bad.ini");
+        File.WriteAllText(path, $"""
+            {subvolumes}
+            [snapshots]
+            dir = {snapshots ?? _fx.Snapshots}
+            [spool]
+            dir = {spool ?? _fx.Spool}
+            quota = {ByteSize.GiB}
+            chunk_size = {ByteSize.MiB}
+            [state]
+            dir = {_fx.State}
+            """);
+        return path;
+    }
+
+    private void AssertConfigError(string config, string expected)
+    {
+        (int code, string output) = ToolRun.Run(Spooler, "--config", config);
+
+        Assert.AreEqual(ExitCodes.Config, code, output);
+        string[] errors = [.. output.Split('\n').Where(l => l.Contains(" fail: ", StringComparison.Ordinal))];
+        Assert.HasCount(1, errors, output);
+        StringAssert.Contains(errors[0], expected);
+        Assert.IsEmpty(Directory.GetFileSystemEntries(_fx.Snapshots), "a snapshot was made");
+        Assert.IsEmpty(Directory.GetFileSystemEntries(_fx.Spool), "the spool was touched");
+    }
+}
