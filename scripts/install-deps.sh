@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what building and testing btrfs_to_s3 needs on a Debian machine with the .NET SDK:
+# btrfs-progs and the small tools the tests call. The local S3 server installs itself (scripts/local-s3.sh).
+# Idempotent and quiet when everything is there. Needs root.
+set -euo pipefail
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "install-deps: the .NET SDK (dotnet, 10.0 or newer) is not installed; install it first" >&2
+  exit 69
+fi
+
+packages=(btrfs-progs util-linux diffutils procps)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "install-deps: missing ${missing[*]}; run as root to install them" >&2
+    exit 77
+  fi
+  echo "install-deps: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
