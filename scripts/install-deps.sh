@@ -9,7 +9,7 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 69
 fi
 
-packages=(btrfs-progs util-linux diffutils procps)
+packages=(btrfs-progs util-linux diffutils procps bc)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

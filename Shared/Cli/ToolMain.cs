@@ -49,8 +49,16 @@ internal static class ToolMain
             code = Report(logger, e);
         }
 
-        Log.Finished(logger, tool, code);
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        Log.Finished(logger, tool, code, self.TotalProcessorTime.TotalSeconds, PeakRssMiB());
         return code;
+    }
+
+    /// <summary>The process's peak resident set (VmHWM), which the benchmarks read from the last log line.</summary>
+    private static long PeakRssMiB()
+    {
+        string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is not null && long.TryParse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], out long kib) ? kib / 1024 : 0;
     }
 
     /// <summary>Logs the one line for a failure and returns its exit code.</summary>

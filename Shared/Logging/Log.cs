@@ -14,6 +14,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 3, EventName = "StopRequested", Level = LogLevel.Warning, Message = "{Signal} received: stopping; the next run resumes from the spool")]
     public static partial void StopRequested(ILogger logger, string signal);
 
-    [LoggerMessage(EventId = 4, EventName = "Finished", Level = LogLevel.Information, Message = "{Tool} finished (exit {ExitCode})")]
-    public static partial void Finished(ILogger logger, string tool, int exitCode);
+    [LoggerMessage(EventId = 4, EventName = "Finished", Level = LogLevel.Information, Message = "{Tool} finished (exit {ExitCode}), {CpuSeconds:0.00} CPU seconds, peak RSS {PeakRssMiB} MiB")]
+    public static partial void Finished(ILogger logger, string tool, int exitCode, double cpuSeconds, long peakRssMiB);
 }
