@@ -36,7 +36,10 @@ internal sealed class ToolRun : IDisposable
         }
     }
 
-    public static ToolRun Start(string tool, params string[] arguments)
+    public static ToolRun Start(string tool, params string[] arguments) => Start(tool, new Dictionary<string, string>(), arguments);
+
+    /// <summary>Starts a program with extra environment variables (e.g. those systemd sets).</summary>
+    public static ToolRun Start(string tool, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -52,6 +55,11 @@ internal sealed class ToolRun : IDisposable
 
         info.Environment.Remove("JOURNAL_STREAM");
         info.Environment.Remove("INVOCATION_ID");
+        foreach ((string name, string value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         return new ToolRun(Process.Start(info)!);
     }
 
@@ -89,6 +97,9 @@ internal sealed class ToolRun : IDisposable
             Thread.Sleep(50);
         }
     }
+
+    /// <summary>SIGTERM, as systemd stops a service.</summary>
+    public void Terminate() => Mono.Unix.Native.Syscall.kill(_process.Id, Mono.Unix.Native.Signum.SIGTERM);
 
     /// <summary>kill -9: no handler runs, nothing is flushed or cleaned up.</summary>
     public void KillHard()

@@ -80,6 +80,18 @@ public sealed class SpoolerChecksTests
     }
 
     [TestMethod]
+    public void Run_UnderSystemd_LogsInTheSystemdFormatWithJournalPriorities()
+    {
+        string config = Config($"[subvolumes]\ndata = {_fx.Mount}/nothing");
+        using ToolRun run = ToolRun.Start(Spooler, new Dictionary<string, string> { ["INVOCATION_ID"] = "0123456789abcdef" }, "--config", config);
+
+        Assert.AreEqual(ExitCodes.Config, run.WaitForExit(TimeSpan.FromMinutes(1)), run.Output);
+        string[] lines = [.. run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+        Assert.IsTrue(lines.All(l => l.Length > 3 && l[0] == '<' && l[2] == '>'), run.Output);
+        Assert.HasCount(1, lines.Where(l => l.StartsWith("<3>", StringComparison.Ordinal) && l.Contains("does not exist", StringComparison.Ordinal)), run.Output);
+    }
+
+    [TestMethod]
     public void Run_UnknownOption_Exits64()
     {
         (int code, string output) = ToolRun.Run(Spooler, "--fast");

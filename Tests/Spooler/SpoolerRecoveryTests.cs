@@ -56,6 +56,33 @@ public sealed class SpoolerRecoveryTests
     }
 
     [TestMethod]
+    public void Run_Sigterm_Exits75LeavesTheStreamUnsealedAndTheNextRunFinishesIt()
+    {
+        UseLargerStream();
+        string config = _fx.WriteConfig(chunkSize: ByteSize.MiB, quota: 3 * ByteSize.MiB + 64 * ByteSize.KiB, subvolumes: ["data"]);
+        using (ToolRun run = ToolRun.Start(Spooler, "--config", config))
+        {
+            run.WaitForOutput("pausing until", TimeSpan.FromSeconds(60));
+            run.Terminate();
+
+            Assert.AreEqual(ExitCodes.TryAgainLater, run.WaitForExit(TimeSpan.FromSeconds(30)), run.Output);
+            StringAssert.Contains(run.Output, "SIGTERM received");
+        }
+
+        string streamDir = Directory.GetDirectories(_fx.Spool, "data.*").Single();
+        Assert.IsFalse(File.Exists(Path.Combine(streamDir, SpoolLayout.Seal)));
+        Assert.IsEmpty(ChildSends(), "btrfs send outlived the stopped spooler");
+
+        (int code, string output) = ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB");
+
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        Seal seal = SendStreams.ReadSeal(streamDir);
+        SendStreams.AssertSameBytes(
+            SendStreams.ReferenceSend(_fx, Path.Combine(_fx.Snapshots, seal.Snapshot.Name)),
+            SendStreams.Concatenate(streamDir, seal));
+    }
+
+    [TestMethod]
     public void Run_BtrfsSendDies_LeavesNoSealNoChunksAndNoSnapshot()
     {
         UseLargerStream();
