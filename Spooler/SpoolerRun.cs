@@ -106,7 +106,7 @@ internal sealed class SpoolerRun(BackupOptions options, BtrfsTool btrfs, TimePro
             EffectivePartSize(),
             BtrfsTool.SendCommand(snapshotPath, parentPath),
             time.GetUtcNow());
-        SpoolFiles.Write(Path.Combine(streamDir, SpoolLayout.Header), header, SpoolJson.Default.StreamHeader, overwrite: false);
+        SpoolFiles.Write(Path.Combine(streamDir, SpoolLayout.Header), header, FormatJson.Default.StreamHeader, overwrite: false);
         await SendOrAbandonAsync(sender, header, cancellationToken).ConfigureAwait(false);
     }
 
@@ -119,7 +119,7 @@ internal sealed class SpoolerRun(BackupOptions options, BtrfsTool btrfs, TimePro
         StreamHeader header;
         try
         {
-            header = SpoolFiles.Read(stream.HeaderPath, SpoolJson.Default.StreamHeader, h => h.FormatVersion);
+            header = SpoolFiles.Read(stream.HeaderPath, FormatJson.Default.StreamHeader, h => h.FormatVersion);
         }
         catch (BackupFailure e) when (e.Kind == FailureKind.BadData)
         {

@@ -1,1 +1,40 @@
-﻿Console.WriteLine("Hello, World!");
+using Amazon.S3;
+using BtrfsToS3.Shared.Cli;
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Uploader;
+using BtrfsToS3.Uploader.S3;
+using Microsoft.Extensions.Logging;
+
+const string Tool = "btrfs-to-s3-uploader";
+const string Usage = """
+    Usage: btrfs-to-s3-uploader [run|check] [--config FILE] [--once] [--verbose] [--SECTION.KEY VALUE ...]
+
+      run     drain the spool into S3: upload each chunk, verify it there, delete it from the spool, and publish
+              every sealed stream (manifest, then pointer). Keeps following while a spooler runs. (default)
+      check   print the effective settings, whether the bucket aborts incomplete multipart uploads, and whether
+              the credentials can write, read and delete under the prefix
+
+      --config FILE        configuration file (default /etc/btrfs_to_s3.ini)
+      --once               drain what is in the spool now and exit, without waiting for a spooler
+      --verbose            log debug messages too
+      --SECTION.KEY VALUE  override a configuration key, e.g. --s3.concurrency 32
+
+    Credentials come from the AWS SDK's default chain (environment, profile, instance role).
+    Exit codes: 0 ok, 64 usage, 65 bad data (a chunk failed verification), 69 unavailable, 70 internal error,
+    73 cannot create, 75 try again later (S3 unreachable past give_up_after, or another uploader runs),
+    78 configuration (also: S3 rejected the credentials, or the bucket does not exist).
+
+    """;
+
+var parser = new CommandLineParser("run", new HashSet<string> { "run", "check" }, new HashSet<string> { "once", "verbose" });
+return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, cancellationToken) =>
+{
+    ILogger logger = loggers.CreateLogger(Tool);
+    BackupOptions options = ConfigLoader.Load(commandLine.ConfigPath, commandLine.Overrides);
+    UploaderChecks.Check(options);
+    using AmazonS3Client s3 = S3Clients.Create(options.S3, logger);
+    return commandLine.Command == "check"
+        ? await CheckCommand.RunAsync(s3, options, Console.Out, cancellationToken)
+        : await new UploaderRun(s3, options, TimeProvider.System, logger).RunAsync(commandLine.Has("once"), cancellationToken);
+});

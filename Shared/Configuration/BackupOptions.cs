@@ -9,4 +9,5 @@ internal sealed record BackupOptions(
     string StateDir,
     int FullEveryDays,
     S3Options S3,
+    UploaderOptions Uploader,
     int KeepGenerations);

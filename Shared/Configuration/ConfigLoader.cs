@@ -80,11 +80,17 @@ internal static partial class ConfigLoader
             StorageClassData: reader.StorageClass("s3", "storage_class_data"),
             StorageClassMetadata: reader.StorageClass("s3", "storage_class_metadata"),
             Concurrency: reader.Integer("s3", "concurrency", min: 1, max: 256),
-            PartSize: reader.Size("s3", "part_size", min: MinPartSize, max: MaxPartSize));
+            PartSize: reader.Size("s3", "part_size", min: MinPartSize, max: MaxPartSize),
+            ChecksumsWhenRequiredOnly: reader.Choice("s3", "request_checksum_calculation", "when_supported", "when_required") == "when_required");
+
+        var uploader = new UploaderOptions(
+            reader.Duration("uploader", "give_up_after", TimeSpan.Zero, TimeSpan.FromDays(30)),
+            reader.Duration("uploader", "abort_uploads_older_than", TimeSpan.Zero, TimeSpan.FromDays(365)),
+            reader.Duration("uploader", "linger", TimeSpan.Zero, TimeSpan.FromDays(1)));
 
         int keepGenerations = reader.Integer("retention", "keep_generations", min: 1, max: 1000);
 
-        return new BackupOptions(source, subvolumes, snapshots, spool, stateDir, fullEveryDays, s3, keepGenerations);
+        return new BackupOptions(source, subvolumes, snapshots, spool, stateDir, fullEveryDays, s3, uploader, keepGenerations);
     }
 
     private static void RejectUnknown(IConfigurationRoot root, ConfigSource source)
@@ -215,6 +221,31 @@ internal static partial class ConfigLoader
             }
 
             return value;
+        }
+
+        public string Choice(string section, string key, params string[] choices)
+        {
+            string text = Text(section, key);
+            return choices.Contains(text)
+                ? text
+                : throw ConfigError.At(source.Where(section, key), $"\"{text}\" is not one of {string.Join(", ", choices)}");
+        }
+
+        public TimeSpan Duration(string section, string key, TimeSpan min, TimeSpan max)
+        {
+            string text = Text(section, key);
+            TimeSpan? value = Configuration.Duration.TryParse(text);
+            if (value is null)
+            {
+                throw ConfigError.At(source.Where(section, key), $"\"{text}\" is not a duration (write e.g. 90s, 15m, 2h or 7d)");
+            }
+
+            if (value < min || value > max)
+            {
+                throw ConfigError.At(source.Where(section, key), $"{text} is out of range: it must be from {Configuration.Duration.Format(min)} to {Configuration.Duration.Format(max)}");
+            }
+
+            return value.Value;
         }
 
         public LocalRetention Retention(string section, string key)

@@ -1,6 +1,9 @@
 namespace BtrfsToS3.Shared.Configuration;
 
-/// <summary>The bucket and how objects are written to it.</summary>
+/// <summary>
+/// The bucket and how objects are written to it. ChecksumsWhenRequiredOnly is the compatibility setting for S3 servers
+/// that reject the SDK's flexible checksums (Ceph RGW 16): no checksum on the wire unless the operation requires one.
+/// </summary>
 internal sealed record S3Options(
     string Bucket,
     string Region,
@@ -9,4 +12,5 @@ internal sealed record S3Options(
     string StorageClassData,
     string StorageClassMetadata,
     int Concurrency,
-    long PartSize);
+    long PartSize,
+    bool ChecksumsWhenRequiredOnly);

@@ -27,5 +27,9 @@ internal static class SpoolLayout
 
     public static string ChunkName(int index) => ChunkPrefix + index.ToString("D6", CultureInfo.InvariantCulture);
 
+    public const string UploadedSuffix = ".uploaded.json";
+
     public static string RecordName(int index) => ChunkName(index) + RecordSuffix;
+
+    public static string UploadedName(int index) => ChunkName(index) + UploadedSuffix;
 }

@@ -12,10 +12,10 @@ internal static class StateFiles
     {
         string path = PublishedPath(stateDir, subvolume);
         return File.Exists(path)
-            ? SpoolFiles.Read(path, SpoolJson.Default.PublishedSnapshot, p => p.FormatVersion)
+            ? SpoolFiles.Read(path, FormatJson.Default.PublishedSnapshot, p => p.FormatVersion)
             : null;
     }
 
     public static void WritePublished(string stateDir, PublishedSnapshot published) =>
-        SpoolFiles.Write(PublishedPath(stateDir, published.Subvolume), published, SpoolJson.Default.PublishedSnapshot, overwrite: true);
+        SpoolFiles.Write(PublishedPath(stateDir, published.Subvolume), published, FormatJson.Default.PublishedSnapshot, overwrite: true);
 }

@@ -211,7 +211,7 @@ internal sealed class ChunkWriter(string streamDir, long chunkSize, long partSiz
                 _partSize,
                 parts.Count,
                 S3Etag.FromPartMd5s(parts));
-            SpoolFiles.Write(Path.Combine(_dir, SpoolLayout.RecordName(_index)), record, SpoolJson.Default.ChunkRecord, overwrite: false);
+            SpoolFiles.Write(Path.Combine(_dir, SpoolLayout.RecordName(_index)), record, FormatJson.Default.ChunkRecord, overwrite: false);
             System.IO.File.Move(_tempPath, Path.Combine(_dir, name), overwrite: false);
             Posix.FsyncDirectory(_dir);
             Dispose();

@@ -76,7 +76,7 @@ internal sealed class StreamSender(
             startedAt,
             time.GetUtcNow(),
             chunked.Chunks);
-        SpoolFiles.Write(Path.Combine(streamDir, SpoolLayout.Seal), seal, SpoolJson.Default.Seal, overwrite: false);
+        SpoolFiles.Write(Path.Combine(streamDir, SpoolLayout.Seal), seal, FormatJson.Default.Seal, overwrite: false);
         double seconds = (seal.FinishedAt - startedAt).TotalSeconds;
         Log.StreamSealed(logger, header.Stream, seal.ChunkCount, seal.TotalBytes, seal.Sha256, seconds, seconds > 0 ? seal.TotalBytes / seconds / 1e6 : 0);
         return seal;

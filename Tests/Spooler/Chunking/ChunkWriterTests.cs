@@ -98,7 +98,7 @@ public sealed class ChunkWriterTests
         byte[][] expected = [.. data.Chunk(chunkSize)];
         for (int i = 0; i < expected.Length; i++)
         {
-            ChunkRecord onDisk = SpoolFiles.Read(Path.Combine(StreamDir, SpoolLayout.RecordName(i)), SpoolJson.Default.ChunkRecord, r => r.FormatVersion);
+            ChunkRecord onDisk = SpoolFiles.Read(Path.Combine(StreamDir, SpoolLayout.RecordName(i)), FormatJson.Default.ChunkRecord, r => r.FormatVersion);
             Assert.AreEqual(result.Chunks[i], onDisk);
             Assert.AreEqual(SpoolLayout.ChunkName(i), onDisk.Name);
             Assert.AreEqual(expected[i].Length, onDisk.Size);

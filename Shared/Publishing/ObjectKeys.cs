@@ -1,0 +1,22 @@
+namespace BtrfsToS3.Shared.Publishing;
+
+/// <summary>
+/// S3 keys, a function of the prefix, subvolume, generation, stream and chunk names only (docs/FORMAT.md, "S3 layout"),
+/// so that a chunk sent again after a crash lands on the same key.
+/// </summary>
+internal static class ObjectKeys
+{
+    public const string PointerName = "pointer.json";
+    public const string ManifestName = "manifest.json";
+
+    public static string Pointer(string prefix, string subvolume) => $"{prefix}{subvolume}/{PointerName}";
+
+    public static string StreamFolder(string prefix, string subvolume, string generation, string stream) =>
+        $"{prefix}{subvolume}/{generation}/{stream}/";
+
+    public static string Chunk(string prefix, string subvolume, string generation, string stream, string chunkName) =>
+        StreamFolder(prefix, subvolume, generation, stream) + chunkName;
+
+    public static string Manifest(string prefix, string subvolume, string generation, string stream) =>
+        StreamFolder(prefix, subvolume, generation, stream) + ManifestName;
+}

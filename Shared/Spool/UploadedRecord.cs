@@ -1,0 +1,19 @@
+namespace BtrfsToS3.Shared.Spool;
+
+/// <summary>
+/// chunk-NNNNNN.uploaded.json: the uploader verified the chunk in S3 and deleted its file. Stays in the stream's spool
+/// directory until the stream is published.
+/// </summary>
+internal sealed record UploadedRecord(
+    int FormatVersion,
+    int Index,
+    string Name,
+    string Key,
+    long Size,
+    string Sha256,
+    string Etag,
+    string StorageClass,
+    DateTimeOffset VerifiedAt,
+    double Seconds,
+    int Retries,
+    bool AlreadyThere);

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace BtrfsToS3.Uploader;
+
+/// <summary>The uploader's log messages (event ids 200–299).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 200, EventName = "ChecksumCompatibility", Level = LogLevel.Warning, Message = "compatibility: request_checksum_calculation = when_required: no flexible checksums on the wire (for S3 servers that reject them); chunks are still verified by size and ETag")]
+    public static partial void ChecksumCompatibility(ILogger logger);
+
+    [LoggerMessage(EventId = 201, EventName = "Retrying", Level = LogLevel.Warning, Message = "{What}: {Reason}; retrying in {Seconds:0} s")]
+    public static partial void Retrying(ILogger logger, string what, string reason, double seconds);
+
+    [LoggerMessage(EventId = 202, EventName = "ChunkUploaded", Level = LogLevel.Information, Message = "stream {Stream}: {Chunk} verified in S3 and deleted from the spool, {Bytes} bytes, {Seconds:0.0} s, {MegabytesPerSecond:0.0} MB/s, {Retries} retries{Note}")]
+    public static partial void ChunkUploaded(ILogger logger, string stream, string chunk, long bytes, double seconds, double megabytesPerSecond, int retries, string note);
+
+    [LoggerMessage(EventId = 203, EventName = "Progress", Level = LogLevel.Information, Message = "progress: {Bytes} bytes uploaded, {MegabytesPerSecond:0.0} MB/s, {Left} bytes ready in the spool, ETA {Eta}")]
+    public static partial void Progress(ILogger logger, long bytes, double megabytesPerSecond, long left, string eta);
+
+    [LoggerMessage(EventId = 204, EventName = "StreamPublished", Level = LogLevel.Information, Message = "stream {Stream}: published ({Kind}, generation {Generation}, chain position {Position}): {ManifestKey}")]
+    public static partial void StreamPublished(ILogger logger, string stream, string kind, string generation, int position, string manifestKey);
+
+    [LoggerMessage(EventId = 205, EventName = "ManifestAlreadyWritten", Level = LogLevel.Information, Message = "manifest {Key} was already written by an earlier run (412 on If-None-Match) and describes the same stream")]
+    public static partial void ManifestAlreadyWritten(ILogger logger, string key);
+
+    [LoggerMessage(EventId = 206, EventName = "StreamNotPublished", Level = LogLevel.Error, Message = "stream {Stream}: not published: {Message}")]
+    public static partial void StreamNotPublished(ILogger logger, string stream, string message);
+
+    [LoggerMessage(EventId = 207, EventName = "ChunkFailed", Level = LogLevel.Error, Message = "{Path}: {Message}")]
+    public static partial void ChunkFailed(ILogger logger, string path, string message);
+
+    [LoggerMessage(EventId = 208, EventName = "RunSummary", Level = LogLevel.Information, Message = "run: {Chunks} chunks, {Bytes} bytes in {Seconds:0.0} s, {MegabytesPerSecond:0.0} MB/s, {Retries} retries, {Published} streams published")]
+    public static partial void RunSummary(ILogger logger, int chunks, long bytes, double seconds, double megabytesPerSecond, int retries, int published);
+
+    [LoggerMessage(EventId = 209, EventName = "AbortedUpload", Level = LogLevel.Warning, Message = "aborted an abandoned multipart upload of {Key}, started {Initiated}")]
+    public static partial void AbortedUpload(ILogger logger, string key, string initiated);
+}

@@ -1,0 +1,59 @@
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Failures;
+using Microsoft.Extensions.Logging;
+
+namespace BtrfsToS3.Uploader.S3;
+
+/// <summary>
+/// Retries S3 work through outages with exponential backoff, until nothing has succeeded for give_up_after; then the
+/// run ends with exit 75 and the spool as it was. The SDK retries single requests on top of this; this retries whole
+/// operations (a chunk, a manifest), so a long outage is waited out rather than turned into lost work.
+/// </summary>
+internal sealed class OutageGuard(TimeSpan giveUpAfter, TimeProvider time, ILogger logger)
+{
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
+    private long _lastSuccess = time.GetTimestamp();
+
+    public async Task<(T Result, int Retries)> RunAsync<T>(string what, string bucket, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        TimeSpan backoff = FirstBackoff;
+        for (int retries = 0; ; retries++)
+        {
+            try
+            {
+                T result = await operation(cancellationToken).ConfigureAwait(false);
+                Interlocked.Exchange(ref _lastSuccess, time.GetTimestamp());
+                return (result, retries);
+            }
+            catch (Exception e) when (S3Errors.Permanent(e, bucket) is { } permanent)
+            {
+                throw permanent;
+            }
+            catch (Exception e) when (S3Errors.IsTransient(e, cancellationToken))
+            {
+                TimeSpan down = time.GetElapsedTime(Interlocked.Read(ref _lastSuccess));
+                if (down >= giveUpAfter)
+                {
+                    throw new BackupFailure(
+                        FailureKind.TryAgainLater,
+                        $"S3 unreachable for {Duration.Format(down)} ({what}: {Innermost(e)}); gave up after give_up_after = {Duration.Format(giveUpAfter)}, the spool is intact for the next run");
+                }
+
+                Log.Retrying(logger, what, Innermost(e), backoff.TotalSeconds);
+                await Task.Delay(backoff, time, cancellationToken).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            }
+        }
+    }
+
+    private static string Innermost(Exception e)
+    {
+        while (e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+
+        return e.Message;
+    }
+}

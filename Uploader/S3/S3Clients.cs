@@ -1,0 +1,53 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.S3;
+using BtrfsToS3.Shared.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace BtrfsToS3.Uploader.S3;
+
+/// <summary>
+/// Builds the S3 client from the configuration. Credentials come only from the SDK's default chain (environment,
+/// profile, instance role): the configuration never holds a secret, and nothing here logs one.
+/// </summary>
+internal static class S3Clients
+{
+    public static AmazonS3Client Create(S3Options options, ILogger logger)
+    {
+        var config = new AmazonS3Config
+        {
+            RetryMode = RequestRetryMode.Standard,
+            MaxErrorRetry = 4,
+            Timeout = TimeSpan.FromMinutes(5),
+        };
+
+        if (options.Endpoint.Length > 0)
+        {
+            config.ServiceURL = options.Endpoint;
+            config.ForcePathStyle = true;
+            config.AuthenticationRegion = options.Region.Length > 0 ? options.Region : "us-east-1";
+        }
+        else if (options.Region.Length > 0)
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region);
+        }
+
+        if (options.ChecksumsWhenRequiredOnly)
+        {
+            config.RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED;
+            config.ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED;
+            Log.ChecksumCompatibility(logger);
+        }
+
+        try
+        {
+            return new AmazonS3Client(config);
+        }
+        catch (AmazonClientException e)
+        {
+            throw ConfigError.At(
+                "[s3] region",
+                $"no region configured and none found in the SDK's default chain (AWS_REGION, profile): {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using BtrfsToS3.Shared.Configuration;
+
+namespace BtrfsToS3.Uploader;
+
+/// <summary>What the uploader needs of the configuration beyond its syntax: a bucket, and the spool and state directories.</summary>
+internal static class UploaderChecks
+{
+    public static void Check(BackupOptions options)
+    {
+        if (options.S3.Bucket.Length == 0)
+        {
+            throw ConfigError.At(options.Source.Where("s3", "bucket"), "is empty: the uploader needs a bucket");
+        }
+
+        foreach ((string section, string dir) in new[] { ("spool", options.Spool.Dir), ("state", options.StateDir) })
+        {
+            if (!Directory.Exists(dir))
+            {
+                throw ConfigError.At(options.Source.Where(section, "dir"), $"{dir} does not exist");
+            }
+        }
+    }
+}
