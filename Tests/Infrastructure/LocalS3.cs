@@ -1,0 +1,129 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace BtrfsToS3.Tests.Infrastructure;
+
+/// <summary>
+/// A bucket of its own on the local S3 server (scripts/local-s3.sh, started by scripts/test.sh), emptied and deleted
+/// on dispose. Without the server, tests skip outside CI and fail in CI.
+/// </summary>
+internal sealed class LocalS3 : IDisposable
+{
+    private LocalS3(string endpoint, string bucket)
+    {
+        Endpoint = endpoint;
+        Bucket = bucket;
+        Client = CreateClient(endpoint);
+    }
+
+    public string Endpoint { get; }
+
+    public string Bucket { get; }
+
+    public AmazonS3Client Client { get; }
+
+    /// <summary>The configuration lines that point the uploader at this bucket.</summary>
+    public string ConfigSection(string endpoint) => $"""
+        [s3]
+        bucket = {Bucket}
+        endpoint = {endpoint}
+        prefix = backup/
+        part_size = 5MiB
+        concurrency = 4
+        request_checksum_calculation = when_required
+        """;
+
+    public static LocalS3 Create()
+    {
+        string? endpoint = Environment.GetEnvironmentVariable("S3_ENDPOINT");
+        if (string.IsNullOrEmpty(endpoint) || string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID")))
+        {
+            const string missing = "no local S3 server: run the tests with scripts/test.sh, which starts scripts/local-s3.sh";
+            if (Environment.GetEnvironmentVariable("CI") == "true")
+            {
+                Assert.Fail($"CI=true and {missing}");
+            }
+
+            Assert.Inconclusive(missing);
+        }
+
+        var s3 = new LocalS3(endpoint, "btrfs-to-s3-test-" + Guid.NewGuid().ToString("N")[..12]);
+        s3.Client.PutBucketAsync(s3.Bucket).GetAwaiter().GetResult();
+        return s3;
+    }
+
+    public static AmazonS3Client CreateClient(string endpoint) => new(new AmazonS3Config
+    {
+        ServiceURL = endpoint,
+        ForcePathStyle = true,
+        AuthenticationRegion = "us-east-1",
+        RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+        ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+    });
+
+    public List<S3Object> List(string prefix = "")
+    {
+        var all = new List<S3Object>();
+        var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = prefix };
+        while (true)
+        {
+            ListObjectsV2Response page = Client.ListObjectsV2Async(request).GetAwaiter().GetResult();
+            all.AddRange(page.S3Objects ?? []);
+            if (page.IsTruncated != true)
+            {
+                return all;
+            }
+
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+    }
+
+    public List<MultipartUpload> MultipartUploads() =>
+        Client.ListMultipartUploadsAsync(Bucket).GetAwaiter().GetResult().MultipartUploads ?? [];
+
+    public byte[] Get(string key)
+    {
+        using GetObjectResponse response = Client.GetObjectAsync(Bucket, key).GetAwaiter().GetResult();
+        using var buffer = new MemoryStream();
+        response.ResponseStream.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+
+    public bool Exists(string key)
+    {
+        try
+        {
+            Client.GetObjectMetadataAsync(Bucket, key).GetAwaiter().GetResult();
+            return true;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            foreach (MultipartUpload upload in MultipartUploads())
+            {
+                Client.AbortMultipartUploadAsync(Bucket, upload.Key, upload.UploadId).GetAwaiter().GetResult();
+            }
+
+            foreach (S3Object item in List())
+            {
+                Client.DeleteObjectAsync(Bucket, item.Key).GetAwaiter().GetResult();
+            }
+
+            Client.DeleteBucketAsync(Bucket).GetAwaiter().GetResult();
+        }
+        catch (AmazonServiceException)
+        {
+            // A test that broke the server has already failed; the bucket goes with the server's state.
+        }
+
+        Client.Dispose();
+    }
+}

@@ -1,0 +1,213 @@
+using Amazon.S3.Model;
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.Publishing;
+using BtrfsToS3.Shared.Spool;
+using BtrfsToS3.Tests.Infrastructure;
+
+namespace BtrfsToS3.Tests.Uploader;
+
+/// <summary>The uploader as a real process, against the local Ceph RGW, on spools the real spooler wrote on real btrfs.</summary>
+[TestClass]
+public sealed class UploaderRunTests
+{
+    private const string Spooler = "btrfs-to-s3-spooler";
+    private const string UploaderTool = "btrfs-to-s3-uploader";
+    private BtrfsFixture _fx = null!;
+    private LocalS3 _s3 = null!;
+
+    [TestInitialize]
+    public void SetUp()
+    {
+        _s3 = LocalS3.Create();
+        _fx = BtrfsFixture.Create();
+    }
+
+    [TestCleanup]
+    public void TearDown()
+    {
+        _fx?.Dispose();
+        _s3?.Dispose();
+    }
+
+    [TestMethod]
+    public void Run_FullThenIncremental_PublishesAndADownloadReceivesTheSubvolume()
+    {
+        string config = Config();
+        Spool(config);
+
+        (int code, string output) = ToolRun.Run(UploaderTool, "--config", config);
+
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        Assert.IsEmpty(Directory.GetDirectories(_fx.Spool), "the spool was not drained");
+        File.AppendAllText(Path.Combine(_fx.Subvolume("data"), "docs/doc1.txt"), "changed\n");
+        File.WriteAllBytes(Path.Combine(_fx.Subvolume("data"), "new.bin"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(3_000_000));
+        Spool(config);
+        (code, output) = ToolRun.Run(UploaderTool, "--config", config);
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+
+        Pointer pointer = Published.ReadPointer(_s3, "data")!;
+        Assert.HasCount(1, pointer.Generations);
+        Assert.HasCount(2, pointer.Generations[0].Manifests);
+        Published.AssertPointerNamesOnlyCompleteStreams(_s3, "data");
+        string restored = Path.Combine(_fx.Mount, "restored");
+        Directory.CreateDirectory(restored);
+        Manifest? last = null;
+        foreach (string key in pointer.Generations[0].Manifests)
+        {
+            last = Published.ReadManifest(_s3, key);
+            SendStreams.Receive(_fx, Published.DownloadStream(_s3, last, _fx.Dir), restored);
+        }
+
+        SendStreams.AssertSameTree(_fx.Subvolume("data"), Path.Combine(restored, last!.Snapshot.Name));
+        StringAssert.Contains(File.ReadAllText(Path.Combine(_fx.State, "data.published.json")), last.Snapshot.Uuid);
+        string stats = File.ReadAllText(Path.Combine(_fx.State, "stats.jsonl"));
+        StringAssert.Contains(stats, "\"type\":\"chunk\"");
+        StringAssert.Contains(stats, "\"type\":\"run\"");
+    }
+
+    [TestMethod]
+    public void Run_EveryObject_IsSentWithItsStorageClassAndSseS3()
+    {
+        using var proxy = new TcpProxy(new Uri(_s3.Endpoint));
+        string config = Config(proxy.Endpoint);
+        Spool(config);
+
+        (int code, string output) = ToolRun.Run(UploaderTool, "--config", config);
+
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        string[] creating = [.. proxy.Requests.Where(r => r.StartsWith("PUT ", StringComparison.Ordinal) && !r.Contains("partNumber=", StringComparison.Ordinal)
+            || (r.StartsWith("POST ", StringComparison.Ordinal) && r.Contains("?uploads", StringComparison.Ordinal)))];
+        Assert.IsNotEmpty(creating);
+        foreach (string request in creating)
+        {
+            StringAssert.Contains(request, "x-amz-server-side-encryption: AES256", StringComparison.OrdinalIgnoreCase, request);
+            bool metadata = request.Contains("/manifest.json", StringComparison.Ordinal) || request.Contains("/pointer.json", StringComparison.Ordinal);
+            StringAssert.Contains(request, $"x-amz-storage-class: {(metadata ? "STANDARD" : "DEEP_ARCHIVE")}", StringComparison.OrdinalIgnoreCase, request);
+        }
+
+        Assert.IsTrue(creating.Any(r => r.Contains("?uploads", StringComparison.Ordinal)), "no chunk went as a multipart upload");
+        foreach (S3Object item in _s3.List("backup/data/"))
+        {
+            GetObjectMetadataResponse head = _s3.Client.GetObjectMetadataAsync(_s3.Bucket, item.Key).GetAwaiter().GetResult();
+            bool chunk = item.Key.Contains("/chunk-", StringComparison.Ordinal);
+            Assert.AreEqual(chunk ? "DEEP_ARCHIVE" : "STANDARD", head.StorageClass?.Value ?? "STANDARD", item.Key);
+            if (chunk)
+            {
+                Assert.AreEqual(64, head.Metadata["sha256"].Length, item.Key);
+            }
+        }
+    }
+
+    [TestMethod]
+    public void Run_ChunkFlippedOnDisk_IsCaughtKeptAndNeverPublished()
+    {
+        string config = Config();
+        Spool(config);
+        string streamDir = Directory.GetDirectories(_fx.Spool, "data.*").Single();
+        string victim = Path.Combine(streamDir, "chunk-000001");
+        using (var file = new FileStream(victim, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.Position = 12345;
+            int b = file.ReadByte();
+            file.Position = 12345;
+            file.WriteByte((byte)(b ^ 0x01));
+        }
+
+        (int code, string output) = ToolRun.Run(UploaderTool, "--config", config);
+
+        Assert.AreEqual(ExitCodes.DataError, code, output);
+        StringAssert.Contains(output, "chunk-000001 failed verification");
+        Assert.IsTrue(File.Exists(victim), "the damaged chunk left the spool");
+        Assert.IsNull(Published.ReadPointer(_s3, "data"));
+        Assert.IsFalse(_s3.List("backup/data/").Any(o => o.Key.EndsWith("manifest.json", StringComparison.Ordinal) || o.Key.EndsWith("chunk-000001", StringComparison.Ordinal)));
+        Assert.IsNotNull(Published.ReadPointer(_s3, "home"), "the other subvolumes were not published");
+    }
+
+    [TestMethod]
+    public void Run_S3Unreachable_Exits75AndLeavesTheSpoolUntouched()
+    {
+        string config = Config("http://127.0.0.1:9", extra: "[uploader]\ngive_up_after = 3s\nlinger = 0s");
+        Spool(config);
+        string before = Listing();
+
+        (int code, string output) = ToolRun.Run(UploaderTool, "--config", config);
+
+        Assert.AreEqual(ExitCodes.TryAgainLater, code, output);
+        StringAssert.Contains(output, "S3 unreachable for");
+        StringAssert.Contains(output, "the spool is intact");
+        Assert.AreEqual(before, Listing());
+    }
+
+    [TestMethod]
+    public void Run_WrongCredentials_Exits78WithAClearLine()
+    {
+        string config = Config();
+        Spool(config);
+        using ToolRun run = ToolRun.Start(UploaderTool, new Dictionary<string, string> { ["AWS_SECRET_ACCESS_KEY"] = "not-the-secret" }, "--config", config);
+
+        Assert.AreEqual(ExitCodes.Config, run.WaitForExit(TimeSpan.FromMinutes(1)), run.Output);
+        StringAssert.Contains(run.Output, "S3 rejected the credentials (SignatureDoesNotMatch)");
+        Assert.DoesNotContain("not-the-secret", run.Output);
+    }
+
+    [TestMethod]
+    public void Run_SecondUploader_Exits75()
+    {
+        string config = Config();
+        using var held = BtrfsToS3.Shared.IO.FileLock.Acquire(Path.Combine(_fx.Spool, SpoolLayout.UploaderLock), "test");
+
+        (int code, string output) = ToolRun.Run(UploaderTool, "--config", config);
+
+        Assert.AreEqual(ExitCodes.TryAgainLater, code, output);
+        StringAssert.Contains(output, "another uploader is running");
+    }
+
+    [TestMethod]
+    public void Run_AnotherManifestAtTheKey_IsNeverOverwritten()
+    {
+        string config = Config(subvolumes: ["data"]);
+        Spool(config);
+        Seal seal = SendStreams.ReadSeal(Directory.GetDirectories(_fx.Spool, "data.*").Single());
+        string key = ObjectKeys.Manifest("backup/", "data", seal.Generation, seal.Stream);
+        _s3.Client.PutObjectAsync(new PutObjectRequest { BucketName = _s3.Bucket, Key = key, ContentBody = "{\"format_version\": 2}" }).GetAwaiter().GetResult();
+
+        (int code, string output) = ToolRun.Run(UploaderTool, "--config", config);
+
+        Assert.AreEqual(ExitCodes.DataError, code, output);
+        Assert.AreEqual("{\"format_version\": 2}", System.Text.Encoding.UTF8.GetString(_s3.Get(key)));
+        Assert.IsNull(Published.ReadPointer(_s3, "data"));
+        Assert.IsTrue(Directory.Exists(Path.Combine(_fx.Spool, seal.Stream)));
+    }
+
+    [TestMethod]
+    public void Run_WhileTheSpoolerRuns_FollowsItUntilTheSpoolIsEmpty()
+    {
+        // A spool that holds three chunks of a stream of about nine: the spooler can only finish if the uploader drains.
+        string config = Config(subvolumes: ["data"], chunkSize: ByteSize.MiB, quota: 3 * ByteSize.MiB + 64 * ByteSize.KiB);
+        using ToolRun spooler = ToolRun.Start(Spooler, "--config", config);
+        spooler.WaitForOutput("pausing until", TimeSpan.FromSeconds(60));
+        using ToolRun uploader = ToolRun.Start(UploaderTool, "--config", config);
+
+        Assert.AreEqual(ExitCodes.Ok, spooler.WaitForExit(TimeSpan.FromMinutes(2)), spooler.Output);
+        Assert.AreEqual(ExitCodes.Ok, uploader.WaitForExit(TimeSpan.FromMinutes(2)), uploader.Output);
+
+        StringAssert.Contains(spooler.Output, "resuming");
+        Assert.IsEmpty(Directory.GetDirectories(_fx.Spool));
+        Published.AssertPointerNamesOnlyCompleteStreams(_s3, "data");
+        Assert.HasCount(1, Published.ReadPointer(_s3, "data")!.Generations[0].Manifests);
+    }
+
+    private void Spool(string config)
+    {
+        (int code, string output) = ToolRun.Run(Spooler, "--config", config);
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+    }
+
+    private string Config(string? endpoint = null, string extra = "[uploader]\nlinger = 0s", string[]? subvolumes = null, long chunkSize = 7 * ByteSize.MiB, long quota = ByteSize.GiB) =>
+        _fx.WriteConfig(chunkSize, quota, subvolumes, _s3.ConfigSection(endpoint ?? _s3.Endpoint) + "\n" + extra);
+
+    private string Listing() => string.Join('\n',
+        Directory.EnumerateFileSystemEntries(_fx.Spool, "*", SearchOption.AllDirectories).Where(p => !p.EndsWith(".lock", StringComparison.Ordinal)).Order()
+            .Select(p => File.Exists(p) ? $"{p} {new FileInfo(p).Length}" : p));
+}
