@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 209, EventName = "AbortedUpload", Level = LogLevel.Warning, Message = "aborted an abandoned multipart upload of {Key}, started {Initiated}")]
     public static partial void AbortedUpload(ILogger logger, string key, string initiated);
+
+    [LoggerMessage(EventId = 210, EventName = "AbortDeferred", Level = LogLevel.Warning, Message = "could not abort the failed multipart upload of {Key} now ({Reason}); the next attempt or run aborts it")]
+    public static partial void AbortDeferred(ILogger logger, string key, string reason);
 }

@@ -140,6 +140,49 @@ public sealed class UploaderRunTests
     }
 
     [TestMethod]
+    public void Run_OutageMidUpload_IsWaitedOutAndTheRunCompletes()
+    {
+        using var proxy = new TcpProxy(new Uri(_s3.Endpoint)) { UpstreamBytesPerSecond = 2_000_000 };
+        string config = Config(proxy.Endpoint, "[uploader]\ngive_up_after = 2m\nlinger = 0s", subvolumes: ["data"]);
+        Spool(config);
+        using ToolRun run = ToolRun.Start(UploaderTool, "--config", config);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (_s3.MultipartUploads().Count == 0)
+        {
+            Assert.IsLessThan(60, clock.Elapsed.TotalSeconds, run.Output);
+            Thread.Sleep(100);
+        }
+
+        proxy.Cut();
+        Thread.Sleep(TimeSpan.FromSeconds(5));
+        proxy.UpstreamBytesPerSecond = 0;
+        proxy.Restore();
+
+        Assert.AreEqual(ExitCodes.Ok, run.WaitForExit(TimeSpan.FromMinutes(3)), run.Output);
+        StringAssert.Contains(run.Output, "retrying in");
+        Published.AssertPointerNamesOnlyCompleteStreams(_s3, "data");
+        Assert.IsNotNull(Published.ReadPointer(_s3, "data"));
+        Assert.IsEmpty(_s3.MultipartUploads());
+    }
+
+    [TestMethod]
+    public void Check_LocalBucket_ReportsSettingsAndReadWriteDelete()
+    {
+        string config = Config();
+
+        (int code, string output) = ToolRun.Run(UploaderTool, "check", "--config", config);
+
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        StringAssert.Contains(output, $"bucket                  {_s3.Bucket}");
+        StringAssert.Contains(output, "write under prefix      ok");
+        StringAssert.Contains(output, "read under prefix       ok");
+        StringAssert.Contains(output, "delete under prefix     ok");
+        StringAssert.Contains(output, "abort incomplete MPU    MISSING");
+        Assert.DoesNotContain(Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY")!, output);
+        Assert.IsEmpty(_s3.List());
+    }
+
+    [TestMethod]
     public void Run_WrongCredentials_Exits78WithAClearLine()
     {
         string config = Config();

@@ -1,3 +1,4 @@
+using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.S3.Transfer;
@@ -38,6 +39,7 @@ internal sealed class ChunkUploader(IAmazonS3 s3, S3Options options, OutageGuard
                     return (true, existing.StorageClass?.Value ?? "STANDARD");
                 }
 
+                await AbortUploadsOfAsync(chunk.Key, ct).ConfigureAwait(false);
                 await SendAsync(chunk, ct).ConfigureAwait(false);
                 return (false, options.StorageClassData);
             },
@@ -105,7 +107,37 @@ internal sealed class ChunkUploader(IAmazonS3 s3, S3Options options, OutageGuard
         {
             // A retry starts from zero: what this attempt counted did not stay.
             progress.Add(-Interlocked.Exchange(ref reported, 0));
+            await AbortAfterFailureAsync(chunk.Key).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Parts of a failed attempt are billed until aborted. Cleanup gets its own short timeout, not the run's token: it
+    /// must happen also when the run is being stopped, and must not hang when the network is what failed (the next
+    /// attempt, and the next run's start, abort what is left then).
+    /// </summary>
+    private async Task AbortAfterFailureAsync(string key)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await AbortUploadsOfAsync(key, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AmazonServiceException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            Log.AbortDeferred(logger, key, e.Message);
+        }
+    }
+
+    /// <summary>Aborts every multipart upload of this key: with the uploader lock held, none of them is still in progress.</summary>
+    private async Task AbortUploadsOfAsync(string key, CancellationToken cancellationToken)
+    {
+        ListMultipartUploadsResponse uploads = await s3.ListMultipartUploadsAsync(
+            new ListMultipartUploadsRequest { BucketName = options.Bucket, Prefix = key }, cancellationToken).ConfigureAwait(false);
+        foreach (MultipartUpload upload in (uploads.MultipartUploads ?? []).Where(u => u.Key == key))
+        {
+            await s3.AbortMultipartUploadAsync(options.Bucket, key, upload.UploadId, cancellationToken).ConfigureAwait(false);
         }
     }
 
