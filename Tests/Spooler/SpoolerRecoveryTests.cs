@@ -35,7 +35,7 @@ public sealed class SpoolerRecoveryTests
         Dictionary<string, string> before = Directory.GetFiles(streamDir, "chunk-??????.json")
             .ToDictionary(p => Path.GetFileName(p), File.ReadAllText);
         Assert.HasCount(3, before);
-        Assert.IsEmpty(ChildSends(), "btrfs send outlived the killed spooler");
+        AssertSendsEnd("btrfs send outlived the killed spooler");
 
         (int code, string output) = ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB");
 
@@ -71,7 +71,7 @@ public sealed class SpoolerRecoveryTests
 
         string streamDir = Directory.GetDirectories(_fx.Spool, "data.*").Single();
         Assert.IsFalse(File.Exists(Path.Combine(streamDir, SpoolLayout.Seal)));
-        Assert.IsEmpty(ChildSends(), "btrfs send outlived the stopped spooler");
+        AssertSendsEnd("btrfs send outlived the stopped spooler");
 
         (int code, string output) = ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB");
 
@@ -181,6 +181,17 @@ public sealed class SpoolerRecoveryTests
     {
         _fx.Dispose();
         _fx = BtrfsFixture.Create(dataMiB: 40);
+    }
+
+    /// <summary>A send whose reader is gone dies of SIGPIPE at its next write, which may take a moment.</summary>
+    private static void AssertSendsEnd(string message)
+    {
+        for (int i = 0; i < 100 && ChildSends().Count > 0; i++)
+        {
+            Thread.Sleep(100);
+        }
+
+        Assert.IsEmpty(ChildSends(), message);
     }
 
     /// <summary>The btrfs send processes running now (none of the tests runs two spoolers at once).</summary>
