@@ -47,6 +47,11 @@ public sealed class UploaderCrashTests
             (int code, string output) = ToolRun.Run(UploaderTool, "--config", config);
 
             Assert.AreEqual(ExitCodes.Ok, code, $"{points[round]}: {output}");
+            if (points[round] == "uploader-after-verify")
+            {
+                StringAssert.Contains(output, "(already in S3)");
+            }
+
             if (points[round] == "uploader-after-manifest")
             {
                 StringAssert.Contains(output, "was already written by an earlier run (412 on If-None-Match)");

@@ -1,0 +1,57 @@
+using BtrfsToS3.Tests.Infrastructure;
+
+namespace BtrfsToS3.Tests.SystemdUnits;
+
+/// <summary>The units in systemd-units/ as systemd itself reads them.</summary>
+[TestClass]
+public sealed class SystemdUnitsTests
+{
+    [TestMethod]
+    public void Verify_AllUnits_SystemdAnalyzeFindsNothing()
+    {
+        if (!File.Exists("/usr/bin/systemd-analyze") && !File.Exists("/bin/systemd-analyze"))
+        {
+            Assert.Inconclusive("systemd-analyze is not installed");
+        }
+
+        string dir = Directory.CreateTempSubdirectory("btrfs_to_s3-units-").FullName;
+        try
+        {
+            // verify checks that ExecStart= names an executable, so the units point at stand-ins in the temporary folder.
+            string bin = Directory.CreateDirectory(Path.Combine(dir, "bin")).FullName;
+            foreach (string tool in new[] { "btrfs-to-s3-spooler", "btrfs-to-s3-uploader" })
+            {
+                File.WriteAllText(Path.Combine(bin, tool), "#!/bin/sh\n");
+                File.SetUnixFileMode(Path.Combine(bin, tool), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            }
+
+            var units = new List<string>();
+            foreach (string unit in Directory.GetFiles(Repository.File("systemd-units")))
+            {
+                string copy = Path.Combine(dir, Path.GetFileName(unit));
+                File.WriteAllText(copy, File.ReadAllText(unit).Replace("/opt/btrfs_to_s3/", bin + "/", StringComparison.Ordinal));
+                units.Add(copy);
+            }
+
+            (int code, string output, string error) = Shell.TryRun("systemd-analyze", ["verify", .. units]);
+
+            Assert.AreEqual(0, code, output + error);
+            Assert.AreEqual(string.Empty, (output + error).Trim());
+            Assert.HasCount(3, units);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void Timer_Schedule_IsWeeklyAt2amAndPersistent()
+    {
+        string timer = File.ReadAllText(Repository.File("systemd-units/btrfs-to-s3.timer"));
+
+        StringAssert.Contains(timer, "OnCalendar=Sun *-*-* 02:00:00");
+        StringAssert.Contains(timer, "Persistent=true");
+        StringAssert.Contains(timer, "Unit=btrfs-to-s3-spooler.service");
+    }
+}

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Benchmark of the uploader (not a test): the uploader's throughput beside `aws s3 cp` (Debian's awscli) of the same
+# chunk files to the same local S3 server (scripts/local-s3.sh, a Ceph RGW), with the same part size and concurrency;
+# the ratio, peak RSS and CPU seconds. The data is one full stream of BENCH_GIB (default 3) GiB of incompressible data,
+# spooled once by the spooler in chunks of BENCH_CHUNK_MIB (default 1024) MiB; each run uploads it from a fresh copy of
+# the spool. Medians of BENCH_RUNS (default 3) runs; page caches are dropped before each run, so every run reads the
+# chunks from disk. BENCH_PART_MIB (default 64) and BENCH_CONCURRENCY (default 16) are [s3] part_size and concurrency,
+# and awscli's multipart_chunksize and max_concurrent_requests.
+# Needs root. Starts the local S3 server if it is not running (and then stops it at the end); cleans up what it made.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+gib=${BENCH_GIB:-3}
+runs=${BENCH_RUNS:-3}
+chunk_mib=${BENCH_CHUNK_MIB:-1024}
+part_mib=${BENCH_PART_MIB:-64}
+concurrency=${BENCH_CONCURRENCY:-16}
+local_s3_dir=${LOCAL_S3_DIR:-/var/tmp/btrfs_to_s3-local-s3}
+
+bash scripts/install-deps.sh
+# Debian's awscli, not whatever `aws` comes first on PATH (e.g. a pyenv awscli v1).
+aws=/usr/bin/aws
+if [ ! -x "$aws" ]; then
+  echo "installing awscli (Debian package)..." >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq --no-install-recommends awscli >&2 || { apt-get update -qq >&2; apt-get install -y -qq --no-install-recommends awscli >&2; }
+fi
+
+work=$(mktemp -d /var/tmp/btrfs_to_s3-bench-upload.XXXXXX)
+bucket=btrfs-to-s3-bench-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+started_s3=0
+made_bucket=0
+cleanup() {
+  set +e
+  if [ "$made_bucket" = 1 ]; then
+    aws s3api list-multipart-uploads --bucket "$bucket" --query 'Uploads[].[Key,UploadId]' --output text 2>/dev/null |
+      while read -r key id; do
+        [ "$key" = None ] || aws s3api abort-multipart-upload --bucket "$bucket" --key "$key" --upload-id "$id" >/dev/null 2>&1
+      done
+    aws s3 rb --force "s3://$bucket" >/dev/null 2>&1
+    gc
+  fi
+  bash scripts/btrfs-fixture.sh teardown "$work" >/dev/null 2>&1
+  if [ "$started_s3" = 1 ]; then bash scripts/local-s3.sh stop >/dev/null 2>&1; fi
+}
+trap cleanup EXIT
+
+cold() { sync; echo 3 > /proc/sys/vm/drop_caches; }
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# RGW deletes object data only in its garbage collection, hours later by default: run it now, so repeated runs do not
+# fill the server's OSD.
+gc() { radosgw-admin -c "$local_s3_dir/ceph.conf" gc process --include-all >/dev/null 2>&1 || true; }
+# CPU seconds (user + system) the local S3 server's daemons have used so far.
+server_cpu() {
+  local total=0 d pid
+  for d in rgw osd; do
+    pid=$(cat "$local_s3_dir/run/$d.pid")
+    total=$(( total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat") ))
+  done
+  echo "scale=2; $total / $(getconf CLK_TCK)" | bc
+}
+# measure OUT CMD...: runs CMD and writes "wall-seconds cpu-seconds peak-rss-MiB" of it (and its children) to OUT.
+measure() {
+  /usr/bin/python3 - "$@" <<'PY'
+import resource, subprocess, sys, time
+out, cmd = sys.argv[1], sys.argv[2:]
+start = time.monotonic()
+code = subprocess.call(cmd)
+wall = time.monotonic() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(out, "w") as f:
+    f.write(f"{wall:.3f} {usage.ru_utime + usage.ru_stime:.2f} {usage.ru_maxrss // 1024}\n")
+sys.exit(code)
+PY
+}
+
+if ! bash scripts/local-s3.sh status >/dev/null 2>&1; then
+  echo "starting the local S3 server..." >&2
+  started_s3=1
+fi
+set -a; eval "$(bash scripts/local-s3.sh start)"; set +a
+export AWS_CONFIG_FILE=$work/aws-config AWS_SHARED_CREDENTIALS_FILE=$work/aws-credentials AWS_PAGER=""
+"$aws" configure set default.s3.multipart_chunksize $(( part_mib * 1048576 ))
+"$aws" configure set default.s3.multipart_threshold $(( part_mib * 1048576 + 1 ))
+"$aws" configure set default.s3.max_concurrent_requests "$concurrency"
+aws() { "$aws" --endpoint-url "$S3_ENDPOINT" "$@"; }
+aws s3 mb "s3://$bucket" >/dev/null
+made_bucket=1
+
+dotnet build Spooler -c Release -o "$work/bin" -v quiet -nologo >/dev/null
+dotnet build Uploader -c Release -o "$work/bin" -v quiet -nologo >/dev/null
+echo "setting up a loopback btrfs with $gib GiB of random data..." >&2
+FIXTURE_SIZE=$(( gib * 2 + 2 ))G FIXTURE_DATA_MIB=$(( gib * 1024 )) bash scripts/btrfs-fixture.sh setup "$work" >/dev/null
+cat > "$work/bench.ini" <<INI
+[subvolumes]
+data = $work/mnt/data
+[snapshots]
+dir = $work/mnt/.btrfs_to_s3
+[spool]
+dir = $work/spool
+quota = $(( gib * 2 + 4 ))GiB
+chunk_size = ${chunk_mib}MiB
+[state]
+dir = $work/state
+[s3]
+bucket = $bucket
+endpoint = $S3_ENDPOINT
+prefix = backup/
+part_size = ${part_mib}MiB
+concurrency = $concurrency
+request_checksum_calculation = when_required
+[uploader]
+linger = 0s
+INI
+
+echo "spooling it..." >&2
+dotnet "$work/bin/btrfs-to-s3-spooler.dll" --config "$work/bench.ini" --full > "$work/spooler.log" 2>&1 || { cat "$work/spooler.log" >&2; exit 1; }
+# The uploader deletes chunks once verified and the stream once published: every run starts from this copy.
+mkdir "$work/spool-copy" "$work/awscli-src"
+cp -a "$work"/spool/data.* "$work/spool-copy/"
+rm -rf "$work"/spool/data.*
+# awscli uploads the same chunk files (hard links: no second copy on disk).
+ln "$work"/spool-copy/data.*/chunk-?????? "$work/awscli-src/"
+bytes=$(stat -c %s "$work"/awscli-src/chunk-?????? | paste -sd+ | bc)
+chunks=$(find "$work/awscli-src" -type f | wc -l)
+
+up_secs=(); up_rss=(); up_cpu=(); up_srv=(); cli_secs=(); cli_rss=(); cli_cpu=(); cli_srv=()
+for run in $(seq "$runs"); do
+  cp -a "$work"/spool-copy/data.* "$work/spool/"
+  cold
+  s0=$(server_cpu)
+  measure "$work/measure" dotnet "$work/bin/btrfs-to-s3-uploader.dll" --config "$work/bench.ini" --once > "$work/uploader.log" 2>&1 ||
+    { cat "$work/uploader.log" >&2; exit 1; }
+  up_srv+=("$(echo "$(server_cpu) - $s0" | bc)")
+  line=$(grep "btrfs-to-s3-uploader finished (exit 0)" "$work/uploader.log") || { cat "$work/uploader.log" >&2; exit 1; }
+  if [ -n "$(find "$work/spool" -mindepth 1 ! -name '*.lock')" ]; then
+    echo "the uploader left something in the spool:" >&2; ls -R "$work/spool" >&2; exit 1
+  fi
+  up_secs+=("$(cut -d' ' -f1 "$work/measure")")
+  up_cpu+=("$(echo "$line" | sed -E 's/.*, ([0-9.]+) CPU seconds.*/\1/')")
+  up_rss+=("$(echo "$line" | sed -E 's/.*peak RSS ([0-9]+) MiB.*/\1/')")
+  echo "run $run: uploader ${up_secs[-1]} s ($(grep -oE 'run: .* MB/s' "$work/uploader.log")); per chunk:" \
+    "$(grep 'verified in S3' "$work/uploader.log" | grep -oE '[0-9.]+ MB/s' | cut -d' ' -f1 | paste -sd' ') MB/s" >&2
+  aws s3 rm --recursive --only-show-errors "s3://$bucket"
+  rm -rf "${work:?}"/state/*
+  gc
+
+  cold
+  s0=$(server_cpu)
+  measure "$work/measure" "$aws" --endpoint-url "$S3_ENDPOINT" s3 cp --recursive --only-show-errors --no-progress \
+    --sse AES256 --storage-class DEEP_ARCHIVE "$work/awscli-src" "s3://$bucket/awscli/"
+  cli_srv+=("$(echo "$(server_cpu) - $s0" | bc)")
+  read -r s c r < "$work/measure"
+  cli_secs+=("$s"); cli_cpu+=("$c"); cli_rss+=("$r")
+  echo "run $run: awscli ${cli_secs[-1]} s" >&2
+  [ "$(aws s3 ls --recursive "s3://$bucket/awscli/" | wc -l)" = "$chunks" ] || { echo "awscli did not upload every chunk" >&2; exit 1; }
+  aws s3 rm --recursive --only-show-errors "s3://$bucket"
+  gc
+done
+
+row() { # name seconds cpu rss server-cpu ratio
+  printf '%-42s %9.2f %9.1f %7s %8s MiB %9s %13s\n' "$1" "$2" "$(echo "scale=1; $bytes / $2 / 1000000" | bc)" "$6" "$4" "$3" "$5"
+}
+cli_s=$(printf '%s\n' "${cli_secs[@]}" | median)
+up_s=$(printf '%s\n' "${up_secs[@]}" | median)
+printf '\n%-42s %9s %9s %7s %12s %9s %13s\n' "tool (medians of $runs runs)" "seconds" "MB/s" "ratio" "peak RSS" "CPU s" "server CPU s"
+row "aws s3 cp --recursive (awscli $("$aws" --version | cut -d' ' -f1 | cut -d/ -f2))" "$cli_s" \
+  "$(printf '%s\n' "${cli_cpu[@]}" | median)" "$(printf '%s\n' "${cli_rss[@]}" | median)" "$(printf '%s\n' "${cli_srv[@]}" | median)" "1.00"
+row "btrfs-to-s3-uploader --once" "$up_s" \
+  "$(printf '%s\n' "${up_cpu[@]}" | median)" "$(printf '%s\n' "${up_rss[@]}" | median)" "$(printf '%s\n' "${up_srv[@]}" | median)" \
+  "$(printf '%.2f' "$(echo "scale=3; $cli_s / $up_s" | bc)")"
+printf '\n%s bytes in %s chunks of %s MiB; part size %s MiB, concurrency %s; server CPU: radosgw + ceph-osd during the run\n' \
+  "$bytes" "$chunks" "$chunk_mib" "$part_mib" "$concurrency"
+printf 'targets: uploader >= 1.2 x awscli (ratio >= 1.20), uploader peak RSS <= 256 MiB\n'

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs btrfs_to_s3 on this host: publishes both programs to /opt/btrfs_to_s3, installs the example
+# configuration as /etc/btrfs_to_s3.ini (never overwriting one that exists), creates the spool and state
+# directories from it, installs the systemd units with a drop-in that lets the hardened services write the
+# configured directories, and prints what to edit next. It enables nothing: that is the last step, yours.
+# Needs root and the .NET SDK. PREFIX (default /opt/btrfs_to_s3) and CONFIG (default /etc/btrfs_to_s3.ini)
+# may be set; UNIT_DIR (default /etc/systemd/system) too.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+prefix=${PREFIX:-/opt/btrfs_to_s3}
+config=${CONFIG:-/etc/btrfs_to_s3.ini}
+unit_dir=${UNIT_DIR:-/etc/systemd/system}
+[ "$(id -u)" = 0 ] || { echo "install: run as root" >&2; exit 77; }
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+echo "install: publishing to $prefix"
+dotnet publish Spooler -c Release -o "$prefix" -v quiet -nologo >/dev/null
+dotnet publish Uploader -c Release -o "$prefix" -v quiet -nologo >/dev/null
+install -m 0644 README.md "$prefix/README.md"
+
+if [ -e "$config" ]; then
+  echo "install: $config exists; left as it is (the example is $prefix/btrfs_to_s3.ini.example)"
+else
+  install -m 0600 btrfs_to_s3.ini "$config"
+  echo "install: installed the example configuration as $config"
+fi
+install -m 0644 btrfs_to_s3.ini "$prefix/btrfs_to_s3.ini.example"
+
+# The directories the services write, read from the configuration in force.
+value() { awk -v section="[$1]" -v key="$2" '
+  /^\[/ { in_section = ($0 == section) }
+  in_section && $0 ~ "^" key "[ \t]*=" { sub(/^[^=]*=[ \t]*/, ""); print; exit }' "$config"; }
+spool=$(value spool dir); spool=${spool:-/var/spool/btrfs_to_s3}
+state=$(value state dir); state=${state:-/var/lib/btrfs_to_s3}
+snapshots=$(value snapshots dir)
+install -d -m 0700 "$spool" "$state"
+
+install -m 0644 systemd-units/btrfs-to-s3.timer systemd-units/btrfs-to-s3-spooler.service \
+  systemd-units/btrfs-to-s3-uploader.service "$unit_dir/"
+for service in btrfs-to-s3-spooler btrfs-to-s3-uploader; do
+  install -d "$unit_dir/$service.service.d"
+  {
+    echo "# Written by scripts/install.sh from $config: the directories this service may write."
+    echo "[Service]"
+    echo "ReadWritePaths=$spool $state${snapshots:+ $snapshots}"
+    if [ "$prefix" != /opt/btrfs_to_s3 ] || [ "$config" != /etc/btrfs_to_s3.ini ]; then
+      echo "ExecStart="
+      if [ "$service" = btrfs-to-s3-spooler ]; then
+        echo "ExecStart=$prefix/btrfs-to-s3-spooler --config $config"
+      else
+        echo "ExecStart=$prefix/btrfs-to-s3-uploader run --config $config"
+      fi
+    fi
+  } > "$unit_dir/$service.service.d/paths.conf"
+done
+if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+
+cat <<MSG
+
+install: done. Next:
+  1. Edit $config: [subvolumes], [snapshots] dir (on the subvolumes' filesystem), [spool] dir and quota,
+     [s3] bucket and region. Then run scripts/install.sh again, so the services may write the directories.
+  2. Credentials: an instance role needs nothing; otherwise put AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
+     (or AWS_PROFILE) into /etc/btrfs_to_s3.env, mode 0600.
+  3. Check: $prefix/btrfs-to-s3-uploader check --config $config
+  4. Enable the weekly run: systemctl enable --now btrfs-to-s3.timer
+     (schedule: OnCalendar in $unit_dir/btrfs-to-s3.timer; full cadence: [schedule] full_every_days)
+MSG
