@@ -36,6 +36,7 @@ internal sealed class UploaderRun(IAmazonS3 s3, BackupOptions options, TimeProvi
         var publisher = new Publisher(s3, options, guard, time, logger);
         int code = ExitCodes.Ok;
         int chunksDone = 0;
+        long bytesDone = 0;
         int published = 0;
         int retries = 0;
         var failedChunks = new HashSet<string>(StringComparer.Ordinal);
@@ -51,7 +52,8 @@ internal sealed class UploaderRun(IAmazonS3 s3, BackupOptions options, TimeProvi
                 (IReadOnlyList<SpoolStream> streams, _) = SpoolInventory.Scan(options.Spool.Dir);
 
                 bool publishedThisPass = false;
-                foreach (SpoolStream stream in streams.Where(s => s.IsSealed && !failedChunks.Contains(s.Dir)))
+                // A stream with an upload still finishing (record written, file being deleted) waits for the next pass.
+                foreach (SpoolStream stream in streams.Where(s => s.IsSealed && !failedChunks.Contains(s.Dir) && !_inFlight.Keys.Any(k => k.StartsWith(s.Dir + "/", StringComparison.Ordinal))))
                 {
                     try
                     {
@@ -100,6 +102,12 @@ internal sealed class UploaderRun(IAmazonS3 s3, BackupOptions options, TimeProvi
                     break;
                 }
 
+                if (_inFlight.Count == 0 && publishedThisPass)
+                {
+                    // Publishing may have made room or finished the work: look again at once.
+                    continue;
+                }
+
                 Task poll = Task.Delay(Poll, time, cancellationToken);
                 await Task.WhenAny(_inFlight.Values.Select(f => (Task)f.Task).Append(poll)).ConfigureAwait(false);
                 foreach ((string path, (Task<UploadedRecord> task, _)) in _inFlight.Where(f => f.Value.Task.IsCompleted).ToList())
@@ -109,6 +117,7 @@ internal sealed class UploaderRun(IAmazonS3 s3, BackupOptions options, TimeProvi
                     {
                         UploadedRecord uploaded = await task.ConfigureAwait(false);
                         chunksDone++;
+                        bytesDone += uploaded.Size;
                         retries += uploaded.Retries;
                         _stats.Append(new Dictionary<string, object>
                         {
@@ -150,13 +159,13 @@ internal sealed class UploaderRun(IAmazonS3 s3, BackupOptions options, TimeProvi
                 ["finished_at"] = time.GetUtcNow(),
                 ["exit_code"] = code,
                 ["chunks"] = chunksDone,
-                ["bytes"] = progress.Done,
+                ["bytes"] = bytesDone,
                 ["seconds"] = Math.Round(seconds, 3),
-                ["mb_per_s"] = Math.Round(seconds > 0 ? progress.Done / seconds / 1e6 : 0, 1),
+                ["mb_per_s"] = Math.Round(seconds > 0 ? bytesDone / seconds / 1e6 : 0, 1),
                 ["retries"] = retries,
                 ["streams_published"] = published,
             });
-            Log.RunSummary(logger, chunksDone, progress.Done, seconds, seconds > 0 ? progress.Done / seconds / 1e6 : 0, retries, published);
+            Log.RunSummary(logger, chunksDone, bytesDone, seconds, seconds > 0 ? bytesDone / seconds / 1e6 : 0, retries, published);
         }
 
         return code;

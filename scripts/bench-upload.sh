@@ -164,12 +164,15 @@ row() { # name seconds cpu rss server-cpu ratio
 }
 cli_s=$(printf '%s\n' "${cli_secs[@]}" | median)
 up_s=$(printf '%s\n' "${up_secs[@]}" | median)
+ratio=$(printf '%.2f' "$(echo "scale=3; $cli_s / $up_s" | bc)")
+rss=$(printf '%s\n' "${up_rss[@]}" | median)
+verdict() { if [ "$1" = 1 ]; then echo met; else echo missed; fi; }
 printf '\n%-42s %9s %9s %7s %12s %9s %13s\n' "tool (medians of $runs runs)" "seconds" "MB/s" "ratio" "peak RSS" "CPU s" "server CPU s"
 row "aws s3 cp --recursive (awscli $("$aws" --version | cut -d' ' -f1 | cut -d/ -f2))" "$cli_s" \
   "$(printf '%s\n' "${cli_cpu[@]}" | median)" "$(printf '%s\n' "${cli_rss[@]}" | median)" "$(printf '%s\n' "${cli_srv[@]}" | median)" "1.00"
 row "btrfs-to-s3-uploader --once" "$up_s" \
-  "$(printf '%s\n' "${up_cpu[@]}" | median)" "$(printf '%s\n' "${up_rss[@]}" | median)" "$(printf '%s\n' "${up_srv[@]}" | median)" \
-  "$(printf '%.2f' "$(echo "scale=3; $cli_s / $up_s" | bc)")"
+  "$(printf '%s\n' "${up_cpu[@]}" | median)" "$rss" "$(printf '%s\n' "${up_srv[@]}" | median)" "$ratio"
 printf '\n%s bytes in %s chunks of %s MiB; part size %s MiB, concurrency %s; server CPU: radosgw + ceph-osd during the run\n' \
   "$bytes" "$chunks" "$chunk_mib" "$part_mib" "$concurrency"
-printf 'targets: uploader >= 1.2 x awscli (ratio >= 1.20), uploader peak RSS <= 256 MiB\n'
+printf 'targets: uploader >= 1.2 x awscli: ratio %s (%s); uploader peak RSS <= 256 MiB: %s MiB (%s)\n' \
+  "$ratio" "$(verdict "$(echo "$ratio >= 1.2" | bc)")" "$rss" "$(verdict "$(echo "$rss <= 256" | bc)")"

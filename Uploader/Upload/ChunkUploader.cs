@@ -94,10 +94,21 @@ internal sealed class ChunkUploader(IAmazonS3 s3, S3Options options, OutageGuard
         };
         request.Metadata.Add(Sha256Metadata, record.Sha256);
         long reported = 0;
+        // Parts report concurrently and their events can arrive out of order: only a rise of the upload's running
+        // total counts, so every byte is counted once.
         request.UploadProgressEvent += (_, e) =>
         {
-            long delta = e.TransferredBytes - Interlocked.Exchange(ref reported, e.TransferredBytes);
-            progress.Add(delta);
+            long seen;
+            do
+            {
+                seen = Interlocked.Read(ref reported);
+                if (e.TransferredBytes <= seen)
+                {
+                    return;
+                }
+            }
+            while (Interlocked.CompareExchange(ref reported, e.TransferredBytes, seen) != seen);
+            progress.Add(e.TransferredBytes - seen);
         };
         try
         {
