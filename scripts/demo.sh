@@ -16,8 +16,12 @@ eval "$(bash scripts/local-s3.sh start)"
 export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION AWS_EC2_METADATA_DISABLED
 
 # The local server speaks S3 with SigV4; curl signs requests itself, so the demo needs no S3 client of its own.
-s3() { local method=$1 path=$2; shift 2; curl -sfS --aws-sigv4 "aws:amz:$AWS_REGION:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -X "$method" "$S3_ENDPOINT/$bucket$path" "$@"; }
-keys() { s3 GET "/?list-type=2&prefix=$1" | grep -o '<Key>[^<]*</Key>' | sed 's/<[^>]*>//g'; }
+s3() {
+  local method=$1 path=$2; shift 2
+  curl -sfS --aws-sigv4 "aws:amz:$AWS_REGION:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
+    -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -X "$method" "$S3_ENDPOINT/$bucket$path" "$@"
+}
+keys() { s3 GET "/?list-type=2&prefix=${1//\//%2F}" | grep -o '<Key>[^<]*</Key>' | sed 's/<[^>]*>//g'; }
 cleanup() {
   for key in $(keys "" 2>/dev/null); do s3 DELETE "/$key" >/dev/null 2>&1 || true; done
   s3 DELETE "" >/dev/null 2>&1 || true
