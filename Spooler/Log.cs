@@ -49,4 +49,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 114, EventName = "PartSizeRaised", Level = LogLevel.Information, Message = "part size raised from {Configured} to {Effective} bytes so that a {ChunkSize}-byte chunk needs at most 10,000 parts")]
     public static partial void PartSizeRaised(ILogger logger, long configured, long effective, long chunkSize);
+
+    [LoggerMessage(EventId = 115, EventName = "SnapshotDeleted", Level = LogLevel.Information, Message = "snapshot {Path} deleted (retention {Retention})")]
+    public static partial void SnapshotDeleted(ILogger logger, string path, string retention);
+
+    [LoggerMessage(EventId = 116, EventName = "PruneSkipped", Level = LogLevel.Information, Message = "subvolume {Subvolume}: no local snapshot deleted: {Reason}")]
+    public static partial void PruneSkipped(ILogger logger, string subvolume, string reason);
 }

@@ -24,6 +24,7 @@ internal sealed class SpoolerRun(BackupOptions options, BtrfsTool btrfs, TimePro
         var gate = new QuotaGate(options.Spool.Dir, options.Spool.Quota, quotaPoll, time, logger);
         var sender = new StreamSender(options, gate, btrfsVersion, kernelVersion, time, logger);
         var planner = new StreamPlanner(options, btrfs, time);
+        var pruner = new SnapshotPruner(options, btrfs, logger);
 
         (IReadOnlyList<SpoolStream> streams, IReadOnlyList<string> strays) = SpoolInventory.Scan(options.Spool.Dir);
         foreach (string stray in strays)
@@ -38,6 +39,7 @@ internal sealed class SpoolerRun(BackupOptions options, BtrfsTool btrfs, TimePro
             {
                 List<SpoolStream> own = streams.Where(s => s.Subvolume == subvolume.Name).ToList();
                 await SpoolSubvolumeAsync(subvolume, own, planner, sender, forceFull, cancellationToken).ConfigureAwait(false);
+                await pruner.PruneAsync(subvolume, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException && ExitCodes.For(e) != ExitCodes.Software)
             {
