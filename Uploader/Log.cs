@@ -37,4 +37,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 210, EventName = "AbortDeferred", Level = LogLevel.Warning, Message = "could not abort the failed multipart upload of {Key} now ({Reason}); the next attempt or run aborts it")]
     public static partial void AbortDeferred(ILogger logger, string key, string reason);
+
+    [LoggerMessage(EventId = 211, EventName = "GenerationHeldBack", Level = LogLevel.Information, Message = "subvolume {Subvolume}: generation {Generation} is beyond keep_generations but kept until {Date} (min_age_days = {MinAgeDays})")]
+    public static partial void GenerationHeldBack(ILogger logger, string subvolume, string generation, string date, int minAgeDays);
+
+    [LoggerMessage(EventId = 212, EventName = "GenerationDeleted", Level = LogLevel.Information, Message = "subvolume {Subvolume}: generation {Generation} deleted from S3, {Objects} objects, {Bytes} bytes")]
+    public static partial void GenerationDeleted(ILogger logger, string subvolume, string generation, int objects, long bytes);
+
+    [LoggerMessage(EventId = 213, EventName = "GenerationWouldBeDeleted", Level = LogLevel.Information, Message = "dry run: subvolume {Subvolume}: generation {Generation} would be deleted, {Objects} objects, {Bytes} bytes")]
+    public static partial void GenerationWouldBeDeleted(ILogger logger, string subvolume, string generation, int objects, long bytes);
 }

@@ -8,12 +8,14 @@ using Microsoft.Extensions.Logging;
 
 const string Tool = "btrfs-to-s3-uploader";
 const string Usage = """
-    Usage: btrfs-to-s3-uploader [run|check] [--config FILE] [--once] [--verbose] [--SECTION.KEY VALUE ...]
+    Usage: btrfs-to-s3-uploader [run|check|prune] [--config FILE] [--once] [--dry-run] [--verbose] [--SECTION.KEY VALUE ...]
 
       run     drain the spool into S3: upload each chunk, verify it there, delete it from the spool, and publish
               every sealed stream (manifest, then pointer). Keeps following while a spooler runs. (default)
       check   print the effective settings, whether the bucket aborts incomplete multipart uploads, and whether
               the credentials can write, read and delete under the prefix
+      prune   delete generations beyond [retention] keep_generations that are older than min_age_days (the
+              uploader also does this after publishing a full); with --dry-run, only say what would go
 
       --config FILE        configuration file (default /etc/btrfs_to_s3.ini)
       --once               drain what is in the spool now and exit, without waiting for a spooler
@@ -27,14 +29,17 @@ const string Usage = """
 
     """;
 
-var parser = new CommandLineParser("run", new HashSet<string> { "run", "check" }, new HashSet<string> { "once", "verbose" });
+var parser = new CommandLineParser("run", new HashSet<string> { "run", "check", "prune" }, new HashSet<string> { "once", "dry-run", "verbose" });
 return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, cancellationToken) =>
 {
     ILogger logger = loggers.CreateLogger(Tool);
     BackupOptions options = ConfigLoader.Load(commandLine.ConfigPath, commandLine.Overrides);
     UploaderChecks.Check(options);
     using AmazonS3Client s3 = S3Clients.Create(options.S3, logger);
-    return commandLine.Command == "check"
-        ? await CheckCommand.RunAsync(s3, options, Console.Out, cancellationToken)
-        : await new UploaderRun(s3, options, TimeProvider.System, logger).RunAsync(commandLine.Has("once"), cancellationToken);
+    return commandLine.Command switch
+    {
+        "check" => await CheckCommand.RunAsync(s3, options, Console.Out, cancellationToken),
+        "prune" => await PruneCommand.RunAsync(s3, options, commandLine.Has("dry-run"), TimeProvider.System, logger, cancellationToken),
+        _ => await new UploaderRun(s3, options, TimeProvider.System, logger).RunAsync(commandLine.Has("once"), cancellationToken),
+    };
 });

@@ -33,7 +33,9 @@ internal sealed class UploaderRun(IAmazonS3 s3, BackupOptions options, TimeProvi
         var guard = new OutageGuard(options.Uploader.GiveUpAfter, time, logger);
         var progress = new ProgressMeter(time, logger, ProgressInterval);
         var uploader = new ChunkUploader(s3, options.S3, guard, progress, time, logger);
-        var publisher = new Publisher(s3, options, guard, time, logger);
+        var objects = new S3Objects(s3, options.S3.Bucket, guard);
+        var publisher = new Publisher(options, objects, time, logger);
+        var pruner = new GenerationPruner(s3, options, objects, time, logger);
         int code = ExitCodes.Ok;
         int chunksDone = 0;
         long bytesDone = 0;
@@ -57,10 +59,14 @@ internal sealed class UploaderRun(IAmazonS3 s3, BackupOptions options, TimeProvi
                 {
                     try
                     {
-                        if (await publisher.TryPublishAsync(stream, cancellationToken).ConfigureAwait(false))
+                        if (await publisher.TryPublishAsync(stream, cancellationToken).ConfigureAwait(false) is { } seal)
                         {
                             published++;
                             publishedThisPass = true;
+                            if (seal.Kind == StreamKind.Full)
+                            {
+                                await pruner.PruneAsync(seal.Subvolume, dryRun: false, cancellationToken).ConfigureAwait(false);
+                            }
                         }
                     }
                     catch (BackupFailure e) when (e.Kind == FailureKind.BadData)

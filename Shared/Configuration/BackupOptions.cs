@@ -10,4 +10,5 @@ internal sealed record BackupOptions(
     int FullEveryDays,
     S3Options S3,
     UploaderOptions Uploader,
-    int KeepGenerations);
+    int KeepGenerations,
+    int MinAgeDays);

@@ -28,7 +28,7 @@ internal static class ConfigKeys
                 ("part_size", "64MiB"),
                 ("request_checksum_calculation", "when_supported")),
             ["uploader"] = Section(("give_up_after", "1h"), ("abort_uploads_older_than", "1d"), ("linger", "2m")),
-            ["retention"] = Section(("keep_generations", "1")),
+            ["retention"] = Section(("keep_generations", "1"), ("min_age_days", "180")),
         };
 
     private static Dictionary<string, string?> Section(params (string Key, string? Default)[] keys) =>

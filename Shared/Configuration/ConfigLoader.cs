@@ -89,8 +89,9 @@ internal static partial class ConfigLoader
             reader.Duration("uploader", "linger", TimeSpan.Zero, TimeSpan.FromDays(1)));
 
         int keepGenerations = reader.Integer("retention", "keep_generations", min: 1, max: 1000);
+        int minAgeDays = reader.Integer("retention", "min_age_days", min: 0, max: 3650);
 
-        return new BackupOptions(source, subvolumes, snapshots, spool, stateDir, fullEveryDays, s3, uploader, keepGenerations);
+        return new BackupOptions(source, subvolumes, snapshots, spool, stateDir, fullEveryDays, s3, uploader, keepGenerations, minAgeDays);
     }
 
     private static void RejectUnknown(IConfigurationRoot root, ConfigSource source)

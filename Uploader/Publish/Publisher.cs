@@ -1,7 +1,5 @@
 using System.Net;
-using System.Text.Json;
 using Amazon.S3;
-using Amazon.S3.Model;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.IO;
@@ -18,12 +16,12 @@ namespace BtrfsToS3.Uploader.Publish;
 /// (never overwritten), then the pointer (the commit), then the local state, then the spool directory goes.
 /// Each step is safe to repeat, so a run killed between any two of them is completed by the next.
 /// </summary>
-internal sealed class Publisher(IAmazonS3 s3, BackupOptions options, OutageGuard guard, TimeProvider time, ILogger logger)
+internal sealed class Publisher(BackupOptions options, S3Objects objects, TimeProvider time, ILogger logger)
 {
     private S3Options S3 => options.S3;
 
-    /// <summary>Publishes the stream if it is complete; false when chunks of it are still in the spool.</summary>
-    public async Task<bool> TryPublishAsync(SpoolStream stream, CancellationToken cancellationToken)
+    /// <summary>Publishes the stream if it is complete and returns its seal; null when chunks of it are still in the spool.</summary>
+    public async Task<Seal?> TryPublishAsync(SpoolStream stream, CancellationToken cancellationToken)
     {
         Seal seal = SpoolFiles.Read(stream.SealPath, FormatJson.Default.Seal, s => s.FormatVersion);
         var chunks = new List<ManifestChunk>(seal.Chunks.Count);
@@ -34,7 +32,7 @@ internal sealed class Publisher(IAmazonS3 s3, BackupOptions options, OutageGuard
             {
                 if (File.Exists(Path.Combine(stream.Dir, chunk.Name)))
                 {
-                    return false;
+                    return null;
                 }
 
                 throw new BackupFailure(FailureKind.BadData, $"stream {stream.Name}: {chunk.Name} is neither in the spool nor recorded as uploaded; the stream cannot be published");
@@ -51,7 +49,7 @@ internal sealed class Publisher(IAmazonS3 s3, BackupOptions options, OutageGuard
 
         string manifestKey = ObjectKeys.Manifest(S3.Prefix, seal.Subvolume, seal.Generation, seal.Stream);
         string pointerKey = ObjectKeys.Pointer(S3.Prefix, seal.Subvolume);
-        Pointer? pointer = await GetAsync(pointerKey, FormatJson.Default.Pointer, p => p.FormatVersion, cancellationToken).ConfigureAwait(false);
+        Pointer? pointer = await objects.GetAsync(pointerKey, FormatJson.Default.Pointer, p => p.FormatVersion, cancellationToken).ConfigureAwait(false);
         bool alreadyCommitted = pointer?.Generations.Any(g => g.Manifests.Contains(manifestKey)) == true;
         if (!alreadyCommitted)
         {
@@ -59,7 +57,7 @@ internal sealed class Publisher(IAmazonS3 s3, BackupOptions options, OutageGuard
             Manifest manifest = BuildManifest(seal, parentManifest, chunks);
             await PutManifestAsync(manifestKey, manifest, cancellationToken).ConfigureAwait(false);
             CrashPoint.Reached("uploader-after-manifest");
-            await PutPointerAsync(pointerKey, Extend(pointer, seal, manifestKey), cancellationToken).ConfigureAwait(false);
+            await objects.PutJsonAsync(pointerKey, Extend(pointer, seal, manifestKey), FormatJson.Default.Pointer, S3.StorageClassMetadata, ifNoneMatch: false, cancellationToken).ConfigureAwait(false);
             CrashPoint.Reached("uploader-after-pointer");
         }
 
@@ -69,7 +67,7 @@ internal sealed class Publisher(IAmazonS3 s3, BackupOptions options, OutageGuard
         Directory.Delete(stream.Dir, recursive: true);
         Posix.FsyncDirectory(options.Spool.Dir);
         Log.StreamPublished(logger, seal.Stream, seal.Kind.ToString().ToLowerInvariant(), seal.Generation, seal.ChainPosition, manifestKey);
-        return true;
+        return seal;
     }
 
     /// <summary>
@@ -87,7 +85,7 @@ internal sealed class Publisher(IAmazonS3 s3, BackupOptions options, OutageGuard
         string? last = generation?.Manifests.LastOrDefault();
         Manifest? parent = last is null
             ? null
-            : await GetAsync(last, FormatJson.Default.Manifest, m => m.FormatVersion, cancellationToken).ConfigureAwait(false);
+            : await objects.GetAsync(last, FormatJson.Default.Manifest, m => m.FormatVersion, cancellationToken).ConfigureAwait(false);
         if (parent is null || parent.Snapshot != seal.Parent || generation != pointer!.Generations[^1])
         {
             throw new BackupFailure(
@@ -140,84 +138,19 @@ internal sealed class Publisher(IAmazonS3 s3, BackupOptions options, OutageGuard
     /// <summary>Writes the manifest once. If an earlier run already wrote it (412), it must describe the same stream.</summary>
     private async Task PutManifestAsync(string key, Manifest manifest, CancellationToken cancellationToken)
     {
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(manifest, FormatJson.Default.Manifest);
         try
         {
-            await PutAsync(key, body, ifNoneMatch: true, cancellationToken).ConfigureAwait(false);
+            await objects.PutJsonAsync(key, manifest, FormatJson.Default.Manifest, S3.StorageClassMetadata, ifNoneMatch: true, cancellationToken).ConfigureAwait(false);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
         {
-            Manifest? existing = await GetAsync(key, FormatJson.Default.Manifest, m => m.FormatVersion, cancellationToken).ConfigureAwait(false);
+            Manifest? existing = await objects.GetAsync(key, FormatJson.Default.Manifest, m => m.FormatVersion, cancellationToken).ConfigureAwait(false);
             if (existing is null || !existing.SameStreamAs(manifest))
             {
                 throw new BackupFailure(FailureKind.BadData, $"manifest {key} already exists and describes another stream; it is never overwritten");
             }
 
             Log.ManifestAlreadyWritten(logger, key);
-        }
-    }
-
-    private async Task PutPointerAsync(string key, Pointer pointer, CancellationToken cancellationToken) =>
-        await PutAsync(key, JsonSerializer.SerializeToUtf8Bytes(pointer, FormatJson.Default.Pointer), ifNoneMatch: false, cancellationToken).ConfigureAwait(false);
-
-    private async Task PutAsync(string key, byte[] body, bool ifNoneMatch, CancellationToken cancellationToken)
-    {
-        await guard.RunAsync(
-            $"put {key}",
-            S3.Bucket,
-            async ct =>
-            {
-                var request = new PutObjectRequest
-                {
-                    BucketName = S3.Bucket,
-                    Key = key,
-                    InputStream = new MemoryStream(body, writable: false),
-                    ContentType = "application/json",
-                    StorageClass = S3StorageClass.FindValue(S3.StorageClassMetadata),
-                    ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256,
-                    IfNoneMatch = ifNoneMatch ? "*" : null,
-                };
-                return await s3.PutObjectAsync(request, ct).ConfigureAwait(false);
-            },
-            cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<T?> GetAsync<T>(string key, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, Func<T, int> version, CancellationToken cancellationToken)
-        where T : class
-    {
-        (byte[]? body, int _) = await guard.RunAsync(
-            $"get {key}",
-            S3.Bucket,
-            async ct =>
-            {
-                try
-                {
-                    using GetObjectResponse response = await s3.GetObjectAsync(S3.Bucket, key, ct).ConfigureAwait(false);
-                    using var buffer = new MemoryStream();
-                    await response.ResponseStream.CopyToAsync(buffer, ct).ConfigureAwait(false);
-                    return buffer.ToArray();
-                }
-                catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
-                {
-                    return null;
-                }
-            },
-            cancellationToken).ConfigureAwait(false);
-        if (body is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            T value = JsonSerializer.Deserialize(body, type) ?? throw new JsonException("empty");
-            return version(value) == SpoolLayout.FormatVersion
-                ? value
-                : throw new BackupFailure(FailureKind.BadData, $"s3://{S3.Bucket}/{key}: format version {version(value)}, but this build reads version {SpoolLayout.FormatVersion}");
-        }
-        catch (JsonException e)
-        {
-            throw new BackupFailure(FailureKind.BadData, $"s3://{S3.Bucket}/{key}: not a valid {typeof(T).Name}: {e.Message}");
         }
     }
 }
