@@ -8,12 +8,14 @@ using Microsoft.Extensions.Logging;
 
 const string Tool = "btrfs-to-s3-uploader";
 const string Usage = """
-    Usage: btrfs-to-s3-uploader [run|check|prune] [--config FILE] [--once] [--dry-run] [--verbose] [--SECTION.KEY VALUE ...]
+    Usage: btrfs-to-s3-uploader [run|check|prune|status] [--config FILE] [--once] [--dry-run] [--json] [--verbose] [--SECTION.KEY VALUE ...]
 
       run     drain the spool into S3: upload each chunk, verify it there, delete it from the spool, and publish
               every sealed stream (manifest, then pointer). Keeps following while a spooler runs. (default)
       check   print the effective settings, whether the bucket aborts incomplete multipart uploads, and whether
               the credentials can write, read and delete under the prefix
+      status  per subvolume: current generation, last full and incremental, next full due, streams in the
+              spool; the spool against its quota; the last run (--json for a machine-readable form)
       prune   delete generations beyond [retention] keep_generations that are older than min_age_days (the
               uploader also does this after publishing a full); with --dry-run, only say what would go
 
@@ -29,7 +31,7 @@ const string Usage = """
 
     """;
 
-var parser = new CommandLineParser("run", new HashSet<string> { "run", "check", "prune" }, new HashSet<string> { "once", "dry-run", "verbose" });
+var parser = new CommandLineParser("run", new HashSet<string> { "run", "check", "prune", "status" }, new HashSet<string> { "once", "dry-run", "json", "verbose" });
 return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, cancellationToken) =>
 {
     ILogger logger = loggers.CreateLogger(Tool);
@@ -39,6 +41,8 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
     return commandLine.Command switch
     {
         "check" => await CheckCommand.RunAsync(s3, options, Console.Out, cancellationToken),
+        "status" => await BtrfsToS3.Uploader.Status.StatusCommand.RunAsync(
+            new S3Objects(s3, options.S3.Bucket, new OutageGuard(TimeSpan.FromSeconds(10), TimeProvider.System, logger)), options, commandLine.Has("json"), Console.Out, cancellationToken),
         "prune" => await PruneCommand.RunAsync(s3, options, commandLine.Has("dry-run"), TimeProvider.System, logger, cancellationToken),
         _ => await new UploaderRun(s3, options, TimeProvider.System, logger).RunAsync(commandLine.Has("once"), cancellationToken),
     };

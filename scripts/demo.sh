@@ -78,6 +78,9 @@ rm "$work/mnt/data/docs/doc2.txt"
 head -c $((5 * 1024 * 1024)) /dev/urandom > "$work/mnt/data/new.bin"
 backup
 
+step "status"
+dotnet "$work/bin/btrfs-to-s3-uploader.dll" status --config "$work/btrfs_to_s3.ini" 2>/dev/null
+
 step "what is in S3"
 keys demo/
 echo; s3 GET /demo/data/pointer.json

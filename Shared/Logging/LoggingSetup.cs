@@ -5,7 +5,8 @@ namespace BtrfsToS3.Shared.Logging;
 
 /// <summary>
 /// Console logging for a batch job: under systemd the Systemd formatter (one line, journald priority prefix);
-/// elsewhere one plain line with a UTC timestamp. Warnings and errors go to stderr.
+/// elsewhere one plain line with a UTC timestamp. All of it goes to stderr, so that stdout carries only what a
+/// command prints for people or scripts (status --json, check).
 /// </summary>
 internal static class LoggingSetup
 {
@@ -17,7 +18,7 @@ internal static class LoggingSetup
         return LoggerFactory.Create(builder =>
         {
             builder.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information);
-            builder.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Warning);
+            builder.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
             if (underSystemd)
             {
                 builder.AddSystemdConsole(options =>

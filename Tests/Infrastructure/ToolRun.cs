@@ -10,12 +10,23 @@ namespace BtrfsToS3.Tests.Infrastructure;
 internal sealed class ToolRun : IDisposable
 {
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _stdout = new();
     private readonly Process _process;
 
     private ToolRun(Process process)
     {
         _process = process;
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.OutputDataReceived += (_, e) =>
+        {
+            Append(e.Data);
+            lock (_stdout)
+            {
+                if (e.Data is not null)
+                {
+                    _stdout.AppendLine(e.Data);
+                }
+            }
+        };
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -32,6 +43,18 @@ internal sealed class ToolRun : IDisposable
             lock (_output)
             {
                 return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>What the program printed on stdout alone (logs go to stderr).</summary>
+    public string StandardOutput
+    {
+        get
+        {
+            lock (_stdout)
+            {
+                return _stdout.ToString();
             }
         }
     }

@@ -67,6 +67,35 @@ public sealed class UploaderRunTests
     }
 
     [TestMethod]
+    public void Status_Json_DescribesGenerationsSpoolAndLastRun()
+    {
+        string config = Config(subvolumes: ["data", "home"]);
+        Spool(config);
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(UploaderTool, "--config", config).Code);
+        File.WriteAllText(Path.Combine(_fx.Subvolume("home"), "new.txt"), "new\n");
+        Spool(config);
+        using ToolRun status = ToolRun.Start(UploaderTool, new Dictionary<string, string>(), "status", "--json", "--config", config);
+        Assert.AreEqual(ExitCodes.Ok, status.WaitForExit(TimeSpan.FromMinutes(1)), status.Output);
+
+        using var json = System.Text.Json.JsonDocument.Parse(status.StandardOutput);
+        System.Text.Json.JsonElement root = json.RootElement;
+        Assert.AreEqual(1, root.GetProperty("format_version").GetInt32());
+        Assert.AreEqual(_s3.Bucket, root.GetProperty("bucket").GetString());
+        Assert.AreEqual(ByteSize.GiB, root.GetProperty("spool_quota").GetInt64());
+        Assert.AreEqual(0, root.GetProperty("last_run").GetProperty("exit_code").GetInt32());
+        System.Text.Json.JsonElement data = root.GetProperty("subvolumes")[0];
+        Assert.AreEqual("data", data.GetProperty("subvolume").GetString());
+        Assert.AreEqual(1, data.GetProperty("chain_length").GetInt32());
+        Assert.IsGreaterThan(8_000_000, data.GetProperty("last_full").GetProperty("bytes").GetInt64());
+        Assert.AreEqual(System.Text.Json.JsonValueKind.Null, data.GetProperty("last_incremental").ValueKind);
+        DateTimeOffset nextFull = data.GetProperty("next_full_due").GetDateTimeOffset();
+        Assert.IsGreaterThan(DateTimeOffset.UtcNow.AddDays(181), nextFull);
+        System.Text.Json.JsonElement home = root.GetProperty("subvolumes")[1];
+        Assert.AreEqual(1, home.GetProperty("spool").GetArrayLength());
+        Assert.IsTrue(home.GetProperty("spool")[0].GetProperty("sealed").GetBoolean());
+    }
+
+    [TestMethod]
     public void Run_EveryObject_IsSentWithItsStorageClassAndSseS3()
     {
         using var proxy = new TcpProxy(new Uri(_s3.Endpoint));

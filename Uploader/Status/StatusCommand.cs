@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Text.Json;
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.IO;
+using BtrfsToS3.Shared.Publishing;
+using BtrfsToS3.Shared.Spool;
+using BtrfsToS3.Shared.State;
+using BtrfsToS3.Uploader.S3;
+using BtrfsToS3.Uploader.Upload;
+
+namespace BtrfsToS3.Uploader.Status;
+
+/// <summary>
+/// <c>btrfs-to-s3-uploader status [--json]</c>: per subvolume the current generation, last full and incremental, next
+/// full due and what waits in the spool; the spool against its quota; the last run. S3 is read through the pointers,
+/// as any reader must; when S3 cannot be reached, the local part is still shown and the problem named.
+/// </summary>
+internal static class StatusCommand
+{
+    public static async Task<int> RunAsync(S3Objects objects, BackupOptions options, bool json, TextWriter output, CancellationToken cancellationToken)
+    {
+        (IReadOnlyList<SpoolStream> streams, _) = SpoolInventory.Scan(options.Spool.Dir);
+        var subvolumes = new List<SubvolumeStatus>();
+        foreach (SubvolumeOptions subvolume in options.Subvolumes)
+        {
+            subvolumes.Add(await SubvolumeAsync(objects, options, subvolume.Name, streams, cancellationToken).ConfigureAwait(false));
+        }
+
+        var report = new StatusReport(
+            SpoolLayout.FormatVersion,
+            DateTimeOffset.UtcNow,
+            options.S3.Bucket,
+            options.S3.Prefix,
+            SpoolUsage.Bytes(options.Spool.Dir),
+            options.Spool.Quota,
+            Posix.AvailableBytes(options.Spool.Dir),
+            FileLock.IsHeld(Path.Combine(options.Spool.Dir, SpoolLayout.SpoolerLock)),
+            FileLock.IsHeld(Path.Combine(options.Spool.Dir, SpoolLayout.UploaderLock)),
+            LastRun(options.StateDir),
+            subvolumes);
+        if (json)
+        {
+            output.WriteLine(JsonSerializer.Serialize(report, StatusJson.Default.StatusReport));
+        }
+        else
+        {
+            WriteText(report, output);
+        }
+
+        return subvolumes.Any(s => s.Problem is not null) ? ExitCodes.Unavailable : ExitCodes.Ok;
+    }
+
+    private static async Task<SubvolumeStatus> SubvolumeAsync(
+        S3Objects objects, BackupOptions options, string subvolume, IReadOnlyList<SpoolStream> streams, CancellationToken cancellationToken)
+    {
+        List<StreamInSpool> spool = [.. streams.Where(s => s.Subvolume == subvolume).Select(InSpool)];
+        string? parent = null;
+        try
+        {
+            parent = StateFiles.ReadPublished(options.StateDir, subvolume)?.Snapshot.Name;
+            Pointer? pointer = await objects.GetAsync(ObjectKeys.Pointer(options.S3.Prefix, subvolume), FormatJson.Default.Pointer, p => p.FormatVersion, cancellationToken).ConfigureAwait(false);
+            if (pointer is null)
+            {
+                return new SubvolumeStatus(subvolume, null, 0, 0, null, null, null, parent, spool, null);
+            }
+
+            PointerGeneration current = pointer.Generations[^1];
+            Manifest? full = await objects.GetAsync(current.Manifests[0], FormatJson.Default.Manifest, m => m.FormatVersion, cancellationToken).ConfigureAwait(false);
+            Manifest? last = current.Manifests.Count > 1
+                ? await objects.GetAsync(current.Manifests[^1], FormatJson.Default.Manifest, m => m.FormatVersion, cancellationToken).ConfigureAwait(false)
+                : null;
+            DateTimeOffset? nextFull = SnapshotName.TryParse($"{subvolume}.{current.Generation}", out _, out DateTimeOffset started)
+                ? started.AddDays(options.FullEveryDays)
+                : null;
+            return new SubvolumeStatus(subvolume, current.Generation, pointer.Generations.Count, current.Manifests.Count, Published(full), Published(last), nextFull, parent, spool, null);
+        }
+        catch (BackupFailure e)
+        {
+            return new SubvolumeStatus(subvolume, null, 0, 0, null, null, null, parent, spool, e.Message);
+        }
+    }
+
+    private static PublishedStream? Published(Manifest? manifest) =>
+        manifest is null ? null : new PublishedStream(manifest.Stream, manifest.PublishedAt, manifest.TotalBytes, manifest.Chunks.Count);
+
+    private static StreamInSpool InSpool(SpoolStream stream)
+    {
+        string[] files = Directory.Exists(stream.Dir) ? Directory.GetFiles(stream.Dir) : [];
+        int ready = files.Count(f => Path.GetFileName(f) is { Length: 12 } name && name.StartsWith(SpoolLayout.ChunkPrefix, StringComparison.Ordinal));
+        int uploaded = files.Count(f => f.EndsWith(SpoolLayout.UploadedSuffix, StringComparison.Ordinal));
+        long bytes = files.Sum(f => new FileInfo(f).Length);
+        return new StreamInSpool(stream.Name, stream.IsSealed, ready, uploaded, bytes);
+    }
+
+    private static RunSummary? LastRun(string stateDir)
+    {
+        string path = Path.Combine(stateDir, StatsFile.FileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        string? line = File.ReadLines(path).LastOrDefault(l => l.Contains("\"type\":\"run\"", StringComparison.Ordinal));
+        if (line is null)
+        {
+            return null;
+        }
+
+        using JsonDocument document = JsonDocument.Parse(line);
+        JsonElement run = document.RootElement;
+        return new RunSummary(
+            run.GetProperty("finished_at").GetDateTimeOffset(),
+            run.GetProperty("exit_code").GetInt32(),
+            run.GetProperty("chunks").GetInt32(),
+            run.GetProperty("bytes").GetInt64(),
+            run.GetProperty("seconds").GetDouble(),
+            run.GetProperty("mb_per_s").GetDouble(),
+            run.GetProperty("streams_published").GetInt32());
+    }
+
+    private static void WriteText(StatusReport report, TextWriter output)
+    {
+        static string When(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "-";
+        output.WriteLine($"s3://{report.Bucket}/{report.Prefix}");
+        output.WriteLine($"spool: {ByteSize.Format(report.SpoolBytes)} of quota {ByteSize.Format(report.SpoolQuota)}, {ByteSize.Format(report.SpoolFree)} free on its filesystem; spooler {(report.SpoolerRunning ? "running" : "not running")}, uploader {(report.UploaderRunning ? "running" : "not running")}");
+        output.WriteLine(report.LastRun is { } run
+            ? $"last upload run: {When(run.FinishedAt)}, exit {run.ExitCode}, {run.Chunks} chunks, {ByteSize.Format(run.Bytes)} in {run.Seconds:0} s ({run.MegabytesPerSecond:0.0} MB/s), {run.StreamsPublished} streams published"
+            : "last upload run: none recorded");
+        foreach (SubvolumeStatus s in report.Subvolumes)
+        {
+            output.WriteLine();
+            output.WriteLine($"{s.Subvolume}:");
+            if (s.Problem is not null)
+            {
+                output.WriteLine($"  S3: {s.Problem}");
+            }
+            else if (s.CurrentGeneration is null)
+            {
+                output.WriteLine("  nothing published yet");
+            }
+            else
+            {
+                output.WriteLine($"  generation {s.CurrentGeneration} (of {s.Generations} kept), {s.ChainLength} streams in its chain");
+                output.WriteLine($"  last full:        {Line(s.LastFull)}");
+                output.WriteLine($"  last incremental: {Line(s.LastIncremental)}");
+                output.WriteLine($"  next full due:    {When(s.NextFullDue)}");
+            }
+
+            output.WriteLine($"  parent of the next incremental: {s.ParentSnapshot ?? "none (next is a full)"}");
+            foreach (StreamInSpool stream in s.Spool)
+            {
+                output.WriteLine($"  in the spool: {stream.Stream}, {(stream.Sealed ? "sealed" : "being written")}, {stream.ChunksReady} chunks waiting, {stream.ChunksUploaded} uploaded, {ByteSize.Format(stream.BytesInSpool)}");
+            }
+        }
+
+        static string Line(PublishedStream? p) => p is null ? "-" : $"{p.Stream}, {When(p.PublishedAt)}, {ByteSize.Format(p.Bytes)} in {p.Chunks} chunks";
+    }
+}

@@ -1,0 +1,15 @@
+namespace BtrfsToS3.Uploader.Status;
+
+/// <summary>What <c>btrfs-to-s3-uploader status</c> reports; its JSON form is <c>status --json</c>.</summary>
+internal sealed record StatusReport(
+    int FormatVersion,
+    DateTimeOffset At,
+    string Bucket,
+    string Prefix,
+    long SpoolBytes,
+    long SpoolQuota,
+    long SpoolFree,
+    bool SpoolerRunning,
+    bool UploaderRunning,
+    RunSummary? LastRun,
+    IReadOnlyList<SubvolumeStatus> Subvolumes);

@@ -1,0 +1,4 @@
+namespace BtrfsToS3.Uploader.Status;
+
+/// <summary>A stream waiting in the spool: sealed or still being written, chunks ready or already uploaded, bytes held.</summary>
+internal sealed record StreamInSpool(string Stream, bool Sealed, int ChunksReady, int ChunksUploaded, long BytesInSpool);
