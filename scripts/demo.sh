@@ -64,7 +64,7 @@ backup() {
   # The pair as systemd runs it: the uploader drains while the spooler produces (the quota holds three chunks).
   dotnet "$work/bin/btrfs-to-s3-uploader.dll" --config "$work/btrfs_to_s3.ini" > "$work/uploader.log" 2>&1 &
   local uploader=$!
-  dotnet "$work/bin/btrfs-to-s3-spooler.dll" --config "$work/btrfs_to_s3.ini" "$@" | grep -E "stream, because|pausing|resuming|sealed|finished"
+  dotnet "$work/bin/btrfs-to-s3-spooler.dll" --config "$work/btrfs_to_s3.ini" "$@" 2>&1 | grep -E "stream, because|pausing|resuming|sealed|finished"
   wait "$uploader" || { cat "$work/uploader.log"; exit 1; }
   grep -E "published|run:|finished" "$work/uploader.log"
 }

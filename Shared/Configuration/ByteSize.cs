@@ -66,6 +66,20 @@ internal static partial class ByteSize
             : string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes");
     }
 
+    /// <summary>An approximate size for people: "58.7 GiB", "512 bytes".</summary>
+    public static string Human(long bytes)
+    {
+        foreach ((string unit, long factor) in new[] { ("TiB", TiB), ("GiB", GiB), ("MiB", MiB), ("KiB", KiB) })
+        {
+            if (bytes >= factor)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)factor:0.0} {unit}");
+            }
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes");
+    }
+
     [GeneratedRegex(@"^(?<number>[0-9]+(\.[0-9]+)?)\s*(?<unit>[A-Za-z]*)$")]
     private static partial Regex SizePattern();
 }

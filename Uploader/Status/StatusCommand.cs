@@ -123,9 +123,9 @@ internal static class StatusCommand
     {
         static string When(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "-";
         output.WriteLine($"s3://{report.Bucket}/{report.Prefix}");
-        output.WriteLine($"spool: {ByteSize.Format(report.SpoolBytes)} of quota {ByteSize.Format(report.SpoolQuota)}, {ByteSize.Format(report.SpoolFree)} free on its filesystem; spooler {(report.SpoolerRunning ? "running" : "not running")}, uploader {(report.UploaderRunning ? "running" : "not running")}");
+        output.WriteLine($"spool: {ByteSize.Human(report.SpoolBytes)} of quota {ByteSize.Human(report.SpoolQuota)}, {ByteSize.Human(report.SpoolFree)} free on its filesystem; spooler {(report.SpoolerRunning ? "running" : "not running")}, uploader {(report.UploaderRunning ? "running" : "not running")}");
         output.WriteLine(report.LastRun is { } run
-            ? $"last upload run: {When(run.FinishedAt)}, exit {run.ExitCode}, {run.Chunks} chunks, {ByteSize.Format(run.Bytes)} in {run.Seconds:0} s ({run.MegabytesPerSecond:0.0} MB/s), {run.StreamsPublished} streams published"
+            ? $"last upload run: {When(run.FinishedAt)}, exit {run.ExitCode}, {run.Chunks} chunks, {ByteSize.Human(run.Bytes)} in {run.Seconds:0} s ({run.MegabytesPerSecond:0.0} MB/s), {run.StreamsPublished} streams published"
             : "last upload run: none recorded");
         foreach (SubvolumeStatus s in report.Subvolumes)
         {
@@ -150,10 +150,10 @@ internal static class StatusCommand
             output.WriteLine($"  parent of the next incremental: {s.ParentSnapshot ?? "none (next is a full)"}");
             foreach (StreamInSpool stream in s.Spool)
             {
-                output.WriteLine($"  in the spool: {stream.Stream}, {(stream.Sealed ? "sealed" : "being written")}, {stream.ChunksReady} chunks waiting, {stream.ChunksUploaded} uploaded, {ByteSize.Format(stream.BytesInSpool)}");
+                output.WriteLine($"  in the spool: {stream.Stream}, {(stream.Sealed ? "sealed" : "being written")}, {stream.ChunksReady} chunks waiting, {stream.ChunksUploaded} uploaded, {ByteSize.Human(stream.BytesInSpool)}");
             }
         }
 
-        static string Line(PublishedStream? p) => p is null ? "-" : $"{p.Stream}, {When(p.PublishedAt)}, {ByteSize.Format(p.Bytes)} in {p.Chunks} chunks";
+        static string Line(PublishedStream? p) => p is null ? "-" : $"{p.Stream}, {When(p.PublishedAt)}, {ByteSize.Human(p.Bytes)} in {p.Chunks} chunks";
     }
 }
