@@ -172,6 +172,7 @@ internal sealed class UploaderRun(IAmazonS3 s3, BackupOptions options, TimeProvi
                 ["streams_published"] = published,
             });
             Log.RunSummary(logger, chunksDone, bytesDone, seconds, seconds > 0 ? bytesDone / seconds / 1e6 : 0, retries, published);
+            MetricsFile.Write(options, code, bytesDone, seconds, time.GetUtcNow());
         }
 
         return code;

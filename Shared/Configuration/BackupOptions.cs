@@ -7,6 +7,7 @@ internal sealed record BackupOptions(
     SnapshotOptions Snapshots,
     SpoolOptions Spool,
     string StateDir,
+    string MetricsFile,
     int FullEveryDays,
     S3Options S3,
     UploaderOptions Uploader,

@@ -15,7 +15,7 @@ internal static class ConfigKeys
         {
             ["snapshots"] = Section(("dir", null), ("retention", "minimal")),
             ["spool"] = Section(("dir", "/var/spool/btrfs_to_s3"), ("quota", "450GiB"), ("chunk_size", "200GiB")),
-            ["state"] = Section(("dir", "/var/lib/btrfs_to_s3")),
+            ["state"] = Section(("dir", "/var/lib/btrfs_to_s3"), ("metrics_file", "")),
             ["schedule"] = Section(("full_every_days", "182")),
             ["s3"] = Section(
                 ("bucket", ""),

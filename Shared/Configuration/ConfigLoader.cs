@@ -70,6 +70,7 @@ internal static partial class ConfigLoader
 
         var spool = new SpoolOptions(reader.AbsolutePath("spool", "dir"), quota, chunkSize);
         string stateDir = reader.AbsolutePath("state", "dir");
+        string metricsFile = reader.Text("state", "metrics_file") is { Length: > 0 } ? reader.AbsolutePath("state", "metrics_file") : string.Empty;
         int fullEveryDays = reader.Integer("schedule", "full_every_days", min: 1, max: 3650);
 
         var s3 = new S3Options(
@@ -91,7 +92,7 @@ internal static partial class ConfigLoader
         int keepGenerations = reader.Integer("retention", "keep_generations", min: 1, max: 1000);
         int minAgeDays = reader.Integer("retention", "min_age_days", min: 0, max: 3650);
 
-        return new BackupOptions(source, subvolumes, snapshots, spool, stateDir, fullEveryDays, s3, uploader, keepGenerations, minAgeDays);
+        return new BackupOptions(source, subvolumes, snapshots, spool, stateDir, metricsFile, fullEveryDays, s3, uploader, keepGenerations, minAgeDays);
     }
 
     private static void RejectUnknown(IConfigurationRoot root, ConfigSource source)

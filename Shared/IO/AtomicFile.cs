@@ -15,7 +15,7 @@ internal static class AtomicFile
     public const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     /// <param name="overwrite">False for files that are never rewritten once published (headers, seals): an existing one is an error.</param>
-    public static void Write(string path, ReadOnlySpan<byte> content, bool overwrite)
+    public static void Write(string path, ReadOnlySpan<byte> content, bool overwrite, UnixFileMode mode = OwnerOnlyFile)
     {
         string temp = path + TempSuffix;
         using (var stream = new FileStream(temp, new FileStreamOptions
@@ -23,7 +23,7 @@ internal static class AtomicFile
             Mode = FileMode.Create,
             Access = FileAccess.Write,
             Share = FileShare.None,
-            UnixCreateMode = OwnerOnlyFile,
+            UnixCreateMode = mode,
         }))
         {
             stream.Write(content);

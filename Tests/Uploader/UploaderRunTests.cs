@@ -96,6 +96,27 @@ public sealed class UploaderRunTests
     }
 
     [TestMethod]
+    public void Run_MetricsFileConfigured_WritesNodeExporterTextfileReadableByAll()
+    {
+        string metrics = Path.Combine(_fx.Dir, "btrfs_to_s3.prom");
+        string config = Config(extra: $"[uploader]\nlinger = 0s\n[state]\nmetrics_file = {metrics}", subvolumes: ["data"]);
+        Spool(config);
+
+        (int code, string output) = ToolRun.Run(UploaderTool, "--config", config);
+
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        string[] lines = File.ReadAllLines(metrics);
+        Assert.Contains("btrfs_to_s3_run_exit_code 0", lines);
+        Assert.IsTrue(lines.Any(l => l.StartsWith("btrfs_to_s3_published_timestamp_seconds{subvolume=\"data\"} ", StringComparison.Ordinal)), string.Join('\n', lines));
+        Assert.Contains("btrfs_to_s3_chain_position{subvolume=\"data\"} 0", lines);
+        long success = long.Parse(lines.Single(l => l.StartsWith("btrfs_to_s3_last_success_timestamp_seconds ", StringComparison.Ordinal)).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.IsLessThan(120, Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - success));
+        Assert.IsTrue(lines.Where(l => !l.StartsWith('#')).All(l => l.Split(' ').Length == 2), string.Join('\n', lines));
+        Assert.AreEqual(UnixFileMode.OtherRead, File.GetUnixFileMode(metrics) & UnixFileMode.OtherRead);
+        Assert.AreEqual((UnixFileMode)0, File.GetUnixFileMode(Path.Combine(_fx.State, "data.published.json")) & (UnixFileMode.OtherRead | UnixFileMode.GroupRead));
+    }
+
+    [TestMethod]
     public void Run_EveryObject_IsSentWithItsStorageClassAndSseS3()
     {
         using var proxy = new TcpProxy(new Uri(_s3.Endpoint));
