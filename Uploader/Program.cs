@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 const string Tool = "btrfs-to-s3-uploader";
 const string Usage = """
-    Usage: btrfs-to-s3-uploader [run|check|prune|status] [--config FILE] [--once] [--dry-run] [--json] [--verbose] [--SECTION.KEY VALUE ...]
+    Usage: btrfs-to-s3-uploader [run|check|prune|status|plan] [--config FILE] [--once] [--dry-run] [--json] [--verbose] [--SECTION.KEY VALUE ...]
 
       run     drain the spool into S3: upload each chunk, verify it there, delete it from the spool, and publish
               every sealed stream (manifest, then pointer). Keeps following while a spooler runs. (default)
@@ -16,6 +16,8 @@ const string Usage = """
               the credentials can write, read and delete under the prefix
       status  per subvolume: current generation, last full and incremental, next full due, streams in the
               spool; the spool against its quota; the last run (--json for a machine-readable form)
+      plan    objects, requests and dollars per full and per incremental, monthly storage and early-deletion
+              exposure; sizes measured, or given with --size NAME=SIZE; --weekly-change PERCENT (default 1%)
       prune   delete generations beyond [retention] keep_generations that are older than min_age_days (the
               uploader also does this after publishing a full); with --dry-run, only say what would go
 
@@ -31,11 +33,16 @@ const string Usage = """
 
     """;
 
-var parser = new CommandLineParser("run", new HashSet<string> { "run", "check", "prune", "status" }, new HashSet<string> { "once", "dry-run", "json", "verbose" });
+var parser = new CommandLineParser("run", new HashSet<string> { "run", "check", "prune", "status", "plan" }, new HashSet<string> { "once", "dry-run", "json", "verbose" }, new HashSet<string> { "size", "weekly-change" });
 return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, cancellationToken) =>
 {
     ILogger logger = loggers.CreateLogger(Tool);
     BackupOptions options = ConfigLoader.Load(commandLine.ConfigPath, commandLine.Overrides);
+    if (commandLine.Command == "plan")
+    {
+        return await BtrfsToS3.Uploader.Plan.PlanCommand.RunAsync(options, commandLine.ValuesOf("size"), commandLine.ValuesOf("weekly-change"), Console.Out, cancellationToken);
+    }
+
     UploaderChecks.Check(options);
     using AmazonS3Client s3 = S3Clients.Create(options.S3, logger);
     return commandLine.Command switch

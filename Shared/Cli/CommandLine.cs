@@ -5,7 +5,10 @@ internal sealed record CommandLine(
     string Command,
     string ConfigPath,
     IReadOnlySet<string> Switches,
-    IReadOnlyDictionary<string, string> Overrides)
+    IReadOnlyDictionary<string, string> Overrides,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Values)
 {
     public bool Has(string flag) => Switches.Contains(flag);
+
+    public IReadOnlyList<string> ValuesOf(string option) => Values.TryGetValue(option, out IReadOnlyList<string>? values) ? values : [];
 }

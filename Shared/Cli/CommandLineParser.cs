@@ -7,7 +7,8 @@ namespace BtrfsToS3.Shared.Cli;
 /// Parses <c>[command] [--config FILE] [--switch ...] [--section.key VALUE ...]</c>. A flag with a dot is a configuration key
 /// (validated with the file, so an unknown one is a configuration error); any other unknown flag is a usage error.
 /// </summary>
-internal sealed class CommandLineParser(string defaultCommand, IReadOnlySet<string> commands, IReadOnlySet<string> switches)
+internal sealed class CommandLineParser(
+    string defaultCommand, IReadOnlySet<string> commands, IReadOnlySet<string> switches, IReadOnlySet<string>? valueOptions = null)
 {
     public CommandLine Parse(IReadOnlyList<string> args)
     {
@@ -15,6 +16,7 @@ internal sealed class CommandLineParser(string defaultCommand, IReadOnlySet<stri
         string config = ConfigLoader.DefaultPath;
         var given = new HashSet<string>(StringComparer.Ordinal);
         var overrides = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var values = new Dictionary<string, List<string>>(StringComparer.Ordinal);
 
         for (int i = 0; i < args.Count; i++)
         {
@@ -51,6 +53,16 @@ internal sealed class CommandLineParser(string defaultCommand, IReadOnlySet<stri
                     overrides[name.Replace('.', ':')] = value;
                 }
             }
+            else if (valueOptions?.Contains(name) == true)
+            {
+                string value = inline ?? (i + 1 < args.Count ? args[++i] : throw Usage($"--{name} needs a value"));
+                if (!values.TryGetValue(name, out List<string>? list))
+                {
+                    values[name] = list = [];
+                }
+
+                list.Add(value);
+            }
             else if (switches.Contains(name) && inline is null)
             {
                 given.Add(name);
@@ -61,7 +73,12 @@ internal sealed class CommandLineParser(string defaultCommand, IReadOnlySet<stri
             }
         }
 
-        return new CommandLine(command ?? defaultCommand, config, given, overrides);
+        return new CommandLine(
+            command ?? defaultCommand,
+            config,
+            given,
+            overrides,
+            values.ToDictionary(v => v.Key, v => (IReadOnlyList<string>)v.Value, StringComparer.Ordinal));
     }
 
     private static BackupFailure Usage(string problem) => new(FailureKind.Usage, $"usage: {problem} (see --help)");

@@ -12,4 +12,5 @@ internal sealed record BackupOptions(
     S3Options S3,
     UploaderOptions Uploader,
     int KeepGenerations,
-    int MinAgeDays);
+    int MinAgeDays,
+    PriceOptions Prices);

@@ -29,6 +29,11 @@ internal static class ConfigKeys
                 ("request_checksum_calculation", "when_supported")),
             ["uploader"] = Section(("give_up_after", "1h"), ("abort_uploads_older_than", "1d"), ("linger", "2m")),
             ["retention"] = Section(("keep_generations", "1"), ("min_age_days", "180")),
+            ["prices"] = Section(
+                ("storage_per_gb_month", "0.00099"),
+                ("put_per_1000", "0.05"),
+                ("min_storage_days", "180"),
+                ("object_overhead_kb", "40")),
         };
 
     private static Dictionary<string, string?> Section(params (string Key, string? Default)[] keys) =>

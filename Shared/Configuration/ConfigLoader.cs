@@ -91,8 +91,13 @@ internal static partial class ConfigLoader
 
         int keepGenerations = reader.Integer("retention", "keep_generations", min: 1, max: 1000);
         int minAgeDays = reader.Integer("retention", "min_age_days", min: 0, max: 3650);
+        var prices = new PriceOptions(
+            reader.Price("prices", "storage_per_gb_month"),
+            reader.Price("prices", "put_per_1000"),
+            reader.Integer("prices", "min_storage_days", min: 0, max: 3650),
+            reader.Integer("prices", "object_overhead_kb", min: 0, max: 1024));
 
-        return new BackupOptions(source, subvolumes, snapshots, spool, stateDir, metricsFile, fullEveryDays, s3, uploader, keepGenerations, minAgeDays);
+        return new BackupOptions(source, subvolumes, snapshots, spool, stateDir, metricsFile, fullEveryDays, s3, uploader, keepGenerations, minAgeDays, prices);
     }
 
     private static void RejectUnknown(IConfigurationRoot root, ConfigSource source)
@@ -223,6 +228,14 @@ internal static partial class ConfigLoader
             }
 
             return value;
+        }
+
+        public decimal Price(string section, string key)
+        {
+            string text = Text(section, key);
+            return decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal value)
+                ? value
+                : throw ConfigError.At(source.Where(section, key), $"\"{text}\" is not a price (a decimal number of US dollars, e.g. 0.00099)");
         }
 
         public string Choice(string section, string key, params string[] choices)

@@ -92,6 +92,19 @@ public sealed class SpoolerChecksTests
     }
 
     [TestMethod]
+    public void Plan_MeasuredSubvolumes_PrintsATableWithTotals()
+    {
+        string config = Config($"[subvolumes]\ndata = {_fx.Subvolume("data")}\nhome = {_fx.Subvolume("home")}");
+        using ToolRun plan = ToolRun.Start("btrfs-to-s3-uploader", new Dictionary<string, string>(), "plan", "--config", config, "--size", "home=1TiB");
+
+        Assert.AreEqual(ExitCodes.Ok, plan.WaitForExit(TimeSpan.FromMinutes(1)), plan.Output);
+        string[] lines = plan.StandardOutput.Split('\n');
+        Assert.IsTrue(lines.Any(l => l.StartsWith("data ", StringComparison.Ordinal) && l.Contains("MiB", StringComparison.Ordinal)), plan.StandardOutput);
+        Assert.IsTrue(lines.Any(l => l.StartsWith("home ", StringComparison.Ordinal) && l.Contains("1.0 TiB", StringComparison.Ordinal)), plan.StandardOutput);
+        Assert.IsTrue(lines.Any(l => l.StartsWith("total ", StringComparison.Ordinal)), plan.StandardOutput);
+    }
+
+    [TestMethod]
     public void Run_UnknownOption_Exits64()
     {
         (int code, string output) = ToolRun.Run(Spooler, "--fast");

@@ -1,0 +1,49 @@
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Tests.Infrastructure;
+using BtrfsToS3.Uploader.Plan;
+
+namespace BtrfsToS3.Tests.Uploader.Plan;
+
+[TestClass]
+public sealed class CostPlanTests
+{
+    private static BackupOptions Options(params (string Key, string Value)[] overrides) => ConfigLoader.Load(
+        Repository.File("btrfs_to_s3.ini"),
+        overrides.ToDictionary(o => o.Key, o => o.Value));
+
+    [TestMethod]
+    public void For_FiveTiBWithDefaults_CountsChunksPartsAndTheHeldBackGeneration()
+    {
+        SubvolumePlan plan = CostPlan.For("data", 5 * ByteSize.TiB, 50 * ByteSize.GiB, Options());
+
+        // 25 chunks of 200 GiB and one of 120 GiB, plus the manifest.
+        Assert.AreEqual(27, plan.Full.Objects);
+        Assert.AreEqual((25 * (2 + 3200)) + (2 + 1920) + 2, plan.Full.PutRequests);
+        Assert.AreEqual(25, plan.IncrementalsPerGeneration);
+        Assert.AreEqual((25 * 7) + 180 - 182, plan.HeldBackDays);
+        Assert.AreEqual(0m, plan.EarlyDeletionPerRollover);
+        Assert.IsGreaterThan(0m, plan.MonthlyStorageCost);
+    }
+
+    [TestMethod]
+    public void For_NoMinimumAge_ShowsTheEarlyDeletionCharge()
+    {
+        SubvolumePlan guarded = CostPlan.For("data", ByteSize.TiB, 10 * ByteSize.GiB, Options(("retention:min_age_days", "180")));
+        SubvolumePlan unguarded = CostPlan.For("data", ByteSize.TiB, 10 * ByteSize.GiB, Options(("retention:min_age_days", "0")));
+
+        Assert.AreEqual(0m, guarded.EarlyDeletionPerRollover);
+        Assert.IsGreaterThan(0m, unguarded.EarlyDeletionPerRollover);
+        Assert.AreEqual(0, unguarded.HeldBackDays);
+        Assert.IsLessThan(guarded.AverageStoredBytes, unguarded.AverageStoredBytes);
+    }
+
+    [TestMethod]
+    public void For_SmallChunks_CostMoreRequestsForTheSameBytes()
+    {
+        SubvolumePlan large = CostPlan.For("data", 5 * ByteSize.TiB, 0, Options());
+        SubvolumePlan small = CostPlan.For("data", 5 * ByteSize.TiB, 0, Options(("spool:chunk_size", "512MiB"), ("spool:quota", "2GiB")));
+
+        Assert.AreEqual(10_240 + 1, small.Full.Objects);
+        Assert.IsGreaterThan(large.Full.Objects, small.Full.Objects);
+    }
+}

@@ -1,0 +1,69 @@
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Hashing;
+
+namespace BtrfsToS3.Uploader.Plan;
+
+/// <summary>
+/// The arithmetic of the cost plan, for a weekly timer: a full every full_every_days and weekly incrementals between.
+/// A generation is deleted once a newer full is published and its newest object is min_age_days old, so with the
+/// default 182/180 days the old generation lingers while the new one grows: that overlap is in the stored average.
+/// </summary>
+internal static class CostPlan
+{
+    private const decimal BytesPerGb = 1_000_000_000m;
+    private const decimal DaysPerMonth = 30m;
+
+    public static SubvolumePlan For(string subvolume, long size, long weeklyChange, BackupOptions options)
+    {
+        long partSize = PartSizing.Effective(options.Spool.ChunkSize, options.S3.PartSize);
+        PriceOptions prices = options.Prices;
+        StreamCost full = Stream(size, options.Spool.ChunkSize, partSize, prices);
+        StreamCost incremental = Stream(weeklyChange, options.Spool.ChunkSize, partSize, prices);
+        int weeks = (options.FullEveryDays + 6) / 7;
+        int incrementals = Math.Max(0, weeks - 1);
+        long generationBytes = size + (incrementals * weeklyChange);
+        long generationObjects = full.Objects + (incrementals * incremental.Objects);
+
+        // Day (from its start) the old generation goes: when the next full is there and its newest object is old enough.
+        int deletedOn = Math.Max(options.FullEveryDays, (incrementals * 7) + options.MinAgeDays);
+        int heldBack = deletedOn - options.FullEveryDays;
+        decimal averageStored = (options.KeepGenerations * (size + (incrementals * weeklyChange / 2m)))
+            + (generationBytes * (decimal)heldBack / options.FullEveryDays);
+        decimal averageObjects = (options.KeepGenerations + ((decimal)heldBack / options.FullEveryDays)) * generationObjects;
+        decimal monthly = ((averageStored / BytesPerGb) + (averageObjects * prices.ObjectOverheadKb * 1000m / BytesPerGb)) * prices.StoragePerGbMonth;
+
+        decimal early = EarlyDays(deletedOn, prices.MinStorageDays) * size;
+        for (int week = 1; week <= incrementals; week++)
+        {
+            early += EarlyDays(deletedOn - (week * 7), prices.MinStorageDays) * weeklyChange;
+        }
+
+        return new SubvolumePlan(
+            subvolume,
+            size,
+            weeklyChange,
+            full,
+            incremental,
+            incrementals,
+            (long)averageStored,
+            Math.Round(monthly, 4),
+            heldBack,
+            Math.Round(early / BytesPerGb * prices.StoragePerGbMonth / DaysPerMonth, 4));
+    }
+
+    /// <summary>Objects and PUT-class requests of one stream: per chunk a PUT, or create + parts + complete; then manifest and pointer.</summary>
+    private static StreamCost Stream(long bytes, long chunkSize, long partSize, PriceOptions prices)
+    {
+        long chunks = Math.Max(1, (bytes + chunkSize - 1) / chunkSize);
+        long requests = 2;
+        for (long i = 0; i < chunks; i++)
+        {
+            long chunk = Math.Min(chunkSize, Math.Max(1, bytes - (i * chunkSize)));
+            requests += chunk <= partSize ? 1 : 2 + PartSizing.PartCount(chunk, partSize);
+        }
+
+        return new StreamCost(bytes, chunks + 1, requests, Math.Round(requests * prices.PutPer1000 / 1000m, 4));
+    }
+
+    private static decimal EarlyDays(int ageAtDeletion, int minStorageDays) => Math.Max(0, minStorageDays - ageAtDeletion);
+}

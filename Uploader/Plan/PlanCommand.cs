@@ -1,0 +1,80 @@
+using System.Globalization;
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.IO;
+
+namespace BtrfsToS3.Uploader.Plan;
+
+/// <summary>
+/// <c>btrfs-to-s3-uploader plan [--size NAME=SIZE ...] [--weekly-change PERCENT]</c>: objects, requests and money per
+/// full and per incremental, the monthly storage bill and the early-deletion exposure of the configured retention.
+/// Sizes are measured with <c>btrfs filesystem du</c> unless given.
+/// </summary>
+internal static class PlanCommand
+{
+    public static async Task<int> RunAsync(BackupOptions options, IReadOnlyList<string> sizes, IReadOnlyList<string> weeklyChange, TextWriter output, CancellationToken cancellationToken)
+    {
+        var given = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (string entry in sizes)
+        {
+            string[] parts = entry.Split('=', 2);
+            if (parts.Length != 2 || ByteSize.TryParse(parts[1]) is not { } bytes || options.Subvolumes.All(s => s.Name != parts[0]))
+            {
+                throw new BackupFailure(FailureKind.Usage, $"usage: --size wants a configured subvolume and a size, e.g. --size data=5TiB (got \"{entry}\")");
+            }
+
+            given[parts[0]] = bytes;
+        }
+
+        decimal change = 0.01m;
+        if (weeklyChange.Count > 0)
+        {
+            string text = weeklyChange[^1].TrimEnd('%');
+            if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal percent) || percent < 0 || percent > 100)
+            {
+                throw new BackupFailure(FailureKind.Usage, $"usage: --weekly-change wants a percentage, e.g. 1% (got \"{weeklyChange[^1]}\")");
+            }
+
+            change = percent / 100m;
+        }
+
+        var plans = new List<SubvolumePlan>();
+        foreach (SubvolumeOptions subvolume in options.Subvolumes)
+        {
+            long size = given.TryGetValue(subvolume.Name, out long s) ? s : await MeasureAsync(subvolume, cancellationToken).ConfigureAwait(false);
+            plans.Add(CostPlan.For(subvolume.Name, size, (long)(size * change), options));
+        }
+
+        Write(options, plans, change, given.Count == options.Subvolumes.Count, output);
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<long> MeasureAsync(SubvolumeOptions subvolume, CancellationToken cancellationToken)
+    {
+        ProcessResult du = await ProcessRunner.RunAsync(["btrfs", "filesystem", "du", "-s", "--raw", subvolume.Path], cancellationToken).ConfigureAwait(false);
+        string[] lines = du.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return du.ExitCode == 0 && lines.Length >= 2 && long.TryParse(lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture, out long bytes)
+            ? bytes
+            : throw new BackupFailure(FailureKind.Unavailable, $"cannot measure {subvolume.Path} with btrfs filesystem du ({du.Reason}); give its size with --size {subvolume.Name}=SIZE");
+    }
+
+    private static void Write(BackupOptions options, List<SubvolumePlan> plans, decimal change, bool allGiven, TextWriter output)
+    {
+        PriceOptions p = options.Prices;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cost plan: chunk {ByteSize.Format(options.Spool.ChunkSize)}, part {ByteSize.Format(Shared.Hashing.PartSizing.Effective(options.Spool.ChunkSize, options.S3.PartSize))}, data in {options.S3.StorageClassData}, a full every {options.FullEveryDays} days and weekly incrementals of {change:P1} of the size{(allGiven ? string.Empty : " (sizes measured)")},"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"keep_generations {options.KeepGenerations}, min_age_days {options.MinAgeDays}; prices: ${p.StoragePerGbMonth}/GB-month, ${p.PutPer1000}/1000 PUT, {p.MinStorageDays}-day minimum, {p.ObjectOverheadKb} KB per object"));
+        output.WriteLine();
+        output.WriteLine("subvolume          size   full: objects  PUTs    $   incr: objects  PUTs    $   stored (avg)   $/month   old gen held  early-deletion $/rollover");
+        foreach (SubvolumePlan plan in plans)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{plan.Subvolume,-12} {ByteSize.Human(plan.Size),10} {plan.Full.Objects,13} {plan.Full.PutRequests,5} {plan.Full.PutCost,6:0.00} {plan.Incremental.Objects,14} {plan.Incremental.PutRequests,5} {plan.Incremental.PutCost,6:0.00} {ByteSize.Human(plan.AverageStoredBytes),14} {plan.MonthlyStorageCost,9:0.00} {plan.HeldBackDays,10} d {plan.EarlyDeletionPerRollover,20:0.00}"));
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{"total",-12} {ByteSize.Human(plans.Sum(x => x.Size)),10} {plans.Sum(x => x.Full.Objects),13} {plans.Sum(x => x.Full.PutRequests),5} {plans.Sum(x => x.Full.PutCost),6:0.00} {plans.Sum(x => x.Incremental.Objects),14} {plans.Sum(x => x.Incremental.PutRequests),5} {plans.Sum(x => x.Incremental.PutCost),6:0.00} {ByteSize.Human(plans.Sum(x => x.AverageStoredBytes)),14} {plans.Sum(x => x.MonthlyStorageCost),9:0.00}"));
+        output.WriteLine();
+        output.WriteLine("old gen held: days the previous generation stays after the next full, until its newest object is min_age_days old.");
+        output.WriteLine("early-deletion: what deleting a generation costs in Deep Archive's minimum-storage charge (0 while min_age_days >= that minimum).");
+    }
+}

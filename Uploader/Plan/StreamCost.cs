@@ -1,0 +1,4 @@
+namespace BtrfsToS3.Uploader.Plan;
+
+/// <summary>What one stream costs in objects and PUT-class requests.</summary>
+internal sealed record StreamCost(long Bytes, long Objects, long PutRequests, decimal PutCost);
