@@ -32,6 +32,15 @@ setup() {
   echo "deep" > "$mnt/data/docs/deep/er/file"
   ln -s docs/doc1.txt "$mnt/data/link"
   truncate -s 10M "$mnt/data/sparse"
+  # Hard links, extended attributes, odd names and many small files: all must come back from a restore.
+  ln "$mnt/data/docs/doc1.txt" "$mnt/data/docs/hardlink-to-doc1"
+  setfattr -n user.comment -v "kept by btrfs send" "$mnt/data/docs/doc3.txt"
+  setfattr -n user.binary -v 0x00ff10 "$mnt/data/docs/deep"
+  printf 'odd\n' > "$mnt/data/docs/name with spaces, commas & ünïcödé.txt"
+  printf 'dash\n' > "$mnt/data/docs/-leading-dash"
+  mkdir -p "$mnt/data/small"
+  for i in $(seq 1 "${FIXTURE_SMALL_FILES:-200}"); do echo "small $i" > "$mnt/data/small/f$i"; done
+  chmod 0640 "$mnt/data/docs/doc4.txt"
   mkdir -p "$mnt/root/etc" "$mnt/home/user"
   echo "root config" > "$mnt/root/etc/config"
   echo "hello" > "$mnt/home/user/hello.txt"

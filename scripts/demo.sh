@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The demo (README's first set-up command): on a loopback btrfs and the local S3 server, a full and an incremental
-# backup of three subvolumes through the spooler and the uploader running side by side, then a restore of the
-# chain by the pointer: download, verify every SHA-256, btrfs receive, compare with the source.
-# Needs root. Cleans up everything it made (and stops the S3 server if it started it), also when it fails.
+# The demo (README's first set-up command): what the timer runs, on a loopback btrfs and the local S3 server.
+# A full backup of data, root and home (varied content: many small files, large ones, hard links, xattrs, a sparse
+# file, odd names) through the spooler and the uploader running side by side; changes (adds, modifies, deletes,
+# renames) and two incrementals; status and plan; then a restore of the chain by the pointer into a fresh loopback
+# filesystem (download, verify every SHA-256, btrfs receive in order), proven identical to the source, hard links and
+# xattrs included. Prints a summary and ends with DEMO OK. Needs root; cleans up everything it made, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -25,18 +27,28 @@ keys() { s3 GET "/?list-type=2&prefix=${1//\//%2F}" | grep -o '<Key>[^<]*</Key>'
 cleanup() {
   for key in $(keys "" 2>/dev/null); do s3 DELETE "/$key" >/dev/null 2>&1 || true; done
   s3 DELETE "" >/dev/null 2>&1 || true
+  if mountpoint -q "$work/restore" 2>/dev/null; then umount "$work/restore"; fi
   bash scripts/btrfs-fixture.sh teardown "$work" >/dev/null 2>&1 || true
   if [ "$started_s3" = 1 ]; then bash scripts/local-s3.sh stop >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 step() { printf '\n== %s\n' "$*"; }
+now() { date +%s.%N; }
+summary=()
+record() { # stage, bytes, start
+  local seconds; seconds=$(echo "$(now) - $3" | bc)
+  summary+=("$(printf '%-28s %14s bytes %8.1f s %8.1f MB/s' "$1" "$2" "$seconds" "$(echo "scale=3; $2 / $seconds / 1000000" | bc)")")
+}
+uploaded_bytes() { grep -o 'run: [0-9]* chunks, [0-9]* bytes' "$work/uploader.log" | grep -o '[0-9]* bytes' | cut -d' ' -f1; }
 
 step "build"
+dotnet build spooler.sln -c Release -v quiet -nologo >/dev/null
 dotnet build Spooler -c Release -o "$work/bin" -v quiet -nologo >/dev/null
 dotnet build Uploader -c Release -o "$work/bin" -v quiet -nologo >/dev/null
 
 step "a loopback btrfs with subvolumes data, root and home; bucket $bucket on the local S3 server"
-FIXTURE_DATA_MIB=64 bash scripts/btrfs-fixture.sh setup "$work"
+FIXTURE_DATA_MIB=96 FIXTURE_SMALL_FILES=2000 bash scripts/btrfs-fixture.sh setup "$work"
+head -c $((48 * 1024 * 1024)) /dev/urandom > "$work/mnt/home/user/large.bin"
 s3 PUT "" >/dev/null
 cat > "$work/btrfs_to_s3.ini" <<INI
 [subvolumes]
@@ -61,45 +73,73 @@ request_checksum_calculation = when_required
 linger = 30s
 INI
 backup() {
-  # The pair as systemd runs it: the uploader drains while the spooler produces (the quota holds three chunks).
+  # What the timer runs: the uploader drains while the spooler fills a spool that holds three chunks.
+  local start; start=$(now)
   dotnet "$work/bin/btrfs-to-s3-uploader.dll" --config "$work/btrfs_to_s3.ini" > "$work/uploader.log" 2>&1 &
   local uploader=$!
-  dotnet "$work/bin/btrfs-to-s3-spooler.dll" --config "$work/btrfs_to_s3.ini" "$@" 2>&1 | grep -E "stream, because|pausing|resuming|sealed|finished"
+  dotnet "$work/bin/btrfs-to-s3-spooler.dll" --config "$work/btrfs_to_s3.ini" 2>&1 | grep -E "stream, because|pausing|resuming|sealed" | cut -c1-160
   wait "$uploader" || { cat "$work/uploader.log"; exit 1; }
-  grep -E "published|run:|finished" "$work/uploader.log"
+  grep -E "published|run:" "$work/uploader.log" | cut -c1-160
+  record "$1" "$(uploaded_bytes)" "$start"
 }
 
 step "backup 1: full streams"
-backup
+backup "backup 1 (full)"
 
-step "change data, then backup 2: incrementals chained on what was published"
+step "changes: add, modify, delete, rename; backup 2"
 echo "changed" >> "$work/mnt/data/docs/doc1.txt"
 rm "$work/mnt/data/docs/doc2.txt"
-head -c $((5 * 1024 * 1024)) /dev/urandom > "$work/mnt/data/new.bin"
-backup
+mv "$work/mnt/data/docs/doc5.txt" "$work/mnt/data/docs/renamed doc5.txt"
+head -c $((12 * 1024 * 1024)) /dev/urandom > "$work/mnt/data/new.bin"
+setfattr -n user.added -v "after the full" "$work/mnt/data/new.bin"
+backup "backup 2 (incremental)"
+
+step "more changes: rename a directory, new hard link, delete many small files; backup 3"
+mv "$work/mnt/data/docs/deep" "$work/mnt/data/docs/deeper"
+ln "$work/mnt/data/new.bin" "$work/mnt/data/new-hardlink.bin"
+rm "$work/mnt/data/small/f1"* 
+echo "appended" >> "$work/mnt/home/user/hello.txt"
+backup "backup 3 (incremental)"
 
 step "status"
 dotnet "$work/bin/btrfs-to-s3-uploader.dll" status --config "$work/btrfs_to_s3.ini" 2>/dev/null
 
-step "what is in S3"
-keys demo/
-echo; s3 GET /demo/data/pointer.json
+step "plan (sizes measured; data also as if it were 5 TiB)"
+dotnet "$work/bin/btrfs-to-s3-uploader.dll" plan --config "$work/btrfs_to_s3.ini" 2>/dev/null
+dotnet "$work/bin/btrfs-to-s3-uploader.dll" plan --config "$work/btrfs_to_s3.ini" --size data=5TiB --spool.chunk_size 200GiB --spool.quota 450GiB 2>/dev/null | grep -E "^(data|total) "
 
-step "restore data by its pointer: download, verify every SHA-256, btrfs receive the chain in order"
-mkdir -p "$work/mnt/restored" "$work/dl"
-s3 GET /demo/data/pointer.json > "$work/dl/pointer.json"
-last=""
-for manifest in $(python3 -c 'import json,sys; [print(k) for k in json.load(open(sys.argv[1]))["generations"][-1]["manifests"]]' "$work/dl/pointer.json"); do
-  s3 GET "/$manifest" > "$work/dl/manifest.json"
-  : > "$work/dl/stream"
-  while read -r key sha; do
-    s3 GET "/$key" > "$work/dl/chunk"
-    [ "$(sha256sum < "$work/dl/chunk" | cut -d' ' -f1)" = "$sha" ] || { echo "$key: SHA-256 mismatch" >&2; exit 1; }
-    cat "$work/dl/chunk" >> "$work/dl/stream"
-  done < <(python3 -c 'import json,sys; [print(c["key"], c["sha256"]) for c in json.load(open(sys.argv[1]))["chunks"]]' "$work/dl/manifest.json")
-  last=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["snapshot"]["name"])' "$work/dl/manifest.json")
-  btrfs receive -q -f "$work/dl/stream" "$work/mnt/restored"
-  echo "received $last ($(stat -c %s "$work/dl/stream") bytes, every chunk's SHA-256 verified)"
+step "what is in S3 (data)"
+keys demo/data/
+
+step "restore every subvolume by its pointer into a fresh loopback btrfs: download, verify, receive in order"
+truncate -s 2G "$work/restore.img"
+mkfs.btrfs -q -f "$work/restore.img" >/dev/null
+mkdir -p "$work/restore" "$work/dl"
+mount -o loop "$work/restore.img" "$work/restore"
+start=$(now)
+restored_bytes=0
+for subvolume in data root home; do
+  s3 GET "/demo/$subvolume/pointer.json" > "$work/dl/pointer.json"
+  last=""
+  for manifest in $(python3 -c 'import json,sys; [print(k) for k in json.load(open(sys.argv[1]))["generations"][-1]["manifests"]]' "$work/dl/pointer.json"); do
+    s3 GET "/$manifest" > "$work/dl/manifest.json"
+    : > "$work/dl/stream"
+    while read -r key sha; do
+      s3 GET "/$key" > "$work/dl/chunk"
+      [ "$(sha256sum < "$work/dl/chunk" | cut -d' ' -f1)" = "$sha" ] || { echo "$key: SHA-256 mismatch" >&2; exit 1; }
+      cat "$work/dl/chunk" >> "$work/dl/stream"
+    done < <(python3 -c 'import json,sys; [print(c["key"], c["sha256"]) for c in json.load(open(sys.argv[1]))["chunks"]]' "$work/dl/manifest.json")
+    [ "$(sha256sum < "$work/dl/stream" | cut -d' ' -f1)" = "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sha256"])' "$work/dl/manifest.json")" ]
+    last=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["snapshot"]["name"])' "$work/dl/manifest.json")
+    btrfs receive -q -f "$work/dl/stream" "$work/restore"
+    restored_bytes=$((restored_bytes + $(stat -c %s "$work/dl/stream")))
+    echo "received $last ($(stat -c %s "$work/dl/stream") bytes; every chunk's and the stream's SHA-256 verified)"
+  done
+  printf '%s: ' "$subvolume"
+  python3 scripts/compare-trees.py "$work/mnt/$subvolume" "$work/restore/$last"
 done
-diff -r --no-dereference "$work/mnt/data" "$work/mnt/restored/$last"
-printf '\ndemo finished: the restored %s is identical to the live subvolume data\n' "$last"
+record "restore (3 chains)" "$restored_bytes" "$start"
+
+step "summary"
+printf '%s\n' "${summary[@]}"
+echo "DEMO OK"
