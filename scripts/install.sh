@@ -33,8 +33,10 @@ value() { awk -v section="[$1]" -v key="$2" '
 spool=$(value spool dir); spool=${spool:-/var/spool/btrfs_to_s3}
 state=$(value state dir); state=${state:-/var/lib/btrfs_to_s3}
 snapshots=$(value snapshots dir)
+metrics=$(value state metrics_file)
 install -d -m 0700 "$spool" "$state"
 
+install -d "$unit_dir"
 install -m 0644 systemd-units/btrfs-to-s3.timer systemd-units/btrfs-to-s3-spooler.service \
   systemd-units/btrfs-to-s3-uploader.service "$unit_dir/"
 for service in btrfs-to-s3-spooler btrfs-to-s3-uploader; do
@@ -42,7 +44,11 @@ for service in btrfs-to-s3-spooler btrfs-to-s3-uploader; do
   {
     echo "# Written by scripts/install.sh from $config: the directories this service may write."
     echo "[Service]"
-    echo "ReadWritePaths=$spool $state${snapshots:+ $snapshots}"
+    if [ "$service" = btrfs-to-s3-spooler ]; then
+      echo "ReadWritePaths=$spool $state${snapshots:+ $snapshots}"
+    else
+      echo "ReadWritePaths=$spool $state${metrics:+ $(dirname "$metrics")}"
+    fi
     if [ "$prefix" != /opt/btrfs_to_s3 ] || [ "$config" != /etc/btrfs_to_s3.ini ]; then
       echo "ExecStart="
       if [ "$service" = btrfs-to-s3-spooler ]; then
