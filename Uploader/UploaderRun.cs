@@ -41,7 +41,8 @@ internal sealed class UploaderRun(IAmazonS3 s3, BackupOptions options, TimeProvi
         long bytesDone = 0;
         int published = 0;
         int retries = 0;
-        var failedChunks = new HashSet<string>(StringComparer.Ordinal);
+        // Stream directories that failed to publish and chunk files that failed verification: not tried again this run.
+        var failed = new HashSet<string>(StringComparer.Ordinal);
 
         try
         {
@@ -55,7 +56,7 @@ internal sealed class UploaderRun(IAmazonS3 s3, BackupOptions options, TimeProvi
 
                 bool publishedThisPass = false;
                 // A stream with an upload still finishing (record written, file being deleted) waits for the next pass.
-                foreach (SpoolStream stream in streams.Where(s => s.IsSealed && !failedChunks.Contains(s.Dir) && !_inFlight.Keys.Any(k => k.StartsWith(s.Dir + "/", StringComparison.Ordinal))))
+                foreach (SpoolStream stream in streams.Where(s => s.IsSealed && !failed.Contains(s.Dir) && !_inFlight.Keys.Any(k => k.StartsWith(s.Dir + "/", StringComparison.Ordinal))))
                 {
                     try
                     {
@@ -73,7 +74,7 @@ internal sealed class UploaderRun(IAmazonS3 s3, BackupOptions options, TimeProvi
                     {
                         Log.StreamNotPublished(logger, stream.Name, e.Message);
                         code = ExitCodes.Worst(code, ExitCodes.For(e));
-                        failedChunks.Add(stream.Dir);
+                        failed.Add(stream.Dir);
                     }
                 }
 
@@ -82,7 +83,7 @@ internal sealed class UploaderRun(IAmazonS3 s3, BackupOptions options, TimeProvi
                     (streams, _) = SpoolInventory.Scan(options.Spool.Dir);
                 }
 
-                List<ReadyChunk> ready = ReadyChunks(streams).Where(c => !_inFlight.ContainsKey(c.DataPath) && !failedChunks.Contains(c.DataPath)).ToList();
+                List<ReadyChunk> ready = ReadyChunks(streams).Where(c => !_inFlight.ContainsKey(c.DataPath) && !failed.Contains(c.DataPath)).ToList();
                 foreach (ReadyChunk chunk in ready)
                 {
                     int parts = ChunkUploader.PartsInFlight(chunk.Record, options.S3.Concurrency);
@@ -140,7 +141,7 @@ internal sealed class UploaderRun(IAmazonS3 s3, BackupOptions options, TimeProvi
                     catch (BackupFailure e) when (e.Kind == FailureKind.BadData)
                     {
                         Log.ChunkFailed(logger, path, e.Message);
-                        failedChunks.Add(path);
+                        failed.Add(path);
                         code = ExitCodes.Worst(code, ExitCodes.For(e));
                     }
                 }
