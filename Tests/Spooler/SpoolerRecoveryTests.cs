@@ -22,11 +22,9 @@ public sealed class SpoolerRecoveryTests
     public void Run_KilledMidStream_RerunResendsTheSameStreamWithTheSameChunks()
     {
         UseLargerStream();
-        // A quota of three chunks and no consumer stops the spooler mid-stream, with btrfs send blocked on its pipe.
-        string config = _fx.WriteConfig(chunkSize: ByteSize.MiB, quota: 3 * ByteSize.MiB + 64 * ByteSize.KiB, subvolumes: ["data"]);
-        using (ToolRun run = ToolRun.Start(Spooler, "--config", config))
+        string config = ThreeChunkConfig("data");
+        using (ToolRun run = StartPausedSpooler(config))
         {
-            run.WaitForOutput("pausing until", TimeSpan.FromSeconds(60));
             run.KillHard();
         }
 
@@ -59,10 +57,9 @@ public sealed class SpoolerRecoveryTests
     public void Run_Sigterm_Exits75LeavesTheStreamUnsealedAndTheNextRunFinishesIt()
     {
         UseLargerStream();
-        string config = _fx.WriteConfig(chunkSize: ByteSize.MiB, quota: 3 * ByteSize.MiB + 64 * ByteSize.KiB, subvolumes: ["data"]);
-        using (ToolRun run = ToolRun.Start(Spooler, "--config", config))
+        string config = ThreeChunkConfig("data");
+        using (ToolRun run = StartPausedSpooler(config))
         {
-            run.WaitForOutput("pausing until", TimeSpan.FromSeconds(60));
             run.Terminate();
 
             Assert.AreEqual(ExitCodes.TryAgainLater, run.WaitForExit(TimeSpan.FromSeconds(30)), run.Output);
@@ -86,9 +83,8 @@ public sealed class SpoolerRecoveryTests
     public void Run_BtrfsSendDies_LeavesNoSealNoChunksAndNoSnapshot()
     {
         UseLargerStream();
-        string config = _fx.WriteConfig(chunkSize: ByteSize.MiB, quota: 3 * ByteSize.MiB + 64 * ByteSize.KiB, subvolumes: ["data", "home"]);
-        using ToolRun run = ToolRun.Start(Spooler, "--config", config);
-        run.WaitForOutput("pausing until", TimeSpan.FromSeconds(60));
+        string config = ThreeChunkConfig("data", "home");
+        using ToolRun run = StartPausedSpooler(config);
         int send = ChildSends().Single();
         Mono.Unix.Native.Syscall.kill(send, Mono.Unix.Native.Signum.SIGKILL);
         // Consume, so the spooler reads on to the end of the broken stream.
@@ -122,9 +118,8 @@ public sealed class SpoolerRecoveryTests
         Published.Record(_fx, full);
         string quota = (3 * ByteSize.MiB + 64 * ByteSize.KiB).ToString(System.Globalization.CultureInfo.InvariantCulture);
         File.WriteAllBytes(Path.Combine(_fx.Subvolume("data"), "more.bin"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(5_000_000));
-        using (ToolRun run = ToolRun.Start(Spooler, "--config", config, "--spool.quota", quota))
+        using (ToolRun run = StartPausedSpooler(config, "--spool.quota", quota))
         {
-            run.WaitForOutput("pausing until", TimeSpan.FromSeconds(60));
             run.KillHard();
         }
 
@@ -174,6 +169,18 @@ public sealed class SpoolerRecoveryTests
 
         Assert.AreEqual(ExitCodes.Ok, code, output);
         StringAssert.Contains(output, "full stream, because --full was given");
+    }
+
+    /// <summary>1 MiB chunks and a spool that holds three of them.</summary>
+    private string ThreeChunkConfig(params string[] subvolumes) =>
+        _fx.WriteConfig(chunkSize: ByteSize.MiB, quota: 3 * ByteSize.MiB + 64 * ByteSize.KiB, subvolumes: subvolumes);
+
+    /// <summary>A spooler stopped mid-stream by its quota, with nothing consuming the spool: btrfs send blocks on its pipe.</summary>
+    private static ToolRun StartPausedSpooler(string config, params string[] extra)
+    {
+        ToolRun run = ToolRun.Start(Spooler, ["--config", config, .. extra]);
+        run.WaitForOutput("pausing until", TimeSpan.FromSeconds(60));
+        return run;
     }
 
     /// <summary>A stream larger than the spooler's read-ahead, so that btrfs send is still running when the spooler pauses.</summary>

@@ -7,26 +7,9 @@ namespace BtrfsToS3.Tests.Uploader;
 
 /// <summary>Generation rollover in S3: old generations go only after a newer full is published, and not before the minimum age.</summary>
 [TestClass]
-public sealed class GenerationPrunerTests
+public sealed class GenerationPrunerTests : BtrfsAndS3Test
 {
-    private const string Spooler = "btrfs-to-s3-spooler";
-    private const string UploaderTool = "btrfs-to-s3-uploader";
-    private BtrfsFixture _fx = null!;
-    private LocalS3 _s3 = null!;
-
-    [TestInitialize]
-    public void SetUp()
-    {
-        _s3 = LocalS3.Create();
-        _fx = BtrfsFixture.Create(dataMiB: 2);
-    }
-
-    [TestCleanup]
-    public void TearDown()
-    {
-        _fx?.Dispose();
-        _s3?.Dispose();
-    }
+    protected override int DataMiB => 2;
 
     [TestMethod]
     public void Run_NewFullPublished_DeletesTheOldGenerationOnlyThen()

@@ -7,27 +7,8 @@ namespace BtrfsToS3.Tests.Uploader;
 
 /// <summary>The uploader killed at the moments that matter: the pointer never names what is not whole, and a rerun completes.</summary>
 [TestClass]
-public sealed class UploaderCrashTests
+public sealed class UploaderCrashTests : BtrfsAndS3Test
 {
-    private const string Spooler = "btrfs-to-s3-spooler";
-    private const string UploaderTool = "btrfs-to-s3-uploader";
-    private BtrfsFixture _fx = null!;
-    private LocalS3 _s3 = null!;
-
-    [TestInitialize]
-    public void SetUp()
-    {
-        _s3 = LocalS3.Create();
-        _fx = BtrfsFixture.Create();
-    }
-
-    [TestCleanup]
-    public void TearDown()
-    {
-        _fx?.Dispose();
-        _s3?.Dispose();
-    }
-
     [TestMethod]
     public void Run_KilledAtEachPublishStep_PointerStaysWholeAndRerunPublishesOnce()
     {

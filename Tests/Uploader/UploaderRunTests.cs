@@ -9,27 +9,8 @@ namespace BtrfsToS3.Tests.Uploader;
 
 /// <summary>The uploader as a real process, against the local Ceph RGW, on spools the real spooler wrote on real btrfs.</summary>
 [TestClass]
-public sealed class UploaderRunTests
+public sealed class UploaderRunTests : BtrfsAndS3Test
 {
-    private const string Spooler = "btrfs-to-s3-spooler";
-    private const string UploaderTool = "btrfs-to-s3-uploader";
-    private BtrfsFixture _fx = null!;
-    private LocalS3 _s3 = null!;
-
-    [TestInitialize]
-    public void SetUp()
-    {
-        _s3 = LocalS3.Create();
-        _fx = BtrfsFixture.Create();
-    }
-
-    [TestCleanup]
-    public void TearDown()
-    {
-        _fx?.Dispose();
-        _s3?.Dispose();
-    }
-
     [TestMethod]
     public void Run_FullThenIncremental_PublishesAndADownloadReceivesTheSubvolume()
     {
