@@ -46,4 +46,25 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 213, EventName = "GenerationWouldBeDeleted", Level = LogLevel.Information, Message = "dry run: subvolume {Subvolume}: generation {Generation} would be deleted, {Objects} objects, {Bytes} bytes")]
     public static partial void GenerationWouldBeDeleted(ILogger logger, string subvolume, string generation, int objects, long bytes);
+
+    [LoggerMessage(EventId = 220, EventName = "ChunkAlreadyDownloaded", Level = LogLevel.Information, Message = "{Key}: already downloaded and verified")]
+    public static partial void ChunkAlreadyDownloaded(ILogger logger, string key);
+
+    [LoggerMessage(EventId = 221, EventName = "ChunkMismatch", Level = LogLevel.Warning, Message = "{Key}: downloaded SHA-256 {Actual}, manifest says {Expected} (attempt {Attempt})")]
+    public static partial void ChunkMismatch(ILogger logger, string key, string actual, string expected, int attempt);
+
+    [LoggerMessage(EventId = 222, EventName = "StreamAlreadyReceived", Level = LogLevel.Information, Message = "stream {Stream}: already received in the target")]
+    public static partial void StreamAlreadyReceived(ILogger logger, string stream);
+
+    [LoggerMessage(EventId = 223, EventName = "StreamReceived", Level = LogLevel.Information, Message = "stream {Stream}: {Bytes} bytes {What}, {Seconds:0.0} s, {MegabytesPerSecond:0.0} MB/s")]
+    public static partial void StreamReceived(ILogger logger, string stream, long bytes, double seconds, double megabytesPerSecond, string what);
+
+    [LoggerMessage(EventId = 224, EventName = "StreamDumped", Level = LogLevel.Information, Message = "stream {Stream}: btrfs receive --dump read it whole ({Lines} commands)")]
+    public static partial void StreamDumped(ILogger logger, string stream, long lines);
+
+    [LoggerMessage(EventId = 225, EventName = "HalfReceivedRemoved", Level = LogLevel.Warning, Message = "{Path}: the failed receive left this subvolume; it {Outcome}")]
+    public static partial void HalfReceivedRemoved(ILogger logger, string path, string outcome);
+
+    [LoggerMessage(EventId = 226, EventName = "ReceiveOutput", Level = LogLevel.Information, Message = "stream {Stream}: btrfs: {Line}")]
+    public static partial void ReceiveOutput(ILogger logger, string stream, string line);
 }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 const string Tool = "btrfs-to-s3-uploader";
 const string Usage = """
-    Usage: btrfs-to-s3-uploader [run|check|prune|status|plan] [--config FILE] [--once] [--dry-run] [--json] [--verbose] [--SECTION.KEY VALUE ...]
+    Usage: btrfs-to-s3-uploader [run|check|prune|status|plan|restore] [--config FILE] [--once] [--dry-run] [--json] [--verbose] [--SECTION.KEY VALUE ...]
 
       run     drain the spool into S3: upload each chunk, verify it there, delete it from the spool, and publish
               every sealed stream (manifest, then pointer). Keeps following while a spooler runs. (default)
@@ -18,6 +18,10 @@ const string Usage = """
               spool; the spool against its quota; the last run (--json for a machine-readable form)
       plan    objects, requests and dollars per full and per incremental, monthly storage and early-deletion
               exposure; sizes measured, or given with --size NAME=SIZE; --weekly-change PERCENT (default 1%)
+      restore --subvolume NAME --target DIR [--generation G] [--until SNAPSHOT] [--dump]
+              download, verify and btrfs receive the chain into DIR (a btrfs filesystem); --dump checks
+              the chain with btrfs receive --dump instead, without a target. Chunks must be in an
+              instant-access class or thawed (thawing from Deep Archive is not built in yet).
       prune   delete generations beyond [retention] keep_generations that are older than min_age_days (the
               uploader also does this after publishing a full); with --dry-run, only say what would go
 
@@ -33,7 +37,9 @@ const string Usage = """
 
     """;
 
-var parser = new CommandLineParser("run", new HashSet<string> { "run", "check", "prune", "status", "plan" }, new HashSet<string> { "once", "dry-run", "json", "verbose" }, new HashSet<string> { "size", "weekly-change" });
+var parser = new CommandLineParser("run", new HashSet<string> { "run", "check", "prune", "status", "plan", "restore" },
+    new HashSet<string> { "once", "dry-run", "json", "dump", "verbose" },
+    new HashSet<string> { "size", "weekly-change", "subvolume", "target", "generation", "until" });
 return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, cancellationToken) =>
 {
     ILogger logger = loggers.CreateLogger(Tool);
@@ -50,6 +56,14 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
         "check" => await CheckCommand.RunAsync(s3, options, Console.Out, cancellationToken),
         "status" => await BtrfsToS3.Uploader.Status.StatusCommand.RunAsync(
             new S3Objects(s3, options.S3.Bucket, new OutageGuard(TimeSpan.FromSeconds(10), TimeProvider.System, logger)), options, commandLine.Has("json"), Console.Out, cancellationToken),
+        "restore" => await new BtrfsToS3.Uploader.Restore.RestoreCommand(s3, options, logger).RunAsync(
+            new BtrfsToS3.Uploader.Restore.RestoreRequest(
+                commandLine.ValuesOf("subvolume") is [string subvolume] ? subvolume : throw new BackupFailure(FailureKind.Usage, "usage: restore needs one --subvolume NAME"),
+                commandLine.ValuesOf("target").LastOrDefault(),
+                commandLine.ValuesOf("generation").LastOrDefault(),
+                commandLine.ValuesOf("until").LastOrDefault(),
+                commandLine.Has("dump")),
+            cancellationToken),
         "prune" => await PruneCommand.RunAsync(s3, options, commandLine.Has("dry-run"), TimeProvider.System, logger, cancellationToken),
         _ => await new UploaderRun(s3, options, TimeProvider.System, logger).RunAsync(commandLine.Has("once"), cancellationToken),
     };

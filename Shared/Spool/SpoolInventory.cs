@@ -10,7 +10,7 @@ internal static class SpoolInventory
         foreach (string entry in Directory.EnumerateFileSystemEntries(spoolDir).Order(StringComparer.Ordinal))
         {
             string name = Path.GetFileName(entry);
-            if (name is SpoolLayout.SpoolerLock or SpoolLayout.UploaderLock)
+            if (name is SpoolLayout.SpoolerLock or SpoolLayout.UploaderLock or SpoolLayout.RestoreLock or SpoolLayout.RestoreDir)
             {
                 continue;
             }

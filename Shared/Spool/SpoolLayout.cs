@@ -20,6 +20,10 @@ internal static class SpoolLayout
 
     public const string SpoolerLock = "spooler.lock";
     public const string UploaderLock = "uploader.lock";
+    public const string RestoreLock = "restore.lock";
+
+    /// <summary>Where a restore keeps downloaded, verified chunks until they are received.</summary>
+    public const string RestoreDir = "restore";
     public const string Header = "stream.json";
     public const string Seal = "seal.json";
     public const string ChunkPrefix = "chunk-";

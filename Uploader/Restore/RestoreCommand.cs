@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using Amazon.S3;
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.IO;
+using BtrfsToS3.Shared.Publishing;
+using BtrfsToS3.Shared.Spool;
+using BtrfsToS3.Uploader.S3;
+using Microsoft.Extensions.Logging;
+
+namespace BtrfsToS3.Uploader.Restore;
+
+/// <summary>
+/// <c>btrfs-to-s3-uploader restore</c>: follows the subvolume's pointer to its chain (a generation, up to a snapshot),
+/// downloads each stream's chunks into the spool's restore area (verified before any byte reaches btrfs), and feeds
+/// them in order into <c>btrfs receive</c>, stream after stream; later chunks download while earlier ones are received.
+/// A stream already received (same received UUID) is skipped, so an interrupted restore resumes; a failed receive
+/// leaves no half-received subvolume behind.
+/// </summary>
+internal sealed class RestoreCommand(IAmazonS3 s3, BackupOptions options, ILogger logger)
+{
+    public async Task<int> RunAsync(RestoreRequest request, CancellationToken cancellationToken)
+    {
+        using FileLock restoreLock = FileLock.Acquire(Path.Combine(options.Spool.Dir, SpoolLayout.RestoreLock), "restore");
+        var guard = new OutageGuard(options.Uploader.GiveUpAfter, TimeProvider.System, logger);
+        var objects = new S3Objects(s3, options.S3.Bucket, guard);
+        IReadOnlyList<Manifest> chain = await ChainAsync(objects, request, cancellationToken).ConfigureAwait(false);
+        if (!request.DumpOnly && (request.Target is null || !Directory.Exists(request.Target)))
+        {
+            throw new BackupFailure(FailureKind.Usage, $"usage: restore needs --target, an existing directory on a btrfs filesystem (got \"{request.Target}\")");
+        }
+
+        var fetcher = new ChunkFetcher(s3, options.S3.Bucket, guard, logger);
+        foreach (Manifest manifest in chain)
+        {
+            if (!request.DumpOnly && await AlreadyReceivedAsync(request.Target!, manifest, cancellationToken).ConfigureAwait(false))
+            {
+                Log.StreamAlreadyReceived(logger, manifest.Stream);
+                continue;
+            }
+
+            var clock = Stopwatch.StartNew();
+            await ReceiveAsync(manifest, fetcher, request, cancellationToken).ConfigureAwait(false);
+            Log.StreamReceived(logger, manifest.Stream, manifest.TotalBytes, clock.Elapsed.TotalSeconds, manifest.TotalBytes / Math.Max(clock.Elapsed.TotalSeconds, 1e-3) / 1e6, request.DumpOnly ? "dumped" : "received");
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The manifests to receive, full first, each the child of the one before; up to --until.</summary>
+    private async Task<IReadOnlyList<Manifest>> ChainAsync(S3Objects objects, RestoreRequest request, CancellationToken cancellationToken)
+    {
+        Pointer pointer = await objects.GetAsync(ObjectKeys.Pointer(options.S3.Prefix, request.Subvolume), FormatJson.Default.Pointer, p => p.FormatVersion, cancellationToken).ConfigureAwait(false)
+            ?? throw new BackupFailure(FailureKind.Unavailable, $"nothing of subvolume {request.Subvolume} is published under s3://{options.S3.Bucket}/{options.S3.Prefix} (no pointer)");
+        PointerGeneration generation = request.Generation is null
+            ? pointer.Generations[^1]
+            : pointer.Generations.FirstOrDefault(g => g.Generation == request.Generation)
+                ?? throw new BackupFailure(FailureKind.Usage, $"usage: subvolume {request.Subvolume} has no generation {request.Generation} (it has {string.Join(", ", pointer.Generations.Select(g => g.Generation))})");
+        var chain = new List<Manifest>();
+        foreach (string key in generation.Manifests)
+        {
+            Manifest manifest = await objects.GetAsync(key, FormatJson.Default.Manifest, m => m.FormatVersion, cancellationToken).ConfigureAwait(false)
+                ?? throw new BackupFailure(FailureKind.BadData, $"the pointer names {key}, but there is no such manifest");
+            if (manifest.Parent != (chain.Count == 0 ? null : chain[^1].Snapshot))
+            {
+                throw new BackupFailure(FailureKind.BadData, $"manifest {key} does not follow {(chain.Count == 0 ? "nothing" : chain[^1].Stream)}: the chain is broken");
+            }
+
+            chain.Add(manifest);
+            if (manifest.Snapshot.Name == request.Until)
+            {
+                return chain;
+            }
+        }
+
+        return request.Until is null
+            ? chain
+            : throw new BackupFailure(FailureKind.Usage, $"usage: --until {request.Until} is not a snapshot of generation {generation.Generation} (it has {string.Join(", ", chain.Select(m => m.Snapshot.Name))})");
+    }
+
+    private async Task ReceiveAsync(Manifest manifest, ChunkFetcher fetcher, RestoreRequest request, CancellationToken cancellationToken)
+    {
+        string dir = Path.Combine(options.Spool.Dir, SpoolLayout.RestoreDir, manifest.Stream);
+        Directory.CreateDirectory(dir, AtomicFile.OwnerOnlyDirectory);
+        IReadOnlyList<string> command = request.DumpOnly ? ["btrfs", "receive", "--dump"] : ["btrfs", "receive", request.Target!];
+        ProcessStartInfo info = ProcessRunner.StartInfo(command);
+        info.RedirectStandardInput = true;
+        using Process receive = Process.Start(info) ?? throw new BackupFailure(FailureKind.Unavailable, "cannot run btrfs receive");
+        Task<long> output = CountLinesAsync(receive.StandardOutput);
+        Task errors = LogErrorsAsync(receive, manifest.Stream);
+
+        // Chunks download ahead of the one being received, as many as the spool quota holds and concurrency allows.
+        int ahead = (int)Math.Clamp(options.Spool.Quota / Math.Max(manifest.ChunkSize, 1), 1, options.S3.Concurrency);
+        var downloads = new Dictionary<int, Task<string>>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        long fed = 0;
+        try
+        {
+            Stream input = receive.StandardInput.BaseStream;
+            for (int i = 0; i < manifest.Chunks.Count; i++)
+            {
+                for (int next = i; next < Math.Min(manifest.Chunks.Count, i + ahead); next++)
+                {
+                    if (!downloads.ContainsKey(next))
+                    {
+                        downloads[next] = fetcher.FetchAsync(manifest.Chunks[next], dir, stop.Token);
+                    }
+                }
+
+                string path = await downloads[i].ConfigureAwait(false);
+                await using (FileStream chunk = File.OpenRead(path))
+                {
+                    await chunk.CopyToAsync(input, 1024 * 1024, cancellationToken).ConfigureAwait(false);
+                    fed += chunk.Length;
+                }
+
+                File.Delete(path);
+            }
+
+            input.Close();
+            await receive.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            await errors.ConfigureAwait(false);
+            long lines = await output.ConfigureAwait(false);
+            if (receive.ExitCode != 0 || fed != manifest.TotalBytes)
+            {
+                throw new BackupFailure(
+                    FailureKind.Unavailable,
+                    $"stream {manifest.Stream}: {string.Join(' ', command)} exited {receive.ExitCode} after {fed} of {manifest.TotalBytes} bytes (its stderr is in the log above)");
+            }
+
+            if (request.DumpOnly)
+            {
+                Log.StreamDumped(logger, manifest.Stream, lines);
+            }
+
+            Directory.Delete(dir, recursive: true);
+        }
+        catch
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            if (!receive.HasExited)
+            {
+                receive.Kill(entireProcessTree: true);
+                await receive.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            await Task.WhenAll(downloads.Values).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            if (!request.DumpOnly)
+            {
+                await RemoveHalfReceivedAsync(Path.Combine(request.Target!, manifest.Snapshot.Name)).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>True when the target holds this snapshot, received whole: read-only with the manifest's snapshot as received UUID.</summary>
+    private static async Task<bool> AlreadyReceivedAsync(string target, Manifest manifest, CancellationToken cancellationToken)
+    {
+        string path = Path.Combine(target, manifest.Snapshot.Name);
+        if (!Directory.Exists(path))
+        {
+            return false;
+        }
+
+        ProcessResult show = await ProcessRunner.RunAsync(["btrfs", "subvolume", "show", path], cancellationToken).ConfigureAwait(false);
+        bool received = show.ExitCode == 0 && show.StandardOutput.Split('\n').Any(l => l.Trim().StartsWith("Received UUID:", StringComparison.Ordinal)
+            && l.Contains(manifest.Snapshot.Uuid, StringComparison.OrdinalIgnoreCase));
+        bool readOnly = show.StandardOutput.Split('\n').Any(l => l.Trim().StartsWith("Flags:", StringComparison.Ordinal) && l.Contains("readonly", StringComparison.Ordinal));
+        if (received && readOnly)
+        {
+            return true;
+        }
+
+        throw new BackupFailure(FailureKind.CannotCreate, $"{path} exists and is not the received snapshot {manifest.Snapshot.Name} ({manifest.Snapshot.Uuid}); move it away first");
+    }
+
+    /// <summary>A receive that did not end well leaves a writable, incomplete subvolume: it must not look like a restore.</summary>
+    private async Task RemoveHalfReceivedAsync(string path)
+    {
+        if (!Directory.Exists(path))
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        ProcessResult delete = await ProcessRunner.RunAsync(["btrfs", "subvolume", "delete", path], timeout.Token).ConfigureAwait(false);
+        Log.HalfReceivedRemoved(logger, path, delete.ExitCode == 0 ? "deleted" : $"could not be deleted ({delete.Reason}); delete it by hand");
+    }
+
+    private static async Task<long> CountLinesAsync(StreamReader output)
+    {
+        long lines = 0;
+        while (await output.ReadLineAsync().ConfigureAwait(false) is not null)
+        {
+            lines++;
+        }
+
+        return lines;
+    }
+
+    private async Task LogErrorsAsync(Process receive, string stream)
+    {
+        while (await receive.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
+        {
+            if (line.Length > 0)
+            {
+                Log.ReceiveOutput(logger, stream, line);
+            }
+        }
+    }
+}
