@@ -2,9 +2,9 @@
 # The demo (README's first set-up command): what the timer runs, on a loopback btrfs and the local S3 server.
 # A full backup of data, root and home (varied content: many small files, large ones, hard links, xattrs, a sparse
 # file, odd names) through the spooler and the uploader running side by side; changes (adds, modifies, deletes,
-# renames) and two incrementals; status and plan; then a restore of the chain by the pointer into a fresh loopback
-# filesystem (download, verify every SHA-256, btrfs receive in order), proven identical to the source, hard links and
-# xattrs included. Prints a summary and ends with DEMO OK. Needs root; cleans up everything it made, also on failure.
+# renames) and two incrementals; status and plan; then `btrfs-to-s3-uploader restore` of each chain into a fresh
+# loopback filesystem (download, verify every SHA-256, btrfs receive in order), proven identical to the source, hard
+# links and xattrs included. Prints a summary and ends with DEMO OK. Needs root; cleans up everything it made, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -111,30 +111,19 @@ dotnet "$work/bin/btrfs-to-s3-uploader.dll" plan --config "$work/btrfs_to_s3.ini
 step "what is in S3 (data)"
 keys demo/data/
 
-step "restore every subvolume by its pointer into a fresh loopback btrfs: download, verify, receive in order"
+step "restore every subvolume into a fresh loopback btrfs: btrfs-to-s3-uploader restore (download, verify, receive)"
 truncate -s 2G "$work/restore.img"
 mkfs.btrfs -q -f "$work/restore.img" >/dev/null
-mkdir -p "$work/restore" "$work/dl"
+mkdir -p "$work/restore"
 mount -o loop "$work/restore.img" "$work/restore"
 start=$(now)
 restored_bytes=0
 for subvolume in data root home; do
-  s3 GET "/demo/$subvolume/pointer.json" > "$work/dl/pointer.json"
-  last=""
-  for manifest in $(python3 -c 'import json,sys; [print(k) for k in json.load(open(sys.argv[1]))["generations"][-1]["manifests"]]' "$work/dl/pointer.json"); do
-    s3 GET "/$manifest" > "$work/dl/manifest.json"
-    : > "$work/dl/stream"
-    while read -r key sha; do
-      s3 GET "/$key" > "$work/dl/chunk"
-      [ "$(sha256sum < "$work/dl/chunk" | cut -d' ' -f1)" = "$sha" ] || { echo "$key: SHA-256 mismatch" >&2; exit 1; }
-      cat "$work/dl/chunk" >> "$work/dl/stream"
-    done < <(python3 -c 'import json,sys; [print(c["key"], c["sha256"]) for c in json.load(open(sys.argv[1]))["chunks"]]' "$work/dl/manifest.json")
-    [ "$(sha256sum < "$work/dl/stream" | cut -d' ' -f1)" = "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sha256"])' "$work/dl/manifest.json")" ]
-    last=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["snapshot"]["name"])' "$work/dl/manifest.json")
-    btrfs receive -q -f "$work/dl/stream" "$work/restore"
-    restored_bytes=$((restored_bytes + $(stat -c %s "$work/dl/stream")))
-    echo "received $last ($(stat -c %s "$work/dl/stream") bytes; every chunk's and the stream's SHA-256 verified)"
-  done
+  dotnet "$work/bin/btrfs-to-s3-uploader.dll" restore --config "$work/btrfs_to_s3.ini" --subvolume "$subvolume" \
+    --target "$work/restore" > "$work/restore.log" 2>&1 || { cat "$work/restore.log"; exit 1; }
+  grep -E "bytes received" "$work/restore.log" | cut -c1-160
+  restored_bytes=$((restored_bytes + $(grep -o '[0-9]* bytes received' "$work/restore.log" | cut -d' ' -f1 | paste -sd+ | bc)))
+  last=$(ls "$work/restore" | grep "^$subvolume\." | sort | tail -1)
   printf '%s: ' "$subvolume"
   python3 scripts/compare-trees.py "$work/mnt/$subvolume" "$work/restore/$last"
 done
