@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 const string Tool = "btrfs-to-s3-uploader";
 const string Usage = """
-    Usage: btrfs-to-s3-uploader [run|check|prune|status|plan|restore] [--config FILE] [--once] [--dry-run] [--json] [--verbose] [--SECTION.KEY VALUE ...]
+    Usage: btrfs-to-s3-uploader [run|check|prune|status|plan|restore|verify] [--config FILE] [--once] [--dry-run] [--json] [--verbose] [--SECTION.KEY VALUE ...]
 
       run     drain the spool into S3: upload each chunk, verify it there, delete it from the spool, and publish
               every sealed stream (manifest, then pointer). Keeps following while a spooler runs. (default)
@@ -22,6 +22,7 @@ const string Usage = """
               download, verify and btrfs receive the chain into DIR (a btrfs filesystem); --dump checks
               the chain with btrfs receive --dump instead, without a target. Chunks must be in an
               instant-access class or thawed (thawing from Deep Archive is not built in yet).
+      verify  HEAD every chunk the pointers name and compare size and ETag with the manifests (no download)
       prune   delete generations beyond [retention] keep_generations that are older than min_age_days (the
               uploader also does this after publishing a full); with --dry-run, only say what would go
 
@@ -37,7 +38,7 @@ const string Usage = """
 
     """;
 
-var parser = new CommandLineParser("run", new HashSet<string> { "run", "check", "prune", "status", "plan", "restore" },
+var parser = new CommandLineParser("run", new HashSet<string> { "run", "check", "prune", "status", "plan", "restore", "verify" },
     new HashSet<string> { "once", "dry-run", "json", "dump", "verbose" },
     new HashSet<string> { "size", "weekly-change", "subvolume", "target", "generation", "until" });
 return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, cancellationToken) =>
@@ -64,6 +65,8 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
                 commandLine.ValuesOf("until").LastOrDefault(),
                 commandLine.Has("dump")),
             cancellationToken),
+        "verify" => await BtrfsToS3.Uploader.Restore.VerifyCommand.RunAsync(
+            s3, options, new S3Objects(s3, options.S3.Bucket, new OutageGuard(options.Uploader.GiveUpAfter, TimeProvider.System, logger)), Console.Out, cancellationToken),
         "prune" => await PruneCommand.RunAsync(s3, options, commandLine.Has("dry-run"), TimeProvider.System, logger, cancellationToken),
         _ => await new UploaderRun(s3, options, TimeProvider.System, logger).RunAsync(commandLine.Has("once"), cancellationToken),
     };

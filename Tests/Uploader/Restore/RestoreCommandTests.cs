@@ -109,6 +109,29 @@ public sealed class RestoreCommandTests : BtrfsAndS3Test
         StringAssert.Contains(output, "but there is no such manifest");
     }
 
+    [TestMethod]
+    public void Verify_GoodThenDamagedObjects_ReportsEachProblemWithoutDownloading()
+    {
+        using var proxy = new TcpProxy(new Uri(_s3.Endpoint));
+        string config = _config.Replace(".ini", "-proxy.ini", StringComparison.Ordinal);
+        File.WriteAllText(config, File.ReadAllText(_config).Replace($"endpoint = {_s3.Endpoint}", $"endpoint = {proxy.Endpoint}", StringComparison.Ordinal));
+
+        using (ToolRun good = ToolRun.Start(UploaderTool, new Dictionary<string, string>(), "verify", "--config", config))
+        {
+            Assert.AreEqual(ExitCodes.Ok, good.WaitForExit(TimeSpan.FromMinutes(1)), good.Output);
+            StringAssert.Contains(good.StandardOutput, ", 0 problems");
+        }
+
+        Assert.IsFalse(proxy.Requests.Any(r => r.StartsWith("GET ", StringComparison.Ordinal) && r.Contains("/chunk-", StringComparison.Ordinal)), "verify downloaded a chunk");
+        Manifest last = Published.ReadManifest(_s3, Published.ReadPointer(_s3, "data")!.Generations[0].Manifests[^1]);
+        _s3.Client.DeleteObjectAsync(_s3.Bucket, last.Chunks[0].Key).GetAwaiter().GetResult();
+        using ToolRun bad = ToolRun.Start(UploaderTool, new Dictionary<string, string>(), "verify", "--config", config);
+
+        Assert.AreEqual(ExitCodes.DataError, bad.WaitForExit(TimeSpan.FromMinutes(1)), bad.Output);
+        StringAssert.Contains(bad.StandardOutput, $"BAD {last.Chunks[0].Key}: missing");
+        StringAssert.Contains(bad.StandardOutput, ", 1 problems");
+    }
+
     private void Backup()
     {
         Thread.Sleep(1100);
