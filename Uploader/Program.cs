@@ -18,10 +18,10 @@ const string Usage = """
               spool; the spool against its quota; the last run (--json for a machine-readable form)
       plan    objects, requests and dollars per full and per incremental, monthly storage and early-deletion
               exposure; sizes measured, or given with --size NAME=SIZE; --weekly-change PERCENT (default 1%)
-      restore --subvolume NAME --target DIR [--generation G] [--until SNAPSHOT] [--dump]
-              download, verify and btrfs receive the chain into DIR (a btrfs filesystem); --dump checks
-              the chain with btrfs receive --dump instead, without a target. Chunks must be in an
-              instant-access class or thawed (thawing from Deep Archive is not built in yet).
+      restore --subvolume NAME --target DIR [--generation G] [--until SNAPSHOT] [--dump] [--request-only] [--wait]
+              thaw archived chunks (printing the expected cost first; exit 75 while thawing unless --wait),
+              then download, verify and btrfs receive the chain into DIR (a btrfs filesystem); --dump checks
+              the chain with btrfs receive --dump instead; --request-only only asks for the thaw and reports
       verify  HEAD every chunk the pointers name and compare size and ETag with the manifests (no download)
       prune   delete generations beyond [retention] keep_generations that are older than min_age_days (the
               uploader also does this after publishing a full); with --dry-run, only say what would go
@@ -39,7 +39,7 @@ const string Usage = """
     """;
 
 var parser = new CommandLineParser("run", new HashSet<string> { "run", "check", "prune", "status", "plan", "restore", "verify" },
-    new HashSet<string> { "once", "dry-run", "json", "dump", "verbose" },
+    new HashSet<string> { "once", "dry-run", "json", "dump", "request-only", "wait", "verbose" },
     new HashSet<string> { "size", "weekly-change", "subvolume", "target", "generation", "until" });
 return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, cancellationToken) =>
 {
@@ -57,13 +57,15 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
         "check" => await CheckCommand.RunAsync(s3, options, Console.Out, cancellationToken),
         "status" => await BtrfsToS3.Uploader.Status.StatusCommand.RunAsync(
             new S3Objects(s3, options.S3.Bucket, new OutageGuard(TimeSpan.FromSeconds(10), TimeProvider.System, logger)), options, commandLine.Has("json"), Console.Out, cancellationToken),
-        "restore" => await new BtrfsToS3.Uploader.Restore.RestoreCommand(s3, options, logger).RunAsync(
+        "restore" => await new BtrfsToS3.Uploader.Restore.RestoreCommand(s3, options, TimeProvider.System, logger).RunAsync(
             new BtrfsToS3.Uploader.Restore.RestoreRequest(
                 commandLine.ValuesOf("subvolume") is [string subvolume] ? subvolume : throw new BackupFailure(FailureKind.Usage, "usage: restore needs one --subvolume NAME"),
                 commandLine.ValuesOf("target").LastOrDefault(),
                 commandLine.ValuesOf("generation").LastOrDefault(),
                 commandLine.ValuesOf("until").LastOrDefault(),
-                commandLine.Has("dump")),
+                commandLine.Has("dump"),
+                commandLine.Has("request-only"),
+                commandLine.Has("wait")),
             cancellationToken),
         "verify" => await BtrfsToS3.Uploader.Restore.VerifyCommand.RunAsync(
             s3, options, new S3Objects(s3, options.S3.Bucket, new OutageGuard(options.Uploader.GiveUpAfter, TimeProvider.System, logger)), Console.Out, cancellationToken),

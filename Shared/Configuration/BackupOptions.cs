@@ -13,4 +13,5 @@ internal sealed record BackupOptions(
     UploaderOptions Uploader,
     int KeepGenerations,
     int MinAgeDays,
-    PriceOptions Prices);
+    PriceOptions Prices,
+    RestoreOptions Restore);

@@ -33,7 +33,10 @@ internal static class ConfigKeys
                 ("storage_per_gb_month", "0.00099"),
                 ("put_per_1000", "0.05"),
                 ("min_storage_days", "180"),
-                ("object_overhead_kb", "40")),
+                ("object_overhead_kb", "40"),
+                ("retrieval_per_gb", "0.0025"),
+                ("retrieval_requests_per_1000", "0.025")),
+            ["restore"] = Section(("tier", "Bulk"), ("days", "7"), ("poll_interval", "15m")),
         };
 
     private static Dictionary<string, string?> Section(params (string Key, string? Default)[] keys) =>

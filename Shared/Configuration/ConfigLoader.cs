@@ -95,9 +95,15 @@ internal static partial class ConfigLoader
             reader.Price("prices", "storage_per_gb_month"),
             reader.Price("prices", "put_per_1000"),
             reader.Integer("prices", "min_storage_days", min: 0, max: 3650),
-            reader.Integer("prices", "object_overhead_kb", min: 0, max: 1024));
+            reader.Integer("prices", "object_overhead_kb", min: 0, max: 1024),
+            reader.Price("prices", "retrieval_per_gb"),
+            reader.Price("prices", "retrieval_requests_per_1000"));
+        var restore = new RestoreOptions(
+            reader.Choice("restore", "tier", "Bulk", "Standard", "Expedited"),
+            reader.Integer("restore", "days", min: 1, max: 365),
+            reader.Duration("restore", "poll_interval", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)));
 
-        return new BackupOptions(source, subvolumes, snapshots, spool, stateDir, metricsFile, fullEveryDays, s3, uploader, keepGenerations, minAgeDays, prices);
+        return new BackupOptions(source, subvolumes, snapshots, spool, stateDir, metricsFile, fullEveryDays, s3, uploader, keepGenerations, minAgeDays, prices, restore);
     }
 
     private static void RejectUnknown(IConfigurationRoot root, ConfigSource source)

@@ -53,14 +53,24 @@ internal sealed class LocalS3 : IDisposable
         return s3;
     }
 
-    public static AmazonS3Client CreateClient(string endpoint) => new(new AmazonS3Config
+    /// <param name="http">Where the client's HTTP requests go through (a fault or behaviour emulation); null for straight.</param>
+    public static AmazonS3Client CreateClient(string endpoint, HttpClientFactory? http = null)
     {
-        ServiceURL = endpoint,
-        ForcePathStyle = true,
-        AuthenticationRegion = "us-east-1",
-        RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-        ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-    });
+        var config = new AmazonS3Config
+        {
+            ServiceURL = endpoint,
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        if (http is not null)
+        {
+            config.HttpClientFactory = http;
+        }
+
+        return new AmazonS3Client(config);
+    }
 
     public List<S3Object> List(string prefix = "")
     {

@@ -17,17 +17,30 @@ namespace BtrfsToS3.Uploader.Restore;
 /// A stream already received (same received UUID) is skipped, so an interrupted restore resumes; a failed receive
 /// leaves no half-received subvolume behind.
 /// </summary>
-internal sealed class RestoreCommand(IAmazonS3 s3, BackupOptions options, ILogger logger)
+internal sealed class RestoreCommand(IAmazonS3 s3, BackupOptions options, TimeProvider time, ILogger logger)
 {
+    /// <summary>How long a thaw usually takes, by tier (AWS's figures for Deep Archive; Glacier is faster).</summary>
+    private static readonly Dictionary<string, TimeSpan> ExpectedThaw = new(StringComparer.Ordinal)
+    {
+        ["Bulk"] = TimeSpan.FromHours(48),
+        ["Standard"] = TimeSpan.FromHours(12),
+        ["Expedited"] = TimeSpan.FromMinutes(5),
+    };
+
     public async Task<int> RunAsync(RestoreRequest request, CancellationToken cancellationToken)
     {
         using FileLock restoreLock = FileLock.Acquire(Path.Combine(options.Spool.Dir, SpoolLayout.RestoreLock), "restore");
         var guard = new OutageGuard(options.Uploader.GiveUpAfter, TimeProvider.System, logger);
         var objects = new S3Objects(s3, options.S3.Bucket, guard);
         IReadOnlyList<Manifest> chain = await ChainAsync(objects, request, cancellationToken).ConfigureAwait(false);
-        if (!request.DumpOnly && (request.Target is null || !Directory.Exists(request.Target)))
+        if (!request.DumpOnly && !request.RequestOnly && (request.Target is null || !Directory.Exists(request.Target)))
         {
             throw new BackupFailure(FailureKind.Usage, $"usage: restore needs --target, an existing directory on a btrfs filesystem (got \"{request.Target}\")");
+        }
+
+        if (!await ThawAsync(chain, request, guard, cancellationToken).ConfigureAwait(false))
+        {
+            return ExitCodes.Ok;
         }
 
         var fetcher = new ChunkFetcher(s3, options.S3.Bucket, guard, logger);
@@ -45,6 +58,50 @@ internal sealed class RestoreCommand(IAmazonS3 s3, BackupOptions options, ILogge
         }
 
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Makes every chunk of the chain readable: requests the thaw of archived ones, reports n of m ready, and with
+    /// --wait polls until all are. False for --request-only, which stops after the request.
+    /// </summary>
+    private async Task<bool> ThawAsync(IReadOnlyList<Manifest> chain, RestoreRequest request, OutageGuard guard, CancellationToken cancellationToken)
+    {
+        var thawer = new Thawer(s3, options, guard, logger);
+        string recordPath = Path.Combine(options.StateDir, $"thaw-{request.Subvolume}.json");
+        while (true)
+        {
+            ThawStatus status = await thawer.CheckAsync(chain, request: true, cancellationToken).ConfigureAwait(false);
+            if (status.RequestedNow > 0)
+            {
+                Shared.Spool.SpoolFiles.Write(recordPath, new ThawRecord(time.GetUtcNow(), options.Restore.Tier, status.RequestedNow), ThawJson.Default.ThawRecord, overwrite: true);
+            }
+
+            ThawRecord? record = File.Exists(recordPath)
+                ? System.Text.Json.JsonSerializer.Deserialize(File.ReadAllBytes(recordPath), ThawJson.Default.ThawRecord)
+                : null;
+            string expected = record is null
+                ? "nothing requested by this host"
+                : $"requested {record.RequestedAt:yyyy-MM-dd HH:mm} UTC, expected by {record.RequestedAt + ExpectedThaw[record.Tier]:yyyy-MM-dd HH:mm} UTC";
+            Log.ThawProgress(logger, status.Ready, status.Total, status.Thawing, options.Restore.Tier, expected);
+            if (request.RequestOnly)
+            {
+                return false;
+            }
+
+            if (status.AllReady)
+            {
+                return true;
+            }
+
+            if (!request.Wait)
+            {
+                throw new BackupFailure(
+                    FailureKind.TryAgainLater,
+                    $"subvolume {request.Subvolume}: {status.Ready} of {status.Total} chunks thawed ({expected}); run the restore again then, or with --wait");
+            }
+
+            await Task.Delay(options.Restore.PollInterval, time, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The manifests to receive, full first, each the child of the one before; up to --until.</summary>

@@ -21,7 +21,7 @@ internal static class S3Errors
             switch (inner)
             {
                 case AmazonServiceException service when service.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
-                    || (int)service.StatusCode >= 500
+                    || ((int)service.StatusCode >= 500 && service.StatusCode != HttpStatusCode.NotImplemented)
                     || service.ErrorCode is "RequestTimeout" or "SlowDown" or "InternalError" or "ServiceUnavailable":
                 case HttpRequestException:
                 case SocketException:

@@ -1,0 +1,92 @@
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Tests.Infrastructure;
+using BtrfsToS3.Uploader.Restore;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BtrfsToS3.Tests.Uploader.Restore;
+
+/// <summary>The thaw state machine of a restore from Deep Archive, through <see cref="ArchiveEmulator"/> over the real server.</summary>
+[TestClass]
+public sealed class ThawTests : BtrfsAndS3Test
+{
+    private string _config = null!;
+    private BackupOptions _options = null!;
+
+    protected override int DataMiB => 6;
+
+    [TestInitialize]
+    public void BackUp()
+    {
+        _config = _fx.WriteConfig(2 * ByteSize.MiB, ByteSize.GiB, ["data"], _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s\n[restore]\npoll_interval = 1s");
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", _config).Code);
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(UploaderTool, "--config", _config).Code);
+        _options = ConfigLoader.Load(_config, new Dictionary<string, string>());
+    }
+
+    [TestMethod]
+    public async Task Restore_ArchivedChain_RequestsWaitsForPartialReadinessThenReceives()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var emulator = new ArchiveEmulator(clock, TimeSpan.FromHours(48));
+        using var s3 = LocalS3.CreateClient(_s3.Endpoint, emulator);
+        string target = Directory.CreateDirectory(Path.Combine(_fx.Mount, "restored")).FullName;
+        var command = new RestoreCommand(s3, _options, clock, NullLogger.Instance);
+        int chunks = Published.ReadManifest(_s3, Published.ReadPointer(_s3, "data")!.Generations[0].Manifests[0]).Chunks.Count;
+        string first = Published.ReadManifest(_s3, Published.ReadPointer(_s3, "data")!.Generations[0].Manifests[0]).Chunks[0].Key;
+        emulator.ThawTimeOf[first] = TimeSpan.FromHours(1);
+
+        Assert.AreEqual(ExitCodes.Ok, await command.RunAsync(Request(target, requestOnly: true), CancellationToken.None));
+        Assert.AreEqual(chunks, emulator.RestoreRequests);
+        StringAssert.Contains(File.ReadAllText(Path.Combine(_fx.State, "thaw-data.json")), "\"tier\": \"Bulk\"");
+
+        BackupFailure notYet = await Assert.ThrowsExactlyAsync<BackupFailure>(() => command.RunAsync(Request(target), CancellationToken.None));
+        Assert.AreEqual(FailureKind.TryAgainLater, notYet.Kind);
+        StringAssert.Contains(notYet.Message, $"0 of {chunks} chunks thawed");
+        StringAssert.Contains(notYet.Message, "expected by");
+        Assert.AreEqual(chunks, emulator.RestoreRequests, "a thaw in progress was requested again");
+
+        clock.Now += TimeSpan.FromHours(2);
+        BackupFailure partly = await Assert.ThrowsExactlyAsync<BackupFailure>(() => command.RunAsync(Request(target), CancellationToken.None));
+        StringAssert.Contains(partly.Message, $"1 of {chunks} chunks thawed");
+        Assert.IsEmpty(Directory.GetDirectories(target), "something was received before the chain was thawed");
+
+        clock.Now += TimeSpan.FromHours(47);
+        Assert.AreEqual(ExitCodes.Ok, await command.RunAsync(Request(target), CancellationToken.None));
+        SendStreams.AssertSameTree(_fx.Subvolume("data"), Directory.GetDirectories(target).Single());
+    }
+
+    [TestMethod]
+    public async Task Restore_ThawExpired_IsRequestedAgain()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var emulator = new ArchiveEmulator(clock, TimeSpan.FromHours(12));
+        using var s3 = LocalS3.CreateClient(_s3.Endpoint, emulator);
+        var command = new RestoreCommand(s3, _options, clock, NullLogger.Instance);
+        await command.RunAsync(Request(null, requestOnly: true), CancellationToken.None);
+        int first = emulator.RestoreRequests;
+        clock.Now += TimeSpan.FromHours(13);
+
+        emulator.ExpireAll();
+        await command.RunAsync(Request(null, requestOnly: true), CancellationToken.None);
+
+        Assert.AreEqual(2 * first, emulator.RestoreRequests);
+    }
+
+    [TestMethod]
+    public async Task Restore_Wait_PollsUntilThawedThenReceives()
+    {
+        var emulator = new ArchiveEmulator(TimeProvider.System, TimeSpan.FromSeconds(3));
+        using var s3 = LocalS3.CreateClient(_s3.Endpoint, emulator);
+        string target = Directory.CreateDirectory(Path.Combine(_fx.Mount, "restored")).FullName;
+        var command = new RestoreCommand(s3, _options, TimeProvider.System, NullLogger.Instance);
+
+        int code = await command.RunAsync(Request(target) with { Wait = true }, CancellationToken.None);
+
+        Assert.AreEqual(ExitCodes.Ok, code);
+        SendStreams.AssertSameTree(_fx.Subvolume("data"), Directory.GetDirectories(target).Single());
+    }
+
+    private static RestoreRequest Request(string? target, bool requestOnly = false) =>
+        new("data", target, Generation: null, Until: null, DumpOnly: false, RequestOnly: requestOnly, Wait: false);
+}
