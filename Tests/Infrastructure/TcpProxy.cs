@@ -31,6 +31,9 @@ internal sealed class TcpProxy : IDisposable
     /// <summary>Bytes per second forwarded upstream per connection; 0 for no limit.</summary>
     public int UpstreamBytesPerSecond { get; set; }
 
+    /// <summary>Bytes per second forwarded back to the client per connection (downloads); 0 for no limit.</summary>
+    public int DownstreamBytesPerSecond { get; set; }
+
     /// <summary>The request lines and headers seen so far, one string per request.</summary>
     public IReadOnlyList<string> Requests
     {
@@ -140,8 +143,8 @@ internal sealed class TcpProxy : IDisposable
         var parser = new RequestParser(this);
         while (true)
         {
-            int limit = UpstreamBytesPerSecond;
-            int n = await from.ReadAsync(buffer.AsMemory(0, record && limit > 0 ? Math.Min(buffer.Length, Math.Max(1, limit / 10)) : buffer.Length), _stop.Token);
+            int limit = record ? UpstreamBytesPerSecond : DownstreamBytesPerSecond;
+            int n = await from.ReadAsync(buffer.AsMemory(0, limit > 0 ? Math.Min(buffer.Length, Math.Max(1, limit / 10)) : buffer.Length), _stop.Token);
             if (n == 0)
             {
                 return;
@@ -153,7 +156,7 @@ internal sealed class TcpProxy : IDisposable
             }
 
             await to.WriteAsync(buffer.AsMemory(0, n), _stop.Token);
-            if (record && limit > 0)
+            if (limit > 0)
             {
                 await Task.Delay(TimeSpan.FromSeconds(n / (double)limit), _stop.Token);
             }

@@ -211,8 +211,11 @@ internal sealed class RestoreCommand(IAmazonS3 s3, BackupOptions options, TimePr
         }
     }
 
-    /// <summary>True when the target holds this snapshot, received whole: read-only with the manifest's snapshot as received UUID.</summary>
-    private static async Task<bool> AlreadyReceivedAsync(string target, Manifest manifest, CancellationToken cancellationToken)
+    /// <summary>
+    /// True when the target holds this snapshot received whole (read-only, with the manifest's snapshot as received
+    /// UUID). A writable subvolume of that name without it is what a killed receive leaves: it is removed, and false.
+    /// </summary>
+    private async Task<bool> AlreadyReceivedAsync(string target, Manifest manifest, CancellationToken cancellationToken)
     {
         string path = Path.Combine(target, manifest.Snapshot.Name);
         if (!Directory.Exists(path))
@@ -221,12 +224,18 @@ internal sealed class RestoreCommand(IAmazonS3 s3, BackupOptions options, TimePr
         }
 
         ProcessResult show = await ProcessRunner.RunAsync(["btrfs", "subvolume", "show", path], cancellationToken).ConfigureAwait(false);
-        bool received = show.ExitCode == 0 && show.StandardOutput.Split('\n').Any(l => l.Trim().StartsWith("Received UUID:", StringComparison.Ordinal)
-            && l.Contains(manifest.Snapshot.Uuid, StringComparison.OrdinalIgnoreCase));
-        bool readOnly = show.StandardOutput.Split('\n').Any(l => l.Trim().StartsWith("Flags:", StringComparison.Ordinal) && l.Contains("readonly", StringComparison.Ordinal));
-        if (received && readOnly)
+        string[] lines = show.StandardOutput.Split('\n');
+        string? receivedUuid = lines.Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("Received UUID:", StringComparison.Ordinal))?["Received UUID:".Length..].Trim();
+        bool readOnly = lines.Any(l => l.Trim().StartsWith("Flags:", StringComparison.Ordinal) && l.Contains("readonly", StringComparison.Ordinal));
+        if (show.ExitCode == 0 && readOnly && string.Equals(receivedUuid, manifest.Snapshot.Uuid, StringComparison.OrdinalIgnoreCase))
         {
             return true;
+        }
+
+        if (show.ExitCode == 0 && !readOnly && receivedUuid is null or "-")
+        {
+            await RemoveHalfReceivedAsync(path).ConfigureAwait(false);
+            return false;
         }
 
         throw new BackupFailure(FailureKind.CannotCreate, $"{path} exists and is not the received snapshot {manifest.Snapshot.Name} ({manifest.Snapshot.Uuid}); move it away first");

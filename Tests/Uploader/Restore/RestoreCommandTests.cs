@@ -94,6 +94,41 @@ public sealed class RestoreCommandTests : BtrfsAndS3Test
     }
 
     [TestMethod]
+    public void Restore_KilledDuringDownload_RerunKeepsVerifiedChunksAndTheHalfReceivedIsReplaced()
+    {
+        using var proxy = new TcpProxy(new Uri(_s3.Endpoint)) { DownstreamBytesPerSecond = 2_000_000 };
+        string config = _config.Replace(".ini", "-proxy.ini", StringComparison.Ordinal);
+        File.WriteAllText(config, File.ReadAllText(_config).Replace($"endpoint = {_s3.Endpoint}", $"endpoint = {proxy.Endpoint}", StringComparison.Ordinal));
+        string target = Target();
+        string area = Path.Combine(_fx.Spool, "restore", _snapshots[0]);
+        using (ToolRun first = ToolRun.Start(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--target", target))
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!(Directory.Exists(area) && Directory.GetFiles(area, "chunk-??????").Length > 0 && Directory.Exists(Path.Combine(target, _snapshots[0]))))
+            {
+                Assert.IsLessThan(60, clock.Elapsed.TotalSeconds, first.Output);
+                Thread.Sleep(20);
+            }
+
+            first.KillHard();
+        }
+
+        string[] kept = [.. Directory.GetFiles(area, "chunk-??????").Select(Path.GetFileName).OfType<string>()];
+        proxy.DownstreamBytesPerSecond = 0;
+
+        (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--target", target);
+
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        StringAssert.Contains(output, "the failed receive left this subvolume; it deleted");
+        foreach (string chunk in kept)
+        {
+            StringAssert.Contains(output, $"{chunk}: already downloaded and verified");
+        }
+
+        SendStreams.AssertSameTree(_fx.Subvolume("data"), Path.Combine(target, _snapshots[^1]));
+    }
+
+    [TestMethod]
     public void Restore_Dump_ReadsAGoodChainAndRejectsABrokenOne()
     {
         (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", _config, "--subvolume", "data", "--dump");
