@@ -160,7 +160,7 @@ internal sealed class RestoreCommand(IAmazonS3 s3, BackupOptions options, TimePr
                 {
                     if (!downloads.ContainsKey(next))
                     {
-                        downloads[next] = fetcher.FetchAsync(manifest.Chunks[next], dir, stop.Token);
+                        downloads[next] = fetcher.FetchAsync(manifest.Chunks[next], dir, manifest.PartSize, Math.Max(1, options.S3.Concurrency / ahead), stop.Token);
                     }
                 }
 

@@ -129,6 +129,24 @@ public sealed class RestoreCommandTests : BtrfsAndS3Test
     }
 
     [TestMethod]
+    public void Restore_ChunksLargerThanAPart_ComeDownAsParallelRangedGets()
+    {
+        File.WriteAllBytes(Path.Combine(_fx.Subvolume("home"), "big.bin"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(12_000_000));
+        using var proxy = new TcpProxy(new Uri(_s3.Endpoint));
+        string config = _fx.WriteConfig(7 * ByteSize.MiB, ByteSize.GiB, ["home"], _s3.ConfigSection(proxy.Endpoint) + "\n[uploader]\nlinger = 0s");
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config).Code);
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(UploaderTool, "--config", config).Code);
+        string target = Target();
+
+        (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "home", "--target", target);
+
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        string[] ranged = [.. proxy.Requests.Where(r => r.StartsWith("GET ", StringComparison.Ordinal) && r.Contains("Range: bytes=", StringComparison.OrdinalIgnoreCase))];
+        Assert.IsGreaterThanOrEqualTo(2, ranged.Length, string.Join("\n---\n", proxy.Requests.Where(r => r.StartsWith("GET ", StringComparison.Ordinal))));
+        SendStreams.AssertSameTree(_fx.Subvolume("home"), Directory.GetDirectories(target).Single());
+    }
+
+    [TestMethod]
     public void Restore_Dump_ReadsAGoodChainAndRejectsABrokenOne()
     {
         (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", _config, "--subvolume", "data", "--dump");
