@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Benchmark of restore (not a test): `btrfs-to-s3-uploader restore` beside a plain download of the same objects piped
+# into btrfs receive (awscli `s3 cp ... -` of each chunk in order | btrfs receive), from the local S3 server
+# (scripts/local-s3.sh) into a fresh loopback btrfs. BENCH_GIB (default 2) GiB of incompressible data in chunks of
+# BENCH_CHUNK_MIB (default 512) MiB, part size 64 MiB, concurrency 16; medians of BENCH_RUNS (default 3) runs, page
+# caches dropped before each. Target: restore >= 0.9 x the plain pipe. Needs root; cleans up what it made.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+gib=${BENCH_GIB:-2}
+runs=${BENCH_RUNS:-3}
+chunk_mib=${BENCH_CHUNK_MIB:-512}
+bash scripts/install-deps.sh
+aws_bin=/usr/bin/aws
+if [ ! -x "$aws_bin" ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends awscli >&2
+fi
+
+work=$(mktemp -d /var/tmp/btrfs_to_s3-bench-restore.XXXXXX)
+bucket=btrfs-to-s3-bench-restore-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
+started_s3=0
+if ! bash scripts/local-s3.sh status >/dev/null 2>&1; then started_s3=1; fi
+set -a; eval "$(bash scripts/local-s3.sh start)"; set +a
+export AWS_CONFIG_FILE=$work/aws-config AWS_SHARED_CREDENTIALS_FILE=$work/aws-credentials AWS_PAGER=""
+aws() { "$aws_bin" --endpoint-url "$S3_ENDPOINT" "$@"; }
+cleanup() {
+  set +e
+  aws s3 rb --force "s3://$bucket" >/dev/null 2>&1
+  radosgw-admin -c "${LOCAL_S3_DIR:-/var/tmp/btrfs_to_s3-local-s3}/ceph.conf" gc process --include-all >/dev/null 2>&1
+  mountpoint -q "$work/target" && umount "$work/target"
+  bash scripts/btrfs-fixture.sh teardown "$work" >/dev/null 2>&1
+  if [ "$started_s3" = 1 ]; then bash scripts/local-s3.sh stop >/dev/null 2>&1; fi
+}
+trap cleanup EXIT
+cold() { sync; echo 3 > /proc/sys/vm/drop_caches; }
+now() { date +%s.%N; }
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+aws s3 mb "s3://$bucket" >/dev/null
+dotnet build Spooler -c Release -o "$work/bin" -v quiet -nologo >/dev/null
+dotnet build Uploader -c Release -o "$work/bin" -v quiet -nologo >/dev/null
+echo "setting up a loopback btrfs with $gib GiB of random data and backing it up..." >&2
+FIXTURE_SIZE=$(( gib * 2 + 2 ))G FIXTURE_DATA_MIB=$(( gib * 1024 )) bash scripts/btrfs-fixture.sh setup "$work" >/dev/null
+cat > "$work/bench.ini" <<INI
+[subvolumes]
+data = $work/mnt/data
+[snapshots]
+dir = $work/mnt/.btrfs_to_s3
+[spool]
+dir = $work/spool
+quota = $(( gib * 2 + 2 ))GiB
+chunk_size = ${chunk_mib}MiB
+[state]
+dir = $work/state
+[s3]
+bucket = $bucket
+endpoint = $S3_ENDPOINT
+prefix = backup/
+request_checksum_calculation = when_required
+[uploader]
+linger = 0s
+INI
+dotnet "$work/bin/btrfs-to-s3-spooler.dll" --config "$work/bench.ini" > "$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }
+dotnet "$work/bin/btrfs-to-s3-uploader.dll" --config "$work/bench.ini" > "$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }
+manifest=$(aws s3 cp "s3://$bucket/backup/data/pointer.json" - | python3 -c 'import json,sys; print(json.load(sys.stdin)["generations"][-1]["manifests"][0])')
+aws s3 cp "s3://$bucket/$manifest" "$work/manifest.json" >/dev/null
+keys=$(python3 -c 'import json,sys; [print(c["key"]) for c in json.load(open(sys.argv[1]))["chunks"]]' "$work/manifest.json")
+bytes=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total_bytes"])' "$work/manifest.json")
+
+fresh_target() {
+  if mountpoint -q "$work/target"; then umount "$work/target"; fi
+  rm -f "$work/target.img"; truncate -s $(( gib * 2 + 2 ))G "$work/target.img"
+  mkfs.btrfs -q -f "$work/target.img" >/dev/null; mkdir -p "$work/target"; mount -o loop "$work/target.img" "$work/target"
+}
+
+tool_secs=(); plain_secs=(); rss=()
+for _ in $(seq "$runs"); do
+  fresh_target; cold; start=$(now)
+  dotnet "$work/bin/btrfs-to-s3-uploader.dll" restore --config "$work/bench.ini" --subvolume data --target "$work/target" > "$work/restore.log" 2>&1 ||
+    { cat "$work/restore.log" >&2; exit 1; }
+  tool_secs+=("$(echo "$(now) - $start" | bc)")
+  rss+=("$(grep -o 'peak RSS [0-9]*' "$work/restore.log" | grep -o '[0-9]*$')")
+
+  fresh_target; cold; start=$(now)
+  for key in $keys; do aws s3 cp "s3://$bucket/$key" - ; done | btrfs receive -q "$work/target"
+  plain_secs+=("$(echo "$(now) - $start" | bc)")
+done
+t=$(printf '%s\n' "${tool_secs[@]}" | median); p=$(printf '%s\n' "${plain_secs[@]}" | median); r=$(printf '%s\n' "${rss[@]}" | median)
+printf '\n%-52s %9s %9s %7s %9s\n' "run (medians of $runs, $bytes bytes)" seconds MB/s ratio "peak RSS"
+printf '%-52s %9.2f %9.1f %7s %9s\n' "aws s3 cp - of each chunk | btrfs receive" "$p" "$(echo "scale=1; $bytes / $p / 1000000" | bc)" 1.00 -
+printf '%-52s %9.2f %9.1f %7.2f %5s MiB\n' "btrfs-to-s3-uploader restore (verify, then receive)" "$t" "$(echo "scale=1; $bytes / $t / 1000000" | bc)" "$(echo "scale=2; $p / $t" | bc)" "$r"
+echo "target: restore >= 0.9 x the plain pipe (which verifies nothing)"
