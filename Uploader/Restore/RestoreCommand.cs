@@ -165,16 +165,30 @@ internal sealed class RestoreCommand(IAmazonS3 s3, BackupOptions options, TimePr
                 }
 
                 string path = await downloads[i].ConfigureAwait(false);
-                await using (FileStream chunk = File.OpenRead(path))
+                try
                 {
+                    await using FileStream chunk = File.OpenRead(path);
                     await chunk.CopyToAsync(input, 1024 * 1024, cancellationToken).ConfigureAwait(false);
                     fed += chunk.Length;
+                }
+                catch (IOException) when (receive.HasExited || receive.WaitForExit(TimeSpan.FromSeconds(5)))
+                {
+                    // btrfs receive stopped reading: its exit code and stderr say why, below.
+                    break;
                 }
 
                 File.Delete(path);
             }
 
-            input.Close();
+            try
+            {
+                input.Close();
+            }
+            catch (IOException)
+            {
+                // The pipe is broken because receive already exited; its exit code is checked next.
+            }
+
             await receive.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
             await errors.ConfigureAwait(false);
             long lines = await output.ConfigureAwait(false);
