@@ -6,16 +6,9 @@ namespace BtrfsToS3.Tests.Spooler;
 
 /// <summary>Bad configuration and command lines, seen from outside: one clear line, the documented exit code, nothing touched.</summary>
 [TestClass]
-public sealed class SpoolerChecksTests
+public sealed class SpoolerChecksTests : BtrfsTest
 {
-    private const string Spooler = "btrfs-to-s3-spooler";
-    private BtrfsFixture _fx = null!;
-
-    [TestInitialize]
-    public void SetUp() => _fx = BtrfsFixture.Create(dataMiB: 1);
-
-    [TestCleanup]
-    public void TearDown() => _fx?.Dispose();
+    protected override int DataMiB => 1;
 
     [TestMethod]
     public void Run_SubvolumeIsPlainDirectory_Exits78NamingIt()

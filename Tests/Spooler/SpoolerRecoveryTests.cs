@@ -7,17 +7,8 @@ namespace BtrfsToS3.Tests.Spooler;
 
 /// <summary>Crashes and failures of the spooler, on real btrfs: what is left must be whole or gone, never half.</summary>
 [TestClass]
-public sealed class SpoolerRecoveryTests
+public sealed class SpoolerRecoveryTests : BtrfsTest
 {
-    private const string Spooler = "btrfs-to-s3-spooler";
-    private BtrfsFixture _fx = null!;
-
-    [TestInitialize]
-    public void SetUp() => _fx = BtrfsFixture.Create();
-
-    [TestCleanup]
-    public void TearDown() => _fx?.Dispose();
-
     [TestMethod]
     public void Run_KilledMidStream_RerunResendsTheSameStreamWithTheSameChunks()
     {

@@ -8,17 +8,8 @@ namespace BtrfsToS3.Tests.Spooler;
 
 /// <summary>The spooler as a real process on a real loopback btrfs.</summary>
 [TestClass]
-public sealed class SpoolerRunTests
+public sealed class SpoolerRunTests : BtrfsTest
 {
-    private const string Spooler = "btrfs-to-s3-spooler";
-    private BtrfsFixture _fx = null!;
-
-    [TestInitialize]
-    public void SetUp() => _fx = BtrfsFixture.Create();
-
-    [TestCleanup]
-    public void TearDown() => _fx?.Dispose();
-
     [TestMethod]
     public void Run_FullThenIncremental_ChunksAreTheSendStreamAndReceiveReproducesTheSubvolume()
     {

@@ -7,17 +7,11 @@ namespace BtrfsToS3.Tests.Spooler.Streams;
 
 /// <summary>Local snapshot retention, through the spooler on real btrfs.</summary>
 [TestClass]
-public sealed class SnapshotPrunerTests
+public sealed class SnapshotPrunerTests : BtrfsTest
 {
-    private const string Spooler = "btrfs-to-s3-spooler";
-    private BtrfsFixture _fx = null!;
+    protected override int DataMiB => 1;
+
     private string[] _extra = [];
-
-    [TestInitialize]
-    public void SetUp() => _fx = BtrfsFixture.Create(dataMiB: 1);
-
-    [TestCleanup]
-    public void TearDown() => _fx?.Dispose();
 
     [TestMethod]
     public void Prune_Minimal_KeepsOnlyTheParentAndWhatTheSpoolNeeds()
