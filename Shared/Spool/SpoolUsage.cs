@@ -10,6 +10,10 @@ internal static class SpoolUsage
         AttributesToSkip = 0,
     };
 
+    /// <summary>Bytes of ready chunk files: what uploads will free. Headers, records and seals stay until publication.</summary>
+    public static long ChunkBytes(string spoolDir) =>
+        new DirectoryInfo(spoolDir).EnumerateFiles(SpoolLayout.ChunkPrefix + "??????", Everything).Sum(f => f.Length);
+
     public static long Bytes(string spoolDir)
     {
         long total = 0;

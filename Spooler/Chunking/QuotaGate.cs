@@ -45,12 +45,12 @@ internal sealed class QuotaGate(string spoolDir, long quota, TimeSpan pollInterv
 
             if (pausedAt == 0)
             {
-                if (used == 0)
+                if (SpoolUsage.ChunkBytes(spoolDir) == 0)
                 {
-                    // Nothing of ours is in the spool, so no upload will ever free the room.
+                    // No chunk waits in the spool, so no upload will ever free the room.
                     throw new BackupFailure(
                         FailureKind.CannotCreate,
-                        $"spool {spoolDir}: the filesystem has {ByteSize.Format(chunkSize + FreeSpaceMargin - shortOnDisk)} free, a chunk needs {ByteSize.Format(chunkSize + FreeSpaceMargin)}, and the spool is empty");
+                        $"spool {spoolDir}: the filesystem has {ByteSize.Format(chunkSize + FreeSpaceMargin - shortOnDisk)} free, a chunk needs {ByteSize.Format(chunkSize + FreeSpaceMargin)}, and no chunk in the spool waits for upload to free room");
                 }
 
                 pausedAt = time.GetTimestamp();
