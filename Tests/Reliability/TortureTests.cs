@@ -42,7 +42,7 @@ public sealed class TortureTests : BtrfsAndS3Test
             Published.AssertPointerNamesOnlyCompleteStreams(_s3, "data");
             Assert.IsEmpty(Directory.GetDirectories(_fx.Spool, "data.*"), $"the spool did not drain\n{string.Join('\n', log)}");
             Assert.IsEmpty(_s3.MultipartUploads(), $"a multipart upload was left\n{string.Join('\n', log)}");
-            AssertRestoresTheLastPublished(cycle);
+            AssertRestoresTheLastPublished(config, cycle);
         }
 
         TestContext.WriteLine(string.Join('\n', log));
@@ -104,18 +104,16 @@ public sealed class TortureTests : BtrfsAndS3Test
         return code;
     }
 
-    private void AssertRestoresTheLastPublished(int cycle)
+    private void AssertRestoresTheLastPublished(string config, int cycle)
     {
-        PublishedSnapshotName published = new(StateFiles.ReadPublished(_fx.State, "data")!.Snapshot.Name);
+        string published = StateFiles.ReadPublished(_fx.State, "data")!.Snapshot.Name;
         string target = Directory.CreateDirectory(Path.Combine(_fx.Mount, $"restored-{cycle}")).FullName;
-        (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", _fx.Dir + "/btrfs_to_s3.ini", "--subvolume", "data", "--target", target);
+        (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--target", target);
         Assert.AreEqual(ExitCodes.Ok, code, output);
-        SendStreams.AssertSameTree(Path.Combine(_fx.Snapshots, published.Name), Path.Combine(target, published.Name));
+        SendStreams.AssertSameTree(Path.Combine(_fx.Snapshots, published), Path.Combine(target, published));
         foreach (string received in Directory.GetDirectories(target))
         {
             Shell.Run("btrfs", "subvolume", "delete", received);
         }
     }
-
-    private sealed record PublishedSnapshotName(string Name);
 }
