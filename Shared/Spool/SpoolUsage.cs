@@ -11,16 +11,23 @@ internal static class SpoolUsage
     };
 
     /// <summary>Bytes of ready chunk files: what uploads will free. Headers, records and seals stay until publication.</summary>
-    public static long ChunkBytes(string spoolDir) =>
-        new DirectoryInfo(spoolDir).EnumerateFiles(SpoolLayout.ChunkPrefix + "??????", Everything).Sum(f => f.Length);
+    public static long ChunkBytes(string spoolDir) => Sum(spoolDir, SpoolLayout.ReadyChunkPattern);
 
-    public static long Bytes(string spoolDir)
+    public static long Bytes(string spoolDir) => Sum(spoolDir, "*");
+
+    private static long Sum(string spoolDir, string pattern)
     {
         long total = 0;
-        // The uploader deletes chunks while we count; a vanished file simply no longer counts.
-        foreach (FileInfo file in new DirectoryInfo(spoolDir).EnumerateFiles("*", Everything))
+        foreach (FileInfo file in new DirectoryInfo(spoolDir).EnumerateFiles(pattern, Everything))
         {
-            total += file.Length;
+            // The uploader deletes chunks (and whole streams) while we count: a vanished file simply no longer counts.
+            try
+            {
+                total += file.Length;
+            }
+            catch (FileNotFoundException)
+            {
+            }
         }
 
         return total;
