@@ -188,7 +188,7 @@ internal sealed class UploaderRun(IAmazonS3 s3, BackupOptions options, TimeProvi
             try
             {
                 StreamHeader header = SpoolFiles.Read(stream.HeaderPath, FormatJson.Default.StreamHeader, h => h.FormatVersion);
-                foreach (string data in Directory.EnumerateFiles(stream.Dir, SpoolLayout.ChunkPrefix + "??????").Order(StringComparer.Ordinal))
+                foreach (string data in Directory.EnumerateFiles(stream.Dir, SpoolLayout.ReadyChunkPattern).Order(StringComparer.Ordinal))
                 {
                     string recordPath = data + SpoolLayout.RecordSuffix;
                     if (File.Exists(recordPath))

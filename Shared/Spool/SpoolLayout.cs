@@ -33,6 +33,9 @@ internal static class SpoolLayout
 
     public const string UploadedSuffix = ".uploaded.json";
 
+    /// <summary>The file pattern of ready chunks: a final chunk name, no suffix.</summary>
+    public const string ReadyChunkPattern = ChunkPrefix + "??????";
+
     public static string RecordName(int index) => ChunkName(index) + RecordSuffix;
 
     public static string UploadedName(int index) => ChunkName(index) + UploadedSuffix;

@@ -87,7 +87,7 @@ internal static class StatusCommand
     private static StreamInSpool InSpool(SpoolStream stream)
     {
         string[] files = Directory.Exists(stream.Dir) ? Directory.GetFiles(stream.Dir) : [];
-        int ready = files.Count(f => Path.GetFileName(f) is { Length: 12 } name && name.StartsWith(SpoolLayout.ChunkPrefix, StringComparison.Ordinal));
+        int ready = Directory.Exists(stream.Dir) ? Directory.GetFiles(stream.Dir, SpoolLayout.ReadyChunkPattern).Length : 0;
         int uploaded = files.Count(f => f.EndsWith(SpoolLayout.UploadedSuffix, StringComparison.Ordinal));
         long bytes = files.Sum(f => new FileInfo(f).Length);
         return new StreamInSpool(stream.Name, stream.IsSealed, ready, uploaded, bytes);
