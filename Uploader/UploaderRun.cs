@@ -64,10 +64,10 @@ internal sealed class UploaderRun(IAmazonS3 s3, BackupOptions options, TimeProvi
                         {
                             published++;
                             publishedThisPass = true;
-                            if (seal.Kind == StreamKind.Full)
-                            {
-                                await pruner.PruneAsync(seal.Subvolume, dryRun: false, cancellationToken).ConfigureAwait(false);
-                            }
+                            // After every publish, not only a full's: a generation held back by min_age_days becomes
+                            // deletable weeks after the full that superseded it, and a run killed mid-retention leaves
+                            // an unnamed folder that should not wait half a year for the next full.
+                            await pruner.PruneAsync(seal.Subvolume, dryRun: false, cancellationToken).ConfigureAwait(false);
                         }
                     }
                     catch (BackupFailure e) when (e.Kind == FailureKind.BadData)

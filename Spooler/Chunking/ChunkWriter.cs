@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Hashing;
 using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Shared.Spool;
@@ -212,8 +213,10 @@ internal sealed class ChunkWriter(string streamDir, long chunkSize, long partSiz
                 parts.Count,
                 S3Etag.FromPartMd5s(parts));
             SpoolFiles.Write(Path.Combine(_dir, SpoolLayout.RecordName(_index)), record, FormatJson.Default.ChunkRecord, overwrite: false);
+            CrashPoint.Reached("spooler-before-chunk-rename");
             System.IO.File.Move(_tempPath, Path.Combine(_dir, name), overwrite: false);
             Posix.FsyncDirectory(_dir);
+            CrashPoint.Reached("spooler-after-chunk-rename");
             Dispose();
             return record;
         }

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace BtrfsToS3.Spooler.Chunking;
 
 /// <summary>
-/// Backpressure between the spooler and the uploader. Before a chunk is started it must fit whole: the bytes already
-/// in the spool plus one chunk within the quota, and one chunk plus a margin within the filesystem's free space.
+/// Backpressure between the spooler and the uploader. Before a chunk is started it must fit whole: the chunk data
+/// already in the spool plus one chunk within the quota, and one chunk plus a margin within the filesystem's free space.
 /// While it does not fit, the spooler waits and stops reading, so <c>btrfs send</c> blocks on its full pipe.
 /// </summary>
 /// <remarks>
@@ -29,7 +29,7 @@ internal sealed class QuotaGate(string spoolDir, long quota, TimeSpan pollInterv
         long waitedFor = 0;
         while (true)
         {
-            long used = SpoolUsage.Bytes(spoolDir);
+            long used = SpoolUsage.ChunkDataBytes(spoolDir);
             long overQuota = used + chunkSize - quota;
             long shortOnDisk = chunkSize + FreeSpaceMargin - Posix.AvailableBytes(spoolDir);
             long missing = Math.Max(overQuota, shortOnDisk);
@@ -48,14 +48,16 @@ internal sealed class QuotaGate(string spoolDir, long quota, TimeSpan pollInterv
                 if (SpoolUsage.ChunkBytes(spoolDir) == 0)
                 {
                     // No chunk waits in the spool, so no upload will ever free the room.
-                    throw new BackupFailure(
-                        FailureKind.CannotCreate,
-                        $"spool {spoolDir}: the filesystem has {ByteSize.Format(chunkSize + FreeSpaceMargin - shortOnDisk)} free, a chunk needs {ByteSize.Format(chunkSize + FreeSpaceMargin)}, and no chunk in the spool waits for upload to free room");
+                    string lacking = overQuota > 0
+                        ? $"{ByteSize.Format(used)} of chunk data being written leaves less than one chunk ({ByteSize.Format(chunkSize)}) within the quota of {ByteSize.Format(quota)}"
+                        : $"the filesystem has {ByteSize.Format(chunkSize + FreeSpaceMargin - shortOnDisk)} free, a chunk needs {ByteSize.Format(chunkSize + FreeSpaceMargin)}";
+                    throw new BackupFailure(FailureKind.CannotCreate, $"spool {spoolDir}: {lacking}, and no chunk in the spool waits for upload to free room");
                 }
 
                 pausedAt = time.GetTimestamp();
                 waitedFor = missing;
                 Log.QuotaPaused(logger, missing, used, quota, overQuota > 0 ? "quota" : "free space");
+                CrashPoint.Reached("spooler-in-quota-pause");
             }
 
             await Task.Delay(pollInterval, time, cancellationToken).ConfigureAwait(false);

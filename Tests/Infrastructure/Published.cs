@@ -70,6 +70,25 @@ internal static class Published
         }
     }
 
+    /// <summary>
+    /// Fails if S3 holds a generation folder the pointer does not name: one that retention should have deleted (or
+    /// finished deleting after a crash), which nobody could restore from and which would be billed for ever.
+    /// </summary>
+    public static void AssertNoUnnamedGeneration(LocalS3 s3, string subvolume, string prefix = "backup/")
+    {
+        Pointer? pointer = ReadPointer(s3, subvolume, prefix);
+        var named = pointer?.Generations.Select(g => g.Generation).ToHashSet(StringComparer.Ordinal) ?? [];
+        string root = $"{prefix}{subvolume}/";
+        foreach (string key in s3.List(root).Select(o => o.Key))
+        {
+            string rest = key[root.Length..];
+            if (rest.Contains('/', StringComparison.Ordinal))
+            {
+                Assert.Contains(rest[..rest.IndexOf('/', StringComparison.Ordinal)], named, $"{key} lies in a generation the pointer does not name");
+            }
+        }
+    }
+
     /// <summary>Downloads one manifest's chunks, checks each SHA-256 and the stream's, and writes the stream to a file.</summary>
     public static string DownloadStream(LocalS3 s3, Manifest manifest, string directory)
     {

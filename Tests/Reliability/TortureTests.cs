@@ -6,53 +6,81 @@ using BtrfsToS3.Tests.Infrastructure;
 namespace BtrfsToS3.Tests.Reliability;
 
 /// <summary>
-/// Backup cycles with the spooler or the uploader killed at random moments (kill -9, or at a crash point), then run
-/// again with no manual step. After every cycle: the pointer names only whole streams, the spool drains, no multipart
-/// upload is left, the next incremental chains on what was published, and the chain restores identical to the last
-/// published snapshot. Seeded: TORTURE_SEED reproduces a run (the seed is printed); TORTURE_KILLS sets the number of
-/// kills (CI: 10; scripts/torture.sh: 50).
+/// Backup cycles, each with one fault: the spooler or the uploader killed at a random moment or at a named crash point,
+/// <c>btrfs send</c> dying mid-stream, the spooler killed and restarted under a running uploader, or the network to S3
+/// slowed, cut for a moment, or cut until the uploader gives up. Then the pair runs again with no manual step, and
+/// after every cycle: the pointer names only whole streams, S3 holds no generation the pointer does not name, the
+/// spool drains, no multipart upload is left, the next incremental chains on what was published, and the chain
+/// restores identical to the last published snapshot.
 /// </summary>
+/// <remarks>
+/// The first cycles take every fault once, in order; later ones pick faults at random. Seeded: TORTURE_SEED reproduces
+/// a run (the seed is printed); TORTURE_CYCLES sets the number of cycles (CI: one per fault; scripts/torture.sh: 50).
+/// </remarks>
 [TestClass]
 public sealed class TortureTests : BtrfsAndS3Test
 {
-    private static readonly string[] CrashPoints = ["uploader-after-verify", "uploader-after-manifest", "uploader-after-pointer", "uploader-after-state"];
+    private static readonly string[] Faults =
+    [
+        "spooler killed",
+        "spooler at spooler-before-chunk-rename",
+        "spooler at spooler-after-chunk-rename",
+        "spooler at spooler-in-quota-pause",
+        "btrfs send dies",
+        "spooler killed and restarted under the uploader",
+        "uploader killed on a slow link",
+        "uploader at a publish step",
+        "uploader at uploader-during-retention",
+        "network cut for 3 s",
+        "network cut until the uploader gives up",
+    ];
+
+    private static readonly string[] PublishSteps = ["uploader-after-verify", "uploader-after-manifest", "uploader-after-pointer", "uploader-after-state"];
 
     public TestContext TestContext { get; set; } = null!;
 
     protected override int DataMiB => 6;
 
     [TestMethod]
-    public void Cycles_RandomKills_NothingLostNothingHalfPublished()
+    public void Cycles_OneFaultEach_NothingLostNothingHalfPublished()
     {
         int seed = int.TryParse(Environment.GetEnvironmentVariable("TORTURE_SEED"), out int given) ? given : Random.Shared.Next();
-        int kills = int.TryParse(Environment.GetEnvironmentVariable("TORTURE_KILLS"), out int k) ? k : 10;
-        TestContext.WriteLine($"torture: seed {seed}, {kills} kills (TORTURE_SEED={seed} reproduces it)");
-        Console.WriteLine($"torture: seed {seed}, {kills} kills");
+        int cycles = int.TryParse(Environment.GetEnvironmentVariable("TORTURE_CYCLES"), out int c) ? c : Faults.Length;
+        Console.WriteLine($"torture: seed {seed}, {cycles} cycles (TORTURE_SEED={seed} reproduces it)");
         var random = new Random(seed);
-        string config = _fx.WriteConfig(ByteSize.MiB, 4 * ByteSize.MiB, ["data"], _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s\nabort_uploads_older_than = 0s");
+        string config = _fx.WriteConfig(
+            ByteSize.MiB,
+            4 * ByteSize.MiB,
+            ["data"],
+            _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s\nabort_uploads_older_than = 0s\n[retention]\nkeep_generations = 1\nmin_age_days = 0");
+        using var proxy = new TcpProxy(new Uri(_s3.Endpoint));
         var log = new List<string>();
-        for (int cycle = 0; cycle < kills; cycle++)
+        for (int cycle = 0; cycle < cycles; cycle++)
         {
             Mutate(random, cycle);
-            string what = Kill(random, config);
+            string fault = cycle < Faults.Length ? Faults[cycle] : Faults[random.Next(Faults.Length)];
+            string what = Inject(fault, random, config, proxy);
             log.Add($"cycle {cycle}: {what}");
+            Console.WriteLine($"torture: cycle {cycle}: {what}");
+            string history = string.Join('\n', log);
 
             // Run again, as the next timer run or a person would: spooler, then the uploader until the spool is empty.
-            Assert.AreEqual(ExitCodes.Ok, RunToEnd(config), string.Join('\n', log));
+            RunToEnd(config, history);
             Published.AssertPointerNamesOnlyCompleteStreams(_s3, "data");
-            Assert.IsEmpty(Directory.GetDirectories(_fx.Spool, "data.*"), $"the spool did not drain\n{string.Join('\n', log)}");
-            Assert.IsEmpty(_s3.MultipartUploads(), $"a multipart upload was left\n{string.Join('\n', log)}");
+            Published.AssertNoUnnamedGeneration(_s3, "data");
+            Assert.IsEmpty(Directory.GetDirectories(_fx.Spool, "data.*"), $"the spool did not drain\n{history}");
+            Assert.IsEmpty(_s3.MultipartUploads(), $"a multipart upload was left\n{history}");
             AssertRestoresTheLastPublished(config, cycle);
         }
 
         TestContext.WriteLine(string.Join('\n', log));
     }
 
-    /// <summary>Adds, changes and deletes files, so every cycle has an incremental to send.</summary>
+    /// <summary>Adds, changes and deletes files, so every cycle has an incremental of more than one chunk to send.</summary>
     private void Mutate(Random random, int cycle)
     {
         string data = _fx.Subvolume("data");
-        byte[] bytes = new byte[random.Next(100_000, 3_000_000)];
+        byte[] bytes = new byte[random.Next(1_200_000, 3_000_000)];
         random.NextBytes(bytes);
         File.WriteAllBytes(Path.Combine(data, $"cycle-{cycle}.bin"), bytes);
         File.AppendAllText(Path.Combine(data, "docs/doc1.txt"), $"cycle {cycle}\n");
@@ -63,45 +91,134 @@ public sealed class TortureTests : BtrfsAndS3Test
         }
     }
 
-    /// <summary>Starts a cycle and kills one of the pair at a random moment or crash point; says what it did.</summary>
-    private string Kill(Random random, string config)
+    /// <summary>Starts a cycle with one fault; says what happened.</summary>
+    private string Inject(string fault, Random random, string config, TcpProxy proxy)
     {
+        // Snapshot names have one-second resolution.
         Thread.Sleep(1100);
-        bool spoolerVictim = random.Next(2) == 0;
-        if (spoolerVictim)
+        switch (fault)
         {
-            int delay = random.Next(0, 1500);
-            using ToolRun uploader = ToolRun.Start(UploaderTool, "--config", config);
-            using ToolRun spooler = ToolRun.Start(Spooler, "--config", config);
-            Thread.Sleep(delay);
-            spooler.KillHard();
-            uploader.WaitForExit(TimeSpan.FromMinutes(2));
-            return $"spooler killed after {delay} ms";
-        }
+            case "spooler killed":
+            {
+                int delay = random.Next(0, 1500);
+                using ToolRun uploader = ToolRun.Start(UploaderTool, "--config", config);
+                using ToolRun spooler = ToolRun.Start(Spooler, "--config", config);
+                Thread.Sleep(delay);
+                spooler.KillHard();
+                uploader.WaitForExit(TimeSpan.FromMinutes(2));
+                return $"spooler killed after {delay} ms";
+            }
 
-        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB").Code);
-        if (random.Next(2) == 0)
-        {
-            string point = CrashPoints[random.Next(CrashPoints.Length)];
-            using ToolRun crashing = ToolRun.Start(UploaderTool, new Dictionary<string, string> { ["BTRFS_TO_S3_CRASH_AT"] = point }, "--config", config);
-            crashing.WaitForExit(TimeSpan.FromMinutes(2));
-            return $"uploader killed at {point}";
-        }
+            case "spooler at spooler-before-chunk-rename" or "spooler at spooler-after-chunk-rename" or "spooler at spooler-in-quota-pause":
+            {
+                string point = fault["spooler at ".Length..];
+                // Alone and with a quota of one chunk, so that the second chunk must wait for room.
+                using ToolRun spooler = ToolRun.Start(
+                    Spooler, new Dictionary<string, string> { ["BTRFS_TO_S3_CRASH_AT"] = point }, "--config", config, "--spool.quota", "1MiB");
+                int code = spooler.WaitForExit(TimeSpan.FromMinutes(2));
+                Assert.AreEqual(137, code, $"the spooler did not reach {point}:\n{spooler.Output}");
+                return $"spooler killed at {point}";
+            }
 
-        int after = random.Next(0, 800);
-        using ToolRun victim = ToolRun.Start(UploaderTool, "--config", config);
-        Thread.Sleep(after);
-        victim.KillHard();
-        return $"uploader killed after {after} ms";
+            case "btrfs send dies":
+            {
+                long after = random.Next(0, 1_000_000);
+                string bin = Directory.CreateDirectory(Path.Combine(_fx.Dir, "dying-btrfs")).FullName;
+                SendProcesses.WriteDyingBtrfs(bin, after);
+                var path = new Dictionary<string, string> { ["PATH"] = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}" };
+                using ToolRun spooler = ToolRun.Start(Spooler, path, "--config", config, "--spool.quota", "1GiB");
+                int code = spooler.WaitForExit(TimeSpan.FromMinutes(2));
+                Assert.AreEqual(ExitCodes.Unavailable, code, spooler.Output);
+                StringAssert.Contains(spooler.Output, "btrfs send");
+                Assert.IsEmpty(Directory.GetDirectories(_fx.Spool, "data.*"), $"the failed stream is still in the spool:\n{spooler.Output}");
+                return $"btrfs send died after {after} bytes: spooler exit 69";
+            }
+
+            case "spooler killed and restarted under the uploader":
+            {
+                // The uploader may be uploading a chunk of the killed spooler's stream while the new spooler removes
+                // that stream's chunks and sends it again.
+                int delay = random.Next(300, 1500);
+                using ToolRun uploader = ToolRun.Start(UploaderTool, "--config", config);
+                using (ToolRun first = ToolRun.Start(Spooler, "--config", config))
+                {
+                    Thread.Sleep(delay);
+                    first.KillHard();
+                }
+
+                using ToolRun second = ToolRun.Start(Spooler, "--config", config);
+                Assert.AreEqual(ExitCodes.Ok, second.WaitForExit(TimeSpan.FromMinutes(2)), second.Output);
+                int code = uploader.WaitForExit(TimeSpan.FromMinutes(2));
+                Assert.AreEqual(ExitCodes.Ok, code, uploader.Output);
+                return $"spooler killed after {delay} ms and restarted at once; uploader exit {code}";
+            }
+
+            case "uploader killed on a slow link":
+            {
+                Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB").Code);
+                int delay = random.Next(0, 3000);
+                proxy.UpstreamBytesPerSecond = 1_000_000;
+                using ToolRun victim = ToolRun.Start(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint);
+                Thread.Sleep(delay);
+                victim.KillHard();
+                proxy.UpstreamBytesPerSecond = 0;
+                return $"uploader killed after {delay} ms on a 1 MB/s link";
+            }
+
+            case "uploader at a publish step" or "uploader at uploader-during-retention":
+            {
+                bool retention = fault.EndsWith("retention", StringComparison.Ordinal);
+                string point = retention ? "uploader-during-retention" : PublishSteps[random.Next(PublishSteps.Length)];
+                // A new full makes the previous generation one too many for keep_generations = 1.
+                string[] spool = retention ? ["--config", config, "--spool.quota", "1GiB", "--full"] : ["--config", config, "--spool.quota", "1GiB"];
+                Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, spool).Code);
+                using ToolRun crashing = ToolRun.Start(UploaderTool, new Dictionary<string, string> { ["BTRFS_TO_S3_CRASH_AT"] = point }, "--config", config);
+                int code = crashing.WaitForExit(TimeSpan.FromMinutes(2));
+                Assert.AreEqual(137, code, $"the uploader did not reach {point}:\n{crashing.Output}");
+                return $"uploader killed at {point}";
+            }
+
+            case "network cut for 3 s":
+            {
+                Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB").Code);
+                proxy.UpstreamBytesPerSecond = 1_000_000;
+                using ToolRun uploader = ToolRun.Start(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint);
+                Thread.Sleep(random.Next(0, 1000));
+                proxy.Cut();
+                Thread.Sleep(3000);
+                proxy.Restore();
+                proxy.UpstreamBytesPerSecond = 0;
+                int code = uploader.WaitForExit(TimeSpan.FromMinutes(2));
+                Assert.AreEqual(ExitCodes.Ok, code, uploader.Output);
+                return "network cut for 3 s mid-upload: waited out, uploader exit 0";
+            }
+
+            case "network cut until the uploader gives up":
+            {
+                Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB").Code);
+                proxy.UpstreamBytesPerSecond = 1_000_000;
+                using ToolRun uploader = ToolRun.Start(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint, "--uploader.give_up_after", "3s");
+                Thread.Sleep(random.Next(0, 1000));
+                proxy.Cut();
+                int code = uploader.WaitForExit(TimeSpan.FromMinutes(2));
+                proxy.Restore();
+                proxy.UpstreamBytesPerSecond = 0;
+                // It may have finished before the cut; if not, it must give up with "try again later".
+                Assert.IsTrue(code is ExitCodes.Ok or ExitCodes.TryAgainLater, $"exit {code}:\n{uploader.Output}");
+                return $"network cut for good: uploader exit {code}";
+            }
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(fault), fault, "no such fault");
+        }
     }
 
-    private int RunToEnd(string config)
+    private void RunToEnd(string config, string history)
     {
         (int code, string output) = ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB");
-        Assert.AreEqual(ExitCodes.Ok, code, output);
+        Assert.AreEqual(ExitCodes.Ok, code, $"{history}\n{output}");
         (code, output) = ToolRun.Run(UploaderTool, "--config", config);
-        Assert.AreEqual(ExitCodes.Ok, code, output);
-        return code;
+        Assert.AreEqual(ExitCodes.Ok, code, $"{history}\n{output}");
     }
 
     private void AssertRestoresTheLastPublished(string config, int cycle)

@@ -76,7 +76,7 @@ public sealed class SpoolerRecoveryTests : BtrfsTest
         UseLargerStream();
         string config = ThreeChunkConfig("data", "home");
         using ToolRun run = StartPausedSpooler(config);
-        int send = ChildSends().Single();
+        int send = SendProcesses.Running().Single();
         Mono.Unix.Native.Syscall.kill(send, Mono.Unix.Native.Signum.SIGKILL);
         // Consume, so the spooler reads on to the end of the broken stream.
         int code = -1;
@@ -184,37 +184,11 @@ public sealed class SpoolerRecoveryTests : BtrfsTest
     /// <summary>A send whose reader is gone dies of SIGPIPE at its next write, which may take a moment.</summary>
     private static void AssertSendsEnd(string message)
     {
-        for (int i = 0; i < 100 && ChildSends().Count > 0; i++)
+        for (int i = 0; i < 100 && SendProcesses.Running().Count > 0; i++)
         {
             Thread.Sleep(100);
         }
 
-        Assert.IsEmpty(ChildSends(), message);
-    }
-
-    /// <summary>The btrfs send processes running now (none of the tests runs two spoolers at once).</summary>
-    private static List<int> ChildSends()
-    {
-        var found = new List<int>();
-        foreach (string dir in Directory.GetDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(dir), out int pid))
-            {
-                try
-                {
-                    string cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                    if (cmdline.StartsWith("btrfs send ", StringComparison.Ordinal) && cmdline.Contains("btrfs_to_s3-test-", StringComparison.Ordinal))
-                    {
-                        found.Add(pid);
-                    }
-                }
-                catch (IOException)
-                {
-                    // The process ended while we looked.
-                }
-            }
-        }
-
-        return found;
+        Assert.IsEmpty(SendProcesses.Running(), message);
     }
 }

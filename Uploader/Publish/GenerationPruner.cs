@@ -1,6 +1,7 @@
 using Amazon.S3;
 using Amazon.S3.Model;
 using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Uploader.S3;
 using Microsoft.Extensions.Logging;
@@ -52,6 +53,7 @@ internal sealed class GenerationPruner(IAmazonS3 s3, BackupOptions options, S3Ob
             }
 
             await objects.PutJsonAsync(pointerKey, pointer with { Generations = kept, UpdatedAt = time.GetUtcNow() }, Shared.Spool.FormatJson.Default.Pointer, options.S3.StorageClassMetadata, ifNoneMatch: false, cancellationToken).ConfigureAwait(false);
+            CrashPoint.Reached("uploader-during-retention");
             (int deleted, long freed) = await DeleteFolderAsync(GenerationFolder(subvolume, oldest.Generation), dryRun: false, cancellationToken).ConfigureAwait(false);
             Log.GenerationDeleted(logger, subvolume, oldest.Generation, deleted, freed);
         }
