@@ -47,9 +47,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 113, EventName = "StreamAbandoned", Level = LogLevel.Warning, Message = "stream {Stream}: unsealed; removed from the spool with its snapshot")]
     public static partial void StreamAbandoned(ILogger logger, string stream);
 
-    [LoggerMessage(EventId = 114, EventName = "PartSizeRaised", Level = LogLevel.Information, Message = "part size raised from {Configured} to {Effective} bytes so that a {ChunkSize}-byte chunk needs at most 10,000 parts")]
-    public static partial void PartSizeRaised(ILogger logger, long configured, long effective, long chunkSize);
-
     [LoggerMessage(EventId = 115, EventName = "SnapshotDeleted", Level = LogLevel.Information, Message = "snapshot {Path} deleted (retention {Retention})")]
     public static partial void SnapshotDeleted(ILogger logger, string path, string retention);
 

@@ -21,7 +21,10 @@ const string Usage = """
 
     """;
 
-var parser = new CommandLineParser("run", new HashSet<string> { "run" }, new HashSet<string> { "full", "verbose" });
+var parser = new CommandLineParser(
+    "run",
+    new Dictionary<string, IReadOnlySet<string>> { ["run"] = new HashSet<string> { "full", "verbose" } },
+    new HashSet<string> { "full", "verbose" });
 return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, cancellationToken) =>
 {
     ILogger logger = loggers.CreateLogger(Tool);

@@ -105,7 +105,7 @@ internal sealed class SpoolerRun(BackupOptions options, BtrfsTool btrfs, TimePro
             plan.Generation,
             plan.ChainPosition,
             options.Spool.ChunkSize,
-            EffectivePartSize(),
+            options.S3.PartSize,
             BtrfsTool.SendCommand(snapshotPath, parentPath),
             time.GetUtcNow());
         SpoolFiles.Write(Path.Combine(streamDir, SpoolLayout.Header), header, FormatJson.Default.StreamHeader, overwrite: false);
@@ -193,16 +193,5 @@ internal sealed class SpoolerRun(BackupOptions options, BtrfsTool btrfs, TimePro
 
             at = at.AddSeconds(1);
         }
-    }
-
-    private long EffectivePartSize()
-    {
-        long partSize = PartSizing.Effective(options.Spool.ChunkSize, options.S3.PartSize);
-        if (partSize != options.S3.PartSize)
-        {
-            Log.PartSizeRaised(logger, options.S3.PartSize, partSize, options.Spool.ChunkSize);
-        }
-
-        return partSize;
     }
 }

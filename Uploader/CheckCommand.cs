@@ -3,7 +3,6 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
-using BtrfsToS3.Shared.Hashing;
 
 namespace BtrfsToS3.Uploader;
 
@@ -16,14 +15,13 @@ internal static class CheckCommand
     public static async Task<int> RunAsync(IAmazonS3 s3, BackupOptions options, TextWriter output, CancellationToken cancellationToken)
     {
         S3Options o = options.S3;
-        long partSize = PartSizing.Effective(options.Spool.ChunkSize, o.PartSize);
         output.WriteLine($"bucket                  {o.Bucket}");
         output.WriteLine($"endpoint                {(o.Endpoint.Length > 0 ? o.Endpoint : "AWS")}");
         output.WriteLine($"region                  {(o.Region.Length > 0 ? o.Region : "(SDK default chain)")}");
         output.WriteLine($"prefix                  {o.Prefix}");
         output.WriteLine($"storage classes         data {o.StorageClassData}, metadata {o.StorageClassMetadata}");
         output.WriteLine($"encryption              SSE-S3 (AES256) on every object");
-        output.WriteLine($"chunk size              {ByteSize.Format(options.Spool.ChunkSize)}, part size {ByteSize.Format(partSize)}{(partSize != o.PartSize ? $" (raised from {ByteSize.Format(o.PartSize)} for the 10,000-part limit)" : string.Empty)}");
+        output.WriteLine($"chunk size              {ByteSize.Format(options.Spool.ChunkSize)}, part size {ByteSize.Format(o.PartSize)}");
         output.WriteLine($"concurrency             {o.Concurrency} parts in flight");
         output.WriteLine($"wire checksums          {(o.ChecksumsWhenRequiredOnly ? "when_required (compatibility mode)" : "when_supported")}");
         output.WriteLine($"give up after           {Duration.Format(options.Uploader.GiveUpAfter)} of S3 outage");

@@ -24,7 +24,7 @@ const string Usage = """
               the chain with btrfs receive --dump instead; --request-only only asks for the thaw and reports
       verify  HEAD every chunk the pointers name and compare size and ETag with the manifests (no download)
       prune   delete generations beyond [retention] keep_generations that are older than min_age_days (the
-              uploader also does this after publishing a full); with --dry-run, only say what would go
+              uploader also does this after every publish); with --dry-run, only say what would go
 
       --config FILE        configuration file (default /etc/btrfs_to_s3.ini)
       --once               drain what is in the spool now and exit, without waiting for a spooler
@@ -38,7 +38,18 @@ const string Usage = """
 
     """;
 
-var parser = new CommandLineParser("run", new HashSet<string> { "run", "check", "prune", "status", "plan", "restore", "verify" },
+var parser = new CommandLineParser(
+    "run",
+    new Dictionary<string, IReadOnlySet<string>>
+    {
+        ["run"] = new HashSet<string> { "once", "verbose" },
+        ["check"] = new HashSet<string> { "verbose" },
+        ["prune"] = new HashSet<string> { "dry-run", "verbose" },
+        ["status"] = new HashSet<string> { "json", "verbose" },
+        ["plan"] = new HashSet<string> { "size", "weekly-change", "verbose" },
+        ["restore"] = new HashSet<string> { "subvolume", "target", "generation", "until", "dump", "request-only", "wait", "verbose" },
+        ["verify"] = new HashSet<string> { "verbose" },
+    },
     new HashSet<string> { "once", "dry-run", "json", "dump", "request-only", "wait", "verbose" },
     new HashSet<string> { "size", "weekly-change", "subvolume", "target", "generation", "until" });
 return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, cancellationToken) =>

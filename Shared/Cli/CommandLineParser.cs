@@ -5,10 +5,15 @@ namespace BtrfsToS3.Shared.Cli;
 
 /// <summary>
 /// Parses <c>[command] [--config FILE] [--switch ...] [--section.key VALUE ...]</c>. A flag with a dot is a configuration key
-/// (validated with the file, so an unknown one is a configuration error); any other unknown flag is a usage error.
+/// (validated with the file, so an unknown one is a configuration error); any other unknown flag is a usage error, and
+/// so is a known one that the command does not take (it would otherwise be silently ignored).
 /// </summary>
+/// <param name="commands">Each command, with the switches and value options it takes.</param>
 internal sealed class CommandLineParser(
-    string defaultCommand, IReadOnlySet<string> commands, IReadOnlySet<string> switches, IReadOnlySet<string>? valueOptions = null)
+    string defaultCommand,
+    IReadOnlyDictionary<string, IReadOnlySet<string>> commands,
+    IReadOnlySet<string> switches,
+    IReadOnlySet<string>? valueOptions = null)
 {
     public CommandLine Parse(IReadOnlyList<string> args)
     {
@@ -23,7 +28,7 @@ internal sealed class CommandLineParser(
             string arg = args[i];
             if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
-                if (command is not null || !commands.Contains(arg))
+                if (command is not null || !commands.ContainsKey(arg))
                 {
                     throw Usage($"unexpected argument \"{arg}\"");
                 }
@@ -43,7 +48,7 @@ internal sealed class CommandLineParser(
 
             if (name == "config" || name.Contains('.', StringComparison.Ordinal))
             {
-                string value = inline ?? (i + 1 < args.Count ? args[++i] : throw Usage($"--{name} needs a value"));
+                string value = inline ?? NextValue(args, ref i, name);
                 if (name == "config")
                 {
                     config = value;
@@ -55,7 +60,7 @@ internal sealed class CommandLineParser(
             }
             else if (valueOptions?.Contains(name) == true)
             {
-                string value = inline ?? (i + 1 < args.Count ? args[++i] : throw Usage($"--{name} needs a value"));
+                string value = inline ?? NextValue(args, ref i, name);
                 if (!values.TryGetValue(name, out List<string>? list))
                 {
                     values[name] = list = [];
@@ -73,13 +78,23 @@ internal sealed class CommandLineParser(
             }
         }
 
+        command ??= defaultCommand;
+        if (given.Concat(values.Keys).FirstOrDefault(o => !commands[command].Contains(o)) is { } misplaced)
+        {
+            throw Usage($"--{misplaced} is not an option of {command}");
+        }
+
         return new CommandLine(
-            command ?? defaultCommand,
+            command,
             config,
             given,
             overrides,
             values.ToDictionary(v => v.Key, v => (IReadOnlyList<string>)v.Value, StringComparer.Ordinal));
     }
+
+    /// <summary>The next argument as the option's value; another option there means the value was left out.</summary>
+    private static string NextValue(IReadOnlyList<string> args, ref int i, string name) =>
+        i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : throw Usage($"--{name} needs a value");
 
     private static BackupFailure Usage(string problem) => new(FailureKind.Usage, $"usage: {problem} (see --help)");
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using BtrfsToS3.Shared.Hashing;
 using Microsoft.Extensions.Configuration;
 
 namespace BtrfsToS3.Shared.Configuration;
@@ -83,6 +84,16 @@ internal static partial class ConfigLoader
             Concurrency: reader.Integer("s3", "concurrency", min: 1, max: 256),
             PartSize: reader.Size("s3", "part_size", min: MinPartSize, max: MaxPartSize),
             ChecksumsWhenRequiredOnly: reader.Choice("s3", "request_checksum_calculation", "when_supported", "when_required") == "when_required");
+        long partsPerChunk = PartSizing.PartCount(chunkSize, s3.PartSize);
+        if (partsPerChunk > MaxPartsPerUpload)
+        {
+            // Rejected rather than raised behind the user's back: the part size is fixed in every stream's header
+            // and decides the ETags, so it must be the number the configuration says.
+            long needed = (chunkSize + MaxPartsPerUpload - 1) / MaxPartsPerUpload;
+            throw ConfigError.At(
+                source.Where("s3", "part_size"),
+                $"{ByteSize.Format(s3.PartSize)} cuts a chunk of {ByteSize.Format(chunkSize)} (chunk_size) into {partsPerChunk} parts; S3 allows {MaxPartsPerUpload}: set part_size to at least {ByteSize.Format((needed + ByteSize.MiB - 1) / ByteSize.MiB * ByteSize.MiB)}");
+        }
 
         var uploader = new UploaderOptions(
             reader.Duration("uploader", "give_up_after", TimeSpan.Zero, TimeSpan.FromDays(30)),

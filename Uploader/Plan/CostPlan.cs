@@ -15,7 +15,7 @@ internal static class CostPlan
 
     public static SubvolumePlan For(string subvolume, long size, long weeklyChange, BackupOptions options)
     {
-        long partSize = PartSizing.Effective(options.Spool.ChunkSize, options.S3.PartSize);
+        long partSize = options.S3.PartSize;
         PriceOptions prices = options.Prices;
         StreamCost full = Stream(size, options.Spool.ChunkSize, partSize, prices);
         StreamCost incremental = Stream(weeklyChange, options.Spool.ChunkSize, partSize, prices);

@@ -1,0 +1,65 @@
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Tests.Infrastructure;
+
+namespace BtrfsToS3.Tests.Uploader;
+
+/// <summary>
+/// Bad configuration and command lines given to the uploader, seen from outside, with a sealed stream waiting in the
+/// spool: one clear line each, exit 64 (usage) or 78 (configuration), and nothing touched, in the spool or in S3.
+/// </summary>
+[TestClass]
+public sealed class UploaderChecksTests : BtrfsAndS3Test
+{
+    private static readonly (string[] Arguments, int Code, string Line)[] Misuse =
+    [
+        (["frobnicate"], ExitCodes.Usage, "usage: unexpected argument \"frobnicate\""),
+        (["--fast"], ExitCodes.Usage, "usage: unknown option \"--fast\""),
+        (["status", "--size", "data=1GiB"], ExitCodes.Usage, "usage: --size is not an option of status"),
+        (["run", "--dry-run"], ExitCodes.Usage, "usage: --dry-run is not an option of run"),
+        (["restore", "--target", "/tmp"], ExitCodes.Usage, "usage: restore needs one --subvolume NAME"),
+        (["restore", "--subvolume"], ExitCodes.Usage, "usage: --subvolume needs a value"),
+        (["plan", "--size", "data=lots"], ExitCodes.Usage, "usage: --size wants a configured subvolume and a size"),
+        (["--s3.colour", "blue"], ExitCodes.Config, "configuration: command line --s3.colour: unknown key"),
+        (["--s3.bucket", ""], ExitCodes.Config, "command line --s3.bucket: is empty: the uploader needs a bucket"),
+        (["--s3.bucket", "no-such-bucket-btrfs-to-s3"], ExitCodes.Config, "bucket no-such-bucket-btrfs-to-s3 does not exist"),
+        (["--s3.storage_class_data", "DEEPER_ARCHIVE"], ExitCodes.Config, "command line --s3.storage_class_data: \"DEEPER_ARCHIVE\" is not an S3 storage class"),
+        (["--s3.part_size", "1MiB"], ExitCodes.Config, "command line --s3.part_size: 1MiB is out of range"),
+        (["--spool.chunk_size", "60GiB", "--spool.quota", "60GiB", "--s3.part_size", "5MiB"], ExitCodes.Config, "into 12288 parts; S3 allows 10000: set part_size to at least 7MiB"),
+        (["--spool.quota", "512KiB"], ExitCodes.Config, "command line --spool.quota: 512KiB is smaller than one chunk"),
+        (["--spool.dir", "/nonexistent/spool"], ExitCodes.Config, "command line --spool.dir: /nonexistent/spool does not exist"),
+        (["--uploader.give_up_after", "soon"], ExitCodes.Config, "command line --uploader.give_up_after: \"soon\" is not a duration"),
+        (["--config", "/nonexistent/btrfs_to_s3.ini"], ExitCodes.Config, "/nonexistent/btrfs_to_s3.ini"),
+    ];
+
+    protected override int DataMiB => 2;
+
+    [TestMethod]
+    public void Run_MisuseTable_OneLineEachExit64Or78AndNothingTouched()
+    {
+        string config = _fx.WriteConfig(ByteSize.MiB, ByteSize.GiB, ["data"], _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s");
+        (int spooled, string spoolerOutput) = ToolRun.Run(Spooler, "--config", config);
+        Assert.AreEqual(ExitCodes.Ok, spooled, spoolerOutput);
+        string before = Listing();
+
+        foreach ((string[] arguments, int expectedCode, string line) in Misuse)
+        {
+            string[] full = arguments.Contains("--config") ? arguments : [.. arguments, "--config", config];
+            string row = string.Join(' ', arguments);
+
+            (int code, string output) = ToolRun.Run(UploaderTool, full);
+
+            Assert.AreEqual(expectedCode, code, $"{row}\n{output}");
+            string[] failures = [.. output.Split('\n').Where(l => l.Contains(" fail: ", StringComparison.Ordinal))];
+            Assert.HasCount(1, failures, $"{row}\n{output}");
+            StringAssert.Contains(failures[0], line, row);
+            Assert.AreEqual(before, Listing(), $"{row} touched the spool");
+            Assert.IsEmpty(_s3.List(), $"{row} wrote to S3");
+            Assert.IsEmpty(_s3.MultipartUploads(), $"{row} started an upload");
+        }
+    }
+
+    private string Listing() => string.Join('\n',
+        Directory.EnumerateFileSystemEntries(_fx.Spool, "*", SearchOption.AllDirectories).Where(p => !p.EndsWith(".lock", StringComparison.Ordinal)).Order()
+            .Select(p => File.Exists(p) ? $"{p} {new FileInfo(p).Length}" : p));
+}
