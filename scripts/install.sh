@@ -44,6 +44,9 @@ for service in btrfs-to-s3-spooler btrfs-to-s3-uploader; do
   {
     echo "# Written by scripts/install.sh from $config: the directories this service may write."
     echo "[Service]"
+    # The empty assignment drops the unit's default list: a listed path that does not exist fails the service
+    # (226/NAMESPACE), as /var/spool/btrfs_to_s3 would where [spool] dir is elsewhere (e.g. on a tmpfs).
+    echo "ReadWritePaths="
     if [ "$service" = btrfs-to-s3-spooler ]; then
       echo "ReadWritePaths=$spool $state${snapshots:+ $snapshots}"
     else
