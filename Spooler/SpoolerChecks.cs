@@ -1,11 +1,13 @@
 using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Spooler.Btrfs;
 
 namespace BtrfsToS3.Spooler;
 
 /// <summary>
-/// The part of configuration validation that looks at the machine: the paths exist, the subvolumes are subvolumes,
-/// and the snapshot directory is on their filesystem. Runs before anything is touched; every failure is exit 78.
+/// The part of configuration validation that looks at the machine: the paths exist, a spool on tmpfs can hold its
+/// quota, the subvolumes are subvolumes, and the snapshot directory is on their filesystem. Runs before anything is
+/// touched; every failure is exit 78.
 /// </summary>
 internal static class SpoolerChecks
 {
@@ -16,6 +18,7 @@ internal static class SpoolerChecks
         RequireDirectory(options.Snapshots.Dir, snapshotsWhere);
         RequireDirectory(options.Spool.Dir, source.Where("spool", "dir"));
         RequireDirectory(options.StateDir, source.Where("state", "dir"));
+        CheckTmpfsSpool(options.Spool, source);
 
         Guid snapshotsFs = FilesystemId.Of(options.Snapshots.Dir)
             ?? throw ConfigError.At(snapshotsWhere, $"{options.Snapshots.Dir} is not on a btrfs filesystem");
@@ -36,6 +39,20 @@ internal static class SpoolerChecks
                     snapshotsWhere,
                     $"{options.Snapshots.Dir} is on btrfs filesystem {snapshotsFs}, but subvolume {subvolume.Name} ({subvolume.Path}) is on {fs}; snapshots must be made on the subvolumes' filesystem");
             }
+        }
+    }
+
+    private static void CheckTmpfsSpool(SpoolOptions spool, ConfigSource source)
+    {
+        if (!Posix.IsTmpfs(spool.Dir))
+        {
+            return;
+        }
+
+        long memTotal = SpoolMemoryCheck.MemTotal(File.ReadAllText("/proc/meminfo"));
+        if (SpoolMemoryCheck.Problem(spool.Dir, spool.Quota, Posix.TotalBytes(spool.Dir), memTotal) is { } problem)
+        {
+            throw ConfigError.At(source.Where("spool", "quota"), problem);
         }
     }
 

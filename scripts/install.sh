@@ -3,6 +3,8 @@
 # configuration as /etc/btrfs_to_s3.ini (never overwriting one that exists), creates the spool and state
 # directories from it, installs the systemd units with a drop-in that lets the hardened services write the
 # configured directories, and prints what to edit next. It enables nothing: that is the last step, yours.
+# The tmpfs spool's mount unit is always installed, but used only while [spool] dir is its mount point: then both
+# services get spool-on-tmpfs.conf, which requires the mount (README, "Streaming: no scratch SSD").
 # Needs root and the .NET SDK. PREFIX (default /opt/btrfs_to_s3) and CONFIG (default /etc/btrfs_to_s3.ini)
 # may be set; UNIT_DIR (default /etc/systemd/system) too.
 set -euo pipefail
@@ -30,20 +32,35 @@ install -m 0644 btrfs_to_s3.ini "$prefix/btrfs_to_s3.ini.example"
 value() { awk -v section="[$1]" -v key="$2" '
   /^\[/ { in_section = ($0 == section) }
   in_section && $0 ~ "^" key "[ \t]*=" { sub(/^[^=]*=[ \t]*/, ""); print; exit }' "$config"; }
-spool=$(value spool dir); spool=${spool:-/var/spool/btrfs_to_s3}
+spool=$(value spool dir); spool=${spool:-/var/spool/btrfs_to_s3}; spool=${spool%/}
 state=$(value state dir); state=${state:-/var/lib/btrfs_to_s3}
 snapshots=$(value snapshots dir)
 metrics=$(value state metrics_file)
-install -d -m 0700 "$spool" "$state"
+tmpfs_spool=/run/btrfs_to_s3/spool   # Where= of systemd-units/run-btrfs_to_s3-spool.mount
+if [ "$spool" = "$tmpfs_spool" ]; then
+  # The mount makes its mount point. A directory made here would be a spool on /run itself until then, and the
+  # spooler refuses a missing spool directory so that an unmounted spool is never written.
+  install -d -m 0700 "$state"
+else
+  install -d -m 0700 "$spool" "$state"
+fi
 
 install -d "$unit_dir"
 install -m 0644 systemd-units/btrfs-to-s3.timer systemd-units/btrfs-to-s3-spooler.service \
-  systemd-units/btrfs-to-s3-uploader.service "$unit_dir/"
+  systemd-units/btrfs-to-s3-uploader.service systemd-units/run-btrfs_to_s3-spool.mount "$unit_dir/"
 for service in btrfs-to-s3-spooler btrfs-to-s3-uploader; do
   install -d "$unit_dir/$service.service.d"
+  if [ "$spool" = "$tmpfs_spool" ]; then
+    install -m 0644 systemd-units/spool-on-tmpfs.conf "$unit_dir/$service.service.d/"
+  else
+    rm -f "$unit_dir/$service.service.d/spool-on-tmpfs.conf"
+  fi
   {
     echo "# Written by scripts/install.sh from $config: the directories this service may write."
     echo "[Service]"
+    # The empty assignment drops the unit's default list: a listed path that does not exist fails the service
+    # (226/NAMESPACE), as /var/spool/btrfs_to_s3 would where [spool] dir is elsewhere (e.g. on a tmpfs).
+    echo "ReadWritePaths="
     if [ "$service" = btrfs-to-s3-spooler ]; then
       echo "ReadWritePaths=$spool $state${snapshots:+ $snapshots}"
     else
@@ -60,6 +77,10 @@ for service in btrfs-to-s3-spooler btrfs-to-s3-uploader; do
   } > "$unit_dir/$service.service.d/paths.conf"
 done
 if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+if [ "$spool" = "$tmpfs_spool" ]; then
+  echo "install: the spool is the tmpfs $tmpfs_spool: both services require run-btrfs_to_s3-spool.mount;"
+  echo "  its size= must hold [spool] quota (systemctl edit run-btrfs_to_s3-spool.mount); by hand, start it first"
+fi
 
 cat <<MSG
 

@@ -1,12 +1,18 @@
+using System.Runtime.InteropServices;
 using BtrfsToS3.Shared.Failures;
 using Mono.Unix;
 using Mono.Unix.Native;
 
 namespace BtrfsToS3.Shared.IO;
 
-/// <summary>The few POSIX calls .NET does not offer: fsync of a directory and free space by statvfs.</summary>
-internal static class Posix
+/// <summary>The few POSIX calls .NET does not offer: fsync of a directory, free space by statvfs, the filesystem type by statfs.</summary>
+internal static partial class Posix
 {
+    private const uint TmpfsMagic = 0x01021994;
+
+    // Larger than struct statfs on every Linux ABI (120 bytes on x86_64 and arm64).
+    private const int StatfsSize = 256;
+
     /// <summary>Makes a rename or a new file in the directory durable: without it a crash can lose the entry itself.</summary>
     public static void FsyncDirectory(string directory)
     {
@@ -51,9 +57,26 @@ internal static class Posix
         return checked((long)(stat.f_blocks * stat.f_frsize));
     }
 
+    /// <summary>Whether the path is on a tmpfs, whose files are memory. statvfs cannot tell: only statfs has f_type.</summary>
+    public static bool IsTmpfs(string path)
+    {
+        byte[] stat = new byte[StatfsSize];
+        if (Statfs(path, stat) != 0)
+        {
+            throw Failure($"statfs of {path} failed");
+        }
+
+        // f_type comes first: a long on 64-bit Linux, an unsigned int on s390x. The magic fits in 32 bits, so the first
+        // four bytes read natively are it on every little-endian machine and on s390x alike.
+        return BitConverter.ToUInt32(stat, 0) == TmpfsMagic;
+    }
+
     private static BackupFailure Failure(string what)
     {
         Errno errno = Stdlib.GetLastError();
         return new BackupFailure(FailureKind.CannotCreate, $"{what}: {UnixMarshal.GetErrorDescription(errno)}");
     }
+
+    [LibraryImport("libc", EntryPoint = "statfs", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Statfs(string path, [Out] byte[] stat);
 }

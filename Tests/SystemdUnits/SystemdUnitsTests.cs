@@ -26,23 +26,54 @@ public sealed class SystemdUnitsTests
             }
 
             var units = new List<string>();
-            foreach (string unit in Directory.GetFiles(Repository.File("systemd-units")))
+            foreach (string unit in Directory.GetFiles(Repository.File("systemd-units")).Where(f => Path.GetExtension(f) != ".conf"))
             {
                 string copy = Path.Combine(dir, Path.GetFileName(unit));
                 File.WriteAllText(copy, File.ReadAllText(unit).Replace("/opt/btrfs_to_s3/", bin + "/", StringComparison.Ordinal));
                 units.Add(copy);
             }
 
+            // verify reads drop-ins from <unit>.d/ beside the units, so the tmpfs spool's drop-in is checked in place.
+            foreach (string service in new[] { "btrfs-to-s3-spooler.service", "btrfs-to-s3-uploader.service" })
+            {
+                string dropIns = Directory.CreateDirectory(Path.Combine(dir, service + ".d")).FullName;
+                File.Copy(Repository.File("systemd-units/spool-on-tmpfs.conf"), Path.Combine(dropIns, "spool-on-tmpfs.conf"));
+            }
+
             (int code, string output, string error) = Shell.TryRun("systemd-analyze", ["verify", .. units]);
 
             Assert.AreEqual(0, code, output + error);
             Assert.AreEqual(string.Empty, (output + error).Trim());
-            Assert.HasCount(3, units);
+            Assert.HasCount(4, units);
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [TestMethod]
+    public void SpoolMount_Options_SizedAndOwnerOnlyAndNotEnablable()
+    {
+        string[] mount = File.ReadAllLines(Repository.File("systemd-units/run-btrfs_to_s3-spool.mount"));
+
+        CollectionAssert.Contains(mount, "Where=/run/btrfs_to_s3/spool");
+        CollectionAssert.Contains(mount, "Type=tmpfs");
+        string[] options = mount.Single(l => l.StartsWith("Options=", StringComparison.Ordinal))["Options=".Length..].Split(',');
+        CollectionAssert.Contains(options, "mode=0700");
+        Assert.IsTrue(options.Any(o => o.StartsWith("size=", StringComparison.Ordinal)), string.Join(',', options));
+        CollectionAssert.DoesNotContain(mount, "[Install]");
+    }
+
+    [TestMethod]
+    public void SpoolOnTmpfsDropIn_Paths_AreTheMountsWhere()
+    {
+        string where = File.ReadAllLines(Repository.File("systemd-units/run-btrfs_to_s3-spool.mount"))
+            .Single(l => l.StartsWith("Where=", StringComparison.Ordinal))["Where=".Length..];
+        string[] dropIn = File.ReadAllLines(Repository.File("systemd-units/spool-on-tmpfs.conf"));
+
+        CollectionAssert.Contains(dropIn, $"RequiresMountsFor={where}");
+        CollectionAssert.Contains(dropIn, $"ReadWritePaths={where}");
     }
 
     [TestMethod]
