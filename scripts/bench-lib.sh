@@ -62,7 +62,7 @@ request_checksum_calculation = when_required
 linger = 0s
 [retention]
 min_age_days = 0
-$3
+${3:-}
 INI
 }
 

@@ -5,8 +5,7 @@
 # as the timer starts them, with a quota of BENCH_QUOTA_CHUNKS (default 4) chunks so that the spooler pauses and
 # resumes. Prints seconds, MB/s, peak RSS and CPU seconds per GiB of each process, and the overlap: together / the
 # slower stage alone (1.00 = perfect overlap). Medians of BENCH_RUNS (default 3) runs, page caches dropped before each.
-# Then streaming operation (README, "Streaming: no scratch SSD"): both together with the spool on a tmpfs, chunks of
-# 512MiB and a quota of 2GiB, and the peak memory that takes (the tmpfs's peak use plus both processes' peak RSS).
+# Then the same through a simulated uplink, with an SSD spool and with a tmpfs spool (streaming operation); see below.
 # [s3] part_size and concurrency are the defaults. Needs root. Starts the local S3 server if it is not running (and
 # then stops it at the end); cleans up what it made.
 set -euo pipefail
@@ -76,37 +75,77 @@ for chunk in $chunk_sizes; do
   row "chunk $chunk: together, quota $quota_chunks chunks" "$t" "$(printf '%s\n' "${ts_rss[@]}" | median) MiB" \
     "$(printf '%s\n' "${tu_rss[@]}" | median) MiB" "$(per_gib "${ts_cpu[@]}")" "$(per_gib "${tu_cpu[@]}")" "$(echo "scale=2; $t / $slower" | bc)"
 done
-# Streaming: the spool in memory. The tmpfs is sized as README says: the quota plus 64 MiB for the spooler's margin.
+# On this 2-core machine both stages are CPU-bound and share the cores with the S3 server, so "together" above cannot
+# beat the sum of their CPU. On the host they are built for, the uplink is the slow stage: through a simulated uplink
+# of BENCH_LINK_MBIT (default 800) Mbit/s with a 20-40 ms round trip (scripts/uplink-proxy.py), the uploader alone and
+# the pair together, with 256MiB chunks and a 4-chunk quota on the SSD spool, then with the streaming configuration
+# (README, "Streaming: no scratch SSD"): the spool on a tmpfs, 512MiB chunks, a 2GiB quota, and the peak memory that
+# takes (the tmpfs's peak use plus both processes' peak RSS).
+mbit=${BENCH_LINK_MBIT:-800}
+port=${BENCH_PROXY_PORT:-7492}
+proxy=
+stop_link() { if [ -n "$proxy" ]; then kill "$proxy" 2>/dev/null; wait "$proxy" 2>/dev/null || true; proxy=; fi; }
+trap 'stop_link; umount "$tmpfs" 2>/dev/null; bench_cleanup' EXIT
+start_link() {
+  python3 scripts/uplink-proxy.py "$port" "${S3_ENDPOINT#http://}" --mbit "$mbit" --rtt-ms 20-40 > "$work/proxy.log" 2>&1 &
+  proxy=$!
+  for _ in $(seq 50); do grep -q listening "$work/proxy.log" && break; sleep 0.1; done
+}
+via_link=(--s3.endpoint "http://127.0.0.1:$port")
+# The tmpfs is sized as README says: the quota plus 64 MiB for the spooler's margin.
 mkdir -p "$tmpfs"
 mount -t tmpfs -o size=2112M,mode=0700 tmpfs "$tmpfs"
-t_secs=(); ts_cpu=(); ts_rss=(); tu_cpu=(); tu_rss=(); peaks=()
-for run in $(seq "$runs"); do
-  bench_config 512MiB 2GiB
-  sed -i "s|^dir = $work/spool\$|dir = $tmpfs|" "$work/bench.ini"
-  cold
-  start=$(now)
-  uploader > "$work/uploader.log" 2>&1 &
-  up=$!
-  spooler > "$work/spooler.log" 2>&1 &
-  sp=$!
-  peak=0
-  while kill -0 "$sp" 2>/dev/null || kill -0 "$up" 2>/dev/null; do
-    used=$(df -B1 --output=used "$tmpfs" | tail -1)
-    [ "$used" -gt "$peak" ] && peak=$used
-    sleep 0.1
-  done
-  wait "$sp" || { cat "$work/spooler.log" >&2; exit 1; }
-  wait "$up" || { cat "$work/uploader.log" >&2; exit 1; }
-  t_secs+=("$(echo "$(now) - $start" | bc)")
-  read -r c r < <(finished "$work/spooler.log"); ts_cpu+=("$c"); ts_rss+=("$r")
-  read -r c r < <(finished "$work/uploader.log"); tu_cpu+=("$c"); tu_rss+=("$r")
-  peaks+=("$(( peak / 1048576 + ts_rss[-1] + tu_rss[-1] ))")
-  echo "tmpfs spool, run $run: together ${t_secs[-1]} s, tmpfs peak $(( peak / 1048576 )) MiB" >&2
-  bench_empty_bucket
-done
-t=$(printf '%s\n' "${t_secs[@]}" | median)
-row "tmpfs spool, chunk 512MiB, quota 2GiB" "$t" "$(printf '%s\n' "${ts_rss[@]}" | median) MiB" \
-  "$(printf '%s\n' "${tu_rss[@]}" | median) MiB" "$(per_gib "${ts_cpu[@]}")" "$(per_gib "${tu_cpu[@]}")" "-"
-printf 'tmpfs spool: peak memory (tmpfs use + spooler RSS + uploader RSS), median: %s MiB\n' "$(printf '%s\n' "${peaks[@]}" | median)"
 
-printf '\nstream: %s bytes; overlap = together / slower stage alone (target <= 1.10); targets: peak RSS <= 256 MiB, spooler <= 1.5 CPU s/GiB\n' "$bytes"
+# link_rows LABEL CHUNK QUOTA SPOOL-DIR: the uploader alone through the link, then the pair together through it.
+link_rows() {
+  local u_secs=() u_cpu=() u_rss=() t_secs=() ts_cpu=() ts_rss=() tu_cpu=() tu_rss=() peaks=() pauses=() run peak used
+  for run in $(seq "$runs"); do
+    bench_config "$2" "$(( $(mib "$2") * 2 + gib * 2048 ))MiB"
+    spooler > "$work/spooler.log" 2>&1 || { cat "$work/spooler.log" >&2; exit 1; }
+    bytes=$(stream_bytes)
+    start_link
+    cold
+    start=$(now)
+    uploader --once "${via_link[@]}" > "$work/uploader.log" 2>&1 || { cat "$work/uploader.log" >&2; exit 1; }
+    u_secs+=("$(echo "$(now) - $start" | bc)")
+    stop_link
+    read -r c r < <(finished "$work/uploader.log"); u_cpu+=("$c"); u_rss+=("$r")
+    bench_empty_bucket
+
+    bench_config "$2" "$3"
+    sed -i "s|^dir = $work/spool\$|dir = $4|" "$work/bench.ini"
+    start_link
+    cold
+    start=$(now)
+    uploader "${via_link[@]}" > "$work/uploader.log" 2>&1 &
+    up=$!
+    spooler > "$work/spooler.log" 2>&1 &
+    sp=$!
+    peak=0
+    while kill -0 "$sp" 2>/dev/null || kill -0 "$up" 2>/dev/null; do
+      used=$(df -B1 --output=used "$4" | tail -1)
+      [ "$used" -gt "$peak" ] && peak=$used
+      sleep 0.1
+    done
+    wait "$sp" || { cat "$work/spooler.log" >&2; exit 1; }
+    wait "$up" || { cat "$work/uploader.log" >&2; exit 1; }
+    t_secs+=("$(echo "$(now) - $start" | bc)")
+    stop_link
+    read -r c r < <(finished "$work/spooler.log"); ts_cpu+=("$c"); ts_rss+=("$r")
+    read -r c r < <(finished "$work/uploader.log"); tu_cpu+=("$c"); tu_rss+=("$r")
+    peaks+=("$(( peak / 1048576 + ts_rss[-1] + tu_rss[-1] ))")
+    pauses+=("$(grep -c 'pausing until' "$work/spooler.log" || true)")
+    echo "$1, run $run: uploader alone ${u_secs[-1]} s, together ${t_secs[-1]} s, ${pauses[-1]} quota pauses, spool peak $(( peak / 1048576 )) MiB" >&2
+    bench_empty_bucket
+  done
+  u=$(printf '%s\n' "${u_secs[@]}" | median); t=$(printf '%s\n' "${t_secs[@]}" | median)
+  row "$1: uploader alone" "$u" "-" "$(printf '%s\n' "${u_rss[@]}" | median) MiB" "-" "$(per_gib "${u_cpu[@]}")" "-"
+  row "$1: together" "$t" "$(printf '%s\n' "${ts_rss[@]}" | median) MiB" \
+    "$(printf '%s\n' "${tu_rss[@]}" | median) MiB" "$(per_gib "${ts_cpu[@]}")" "$(per_gib "${tu_cpu[@]}")" "$(echo "scale=2; $t / $u" | bc)"
+  printf '%-40s quota pauses per run %s; peak memory (spool in use + spooler RSS + uploader RSS) %s MiB\n' "" \
+    "$(printf '%s\n' "${pauses[@]}" | median)" "$(printf '%s\n' "${peaks[@]}" | median)"
+}
+
+link_rows "$mbit Mbit/s link, SSD spool, 256MiB x 4" 256MiB 1GiB "$work/spool"
+link_rows "$mbit Mbit/s link, tmpfs spool, 512MiB x 4" 512MiB 2GiB "$tmpfs"
+printf '\nstream: %s bytes; overlap = together / slower stage alone (target <= 1.10; through the link the uploader is the slower stage); targets: peak RSS <= 256 MiB, spooler <= 1.5 CPU s/GiB\n' "$bytes"

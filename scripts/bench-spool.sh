@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of the spooler (not a test): on a loopback btrfs holding BENCH_GIB (default 3) GiB of incompressible
 # data, the spooler's throughput beside `btrfs send > file; sync` of the same data to the same disk, the ratio,
-# the spooler's peak RSS and CPU seconds per GiB, for chunk sizes 256 MiB and 2 GiB. Medians of BENCH_RUNS
+# the spooler's peak RSS and CPU seconds per GiB, for chunk sizes BENCH_CHUNKS (default "256MiB 4GiB"). Medians of BENCH_RUNS
 # (default 3) runs; page caches are dropped before each run, so every run reads the subvolume from disk.
 # Needs root. Cleans up what it made.
 set -euo pipefail
@@ -40,7 +40,7 @@ baseline_mbs=$(echo "scale=1; $bytes / $baseline / 1000000" | bc)
 printf '\n%-34s %10s %10s %8s %10s %12s\n' "run (medians of $runs)" "seconds" "MB/s" "ratio" "peak RSS" "CPU s/GiB"
 printf '%-34s %10.2f %10.1f %8s %10s %12s\n' "btrfs send > file; sync" "$baseline" "$baseline_mbs" "1.00" "-" "-"
 
-for chunk in 256MiB 2GiB; do
+for chunk in ${BENCH_CHUNKS:-256MiB 4GiB}; do
   secs=(); rss=(); cpu=()
   for _ in $(seq "$runs"); do
     cat > "$work/bench.ini" <<INI

@@ -34,37 +34,41 @@ dotnet "$work/bin/btrfs-to-s3-spooler.dll" --config "$work/bench.ini" --full > "
 mkdir "$work/spool-copy"
 mv "$work"/spool/data.* "$work/spool-copy/"
 
-# upload MBIT RTT PART CONCURRENCY: prints the median MB/s of the uploader's runs through the proxy.
+# upload MBIT RTT PART CONCURRENCY: prints the medians of the uploader's MB/s (its "run:" line: chunk bytes over the
+# whole run, start-up, verification and publishing included) and of the link's (bytes the proxy carried to the server
+# over the time from its first to its last byte: how full the uploader kept the link while it sent).
 upload() {
-  local mbs=() run
-  python3 scripts/uplink-proxy.py "$port" "$upstream" --mbit "$1" --rtt-ms "$2" > "$work/proxy.log" 2>&1 &
-  proxy=$!
-  for _ in $(seq 50); do grep -q listening "$work/proxy.log" && break; sleep 0.1; done
+  local mbs=() link=() run
   for run in $(seq "$runs"); do
     cp -a "$work"/spool-copy/data.* "$work/spool/"
     cold
+    python3 scripts/uplink-proxy.py "$port" "$upstream" --mbit "$1" --rtt-ms "$2" > "$work/proxy.log" 2>&1 &
+    proxy=$!
+    for _ in $(seq 50); do grep -q listening "$work/proxy.log" && break; sleep 0.1; done
     dotnet "$work/bin/btrfs-to-s3-uploader.dll" --config "$work/bench.ini" --once --s3.endpoint "http://127.0.0.1:$port" \
       --s3.part_size "$3" --s3.concurrency "$4" > "$work/uploader.log" 2>&1 || { cat "$work/uploader.log" >&2; exit 1; }
+    stop_proxy
     finished "$work/uploader.log" >/dev/null
     mbs+=("$(grep -oE 'run: .* MB/s' "$work/uploader.log" | grep -oE '[0-9.]+ MB/s' | cut -d' ' -f1)")
-    echo "cap $1 Mbit/s, RTT $2 ms, part $3, concurrency $4, run $run: ${mbs[-1]} MB/s" >&2
+    read -r carried seconds < <(sed -nE 's/carried ([0-9]+) bytes to the server in ([0-9.]+) s/\1 \2/p' "$work/proxy.log")
+    link+=("$(echo "scale=1; $carried / $seconds / 1000000" | bc)")
+    echo "cap $1 Mbit/s, RTT $2 ms, part $3, concurrency $4, run $run: uploader ${mbs[-1]} MB/s, link ${link[-1]} MB/s" >&2
     bench_empty_bucket
   done
-  stop_proxy
-  printf '%s\n' "${mbs[@]}" | median
+  echo "$(printf '%s\n' "${mbs[@]}" | median) $(printf '%s\n' "${link[@]}" | median)"
 }
 
 row() { # cap rtt part concurrency
-  local mbs cap_mbs
-  mbs=$(upload "$@")
+  local mbs link cap_mbs
+  read -r mbs link < <(upload "$@")
   cap_mbs=$(echo "scale=1; $1 / 8" | bc)
-  printf '%-12s %-10s %-10s %12s %10s %10s %9s\n' "$1" "$2" "$3" "$4" "$mbs" "$cap_mbs" "$(echo "scale=0; 100 * $mbs / $cap_mbs" | bc)%"
+  printf '%-12s %-10s %-8s %12s %13s %10s %10s %9s\n' "$1" "$2" "$3" "$4" "$mbs" "$link" "$cap_mbs" "$(echo "scale=0; 100 * $link / $cap_mbs" | bc)%"
 }
 
-printf '\n%-12s %-10s %-10s %12s %10s %10s %9s\n' "cap Mbit/s" "RTT ms" "part" "concurrency" "MB/s" "cap MB/s" "of cap"
+printf '\n%-12s %-10s %-8s %12s %13s %10s %10s %9s\n' "cap Mbit/s" "RTT ms" "part" "concurrency" "uploader MB/s" "link MB/s" "cap MB/s" "link/cap"
 for cap in $caps; do row "$cap" "$rtt" 64MiB 16; done
 last=${caps##* }
 row "$last" 0 64MiB 16
-for c in 4 8 32; do row "$last" "$rtt" 64MiB "$c"; done
+for c in ${BENCH_SWEEP_CONCURRENCY:-4 8 32}; do row "$last" "$rtt" 64MiB "$c"; done
 row "$last" "$rtt" 16MiB 16
-printf '\n%s GiB in chunks of %s (medians of %s runs); target: the defaults (64MiB, 16) reach >= 90%% of the cap\n' "$gib" "$chunk" "$runs"
+printf '\n%s GiB in chunks of %s (medians of %s runs); target: with the defaults (64MiB, 16) the link carries >= 90%% of the cap\n' "$gib" "$chunk" "$runs"

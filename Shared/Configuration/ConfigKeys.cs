@@ -26,6 +26,7 @@ internal static class ConfigKeys
                 ("storage_class_metadata", "STANDARD"),
                 ("concurrency", "16"),
                 ("part_size", "64MiB"),
+                ("request_timeout", "15m"),
                 ("request_checksum_calculation", "when_supported")),
             ["uploader"] = Section(("give_up_after", "1h"), ("abort_uploads_older_than", "1d"), ("linger", "2m")),
             ["retention"] = Section(("keep_generations", "1"), ("min_age_days", "180")),

@@ -83,6 +83,7 @@ internal static partial class ConfigLoader
             StorageClassMetadata: reader.StorageClass("s3", "storage_class_metadata"),
             Concurrency: reader.Integer("s3", "concurrency", min: 1, max: 256),
             PartSize: reader.Size("s3", "part_size", min: MinPartSize, max: MaxPartSize),
+            RequestTimeout: reader.Duration("s3", "request_timeout", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
             ChecksumsWhenRequiredOnly: reader.Choice("s3", "request_checksum_calculation", "when_supported", "when_required") == "when_required");
         long partsPerChunk = PartSizing.PartCount(chunkSize, s3.PartSize);
         if (partsPerChunk > MaxPartsPerUpload)

@@ -6,8 +6,8 @@ namespace BtrfsToS3.Tests.Infrastructure;
 
 /// <summary>
 /// A TCP proxy on 127.0.0.1 in front of the local S3 server, for what a test must see or break on the wire: it records
-/// the header block of every HTTP request it forwards, can throttle the bytes sent upstream, and can cut every
-/// connection (an outage) until restored.
+/// the header block of every HTTP request it forwards, can throttle the bytes sent upstream, can stall every
+/// connection, and can cut every connection (an outage) until restored.
 /// </summary>
 internal sealed class TcpProxy : IDisposable
 {
@@ -33,6 +33,12 @@ internal sealed class TcpProxy : IDisposable
 
     /// <summary>Bytes per second forwarded back to the client per connection (downloads); 0 for no limit.</summary>
     public int DownstreamBytesPerSecond { get; set; }
+
+    /// <summary>
+    /// While true, connections stay open (and new ones are accepted) but no byte moves either way: a stalled link, as a
+    /// NAT that forgot the connection or a peer that vanished leaves it, which only the client's timeout can end.
+    /// </summary>
+    public bool Stalled { get; set; }
 
     /// <summary>The request lines and headers seen so far, one string per request.</summary>
     public IReadOnlyList<string> Requests
@@ -148,6 +154,11 @@ internal sealed class TcpProxy : IDisposable
             if (n == 0)
             {
                 return;
+            }
+
+            while (Stalled)
+            {
+                await Task.Delay(50, _stop.Token);
             }
 
             if (record)

@@ -197,6 +197,35 @@ public sealed class UploaderRunTests : BtrfsAndS3Test
     }
 
     [TestMethod]
+    public void Run_ConnectionsStallMidUpload_TimeOutAndTheRunCompletes()
+    {
+        using var proxy = new TcpProxy(new Uri(_s3.Endpoint)) { UpstreamBytesPerSecond = 4_000_000 };
+        string config = Config(proxy.Endpoint, "[uploader]\ngive_up_after = 2m\nlinger = 0s", subvolumes: ["data"]);
+        Spool(config);
+        using ToolRun run = ToolRun.Start(UploaderTool, "--config", config, "--s3.request_timeout", "5s");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (_s3.MultipartUploads().Count == 0)
+        {
+            Assert.IsLessThan(60, clock.Elapsed.TotalSeconds, run.Output);
+            Thread.Sleep(100);
+        }
+
+        // Nothing moves and nothing is reset: only the request timeout can end these requests.
+        proxy.Stalled = true;
+        Thread.Sleep(TimeSpan.FromSeconds(12));
+        proxy.UpstreamBytesPerSecond = 0;
+        proxy.Stalled = false;
+
+        Assert.AreEqual(ExitCodes.Ok, run.WaitForExit(TimeSpan.FromMinutes(3)), run.Output);
+        // The SDK's own retries, after the timeout, sent the stalled parts again on new connections.
+        int sent = proxy.Requests.Count(r => r.StartsWith("PUT ", StringComparison.Ordinal) && r.Contains("partNumber=1&", StringComparison.Ordinal));
+        Assert.IsGreaterThanOrEqualTo(2, sent, string.Join('\n', proxy.Requests.Select(r => r.Split("\r\n")[0])));
+        Published.AssertPointerNamesOnlyCompleteStreams(_s3, "data");
+        Assert.IsNotNull(Published.ReadPointer(_s3, "data"));
+        Assert.IsEmpty(_s3.MultipartUploads());
+    }
+
+    [TestMethod]
     public void Check_LocalBucket_ReportsSettingsAndReadWriteDelete()
     {
         string config = Config();

@@ -18,7 +18,9 @@ internal static class S3Clients
         {
             RetryMode = RequestRetryMode.Standard,
             MaxErrorRetry = 4,
-            Timeout = TimeSpan.FromMinutes(5),
+            // The whole request, a part's body included: a stalled connection (a NAT that forgot it, a peer that
+            // vanished) fails after this long and is retried on a new one.
+            Timeout = options.RequestTimeout,
         };
 
         if (options.Endpoint.Length > 0)
