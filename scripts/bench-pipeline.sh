@@ -30,7 +30,7 @@ uploader() { dotnet "$work/bin/btrfs-to-s3-uploader.dll" --config "$work/bench.i
 mib() { echo $(( $(numfmt --from=iec-i "${1%B}") / 1048576 )); }
 stream_bytes() { grep -o '"total_bytes": [0-9]*' "$work"/spool/data.*/seal.json | grep -o '[0-9]*$'; }
 
-printf '\n%-40s %9s %9s %11s %11s %13s %13s %8s\n' "run (medians of $runs)" "seconds" "MB/s" \
+printf '\n%-50s %9s %9s %11s %11s %13s %13s %8s\n' "run (medians of $runs)" "seconds" "MB/s" \
   "spooler RSS" "uploader RSS" "spooler s/GiB" "uploader s/GiB" "overlap"
 for chunk in $chunk_sizes; do
   chunk_mib=$(mib "$chunk")
@@ -69,7 +69,7 @@ for chunk in $chunk_sizes; do
   per_gib() { echo "scale=2; $(printf '%s\n' "$@" | median) / ($bytes / 1073741824)" | bc; }
   s=$(printf '%s\n' "${s_secs[@]}" | median); u=$(printf '%s\n' "${u_secs[@]}" | median); t=$(printf '%s\n' "${t_secs[@]}" | median)
   slower=$(echo "if ($s > $u) $s else $u" | bc)
-  row() { printf '%-40s %9.2f %9.1f %11s %12s %13s %14s %8s\n' "$1" "$2" "$(echo "scale=1; $bytes / $2 / 1000000" | bc)" "$3" "$4" "$5" "$6" "$7"; }
+  row() { printf '%-50s %9.2f %9.1f %11s %12s %13s %14s %8s\n' "$1" "$2" "$(echo "scale=1; $bytes / $2 / 1000000" | bc)" "$3" "$4" "$5" "$6" "$7"; }
   row "chunk $chunk: spooler alone" "$s" "$(printf '%s\n' "${s_rss[@]}" | median) MiB" "-" "$(per_gib "${s_cpu[@]}")" "-" "-"
   row "chunk $chunk: uploader alone" "$u" "-" "$(printf '%s\n' "${u_rss[@]}" | median) MiB" "-" "$(per_gib "${u_cpu[@]}")" "-"
   row "chunk $chunk: together, quota $quota_chunks chunks" "$t" "$(printf '%s\n' "${ts_rss[@]}" | median) MiB" \
@@ -123,8 +123,8 @@ link_rows() {
     sp=$!
     peak=0
     while kill -0 "$sp" 2>/dev/null || kill -0 "$up" 2>/dev/null; do
-      used=$(df -B1 --output=used "$4" | tail -1)
-      [ "$used" -gt "$peak" ] && peak=$used
+      used=$(du -sb "$4" 2>/dev/null | cut -f1 || true)
+      [ "${used:-0}" -gt "$peak" ] && peak=$used
       sleep 0.1
     done
     wait "$sp" || { cat "$work/spooler.log" >&2; exit 1; }
@@ -142,7 +142,7 @@ link_rows() {
   row "$1: uploader alone" "$u" "-" "$(printf '%s\n' "${u_rss[@]}" | median) MiB" "-" "$(per_gib "${u_cpu[@]}")" "-"
   row "$1: together" "$t" "$(printf '%s\n' "${ts_rss[@]}" | median) MiB" \
     "$(printf '%s\n' "${tu_rss[@]}" | median) MiB" "$(per_gib "${ts_cpu[@]}")" "$(per_gib "${tu_cpu[@]}")" "$(echo "scale=2; $t / $u" | bc)"
-  printf '%-40s quota pauses per run %s; peak memory (spool in use + spooler RSS + uploader RSS) %s MiB\n' "" \
+  printf '%-50s quota pauses per run %s; peak memory (spool in use + spooler RSS + uploader RSS) %s MiB\n' "" \
     "$(printf '%s\n' "${pauses[@]}" | median)" "$(printf '%s\n' "${peaks[@]}" | median)"
 }
 
