@@ -40,7 +40,7 @@ bench_setup_s3() {
     -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" "$S3_ENDPOINT/$bench_bucket" >/dev/null
 }
 
-# Writes $work/bench.ini: chunk size $1, quota $2, then any extra lines ($3).
+# Writes $work/bench.ini: chunk size $1, quota $2, and extra lines for [s3] ($3, e.g. "part_size = 64MiB").
 bench_config() {
   cat > "$work/bench.ini" <<INI
 [subvolumes]
@@ -58,11 +58,11 @@ bucket = $bench_bucket
 endpoint = $S3_ENDPOINT
 prefix = backup/
 request_checksum_calculation = when_required
+${3:-}
 [uploader]
 linger = 0s
 [retention]
 min_age_days = 0
-${3:-}
 INI
 }
 

@@ -18,49 +18,16 @@ if [ ! -x "$aws_bin" ]; then
 fi
 
 work=$(mktemp -d /var/tmp/btrfs_to_s3-bench-restore.XXXXXX)
-bucket=btrfs-to-s3-bench-restore-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
-started_s3=0
-if ! bash scripts/local-s3.sh status >/dev/null 2>&1; then started_s3=1; fi
-set -a; eval "$(bash scripts/local-s3.sh start)"; set +a
+source scripts/bench-lib.sh
+trap 'mountpoint -q "$work/target" && umount "$work/target"; bench_cleanup' EXIT
+bench_setup_btrfs "$gib"
+bench_setup_s3
+bucket=$bench_bucket
 export AWS_CONFIG_FILE=$work/aws-config AWS_SHARED_CREDENTIALS_FILE=$work/aws-credentials AWS_PAGER=""
 aws() { "$aws_bin" --endpoint-url "$S3_ENDPOINT" "$@"; }
-cleanup() {
-  set +e
-  aws s3 rb --force "s3://$bucket" >/dev/null 2>&1
-  radosgw-admin -c "${LOCAL_S3_DIR:-/var/tmp/btrfs_to_s3-local-s3}/ceph.conf" gc process --include-all >/dev/null 2>&1
-  mountpoint -q "$work/target" && umount "$work/target"
-  bash scripts/btrfs-fixture.sh teardown "$work" >/dev/null 2>&1
-  if [ "$started_s3" = 1 ]; then bash scripts/local-s3.sh stop >/dev/null 2>&1; fi
-}
-trap cleanup EXIT
-cold() { sync; echo 3 > /proc/sys/vm/drop_caches; }
-now() { date +%s.%N; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-aws s3 mb "s3://$bucket" >/dev/null
-dotnet build Spooler -c Release -o "$work/bin" -v quiet -nologo >/dev/null
-dotnet build Uploader -c Release -o "$work/bin" -v quiet -nologo >/dev/null
-echo "setting up a loopback btrfs with $gib GiB of random data and backing it up..." >&2
-FIXTURE_SIZE=$(( gib * 2 + 2 ))G FIXTURE_DATA_MIB=$(( gib * 1024 )) bash scripts/btrfs-fixture.sh setup "$work" >/dev/null
-cat > "$work/bench.ini" <<INI
-[subvolumes]
-data = $work/mnt/data
-[snapshots]
-dir = $work/mnt/.btrfs_to_s3
-[spool]
-dir = $work/spool
-quota = $(( gib * 2 + 2 ))GiB
-chunk_size = ${chunk_mib}MiB
-[state]
-dir = $work/state
-[s3]
-bucket = $bucket
-endpoint = $S3_ENDPOINT
-prefix = backup/
-request_checksum_calculation = when_required
-[uploader]
-linger = 0s
-INI
+echo "backing it up..." >&2
+bench_config "${chunk_mib}MiB" "$(( gib * 2 + 2 ))GiB"
 dotnet "$work/bin/btrfs-to-s3-spooler.dll" --config "$work/bench.ini" > "$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }
 dotnet "$work/bin/btrfs-to-s3-uploader.dll" --config "$work/bench.ini" > "$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }
 manifest=$(aws s3 cp "s3://$bucket/backup/data/pointer.json" - | python3 -c 'import json,sys; print(json.load(sys.stdin)["generations"][-1]["manifests"][0])')

@@ -16,7 +16,6 @@ runs=${BENCH_RUNS:-3}
 chunk_mib=${BENCH_CHUNK_MIB:-1024}
 part_mib=${BENCH_PART_MIB:-64}
 concurrency=${BENCH_CONCURRENCY:-16}
-local_s3_dir=${LOCAL_S3_DIR:-/var/tmp/btrfs_to_s3-local-s3}
 
 bash scripts/install-deps.sh
 # Debian's awscli, not whatever `aws` comes first on PATH (e.g. a pyenv awscli v1).
@@ -28,29 +27,15 @@ if [ ! -x "$aws" ]; then
 fi
 
 work=$(mktemp -d /var/tmp/btrfs_to_s3-bench-upload.XXXXXX)
-bucket=btrfs-to-s3-bench-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
-started_s3=0
-made_bucket=0
-cleanup() {
-  set +e
-  if [ "$made_bucket" = 1 ]; then
-    aws s3api list-multipart-uploads --bucket "$bucket" --query 'Uploads[].[Key,UploadId]' --output text 2>/dev/null |
-      while read -r key id; do
-        [ "$key" = None ] || aws s3api abort-multipart-upload --bucket "$bucket" --key "$key" --upload-id "$id" >/dev/null 2>&1
-      done
-    aws s3 rb --force "s3://$bucket" >/dev/null 2>&1
-    gc
-  fi
-  bash scripts/btrfs-fixture.sh teardown "$work" >/dev/null 2>&1
-  if [ "$started_s3" = 1 ]; then bash scripts/local-s3.sh stop >/dev/null 2>&1; fi
+source scripts/bench-lib.sh
+abort_uploads() {
+  aws s3api list-multipart-uploads --bucket "$bench_bucket" --query 'Uploads[].[Key,UploadId]' --output text 2>/dev/null |
+    while read -r key id; do
+      [ "$key" = None ] || aws s3api abort-multipart-upload --bucket "$bench_bucket" --key "$key" --upload-id "$id" >/dev/null 2>&1
+    done
 }
-trap cleanup EXIT
+trap 'abort_uploads || true; bench_cleanup' EXIT
 
-cold() { sync; echo 3 > /proc/sys/vm/drop_caches; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-# RGW deletes object data only in its garbage collection, hours later by default: run it now, so repeated runs do not
-# fill the server's OSD.
-gc() { radosgw-admin -c "$local_s3_dir/ceph.conf" gc process --include-all >/dev/null 2>&1 || true; }
 # CPU seconds (user + system) the local S3 server's daemons have used so far.
 server_cpu() {
   local total=0 d pid
@@ -75,44 +60,16 @@ sys.exit(code)
 PY
 }
 
-if ! bash scripts/local-s3.sh status >/dev/null 2>&1; then
-  echo "starting the local S3 server..." >&2
-  started_s3=1
-fi
-set -a; eval "$(bash scripts/local-s3.sh start)"; set +a
+bench_setup_btrfs "$gib"
+bench_setup_s3
+bucket=$bench_bucket
 export AWS_CONFIG_FILE=$work/aws-config AWS_SHARED_CREDENTIALS_FILE=$work/aws-credentials AWS_PAGER=""
 "$aws" configure set default.s3.multipart_chunksize $(( part_mib * 1048576 ))
 "$aws" configure set default.s3.multipart_threshold $(( part_mib * 1048576 + 1 ))
 "$aws" configure set default.s3.max_concurrent_requests "$concurrency"
 aws() { "$aws" --endpoint-url "$S3_ENDPOINT" "$@"; }
-aws s3 mb "s3://$bucket" >/dev/null
-made_bucket=1
-
-dotnet build Spooler -c Release -o "$work/bin" -v quiet -nologo >/dev/null
-dotnet build Uploader -c Release -o "$work/bin" -v quiet -nologo >/dev/null
-echo "setting up a loopback btrfs with $gib GiB of random data..." >&2
-FIXTURE_SIZE=$(( gib * 2 + 2 ))G FIXTURE_DATA_MIB=$(( gib * 1024 )) bash scripts/btrfs-fixture.sh setup "$work" >/dev/null
-cat > "$work/bench.ini" <<INI
-[subvolumes]
-data = $work/mnt/data
-[snapshots]
-dir = $work/mnt/.btrfs_to_s3
-[spool]
-dir = $work/spool
-quota = $(( gib * 2 + 4 ))GiB
-chunk_size = ${chunk_mib}MiB
-[state]
-dir = $work/state
-[s3]
-bucket = $bucket
-endpoint = $S3_ENDPOINT
-prefix = backup/
-part_size = ${part_mib}MiB
-concurrency = $concurrency
-request_checksum_calculation = when_required
-[uploader]
-linger = 0s
-INI
+bench_config "${chunk_mib}MiB" "$(( gib * 2 + 4 ))GiB" "part_size = ${part_mib}MiB
+concurrency = $concurrency"
 
 echo "spooling it..." >&2
 dotnet "$work/bin/btrfs-to-s3-spooler.dll" --config "$work/bench.ini" --full > "$work/spooler.log" 2>&1 || { cat "$work/spooler.log" >&2; exit 1; }
