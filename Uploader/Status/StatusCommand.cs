@@ -32,7 +32,7 @@ internal static class StatusCommand
             DateTimeOffset.UtcNow,
             options.S3.Bucket,
             options.S3.Prefix,
-            SpoolUsage.Bytes(options.Spool.Dir),
+            SpoolUsage.ChunkDataBytes(options.Spool.Dir),
             options.Spool.Quota,
             Posix.AvailableBytes(options.Spool.Dir),
             FileLock.IsHeld(Path.Combine(options.Spool.Dir, SpoolLayout.SpoolerLock)),
@@ -123,7 +123,7 @@ internal static class StatusCommand
     {
         static string When(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "-";
         output.WriteLine($"s3://{report.Bucket}/{report.Prefix}");
-        output.WriteLine($"spool: {ByteSize.Human(report.SpoolBytes)} of quota {ByteSize.Human(report.SpoolQuota)}, {ByteSize.Human(report.SpoolFree)} free on its filesystem; spooler {(report.SpoolerRunning ? "running" : "not running")}, uploader {(report.UploaderRunning ? "running" : "not running")}");
+        output.WriteLine($"spool: {ByteSize.Human(report.SpoolChunkBytes)} of chunks, quota {ByteSize.Human(report.SpoolQuota)}, {ByteSize.Human(report.SpoolFree)} free on its filesystem; spooler {(report.SpoolerRunning ? "running" : "not running")}, uploader {(report.UploaderRunning ? "running" : "not running")}");
         output.WriteLine(report.LastRun is { } run
             ? $"last upload run: {When(run.FinishedAt)}, exit {run.ExitCode}, {run.Chunks} chunks, {ByteSize.Human(run.Bytes)} in {run.Seconds:0} s ({run.MegabytesPerSecond:0.0} MB/s), {run.StreamsPublished} streams published"
             : "last upload run: none recorded");

@@ -1,12 +1,15 @@
 namespace BtrfsToS3.Uploader.Status;
 
-/// <summary>What <c>btrfs-to-s3-uploader status</c> reports; its JSON form is <c>status --json</c>.</summary>
+/// <summary>
+/// What <c>btrfs-to-s3-uploader status</c> reports; its JSON form is <c>status --json</c>. SpoolChunkBytes is the chunk
+/// data in the spool, counted as the quota counts it.
+/// </summary>
 internal sealed record StatusReport(
     int FormatVersion,
     DateTimeOffset At,
     string Bucket,
     string Prefix,
-    long SpoolBytes,
+    long SpoolChunkBytes,
     long SpoolQuota,
     long SpoolFree,
     bool SpoolerRunning,
