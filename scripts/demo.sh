@@ -102,11 +102,13 @@ echo "appended" >> "$work/mnt/home/user/hello.txt"
 backup "backup 3 (incremental)"
 
 step "status"
-dotnet "$work/bin/btrfs-to-s3-uploader.dll" status --config "$work/btrfs_to_s3.ini" 2>/dev/null
+dotnet "$work/bin/btrfs-to-s3-uploader.dll" status --config "$work/btrfs_to_s3.ini" 2>"$work/log" || { cat "$work/log"; exit 1; }
 
 step "plan (sizes measured; data also as if it were 5 TiB)"
-dotnet "$work/bin/btrfs-to-s3-uploader.dll" plan --config "$work/btrfs_to_s3.ini" 2>/dev/null
-dotnet "$work/bin/btrfs-to-s3-uploader.dll" plan --config "$work/btrfs_to_s3.ini" --size data=5TiB --spool.chunk_size 200GiB --spool.quota 450GiB 2>/dev/null | grep -E "^(data|total) "
+dotnet "$work/bin/btrfs-to-s3-uploader.dll" plan --config "$work/btrfs_to_s3.ini" 2>"$work/log" || { cat "$work/log"; exit 1; }
+dotnet "$work/bin/btrfs-to-s3-uploader.dll" plan --config "$work/btrfs_to_s3.ini" --size data=5TiB --spool.chunk_size 200GiB \
+  --spool.quota 450GiB --s3.part_size 64MiB > "$work/plan.txt" 2>"$work/log" || { cat "$work/log"; exit 1; }
+grep -E "^(data|total) " "$work/plan.txt"
 
 step "what is in S3 (data)"
 keys demo/data/
