@@ -96,121 +96,128 @@ public sealed class TortureTests : BtrfsAndS3Test
     {
         // Snapshot names have one-second resolution.
         Thread.Sleep(1100);
-        switch (fault)
+        return fault switch
         {
-            case "spooler killed":
-            {
-                int delay = random.Next(0, 1500);
-                using ToolRun uploader = ToolRun.Start(UploaderTool, "--config", config);
-                using ToolRun spooler = ToolRun.Start(Spooler, "--config", config);
-                Thread.Sleep(delay);
-                spooler.KillHard();
-                uploader.WaitForExit(TimeSpan.FromMinutes(2));
-                return $"spooler killed after {delay} ms";
-            }
+            "spooler killed" => SpoolerKilled(random, config),
+            "spooler at spooler-before-chunk-rename" or "spooler at spooler-after-chunk-rename" or "spooler at spooler-in-quota-pause" => SpoolerAtCrashPoint(fault, config),
+            "btrfs send dies" => SendDies(random, config),
+            "spooler killed and restarted under the uploader" => SpoolerRestartedUnderTheUploader(random, config),
+            "uploader killed on a slow link" => UploaderKilledOnASlowLink(random, config, proxy),
+            "uploader at a publish step" or "uploader at uploader-during-retention" => UploaderAtCrashPoint(fault, random, config),
+            "network cut for 3 s" => NetworkCutBriefly(random, config, proxy),
+            "network cut until the uploader gives up" => NetworkCutUntilGiveUp(random, config, proxy),
+            _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, "no such fault"),
+        };
+    }
 
-            case "spooler at spooler-before-chunk-rename" or "spooler at spooler-after-chunk-rename" or "spooler at spooler-in-quota-pause":
-            {
-                string point = fault["spooler at ".Length..];
-                // Alone and with a quota of one chunk, so that the second chunk must wait for room.
-                using ToolRun spooler = ToolRun.Start(
-                    Spooler, new Dictionary<string, string> { ["BTRFS_TO_S3_CRASH_AT"] = point }, "--config", config, "--spool.quota", "1MiB");
-                int code = spooler.WaitForExit(TimeSpan.FromMinutes(2));
-                Assert.AreEqual(137, code, $"the spooler did not reach {point}:\n{spooler.Output}");
-                return $"spooler killed at {point}";
-            }
+    private string SpoolerKilled(Random random, string config)
+    {
+        int delay = random.Next(0, 1500);
+        using ToolRun uploader = ToolRun.Start(UploaderTool, "--config", config);
+        using ToolRun spooler = ToolRun.Start(Spooler, "--config", config);
+        Thread.Sleep(delay);
+        spooler.KillHard();
+        uploader.WaitForExit(TimeSpan.FromMinutes(2));
+        return $"spooler killed after {delay} ms";
+    }
 
-            case "btrfs send dies":
-            {
-                long after = random.Next(0, 1_000_000);
-                string bin = Directory.CreateDirectory(Path.Combine(_fx.Dir, "dying-btrfs")).FullName;
-                SendProcesses.WriteDyingBtrfs(bin, after);
-                var path = new Dictionary<string, string> { ["PATH"] = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}" };
-                using ToolRun spooler = ToolRun.Start(Spooler, path, "--config", config, "--spool.quota", "1GiB");
-                int code = spooler.WaitForExit(TimeSpan.FromMinutes(2));
-                Assert.AreEqual(ExitCodes.Unavailable, code, spooler.Output);
-                StringAssert.Contains(spooler.Output, "btrfs send");
-                Assert.IsEmpty(Directory.GetDirectories(_fx.Spool, "data.*"), $"the failed stream is still in the spool:\n{spooler.Output}");
-                return $"btrfs send died after {after} bytes: spooler exit 69";
-            }
+    private string SpoolerAtCrashPoint(string fault, string config)
+    {
+        string point = fault["spooler at ".Length..];
+        // Alone and with a quota of one chunk, so that the second chunk must wait for room.
+        using ToolRun spooler = ToolRun.Start(
+            Spooler, new Dictionary<string, string> { ["BTRFS_TO_S3_CRASH_AT"] = point }, "--config", config, "--spool.quota", "1MiB");
+        int code = spooler.WaitForExit(TimeSpan.FromMinutes(2));
+        Assert.AreEqual(137, code, $"the spooler did not reach {point}:\n{spooler.Output}");
+        return $"spooler killed at {point}";
+    }
 
-            case "spooler killed and restarted under the uploader":
-            {
-                // The uploader may be uploading a chunk of the killed spooler's stream while the new spooler removes
-                // that stream's chunks and sends it again.
-                int delay = random.Next(300, 1500);
-                using ToolRun uploader = ToolRun.Start(UploaderTool, "--config", config);
-                using (ToolRun first = ToolRun.Start(Spooler, "--config", config))
-                {
-                    Thread.Sleep(delay);
-                    first.KillHard();
-                }
+    private string SendDies(Random random, string config)
+    {
+        long after = random.Next(0, 1_000_000);
+        string bin = Directory.CreateDirectory(Path.Combine(_fx.Dir, "dying-btrfs")).FullName;
+        SendProcesses.WriteDyingBtrfs(bin, after);
+        var path = new Dictionary<string, string> { ["PATH"] = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}" };
+        using ToolRun spooler = ToolRun.Start(Spooler, path, "--config", config, "--spool.quota", "1GiB");
+        int code = spooler.WaitForExit(TimeSpan.FromMinutes(2));
+        Assert.AreEqual(ExitCodes.Unavailable, code, spooler.Output);
+        StringAssert.Contains(spooler.Output, "btrfs send");
+        Assert.IsEmpty(Directory.GetDirectories(_fx.Spool, "data.*"), $"the failed stream is still in the spool:\n{spooler.Output}");
+        return $"btrfs send died after {after} bytes: spooler exit 69";
+    }
 
-                using ToolRun second = ToolRun.Start(Spooler, "--config", config);
-                Assert.AreEqual(ExitCodes.Ok, second.WaitForExit(TimeSpan.FromMinutes(2)), second.Output);
-                int code = uploader.WaitForExit(TimeSpan.FromMinutes(2));
-                Assert.AreEqual(ExitCodes.Ok, code, uploader.Output);
-                return $"spooler killed after {delay} ms and restarted at once; uploader exit {code}";
-            }
-
-            case "uploader killed on a slow link":
-            {
-                Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB").Code);
-                int delay = random.Next(0, 3000);
-                proxy.UpstreamBytesPerSecond = 1_000_000;
-                using ToolRun victim = ToolRun.Start(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint);
-                Thread.Sleep(delay);
-                victim.KillHard();
-                proxy.UpstreamBytesPerSecond = 0;
-                return $"uploader killed after {delay} ms on a 1 MB/s link";
-            }
-
-            case "uploader at a publish step" or "uploader at uploader-during-retention":
-            {
-                bool retention = fault.EndsWith("retention", StringComparison.Ordinal);
-                string point = retention ? "uploader-during-retention" : PublishSteps[random.Next(PublishSteps.Length)];
-                // A new full makes the previous generation one too many for keep_generations = 1.
-                string[] spool = retention ? ["--config", config, "--spool.quota", "1GiB", "--full"] : ["--config", config, "--spool.quota", "1GiB"];
-                Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, spool).Code);
-                using ToolRun crashing = ToolRun.Start(UploaderTool, new Dictionary<string, string> { ["BTRFS_TO_S3_CRASH_AT"] = point }, "--config", config);
-                int code = crashing.WaitForExit(TimeSpan.FromMinutes(2));
-                Assert.AreEqual(137, code, $"the uploader did not reach {point}:\n{crashing.Output}");
-                return $"uploader killed at {point}";
-            }
-
-            case "network cut for 3 s":
-            {
-                Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB").Code);
-                proxy.UpstreamBytesPerSecond = 1_000_000;
-                using ToolRun uploader = ToolRun.Start(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint);
-                Thread.Sleep(random.Next(0, 1000));
-                proxy.Cut();
-                Thread.Sleep(3000);
-                proxy.Restore();
-                proxy.UpstreamBytesPerSecond = 0;
-                int code = uploader.WaitForExit(TimeSpan.FromMinutes(2));
-                Assert.AreEqual(ExitCodes.Ok, code, uploader.Output);
-                return "network cut for 3 s mid-upload: waited out, uploader exit 0";
-            }
-
-            case "network cut until the uploader gives up":
-            {
-                Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB").Code);
-                proxy.UpstreamBytesPerSecond = 1_000_000;
-                using ToolRun uploader = ToolRun.Start(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint, "--uploader.give_up_after", "3s");
-                Thread.Sleep(random.Next(0, 1000));
-                proxy.Cut();
-                int code = uploader.WaitForExit(TimeSpan.FromMinutes(2));
-                proxy.Restore();
-                proxy.UpstreamBytesPerSecond = 0;
-                // It may have finished before the cut; if not, it must give up with "try again later".
-                Assert.IsTrue(code is ExitCodes.Ok or ExitCodes.TryAgainLater, $"exit {code}:\n{uploader.Output}");
-                return $"network cut for good: uploader exit {code}";
-            }
-
-            default:
-                throw new ArgumentOutOfRangeException(nameof(fault), fault, "no such fault");
+    private string SpoolerRestartedUnderTheUploader(Random random, string config)
+    {
+        // The uploader may be uploading a chunk of the killed spooler's stream while the new spooler removes
+        // that stream's chunks and sends it again.
+        int delay = random.Next(300, 1500);
+        using ToolRun uploader = ToolRun.Start(UploaderTool, "--config", config);
+        using (ToolRun first = ToolRun.Start(Spooler, "--config", config))
+        {
+            Thread.Sleep(delay);
+            first.KillHard();
         }
+
+        using ToolRun second = ToolRun.Start(Spooler, "--config", config);
+        Assert.AreEqual(ExitCodes.Ok, second.WaitForExit(TimeSpan.FromMinutes(2)), second.Output);
+        int code = uploader.WaitForExit(TimeSpan.FromMinutes(2));
+        Assert.AreEqual(ExitCodes.Ok, code, uploader.Output);
+        return $"spooler killed after {delay} ms and restarted at once; uploader exit {code}";
+    }
+
+    private string UploaderKilledOnASlowLink(Random random, string config, TcpProxy proxy)
+    {
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB").Code);
+        int delay = random.Next(0, 3000);
+        proxy.UpstreamBytesPerSecond = 1_000_000;
+        using ToolRun victim = ToolRun.Start(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint);
+        Thread.Sleep(delay);
+        victim.KillHard();
+        proxy.UpstreamBytesPerSecond = 0;
+        return $"uploader killed after {delay} ms on a 1 MB/s link";
+    }
+
+    private string UploaderAtCrashPoint(string fault, Random random, string config)
+    {
+        bool retention = fault.EndsWith("retention", StringComparison.Ordinal);
+        string point = retention ? "uploader-during-retention" : PublishSteps[random.Next(PublishSteps.Length)];
+        // A new full makes the previous generation one too many for keep_generations = 1.
+        string[] spool = retention ? ["--config", config, "--spool.quota", "1GiB", "--full"] : ["--config", config, "--spool.quota", "1GiB"];
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, spool).Code);
+        using ToolRun crashing = ToolRun.Start(UploaderTool, new Dictionary<string, string> { ["BTRFS_TO_S3_CRASH_AT"] = point }, "--config", config);
+        int code = crashing.WaitForExit(TimeSpan.FromMinutes(2));
+        Assert.AreEqual(137, code, $"the uploader did not reach {point}:\n{crashing.Output}");
+        return $"uploader killed at {point}";
+    }
+
+    private string NetworkCutBriefly(Random random, string config, TcpProxy proxy)
+    {
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB").Code);
+        proxy.UpstreamBytesPerSecond = 1_000_000;
+        using ToolRun uploader = ToolRun.Start(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint);
+        Thread.Sleep(random.Next(0, 1000));
+        proxy.Cut();
+        Thread.Sleep(3000);
+        proxy.Restore();
+        proxy.UpstreamBytesPerSecond = 0;
+        int code = uploader.WaitForExit(TimeSpan.FromMinutes(2));
+        Assert.AreEqual(ExitCodes.Ok, code, uploader.Output);
+        return "network cut for 3 s mid-upload: waited out, uploader exit 0";
+    }
+
+    private string NetworkCutUntilGiveUp(Random random, string config, TcpProxy proxy)
+    {
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB").Code);
+        proxy.UpstreamBytesPerSecond = 1_000_000;
+        using ToolRun uploader = ToolRun.Start(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint, "--uploader.give_up_after", "3s");
+        Thread.Sleep(random.Next(0, 1000));
+        proxy.Cut();
+        int code = uploader.WaitForExit(TimeSpan.FromMinutes(2));
+        proxy.Restore();
+        proxy.UpstreamBytesPerSecond = 0;
+        // It may have finished before the cut; if not, it must give up with "try again later".
+        Assert.IsTrue(code is ExitCodes.Ok or ExitCodes.TryAgainLater, $"exit {code}:\n{uploader.Output}");
+        return $"network cut for good: uploader exit {code}";
     }
 
     private void RunToEnd(string config, string history)
