@@ -40,6 +40,19 @@ bench_setup_s3() {
     -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" "$S3_ENDPOINT/$bench_bucket" >/dev/null
 }
 
+# Debian's awscli, not whatever `aws` comes first on PATH (e.g. a pyenv awscli v1), for the benchmarks that compare
+# against it: installed if missing, with a configuration of its own in $work. `aws` runs it against the local server.
+aws_bin=/usr/bin/aws
+bench_awscli() {
+  if [ ! -x "$aws_bin" ]; then
+    echo "installing awscli (Debian package)..." >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq --no-install-recommends awscli >&2 || { apt-get update -qq >&2; apt-get install -y -qq --no-install-recommends awscli >&2; }
+  fi
+  export AWS_CONFIG_FILE=$work/aws-config AWS_SHARED_CREDENTIALS_FILE=$work/aws-credentials AWS_PAGER=""
+}
+aws() { "$aws_bin" --endpoint-url "$S3_ENDPOINT" "$@"; }
+
 # Writes $work/bench.ini: chunk size $1, quota $2, and extra lines for [s3] ($3, e.g. "part_size = 64MiB").
 bench_config() {
   cat > "$work/bench.ini" <<INI

@@ -12,19 +12,14 @@ gib=${BENCH_GIB:-2}
 runs=${BENCH_RUNS:-3}
 chunk_mib=${BENCH_CHUNK_MIB:-512}
 bash scripts/install-deps.sh
-aws_bin=/usr/bin/aws
-if [ ! -x "$aws_bin" ]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends awscli >&2
-fi
 
 work=$(mktemp -d /var/tmp/btrfs_to_s3-bench-restore.XXXXXX)
 source scripts/bench-lib.sh
+bench_awscli
 trap 'mountpoint -q "$work/target" && umount "$work/target"; bench_cleanup' EXIT
 bench_setup_btrfs "$gib"
 bench_setup_s3
 bucket=$bench_bucket
-export AWS_CONFIG_FILE=$work/aws-config AWS_SHARED_CREDENTIALS_FILE=$work/aws-credentials AWS_PAGER=""
-aws() { "$aws_bin" --endpoint-url "$S3_ENDPOINT" "$@"; }
 
 echo "backing it up..." >&2
 bench_config "${chunk_mib}MiB" "$(( gib * 2 + 2 ))GiB"

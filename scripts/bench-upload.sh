@@ -18,16 +18,10 @@ part_mib=${BENCH_PART_MIB:-64}
 concurrency=${BENCH_CONCURRENCY:-16}
 
 bash scripts/install-deps.sh
-# Debian's awscli, not whatever `aws` comes first on PATH (e.g. a pyenv awscli v1).
-aws=/usr/bin/aws
-if [ ! -x "$aws" ]; then
-  echo "installing awscli (Debian package)..." >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq --no-install-recommends awscli >&2 || { apt-get update -qq >&2; apt-get install -y -qq --no-install-recommends awscli >&2; }
-fi
 
 work=$(mktemp -d /var/tmp/btrfs_to_s3-bench-upload.XXXXXX)
 source scripts/bench-lib.sh
+bench_awscli
 abort_uploads() {
   aws s3api list-multipart-uploads --bucket "$bench_bucket" --query 'Uploads[].[Key,UploadId]' --output text 2>/dev/null |
     while read -r key id; do
@@ -63,11 +57,9 @@ PY
 bench_setup_btrfs "$gib"
 bench_setup_s3
 bucket=$bench_bucket
-export AWS_CONFIG_FILE=$work/aws-config AWS_SHARED_CREDENTIALS_FILE=$work/aws-credentials AWS_PAGER=""
-"$aws" configure set default.s3.multipart_chunksize $(( part_mib * 1048576 ))
-"$aws" configure set default.s3.multipart_threshold $(( part_mib * 1048576 + 1 ))
-"$aws" configure set default.s3.max_concurrent_requests "$concurrency"
-aws() { "$aws" --endpoint-url "$S3_ENDPOINT" "$@"; }
+"$aws_bin" configure set default.s3.multipart_chunksize $(( part_mib * 1048576 ))
+"$aws_bin" configure set default.s3.multipart_threshold $(( part_mib * 1048576 + 1 ))
+"$aws_bin" configure set default.s3.max_concurrent_requests "$concurrency"
 bench_config "${chunk_mib}MiB" "$(( gib * 2 + 4 ))GiB" "part_size = ${part_mib}MiB
 concurrency = $concurrency"
 
@@ -105,7 +97,7 @@ for run in $(seq "$runs"); do
 
   cold
   s0=$(server_cpu)
-  measure "$work/measure" "$aws" --endpoint-url "$S3_ENDPOINT" s3 cp --recursive --only-show-errors --no-progress \
+  measure "$work/measure" "$aws_bin" --endpoint-url "$S3_ENDPOINT" s3 cp --recursive --only-show-errors --no-progress \
     --sse AES256 --storage-class DEEP_ARCHIVE "$work/awscli-src" "s3://$bucket/awscli/"
   cli_srv+=("$(echo "$(server_cpu) - $s0" | bc)")
   read -r s c r < "$work/measure"
@@ -125,7 +117,7 @@ ratio=$(printf '%.2f' "$(echo "scale=3; $cli_s / $up_s" | bc)")
 rss=$(printf '%s\n' "${up_rss[@]}" | median)
 verdict() { if [ "$1" = 1 ]; then echo met; else echo missed; fi; }
 printf '\n%-42s %9s %9s %7s %12s %9s %13s\n' "tool (medians of $runs runs)" "seconds" "MB/s" "ratio" "peak RSS" "CPU s" "server CPU s"
-row "aws s3 cp --recursive (awscli $("$aws" --version | cut -d' ' -f1 | cut -d/ -f2))" "$cli_s" \
+row "aws s3 cp --recursive (awscli $("$aws_bin" --version | cut -d' ' -f1 | cut -d/ -f2))" "$cli_s" \
   "$(printf '%s\n' "${cli_cpu[@]}" | median)" "$(printf '%s\n' "${cli_rss[@]}" | median)" "$(printf '%s\n' "${cli_srv[@]}" | median)" "1.00"
 row "btrfs-to-s3-uploader --once" "$up_s" \
   "$(printf '%s\n' "${up_cpu[@]}" | median)" "$rss" "$(printf '%s\n' "${up_srv[@]}" | median)" "$ratio"

@@ -25,14 +25,14 @@ public sealed class StreamingTests : BtrfsAndS3Test
             ByteSize.MiB, 4 * ByteSize.MiB, ["data"], _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 30s");
         string[] onTmpfs = ["--config", config, "--spool.dir", memory.Dir];
 
-        long peak = RunPair(onTmpfs, out string spoolerOutput);
+        long peak = RunPair(memory.Dir, onTmpfs, out string spoolerOutput);
         StringAssert.Contains(spoolerOutput, "pausing until", "a 12 MiB full never filled a 4 MiB quota");
         StringAssert.Contains(spoolerOutput, "resuming");
         Assert.IsLessThanOrEqualTo(4 * ByteSize.MiB, peak);
 
         File.WriteAllBytes(Path.Combine(_fx.Subvolume("data"), "new.bin"), Enumerable.Range(0, 5_000_000).Select(i => (byte)(i * 7)).ToArray());
         Thread.Sleep(1100);
-        peak = Math.Max(peak, RunPair(onTmpfs, out _));
+        peak = Math.Max(peak, RunPair(memory.Dir, onTmpfs, out _));
         Assert.IsLessThanOrEqualTo(4 * ByteSize.MiB, peak);
 
         Published.AssertPointerNamesOnlyCompleteStreams(_s3, "data");
@@ -47,9 +47,8 @@ public sealed class StreamingTests : BtrfsAndS3Test
     }
 
     /// <summary>Runs the uploader and the spooler together to their ends; returns the most chunk data seen in the spool.</summary>
-    private static long RunPair(string[] arguments, out string spoolerOutput)
+    private static long RunPair(string spoolDir, string[] arguments, out string spoolerOutput)
     {
-        string spoolDir = arguments[Array.IndexOf(arguments, "--spool.dir") + 1];
         using ToolRun uploader = ToolRun.Start(UploaderTool, arguments);
         using ToolRun spooler = ToolRun.Start(Spooler, arguments);
         long peak = 0;

@@ -63,5 +63,10 @@ internal sealed class BtrfsFixture : IDisposable
         return path;
     }
 
+    /// <summary>The spool's entries with file sizes, lock files aside: compared before and after, it proves a run touched nothing.</summary>
+    public string SpoolListing() => string.Join('\n',
+        Directory.EnumerateFileSystemEntries(Spool, "*", SearchOption.AllDirectories).Where(p => !p.EndsWith(".lock", StringComparison.Ordinal)).Order()
+            .Select(p => File.Exists(p) ? $"{p} {new FileInfo(p).Length}" : p));
+
     public void Dispose() => Shell.TryRun("bash", [Repository.File("scripts/btrfs-fixture.sh"), "teardown", Dir]);
 }

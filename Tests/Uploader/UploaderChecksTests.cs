@@ -40,7 +40,7 @@ public sealed class UploaderChecksTests : BtrfsAndS3Test
         string config = _fx.WriteConfig(ByteSize.MiB, ByteSize.GiB, ["data"], _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s");
         (int spooled, string spoolerOutput) = ToolRun.Run(Spooler, "--config", config);
         Assert.AreEqual(ExitCodes.Ok, spooled, spoolerOutput);
-        string before = Listing();
+        string before = _fx.SpoolListing();
 
         foreach ((string[] arguments, int expectedCode, string line) in Misuse)
         {
@@ -53,13 +53,9 @@ public sealed class UploaderChecksTests : BtrfsAndS3Test
             string[] failures = [.. output.Split('\n').Where(l => l.Contains(" fail: ", StringComparison.Ordinal))];
             Assert.HasCount(1, failures, $"{row}\n{output}");
             StringAssert.Contains(failures[0], line, row);
-            Assert.AreEqual(before, Listing(), $"{row} touched the spool");
+            Assert.AreEqual(before, _fx.SpoolListing(), $"{row} touched the spool");
             Assert.IsEmpty(_s3.List(), $"{row} wrote to S3");
             Assert.IsEmpty(_s3.MultipartUploads(), $"{row} started an upload");
         }
     }
-
-    private string Listing() => string.Join('\n',
-        Directory.EnumerateFileSystemEntries(_fx.Spool, "*", SearchOption.AllDirectories).Where(p => !p.EndsWith(".lock", StringComparison.Ordinal)).Order()
-            .Select(p => File.Exists(p) ? $"{p} {new FileInfo(p).Length}" : p));
 }

@@ -160,14 +160,14 @@ public sealed class UploaderRunTests : BtrfsAndS3Test
     {
         string config = Config("http://127.0.0.1:9", extra: "[uploader]\ngive_up_after = 3s\nlinger = 0s");
         Spool(config);
-        string before = Listing();
+        string before = _fx.SpoolListing();
 
         (int code, string output) = ToolRun.Run(UploaderTool, "--config", config);
 
         Assert.AreEqual(ExitCodes.TryAgainLater, code, output);
         StringAssert.Contains(output, "S3 unreachable for");
         StringAssert.Contains(output, "the spool is intact");
-        Assert.AreEqual(before, Listing());
+        Assert.AreEqual(before, _fx.SpoolListing());
     }
 
     [TestMethod]
@@ -309,8 +309,4 @@ public sealed class UploaderRunTests : BtrfsAndS3Test
 
     private string Config(string? endpoint = null, string extra = "[uploader]\nlinger = 0s", string[]? subvolumes = null, long chunkSize = 7 * ByteSize.MiB, long quota = ByteSize.GiB) =>
         _fx.WriteConfig(chunkSize, quota, subvolumes, _s3.ConfigSection(endpoint ?? _s3.Endpoint) + "\n" + extra);
-
-    private string Listing() => string.Join('\n',
-        Directory.EnumerateFileSystemEntries(_fx.Spool, "*", SearchOption.AllDirectories).Where(p => !p.EndsWith(".lock", StringComparison.Ordinal)).Order()
-            .Select(p => File.Exists(p) ? $"{p} {new FileInfo(p).Length}" : p));
 }
