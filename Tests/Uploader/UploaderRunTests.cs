@@ -217,9 +217,10 @@ public sealed class UploaderRunTests : BtrfsAndS3Test
         proxy.Stalled = false;
 
         Assert.AreEqual(ExitCodes.Ok, run.WaitForExit(TimeSpan.FromMinutes(3)), run.Output);
-        // The SDK's own retries, after the timeout, sent the stalled parts again on new connections.
-        int sent = proxy.Requests.Count(r => r.StartsWith("PUT ", StringComparison.Ordinal) && r.Contains("partNumber=1&", StringComparison.Ordinal));
-        Assert.IsGreaterThanOrEqualTo(2, sent, string.Join('\n', proxy.Requests.Select(r => r.Split("\r\n")[0])));
+        // The SDK's own retries, after the timeout, sent a stalled request (a part or a whole small chunk, whichever
+        // was in flight) again on a new connection: the same PUT line twice.
+        string[] puts = [.. proxy.Requests.Select(r => r.Split("\r\n")[0]).Where(l => l.StartsWith("PUT ", StringComparison.Ordinal))];
+        Assert.IsTrue(puts.GroupBy(l => l).Any(g => g.Count() >= 2), string.Join('\n', proxy.Requests.Select(r => r.Split("\r\n")[0])));
         Published.AssertPointerNamesOnlyCompleteStreams(_s3, "data");
         Assert.IsNotNull(Published.ReadPointer(_s3, "data"));
         Assert.IsEmpty(_s3.MultipartUploads());
