@@ -17,7 +17,7 @@ internal static class SpoolerChecks
         string snapshotsWhere = source.Where("snapshots", "dir");
         RequireDirectory(options.Snapshots.Dir, snapshotsWhere);
         RequireDirectory(options.Spool.Dir, source.Where("spool", "dir"));
-        RequireDirectory(options.StateDir, source.Where("state", "dir"));
+        RequireDirectory(options.State.Dir, source.Where("state", "dir"));
         CheckTmpfsSpool(options.Spool, source);
 
         Guid snapshotsFs = FilesystemId.Of(options.Snapshots.Dir)

@@ -67,7 +67,7 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
     {
         "check" => await CheckCommand.RunAsync(s3, options, Console.Out, cancellationToken),
         "status" => await BtrfsToS3.Uploader.Status.StatusCommand.RunAsync(
-            new S3Objects(s3, options.S3.Bucket, new OutageGuard(TimeSpan.FromSeconds(10), TimeProvider.System, logger)), options, commandLine.Has("json"), Console.Out, cancellationToken),
+            new S3Objects(s3, options.S3.Bucket, new OutageGuard(TimeSpan.FromSeconds(10), options.S3.Bucket, TimeProvider.System, logger)), options, commandLine.Has("json"), Console.Out, cancellationToken),
         "restore" => await new BtrfsToS3.Uploader.Restore.RestoreCommand(s3, options, TimeProvider.System, logger).RunAsync(
             new BtrfsToS3.Uploader.Restore.RestoreRequest(
                 commandLine.ValuesOf("subvolume") is [string subvolume] ? subvolume : throw new BackupFailure(FailureKind.Usage, "usage: restore needs one --subvolume NAME"),
@@ -79,7 +79,7 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
                 commandLine.Has("wait")),
             cancellationToken),
         "verify" => await BtrfsToS3.Uploader.Restore.VerifyCommand.RunAsync(
-            s3, options, new S3Objects(s3, options.S3.Bucket, new OutageGuard(options.Uploader.GiveUpAfter, TimeProvider.System, logger)), Console.Out, cancellationToken),
+            s3, options, new S3Objects(s3, options.S3.Bucket, new OutageGuard(options.Uploader.GiveUpAfter, options.S3.Bucket, TimeProvider.System, logger)), Console.Out, cancellationToken),
         "prune" => await PruneCommand.RunAsync(s3, options, commandLine.Has("dry-run"), TimeProvider.System, logger, cancellationToken),
         _ => await new UploaderRun(s3, options, TimeProvider.System, logger).RunAsync(commandLine.Has("once"), cancellationToken),
     };

@@ -18,7 +18,7 @@ internal static class PruneCommand
     public static async Task<int> RunAsync(IAmazonS3 s3, BackupOptions options, bool dryRun, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         using FileLock uploaderLock = FileLock.Acquire(Path.Combine(options.Spool.Dir, SpoolLayout.UploaderLock), "uploader");
-        var objects = new S3Objects(s3, options.S3.Bucket, new OutageGuard(options.Uploader.GiveUpAfter, time, logger));
+        var objects = new S3Objects(s3, options.S3.Bucket, new OutageGuard(options.Uploader.GiveUpAfter, options.S3.Bucket, time, logger));
         var pruner = new GenerationPruner(s3, options, objects, time, logger);
         foreach (SubvolumeOptions subvolume in options.Subvolumes)
         {

@@ -12,7 +12,7 @@ internal static class UploaderChecks
             throw ConfigError.At(options.Source.Where("s3", "bucket"), "is empty: the uploader needs a bucket");
         }
 
-        foreach ((string section, string dir) in new[] { ("spool", options.Spool.Dir), ("state", options.StateDir) })
+        foreach ((string section, string dir) in new[] { ("spool", options.Spool.Dir), ("state", options.State.Dir) })
         {
             if (!Directory.Exists(dir))
             {

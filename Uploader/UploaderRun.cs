@@ -23,14 +23,14 @@ internal sealed class UploaderRun(IAmazonS3 s3, BackupOptions options, TimeProvi
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(30);
 
     private readonly Dictionary<string, (Task<UploadedRecord> Task, int Parts)> _inFlight = new(StringComparer.Ordinal);
-    private readonly StatsFile _stats = new(options.StateDir);
+    private readonly StatsFile _stats = new(options.State.Dir);
 
     public async Task<int> RunAsync(bool once, CancellationToken cancellationToken)
     {
         using FileLock uploaderLock = FileLock.Acquire(Path.Combine(options.Spool.Dir, SpoolLayout.UploaderLock), "uploader");
         DateTimeOffset startedAt = time.GetUtcNow();
         long started = time.GetTimestamp();
-        var guard = new OutageGuard(options.Uploader.GiveUpAfter, time, logger);
+        var guard = new OutageGuard(options.Uploader.GiveUpAfter, options.S3.Bucket, time, logger);
         var progress = new ProgressMeter(time, logger, ProgressInterval);
         var uploader = new ChunkUploader(s3, options.S3, guard, progress, time, logger);
         var objects = new S3Objects(s3, options.S3.Bucket, guard);
@@ -218,7 +218,6 @@ internal sealed class UploaderRun(IAmazonS3 s3, BackupOptions options, TimeProvi
         DateTimeOffset cutoff = time.GetUtcNow() - options.Uploader.AbortUploadsOlderThan;
         (List<MultipartUpload> uploads, int _) = await guard.RunAsync(
             "list multipart uploads",
-            options.S3.Bucket,
             async ct =>
             {
                 var all = new List<MultipartUpload>();
@@ -242,7 +241,6 @@ internal sealed class UploaderRun(IAmazonS3 s3, BackupOptions options, TimeProvi
         {
             await guard.RunAsync(
                 $"abort multipart upload of {upload.Key}",
-                options.S3.Bucket,
                 ct => s3.AbortMultipartUploadAsync(options.S3.Bucket, upload.Key, upload.UploadId, ct),
                 cancellationToken).ConfigureAwait(false);
             Log.AbortedUpload(logger, upload.Key, upload.Initiated?.ToString("O") ?? "?");

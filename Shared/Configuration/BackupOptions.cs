@@ -1,17 +1,15 @@
 namespace BtrfsToS3.Shared.Configuration;
 
-/// <summary>The whole validated configuration; <see cref="ConfigLoader"/> is the only way to get one.</summary>
+/// <summary>The whole validated configuration, one record per section; <see cref="ConfigLoader"/> is the only way to get one.</summary>
 internal sealed record BackupOptions(
     ConfigSource Source,
     IReadOnlyList<SubvolumeOptions> Subvolumes,
     SnapshotOptions Snapshots,
     SpoolOptions Spool,
-    string StateDir,
-    string MetricsFile,
-    int FullEveryDays,
+    StateOptions State,
+    ScheduleOptions Schedule,
     S3Options S3,
     UploaderOptions Uploader,
-    int KeepGenerations,
-    int MinAgeDays,
+    RetentionOptions Retention,
     PriceOptions Prices,
     RestoreOptions Restore);

@@ -70,9 +70,10 @@ internal static partial class ConfigLoader
         }
 
         var spool = new SpoolOptions(reader.AbsolutePath("spool", "dir"), quota, chunkSize);
-        string stateDir = reader.AbsolutePath("state", "dir");
-        string metricsFile = reader.Text("state", "metrics_file") is { Length: > 0 } ? reader.AbsolutePath("state", "metrics_file") : string.Empty;
-        int fullEveryDays = reader.Integer("schedule", "full_every_days", min: 1, max: 3650);
+        var state = new StateOptions(
+            reader.AbsolutePath("state", "dir"),
+            reader.Text("state", "metrics_file") is { Length: > 0 } ? reader.AbsolutePath("state", "metrics_file") : string.Empty);
+        var schedule = new ScheduleOptions(reader.Integer("schedule", "full_every_days", min: 1, max: 3650));
 
         var s3 = new S3Options(
             Bucket: reader.BucketName("s3", "bucket"),
@@ -101,8 +102,9 @@ internal static partial class ConfigLoader
             reader.Duration("uploader", "abort_uploads_older_than", TimeSpan.Zero, TimeSpan.FromDays(365)),
             reader.Duration("uploader", "linger", TimeSpan.Zero, TimeSpan.FromDays(1)));
 
-        int keepGenerations = reader.Integer("retention", "keep_generations", min: 1, max: 1000);
-        int minAgeDays = reader.Integer("retention", "min_age_days", min: 0, max: 3650);
+        var retention = new RetentionOptions(
+            reader.Integer("retention", "keep_generations", min: 1, max: 1000),
+            reader.Integer("retention", "min_age_days", min: 0, max: 3650));
         var prices = new PriceOptions(
             reader.Price("prices", "storage_per_gb_month"),
             reader.Price("prices", "put_per_1000"),
@@ -115,7 +117,7 @@ internal static partial class ConfigLoader
             reader.Integer("restore", "days", min: 1, max: 365),
             reader.Duration("restore", "poll_interval", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)));
 
-        return new BackupOptions(source, subvolumes, snapshots, spool, stateDir, metricsFile, fullEveryDays, s3, uploader, keepGenerations, minAgeDays, prices, restore);
+        return new BackupOptions(source, subvolumes, snapshots, spool, state, schedule, s3, uploader, retention, prices, restore);
     }
 
     private static void RejectUnknown(IConfigurationRoot root, ConfigSource source)

@@ -45,7 +45,7 @@ internal sealed class SnapshotPruner(BackupOptions options, BtrfsTool btrfs, ILo
         PublishedSnapshot? published;
         try
         {
-            published = StateFiles.ReadPublished(options.StateDir, subvolume.Name);
+            published = StateFiles.ReadPublished(options.State.Dir, subvolume.Name);
         }
         catch (BackupFailure e)
         {

@@ -26,7 +26,7 @@ internal sealed class StreamPlanner(BackupOptions options, BtrfsTool btrfs, Time
         PublishedSnapshot? published;
         try
         {
-            published = StateFiles.ReadPublished(options.StateDir, subvolume.Name);
+            published = StateFiles.ReadPublished(options.State.Dir, subvolume.Name);
         }
         catch (BackupFailure e) when (e.Kind == FailureKind.BadData)
         {
@@ -41,9 +41,9 @@ internal sealed class StreamPlanner(BackupOptions options, BtrfsTool btrfs, Time
         if (SnapshotName.TryParse($"{subvolume.Name}.{published.Generation}", out _, out DateTimeOffset generationStart))
         {
             double days = (time.GetUtcNow() - generationStart).TotalDays;
-            if (days >= options.FullEveryDays)
+            if (days >= options.Schedule.FullEveryDays)
             {
-                return Full($"its generation {published.Generation} started {days:0} days ago (full_every_days = {options.FullEveryDays})");
+                return Full($"its generation {published.Generation} started {days:0} days ago (full_every_days = {options.Schedule.FullEveryDays})");
             }
         }
 

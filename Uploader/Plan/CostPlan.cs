@@ -19,17 +19,17 @@ internal static class CostPlan
         PriceOptions prices = options.Prices;
         StreamCost full = Stream(size, options.Spool.ChunkSize, partSize, prices);
         StreamCost incremental = Stream(weeklyChange, options.Spool.ChunkSize, partSize, prices);
-        int weeks = (options.FullEveryDays + 6) / 7;
+        int weeks = (options.Schedule.FullEveryDays + 6) / 7;
         int incrementals = Math.Max(0, weeks - 1);
         long generationBytes = size + (incrementals * weeklyChange);
         long generationObjects = full.Objects + (incrementals * incremental.Objects);
 
         // Day (from its start) the old generation goes: when the next full is there and its newest object is old enough.
-        int deletedOn = Math.Max(options.FullEveryDays, (incrementals * 7) + options.MinAgeDays);
-        int heldBack = deletedOn - options.FullEveryDays;
-        decimal averageStored = (options.KeepGenerations * (size + (incrementals * weeklyChange / 2m)))
-            + (generationBytes * (decimal)heldBack / options.FullEveryDays);
-        decimal averageObjects = (options.KeepGenerations + ((decimal)heldBack / options.FullEveryDays)) * generationObjects;
+        int deletedOn = Math.Max(options.Schedule.FullEveryDays, (incrementals * 7) + options.Retention.MinAgeDays);
+        int heldBack = deletedOn - options.Schedule.FullEveryDays;
+        decimal averageStored = (options.Retention.KeepGenerations * (size + (incrementals * weeklyChange / 2m)))
+            + (generationBytes * (decimal)heldBack / options.Schedule.FullEveryDays);
+        decimal averageObjects = (options.Retention.KeepGenerations + ((decimal)heldBack / options.Schedule.FullEveryDays)) * generationObjects;
         decimal monthly = ((averageStored / BytesPerGb) + (averageObjects * prices.ObjectOverheadKb * 1000m / BytesPerGb)) * prices.StoragePerGbMonth;
 
         decimal early = EarlyDays(deletedOn, prices.MinStorageDays) * size;

@@ -61,8 +61,8 @@ internal static class PlanCommand
     private static void Write(BackupOptions options, List<SubvolumePlan> plans, decimal change, bool allGiven, TextWriter output)
     {
         PriceOptions p = options.Prices;
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cost plan: chunk {ByteSize.Format(options.Spool.ChunkSize)}, part {ByteSize.Format(options.S3.PartSize)}, data in {options.S3.StorageClassData}, a full every {options.FullEveryDays} days and weekly incrementals of {change:P1} of the size{(allGiven ? string.Empty : " (sizes measured)")},"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"keep_generations {options.KeepGenerations}, min_age_days {options.MinAgeDays}; prices: ${p.StoragePerGbMonth}/GB-month, ${p.PutPer1000}/1000 PUT, {p.MinStorageDays}-day minimum, {p.ObjectOverheadKb} KB per object"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cost plan: chunk {ByteSize.Format(options.Spool.ChunkSize)}, part {ByteSize.Format(options.S3.PartSize)}, data in {options.S3.StorageClassData}, a full every {options.Schedule.FullEveryDays} days and weekly incrementals of {change:P1} of the size{(allGiven ? string.Empty : " (sizes measured)")},"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"keep_generations {options.Retention.KeepGenerations}, min_age_days {options.Retention.MinAgeDays}; prices: ${p.StoragePerGbMonth}/GB-month, ${p.PutPer1000}/1000 PUT, {p.MinStorageDays}-day minimum, {p.ObjectOverheadKb} KB per object"));
         output.WriteLine();
         output.WriteLine("subvolume          size   full: objects  PUTs    $   incr: objects  PUTs    $   stored (avg)   $/month   old gen held  early-deletion $/rollover");
         foreach (SubvolumePlan plan in plans)

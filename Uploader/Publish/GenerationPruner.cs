@@ -27,7 +27,7 @@ internal sealed class GenerationPruner(IAmazonS3 s3, BackupOptions options, S3Ob
         }
 
         List<PointerGeneration> kept = [.. pointer.Generations];
-        while (kept.Count > options.KeepGenerations)
+        while (kept.Count > options.Retention.KeepGenerations)
         {
             PointerGeneration oldest = kept[0];
             DateTimeOffset newest = DateTimeOffset.MinValue;
@@ -37,10 +37,10 @@ internal sealed class GenerationPruner(IAmazonS3 s3, BackupOptions options, S3Ob
                 newest = manifest is not null && manifest.PublishedAt > newest ? manifest.PublishedAt : newest;
             }
 
-            DateTimeOffset deletableAt = newest.AddDays(options.MinAgeDays);
+            DateTimeOffset deletableAt = newest.AddDays(options.Retention.MinAgeDays);
             if (time.GetUtcNow() < deletableAt)
             {
-                Log.GenerationHeldBack(logger, subvolume, oldest.Generation, deletableAt.ToString("yyyy-MM-dd"), options.MinAgeDays);
+                Log.GenerationHeldBack(logger, subvolume, oldest.Generation, deletableAt.ToString("yyyy-MM-dd"), options.Retention.MinAgeDays);
                 break;
             }
 

@@ -61,7 +61,7 @@ internal sealed class Publisher(BackupOptions options, S3Objects objects, TimePr
             CrashPoint.Reached("uploader-after-pointer");
         }
 
-        StateFiles.WritePublished(options.StateDir, new PublishedSnapshot(
+        StateFiles.WritePublished(options.State.Dir, new PublishedSnapshot(
             SpoolLayout.FormatVersion, seal.Subvolume, seal.Snapshot, seal.Kind, seal.Generation, seal.ChainPosition, time.GetUtcNow(), manifestKey));
         CrashPoint.Reached("uploader-after-state");
         Directory.Delete(stream.Dir, recursive: true);

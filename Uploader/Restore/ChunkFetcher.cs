@@ -75,7 +75,6 @@ internal sealed class ChunkFetcher(IAmazonS3 s3, string bucket, OutageGuard guar
                 long end = Math.Min(chunk.Size, start + rangeSize) - 1;
                 await guard.RunAsync(
                     $"get {chunk.Key} bytes {start}-{end}",
-                    bucket,
                     async attemptToken =>
                     {
                         using GetObjectResponse response = await GetAsync(new GetObjectRequest { BucketName = bucket, Key = chunk.Key, ByteRange = new ByteRange(start, end) }, attemptToken).ConfigureAwait(false);
@@ -119,7 +118,6 @@ internal sealed class ChunkFetcher(IAmazonS3 s3, string bucket, OutageGuard guar
     {
         (string sha, int _) = await guard.RunAsync(
             $"get {key}",
-            bucket,
             async ct =>
             {
                 using GetObjectResponse response = await GetAsync(new GetObjectRequest { BucketName = bucket, Key = key }, ct).ConfigureAwait(false);

@@ -30,7 +30,7 @@ internal sealed class RestoreCommand(IAmazonS3 s3, BackupOptions options, TimePr
     public async Task<int> RunAsync(RestoreRequest request, CancellationToken cancellationToken)
     {
         using FileLock restoreLock = FileLock.Acquire(Path.Combine(options.Spool.Dir, SpoolLayout.RestoreLock), "restore");
-        var guard = new OutageGuard(options.Uploader.GiveUpAfter, TimeProvider.System, logger);
+        var guard = new OutageGuard(options.Uploader.GiveUpAfter, options.S3.Bucket, TimeProvider.System, logger);
         var objects = new S3Objects(s3, options.S3.Bucket, guard);
         IReadOnlyList<Manifest> chain = await ChainAsync(objects, request, cancellationToken).ConfigureAwait(false);
         if (!request.DumpOnly && !request.RequestOnly && (request.Target is null || !Directory.Exists(request.Target)))
@@ -67,7 +67,7 @@ internal sealed class RestoreCommand(IAmazonS3 s3, BackupOptions options, TimePr
     private async Task<bool> ThawAsync(IReadOnlyList<Manifest> chain, RestoreRequest request, OutageGuard guard, CancellationToken cancellationToken)
     {
         var thawer = new Thawer(s3, options, guard, logger);
-        string recordPath = Path.Combine(options.StateDir, $"thaw-{request.Subvolume}.json");
+        string recordPath = Path.Combine(options.State.Dir, $"thaw-{request.Subvolume}.json");
         while (true)
         {
             ThawStatus status = await thawer.CheckAsync(chain, request: true, cancellationToken).ConfigureAwait(false);

@@ -35,7 +35,7 @@ internal sealed class Thawer(IAmazonS3 s3, BackupOptions options, OutageGuard gu
                 }
 
                 (GetObjectMetadataResponse head, int _) = await guard.RunAsync(
-                    $"head {chunk.Key}", options.S3.Bucket, ct => s3.GetObjectMetadataAsync(options.S3.Bucket, chunk.Key, ct), cancellationToken).ConfigureAwait(false);
+                    $"head {chunk.Key}", ct => s3.GetObjectMetadataAsync(options.S3.Bucket, chunk.Key, ct), cancellationToken).ConfigureAwait(false);
                 if (head.RestoreInProgress == true)
                 {
                     thawing++;
@@ -80,7 +80,6 @@ internal sealed class Thawer(IAmazonS3 s3, BackupOptions options, OutageGuard gu
         {
             await guard.RunAsync(
                 $"restore {key}",
-                options.S3.Bucket,
                 ct => s3.RestoreObjectAsync(
                     new RestoreObjectRequest
                     {

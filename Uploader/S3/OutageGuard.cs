@@ -9,13 +9,14 @@ namespace BtrfsToS3.Uploader.S3;
 /// run ends with exit 75 and the spool as it was. The SDK retries single requests on top of this; this retries whole
 /// operations (a chunk, a manifest), so a long outage is waited out rather than turned into lost work.
 /// </summary>
-internal sealed class OutageGuard(TimeSpan giveUpAfter, TimeProvider time, ILogger logger)
+/// <param name="bucket">Named in the one line for a failure a person must fix (no bucket, no access).</param>
+internal sealed class OutageGuard(TimeSpan giveUpAfter, string bucket, TimeProvider time, ILogger logger)
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
     private long _lastSuccess = time.GetTimestamp();
 
-    public async Task<(T Result, int Retries)> RunAsync<T>(string what, string bucket, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    public async Task<(T Result, int Retries)> RunAsync<T>(string what, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
         TimeSpan backoff = FirstBackoff;
         for (int retries = 0; ; retries++)

@@ -17,7 +17,6 @@ internal sealed class S3Objects(IAmazonS3 s3, string bucket, OutageGuard guard)
     {
         (byte[]? body, int _) = await guard.RunAsync(
             $"get {key}",
-            bucket,
             async ct =>
             {
                 try
@@ -57,7 +56,6 @@ internal sealed class S3Objects(IAmazonS3 s3, string bucket, OutageGuard guard)
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(value, type);
         await guard.RunAsync(
             $"put {key}",
-            bucket,
             async ct =>
             {
                 var request = new PutObjectRequest

@@ -37,7 +37,7 @@ internal static class StatusCommand
             Posix.AvailableBytes(options.Spool.Dir),
             FileLock.IsHeld(Path.Combine(options.Spool.Dir, SpoolLayout.SpoolerLock)),
             FileLock.IsHeld(Path.Combine(options.Spool.Dir, SpoolLayout.UploaderLock)),
-            LastRun(options.StateDir),
+            LastRun(options.State.Dir),
             subvolumes);
         if (json)
         {
@@ -58,7 +58,7 @@ internal static class StatusCommand
         string? parent = null;
         try
         {
-            parent = StateFiles.ReadPublished(options.StateDir, subvolume)?.Snapshot.Name;
+            parent = StateFiles.ReadPublished(options.State.Dir, subvolume)?.Snapshot.Name;
             Pointer? pointer = await objects.GetAsync(ObjectKeys.Pointer(options.S3.Prefix, subvolume), FormatJson.Default.Pointer, p => p.FormatVersion, cancellationToken).ConfigureAwait(false);
             if (pointer is null)
             {
@@ -71,7 +71,7 @@ internal static class StatusCommand
                 ? await objects.GetAsync(current.Manifests[^1], FormatJson.Default.Manifest, m => m.FormatVersion, cancellationToken).ConfigureAwait(false)
                 : null;
             DateTimeOffset? nextFull = SnapshotName.TryParse($"{subvolume}.{current.Generation}", out _, out DateTimeOffset started)
-                ? started.AddDays(options.FullEveryDays)
+                ? started.AddDays(options.Schedule.FullEveryDays)
                 : null;
             return new SubvolumeStatus(subvolume, current.Generation, pointer.Generations.Count, current.Manifests.Count, Published(full), Published(last), nextFull, parent, spool, null);
         }

@@ -29,7 +29,6 @@ internal sealed class ChunkUploader(IAmazonS3 s3, S3Options options, OutageGuard
         ChunkRecord record = chunk.Record;
         ((bool alreadyThere, string storageClass), int retries) = await guard.RunAsync(
             $"chunk {chunk.Key}",
-            options.Bucket,
             async ct =>
             {
                 GetObjectMetadataResponse? existing = await HeadAsync(chunk.Key, ct).ConfigureAwait(false);
@@ -158,7 +157,6 @@ internal sealed class ChunkUploader(IAmazonS3 s3, S3Options options, OutageGuard
         ChunkRecord record = chunk.Record;
         ((long size, string etag), int _) = await guard.RunAsync(
             $"verify {chunk.Key}",
-            options.Bucket,
             async ct =>
             {
                 GetObjectMetadataResponse head = await HeadAsync(chunk.Key, ct).ConfigureAwait(false)

@@ -17,13 +17,13 @@ internal static class MetricsFile
 
     public static void Write(BackupOptions options, int exitCode, long bytes, double seconds, DateTimeOffset now)
     {
-        if (options.MetricsFile.Length == 0)
+        if (options.State.MetricsFile.Length == 0)
         {
             return;
         }
 
         // A failed run keeps the time of the last good one, which is what an alert on staleness needs.
-        long lastSuccess = exitCode == 0 ? now.ToUnixTimeSeconds() : PreviousLastSuccess(options.MetricsFile);
+        long lastSuccess = exitCode == 0 ? now.ToUnixTimeSeconds() : PreviousLastSuccess(options.State.MetricsFile);
         var text = new StringBuilder();
         Gauge(text, "btrfs_to_s3_run_timestamp_seconds", "End of the last uploader run.", now.ToUnixTimeSeconds());
         Gauge(text, "btrfs_to_s3_run_exit_code", "Exit code of the last uploader run (README.md lists them).", exitCode);
@@ -35,7 +35,7 @@ internal static class MetricsFile
         var chain = new StringBuilder("# HELP btrfs_to_s3_chain_position Chain position of the last published stream (0: a full).\n# TYPE btrfs_to_s3_chain_position gauge\n");
         foreach (SubvolumeOptions subvolume in options.Subvolumes)
         {
-            PublishedSnapshot? published = Read(options.StateDir, subvolume.Name);
+            PublishedSnapshot? published = Read(options.State.Dir, subvolume.Name);
             if (published is not null)
             {
                 text.Append(CultureInfo.InvariantCulture, $"btrfs_to_s3_published_timestamp_seconds{{subvolume=\"{subvolume.Name}\"}} {published.PublishedAt.ToUnixTimeSeconds()}\n");
@@ -44,7 +44,7 @@ internal static class MetricsFile
         }
 
         text.Append(chain);
-        AtomicFile.Write(options.MetricsFile, Encoding.UTF8.GetBytes(text.ToString()), overwrite: true, Readable);
+        AtomicFile.Write(options.State.MetricsFile, Encoding.UTF8.GetBytes(text.ToString()), overwrite: true, Readable);
     }
 
     private static void Gauge(StringBuilder text, string name, string help, double value) =>

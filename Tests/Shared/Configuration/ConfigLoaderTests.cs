@@ -32,14 +32,14 @@ public sealed class ConfigLoaderTests
         Assert.AreEqual(LocalRetention.Minimal, options.Snapshots.Retention);
         Assert.AreEqual(450 * ByteSize.GiB, options.Spool.Quota);
         Assert.AreEqual(200 * ByteSize.GiB, options.Spool.ChunkSize);
-        Assert.AreEqual("/var/lib/btrfs_to_s3", options.StateDir);
-        Assert.AreEqual(182, options.FullEveryDays);
+        Assert.AreEqual("/var/lib/btrfs_to_s3", options.State.Dir);
+        Assert.AreEqual(182, options.Schedule.FullEveryDays);
         Assert.AreEqual("DEEP_ARCHIVE", options.S3.StorageClassData);
         Assert.AreEqual("STANDARD", options.S3.StorageClassMetadata);
         Assert.AreEqual(16, options.S3.Concurrency);
         Assert.AreEqual(64 * ByteSize.MiB, options.S3.PartSize);
         Assert.AreEqual("backup/data/", options.S3.Prefix);
-        Assert.AreEqual(1, options.KeepGenerations);
+        Assert.AreEqual(1, options.Retention.KeepGenerations);
     }
 
     [TestMethod]
