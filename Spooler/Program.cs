@@ -1,7 +1,8 @@
 using BtrfsToS3.Shared.Cli;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Spooler;
-using BtrfsToS3.Spooler.Btrfs;
+using BtrfsToS3.Spooler.Commands;
+using BtrfsToS3.Shared.Btrfs;
 using Microsoft.Extensions.Logging;
 
 const string Tool = "btrfs-to-s3-spooler";
@@ -31,6 +32,6 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
     BackupOptions options = ConfigLoader.Load(commandLine.ConfigPath, commandLine.Overrides);
     var btrfs = new BtrfsTool();
     await SpoolerChecks.CheckAsync(options, btrfs, cancellationToken);
-    var run = new SpoolerRun(options, btrfs, TimeProvider.System, logger, TimeSpan.FromSeconds(1));
+    var run = new RunCommand(options, btrfs, TimeProvider.System, logger, TimeSpan.FromSeconds(1));
     return await run.RunAsync(commandLine.Has("full"), cancellationToken);
 });

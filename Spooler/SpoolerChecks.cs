@@ -1,6 +1,6 @@
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.IO;
-using BtrfsToS3.Spooler.Btrfs;
+using BtrfsToS3.Shared.Btrfs;
 
 namespace BtrfsToS3.Spooler;
 

@@ -3,6 +3,9 @@ using BtrfsToS3.Shared.Cli;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Uploader;
+using BtrfsToS3.Uploader.Commands;
+using BtrfsToS3.Uploader.Repository;
+using BtrfsToS3.Uploader.Restore;
 using BtrfsToS3.Uploader.S3;
 using Microsoft.Extensions.Logging;
 
@@ -58,18 +61,21 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
     BackupOptions options = ConfigLoader.Load(commandLine.ConfigPath, commandLine.Overrides);
     if (commandLine.Command == "plan")
     {
-        return await BtrfsToS3.Uploader.Plan.PlanCommand.RunAsync(options, commandLine.ValuesOf("size"), commandLine.ValuesOf("weekly-change"), Console.Out, cancellationToken);
+        return await PlanCommand.RunAsync(options, commandLine.ValuesOf("size"), commandLine.ValuesOf("weekly-change"), Console.Out, cancellationToken);
     }
 
     UploaderChecks.Check(options);
-    using AmazonS3Client s3 = S3Clients.Create(options.S3, logger);
+    using AmazonS3Client client = S3Clients.Create(options.S3, logger);
+    // status and check answer a person at a terminal: a short outage is waited out, a long one is reported.
+    TimeSpan patience = commandLine.Command is "status" or "check" ? TimeSpan.FromSeconds(10) : options.Uploader.GiveUpAfter;
+    var store = new S3ObjectStore(client, options.S3.Bucket, new OutageGuard(patience, options.S3.Bucket, TimeProvider.System, logger), logger);
+    var repository = new BackupRepository(store, options.S3);
     return commandLine.Command switch
     {
-        "check" => await CheckCommand.RunAsync(s3, options, Console.Out, cancellationToken),
-        "status" => await BtrfsToS3.Uploader.Status.StatusCommand.RunAsync(
-            new S3Objects(s3, options.S3.Bucket, new OutageGuard(TimeSpan.FromSeconds(10), options.S3.Bucket, TimeProvider.System, logger)), options, commandLine.Has("json"), Console.Out, cancellationToken),
-        "restore" => await new BtrfsToS3.Uploader.Restore.RestoreCommand(s3, options, TimeProvider.System, logger).RunAsync(
-            new BtrfsToS3.Uploader.Restore.RestoreRequest(
+        "check" => await CheckCommand.RunAsync(store, options, Console.Out, cancellationToken),
+        "status" => await StatusCommand.RunAsync(repository, options, commandLine.Has("json"), Console.Out, cancellationToken),
+        "restore" => await new RestoreCommand(repository, options, TimeProvider.System, logger).RunAsync(
+            new RestoreRequest(
                 commandLine.ValuesOf("subvolume") is [string subvolume] ? subvolume : throw new BackupFailure(FailureKind.Usage, "usage: restore needs one --subvolume NAME"),
                 commandLine.ValuesOf("target").LastOrDefault(),
                 commandLine.ValuesOf("generation").LastOrDefault(),
@@ -78,9 +84,8 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
                 commandLine.Has("request-only"),
                 commandLine.Has("wait")),
             cancellationToken),
-        "verify" => await BtrfsToS3.Uploader.Restore.VerifyCommand.RunAsync(
-            s3, options, new S3Objects(s3, options.S3.Bucket, new OutageGuard(options.Uploader.GiveUpAfter, options.S3.Bucket, TimeProvider.System, logger)), Console.Out, cancellationToken),
-        "prune" => await PruneCommand.RunAsync(s3, options, commandLine.Has("dry-run"), TimeProvider.System, logger, cancellationToken),
-        _ => await new UploaderRun(s3, options, TimeProvider.System, logger).RunAsync(commandLine.Has("once"), cancellationToken),
+        "verify" => await VerifyCommand.RunAsync(repository, options.Subvolumes, Console.Out, cancellationToken),
+        "prune" => await PruneCommand.RunAsync(repository, options, commandLine.Has("dry-run"), TimeProvider.System, logger, cancellationToken),
+        _ => await new RunCommand(repository, options, TimeProvider.System, logger).RunAsync(commandLine.Has("once"), cancellationToken),
     };
 });

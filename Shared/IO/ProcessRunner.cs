@@ -6,7 +6,7 @@ namespace BtrfsToS3.Shared.IO;
 /// <summary>Starts helper commands (btrfs) with a fixed C locale so that their output parses the same everywhere.</summary>
 internal static class ProcessRunner
 {
-    public static ProcessStartInfo StartInfo(IReadOnlyList<string> command)
+    private static ProcessStartInfo StartInfo(IReadOnlyList<string> command)
     {
         var info = new ProcessStartInfo(command[0])
         {
@@ -24,15 +24,25 @@ internal static class ProcessRunner
         return info;
     }
 
-    public static Process Start(IReadOnlyList<string> command)
+    public static Process Start(IReadOnlyList<string> command) => Start(StartInfo(command), command[0]);
+
+    /// <summary>Starts a command that reads what the caller writes to its standard input (btrfs receive).</summary>
+    public static Process StartWithInput(IReadOnlyList<string> command)
+    {
+        ProcessStartInfo info = StartInfo(command);
+        info.RedirectStandardInput = true;
+        return Start(info, command[0]);
+    }
+
+    private static Process Start(ProcessStartInfo info, string program)
     {
         try
         {
-            return Process.Start(StartInfo(command)) ?? throw new InvalidOperationException("no process");
+            return Process.Start(info) ?? throw new InvalidOperationException("no process");
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
-            throw new BackupFailure(FailureKind.Unavailable, $"cannot run {command[0]}: {e.Message}");
+            throw new BackupFailure(FailureKind.Unavailable, $"cannot run {program}: {e.Message}");
         }
     }
 

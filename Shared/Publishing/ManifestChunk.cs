@@ -1,4 +1,12 @@
+using System.Text.Json.Serialization;
+using BtrfsToS3.Shared.Spool;
+
 namespace BtrfsToS3.Shared.Publishing;
 
 /// <summary>One chunk of a published stream: where it is and what it must hash to.</summary>
-internal sealed record ManifestChunk(int Index, string Key, long Size, string Sha256, string Etag);
+internal sealed record ManifestChunk(int Index, string Key, long Size, string Sha256, string Etag)
+{
+    /// <summary>Size, SHA-256 and ETag, compared only through <see cref="ChunkIdentity"/>.</summary>
+    [JsonIgnore]
+    public ChunkIdentity Identity => new(Size, Sha256, Etag);
+}

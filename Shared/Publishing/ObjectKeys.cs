@@ -9,10 +9,15 @@ internal static class ObjectKeys
     public const string PointerName = "pointer.json";
     public const string ManifestName = "manifest.json";
 
-    public static string Pointer(string prefix, string subvolume) => $"{prefix}{subvolume}/{PointerName}";
+    /// <summary>The subvolume's folder: its pointer and its generation folders.</summary>
+    public static string Subvolume(string prefix, string subvolume) => $"{prefix}{subvolume}/";
+
+    public static string Pointer(string prefix, string subvolume) => Subvolume(prefix, subvolume) + PointerName;
+
+    public static string Generation(string prefix, string subvolume, string generation) => $"{Subvolume(prefix, subvolume)}{generation}/";
 
     public static string StreamFolder(string prefix, string subvolume, string generation, string stream) =>
-        $"{prefix}{subvolume}/{generation}/{stream}/";
+        $"{Generation(prefix, subvolume, generation)}{stream}/";
 
     public static string Chunk(string prefix, string subvolume, string generation, string stream, string chunkName) =>
         StreamFolder(prefix, subvolume, generation, stream) + chunkName;

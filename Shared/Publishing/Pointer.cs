@@ -6,4 +6,4 @@ internal sealed record Pointer(
     string Subvolume,
     string CurrentGeneration,
     DateTimeOffset UpdatedAt,
-    IReadOnlyList<PointerGeneration> Generations);
+    IReadOnlyList<PointerGeneration> Generations) : Spool.IFormatVersioned;

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace BtrfsToS3.Shared.Spool;
 
 /// <summary>
@@ -13,4 +15,9 @@ internal sealed record ChunkRecord(
     string Sha256,
     long PartSize,
     int PartCount,
-    string Etag);
+    string Etag) : IFormatVersioned
+{
+    /// <summary>Size, SHA-256 and ETag, compared only through <see cref="ChunkIdentity"/>.</summary>
+    [JsonIgnore]
+    public ChunkIdentity Identity => new(Size, Sha256, Etag);
+}

@@ -1,4 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.State;
 
@@ -22,4 +25,35 @@ namespace BtrfsToS3.Shared.Spool;
 [JsonSerializable(typeof(UploadedRecord))]
 [JsonSerializable(typeof(Manifest))]
 [JsonSerializable(typeof(Pointer))]
-internal sealed partial class FormatJson : JsonSerializerContext;
+internal sealed partial class FormatJson : JsonSerializerContext
+{
+    /// <summary>The format version this build writes and the only one it reads (docs/FORMAT.md).</summary>
+    public const int Version = 1;
+
+    /// <summary>
+    /// Reads a file or object that must be whole and of the format version this build knows; anything else is bad data,
+    /// named by <paramref name="where"/> (a path, or an s3:// address).
+    /// </summary>
+    public static T Parse<T>(ReadOnlySpan<byte> body, JsonTypeInfo<T> type, string where)
+        where T : IFormatVersioned
+    {
+        T? value;
+        try
+        {
+            value = JsonSerializer.Deserialize(body, type);
+        }
+        catch (JsonException e)
+        {
+            throw new BackupFailure(FailureKind.BadData, $"{where}: not a valid {typeof(T).Name}: {e.Message}");
+        }
+
+        if (value is null)
+        {
+            throw new BackupFailure(FailureKind.BadData, $"{where}: empty {typeof(T).Name}");
+        }
+
+        return value.FormatVersion == Version
+            ? value
+            : throw new BackupFailure(FailureKind.BadData, $"{where}: format version {value.FormatVersion}, but this build reads version {Version}");
+    }
+}

@@ -3,21 +3,22 @@ using System.Globalization;
 namespace BtrfsToS3.Shared.Spool;
 
 /// <summary>
-/// File names in the spool, as docs/FORMAT.md lays them out:
+/// File names in the spool, as docs/FORMAT.md lays them out. Only <see cref="SpoolDirectory"/>,
+/// <see cref="SpoolStream"/> and <see cref="RestoreArea"/> join them into paths.
 /// <code>
 /// spool/
-///   spooler.lock, uploader.lock
+///   spooler.lock, uploader.lock, restore.lock
 ///   data.20261125T020000Z/           one directory per stream, named after its snapshot
 ///     stream.json                    header, written first
 ///     chunk-000000 + chunk-000000.json   a ready chunk and its record
+///     chunk-000000.uploaded.json     the uploader verified it in S3 (its file is gone)
 ///     chunk-000001.tmp               a chunk being written
 ///     seal.json                      written last: the stream is whole
+///   restore/data.20261125T020000Z/   a restore's downloaded, verified chunks
 /// </code>
 /// </summary>
 internal static class SpoolLayout
 {
-    public const int FormatVersion = 1;
-
     public const string SpoolerLock = "spooler.lock";
     public const string UploaderLock = "uploader.lock";
     public const string RestoreLock = "restore.lock";
@@ -28,13 +29,12 @@ internal static class SpoolLayout
     public const string Seal = "seal.json";
     public const string ChunkPrefix = "chunk-";
     public const string RecordSuffix = ".json";
-
-    public static string ChunkName(int index) => ChunkPrefix + index.ToString("D6", CultureInfo.InvariantCulture);
-
     public const string UploadedSuffix = ".uploaded.json";
 
     /// <summary>The file pattern of ready chunks: a final chunk name, no suffix.</summary>
     public const string ReadyChunkPattern = ChunkPrefix + "??????";
+
+    public static string ChunkName(int index) => ChunkPrefix + index.ToString("D6", CultureInfo.InvariantCulture);
 
     public static string RecordName(int index) => ChunkName(index) + RecordSuffix;
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace BtrfsToS3.Shared.Spool;
 
 /// <summary>
@@ -16,4 +18,9 @@ internal sealed record UploadedRecord(
     DateTimeOffset VerifiedAt,
     double Seconds,
     int Retries,
-    bool AlreadyThere);
+    bool AlreadyThere) : IFormatVersioned
+{
+    /// <summary>Size, SHA-256 and ETag, compared only through <see cref="ChunkIdentity"/>.</summary>
+    [JsonIgnore]
+    public ChunkIdentity Identity => new(Size, Sha256, Etag);
+}

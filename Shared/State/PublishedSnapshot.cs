@@ -14,4 +14,4 @@ internal sealed record PublishedSnapshot(
     string Generation,
     int ChainPosition,
     DateTimeOffset PublishedAt,
-    string ManifestKey);
+    string ManifestKey) : IFormatVersioned;

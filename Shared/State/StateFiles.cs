@@ -2,18 +2,24 @@ using BtrfsToS3.Shared.Spool;
 
 namespace BtrfsToS3.Shared.State;
 
-/// <summary>The files of the state directory (docs/FORMAT.md, "Local state").</summary>
+/// <summary>The files of the state directory (docs/FORMAT.md, "Local state"); nothing else joins a state path.</summary>
 internal static class StateFiles
 {
+    public const string StatsName = "stats.jsonl";
+
     public static string PublishedPath(string stateDir, string subvolume) => Path.Combine(stateDir, $"{subvolume}.published.json");
+
+    /// <summary>thaw-&lt;subvolume&gt;.json: when this host last asked S3 to thaw the subvolume's chunks.</summary>
+    public static string ThawPath(string stateDir, string subvolume) => Path.Combine(stateDir, $"thaw-{subvolume}.json");
+
+    /// <summary>stats.jsonl: the uploader's figures, one JSON line per chunk and per run.</summary>
+    public static string StatsPath(string stateDir) => Path.Combine(stateDir, StatsName);
 
     /// <summary>The subvolume's last published snapshot, or null when none was ever published.</summary>
     public static PublishedSnapshot? ReadPublished(string stateDir, string subvolume)
     {
         string path = PublishedPath(stateDir, subvolume);
-        return File.Exists(path)
-            ? SpoolFiles.Read(path, FormatJson.Default.PublishedSnapshot, p => p.FormatVersion)
-            : null;
+        return File.Exists(path) ? SpoolFiles.Read(path, FormatJson.Default.PublishedSnapshot) : null;
     }
 
     public static void WritePublished(string stateDir, PublishedSnapshot published) =>

@@ -15,7 +15,7 @@ namespace BtrfsToS3.Spooler.Chunking;
 /// A chunk is written as chunk-NNNNNN.tmp, fsynced, its record written atomically, then renamed to chunk-NNNNNN and
 /// the directory fsynced: a file with a final chunk name is always whole and has its record beside it.
 /// </summary>
-internal sealed class ChunkWriter(string streamDir, long chunkSize, long partSize, QuotaGate gate, ILogger logger)
+internal sealed class ChunkWriter(SpoolStream stream, long chunkSize, long partSize, QuotaGate gate, ILogger logger)
 {
     /// <summary>
     /// Reads go into blocks of this size. Large enough that per-block costs (a task per hash, a write call) vanish
@@ -124,7 +124,7 @@ internal sealed class ChunkWriter(string streamDir, long chunkSize, long partSiz
                     if (chunk is null)
                     {
                         await gate.WaitForRoomAsync(chunkSize, cancellationToken).ConfigureAwait(false);
-                        chunk = new OpenChunk(streamDir, chunks.Count, partSize);
+                        chunk = new OpenChunk(stream, chunks.Count, partSize);
                     }
 
                     int length = (int)Math.Min(count - offset, chunkSize - chunk.File.Length);
@@ -171,23 +171,21 @@ internal sealed class ChunkWriter(string streamDir, long chunkSize, long partSiz
         return new ChunkedStream(chunks, total, Convert.ToHexStringLower(streamSha.GetHashAndReset()), head.AsMemory(0, headLength));
     }
 
-    private void LogChunk(ChunkRecord record) => Log.ChunkReady(logger, Path.GetFileName(streamDir), record.Name, record.Size, record.Sha256);
+    private void LogChunk(ChunkRecord record) => Log.ChunkReady(logger, stream.Name, record.Name, record.Size, record.Sha256);
 
     /// <summary>A chunk being written: its temporary file and the hashes of what went into it so far.</summary>
     private sealed class OpenChunk : IDisposable
     {
-        private readonly string _dir;
+        private readonly SpoolStream _stream;
         private readonly int _index;
         private readonly long _partSize;
-        private readonly string _tempPath;
 
-        public OpenChunk(string dir, int index, long partSize)
+        public OpenChunk(SpoolStream stream, int index, long partSize)
         {
-            _dir = dir;
+            _stream = stream;
             _index = index;
             _partSize = partSize;
-            _tempPath = Path.Combine(dir, SpoolLayout.ChunkName(index) + AtomicFile.TempSuffix);
-            File = ChunkFile.Create(_tempPath);
+            File = ChunkFile.Create(stream.ChunkTempPath(index));
             PartMd5 = new PartMd5(partSize);
         }
 
@@ -202,21 +200,16 @@ internal sealed class ChunkWriter(string streamDir, long chunkSize, long partSiz
             await File.FinishAsync().ConfigureAwait(false);
             File.Dispose();
             IReadOnlyList<byte[]> parts = PartMd5.Finish();
-            string name = SpoolLayout.ChunkName(_index);
             var record = new ChunkRecord(
-                SpoolLayout.FormatVersion,
+                FormatJson.Version,
                 _index,
-                name,
+                SpoolLayout.ChunkName(_index),
                 File.Length,
                 Convert.ToHexStringLower(Sha256.GetHashAndReset()),
                 _partSize,
                 parts.Count,
                 S3Etag.FromPartMd5s(parts));
-            SpoolFiles.Write(Path.Combine(_dir, SpoolLayout.RecordName(_index)), record, FormatJson.Default.ChunkRecord, overwrite: false);
-            CrashPoint.Reached("spooler-before-chunk-rename");
-            System.IO.File.Move(_tempPath, Path.Combine(_dir, name), overwrite: false);
-            Posix.FsyncDirectory(_dir);
-            CrashPoint.Reached("spooler-after-chunk-rename");
+            _stream.CommitChunk(record);
             Dispose();
             return record;
         }

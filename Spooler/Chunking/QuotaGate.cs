@@ -1,6 +1,5 @@
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
-using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Shared.Spool;
 using Microsoft.Extensions.Logging;
 
@@ -18,7 +17,7 @@ namespace BtrfsToS3.Spooler.Chunking;
 /// until the uploader has deleted at least one whole chunk. The hysteresis is the chunk itself; a lower resume mark
 /// would only hold the spooler idle while a chunk's worth of room is already free.
 /// </remarks>
-internal sealed class QuotaGate(string spoolDir, long quota, TimeSpan pollInterval, TimeProvider time, ILogger logger)
+internal sealed class QuotaGate(SpoolDirectory spool, long quota, TimeSpan pollInterval, TimeProvider time, ILogger logger)
 {
     /// <summary>Room kept free beyond the chunk for the small files (records, seal) and filesystem rounding.</summary>
     public const long FreeSpaceMargin = 16 * ByteSize.MiB;
@@ -29,9 +28,9 @@ internal sealed class QuotaGate(string spoolDir, long quota, TimeSpan pollInterv
         long waitedFor = 0;
         while (true)
         {
-            long used = SpoolUsage.ChunkDataBytes(spoolDir);
+            long used = spool.ChunkDataBytes();
             long overQuota = used + chunkSize - quota;
-            long shortOnDisk = chunkSize + FreeSpaceMargin - Posix.AvailableBytes(spoolDir);
+            long shortOnDisk = chunkSize + FreeSpaceMargin - spool.AvailableBytes();
             long missing = Math.Max(overQuota, shortOnDisk);
             if (missing <= 0)
             {
@@ -45,13 +44,13 @@ internal sealed class QuotaGate(string spoolDir, long quota, TimeSpan pollInterv
 
             if (pausedAt == 0)
             {
-                if (SpoolUsage.ChunkBytes(spoolDir) == 0)
+                if (spool.ReadyChunkBytes() == 0)
                 {
                     // No chunk waits in the spool, so no upload will ever free the room.
                     string lacking = overQuota > 0
                         ? $"{ByteSize.Format(used)} of chunk data being written leaves less than one chunk ({ByteSize.Format(chunkSize)}) within the quota of {ByteSize.Format(quota)}"
                         : $"the filesystem has {ByteSize.Format(chunkSize + FreeSpaceMargin - shortOnDisk)} free, a chunk needs {ByteSize.Format(chunkSize + FreeSpaceMargin)}";
-                    throw new BackupFailure(FailureKind.CannotCreate, $"spool {spoolDir}: {lacking}, and no chunk in the spool waits for upload to free room");
+                    throw new BackupFailure(FailureKind.CannotCreate, $"spool {spool.Dir}: {lacking}, and no chunk in the spool waits for upload to free room");
                 }
 
                 pausedAt = time.GetTimestamp();

@@ -2,7 +2,7 @@ using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Shared.State;
-using BtrfsToS3.Spooler.Btrfs;
+using BtrfsToS3.Shared.Btrfs;
 using Microsoft.Extensions.Logging;
 
 namespace BtrfsToS3.Spooler.Streams;
@@ -13,13 +13,13 @@ namespace BtrfsToS3.Spooler.Streams;
 /// other snapshots of the subvolume that btrfs_to_s3 made. Snapshots it did not make (other names) are never touched,
 /// and nothing is deleted while the published state cannot be read.
 /// </summary>
-internal sealed class SnapshotPruner(BackupOptions options, BtrfsTool btrfs, ILogger logger)
+internal sealed class SnapshotPruner(SnapshotOptions snapshots, StateOptions state, SpoolDirectory spool, BtrfsTool btrfs, ILogger logger)
 {
     public async Task PruneAsync(SubvolumeOptions subvolume, CancellationToken cancellationToken)
     {
         // The spool first, then the state: a stream the uploader publishes in between is then seen in one or the other.
         var keep = new HashSet<string>(StringComparer.Ordinal);
-        (IReadOnlyList<SpoolStream> streams, _) = SpoolInventory.Scan(options.Spool.Dir);
+        (IReadOnlyList<SpoolStream> streams, _) = spool.Scan();
         foreach (SpoolStream stream in streams.Where(s => s.Subvolume == subvolume.Name))
         {
             keep.Add(stream.Name);
@@ -27,7 +27,7 @@ internal sealed class SnapshotPruner(BackupOptions options, BtrfsTool btrfs, ILo
             {
                 try
                 {
-                    StreamHeader header = SpoolFiles.Read(stream.HeaderPath, FormatJson.Default.StreamHeader, h => h.FormatVersion);
+                    StreamHeader header = stream.ReadHeader();
                     keep.Add(header.Snapshot.Name);
                     if (header.Parent is not null)
                     {
@@ -45,7 +45,7 @@ internal sealed class SnapshotPruner(BackupOptions options, BtrfsTool btrfs, ILo
         PublishedSnapshot? published;
         try
         {
-            published = StateFiles.ReadPublished(options.State.Dir, subvolume.Name);
+            published = StateFiles.ReadPublished(state.Dir, subvolume.Name);
         }
         catch (BackupFailure e)
         {
@@ -59,28 +59,28 @@ internal sealed class SnapshotPruner(BackupOptions options, BtrfsTool btrfs, ILo
             return;
         }
 
-        List<string> ours = Directory.EnumerateDirectories(options.Snapshots.Dir)
+        List<string> ours = Directory.EnumerateDirectories(snapshots.Dir)
             .Select(Path.GetFileName)
             .OfType<string>()
             .Where(name => SnapshotName.TryParse(name, out string owner, out _) && owner == subvolume.Name)
             .Order(StringComparer.Ordinal)
             .ToList();
         keep.Add(published.Snapshot.Name);
-        foreach (string name in ours.Where(n => string.CompareOrdinal(n, published.Snapshot.Name) <= 0).TakeLast(options.Snapshots.Retention.KeepLast))
+        foreach (string name in ours.Where(n => string.CompareOrdinal(n, published.Snapshot.Name) <= 0).TakeLast(snapshots.Retention.KeepLast))
         {
             keep.Add(name);
         }
 
         foreach (string name in ours.Where(n => !keep.Contains(n)))
         {
-            string path = Path.Combine(options.Snapshots.Dir, name);
+            string path = Path.Combine(snapshots.Dir, name);
             if (await btrfs.ShowAsync(path, cancellationToken).ConfigureAwait(false) is not { ReadOnly: true })
             {
                 continue;
             }
 
             await btrfs.DeleteSubvolumeAsync(path, cancellationToken).ConfigureAwait(false);
-            Log.SnapshotDeleted(logger, path, options.Snapshots.Retention.ToString());
+            Log.SnapshotDeleted(logger, path, snapshots.Retention.ToString());
         }
     }
 }

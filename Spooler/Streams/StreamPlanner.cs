@@ -2,7 +2,7 @@ using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Shared.State;
-using BtrfsToS3.Spooler.Btrfs;
+using BtrfsToS3.Shared.Btrfs;
 
 namespace BtrfsToS3.Spooler.Streams;
 
@@ -11,7 +11,7 @@ namespace BtrfsToS3.Spooler.Streams;
 /// anything that makes that parent doubtful (never published, missing, writable, another UUID, unreadable state,
 /// a generation older than full_every_days, or --full) gives a full instead, because a full is always restorable.
 /// </summary>
-internal sealed class StreamPlanner(BackupOptions options, BtrfsTool btrfs, TimeProvider time)
+internal sealed class StreamPlanner(SnapshotOptions snapshots, StateOptions state, ScheduleOptions schedule, BtrfsTool btrfs, TimeProvider time)
 {
     public async Task<StreamPlan> PlanAsync(SubvolumeOptions subvolume, string snapshotName, bool forceFull, CancellationToken cancellationToken)
     {
@@ -26,7 +26,7 @@ internal sealed class StreamPlanner(BackupOptions options, BtrfsTool btrfs, Time
         PublishedSnapshot? published;
         try
         {
-            published = StateFiles.ReadPublished(options.State.Dir, subvolume.Name);
+            published = StateFiles.ReadPublished(state.Dir, subvolume.Name);
         }
         catch (BackupFailure e) when (e.Kind == FailureKind.BadData)
         {
@@ -41,13 +41,13 @@ internal sealed class StreamPlanner(BackupOptions options, BtrfsTool btrfs, Time
         if (SnapshotName.TryParse($"{subvolume.Name}.{published.Generation}", out _, out DateTimeOffset generationStart))
         {
             double days = (time.GetUtcNow() - generationStart).TotalDays;
-            if (days >= options.Schedule.FullEveryDays)
+            if (days >= schedule.FullEveryDays)
             {
-                return Full($"its generation {published.Generation} started {days:0} days ago (full_every_days = {options.Schedule.FullEveryDays})");
+                return Full($"its generation {published.Generation} started {days:0} days ago (full_every_days = {schedule.FullEveryDays})");
             }
         }
 
-        string parentPath = Path.Combine(options.Snapshots.Dir, published.Snapshot.Name);
+        string parentPath = Path.Combine(snapshots.Dir, published.Snapshot.Name);
         SubvolumeInfo? parent = await btrfs.ShowAsync(parentPath, cancellationToken).ConfigureAwait(false);
         if (parent is null)
         {

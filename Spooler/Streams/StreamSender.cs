@@ -14,14 +14,13 @@ namespace BtrfsToS3.Spooler.Streams;
 /// byte is accounted for, seals the stream. A stream that does not end well is never sealed.
 /// </summary>
 internal sealed class StreamSender(
-    BackupOptions options, QuotaGate gate, string btrfsVersion, string kernelVersion, TimeProvider time, ILogger logger)
+    QuotaGate gate, string btrfsVersion, string kernelVersion, TimeProvider time, ILogger logger)
 {
     private static readonly byte[] StreamMagic = Encoding.ASCII.GetBytes("btrfs-stream\0");
 
-    public async Task<Seal> SendAsync(StreamHeader header, CancellationToken cancellationToken)
+    public async Task<Seal> SendAsync(SpoolStream stream, StreamHeader header, CancellationToken cancellationToken)
     {
-        string streamDir = Path.Combine(options.Spool.Dir, header.Stream);
-        DiscardChunks(streamDir);
+        stream.DiscardChunks();
         DateTimeOffset startedAt = time.GetUtcNow();
         Log.SendStarted(logger, header.Stream, header.Kind.ToString().ToLowerInvariant(), string.Join(' ', header.SendCommand));
 
@@ -30,7 +29,7 @@ internal sealed class StreamSender(
         ChunkedStream chunked;
         try
         {
-            var writer = new ChunkWriter(streamDir, header.ChunkSize, header.PartSize, gate, logger);
+            var writer = new ChunkWriter(stream, header.ChunkSize, header.PartSize, gate, logger);
             chunked = await writer.WriteAsync(send.StandardOutput.BaseStream, cancellationToken).ConfigureAwait(false);
             await send.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
             await stderr.ConfigureAwait(false);
@@ -56,45 +55,11 @@ internal sealed class StreamSender(
         }
 
         CheckByteCount(header.Stream, chunked);
-        var seal = new Seal(
-            SpoolLayout.FormatVersion,
-            header.Stream,
-            header.Subvolume,
-            header.Kind,
-            header.Snapshot,
-            header.Parent,
-            header.Generation,
-            header.ChainPosition,
-            header.ChunkSize,
-            header.PartSize,
-            chunked.Chunks.Count,
-            chunked.TotalBytes,
-            chunked.Sha256,
-            header.SendCommand,
-            btrfsVersion,
-            kernelVersion,
-            startedAt,
-            time.GetUtcNow(),
-            chunked.Chunks);
-        SpoolFiles.Write(Path.Combine(streamDir, SpoolLayout.Seal), seal, FormatJson.Default.Seal, overwrite: false);
+        Seal seal = Seal.Of(header, chunked.Chunks, chunked.TotalBytes, chunked.Sha256, btrfsVersion, kernelVersion, startedAt, time.GetUtcNow());
+        stream.WriteSeal(seal);
         double seconds = (seal.FinishedAt - startedAt).TotalSeconds;
         Log.StreamSealed(logger, header.Stream, seal.ChunkCount, seal.TotalBytes, seal.Sha256, seconds, seconds > 0 ? seal.TotalBytes / seconds / 1e6 : 0);
         return seal;
-    }
-
-    /// <summary>Removes every chunk file, record and temporary file of an earlier attempt; the header stays.</summary>
-    public static void DiscardChunks(string streamDir)
-    {
-        foreach (string file in Directory.EnumerateFiles(streamDir))
-        {
-            string name = Path.GetFileName(file);
-            if (name.StartsWith(SpoolLayout.ChunkPrefix, StringComparison.Ordinal) || name.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal))
-            {
-                File.Delete(file);
-            }
-        }
-
-        Posix.FsyncDirectory(streamDir);
     }
 
     /// <summary>

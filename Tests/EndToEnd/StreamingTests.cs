@@ -56,7 +56,7 @@ public sealed class StreamingTests : BtrfsAndS3Test
         while (!spooler.HasExited || !uploader.HasExited)
         {
             Assert.IsLessThan(180, clock.Elapsed.TotalSeconds, $"{spooler.Output}\n{uploader.Output}");
-            peak = Math.Max(peak, SpoolUsage.ChunkDataBytes(spoolDir));
+            peak = Math.Max(peak, new SpoolDirectory(spoolDir).ChunkDataBytes());
             Thread.Sleep(20);
         }
 

@@ -16,7 +16,7 @@ internal static class Published
     public static void Record(BtrfsFixture fixture, Seal seal)
     {
         StateFiles.WritePublished(fixture.State, new PublishedSnapshot(
-            SpoolLayout.FormatVersion,
+            FormatJson.Version,
             seal.Subvolume,
             seal.Snapshot,
             seal.Kind,

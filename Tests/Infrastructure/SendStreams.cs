@@ -29,10 +29,10 @@ internal static class SendStreams
     }
 
     public static Seal ReadSeal(string streamDir) =>
-        SpoolFiles.Read(Path.Combine(streamDir, SpoolLayout.Seal), FormatJson.Default.Seal, s => s.FormatVersion);
+        SpoolFiles.Read(Path.Combine(streamDir, SpoolLayout.Seal), FormatJson.Default.Seal);
 
     public static StreamHeader ReadHeader(string streamDir) =>
-        SpoolFiles.Read(Path.Combine(streamDir, SpoolLayout.Header), FormatJson.Default.StreamHeader, s => s.FormatVersion);
+        SpoolFiles.Read(Path.Combine(streamDir, SpoolLayout.Header), FormatJson.Default.StreamHeader);
 
     /// <summary><c>btrfs receive</c> of a stream file into a directory on the fixture's filesystem.</summary>
     public static void Receive(BtrfsFixture fixture, string streamFile, string into)

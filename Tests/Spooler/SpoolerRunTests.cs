@@ -118,7 +118,7 @@ public sealed class SpoolerRunTests : BtrfsTest
         run.WaitForOutput("pausing until", TimeSpan.FromSeconds(60));
         while (!StreamDirs("data").Any(d => File.Exists(Path.Combine(d, SpoolLayout.Seal))))
         {
-            peak = Math.Max(peak, SpoolUsage.ChunkDataBytes(_fx.Spool));
+            peak = Math.Max(peak, new SpoolDirectory(_fx.Spool).ChunkDataBytes());
             // A slow consumer: one ready chunk every 300 ms, the way the uploader deletes what it has verified.
             string? ready = StreamDirs("data").SelectMany(d => Directory.GetFiles(d, "chunk-??????")).Order().FirstOrDefault();
             if (ready is not null)

@@ -1,12 +1,8 @@
-using System.Net;
-using Amazon.S3;
-using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
-using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Shared.State;
-using BtrfsToS3.Uploader.S3;
+using BtrfsToS3.Uploader.Repository;
 using Microsoft.Extensions.Logging;
 
 namespace BtrfsToS3.Uploader.Publish;
@@ -16,21 +12,19 @@ namespace BtrfsToS3.Uploader.Publish;
 /// (never overwritten), then the pointer (the commit), then the local state, then the spool directory goes.
 /// Each step is safe to repeat, so a run killed between any two of them is completed by the next.
 /// </summary>
-internal sealed class Publisher(BackupOptions options, S3Objects objects, TimeProvider time, ILogger logger)
+internal sealed class Publisher(BackupRepository repository, string stateDir, TimeProvider time, ILogger logger)
 {
-    private S3Options S3 => options.S3;
-
     /// <summary>Publishes the stream if it is complete and returns its seal; null when chunks of it are still in the spool.</summary>
     public async Task<Seal?> TryPublishAsync(SpoolStream stream, CancellationToken cancellationToken)
     {
-        Seal seal = SpoolFiles.Read(stream.SealPath, FormatJson.Default.Seal, s => s.FormatVersion);
+        Seal seal = stream.ReadSeal();
         var chunks = new List<ManifestChunk>(seal.Chunks.Count);
         foreach (ChunkRecord chunk in seal.Chunks)
         {
-            string uploadedPath = Path.Combine(stream.Dir, SpoolLayout.UploadedName(chunk.Index));
-            if (!File.Exists(uploadedPath))
+            UploadedRecord? uploaded = stream.ReadUploaded(chunk.Index);
+            if (uploaded is null)
             {
-                if (File.Exists(Path.Combine(stream.Dir, chunk.Name)))
+                if (stream.HoldsChunk(chunk.Index))
                 {
                     return null;
                 }
@@ -38,8 +32,7 @@ internal sealed class Publisher(BackupOptions options, S3Objects objects, TimePr
                 throw new BackupFailure(FailureKind.BadData, $"stream {stream.Name}: {chunk.Name} is neither in the spool nor recorded as uploaded; the stream cannot be published");
             }
 
-            UploadedRecord uploaded = SpoolFiles.Read(uploadedPath, FormatJson.Default.UploadedRecord, u => u.FormatVersion);
-            if (uploaded.Size != chunk.Size || uploaded.Sha256 != chunk.Sha256 || uploaded.Etag != chunk.Etag)
+            if (uploaded.Identity != chunk.Identity)
             {
                 throw new BackupFailure(FailureKind.BadData, $"stream {stream.Name}: {chunk.Name} was uploaded as {uploaded.Size} bytes sha256 {uploaded.Sha256}, but the seal says {chunk.Size} bytes sha256 {chunk.Sha256}");
             }
@@ -47,25 +40,27 @@ internal sealed class Publisher(BackupOptions options, S3Objects objects, TimePr
             chunks.Add(new ManifestChunk(chunk.Index, uploaded.Key, chunk.Size, chunk.Sha256, chunk.Etag));
         }
 
-        string manifestKey = ObjectKeys.Manifest(S3.Prefix, seal.Subvolume, seal.Generation, seal.Stream);
-        string pointerKey = ObjectKeys.Pointer(S3.Prefix, seal.Subvolume);
-        Pointer? pointer = await objects.GetAsync(pointerKey, FormatJson.Default.Pointer, p => p.FormatVersion, cancellationToken).ConfigureAwait(false);
+        string manifestKey = repository.ManifestKey(seal);
+        Pointer? pointer = await repository.ReadPointerAsync(seal.Subvolume, cancellationToken).ConfigureAwait(false);
         bool alreadyCommitted = pointer?.Generations.Any(g => g.Manifests.Contains(manifestKey)) == true;
         if (!alreadyCommitted)
         {
             string? parentManifest = await ParentManifestAsync(seal, pointer, cancellationToken).ConfigureAwait(false);
-            Manifest manifest = BuildManifest(seal, parentManifest, chunks);
-            await PutManifestAsync(manifestKey, manifest, cancellationToken).ConfigureAwait(false);
+            Manifest manifest = Manifest.Of(seal, parentManifest, time.GetUtcNow(), repository.StorageClassData, chunks);
+            if (!await repository.PutManifestAsync(manifest, cancellationToken).ConfigureAwait(false))
+            {
+                Log.ManifestAlreadyWritten(logger, manifestKey);
+            }
+
             CrashPoint.Reached("uploader-after-manifest");
-            await objects.PutJsonAsync(pointerKey, Extend(pointer, seal, manifestKey), FormatJson.Default.Pointer, S3.StorageClassMetadata, ifNoneMatch: false, cancellationToken).ConfigureAwait(false);
+            await repository.WritePointerAsync(Extend(pointer, seal, manifestKey), cancellationToken).ConfigureAwait(false);
             CrashPoint.Reached("uploader-after-pointer");
         }
 
-        StateFiles.WritePublished(options.State.Dir, new PublishedSnapshot(
-            SpoolLayout.FormatVersion, seal.Subvolume, seal.Snapshot, seal.Kind, seal.Generation, seal.ChainPosition, time.GetUtcNow(), manifestKey));
+        StateFiles.WritePublished(stateDir, new PublishedSnapshot(
+            FormatJson.Version, seal.Subvolume, seal.Snapshot, seal.Kind, seal.Generation, seal.ChainPosition, time.GetUtcNow(), manifestKey));
         CrashPoint.Reached("uploader-after-state");
-        Directory.Delete(stream.Dir, recursive: true);
-        Posix.FsyncDirectory(options.Spool.Dir);
+        stream.Remove();
         Log.StreamPublished(logger, seal.Stream, seal.Kind.ToString().ToLowerInvariant(), seal.Generation, seal.ChainPosition, manifestKey);
         return seal;
     }
@@ -83,9 +78,7 @@ internal sealed class Publisher(BackupOptions options, S3Objects objects, TimePr
 
         PointerGeneration? generation = pointer?.Generations.FirstOrDefault(g => g.Generation == seal.Generation);
         string? last = generation?.Manifests.LastOrDefault();
-        Manifest? parent = last is null
-            ? null
-            : await objects.GetAsync(last, FormatJson.Default.Manifest, m => m.FormatVersion, cancellationToken).ConfigureAwait(false);
+        Manifest? parent = last is null ? null : await repository.ReadManifestAsync(last, cancellationToken).ConfigureAwait(false);
         if (parent is null || parent.Snapshot != seal.Parent || generation != pointer!.Generations[^1])
         {
             throw new BackupFailure(
@@ -95,29 +88,6 @@ internal sealed class Publisher(BackupOptions options, S3Objects objects, TimePr
 
         return last;
     }
-
-    private Manifest BuildManifest(Seal seal, string? parentManifest, IReadOnlyList<ManifestChunk> chunks) => new(
-        SpoolLayout.FormatVersion,
-        seal.Subvolume,
-        seal.Stream,
-        seal.Kind,
-        seal.Generation,
-        seal.ChainPosition,
-        seal.Snapshot,
-        seal.Parent,
-        parentManifest,
-        seal.SendCommand,
-        seal.BtrfsProgsVersion,
-        seal.KernelVersion,
-        seal.StartedAt,
-        seal.FinishedAt,
-        time.GetUtcNow(),
-        seal.ChunkSize,
-        seal.PartSize,
-        seal.TotalBytes,
-        seal.Sha256,
-        S3.StorageClassData,
-        chunks);
 
     private Pointer Extend(Pointer? pointer, Seal seal, string manifestKey)
     {
@@ -132,25 +102,6 @@ internal sealed class Publisher(BackupOptions options, S3Objects objects, TimePr
             generations[^1] = current with { Manifests = [.. current.Manifests, manifestKey] };
         }
 
-        return new Pointer(SpoolLayout.FormatVersion, seal.Subvolume, seal.Generation, time.GetUtcNow(), generations);
-    }
-
-    /// <summary>Writes the manifest once. If an earlier run already wrote it (412), it must describe the same stream.</summary>
-    private async Task PutManifestAsync(string key, Manifest manifest, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await objects.PutJsonAsync(key, manifest, FormatJson.Default.Manifest, S3.StorageClassMetadata, ifNoneMatch: true, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
-        {
-            Manifest? existing = await objects.GetAsync(key, FormatJson.Default.Manifest, m => m.FormatVersion, cancellationToken).ConfigureAwait(false);
-            if (existing is null || !existing.SameStreamAs(manifest))
-            {
-                throw new BackupFailure(FailureKind.BadData, $"manifest {key} already exists and describes another stream; it is never overwritten");
-            }
-
-            Log.ManifestAlreadyWritten(logger, key);
-        }
+        return new Pointer(FormatJson.Version, seal.Subvolume, seal.Generation, time.GetUtcNow(), generations);
     }
 }

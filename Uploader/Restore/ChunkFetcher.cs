@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
-using Amazon.S3;
-using Amazon.S3.Model;
 using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Shared.Publishing;
+using BtrfsToS3.Shared.Spool;
+using BtrfsToS3.Uploader.Repository;
 using BtrfsToS3.Uploader.S3;
 using Microsoft.Extensions.Logging;
 
@@ -14,40 +14,52 @@ namespace BtrfsToS3.Uploader.Restore;
 /// its manifest gets its final name, so a file with a final name is verified, and an interrupted restore keeps it.
 /// A mismatch is fetched again a few times, then fails with the chunk named (exit 65).
 /// </summary>
-internal sealed class ChunkFetcher(IAmazonS3 s3, string bucket, OutageGuard guard, ILogger logger)
+internal sealed class ChunkFetcher(BackupRepository repository, ILogger logger)
 {
     private const int Attempts = 3;
+    private const int BufferSize = 1024 * 1024;
 
     /// <param name="rangeSize">Chunks larger than this come down as ranged GETs of this size, in parallel.</param>
     /// <param name="parallelRanges">Ranged GETs in flight for this chunk.</param>
-    public async Task<string> FetchAsync(ManifestChunk chunk, string dir, long rangeSize, int parallelRanges, CancellationToken cancellationToken)
+    public async Task<string> FetchAsync(ManifestChunk chunk, RestoreArea area, long rangeSize, int parallelRanges, CancellationToken cancellationToken)
     {
-        string path = Path.Combine(dir, Path.GetFileName(chunk.Key));
+        string path = area.ChunkPath(chunk.Index);
         if (File.Exists(path) && new FileInfo(path).Length == chunk.Size)
         {
             Log.ChunkAlreadyDownloaded(logger, chunk.Key);
             return path;
         }
 
+        string temp = area.TempPath(chunk.Index);
         for (int attempt = 1; ; attempt++)
         {
-            string sha = chunk.Size > rangeSize
-                ? await DownloadRangesAsync(chunk, path + AtomicFile.TempSuffix, rangeSize, parallelRanges, cancellationToken).ConfigureAwait(false)
-                : await DownloadAsync(chunk.Key, path + AtomicFile.TempSuffix, cancellationToken).ConfigureAwait(false);
+            string sha;
+            try
+            {
+                sha = chunk.Size > rangeSize
+                    ? await DownloadRangesAsync(chunk, temp, rangeSize, parallelRanges, cancellationToken).ConfigureAwait(false)
+                    : await DownloadAsync(chunk.Key, temp, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectNotThawedException e)
+            {
+                throw new BackupFailure(
+                    FailureKind.TryAgainLater,
+                    $"chunk {e.Address} is in an archive storage class and not thawed; run the restore again (it requests the thaw), or with --wait");
+            }
+
             if (sha == chunk.Sha256)
             {
-                File.Move(path + AtomicFile.TempSuffix, path, overwrite: true);
-                Posix.FsyncDirectory(dir);
+                area.Commit(chunk.Index);
                 return path;
             }
 
-            File.Delete(path + AtomicFile.TempSuffix);
+            File.Delete(temp);
             Log.ChunkMismatch(logger, chunk.Key, sha, chunk.Sha256, attempt);
             if (attempt == Attempts)
             {
                 throw new BackupFailure(
                     FailureKind.BadData,
-                    $"chunk s3://{bucket}/{chunk.Key}: SHA-256 {sha} after {Attempts} downloads, but its manifest says {chunk.Sha256}; the copy in S3 is damaged and nothing of it was received");
+                    $"chunk {repository.Address(chunk.Key)}: SHA-256 {sha} after {Attempts} downloads, but its manifest says {chunk.Sha256}; the copy in S3 is damaged and nothing of it was received");
             }
         }
     }
@@ -73,21 +85,24 @@ internal sealed class ChunkFetcher(IAmazonS3 s3, string bucket, OutageGuard guar
             {
                 long start = i * rangeSize;
                 long end = Math.Min(chunk.Size, start + rangeSize) - 1;
-                await guard.RunAsync(
-                    $"get {chunk.Key} bytes {start}-{end}",
-                    async attemptToken =>
+                await repository.ReadChunkAsync(
+                    chunk.Key,
+                    (start, end),
+                    async (body, attemptToken) =>
                     {
-                        using GetObjectResponse response = await GetAsync(new GetObjectRequest { BucketName = bucket, Key = chunk.Key, ByteRange = new ByteRange(start, end) }, attemptToken).ConfigureAwait(false);
-                        byte[] buffer = new byte[1024 * 1024];
+                        byte[] buffer = new byte[BufferSize];
                         long at = start;
                         int n;
-                        while ((n = await response.ResponseStream.ReadAsync(buffer, attemptToken).ConfigureAwait(false)) > 0)
+                        while ((n = await body.ReadAsync(buffer, attemptToken).ConfigureAwait(false)) > 0)
                         {
                             await RandomAccess.WriteAsync(file, buffer.AsMemory(0, n), at, attemptToken).ConfigureAwait(false);
                             at += n;
                         }
 
-                        return at == end + 1 ? at : throw new IOException($"range {start}-{end} of {chunk.Key} ended at {at}");
+                        if (at != end + 1)
+                        {
+                            throw new IOException($"range {start}-{end} of {chunk.Key} ended at {at}");
+                        }
                     },
                     ct).ConfigureAwait(false);
             }).ConfigureAwait(false);
@@ -98,29 +113,14 @@ internal sealed class ChunkFetcher(IAmazonS3 s3, string bucket, OutageGuard guar
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(read, cancellationToken).ConfigureAwait(false));
     }
 
-    private async Task<GetObjectResponse> GetAsync(GetObjectRequest request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await s3.GetObjectAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AmazonS3Exception e) when (e.ErrorCode == "InvalidObjectState")
-        {
-            throw NotThawed(request.Key);
-        }
-    }
-
-    private BackupFailure NotThawed(string key) => new(
-        FailureKind.TryAgainLater,
-        $"chunk s3://{bucket}/{key} is in an archive storage class and not thawed; run the restore again (it requests the thaw), or with --wait");
-
     private async Task<string> DownloadAsync(string key, string temp, CancellationToken cancellationToken)
     {
-        (string sha, int _) = await guard.RunAsync(
-            $"get {key}",
-            async ct =>
+        string sha = string.Empty;
+        await repository.ReadChunkAsync(
+            key,
+            null,
+            async (body, ct) =>
             {
-                using GetObjectResponse response = await GetAsync(new GetObjectRequest { BucketName = bucket, Key = key }, ct).ConfigureAwait(false);
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                 await using (var file = new FileStream(temp, new FileStreamOptions
                 {
@@ -130,9 +130,9 @@ internal sealed class ChunkFetcher(IAmazonS3 s3, string bucket, OutageGuard guar
                     BufferSize = 0,
                 }))
                 {
-                    byte[] buffer = new byte[1024 * 1024];
+                    byte[] buffer = new byte[BufferSize];
                     int n;
-                    while ((n = await response.ResponseStream.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+                    while ((n = await body.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
                     {
                         hash.AppendData(buffer, 0, n);
                         await file.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
@@ -141,7 +141,7 @@ internal sealed class ChunkFetcher(IAmazonS3 s3, string bucket, OutageGuard guar
                     file.Flush(flushToDisk: true);
                 }
 
-                return Convert.ToHexStringLower(hash.GetHashAndReset());
+                sha = Convert.ToHexStringLower(hash.GetHashAndReset());
             },
             cancellationToken).ConfigureAwait(false);
         return sha;

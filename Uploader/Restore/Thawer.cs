@@ -1,8 +1,7 @@
-using System.Net;
-using Amazon.S3;
-using Amazon.S3.Model;
 using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Publishing;
+using BtrfsToS3.Uploader.Repository;
 using BtrfsToS3.Uploader.S3;
 using Microsoft.Extensions.Logging;
 
@@ -13,7 +12,7 @@ namespace BtrfsToS3.Uploader.Restore;
 /// which HeadObject reports in <c>x-amz-restore</c> (ongoing, or done until an expiry date), so requesting is
 /// idempotent and a restore survives exiting and running again: each run asks S3, never a local file.
 /// </summary>
-internal sealed class Thawer(IAmazonS3 s3, BackupOptions options, OutageGuard guard, ILogger logger)
+internal sealed class Thawer(BackupRepository repository, RestoreOptions restore, PriceOptions prices, ILogger logger)
 {
     private static readonly HashSet<string> ArchiveClasses = new(StringComparer.Ordinal) { "GLACIER", "DEEP_ARCHIVE" };
 
@@ -34,13 +33,13 @@ internal sealed class Thawer(IAmazonS3 s3, BackupOptions options, OutageGuard gu
                     continue;
                 }
 
-                (GetObjectMetadataResponse head, int _) = await guard.RunAsync(
-                    $"head {chunk.Key}", ct => s3.GetObjectMetadataAsync(options.S3.Bucket, chunk.Key, ct), cancellationToken).ConfigureAwait(false);
-                if (head.RestoreInProgress == true)
+                ObjectHead head = await repository.HeadAsync(chunk.Key, cancellationToken).ConfigureAwait(false)
+                    ?? throw new BackupFailure(FailureKind.BadData, $"chunk {repository.Address(chunk.Key)} is named by manifest {manifest.Stream} but missing");
+                if (head.ThawOngoing)
                 {
                     thawing++;
                 }
-                else if (head.RestoreExpiration is not null)
+                else if (head.ThawExpires is not null)
                 {
                     ready++;
                 }
@@ -54,16 +53,17 @@ internal sealed class Thawer(IAmazonS3 s3, BackupOptions options, OutageGuard gu
 
         if (request && toRequest.Count > 0)
         {
-            decimal cost = (bytesToThaw / 1e9m * options.Prices.RetrievalPerGb) + (toRequest.Count * options.Prices.RetrievalRequestsPer1000 / 1000m);
-            Log.ThawCost(logger, toRequest.Count, bytesToThaw, options.Restore.Tier, Math.Round(cost, 2));
+            decimal cost = (bytesToThaw / 1e9m * prices.RetrievalPerGb) + (toRequest.Count * prices.RetrievalRequestsPer1000 / 1000m);
+            Log.ThawCost(logger, toRequest.Count, bytesToThaw, restore.Tier, Math.Round(cost, 2));
             foreach (ManifestChunk chunk in toRequest)
             {
-                if (await RequestAsync(chunk.Key, cancellationToken).ConfigureAwait(false))
+                if (await repository.RequestThawAsync(chunk.Key, restore.Days, restore.Tier, cancellationToken).ConfigureAwait(false) == ThawAnswer.Thawing)
                 {
                     requested++;
                 }
                 else
                 {
+                    Log.NoArchiveTier(logger, chunk.Key);
                     ready++;
                     bytesToThaw -= chunk.Size;
                 }
@@ -71,36 +71,5 @@ internal sealed class Thawer(IAmazonS3 s3, BackupOptions options, OutageGuard gu
         }
 
         return new ThawStatus(total, ready, thawing + requested, requested, bytesToThaw);
-    }
-
-    /// <summary>True when S3 thaws the object; false when the server has no archive tier (RGW: 501) and serves it as it is.</summary>
-    private async Task<bool> RequestAsync(string key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await guard.RunAsync(
-                $"restore {key}",
-                ct => s3.RestoreObjectAsync(
-                    new RestoreObjectRequest
-                    {
-                        BucketName = options.S3.Bucket,
-                        Key = key,
-                        Days = options.Restore.Days,
-                        RetrievalTier = GlacierJobTier.FindValue(options.Restore.Tier),
-                    },
-                    ct),
-                cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.Conflict && e.ErrorCode == "RestoreAlreadyInProgress")
-        {
-            // Someone (an earlier run) asked already: that is the state we want.
-            return true;
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotImplemented)
-        {
-            Log.NoArchiveTier(logger, key);
-            return false;
-        }
     }
 }

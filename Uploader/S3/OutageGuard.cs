@@ -1,3 +1,4 @@
+using Amazon.Runtime;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
 using Microsoft.Extensions.Logging;
@@ -44,6 +45,11 @@ internal sealed class OutageGuard(TimeSpan giveUpAfter, string bucket, TimeProvi
                 Log.Retrying(logger, what, Innermost(e), backoff.TotalSeconds);
                 await Task.Delay(backoff, time, cancellationToken).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            }
+            catch (AmazonServiceException e)
+            {
+                // Neither an outage nor a known misconfiguration: S3 refused this request. Its own words name the cause.
+                throw new BackupFailure(FailureKind.Unavailable, $"{what}: S3 answered {(int)e.StatusCode} {e.ErrorCode}: {e.Message}", e);
             }
         }
     }

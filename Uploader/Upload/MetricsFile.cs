@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.IO;
+using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Shared.State;
 
 namespace BtrfsToS3.Uploader.Upload;
@@ -15,7 +16,7 @@ internal static class MetricsFile
     private const string LastSuccess = "btrfs_to_s3_last_success_timestamp_seconds";
     private const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
-    public static void Write(BackupOptions options, int exitCode, long bytes, double seconds, DateTimeOffset now)
+    public static void Write(BackupOptions options, SpoolDirectory spool, int exitCode, long bytes, double seconds, DateTimeOffset now)
     {
         if (options.State.MetricsFile.Length == 0)
         {
@@ -30,7 +31,7 @@ internal static class MetricsFile
         Gauge(text, LastSuccess, "End of the last uploader run that exited 0.", lastSuccess);
         Gauge(text, "btrfs_to_s3_run_bytes", "Bytes uploaded and verified by the last run.", bytes);
         Gauge(text, "btrfs_to_s3_run_duration_seconds", "Duration of the last run.", seconds);
-        Gauge(text, "btrfs_to_s3_spool_bytes", "Bytes in the spool after the last run.", SpoolSafeBytes(options.Spool.Dir));
+        Gauge(text, "btrfs_to_s3_spool_bytes", "Bytes in the spool after the last run.", Directory.Exists(spool.Dir) ? spool.Bytes() : 0);
         text.Append("# HELP btrfs_to_s3_published_timestamp_seconds When the subvolume's last stream was published.\n# TYPE btrfs_to_s3_published_timestamp_seconds gauge\n");
         var chain = new StringBuilder("# HELP btrfs_to_s3_chain_position Chain position of the last published stream (0: a full).\n# TYPE btrfs_to_s3_chain_position gauge\n");
         foreach (SubvolumeOptions subvolume in options.Subvolumes)
@@ -55,8 +56,6 @@ internal static class MetricsFile
         string? line = File.Exists(path) ? File.ReadLines(path).FirstOrDefault(l => l.StartsWith(LastSuccess + " ", StringComparison.Ordinal)) : null;
         return line is not null && long.TryParse(line[(LastSuccess.Length + 1)..], CultureInfo.InvariantCulture, out long value) ? value : 0;
     }
-
-    private static long SpoolSafeBytes(string spoolDir) => Directory.Exists(spoolDir) ? Shared.Spool.SpoolUsage.Bytes(spoolDir) : 0;
 
     private static PublishedSnapshot? Read(string stateDir, string subvolume)
     {

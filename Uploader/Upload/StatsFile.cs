@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using BtrfsToS3.Shared.IO;
+using BtrfsToS3.Shared.State;
 
 namespace BtrfsToS3.Uploader.Upload;
 
@@ -10,16 +11,14 @@ namespace BtrfsToS3.Uploader.Upload;
 /// </summary>
 internal sealed class StatsFile(string stateDir)
 {
-    public const string FileName = "stats.jsonl";
-
     private readonly Lock _gate = new();
 
-    public void Append(IReadOnlyDictionary<string, object> entry)
+    public void Append(StatsLine entry)
     {
-        string line = JsonSerializer.Serialize(entry, StatsJson.Default.IReadOnlyDictionaryStringObject) + "\n";
+        string line = JsonSerializer.Serialize(entry, StatsJson.Default.StatsLine) + "\n";
         lock (_gate)
         {
-            using var stream = new FileStream(Path.Combine(stateDir, FileName), new FileStreamOptions
+            using var stream = new FileStream(StateFiles.StatsPath(stateDir), new FileStreamOptions
             {
                 Mode = FileMode.Append,
                 Access = FileAccess.Write,
@@ -27,5 +26,30 @@ internal sealed class StatsFile(string stateDir)
             });
             stream.Write(Encoding.UTF8.GetBytes(line));
         }
+    }
+
+    /// <summary>The last run's line, or null when no run was recorded; lines this build cannot read are passed over.</summary>
+    public RunStats? LastRun()
+    {
+        string path = StateFiles.StatsPath(stateDir);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        RunStats? last = null;
+        foreach (string line in File.ReadLines(path))
+        {
+            try
+            {
+                last = JsonSerializer.Deserialize(line, StatsJson.Default.StatsLine) as RunStats ?? last;
+            }
+            catch (JsonException)
+            {
+                // A line cut short by a crash mid-append says nothing; the lines around it still do.
+            }
+        }
+
+        return last;
     }
 }

@@ -2,12 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace BtrfsToS3.Uploader.Upload;
 
-/// <summary>Source-generated JSON for the stats lines.</summary>
-[JsonSerializable(typeof(IReadOnlyDictionary<string, object>))]
-[JsonSerializable(typeof(string))]
-[JsonSerializable(typeof(long))]
-[JsonSerializable(typeof(int))]
-[JsonSerializable(typeof(double))]
-[JsonSerializable(typeof(bool))]
-[JsonSerializable(typeof(DateTimeOffset))]
+/// <summary>Source-generated JSON for the stats lines: one compact line each, snake_case like the format files.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(StatsLine))]
 internal sealed partial class StatsJson : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Spooler.Chunking;
 using BtrfsToS3.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,12 +22,12 @@ public sealed class ChunkWriterBtrfsTests
 
         foreach (long chunkSize in new[] { length, length - 1, length + 1, ByteSize.MiB, 4096 })
         {
-            string streamDir = Path.Combine(fx.Spool, $"data.20261125T02{chunkSize % 10000:D4}Z");
-            Directory.CreateDirectory(streamDir);
-            var gate = new QuotaGate(fx.Spool, ByteSize.GiB, TimeSpan.FromMilliseconds(10), TimeProvider.System, NullLogger.Instance);
+            var spool = new SpoolDirectory(fx.Spool);
+            SpoolStream stream = spool.CreateStream($"data.20261125T02{chunkSize % 10000:D4}Z");
+            var gate = new QuotaGate(spool, ByteSize.GiB, TimeSpan.FromMilliseconds(10), TimeProvider.System, NullLogger.Instance);
             using Process send = Process.Start(new ProcessStartInfo("btrfs", ["send", "-q", snapshot]) { RedirectStandardOutput = true })!;
 
-            ChunkedStream result = await new ChunkWriter(streamDir, chunkSize, 5 * ByteSize.MiB, gate, NullLogger.Instance)
+            ChunkedStream result = await new ChunkWriter(stream, chunkSize, 5 * ByteSize.MiB, gate, NullLogger.Instance)
                 .WriteAsync(send.StandardOutput.BaseStream, CancellationToken.None);
             await send.WaitForExitAsync();
 
@@ -38,7 +39,7 @@ public sealed class ChunkWriterBtrfsTests
             {
                 foreach (var chunk in result.Chunks)
                 {
-                    using FileStream input = File.OpenRead(Path.Combine(streamDir, chunk.Name));
+                    using FileStream input = File.OpenRead(Path.Combine(stream.Dir, chunk.Name));
                     await input.CopyToAsync(output);
                 }
             }

@@ -81,9 +81,9 @@ public sealed class ChunkWriterTests
 
     private async Task<ChunkedStream> Write(byte[] data, long chunkSize, long partSize)
     {
-        Directory.CreateDirectory(StreamDir);
-        var gate = new QuotaGate(_spool, ByteSize.GiB, TimeSpan.FromMilliseconds(10), TimeProvider.System, NullLogger.Instance);
-        var writer = new ChunkWriter(StreamDir, chunkSize, partSize, gate, NullLogger.Instance);
+        var spool = new SpoolDirectory(_spool);
+        var gate = new QuotaGate(spool, ByteSize.GiB, TimeSpan.FromMilliseconds(10), TimeProvider.System, NullLogger.Instance);
+        var writer = new ChunkWriter(spool.CreateStream(Path.GetFileName(StreamDir)), chunkSize, partSize, gate, NullLogger.Instance);
         using var source = new MemoryStream(data);
         return await writer.WriteAsync(source, CancellationToken.None);
     }
@@ -98,7 +98,7 @@ public sealed class ChunkWriterTests
         byte[][] expected = [.. data.Chunk(chunkSize)];
         for (int i = 0; i < expected.Length; i++)
         {
-            ChunkRecord onDisk = SpoolFiles.Read(Path.Combine(StreamDir, SpoolLayout.RecordName(i)), FormatJson.Default.ChunkRecord, r => r.FormatVersion);
+            ChunkRecord onDisk = SpoolFiles.Read(Path.Combine(StreamDir, SpoolLayout.RecordName(i)), FormatJson.Default.ChunkRecord);
             Assert.AreEqual(result.Chunks[i], onDisk);
             Assert.AreEqual(SpoolLayout.ChunkName(i), onDisk.Name);
             Assert.AreEqual(expected[i].Length, onDisk.Size);

@@ -1,7 +1,7 @@
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Shared.State;
-using BtrfsToS3.Spooler.Btrfs;
+using BtrfsToS3.Shared.Btrfs;
 using BtrfsToS3.Spooler.Streams;
 using BtrfsToS3.Tests.Infrastructure;
 
@@ -32,7 +32,7 @@ public sealed class StreamPlannerTests
     {
         SnapshotRef parent = PublishSnapshot(GenerationStart);
         var clock = new ManualClock(GenerationStart.AddDays(7));
-        var planner = new StreamPlanner(_options, new BtrfsTool(), clock);
+        var planner = new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock);
 
         var decisions = new List<(int Day, StreamKind Kind)>();
         foreach (int day in new[] { 7, 14, 90, 181 })
@@ -62,7 +62,7 @@ public sealed class StreamPlannerTests
         PublishSnapshot(GenerationStart);
         var clock = new ManualClock(GenerationStart.AddDays(-3));
 
-        StreamPlan plan = await Plan(new StreamPlanner(_options, new BtrfsTool(), clock), clock);
+        StreamPlan plan = await Plan(new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock), clock);
 
         Assert.AreEqual(StreamKind.Incremental, plan.Kind);
     }
@@ -74,7 +74,7 @@ public sealed class StreamPlannerTests
         Shell.Run("btrfs", "subvolume", "delete", Path.Combine(_fx.Snapshots, parent.Name));
         var clock = new ManualClock(GenerationStart.AddDays(7));
 
-        StreamPlan plan = await Plan(new StreamPlanner(_options, new BtrfsTool(), clock), clock);
+        StreamPlan plan = await Plan(new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock), clock);
 
         Assert.AreEqual(StreamKind.Full, plan.Kind);
         StringAssert.Contains(plan.Reason, $"the parent snapshot {Path.Combine(_fx.Snapshots, parent.Name)} is missing");
@@ -87,7 +87,7 @@ public sealed class StreamPlannerTests
         Shell.Run("btrfs", "property", "set", "-f", "-ts", Path.Combine(_fx.Snapshots, parent.Name), "ro", "false");
         var clock = new ManualClock(GenerationStart.AddDays(7));
 
-        StreamPlan plan = await Plan(new StreamPlanner(_options, new BtrfsTool(), clock), clock);
+        StreamPlan plan = await Plan(new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock), clock);
 
         Assert.AreEqual(StreamKind.Full, plan.Kind);
         StringAssert.Contains(plan.Reason, "is not read-only");
@@ -100,7 +100,7 @@ public sealed class StreamPlannerTests
         File.WriteAllText(StateFiles.PublishedPath(_fx.State, "data"), "{ not json");
         var clock = new ManualClock(GenerationStart.AddDays(7));
 
-        StreamPlan plan = await Plan(new StreamPlanner(_options, new BtrfsTool(), clock), clock);
+        StreamPlan plan = await Plan(new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock), clock);
 
         Assert.AreEqual(StreamKind.Full, plan.Kind);
         StringAssert.Contains(plan.Reason, "the published state cannot be trusted");
@@ -118,7 +118,7 @@ public sealed class StreamPlannerTests
         string uuid = Shell.Run("btrfs", "subvolume", "show", path).Split('\n').First(l => l.Trim().StartsWith("UUID:", StringComparison.Ordinal)).Split(':', 2)[1].Trim();
         var snapshot = new SnapshotRef(name, uuid);
         StateFiles.WritePublished(_fx.State, new PublishedSnapshot(
-            SpoolLayout.FormatVersion, "data", snapshot, StreamKind.Incremental, SnapshotName.Generation(SnapshotName.Format("data", generationStart)), 3, generationStart.AddDays(1), "test"));
+            FormatJson.Version, "data", snapshot, StreamKind.Incremental, SnapshotName.Generation(SnapshotName.Format("data", generationStart)), 3, generationStart.AddDays(1), "test"));
         return snapshot;
     }
 }

@@ -1,7 +1,11 @@
+using Amazon.S3;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Tests.Infrastructure;
+using BtrfsToS3.Uploader.Commands;
+using BtrfsToS3.Uploader.Repository;
 using BtrfsToS3.Uploader.Restore;
+using BtrfsToS3.Uploader.S3;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BtrfsToS3.Tests.Uploader.Restore;
@@ -31,7 +35,7 @@ public sealed class ThawTests : BtrfsAndS3Test
         var emulator = new ArchiveEmulator(clock, TimeSpan.FromHours(48));
         using var s3 = LocalS3.CreateClient(_s3.Endpoint, emulator);
         string target = Directory.CreateDirectory(Path.Combine(_fx.Mount, "restored")).FullName;
-        var command = new RestoreCommand(s3, _options, clock, NullLogger.Instance);
+        var command = new RestoreCommand(Repository(s3), _options, clock, NullLogger.Instance);
         int chunks = Published.ReadManifest(_s3, Published.ReadPointer(_s3, "data")!.Generations[0].Manifests[0]).Chunks.Count;
         string first = Published.ReadManifest(_s3, Published.ReadPointer(_s3, "data")!.Generations[0].Manifests[0]).Chunks[0].Key;
         emulator.ThawTimeOf[first] = TimeSpan.FromHours(1);
@@ -62,7 +66,7 @@ public sealed class ThawTests : BtrfsAndS3Test
         var clock = new ManualClock(DateTimeOffset.UtcNow);
         var emulator = new ArchiveEmulator(clock, TimeSpan.FromHours(12));
         using var s3 = LocalS3.CreateClient(_s3.Endpoint, emulator);
-        var command = new RestoreCommand(s3, _options, clock, NullLogger.Instance);
+        var command = new RestoreCommand(Repository(s3), _options, clock, NullLogger.Instance);
         await command.RunAsync(Request(null, requestOnly: true), CancellationToken.None);
         int first = emulator.RestoreRequests;
         clock.Now += TimeSpan.FromHours(13);
@@ -79,7 +83,7 @@ public sealed class ThawTests : BtrfsAndS3Test
         var emulator = new ArchiveEmulator(TimeProvider.System, TimeSpan.FromSeconds(3));
         using var s3 = LocalS3.CreateClient(_s3.Endpoint, emulator);
         string target = Directory.CreateDirectory(Path.Combine(_fx.Mount, "restored")).FullName;
-        var command = new RestoreCommand(s3, _options, TimeProvider.System, NullLogger.Instance);
+        var command = new RestoreCommand(Repository(s3), _options, TimeProvider.System, NullLogger.Instance);
 
         int code = await command.RunAsync(Request(target) with { Wait = true }, CancellationToken.None);
 
@@ -89,4 +93,9 @@ public sealed class ThawTests : BtrfsAndS3Test
 
     private static RestoreRequest Request(string? target, bool requestOnly = false) =>
         new("data", target, Generation: null, Until: null, DumpOnly: false, RequestOnly: requestOnly, Wait: false);
+
+    /// <summary>The repository over the real server, with the emulated archive tier between them.</summary>
+    private BackupRepository Repository(IAmazonS3 s3) => new(
+        new S3ObjectStore(s3, _options.S3.Bucket, new OutageGuard(_options.Uploader.GiveUpAfter, _options.S3.Bucket, TimeProvider.System, NullLogger.Instance), NullLogger.Instance),
+        _options.S3);
 }

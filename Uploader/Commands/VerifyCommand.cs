@@ -1,13 +1,10 @@
-using Amazon.S3;
-using Amazon.S3.Model;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
-using BtrfsToS3.Shared.Hashing;
 using BtrfsToS3.Shared.Publishing;
-using BtrfsToS3.Shared.Spool;
+using BtrfsToS3.Uploader.Repository;
 using BtrfsToS3.Uploader.S3;
 
-namespace BtrfsToS3.Uploader.Restore;
+namespace BtrfsToS3.Uploader.Commands;
 
 /// <summary>
 /// <c>btrfs-to-s3-uploader verify</c>: HEADs every chunk of every chain the pointers name and compares its size and
@@ -15,14 +12,14 @@ namespace BtrfsToS3.Uploader.Restore;
 /// </summary>
 internal static class VerifyCommand
 {
-    public static async Task<int> RunAsync(IAmazonS3 s3, BackupOptions options, S3Objects objects, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(BackupRepository repository, IReadOnlyList<SubvolumeOptions> subvolumes, TextWriter output, CancellationToken cancellationToken)
     {
         int checkedChunks = 0;
         long bytes = 0;
         var problems = new List<string>();
-        foreach (SubvolumeOptions subvolume in options.Subvolumes)
+        foreach (SubvolumeOptions subvolume in subvolumes)
         {
-            Pointer? pointer = await objects.GetAsync(ObjectKeys.Pointer(options.S3.Prefix, subvolume.Name), FormatJson.Default.Pointer, p => p.FormatVersion, cancellationToken).ConfigureAwait(false);
+            Pointer? pointer = await repository.ReadPointerAsync(subvolume.Name, cancellationToken).ConfigureAwait(false);
             if (pointer is null)
             {
                 output.WriteLine($"{subvolume.Name}: nothing published");
@@ -31,7 +28,7 @@ internal static class VerifyCommand
 
             foreach (string key in pointer.Generations.SelectMany(g => g.Manifests))
             {
-                Manifest? manifest = await objects.GetAsync(key, FormatJson.Default.Manifest, m => m.FormatVersion, cancellationToken).ConfigureAwait(false);
+                Manifest? manifest = await repository.ReadManifestAsync(key, cancellationToken).ConfigureAwait(false);
                 if (manifest is null)
                 {
                     problems.Add($"{key}: named by the pointer, missing");
@@ -42,17 +39,14 @@ internal static class VerifyCommand
                 {
                     checkedChunks++;
                     bytes += chunk.Size;
-                    try
-                    {
-                        GetObjectMetadataResponse head = await s3.GetObjectMetadataAsync(options.S3.Bucket, chunk.Key, cancellationToken).ConfigureAwait(false);
-                        if (head.ContentLength != chunk.Size || S3Etag.Normalize(head.ETag ?? string.Empty) != chunk.Etag)
-                        {
-                            problems.Add($"{chunk.Key}: {head.ContentLength} bytes, ETag {S3Etag.Normalize(head.ETag ?? string.Empty)}; the manifest says {chunk.Size} bytes, ETag {chunk.Etag}");
-                        }
-                    }
-                    catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+                    ObjectHead? head = await repository.HeadAsync(chunk.Key, cancellationToken).ConfigureAwait(false);
+                    if (head is null)
                     {
                         problems.Add($"{chunk.Key}: missing");
+                    }
+                    else if (!chunk.Identity.IsStoredAs(head.Size, head.Etag))
+                    {
+                        problems.Add($"{chunk.Key}: {head}; the manifest says {chunk.Identity}");
                     }
                 }
             }

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Mono.Unix.Native;
 
-namespace BtrfsToS3.Spooler.Btrfs;
+namespace BtrfsToS3.Shared.Btrfs;
 
 /// <summary>
 /// The btrfs filesystem UUID of a path, by the BTRFS_IOC_FS_INFO ioctl. Snapshots can only be made on the same

@@ -1,32 +1,33 @@
+using BtrfsToS3.Shared.Btrfs;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
-using BtrfsToS3.Shared.Hashing;
 using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Shared.Spool;
-using BtrfsToS3.Spooler.Btrfs;
 using BtrfsToS3.Spooler.Chunking;
 using BtrfsToS3.Spooler.Streams;
 using Microsoft.Extensions.Logging;
 
-namespace BtrfsToS3.Spooler;
+namespace BtrfsToS3.Spooler.Commands;
 
 /// <summary>
-/// One spooler run under its lock: finish or discard what a crashed run left, then one stream per subvolume.
-/// A subvolume that fails is logged and the others still run; the exit code is the worst outcome.
+/// <c>btrfs-to-s3-spooler [run]</c>, one run under the spooler's lock: finish or discard what a crashed run left, then
+/// one stream per subvolume. A subvolume that fails is logged and the others still run; the exit code is the worst outcome.
 /// </summary>
-internal sealed class SpoolerRun(BackupOptions options, BtrfsTool btrfs, TimeProvider time, ILogger logger, TimeSpan quotaPoll)
+internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimeProvider time, ILogger logger, TimeSpan quotaPoll)
 {
+    private readonly SpoolDirectory _spool = new(options.Spool.Dir);
+
     public async Task<int> RunAsync(bool forceFull, CancellationToken cancellationToken)
     {
-        using FileLock spoolerLock = FileLock.Acquire(Path.Combine(options.Spool.Dir, SpoolLayout.SpoolerLock), "spooler");
+        using FileLock spoolerLock = _spool.LockSpooler();
         string btrfsVersion = await btrfs.VersionAsync(cancellationToken).ConfigureAwait(false);
         string kernelVersion = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
-        var gate = new QuotaGate(options.Spool.Dir, options.Spool.Quota, quotaPoll, time, logger);
-        var sender = new StreamSender(options, gate, btrfsVersion, kernelVersion, time, logger);
-        var planner = new StreamPlanner(options, btrfs, time);
-        var pruner = new SnapshotPruner(options, btrfs, logger);
+        var gate = new QuotaGate(_spool, options.Spool.Quota, quotaPoll, time, logger);
+        var sender = new StreamSender(gate, btrfsVersion, kernelVersion, time, logger);
+        var planner = new StreamPlanner(options.Snapshots, options.State, options.Schedule, btrfs, time);
+        var pruner = new SnapshotPruner(options.Snapshots, options.State, _spool, btrfs, logger);
 
-        (IReadOnlyList<SpoolStream> streams, IReadOnlyList<string> strays) = SpoolInventory.Scan(options.Spool.Dir);
+        (IReadOnlyList<SpoolStream> streams, IReadOnlyList<string> strays) = _spool.Scan();
         foreach (string stray in strays)
         {
             Log.StraySpoolEntry(logger, stray);
@@ -72,12 +73,12 @@ internal sealed class SpoolerRun(BackupOptions options, BtrfsTool btrfs, TimePro
             StreamHeader? resumable = unsealed.HasHeader ? await ResumableHeaderAsync(unsealed, cancellationToken).ConfigureAwait(false) : null;
             if (resumable is null)
             {
-                await AbandonAsync(unsealed.Dir, unsealed.Name, cancellationToken).ConfigureAwait(false);
+                await AbandonAsync(unsealed, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
             Log.ResendingUnsealed(logger, unsealed.Name);
-            await SendOrAbandonAsync(sender, resumable, cancellationToken).ConfigureAwait(false);
+            await SendOrAbandonAsync(sender, unsealed, resumable, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -85,32 +86,33 @@ internal sealed class SpoolerRun(BackupOptions options, BtrfsTool btrfs, TimePro
         StreamPlan plan = await planner.PlanAsync(subvolume, snapshotName, forceFull, cancellationToken).ConfigureAwait(false);
         Log.StreamPlanned(logger, subvolume.Name, plan.Kind.ToString().ToLowerInvariant(), plan.Reason);
 
-        string snapshotPath = Path.Combine(options.Snapshots.Dir, snapshotName);
+        string snapshotPath = SnapshotPath(snapshotName);
         await btrfs.CreateReadOnlySnapshotAsync(subvolume.Path, snapshotPath, cancellationToken).ConfigureAwait(false);
         SubvolumeInfo snapshot = await btrfs.ShowAsync(snapshotPath, cancellationToken).ConfigureAwait(false)
             ?? throw new BackupFailure(FailureKind.Unavailable, $"snapshot {snapshotPath} was created but btrfs cannot show it");
         Log.SnapshotCreated(logger, snapshotPath, snapshot.Uuid);
 
-        string streamDir = Path.Combine(options.Spool.Dir, snapshotName);
-        Directory.CreateDirectory(streamDir, AtomicFile.OwnerOnlyDirectory);
-        Posix.FsyncDirectory(options.Spool.Dir);
-        string? parentPath = plan.Parent is null ? null : Path.Combine(options.Snapshots.Dir, plan.Parent.Name);
-        var header = new StreamHeader(
-            SpoolLayout.FormatVersion,
-            snapshotName,
-            subvolume.Name,
-            plan.Kind,
-            new SnapshotRef(snapshotName, snapshot.Uuid),
-            plan.Parent,
-            plan.Generation,
-            plan.ChainPosition,
-            options.Spool.ChunkSize,
-            options.S3.PartSize,
-            BtrfsTool.SendCommand(snapshotPath, parentPath),
-            time.GetUtcNow());
-        SpoolFiles.Write(Path.Combine(streamDir, SpoolLayout.Header), header, FormatJson.Default.StreamHeader, overwrite: false);
-        await SendOrAbandonAsync(sender, header, cancellationToken).ConfigureAwait(false);
+        SpoolStream stream = _spool.CreateStream(snapshotName);
+        var header = new StreamHeader
+        {
+            FormatVersion = FormatJson.Version,
+            Stream = snapshotName,
+            Subvolume = subvolume.Name,
+            Kind = plan.Kind,
+            Snapshot = new SnapshotRef(snapshotName, snapshot.Uuid),
+            Parent = plan.Parent,
+            Generation = plan.Generation,
+            ChainPosition = plan.ChainPosition,
+            ChunkSize = options.Spool.ChunkSize,
+            PartSize = options.S3.PartSize,
+            SendCommand = BtrfsTool.SendCommand(snapshotPath, plan.Parent is null ? null : SnapshotPath(plan.Parent.Name)),
+            CreatedAt = time.GetUtcNow(),
+        };
+        stream.WriteHeader(header);
+        await SendOrAbandonAsync(sender, stream, header, cancellationToken).ConfigureAwait(false);
     }
+
+    private string SnapshotPath(string snapshotName) => Path.Combine(options.Snapshots.Dir, snapshotName);
 
     /// <summary>
     /// The header of an unsealed stream, if the same stream can be sent again: its snapshot and parent are still there
@@ -121,7 +123,7 @@ internal sealed class SpoolerRun(BackupOptions options, BtrfsTool btrfs, TimePro
         StreamHeader header;
         try
         {
-            header = SpoolFiles.Read(stream.HeaderPath, FormatJson.Default.StreamHeader, h => h.FormatVersion);
+            header = stream.ReadHeader();
         }
         catch (BackupFailure e) when (e.Kind == FailureKind.BadData)
         {
@@ -136,7 +138,7 @@ internal sealed class SpoolerRun(BackupOptions options, BtrfsTool btrfs, TimePro
                 continue;
             }
 
-            string path = Path.Combine(options.Snapshots.Dir, needed.Name);
+            string path = SnapshotPath(needed.Name);
             SubvolumeInfo? found = await btrfs.ShowAsync(path, cancellationToken).ConfigureAwait(false);
             if (found is null || !found.ReadOnly || !string.Equals(found.Uuid, needed.Uuid, StringComparison.OrdinalIgnoreCase))
             {
@@ -148,31 +150,26 @@ internal sealed class SpoolerRun(BackupOptions options, BtrfsTool btrfs, TimePro
         return header;
     }
 
-    private async Task SendOrAbandonAsync(StreamSender sender, StreamHeader header, CancellationToken cancellationToken)
+    private async Task SendOrAbandonAsync(StreamSender sender, SpoolStream stream, StreamHeader header, CancellationToken cancellationToken)
     {
         try
         {
-            await sender.SendAsync(header, cancellationToken).ConfigureAwait(false);
+            await sender.SendAsync(stream, header, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // No seal and no chunks may outlive a failed send; the snapshot was made for this stream alone.
-            await AbandonAsync(Path.Combine(options.Spool.Dir, header.Stream), header.Snapshot.Name, CancellationToken.None).ConfigureAwait(false);
+            await AbandonAsync(stream, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
     }
 
-    /// <summary>Removes an unsealed stream from the spool, and the snapshot that was made for it.</summary>
-    private async Task AbandonAsync(string streamDir, string snapshotName, CancellationToken cancellationToken)
+    /// <summary>Removes an unsealed stream from the spool, and the snapshot that was made for it (it bears the stream's name).</summary>
+    private async Task AbandonAsync(SpoolStream stream, CancellationToken cancellationToken)
     {
-        Log.StreamAbandoned(logger, Path.GetFileName(streamDir));
-        if (Directory.Exists(streamDir))
-        {
-            Directory.Delete(streamDir, recursive: true);
-            Posix.FsyncDirectory(options.Spool.Dir);
-        }
-
-        string path = Path.Combine(options.Snapshots.Dir, snapshotName);
+        Log.StreamAbandoned(logger, stream.Name);
+        stream.Remove();
+        string path = SnapshotPath(stream.Name);
         if (await btrfs.ShowAsync(path, cancellationToken).ConfigureAwait(false) is not null)
         {
             await btrfs.DeleteSubvolumeAsync(path, cancellationToken).ConfigureAwait(false);
@@ -186,7 +183,7 @@ internal sealed class SpoolerRun(BackupOptions options, BtrfsTool btrfs, TimePro
         while (true)
         {
             string name = SnapshotName.Format(subvolume, at);
-            if (!Path.Exists(Path.Combine(options.Snapshots.Dir, name)) && !Path.Exists(Path.Combine(options.Spool.Dir, name)))
+            if (!Path.Exists(SnapshotPath(name)) && !_spool.Stream(name).Exists)
             {
                 return name;
             }

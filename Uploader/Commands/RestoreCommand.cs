@@ -1,14 +1,16 @@
 using System.Diagnostics;
-using Amazon.S3;
+using BtrfsToS3.Shared.Btrfs;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.Spool;
-using BtrfsToS3.Uploader.S3;
+using BtrfsToS3.Shared.State;
+using BtrfsToS3.Uploader.Repository;
+using BtrfsToS3.Uploader.Restore;
 using Microsoft.Extensions.Logging;
 
-namespace BtrfsToS3.Uploader.Restore;
+namespace BtrfsToS3.Uploader.Commands;
 
 /// <summary>
 /// <c>btrfs-to-s3-uploader restore</c>: follows the subvolume's pointer to its chain (a generation, up to a snapshot),
@@ -17,9 +19,12 @@ namespace BtrfsToS3.Uploader.Restore;
 /// A stream already received (same received UUID) is skipped, so an interrupted restore resumes; a failed receive
 /// leaves no half-received subvolume behind.
 /// </summary>
-internal sealed class RestoreCommand(IAmazonS3 s3, BackupOptions options, TimeProvider time, ILogger logger)
+internal sealed class RestoreCommand(BackupRepository repository, BackupOptions options, TimeProvider time, ILogger logger)
 {
     /// <summary>How long a thaw usually takes, by tier (AWS's figures for Deep Archive; Glacier is faster).</summary>
+    private readonly SpoolDirectory _spool = new(options.Spool.Dir);
+    private readonly BtrfsTool _btrfs = new();
+
     private static readonly Dictionary<string, TimeSpan> ExpectedThaw = new(StringComparer.Ordinal)
     {
         ["Bulk"] = TimeSpan.FromHours(48),
@@ -29,21 +34,19 @@ internal sealed class RestoreCommand(IAmazonS3 s3, BackupOptions options, TimePr
 
     public async Task<int> RunAsync(RestoreRequest request, CancellationToken cancellationToken)
     {
-        using FileLock restoreLock = FileLock.Acquire(Path.Combine(options.Spool.Dir, SpoolLayout.RestoreLock), "restore");
-        var guard = new OutageGuard(options.Uploader.GiveUpAfter, options.S3.Bucket, TimeProvider.System, logger);
-        var objects = new S3Objects(s3, options.S3.Bucket, guard);
-        IReadOnlyList<Manifest> chain = await ChainAsync(objects, request, cancellationToken).ConfigureAwait(false);
+        using FileLock restoreLock = _spool.LockRestore();
+        IReadOnlyList<Manifest> chain = await ChainAsync(request, cancellationToken).ConfigureAwait(false);
         if (!request.DumpOnly && !request.RequestOnly && (request.Target is null || !Directory.Exists(request.Target)))
         {
             throw new BackupFailure(FailureKind.Usage, $"usage: restore needs --target, an existing directory on a btrfs filesystem (got \"{request.Target}\")");
         }
 
-        if (!await ThawAsync(chain, request, guard, cancellationToken).ConfigureAwait(false))
+        if (!await ThawAsync(chain, request, cancellationToken).ConfigureAwait(false))
         {
             return ExitCodes.Ok;
         }
 
-        var fetcher = new ChunkFetcher(s3, options.S3.Bucket, guard, logger);
+        var fetcher = new ChunkFetcher(repository, logger);
         foreach (Manifest manifest in chain)
         {
             if (!request.DumpOnly && await AlreadyReceivedAsync(request.Target!, manifest, cancellationToken).ConfigureAwait(false))
@@ -64,16 +67,16 @@ internal sealed class RestoreCommand(IAmazonS3 s3, BackupOptions options, TimePr
     /// Makes every chunk of the chain readable: requests the thaw of archived ones, reports n of m ready, and with
     /// --wait polls until all are. False for --request-only, which stops after the request.
     /// </summary>
-    private async Task<bool> ThawAsync(IReadOnlyList<Manifest> chain, RestoreRequest request, OutageGuard guard, CancellationToken cancellationToken)
+    private async Task<bool> ThawAsync(IReadOnlyList<Manifest> chain, RestoreRequest request, CancellationToken cancellationToken)
     {
-        var thawer = new Thawer(s3, options, guard, logger);
-        string recordPath = Path.Combine(options.State.Dir, $"thaw-{request.Subvolume}.json");
+        var thawer = new Thawer(repository, options.Restore, options.Prices, logger);
+        string recordPath = StateFiles.ThawPath(options.State.Dir, request.Subvolume);
         while (true)
         {
             ThawStatus status = await thawer.CheckAsync(chain, request: true, cancellationToken).ConfigureAwait(false);
             if (status.RequestedNow > 0)
             {
-                Shared.Spool.SpoolFiles.Write(recordPath, new ThawRecord(time.GetUtcNow(), options.Restore.Tier, status.RequestedNow), ThawJson.Default.ThawRecord, overwrite: true);
+                SpoolFiles.Write(recordPath, new ThawRecord(time.GetUtcNow(), options.Restore.Tier, status.RequestedNow), ThawJson.Default.ThawRecord, overwrite: true);
             }
 
             ThawRecord? record = File.Exists(recordPath)
@@ -105,9 +108,9 @@ internal sealed class RestoreCommand(IAmazonS3 s3, BackupOptions options, TimePr
     }
 
     /// <summary>The manifests to receive, full first, each the child of the one before; up to --until.</summary>
-    private async Task<IReadOnlyList<Manifest>> ChainAsync(S3Objects objects, RestoreRequest request, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<Manifest>> ChainAsync(RestoreRequest request, CancellationToken cancellationToken)
     {
-        Pointer pointer = await objects.GetAsync(ObjectKeys.Pointer(options.S3.Prefix, request.Subvolume), FormatJson.Default.Pointer, p => p.FormatVersion, cancellationToken).ConfigureAwait(false)
+        Pointer pointer = await repository.ReadPointerAsync(request.Subvolume, cancellationToken).ConfigureAwait(false)
             ?? throw new BackupFailure(FailureKind.Unavailable, $"nothing of subvolume {request.Subvolume} is published under s3://{options.S3.Bucket}/{options.S3.Prefix} (no pointer)");
         PointerGeneration generation = request.Generation is null
             ? pointer.Generations[^1]
@@ -116,7 +119,7 @@ internal sealed class RestoreCommand(IAmazonS3 s3, BackupOptions options, TimePr
         var chain = new List<Manifest>();
         foreach (string key in generation.Manifests)
         {
-            Manifest manifest = await objects.GetAsync(key, FormatJson.Default.Manifest, m => m.FormatVersion, cancellationToken).ConfigureAwait(false)
+            Manifest manifest = await repository.ReadManifestAsync(key, cancellationToken).ConfigureAwait(false)
                 ?? throw new BackupFailure(FailureKind.BadData, $"the pointer names {key}, but there is no such manifest");
             if (manifest.Parent != (chain.Count == 0 ? null : chain[^1].Snapshot))
             {
@@ -137,12 +140,10 @@ internal sealed class RestoreCommand(IAmazonS3 s3, BackupOptions options, TimePr
 
     private async Task ReceiveAsync(Manifest manifest, ChunkFetcher fetcher, RestoreRequest request, CancellationToken cancellationToken)
     {
-        string dir = Path.Combine(options.Spool.Dir, SpoolLayout.RestoreDir, manifest.Stream);
-        Directory.CreateDirectory(dir, AtomicFile.OwnerOnlyDirectory);
-        IReadOnlyList<string> command = request.DumpOnly ? ["btrfs", "receive", "--dump"] : ["btrfs", "receive", request.Target!];
-        ProcessStartInfo info = ProcessRunner.StartInfo(command);
-        info.RedirectStandardInput = true;
-        using Process receive = Process.Start(info) ?? throw new BackupFailure(FailureKind.Unavailable, "cannot run btrfs receive");
+        RestoreArea area = _spool.RestoreArea(manifest.Stream);
+        area.Create();
+        IReadOnlyList<string> command = BtrfsTool.ReceiveCommand(request.DumpOnly ? null : request.Target!);
+        using Process receive = ProcessRunner.StartWithInput(command);
         Task<long> output = CountLinesAsync(receive.StandardOutput);
         Task errors = LogErrorsAsync(receive, manifest.Stream);
 
@@ -160,7 +161,7 @@ internal sealed class RestoreCommand(IAmazonS3 s3, BackupOptions options, TimePr
                 {
                     if (!downloads.ContainsKey(next))
                     {
-                        downloads[next] = fetcher.FetchAsync(manifest.Chunks[next], dir, manifest.PartSize, Math.Max(1, options.S3.Concurrency / ahead), stop.Token);
+                        downloads[next] = fetcher.FetchAsync(manifest.Chunks[next], area, manifest.PartSize, Math.Max(1, options.S3.Concurrency / ahead), stop.Token);
                     }
                 }
 
@@ -204,7 +205,7 @@ internal sealed class RestoreCommand(IAmazonS3 s3, BackupOptions options, TimePr
                 Log.StreamDumped(logger, manifest.Stream, lines);
             }
 
-            Directory.Delete(dir, recursive: true);
+            area.Remove();
         }
         catch
         {
@@ -237,16 +238,13 @@ internal sealed class RestoreCommand(IAmazonS3 s3, BackupOptions options, TimePr
             return false;
         }
 
-        ProcessResult show = await ProcessRunner.RunAsync(["btrfs", "subvolume", "show", path], cancellationToken).ConfigureAwait(false);
-        string[] lines = show.StandardOutput.Split('\n');
-        string? receivedUuid = lines.Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("Received UUID:", StringComparison.Ordinal))?["Received UUID:".Length..].Trim();
-        bool readOnly = lines.Any(l => l.Trim().StartsWith("Flags:", StringComparison.Ordinal) && l.Contains("readonly", StringComparison.Ordinal));
-        if (show.ExitCode == 0 && readOnly && string.Equals(receivedUuid, manifest.Snapshot.Uuid, StringComparison.OrdinalIgnoreCase))
+        SubvolumeInfo? found = await _btrfs.ShowAsync(path, cancellationToken).ConfigureAwait(false);
+        if (found is { ReadOnly: true } && string.Equals(found.ReceivedUuid, manifest.Snapshot.Uuid, StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }
 
-        if (show.ExitCode == 0 && !readOnly && receivedUuid is null or "-")
+        if (found is { ReadOnly: false, ReceivedUuid: null })
         {
             await RemoveHalfReceivedAsync(path).ConfigureAwait(false);
             return false;
@@ -264,8 +262,15 @@ internal sealed class RestoreCommand(IAmazonS3 s3, BackupOptions options, TimePr
         }
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        ProcessResult delete = await ProcessRunner.RunAsync(["btrfs", "subvolume", "delete", path], timeout.Token).ConfigureAwait(false);
-        Log.HalfReceivedRemoved(logger, path, delete.ExitCode == 0 ? "deleted" : $"could not be deleted ({delete.Reason}); delete it by hand");
+        try
+        {
+            await _btrfs.DeleteSubvolumeAsync(path, timeout.Token).ConfigureAwait(false);
+            Log.HalfReceivedRemoved(logger, path, "deleted");
+        }
+        catch (Exception e) when (e is BackupFailure or OperationCanceledException)
+        {
+            Log.HalfReceivedRemoved(logger, path, $"could not be deleted ({e.Message}); delete it by hand");
+        }
     }
 
     private static async Task<long> CountLinesAsync(StreamReader output)

@@ -2,14 +2,14 @@ using System.Globalization;
 using System.Text.Json;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
-using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Shared.State;
-using BtrfsToS3.Uploader.S3;
+using BtrfsToS3.Uploader.Repository;
+using BtrfsToS3.Uploader.Status;
 using BtrfsToS3.Uploader.Upload;
 
-namespace BtrfsToS3.Uploader.Status;
+namespace BtrfsToS3.Uploader.Commands;
 
 /// <summary>
 /// <c>btrfs-to-s3-uploader status [--json]</c>: per subvolume the current generation, last full and incremental, next
@@ -18,26 +18,29 @@ namespace BtrfsToS3.Uploader.Status;
 /// </summary>
 internal static class StatusCommand
 {
-    public static async Task<int> RunAsync(S3Objects objects, BackupOptions options, bool json, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(BackupRepository repository, BackupOptions options, bool json, TextWriter output, CancellationToken cancellationToken)
     {
-        (IReadOnlyList<SpoolStream> streams, _) = SpoolInventory.Scan(options.Spool.Dir);
+        var spool = new SpoolDirectory(options.Spool.Dir);
+        (IReadOnlyList<SpoolStream> streams, _) = spool.Scan();
         var subvolumes = new List<SubvolumeStatus>();
         foreach (SubvolumeOptions subvolume in options.Subvolumes)
         {
-            subvolumes.Add(await SubvolumeAsync(objects, options, subvolume.Name, streams, cancellationToken).ConfigureAwait(false));
+            subvolumes.Add(await SubvolumeAsync(repository, options, subvolume.Name, streams, cancellationToken).ConfigureAwait(false));
         }
 
         var report = new StatusReport(
-            SpoolLayout.FormatVersion,
+            FormatJson.Version,
             DateTimeOffset.UtcNow,
             options.S3.Bucket,
             options.S3.Prefix,
-            SpoolUsage.ChunkDataBytes(options.Spool.Dir),
+            spool.ChunkDataBytes(),
             options.Spool.Quota,
-            Posix.AvailableBytes(options.Spool.Dir),
-            FileLock.IsHeld(Path.Combine(options.Spool.Dir, SpoolLayout.SpoolerLock)),
-            FileLock.IsHeld(Path.Combine(options.Spool.Dir, SpoolLayout.UploaderLock)),
-            LastRun(options.State.Dir),
+            spool.AvailableBytes(),
+            spool.SpoolerRunning,
+            spool.UploaderRunning,
+            new StatsFile(options.State.Dir).LastRun() is { } run
+                ? new RunSummary(run.FinishedAt, run.ExitCode, run.Chunks, run.Bytes, run.Seconds, run.MbPerS, run.StreamsPublished)
+                : null,
             subvolumes);
         if (json)
         {
@@ -52,23 +55,23 @@ internal static class StatusCommand
     }
 
     private static async Task<SubvolumeStatus> SubvolumeAsync(
-        S3Objects objects, BackupOptions options, string subvolume, IReadOnlyList<SpoolStream> streams, CancellationToken cancellationToken)
+        BackupRepository repository, BackupOptions options, string subvolume, IReadOnlyList<SpoolStream> streams, CancellationToken cancellationToken)
     {
         List<StreamInSpool> spool = [.. streams.Where(s => s.Subvolume == subvolume).Select(InSpool)];
         string? parent = null;
         try
         {
             parent = StateFiles.ReadPublished(options.State.Dir, subvolume)?.Snapshot.Name;
-            Pointer? pointer = await objects.GetAsync(ObjectKeys.Pointer(options.S3.Prefix, subvolume), FormatJson.Default.Pointer, p => p.FormatVersion, cancellationToken).ConfigureAwait(false);
+            Pointer? pointer = await repository.ReadPointerAsync(subvolume, cancellationToken).ConfigureAwait(false);
             if (pointer is null)
             {
                 return new SubvolumeStatus(subvolume, null, 0, 0, null, null, null, parent, spool, null);
             }
 
             PointerGeneration current = pointer.Generations[^1];
-            Manifest? full = await objects.GetAsync(current.Manifests[0], FormatJson.Default.Manifest, m => m.FormatVersion, cancellationToken).ConfigureAwait(false);
+            Manifest? full = await repository.ReadManifestAsync(current.Manifests[0], cancellationToken).ConfigureAwait(false);
             Manifest? last = current.Manifests.Count > 1
-                ? await objects.GetAsync(current.Manifests[^1], FormatJson.Default.Manifest, m => m.FormatVersion, cancellationToken).ConfigureAwait(false)
+                ? await repository.ReadManifestAsync(current.Manifests[^1], cancellationToken).ConfigureAwait(false)
                 : null;
             DateTimeOffset? nextFull = SnapshotName.TryParse($"{subvolume}.{current.Generation}", out _, out DateTimeOffset started)
                 ? started.AddDays(options.Schedule.FullEveryDays)
@@ -86,37 +89,8 @@ internal static class StatusCommand
 
     private static StreamInSpool InSpool(SpoolStream stream)
     {
-        string[] files = Directory.Exists(stream.Dir) ? Directory.GetFiles(stream.Dir) : [];
-        int ready = Directory.Exists(stream.Dir) ? Directory.GetFiles(stream.Dir, SpoolLayout.ReadyChunkPattern).Length : 0;
-        int uploaded = files.Count(f => f.EndsWith(SpoolLayout.UploadedSuffix, StringComparison.Ordinal));
-        long bytes = files.Sum(f => new FileInfo(f).Length);
+        (int ready, int uploaded, long bytes) = stream.Usage();
         return new StreamInSpool(stream.Name, stream.IsSealed, ready, uploaded, bytes);
-    }
-
-    private static RunSummary? LastRun(string stateDir)
-    {
-        string path = Path.Combine(stateDir, StatsFile.FileName);
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        string? line = File.ReadLines(path).LastOrDefault(l => l.Contains("\"type\":\"run\"", StringComparison.Ordinal));
-        if (line is null)
-        {
-            return null;
-        }
-
-        using JsonDocument document = JsonDocument.Parse(line);
-        JsonElement run = document.RootElement;
-        return new RunSummary(
-            run.GetProperty("finished_at").GetDateTimeOffset(),
-            run.GetProperty("exit_code").GetInt32(),
-            run.GetProperty("chunks").GetInt32(),
-            run.GetProperty("bytes").GetInt64(),
-            run.GetProperty("seconds").GetDouble(),
-            run.GetProperty("mb_per_s").GetDouble(),
-            run.GetProperty("streams_published").GetInt32());
     }
 
     private static void WriteText(StatusReport report, TextWriter output)

@@ -1,9 +1,10 @@
 using System.Globalization;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
-using BtrfsToS3.Shared.IO;
+using BtrfsToS3.Shared.Btrfs;
+using BtrfsToS3.Uploader.Plan;
 
-namespace BtrfsToS3.Uploader.Plan;
+namespace BtrfsToS3.Uploader.Commands;
 
 /// <summary>
 /// <c>btrfs-to-s3-uploader plan [--size NAME=SIZE ...] [--weekly-change PERCENT]</c>: objects, requests and money per
@@ -51,11 +52,8 @@ internal static class PlanCommand
 
     private static async Task<long> MeasureAsync(SubvolumeOptions subvolume, CancellationToken cancellationToken)
     {
-        ProcessResult du = await ProcessRunner.RunAsync(["btrfs", "filesystem", "du", "-s", "--raw", subvolume.Path], cancellationToken).ConfigureAwait(false);
-        string[] lines = du.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return du.ExitCode == 0 && lines.Length >= 2 && long.TryParse(lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture, out long bytes)
-            ? bytes
-            : throw new BackupFailure(FailureKind.Unavailable, $"cannot measure {subvolume.Path} with btrfs filesystem du ({du.Reason}); give its size with --size {subvolume.Name}=SIZE");
+        (long? bytes, string reason) = await new BtrfsTool().DiskUsageAsync(subvolume.Path, cancellationToken).ConfigureAwait(false);
+        return bytes ?? throw new BackupFailure(FailureKind.Unavailable, $"cannot measure {subvolume.Path} with btrfs filesystem du ({reason}); give its size with --size {subvolume.Name}=SIZE");
     }
 
     private static void Write(BackupOptions options, List<SubvolumePlan> plans, decimal change, bool allGiven, TextWriter output)

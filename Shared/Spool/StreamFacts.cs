@@ -1,0 +1,32 @@
+namespace BtrfsToS3.Shared.Spool;
+
+/// <summary>
+/// What the header says of a stream and the seal and the manifest repeat: which snapshot, against which parent, where in
+/// its generation, cut how, by which command. Declared once here; <see cref="Seal"/> and <see cref="Manifest"/> are
+/// built by copying it from the header (the record copy constructor), never field by field. The JSON files keep these
+/// fields at their top level (docs/FORMAT.md).
+/// </summary>
+internal abstract record StreamFacts : IFormatVersioned
+{
+    public required int FormatVersion { get; init; }
+
+    public required string Stream { get; init; }
+
+    public required string Subvolume { get; init; }
+
+    public required StreamKind Kind { get; init; }
+
+    public required SnapshotRef Snapshot { get; init; }
+
+    public required SnapshotRef? Parent { get; init; }
+
+    public required string Generation { get; init; }
+
+    public required int ChainPosition { get; init; }
+
+    public required long ChunkSize { get; init; }
+
+    public required long PartSize { get; init; }
+
+    public required IReadOnlyList<string> SendCommand { get; init; }
+}

@@ -1,0 +1,191 @@
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.IO;
+using BtrfsToS3.Shared.Spool;
+using BtrfsToS3.Uploader.Publish;
+using BtrfsToS3.Uploader.Repository;
+using BtrfsToS3.Uploader.S3;
+using BtrfsToS3.Uploader.Upload;
+using Microsoft.Extensions.Logging;
+
+namespace BtrfsToS3.Uploader.Commands;
+
+/// <summary>
+/// <c>btrfs-to-s3-uploader [run] [--once]</c>, one run under the uploader's lock: abort multipart uploads a killed run
+/// left, then drain the spool — ready chunks uploaded concurrently within [s3] concurrency parts in flight, each
+/// verified before it is deleted, and every sealed stream published once all its chunks are in S3. In follow mode it
+/// keeps going while a spooler runs.
+/// </summary>
+internal sealed class RunCommand(BackupRepository repository, BackupOptions options, TimeProvider time, ILogger logger)
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(30);
+
+    private readonly Dictionary<string, (ReadyChunk Chunk, Task<UploadedRecord> Task, int Parts)> _inFlight = new(StringComparer.Ordinal);
+    private readonly StatsFile _stats = new(options.State.Dir);
+    private readonly SpoolDirectory _spool = new(options.Spool.Dir);
+
+    public async Task<int> RunAsync(bool once, CancellationToken cancellationToken)
+    {
+        using FileLock uploaderLock = _spool.LockUploader();
+        DateTimeOffset startedAt = time.GetUtcNow();
+        long started = time.GetTimestamp();
+        var progress = new ProgressMeter(time, logger, ProgressInterval);
+        var uploader = new ChunkUploader(repository, options.S3.Concurrency, progress, time, logger);
+        var publisher = new Publisher(repository, options.State.Dir, time, logger);
+        var pruner = new GenerationPruner(repository, options.Retention, time, logger);
+        int code = ExitCodes.Ok;
+        int chunksDone = 0;
+        long bytesDone = 0;
+        int published = 0;
+        int retries = 0;
+        // Stream directories that failed to publish and chunk files that failed verification: not tried again this run.
+        var failed = new HashSet<string>(StringComparer.Ordinal);
+
+        try
+        {
+            // With the lock held, none of our uploads is in progress; the age guards against another writer of the prefix.
+            foreach (PendingUpload upload in await repository.AbortUploadsStartedBeforeAsync(time.GetUtcNow() - options.Uploader.AbortUploadsOlderThan, cancellationToken).ConfigureAwait(false))
+            {
+                Log.AbortedUpload(logger, upload.Key, upload.Initiated?.ToString("O") ?? "?");
+            }
+
+            long idleSince = time.GetTimestamp();
+            bool sawWork = false;
+            while (true)
+            {
+                bool spoolerRunning = _spool.SpoolerRunning;
+                (IReadOnlyList<SpoolStream> streams, _) = _spool.Scan();
+
+                bool publishedThisPass = false;
+                // A stream with an upload still finishing (record written, file being deleted) waits for the next pass.
+                foreach (SpoolStream stream in streams.Where(s => s.IsSealed && !failed.Contains(s.Dir) && !_inFlight.Values.Any(f => f.Chunk.Stream.Name == s.Name)))
+                {
+                    try
+                    {
+                        if (await publisher.TryPublishAsync(stream, cancellationToken).ConfigureAwait(false) is { } seal)
+                        {
+                            published++;
+                            publishedThisPass = true;
+                            // After every publish, not only a full's: a generation held back by min_age_days becomes
+                            // deletable weeks after the full that superseded it, and a run killed mid-retention leaves
+                            // an unnamed folder that should not wait half a year for the next full.
+                            await pruner.PruneAsync(seal.Subvolume, dryRun: false, cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                    catch (BackupFailure e) when (e.Kind == FailureKind.BadData)
+                    {
+                        Log.StreamNotPublished(logger, stream.Name, e.Message);
+                        code = ExitCodes.Worst(code, ExitCodes.For(e));
+                        failed.Add(stream.Dir);
+                    }
+                }
+
+                if (publishedThisPass)
+                {
+                    (streams, _) = _spool.Scan();
+                }
+
+                List<ReadyChunk> ready = streams.SelectMany(s => s.ReadyChunks()).Where(c => !_inFlight.ContainsKey(c.DataPath) && !failed.Contains(c.DataPath)).ToList();
+                foreach (ReadyChunk chunk in ready)
+                {
+                    int parts = ChunkUploader.PartsInFlight(chunk.Record, options.S3.Concurrency);
+                    if (_inFlight.Count > 0 && _inFlight.Values.Sum(f => f.Parts) + parts > options.S3.Concurrency)
+                    {
+                        break;
+                    }
+
+                    progress.Queue(chunk.Record.Size);
+                    _inFlight[chunk.DataPath] = (chunk, uploader.UploadAsync(chunk, cancellationToken), parts);
+                }
+
+                // Sealed streams that cannot progress (a chunk failed verification) do not keep the run going.
+                bool busy = _inFlight.Count > 0 || ready.Count > 0 || publishedThisPass;
+                sawWork |= busy || spoolerRunning;
+                if (busy || spoolerRunning)
+                {
+                    idleSince = time.GetTimestamp();
+                }
+                else if (once || sawWork || time.GetElapsedTime(idleSince) >= options.Uploader.Linger)
+                {
+                    // Linger only helps an uploader started before its spooler; once one was seen, idle means done.
+                    break;
+                }
+
+                if (_inFlight.Count == 0 && publishedThisPass)
+                {
+                    // Publishing may have made room or finished the work: look again at once.
+                    continue;
+                }
+
+                Task poll = Task.Delay(Poll, time, cancellationToken);
+                await Task.WhenAny(_inFlight.Values.Select(f => (Task)f.Task).Append(poll)).ConfigureAwait(false);
+                foreach ((string path, (_, Task<UploadedRecord> task, _)) in _inFlight.Where(f => f.Value.Task.IsCompleted).ToList())
+                {
+                    _inFlight.Remove(path);
+                    try
+                    {
+                        UploadedRecord uploaded = await task.ConfigureAwait(false);
+                        chunksDone++;
+                        bytesDone += uploaded.Size;
+                        retries += uploaded.Retries;
+                        _stats.Append(new ChunkStats(
+                            uploaded.VerifiedAt,
+                            uploaded.Key,
+                            uploaded.Size,
+                            Math.Round(uploaded.Seconds, 3),
+                            Math.Round(uploaded.Seconds > 0 ? uploaded.Size / uploaded.Seconds / 1e6 : 0, 1),
+                            uploaded.Retries,
+                            uploaded.AlreadyThere));
+                    }
+                    catch (BackupFailure e) when (e.Kind == FailureKind.BadData)
+                    {
+                        Log.ChunkFailed(logger, path, e.Message);
+                        failed.Add(path);
+                        code = ExitCodes.Worst(code, ExitCodes.For(e));
+                    }
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                progress.MaybeReport();
+            }
+        }
+        catch (Exception e)
+        {
+            code = ExitCodes.Worst(code, ExitCodes.For(e));
+            await DrainInFlightAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            double seconds = time.GetElapsedTime(started).TotalSeconds;
+            _stats.Append(new RunStats(
+                startedAt,
+                time.GetUtcNow(),
+                code,
+                chunksDone,
+                bytesDone,
+                Math.Round(seconds, 3),
+                Math.Round(seconds > 0 ? bytesDone / seconds / 1e6 : 0, 1),
+                retries,
+                published));
+            Log.RunSummary(logger, chunksDone, bytesDone, seconds, seconds > 0 ? bytesDone / seconds / 1e6 : 0, retries, published);
+            MetricsFile.Write(options, _spool, code, bytesDone, seconds, time.GetUtcNow());
+        }
+
+        return code;
+    }
+
+    /// <summary>Lets uploads still running end (they fail fast once cancelled) so that no file is deleted under them.</summary>
+    private async Task DrainInFlightAsync()
+    {
+        try
+        {
+            await Task.WhenAll(_inFlight.Values.Select(f => f.Task)).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The failure that ended the run is the one reported.
+        }
+    }
+}

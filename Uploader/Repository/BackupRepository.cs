@@ -1,0 +1,126 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.Publishing;
+using BtrfsToS3.Shared.Spool;
+using BtrfsToS3.Uploader.S3;
+
+namespace BtrfsToS3.Uploader.Repository;
+
+/// <summary>
+/// The backup format on top of the object store (restic's repository over its backend): the key layout, the format
+/// version check of every object read, manifests written once, the pointer read and written, chunks uploaded, checked
+/// by HEAD against their identity and read back, generation folders listed and deleted, and multipart uploads left
+/// behind aborted. Commands speak to S3 only through this type (docs/FORMAT.md, "S3 layout").
+/// </summary>
+internal sealed class BackupRepository(IObjectStore store, S3Options options)
+{
+        private readonly ObjectWrite _metadata = new(options.StorageClassMetadata, "application/json", IfNoneMatch: false);
+
+    /// <summary>The storage class chunks are written with.</summary>
+    public string StorageClassData => options.StorageClassData;
+
+    public string Address(string key) => store.Address(key);
+
+    public string PointerKey(string subvolume) => ObjectKeys.Pointer(options.Prefix, subvolume);
+
+    public string ManifestKey(StreamFacts stream) => ObjectKeys.Manifest(options.Prefix, stream.Subvolume, stream.Generation, stream.Stream);
+
+    public string ChunkKey(StreamFacts stream, string chunkName) => ObjectKeys.Chunk(options.Prefix, stream.Subvolume, stream.Generation, stream.Stream, chunkName);
+
+    /// <summary>The subvolume's pointer, or null when nothing of it was published.</summary>
+    public Task<Pointer?> ReadPointerAsync(string subvolume, CancellationToken cancellationToken) =>
+        ReadAsync(PointerKey(subvolume), FormatJson.Default.Pointer, cancellationToken);
+
+    /// <summary>Overwrites the subvolume's pointer: the commit.</summary>
+    public Task WritePointerAsync(Pointer pointer, CancellationToken cancellationToken) =>
+        store.PutAsync(PointerKey(pointer.Subvolume), JsonSerializer.SerializeToUtf8Bytes(pointer, FormatJson.Default.Pointer), _metadata, cancellationToken);
+
+    public Task<Manifest?> ReadManifestAsync(string key, CancellationToken cancellationToken) =>
+        ReadAsync(key, FormatJson.Default.Manifest, cancellationToken);
+
+    /// <summary>
+    /// Writes the manifest once (If-None-Match: *). True when this call wrote it; false when an earlier run did and it
+    /// describes the same stream. One that describes another stream is never overwritten: that is bad data.
+    /// </summary>
+    public async Task<bool> PutManifestAsync(Manifest manifest, CancellationToken cancellationToken)
+    {
+        string key = ManifestKey(manifest);
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(manifest, FormatJson.Default.Manifest);
+        if (await store.PutAsync(key, body, _metadata with { IfNoneMatch = true }, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        Manifest? existing = await ReadManifestAsync(key, cancellationToken).ConfigureAwait(false);
+        return existing is not null && existing.SameStreamAs(manifest)
+            ? false
+            : throw new BackupFailure(FailureKind.BadData, $"manifest {key} already exists and describes another stream; it is never overwritten");
+    }
+
+    /// <summary>The chunk's HEAD, or null when S3 has no such object.</summary>
+    public Task<ObjectHead?> HeadAsync(string key, CancellationToken cancellationToken) => store.HeadAsync(key, cancellationToken);
+
+    /// <summary>Uploads a chunk with its SHA-256 as metadata; returns the attempts that failed on the way.</summary>
+    public Task<int> UploadChunkAsync(string key, string path, ChunkRecord record, int concurrency, Action<long> progress, CancellationToken cancellationToken) =>
+        store.UploadFileAsync(key, path, new FileUpload(record.PartSize, concurrency, StorageClassData, record.Sha256), progress, cancellationToken);
+
+    /// <summary>Deletes an object of ours that must not stay (a chunk S3 stored wrong).</summary>
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) => store.DeleteAsync([key], cancellationToken);
+
+    /// <summary>Hands the chunk's bytes (or a range of them) to <paramref name="consume"/>, again from the start after a failure.</summary>
+    public Task ReadChunkAsync(string key, (long First, long Last)? range, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken) =>
+        store.ReadAsync(key, range, consume, cancellationToken);
+
+    public Task<ThawAnswer> RequestThawAsync(string key, int days, string tier, CancellationToken cancellationToken) =>
+        store.RequestThawAsync(key, days, tier, cancellationToken);
+
+    /// <summary>The names of the generation folders S3 holds for the subvolume, whether or not the pointer names them.</summary>
+    public async Task<IReadOnlyList<string>> GenerationFoldersAsync(string subvolume, CancellationToken cancellationToken)
+    {
+        string root = ObjectKeys.Subvolume(options.Prefix, subvolume);
+        IReadOnlyList<string> folders = await store.ListFoldersAsync(root, cancellationToken).ConfigureAwait(false);
+        return [.. folders.Select(f => f[root.Length..].TrimEnd('/'))];
+    }
+
+    /// <summary>Deletes every object of a generation folder (or, dry, only counts them): objects and bytes.</summary>
+    public async Task<(int Objects, long Bytes)> DeleteGenerationAsync(string subvolume, string generation, bool dryRun, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StoredObject> objects = await store.ListAsync(ObjectKeys.Generation(options.Prefix, subvolume, generation), cancellationToken).ConfigureAwait(false);
+        if (!dryRun)
+        {
+            // One request deletes up to 1,000 keys.
+            foreach (StoredObject[] batch in objects.Chunk(1000))
+            {
+                await store.DeleteAsync([.. batch.Select(o => o.Key)], cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return (objects.Count, objects.Sum(o => o.Size));
+    }
+
+    /// <summary>
+    /// Aborts the multipart uploads under the prefix that were started before the cutoff: a killed uploader leaves them,
+    /// and S3 bills their parts until they are aborted. Returns those aborted.
+    /// </summary>
+    public async Task<IReadOnlyList<PendingUpload>> AbortUploadsStartedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<PendingUpload> uploads = await store.ListUploadsAsync(options.Prefix, cancellationToken).ConfigureAwait(false);
+        List<PendingUpload> stale = [.. uploads.Where(u => u.Initiated is { } at && at <= cutoff)];
+        foreach (PendingUpload upload in stale)
+        {
+            await store.AbortUploadAsync(upload, cancellationToken).ConfigureAwait(false);
+        }
+
+        return stale;
+    }
+
+    /// <summary>Reads a format object; null when there is none, bad data when it is not whole or of another format version.</summary>
+    private async Task<T?> ReadAsync<T>(string key, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+        where T : class, IFormatVersioned
+    {
+        byte[]? body = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        return body is null ? null : FormatJson.Parse(body, type, store.Address(key));
+    }
+}

@@ -1,0 +1,55 @@
+namespace BtrfsToS3.Uploader.S3;
+
+/// <summary>
+/// The bucket as a store of objects, and nothing more (restic's backend): save, load, stat, list, remove, and the few
+/// S3 verbs a backup needs besides (multipart uploads, thaws, the lifecycle rule). It knows no format; what the keys
+/// and bodies mean is <see cref="Repository.BackupRepository"/>'s. Every call waits out an outage (the
+/// implementation's <see cref="OutageGuard"/>); expected answers (no such key, a conditional write that lost, an
+/// archived object) come back as results, never as S3 exceptions.
+/// </summary>
+internal interface IObjectStore
+{
+    /// <summary>The object's address for people: <c>s3://bucket/key</c>.</summary>
+    string Address(string key);
+
+    /// <summary>The object's bytes, or null when there is no such key.</summary>
+    Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Writes the object; false when <see cref="ObjectWrite.IfNoneMatch"/> was asked and the key is taken.</summary>
+    Task<bool> PutAsync(string key, byte[] body, ObjectWrite write, CancellationToken cancellationToken);
+
+    /// <summary>The object's HEAD, or null when there is no such key.</summary>
+    Task<ObjectHead?> HeadAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Every object under the prefix.</summary>
+    Task<IReadOnlyList<StoredObject>> ListAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>The "folders" right below the prefix (keys up to the next '/'), each ending in '/'.</summary>
+    Task<IReadOnlyList<string>> ListFoldersAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the objects (up to 1,000, one request).</summary>
+    Task DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Uploads a file with the AWS SDK's TransferUtility, reporting bytes sent to <paramref name="progress"/> (negative
+    /// when an attempt's bytes did not stay); returns how many attempts failed before one succeeded.
+    /// </summary>
+    Task<int> UploadFileAsync(string key, string path, FileUpload upload, Action<long> progress, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Hands the object's body (or the inclusive byte range) to <paramref name="consume"/>, again from its start after a
+    /// failure; throws <see cref="ObjectNotThawedException"/> for an archived object that is not thawed.
+    /// </summary>
+    Task ReadAsync(string key, (long First, long Last)? range, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken);
+
+    /// <summary>The multipart uploads S3 holds open under the prefix.</summary>
+    Task<IReadOnlyList<PendingUpload>> ListUploadsAsync(string prefix, CancellationToken cancellationToken);
+
+    Task AbortUploadAsync(PendingUpload upload, CancellationToken cancellationToken);
+
+    /// <summary>Asks S3 to thaw an archived object for <paramref name="days"/> days at the retrieval tier.</summary>
+    Task<ThawAnswer> RequestThawAsync(string key, int days, string tier, CancellationToken cancellationToken);
+
+    /// <summary>The bucket's rule that aborts incomplete multipart uploads covering the prefix.</summary>
+    Task<AbortRule> AbortRuleAsync(string prefix, CancellationToken cancellationToken);
+}
