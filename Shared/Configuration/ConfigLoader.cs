@@ -13,21 +13,6 @@ internal static partial class ConfigLoader
 {
     public const string DefaultPath = "/etc/btrfs_to_s3.ini";
 
-    /// <summary>S3 accepts at most this many parts in one multipart upload.</summary>
-    public const int MaxPartsPerUpload = 10_000;
-
-    public const long MinPartSize = 5 * ByteSize.MiB;
-    public const long MaxPartSize = 5 * ByteSize.GiB;
-
-    /// <summary>The largest object S3 stores.</summary>
-    public const long MaxChunkSize = 5 * ByteSize.TiB;
-
-    public static readonly IReadOnlySet<string> StorageClasses = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
-        "GLACIER", "GLACIER_IR", "DEEP_ARCHIVE",
-    };
-
     /// <param name="path">The INI file.</param>
     /// <param name="overrides">Keys as <c>section:key</c> from the command line; they win over the file.</param>
     public static BackupOptions Load(string path, IReadOnlyDictionary<string, string> overrides)
@@ -60,7 +45,7 @@ internal static partial class ConfigLoader
             reader.AbsolutePath("snapshots", "dir"),
             reader.Retention("snapshots", "retention"));
 
-        long chunkSize = reader.Size("spool", "chunk_size", min: 1, max: MaxChunkSize);
+        long chunkSize = reader.Size("spool", "chunk_size", min: 1, max: S3Limits.MaxChunkSize);
         long quota = reader.Size("spool", "quota", min: 1, max: long.MaxValue);
         if (quota < chunkSize)
         {
@@ -83,18 +68,18 @@ internal static partial class ConfigLoader
             StorageClassData: reader.StorageClass("s3", "storage_class_data"),
             StorageClassMetadata: reader.StorageClass("s3", "storage_class_metadata"),
             Concurrency: reader.Integer("s3", "concurrency", min: 1, max: 256),
-            PartSize: reader.Size("s3", "part_size", min: MinPartSize, max: MaxPartSize),
+            PartSize: reader.Size("s3", "part_size", min: S3Limits.MinPartSize, max: S3Limits.MaxPartSize),
             RequestTimeout: reader.Duration("s3", "request_timeout", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
             ChecksumsWhenRequiredOnly: reader.Choice("s3", "request_checksum_calculation", "when_supported", "when_required") == "when_required");
         long partsPerChunk = PartSizing.PartCount(chunkSize, s3.PartSize);
-        if (partsPerChunk > MaxPartsPerUpload)
+        if (partsPerChunk > S3Limits.MaxPartsPerUpload)
         {
             // Rejected rather than raised behind the user's back: the part size is fixed in every stream's header
             // and decides the ETags, so it must be the number the configuration says.
-            long needed = (chunkSize + MaxPartsPerUpload - 1) / MaxPartsPerUpload;
+            long needed = (chunkSize + S3Limits.MaxPartsPerUpload - 1) / S3Limits.MaxPartsPerUpload;
             throw ConfigError.At(
                 source.Where("s3", "part_size"),
-                $"{ByteSize.Format(s3.PartSize)} cuts a chunk of {ByteSize.Format(chunkSize)} (chunk_size) into {partsPerChunk} parts; S3 allows {MaxPartsPerUpload}: set part_size to at least {ByteSize.Format((needed + ByteSize.MiB - 1) / ByteSize.MiB * ByteSize.MiB)}");
+                $"{ByteSize.Format(s3.PartSize)} cuts a chunk of {ByteSize.Format(chunkSize)} (chunk_size) into {partsPerChunk} parts; S3 allows {S3Limits.MaxPartsPerUpload}: set part_size to at least {ByteSize.Format((needed + ByteSize.MiB - 1) / ByteSize.MiB * ByteSize.MiB)}");
         }
 
         var uploader = new UploaderOptions(
@@ -303,9 +288,9 @@ internal static partial class ConfigLoader
         public string StorageClass(string section, string key)
         {
             string text = Text(section, key);
-            if (!StorageClasses.Contains(text))
+            if (!S3Limits.StorageClasses.Contains(text))
             {
-                throw ConfigError.At(source.Where(section, key), $"\"{text}\" is not an S3 storage class (one of {string.Join(", ", StorageClasses)})");
+                throw ConfigError.At(source.Where(section, key), $"\"{text}\" is not an S3 storage class (one of {string.Join(", ", S3Limits.StorageClasses)})");
             }
 
             return text;
