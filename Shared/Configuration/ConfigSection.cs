@@ -15,9 +15,6 @@ internal sealed partial class ConfigSection(IConfiguration root, ConfigSource so
 {
     private readonly IConfigurationSection _values = root.GetSection(name);
 
-    /// <summary>The section's name as the known keys spell it, e.g. <c>spool</c>.</summary>
-    public string Name => name;
-
     /// <summary>The file or the command-line flag a key's value came from, as errors name it.</summary>
     public string Where(string key) => source.Where(name, key);
 
@@ -38,7 +35,7 @@ internal sealed partial class ConfigSection(IConfiguration root, ConfigSource so
         string? value = _values[key] ?? ConfigKeys.Known[name][key];
         if (value is null)
         {
-            // The file is named even for an override: a key that has none is missing from the file.
+            // No value came from the command line either, so it is the file that lacks the key.
             throw ConfigError.At($"{source.File}: [{name}] {key}", "is required and has no default");
         }
 

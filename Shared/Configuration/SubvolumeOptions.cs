@@ -3,11 +3,11 @@ using System.Text.RegularExpressions;
 namespace BtrfsToS3.Shared.Configuration;
 
 /// <summary>One configured subvolume: its name (used in snapshot, stream and S3 key names) and its mount path.</summary>
-/// <param name="Name">The key in [subvolumes]: letters, digits, '_' and '-', at most 64 characters. No default.</param>
+/// <param name="Name">The key in [subvolumes]: letters, digits, '_' and '-', starting with a letter or digit, at most 64 characters. No default.</param>
 /// <param name="Path">The value: the absolute mount path of a btrfs subvolume. No default.</param>
 internal sealed partial record SubvolumeOptions(string Name, string Path)
 {
-    /// <summary>Every entry of the free section [subvolumes]; it must name at least one, since there is nothing else to back up.</summary>
+    /// <summary>Every entry of the free section [subvolumes]; it must name at least one, or there is nothing to back up.</summary>
     public static IReadOnlyList<SubvolumeOptions> ReadAll(ConfigSection section)
     {
         var subvolumes = new List<SubvolumeOptions>();
