@@ -1,4 +1,37 @@
+using System.Text.RegularExpressions;
+
 namespace BtrfsToS3.Shared.Configuration;
 
 /// <summary>One configured subvolume: its name (used in snapshot, stream and S3 key names) and its mount path.</summary>
-internal sealed record SubvolumeOptions(string Name, string Path);
+/// <param name="Name">The key in [subvolumes]: letters, digits, '_' and '-', starting with a letter or digit, at most 64 characters. No default.</param>
+/// <param name="Path">The value: the absolute mount path of a btrfs subvolume. No default.</param>
+internal sealed partial record SubvolumeOptions(string Name, string Path)
+{
+    /// <summary>Every entry of the free section [subvolumes]; it must name at least one, or there is nothing to back up.</summary>
+    public static IReadOnlyList<SubvolumeOptions> ReadAll(ConfigSection section)
+    {
+        var subvolumes = new List<SubvolumeOptions>();
+        foreach ((string name, string? path) in section.Entries())
+        {
+            // The name goes into file names and S3 keys, so it is refused rather than escaped.
+            if (!SubvolumeName().IsMatch(name))
+            {
+                throw section.Error(
+                    name,
+                    "a subvolume name takes letters, digits, '_' and '-' only, starts with a letter or digit and has at most 64 characters (it names snapshots, streams and S3 keys)");
+            }
+
+            subvolumes.Add(new SubvolumeOptions(name, section.AbsolutePath(name, path)));
+        }
+
+        if (subvolumes.Count == 0)
+        {
+            throw section.Error("names no subvolume (add lines such as: data = /srv/data/data)");
+        }
+
+        return subvolumes;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
+    private static partial Regex SubvolumeName();
+}

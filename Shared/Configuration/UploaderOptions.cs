@@ -5,4 +5,14 @@ namespace BtrfsToS3.Shared.Configuration;
 /// killed run are aborted once older than AbortUploadsOlderThan; in follow mode, with nothing to do and no spooler
 /// running, it waits Linger for one to start before it exits.
 /// </summary>
-internal sealed record UploaderOptions(TimeSpan GiveUpAfter, TimeSpan AbortUploadsOlderThan, TimeSpan Linger);
+/// <param name="GiveUpAfter">[uploader] give_up_after: from 0s to 30d. Default 1h.</param>
+/// <param name="AbortUploadsOlderThan">[uploader] abort_uploads_older_than: from 0s to 365d. Default 1d.</param>
+/// <param name="Linger">[uploader] linger: from 0s to 1d. Default 2m.</param>
+internal sealed record UploaderOptions(TimeSpan GiveUpAfter, TimeSpan AbortUploadsOlderThan, TimeSpan Linger)
+{
+    /// <summary>Reads and checks [uploader].</summary>
+    public static UploaderOptions Read(ConfigSection section) => new(
+        section.Duration("give_up_after", TimeSpan.Zero, TimeSpan.FromDays(30)),
+        section.Duration("abort_uploads_older_than", TimeSpan.Zero, TimeSpan.FromDays(365)),
+        section.Duration("linger", TimeSpan.Zero, TimeSpan.FromDays(1)));
+}

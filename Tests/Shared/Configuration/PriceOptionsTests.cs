@@ -1,0 +1,50 @@
+using BtrfsToS3.Shared.Configuration;
+
+namespace BtrfsToS3.Tests.Shared.Configuration;
+
+[TestClass]
+public sealed class PriceOptionsTests
+{
+    private TempIni _ini = null!;
+
+    [TestInitialize]
+    public void SetUp() => _ini = new TempIni();
+
+    [TestCleanup]
+    public void TearDown() => _ini.Dispose();
+
+    [TestMethod]
+    public void Read_NothingGiven_TakesDeepArchivesDocumentedPrices() =>
+        Assert.AreEqual(
+            new PriceOptions(0.00099m, 0.05m, 180, 40, 0.0025m, 0.025m),
+            PriceOptions.Read(_ini.Section("prices", string.Empty)));
+
+    [TestMethod]
+    public void Read_Bounds_AcceptedAsGiven() =>
+        Assert.AreEqual(
+            new PriceOptions(0m, 0m, 3650, 1024, 0m, 0m),
+            PriceOptions.Read(_ini.Section(
+                "prices",
+                """
+                storage_per_gb_month = 0
+                put_per_1000 = 0.0
+                min_storage_days = 3650
+                object_overhead_kb = 1024
+                retrieval_per_gb = 0
+                retrieval_requests_per_1000 = 0
+                """)));
+
+    [TestMethod]
+    [DataRow("storage_per_gb_month = -0.001", "[prices] storage_per_gb_month: \"-0.001\" is not a price (a decimal number of US dollars, e.g. 0.00099)")]
+    [DataRow("put_per_1000 = $0.05", "[prices] put_per_1000: \"$0.05\" is not a price (a decimal number of US dollars, e.g. 0.00099)")]
+    [DataRow("min_storage_days = 3651", "[prices] min_storage_days: 3651 is out of range: it must be from 0 to 3650")]
+    [DataRow("object_overhead_kb = 1025", "[prices] object_overhead_kb: 1025 is out of range: it must be from 0 to 1024")]
+    [DataRow("retrieval_per_gb = free", "[prices] retrieval_per_gb: \"free\" is not a price (a decimal number of US dollars, e.g. 0.00099)")]
+    [DataRow("retrieval_requests_per_1000 = 0,025", "[prices] retrieval_requests_per_1000: \"0,025\" is not a price (a decimal number of US dollars, e.g. 0.00099)")]
+    public void Read_BadValue_RejectedWithExactMessage(string lines, string expected)
+    {
+        ConfigSection section = _ini.Section("prices", lines);
+
+        ConfigAssert.Rejects($"configuration: {_ini.File}: {expected}", () => PriceOptions.Read(section));
+    }
+}

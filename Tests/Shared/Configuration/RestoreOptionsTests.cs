@@ -1,0 +1,40 @@
+using BtrfsToS3.Shared.Configuration;
+
+namespace BtrfsToS3.Tests.Shared.Configuration;
+
+[TestClass]
+public sealed class RestoreOptionsTests
+{
+    private TempIni _ini = null!;
+
+    [TestInitialize]
+    public void SetUp() => _ini = new TempIni();
+
+    [TestCleanup]
+    public void TearDown() => _ini.Dispose();
+
+    [TestMethod]
+    public void Read_NothingGiven_TakesDocumentedDefaults() =>
+        Assert.AreEqual(new RestoreOptions("Bulk", 7, TimeSpan.FromMinutes(15)), RestoreOptions.Read(_ini.Section("restore", string.Empty)));
+
+    [TestMethod]
+    [DataRow("Standard", 1, "1s", 1)]
+    [DataRow("Expedited", 365, "1d", 86_400)]
+    public void Read_Bounds_AcceptedAsGiven(string tier, int days, string pollInterval, int pollSeconds) =>
+        Assert.AreEqual(
+            new RestoreOptions(tier, days, TimeSpan.FromSeconds(pollSeconds)),
+            RestoreOptions.Read(_ini.Section("restore", $"tier = {tier}\ndays = {days}\npoll_interval = {pollInterval}")));
+
+    [TestMethod]
+    [DataRow("tier = bulk", "[restore] tier: \"bulk\" is not one of Bulk, Standard, Expedited")]
+    [DataRow("days = 0", "[restore] days: 0 is out of range: it must be from 1 to 365")]
+    [DataRow("days = 366", "[restore] days: 366 is out of range: it must be from 1 to 365")]
+    [DataRow("poll_interval = 0s", "[restore] poll_interval: 0s is out of range: it must be from 1s to 1d")]
+    [DataRow("poll_interval = 2d", "[restore] poll_interval: 2d is out of range: it must be from 1s to 1d")]
+    public void Read_BadValue_RejectedWithExactMessage(string lines, string expected)
+    {
+        ConfigSection section = _ini.Section("restore", lines);
+
+        ConfigAssert.Rejects($"configuration: {_ini.File}: {expected}", () => RestoreOptions.Read(section));
+    }
+}
