@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace BtrfsToS3.Spooler;
 
 /// <summary>The spooler's log messages (event ids 100–199).</summary>

@@ -1,9 +1,7 @@
 using BtrfsToS3.Shared.Cli;
-using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Spooler;
 using BtrfsToS3.Spooler.Commands;
 using BtrfsToS3.Shared.Btrfs;
-using Microsoft.Extensions.Logging;
 
 const string Tool = "btrfs-to-s3-spooler";
 const string Usage = """

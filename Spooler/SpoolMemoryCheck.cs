@@ -1,6 +1,4 @@
 using System.Globalization;
-using BtrfsToS3.Shared.Configuration;
-using BtrfsToS3.Shared.Failures;
 
 namespace BtrfsToS3.Spooler;
 

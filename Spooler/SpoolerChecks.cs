@@ -1,4 +1,3 @@
-using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Shared.Btrfs;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace BtrfsToS3.Uploader;
 
 /// <summary>The uploader's log messages (event ids 200–299).</summary>

@@ -1,13 +1,9 @@
 using Amazon.S3;
 using BtrfsToS3.Shared.Cli;
-using BtrfsToS3.Shared.Configuration;
-using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Uploader;
 using BtrfsToS3.Uploader.Commands;
-using BtrfsToS3.Uploader.Repository;
 using BtrfsToS3.Uploader.Restore;
 using BtrfsToS3.Uploader.S3;
-using Microsoft.Extensions.Logging;
 
 const string Tool = "btrfs-to-s3-uploader";
 const string Usage = """

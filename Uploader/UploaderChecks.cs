@@ -1,5 +1,3 @@
-using BtrfsToS3.Shared.Configuration;
-
 namespace BtrfsToS3.Uploader;
 
 /// <summary>What the uploader needs of the configuration beyond its syntax: a bucket, and the spool and state directories.</summary>

@@ -7,4 +7,7 @@ internal sealed record SnapshotOptions(string Dir, LocalRetention Retention)
 {
     /// <summary>Reads and checks [snapshots].</summary>
     public static SnapshotOptions Read(ConfigSection section) => new(section.AbsolutePath("dir"), section.Retention("retention"));
+
+    /// <summary>Where the snapshot of that name is (or would be) in the snapshot directory.</summary>
+    public string PathOf(string snapshotName) => Path.Combine(Dir, snapshotName);
 }

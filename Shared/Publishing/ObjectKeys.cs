@@ -9,6 +9,9 @@ internal static class ObjectKeys
     public const string PointerName = "pointer.json";
     public const string ManifestName = "manifest.json";
 
+    /// <summary>A fresh key for <c>check</c>'s write, read and delete test, under the prefix beside the subvolumes' folders.</summary>
+    public static string Probe(string prefix) => $"{prefix}btrfs_to_s3-check-{Guid.NewGuid():N}";
+
     /// <summary>The subvolume's folder: its pointer and its generation folders.</summary>
     public static string Subvolume(string prefix, string subvolume) => $"{prefix}{subvolume}/";
 

@@ -6,44 +6,28 @@ namespace BtrfsToS3.Shared.Spool;
 /// seal.json, written last and atomically when <c>btrfs send</c> exited 0 and every chunk is ready:
 /// the stream is whole. Without a seal a stream is never published.
 /// </summary>
-internal sealed record Seal : StreamFacts
+internal sealed record Seal : SentStreamFacts<ChunkRecord>
 {
     /// <summary>For the JSON reader.</summary>
     public Seal()
     {
     }
 
+    /// <summary>The header's facts copied, the end of the stream's added; <see cref="Of"/> sets the times.</summary>
     [SetsRequiredMembers]
-    private Seal(StreamHeader header, IReadOnlyList<ChunkRecord> chunks, long totalBytes, string sha256, string btrfsProgsVersion, string kernelVersion, DateTimeOffset startedAt, DateTimeOffset finishedAt)
-        : base(header)
+    private Seal(StreamHeader header, IReadOnlyList<ChunkRecord> chunks, long totalBytes, string sha256, string btrfsProgsVersion, string kernelVersion)
+        : base(header, totalBytes, sha256, btrfsProgsVersion, kernelVersion, chunks)
     {
-        ChunkCount = chunks.Count;
-        TotalBytes = totalBytes;
-        Sha256 = sha256;
-        BtrfsProgsVersion = btrfsProgsVersion;
-        KernelVersion = kernelVersion;
-        StartedAt = startedAt;
-        FinishedAt = finishedAt;
-        Chunks = chunks;
     }
 
-    public required int ChunkCount { get; init; }
-
-    public required long TotalBytes { get; init; }
-
-    public required string Sha256 { get; init; }
-
-    public required string BtrfsProgsVersion { get; init; }
-
-    public required string KernelVersion { get; init; }
+    /// <summary>Written for people reading the file; derived from <see cref="SentStreamFacts{TChunk}.Chunks"/>, never read.</summary>
+    public int ChunkCount => Chunks.Count;
 
     public required DateTimeOffset StartedAt { get; init; }
 
     public required DateTimeOffset FinishedAt { get; init; }
 
-    public required IReadOnlyList<ChunkRecord> Chunks { get; init; }
-
     /// <summary>The seal of the stream the header describes: its facts, and what only the end of the stream knows.</summary>
     public static Seal Of(StreamHeader header, IReadOnlyList<ChunkRecord> chunks, long totalBytes, string sha256, string btrfsProgsVersion, string kernelVersion, DateTimeOffset startedAt, DateTimeOffset finishedAt) =>
-        new(header, chunks, totalBytes, sha256, btrfsProgsVersion, kernelVersion, startedAt, finishedAt);
+        new(header, chunks, totalBytes, sha256, btrfsProgsVersion, kernelVersion) { StartedAt = startedAt, FinishedAt = finishedAt };
 }

@@ -2,9 +2,9 @@ namespace BtrfsToS3.Shared.Spool;
 
 /// <summary>
 /// What the header says of a stream and the seal and the manifest repeat: which snapshot, against which parent, where in
-/// its generation, cut how, by which command. Declared once here; <see cref="Seal"/> and <see cref="Manifest"/> are
-/// built by copying it from the header (the record copy constructor), never field by field. The JSON files keep these
-/// fields at their top level (docs/FORMAT.md).
+/// its generation, cut how, by which command. Declared once here; <see cref="Seal"/> copies it from the header and
+/// <see cref="Publishing.Manifest"/> from the seal (the record copy constructors, through <see cref="SentStreamFacts{TChunk}"/>),
+/// never field by field. The JSON files keep these fields at their top level (docs/FORMAT.md).
 /// </summary>
 internal abstract record StreamFacts : IFormatVersioned
 {

@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using BtrfsToS3.Shared.Configuration;
-using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.IO;
 using Mono.Unix;
 using Mono.Unix.Native;

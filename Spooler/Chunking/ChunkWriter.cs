@@ -1,11 +1,7 @@
 using System.Security.Cryptography;
 using System.Threading.Channels;
-using BtrfsToS3.Shared.Configuration;
-using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Hashing;
 using BtrfsToS3.Shared.IO;
-using BtrfsToS3.Shared.Spool;
-using Microsoft.Extensions.Logging;
 
 namespace BtrfsToS3.Spooler.Chunking;
 

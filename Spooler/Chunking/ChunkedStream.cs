@@ -1,5 +1,3 @@
-using BtrfsToS3.Shared.Spool;
-
 namespace BtrfsToS3.Spooler.Chunking;
 
 /// <summary>What one pass over a stream produced: its ready chunks in order, its length and SHA-256, and its first bytes.</summary>

@@ -1,8 +1,3 @@
-using BtrfsToS3.Shared.Configuration;
-using BtrfsToS3.Shared.Failures;
-using BtrfsToS3.Shared.Spool;
-using Microsoft.Extensions.Logging;
-
 namespace BtrfsToS3.Spooler.Chunking;
 
 /// <summary>

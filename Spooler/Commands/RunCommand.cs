@@ -1,11 +1,7 @@
 using BtrfsToS3.Shared.Btrfs;
-using BtrfsToS3.Shared.Configuration;
-using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.IO;
-using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Spooler.Chunking;
 using BtrfsToS3.Spooler.Streams;
-using Microsoft.Extensions.Logging;
 
 namespace BtrfsToS3.Spooler.Commands;
 
@@ -86,7 +82,7 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
         StreamPlan plan = await planner.PlanAsync(subvolume, snapshotName, forceFull, cancellationToken).ConfigureAwait(false);
         Log.StreamPlanned(logger, subvolume.Name, plan.Kind.ToString().ToLowerInvariant(), plan.Reason);
 
-        string snapshotPath = SnapshotPath(snapshotName);
+        string snapshotPath = options.Snapshots.PathOf(snapshotName);
         await btrfs.CreateReadOnlySnapshotAsync(subvolume.Path, snapshotPath, cancellationToken).ConfigureAwait(false);
         SubvolumeInfo snapshot = await btrfs.ShowAsync(snapshotPath, cancellationToken).ConfigureAwait(false)
             ?? throw new BackupFailure(FailureKind.Unavailable, $"snapshot {snapshotPath} was created but btrfs cannot show it");
@@ -105,14 +101,12 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
             ChainPosition = plan.ChainPosition,
             ChunkSize = options.Spool.ChunkSize,
             PartSize = options.S3.PartSize,
-            SendCommand = BtrfsTool.SendCommand(snapshotPath, plan.Parent is null ? null : SnapshotPath(plan.Parent.Name)),
+            SendCommand = BtrfsTool.SendCommand(snapshotPath, plan.Parent is null ? null : options.Snapshots.PathOf(plan.Parent.Name)),
             CreatedAt = time.GetUtcNow(),
         };
         stream.WriteHeader(header);
         await SendOrAbandonAsync(sender, stream, header, cancellationToken).ConfigureAwait(false);
     }
-
-    private string SnapshotPath(string snapshotName) => Path.Combine(options.Snapshots.Dir, snapshotName);
 
     /// <summary>
     /// The header of an unsealed stream, if the same stream can be sent again: its snapshot and parent are still there
@@ -138,7 +132,7 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
                 continue;
             }
 
-            string path = SnapshotPath(needed.Name);
+            string path = options.Snapshots.PathOf(needed.Name);
             SubvolumeInfo? found = await btrfs.ShowAsync(path, cancellationToken).ConfigureAwait(false);
             if (found is null || !found.ReadOnly || !string.Equals(found.Uuid, needed.Uuid, StringComparison.OrdinalIgnoreCase))
             {
@@ -169,7 +163,7 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
     {
         Log.StreamAbandoned(logger, stream.Name);
         stream.Remove();
-        string path = SnapshotPath(stream.Name);
+        string path = options.Snapshots.PathOf(stream.Name);
         if (await btrfs.ShowAsync(path, cancellationToken).ConfigureAwait(false) is not null)
         {
             await btrfs.DeleteSubvolumeAsync(path, cancellationToken).ConfigureAwait(false);
@@ -183,7 +177,7 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
         while (true)
         {
             string name = SnapshotName.Format(subvolume, at);
-            if (!Path.Exists(SnapshotPath(name)) && !_spool.Stream(name).Exists)
+            if (!Path.Exists(options.Snapshots.PathOf(name)) && !_spool.Stream(name).Exists)
             {
                 return name;
             }

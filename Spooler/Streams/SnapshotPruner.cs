@@ -1,9 +1,5 @@
-using BtrfsToS3.Shared.Configuration;
-using BtrfsToS3.Shared.Failures;
-using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Shared.State;
 using BtrfsToS3.Shared.Btrfs;
-using Microsoft.Extensions.Logging;
 
 namespace BtrfsToS3.Spooler.Streams;
 
@@ -73,7 +69,7 @@ internal sealed class SnapshotPruner(SnapshotOptions snapshots, StateOptions sta
 
         foreach (string name in ours.Where(n => !keep.Contains(n)))
         {
-            string path = Path.Combine(snapshots.Dir, name);
+            string path = snapshots.PathOf(name);
             if (await btrfs.ShowAsync(path, cancellationToken).ConfigureAwait(false) is not { ReadOnly: true })
             {
                 continue;

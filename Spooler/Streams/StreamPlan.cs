@@ -1,5 +1,3 @@
-using BtrfsToS3.Shared.Spool;
-
 namespace BtrfsToS3.Spooler.Streams;
 
 /// <summary>Which stream to send for a new snapshot, and why (the reason goes into the log).</summary>

@@ -1,6 +1,3 @@
-using BtrfsToS3.Shared.Configuration;
-using BtrfsToS3.Shared.Failures;
-using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Shared.State;
 using BtrfsToS3.Shared.Btrfs;
 
@@ -47,7 +44,7 @@ internal sealed class StreamPlanner(SnapshotOptions snapshots, StateOptions stat
             }
         }
 
-        string parentPath = Path.Combine(snapshots.Dir, published.Snapshot.Name);
+        string parentPath = snapshots.PathOf(published.Snapshot.Name);
         SubvolumeInfo? parent = await btrfs.ShowAsync(parentPath, cancellationToken).ConfigureAwait(false);
         if (parent is null)
         {

@@ -1,11 +1,7 @@
 using System.Diagnostics;
 using System.Text;
-using BtrfsToS3.Shared.Configuration;
-using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.IO;
-using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Spooler.Chunking;
-using Microsoft.Extensions.Logging;
 
 namespace BtrfsToS3.Spooler.Streams;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
-using BtrfsToS3.Shared.Configuration;
-using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Uploader.S3;
 
 namespace BtrfsToS3.Uploader.Commands;
@@ -35,7 +34,7 @@ internal static class CheckCommand
         };
         output.WriteLine($"abort incomplete MPU    {lifecycle}");
 
-        string key = $"{o.Prefix}btrfs_to_s3-check-{Guid.NewGuid():N}";
+        string key = ObjectKeys.Probe(o.Prefix);
         byte[] body = "btrfs_to_s3 check\n"u8.ToArray();
         await store.PutAsync(key, body, new ObjectWrite(o.StorageClassMetadata, "text/plain", IfNoneMatch: false), cancellationToken).ConfigureAwait(false);
         output.WriteLine($"write under prefix      ok");

@@ -1,6 +1,4 @@
 using System.Globalization;
-using BtrfsToS3.Shared.Configuration;
-using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Btrfs;
 using BtrfsToS3.Uploader.Plan;
 

@@ -1,10 +1,5 @@
-using BtrfsToS3.Shared.Configuration;
-using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.IO;
-using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Uploader.Publish;
-using BtrfsToS3.Uploader.Repository;
-using Microsoft.Extensions.Logging;
 
 namespace BtrfsToS3.Uploader.Commands;
 

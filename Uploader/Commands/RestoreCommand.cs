@@ -1,14 +1,9 @@
 using System.Diagnostics;
 using BtrfsToS3.Shared.Btrfs;
-using BtrfsToS3.Shared.Configuration;
-using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Shared.Publishing;
-using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Shared.State;
-using BtrfsToS3.Uploader.Repository;
 using BtrfsToS3.Uploader.Restore;
-using Microsoft.Extensions.Logging;
 
 namespace BtrfsToS3.Uploader.Commands;
 

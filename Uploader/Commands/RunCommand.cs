@@ -1,12 +1,7 @@
-using BtrfsToS3.Shared.Configuration;
-using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.IO;
-using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Uploader.Publish;
-using BtrfsToS3.Uploader.Repository;
 using BtrfsToS3.Uploader.S3;
 using BtrfsToS3.Uploader.Upload;
-using Microsoft.Extensions.Logging;
 
 namespace BtrfsToS3.Uploader.Commands;
 

@@ -1,11 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using BtrfsToS3.Shared.Configuration;
-using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Publishing;
-using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Shared.State;
-using BtrfsToS3.Uploader.Repository;
 using BtrfsToS3.Uploader.Status;
 using BtrfsToS3.Uploader.Upload;
 

@@ -1,7 +1,4 @@
-using BtrfsToS3.Shared.Configuration;
-using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Publishing;
-using BtrfsToS3.Uploader.Repository;
 using BtrfsToS3.Uploader.S3;
 
 namespace BtrfsToS3.Uploader.Commands;

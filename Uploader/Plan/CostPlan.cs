@@ -1,4 +1,3 @@
-using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Hashing;
 
 namespace BtrfsToS3.Uploader.Plan;

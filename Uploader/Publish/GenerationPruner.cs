@@ -1,8 +1,4 @@
-using BtrfsToS3.Shared.Configuration;
-using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Publishing;
-using BtrfsToS3.Uploader.Repository;
-using Microsoft.Extensions.Logging;
 
 namespace BtrfsToS3.Uploader.Publish;
 

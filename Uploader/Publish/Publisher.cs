@@ -1,9 +1,5 @@
-using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Publishing;
-using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Shared.State;
-using BtrfsToS3.Uploader.Repository;
-using Microsoft.Extensions.Logging;
 
 namespace BtrfsToS3.Uploader.Publish;
 

@@ -1,9 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using BtrfsToS3.Shared.Configuration;
-using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Publishing;
-using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Uploader.S3;
 
 namespace BtrfsToS3.Uploader.Repository;

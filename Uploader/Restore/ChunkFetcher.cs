@@ -1,11 +1,7 @@
 using System.Security.Cryptography;
-using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Shared.Publishing;
-using BtrfsToS3.Shared.Spool;
-using BtrfsToS3.Uploader.Repository;
 using BtrfsToS3.Uploader.S3;
-using Microsoft.Extensions.Logging;
 
 namespace BtrfsToS3.Uploader.Restore;
 

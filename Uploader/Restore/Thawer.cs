@@ -1,9 +1,5 @@
-using BtrfsToS3.Shared.Configuration;
-using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Publishing;
-using BtrfsToS3.Uploader.Repository;
 using BtrfsToS3.Uploader.S3;
-using Microsoft.Extensions.Logging;
 
 namespace BtrfsToS3.Uploader.Restore;
 

@@ -1,7 +1,4 @@
 using Amazon.Runtime;
-using BtrfsToS3.Shared.Configuration;
-using BtrfsToS3.Shared.Failures;
-using Microsoft.Extensions.Logging;
 
 namespace BtrfsToS3.Uploader.S3;
 

@@ -1,8 +1,6 @@
 using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
-using BtrfsToS3.Shared.Configuration;
-using Microsoft.Extensions.Logging;
 
 namespace BtrfsToS3.Uploader.S3;
 

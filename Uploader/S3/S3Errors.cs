@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Amazon.Runtime;
 using Amazon.S3;
-using BtrfsToS3.Shared.Failures;
 
 namespace BtrfsToS3.Uploader.S3;
 

@@ -1,8 +1,4 @@
-using BtrfsToS3.Shared.Failures;
-using BtrfsToS3.Shared.Spool;
-using BtrfsToS3.Uploader.Repository;
 using BtrfsToS3.Uploader.S3;
-using Microsoft.Extensions.Logging;
 
 namespace BtrfsToS3.Uploader.Upload;
 

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
-using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.IO;
-using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Shared.State;
 
 namespace BtrfsToS3.Uploader.Upload;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace BtrfsToS3.Uploader.Upload;
 
 /// <summary>Counts uploaded bytes across concurrent uploads and logs rate and ETA at a fixed interval.</summary>
