@@ -32,7 +32,7 @@ internal sealed class BtrfsFixture : IDisposable
         {
             Environment.SetEnvironmentVariable("FIXTURE_DATA_MIB", dataMiB.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Environment.SetEnvironmentVariable("FIXTURE_SIZE", size);
-            Shell.Run("bash", Repository.File("scripts/btrfs-fixture.sh"), "setup", dir);
+            Shell.Run("bash", SourceTree.File("scripts/btrfs-fixture.sh"), "setup", dir);
             return fixture;
         }
         catch
@@ -68,5 +68,5 @@ internal sealed class BtrfsFixture : IDisposable
         Directory.EnumerateFileSystemEntries(Spool, "*", SearchOption.AllDirectories).Where(p => !p.EndsWith(".lock", StringComparison.Ordinal)).Order()
             .Select(p => File.Exists(p) ? $"{p} {new FileInfo(p).Length}" : p));
 
-    public void Dispose() => Shell.TryRun("bash", [Repository.File("scripts/btrfs-fixture.sh"), "teardown", Dir]);
+    public void Dispose() => Shell.TryRun("bash", [SourceTree.File("scripts/btrfs-fixture.sh"), "teardown", Dir]);
 }

@@ -44,7 +44,7 @@ internal static class SendStreams
     /// <summary>Fails unless the two trees hold the same paths, contents, modes, owners, symlinks, xattrs and hard links.</summary>
     public static void AssertSameTree(string expected, string actual)
     {
-        (int code, string output, string error) = Shell.TryRun("python3", [Repository.File("scripts/compare-trees.py"), expected, actual]);
+        (int code, string output, string error) = Shell.TryRun("python3", [SourceTree.File("scripts/compare-trees.py"), expected, actual]);
         Assert.AreEqual(0, code, $"the received tree differs from the snapshot:\n{output}{error}");
     }
 

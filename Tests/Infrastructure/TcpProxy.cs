@@ -40,6 +40,12 @@ internal sealed class TcpProxy : IDisposable
     /// </summary>
     public bool Stalled { get; set; }
 
+    /// <summary>
+    /// When set, the first request whose header block matches cuts the link before that request is forwarded, as a link
+    /// that drops at exactly that step of a run; the link stays cut until <see cref="Restore"/>.
+    /// </summary>
+    public Func<string, bool>? CutAtRequest { get; set; }
+
     /// <summary>The request lines and headers seen so far, one string per request.</summary>
     public IReadOnlyList<string> Requests
     {
@@ -179,6 +185,12 @@ internal sealed class TcpProxy : IDisposable
         lock (_requests)
         {
             _requests.Add(request);
+        }
+
+        if (CutAtRequest?.Invoke(request) == true)
+        {
+            CutAtRequest = null;
+            Cut();
         }
     }
 

@@ -26,7 +26,7 @@ public sealed class SystemdUnitsTests
             }
 
             var units = new List<string>();
-            foreach (string unit in Directory.GetFiles(Repository.File("systemd-units")).Where(f => Path.GetExtension(f) != ".conf"))
+            foreach (string unit in Directory.GetFiles(SourceTree.File("systemd-units")).Where(f => Path.GetExtension(f) != ".conf"))
             {
                 string copy = Path.Combine(dir, Path.GetFileName(unit));
                 File.WriteAllText(copy, File.ReadAllText(unit).Replace("/opt/btrfs_to_s3/", bin + "/", StringComparison.Ordinal));
@@ -37,7 +37,7 @@ public sealed class SystemdUnitsTests
             foreach (string service in new[] { "btrfs-to-s3-spooler.service", "btrfs-to-s3-uploader.service" })
             {
                 string dropIns = Directory.CreateDirectory(Path.Combine(dir, service + ".d")).FullName;
-                File.Copy(Repository.File("systemd-units/spool-on-tmpfs.conf"), Path.Combine(dropIns, "spool-on-tmpfs.conf"));
+                File.Copy(SourceTree.File("systemd-units/spool-on-tmpfs.conf"), Path.Combine(dropIns, "spool-on-tmpfs.conf"));
             }
 
             (int code, string output, string error) = Shell.TryRun("systemd-analyze", ["verify", .. units]);
@@ -55,7 +55,7 @@ public sealed class SystemdUnitsTests
     [TestMethod]
     public void SpoolMount_Options_SizedAndOwnerOnlyAndNotEnablable()
     {
-        string[] mount = File.ReadAllLines(Repository.File("systemd-units/run-btrfs_to_s3-spool.mount"));
+        string[] mount = File.ReadAllLines(SourceTree.File("systemd-units/run-btrfs_to_s3-spool.mount"));
 
         CollectionAssert.Contains(mount, "Where=/run/btrfs_to_s3/spool");
         CollectionAssert.Contains(mount, "Type=tmpfs");
@@ -68,9 +68,9 @@ public sealed class SystemdUnitsTests
     [TestMethod]
     public void SpoolOnTmpfsDropIn_Paths_AreTheMountsWhere()
     {
-        string where = File.ReadAllLines(Repository.File("systemd-units/run-btrfs_to_s3-spool.mount"))
+        string where = File.ReadAllLines(SourceTree.File("systemd-units/run-btrfs_to_s3-spool.mount"))
             .Single(l => l.StartsWith("Where=", StringComparison.Ordinal))["Where=".Length..];
-        string[] dropIn = File.ReadAllLines(Repository.File("systemd-units/spool-on-tmpfs.conf"));
+        string[] dropIn = File.ReadAllLines(SourceTree.File("systemd-units/spool-on-tmpfs.conf"));
 
         CollectionAssert.Contains(dropIn, $"RequiresMountsFor={where}");
         CollectionAssert.Contains(dropIn, $"ReadWritePaths={where}");
@@ -79,7 +79,7 @@ public sealed class SystemdUnitsTests
     [TestMethod]
     public void Timer_Schedule_IsWeeklyAt2amAndPersistent()
     {
-        string timer = File.ReadAllText(Repository.File("systemd-units/btrfs-to-s3.timer"));
+        string timer = File.ReadAllText(SourceTree.File("systemd-units/btrfs-to-s3.timer"));
 
         StringAssert.Contains(timer, "OnCalendar=Sun *-*-* 02:00:00");
         StringAssert.Contains(timer, "Persistent=true");

@@ -7,7 +7,7 @@ namespace BtrfsToS3.Tests.Shared.Configuration;
 [TestClass]
 public sealed partial class ExampleConfigTests
 {
-    private static readonly string ExampleFile = Infrastructure.Repository.File("btrfs_to_s3.ini");
+    private static readonly string ExampleFile = Infrastructure.SourceTree.File("btrfs_to_s3.ini");
 
     [TestMethod]
     public void Example_Loads()

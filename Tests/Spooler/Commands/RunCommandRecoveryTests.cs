@@ -3,11 +3,11 @@ using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Tests.Infrastructure;
 
-namespace BtrfsToS3.Tests.Spooler;
+namespace BtrfsToS3.Tests.Spooler.Commands;
 
 /// <summary>Crashes and failures of the spooler, on real btrfs: what is left must be whole or gone, never half.</summary>
 [TestClass]
-public sealed class SpoolerRecoveryTests : BtrfsTest
+public sealed class RunCommandRecoveryTests : BtrfsTest
 {
     [TestMethod]
     public void Run_KilledMidStream_RerunResendsTheSameStreamWithTheSameChunks()

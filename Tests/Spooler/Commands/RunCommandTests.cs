@@ -4,11 +4,11 @@ using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Tests.Infrastructure;
 
-namespace BtrfsToS3.Tests.Spooler;
+namespace BtrfsToS3.Tests.Spooler.Commands;
 
 /// <summary>The spooler as a real process on a real loopback btrfs.</summary>
 [TestClass]
-public sealed class SpoolerRunTests : BtrfsTest
+public sealed class RunCommandTests : BtrfsTest
 {
     [TestMethod]
     public void Run_FullThenIncremental_ChunksAreTheSendStreamAndReceiveReproducesTheSubvolume()

@@ -4,7 +4,7 @@ using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Tests.Infrastructure;
 
-namespace BtrfsToS3.Tests.Uploader.Restore;
+namespace BtrfsToS3.Tests.Uploader.Commands;
 
 /// <summary>The restore command against chains the real spooler and uploader published to the local RGW.</summary>
 [TestClass]

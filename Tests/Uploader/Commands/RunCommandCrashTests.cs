@@ -3,11 +3,11 @@ using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Tests.Infrastructure;
 
-namespace BtrfsToS3.Tests.Uploader;
+namespace BtrfsToS3.Tests.Uploader.Commands;
 
 /// <summary>The uploader killed at the moments that matter: the pointer never names what is not whole, and a rerun completes.</summary>
 [TestClass]
-public sealed class UploaderCrashTests : BtrfsAndS3Test
+public sealed class RunCommandCrashTests : BtrfsAndS3Test
 {
     [TestMethod]
     public void Run_KilledAtEachPublishStep_PointerStaysWholeAndRerunPublishesOnce()

@@ -5,11 +5,11 @@ using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Tests.Infrastructure;
 
-namespace BtrfsToS3.Tests.Uploader;
+namespace BtrfsToS3.Tests.Uploader.Commands;
 
 /// <summary>The uploader as a real process, against the local Ceph RGW, on spools the real spooler wrote on real btrfs.</summary>
 [TestClass]
-public sealed class UploaderRunTests : BtrfsAndS3Test
+public sealed class RunCommandTests : BtrfsAndS3Test
 {
     [TestMethod]
     public void Run_FullThenIncremental_PublishesAndADownloadReceivesTheSubvolume()

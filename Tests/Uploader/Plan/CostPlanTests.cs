@@ -8,7 +8,7 @@ namespace BtrfsToS3.Tests.Uploader.Plan;
 public sealed class CostPlanTests
 {
     private static BackupOptions Options(params (string Key, string Value)[] overrides) => ConfigLoader.Load(
-        Repository.File("btrfs_to_s3.ini"),
+        SourceTree.File("btrfs_to_s3.ini"),
         overrides.ToDictionary(o => o.Key, o => o.Value));
 
     [TestMethod]

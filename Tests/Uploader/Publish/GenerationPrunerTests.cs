@@ -3,7 +3,7 @@ using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Tests.Infrastructure;
 
-namespace BtrfsToS3.Tests.Uploader;
+namespace BtrfsToS3.Tests.Uploader.Publish;
 
 /// <summary>Generation rollover in S3: old generations go only after a newer full is published, and not before the minimum age.</summary>
 [TestClass]

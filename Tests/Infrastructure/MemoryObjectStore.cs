@@ -1,0 +1,87 @@
+using BtrfsToS3.Uploader.S3;
+
+namespace BtrfsToS3.Tests.Infrastructure;
+
+/// <summary>
+/// An object store in a dictionary, for unit tests of the logic above <see cref="IObjectStore"/> (the repository's
+/// keys, formats and decisions). It claims nothing about S3: every behaviour of S3 itself is tested against the real
+/// server. It counts the delete requests, so that batching can be seen.
+/// </summary>
+internal sealed class MemoryObjectStore : IObjectStore
+{
+    private readonly SortedDictionary<string, byte[]> _objects = new(StringComparer.Ordinal);
+
+    public List<PendingUpload> Uploads { get; } = [];
+
+    public List<int> DeleteRequests { get; } = [];
+
+    public IReadOnlyCollection<string> Keys => _objects.Keys;
+
+    public string Address(string key) => $"mem://{key}";
+
+    public void Put(string key, byte[] body) => _objects[key] = body;
+
+    public Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken) =>
+        Task.FromResult(_objects.TryGetValue(key, out byte[]? body) ? body : null);
+
+    public Task<bool> PutAsync(string key, byte[] body, ObjectWrite write, CancellationToken cancellationToken)
+    {
+        if (write.IfNoneMatch && _objects.ContainsKey(key))
+        {
+            return Task.FromResult(false);
+        }
+
+        _objects[key] = body;
+        return Task.FromResult(true);
+    }
+
+    public Task<ObjectHead?> HeadAsync(string key, CancellationToken cancellationToken) =>
+        Task.FromResult(_objects.TryGetValue(key, out byte[]? body) ? new ObjectHead(body.Length, string.Empty, null, "STANDARD", false, null) : null);
+
+    public Task<IReadOnlyList<StoredObject>> ListAsync(string prefix, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<StoredObject>>([.. _objects.Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(o => new StoredObject(o.Key, o.Value.Length))]);
+
+    public Task<IReadOnlyList<string>> ListFoldersAsync(string prefix, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([.. _objects.Keys
+            .Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.IndexOf('/', prefix.Length) > 0)
+            .Select(k => k[..(k.IndexOf('/', prefix.Length) + 1)])
+            .Distinct()]);
+
+    public Task DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        DeleteRequests.Add(keys.Count);
+        foreach (string key in keys)
+        {
+            _objects.Remove(key);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<int> UploadFileAsync(string key, string path, FileUpload upload, Action<long> progress, CancellationToken cancellationToken)
+    {
+        _objects[key] = File.ReadAllBytes(path);
+        progress(_objects[key].Length);
+        return Task.FromResult(0);
+    }
+
+    public async Task ReadAsync(string key, (long First, long Last)? range, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken)
+    {
+        byte[] body = _objects[key];
+        (long first, long last) = range ?? (0, body.Length - 1);
+        await consume(new MemoryStream(body, (int)first, (int)(last - first + 1), writable: false), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<PendingUpload>> ListUploadsAsync(string prefix, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<PendingUpload>>([.. Uploads.Where(u => u.Key.StartsWith(prefix, StringComparison.Ordinal))]);
+
+    public Task AbortUploadAsync(PendingUpload upload, CancellationToken cancellationToken)
+    {
+        Uploads.Remove(upload);
+        return Task.CompletedTask;
+    }
+
+    public Task<ThawAnswer> RequestThawAsync(string key, int days, string tier, CancellationToken cancellationToken) => Task.FromResult(ThawAnswer.NotArchived);
+
+    public Task<AbortRule> AbortRuleAsync(string prefix, CancellationToken cancellationToken) => Task.FromResult(new AbortRule(null, 0, null));
+}

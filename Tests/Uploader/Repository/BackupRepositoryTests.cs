@@ -1,0 +1,191 @@
+using System.Text;
+using System.Text.Json;
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.Publishing;
+using BtrfsToS3.Shared.Spool;
+using BtrfsToS3.Tests.Infrastructure;
+using BtrfsToS3.Uploader.Repository;
+using BtrfsToS3.Uploader.S3;
+
+namespace BtrfsToS3.Tests.Uploader.Repository;
+
+/// <summary>The repository's own logic (keys, formats, put-once, batching) on an in-memory store; S3 itself is tested against the real server.</summary>
+[TestClass]
+public sealed class BackupRepositoryTests
+{
+    private const string Generation = "20261125T020000Z";
+
+    private readonly MemoryObjectStore _store = new();
+
+    private readonly BackupRepository _repository;
+
+    public BackupRepositoryTests() =>
+        _repository = new BackupRepository(
+            _store,
+            new S3Options("b-test", string.Empty, "backup/", string.Empty, "DEEP_ARCHIVE", "STANDARD", 4, 5 * ByteSize.MiB, TimeSpan.FromMinutes(1), ChecksumsWhenRequiredOnly: true));
+
+    [TestMethod]
+    public void Keys_OfAStream_FollowTheDocumentedLayout()
+    {
+        Manifest manifest = Manifest("data.20261202T020000Z", "sha-a");
+
+        Assert.AreEqual("backup/data/pointer.json", _repository.PointerKey("data"));
+        Assert.AreEqual("backup/data/20261125T020000Z/data.20261202T020000Z/manifest.json", _repository.ManifestKey(manifest));
+        Assert.AreEqual("backup/data/20261125T020000Z/data.20261202T020000Z/chunk-000003", _repository.ChunkKey(manifest, "chunk-000003"));
+    }
+
+    [TestMethod]
+    public async Task PutManifestAsync_KeyFree_WritesIt()
+    {
+        Manifest manifest = Manifest("data.20261202T020000Z", "sha-a");
+
+        Assert.IsTrue(await _repository.PutManifestAsync(manifest, CancellationToken.None));
+
+        Manifest? read = await _repository.ReadManifestAsync(_repository.ManifestKey(manifest), CancellationToken.None);
+        Assert.IsTrue(read!.SameStreamAs(manifest));
+    }
+
+    [TestMethod]
+    public async Task PutManifestAsync_SameStreamWrittenBefore_KeepsItAndSaysSo()
+    {
+        Manifest manifest = Manifest("data.20261202T020000Z", "sha-a");
+        await _repository.PutManifestAsync(manifest, CancellationToken.None);
+        byte[] first = (await _store.GetAsync(_repository.ManifestKey(manifest), CancellationToken.None))!;
+
+        Assert.IsFalse(await _repository.PutManifestAsync(manifest with { PublishedAt = manifest.PublishedAt.AddHours(1) }, CancellationToken.None));
+
+        CollectionAssert.AreEqual(first, await _store.GetAsync(_repository.ManifestKey(manifest), CancellationToken.None));
+    }
+
+    [TestMethod]
+    public async Task PutManifestAsync_AnotherStreamThere_IsBadDataAndNeverOverwritten()
+    {
+        Manifest manifest = Manifest("data.20261202T020000Z", "sha-a");
+        await _repository.PutManifestAsync(manifest, CancellationToken.None);
+
+        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(
+            () => _repository.PutManifestAsync(Manifest("data.20261202T020000Z", "sha-b"), CancellationToken.None));
+
+        Assert.AreEqual(FailureKind.BadData, failure.Kind);
+        Assert.AreEqual($"manifest {_repository.ManifestKey(manifest)} already exists and describes another stream; it is never overwritten", failure.Message);
+        Assert.AreEqual("sha-a", (await _repository.ReadManifestAsync(_repository.ManifestKey(manifest), CancellationToken.None))!.Sha256);
+    }
+
+    [TestMethod]
+    public async Task ReadPointerAsync_NothingPublished_IsNull() =>
+        Assert.IsNull(await _repository.ReadPointerAsync("data", CancellationToken.None));
+
+    [TestMethod]
+    public async Task ReadPointerAsync_OtherFormatVersion_IsBadDataNamingTheObject()
+    {
+        var pointer = new Pointer(2, "data", Generation, DateTimeOffset.UnixEpoch, [new PointerGeneration(Generation, ["m"])]);
+        _store.Put("backup/data/pointer.json", JsonSerializer.SerializeToUtf8Bytes(pointer, FormatJson.Default.Pointer));
+
+        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() => _repository.ReadPointerAsync("data", CancellationToken.None));
+
+        Assert.AreEqual(FailureKind.BadData, failure.Kind);
+        Assert.AreEqual("mem://backup/data/pointer.json: format version 2, but this build reads version 1", failure.Message);
+    }
+
+    [TestMethod]
+    public async Task ReadManifestAsync_NotJson_IsBadData()
+    {
+        _store.Put("backup/data/x/manifest.json", Encoding.UTF8.GetBytes("{ not json"));
+
+        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() => _repository.ReadManifestAsync("backup/data/x/manifest.json", CancellationToken.None));
+
+        StringAssert.StartsWith(failure.Message, "mem://backup/data/x/manifest.json: not a valid Manifest:");
+    }
+
+    [TestMethod]
+    public async Task WritePointerAsync_ThenRead_GivesTheSamePointer()
+    {
+        var pointer = new Pointer(FormatJson.Version, "data", Generation, DateTimeOffset.UnixEpoch, [new PointerGeneration(Generation, ["a", "b"])]);
+
+        await _repository.WritePointerAsync(pointer, CancellationToken.None);
+
+        Pointer read = (await _repository.ReadPointerAsync("data", CancellationToken.None))!;
+        Assert.AreEqual(Generation, read.CurrentGeneration);
+        CollectionAssert.AreEqual(new[] { "a", "b" }, read.Generations[0].Manifests.ToArray());
+    }
+
+    [TestMethod]
+    public async Task GenerationFoldersAsync_SubvolumeWithPointerAndTwoGenerations_NamesTheGenerationsOnly()
+    {
+        _store.Put("backup/data/pointer.json", []);
+        _store.Put("backup/data/20260525T020000Z/data.20260525T020000Z/chunk-000000", []);
+        _store.Put($"backup/data/{Generation}/data.{Generation}/manifest.json", []);
+        _store.Put("backup/home/20260101T020000Z/home.20260101T020000Z/chunk-000000", []);
+
+        IReadOnlyList<string> generations = await _repository.GenerationFoldersAsync("data", CancellationToken.None);
+
+        CollectionAssert.AreEqual(new[] { "20260525T020000Z", Generation }, generations.ToArray());
+    }
+
+    [TestMethod]
+    public async Task DeleteGenerationAsync_ManyObjects_DeletesThatGenerationOnlyInRequestsOfAtMostAThousand()
+    {
+        for (int i = 0; i < 2500; i++)
+        {
+            _store.Put($"backup/data/{Generation}/data.{Generation}/chunk-{i:D6}", [1, 2]);
+        }
+
+        _store.Put("backup/data/20270525T020000Z/data.20270525T020000Z/chunk-000000", [1]);
+
+        (int objects, long bytes) = await _repository.DeleteGenerationAsync("data", Generation, dryRun: false, CancellationToken.None);
+
+        Assert.AreEqual(2500, objects);
+        Assert.AreEqual(5000, bytes);
+        CollectionAssert.AreEqual(new[] { 1000, 1000, 500 }, _store.DeleteRequests);
+        CollectionAssert.AreEqual(new[] { "backup/data/20270525T020000Z/data.20270525T020000Z/chunk-000000" }, _store.Keys.ToArray());
+    }
+
+    [TestMethod]
+    public async Task DeleteGenerationAsync_DryRun_CountsAndDeletesNothing()
+    {
+        _store.Put($"backup/data/{Generation}/data.{Generation}/chunk-000000", [1, 2, 3]);
+
+        (int objects, long bytes) = await _repository.DeleteGenerationAsync("data", Generation, dryRun: true, CancellationToken.None);
+
+        Assert.AreEqual((1, 3L), (objects, bytes));
+        Assert.IsEmpty(_store.DeleteRequests);
+        Assert.HasCount(1, _store.Keys);
+    }
+
+    [TestMethod]
+    public async Task AbortUploadsStartedBeforeAsync_OldAndNewUploads_AbortsOnlyTheOldUnderThePrefix()
+    {
+        DateTimeOffset now = new(2026, 11, 30, 2, 0, 0, TimeSpan.Zero);
+        var old = new PendingUpload("backup/data/g/s/chunk-000000", "1", now.AddDays(-2));
+        var fresh = new PendingUpload("backup/data/g/s/chunk-000001", "2", now.AddMinutes(-5));
+        var foreign = new PendingUpload("elsewhere/chunk-000000", "3", now.AddDays(-9));
+        _store.Uploads.AddRange([old, fresh, foreign]);
+
+        IReadOnlyList<PendingUpload> aborted = await _repository.AbortUploadsStartedBeforeAsync(now.AddDays(-1), CancellationToken.None);
+
+        CollectionAssert.AreEqual(new[] { old }, aborted.ToArray());
+        CollectionAssert.AreEquivalent(new[] { fresh, foreign }, _store.Uploads);
+    }
+
+    private static Manifest Manifest(string stream, string sha256)
+    {
+        var header = new StreamHeader
+        {
+            FormatVersion = FormatJson.Version,
+            Stream = stream,
+            Subvolume = "data",
+            Kind = StreamKind.Full,
+            Snapshot = new SnapshotRef(stream, "u"),
+            Parent = null,
+            Generation = Generation,
+            ChainPosition = 0,
+            ChunkSize = 10,
+            PartSize = 10,
+            SendCommand = ["btrfs", "send", stream],
+            CreatedAt = DateTimeOffset.UnixEpoch,
+        };
+        Seal seal = Seal.Of(header, [], 0, sha256, "btrfs-progs v6.2", "6.1", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+        return BtrfsToS3.Shared.Publishing.Manifest.Of(seal, null, DateTimeOffset.UnixEpoch, "DEEP_ARCHIVE", []);
+    }
+}
