@@ -50,4 +50,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 116, EventName = "PruneSkipped", Level = LogLevel.Information, Message = "subvolume {Subvolume}: no local snapshot deleted: {Reason}")]
     public static partial void PruneSkipped(ILogger logger, string subvolume, string reason);
+
+    [LoggerMessage(EventId = 117, EventName = "NestedSkipped", Level = LogLevel.Information, Message = "nested subvolume {Path}: not backed up: {Reason}")]
+    public static partial void NestedSkipped(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 118, EventName = "NestedExcluded", Level = LogLevel.Warning, Message = "subvolume {Subvolume}: {Count} nested subvolumes NOT backed up ([subvolumes] nested = exclude): {Paths}")]
+    public static partial void NestedExcluded(ILogger logger, string subvolume, int count, string paths);
+
+    [LoggerMessage(EventId = 119, EventName = "NestedFound", Level = LogLevel.Information, Message = "subvolume {Subvolume}: nested subvolume {Path} is backed up as {Name}")]
+    public static partial void NestedFound(ILogger logger, string subvolume, string path, string name);
 }

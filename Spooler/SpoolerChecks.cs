@@ -1,5 +1,6 @@
 using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Shared.Btrfs;
+using BtrfsToS3.Spooler.Streams;
 
 namespace BtrfsToS3.Spooler;
 
@@ -10,7 +11,7 @@ namespace BtrfsToS3.Spooler;
 /// </summary>
 internal static class SpoolerChecks
 {
-    public static async Task CheckAsync(BackupOptions options, BtrfsTool btrfs, CancellationToken cancellationToken)
+    public static async Task CheckAsync(BackupOptions options, BtrfsTool btrfs, NestedDiscovery discovery, CancellationToken cancellationToken)
     {
         ConfigSource source = options.Source;
         string snapshotsWhere = source.Where("snapshots", "dir");
@@ -37,6 +38,14 @@ internal static class SpoolerChecks
                 throw ConfigError.At(
                     snapshotsWhere,
                     $"{options.Snapshots.Dir} is on btrfs filesystem {snapshotsFs}, but subvolume {subvolume.Name} ({subvolume.Path}) is on {fs}; snapshots must be made on the subvolumes' filesystem");
+            }
+
+            if (options.Nested == NestedMode.Fail
+                && await discovery.BackupableAsync(subvolume, cancellationToken).ConfigureAwait(false) is { Count: > 0 } nested)
+            {
+                throw ConfigError.At(
+                    source.Where(ConfigKeys.Subvolumes, SubvolumeOptions.NestedKey),
+                    $"fail, and subvolume {subvolume.Name} ({subvolume.Path}) holds {nested.Count} nested subvolumes a snapshot of it would leave empty: {string.Join(", ", nested.Select(n => n.Nested!.Path))}; set nested = include to back them up as chains of their own, or exclude to leave them out");
             }
         }
     }

@@ -74,4 +74,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 229, EventName = "NoArchiveTier", Level = LogLevel.Information, Message = "thaw: the server does not implement RestoreObject for {Key}; it serves archived objects as they are")]
     public static partial void NoArchiveTier(ILogger logger, string key);
+
+    [LoggerMessage(EventId = 230, EventName = "NestedNotRestored", Level = LogLevel.Warning, Message = "nested subvolume {Subvolume}: not restored: {Reason}")]
+    public static partial void NestedNotRestored(ILogger logger, string subvolume, string reason);
+
+    [LoggerMessage(EventId = 231, EventName = "PutInPlace", Level = LogLevel.Information, Message = "{Subvolume}: restored as a writable subvolume at {Path}")]
+    public static partial void PutInPlace(ILogger logger, string subvolume, string path);
 }

@@ -17,10 +17,12 @@ const string Usage = """
               spool; the spool against its quota; the last run (--json for a machine-readable form)
       plan    objects, requests and dollars per full and per incremental, monthly storage and early-deletion
               exposure; sizes measured, or given with --size NAME=SIZE; --weekly-change PERCENT (default 1%)
-      restore --subvolume NAME --target DIR [--generation G] [--until SNAPSHOT] [--dump] [--request-only] [--wait]
+      restore --subvolume NAME|--all --target DIR [--no-nested] [--generation G] [--until SNAPSHOT] [--dump] [--request-only] [--wait]
               thaw archived chunks (printing the expected cost first; exit 75 while thawing unless --wait),
-              then download, verify and btrfs receive the chain into DIR (a btrfs filesystem); --dump checks
-              the chain with btrfs receive --dump instead; --request-only only asks for the thaw and reports
+              then download, verify and btrfs receive the chain into DIR (a btrfs filesystem), and rebuild the
+              tree as DIR/NAME, writable, with every nested subvolume back at its path (--no-nested: NAME alone);
+              --all restores every configured subvolume; --dump checks the chains with btrfs receive --dump
+              instead; --request-only only asks for the thaw and reports
       verify  HEAD every chunk the pointers name and compare size and ETag with the manifests (no download)
       prune   delete generations beyond [retention] keep_generations that are older than min_age_days (the
               uploader also does this after every publish); with --dry-run, only say what would go
@@ -46,10 +48,10 @@ var parser = new CommandLineParser(
         ["prune"] = new HashSet<string> { "dry-run", "verbose" },
         ["status"] = new HashSet<string> { "json", "verbose" },
         ["plan"] = new HashSet<string> { "size", "weekly-change", "verbose" },
-        ["restore"] = new HashSet<string> { "subvolume", "target", "generation", "until", "dump", "request-only", "wait", "verbose" },
+        ["restore"] = new HashSet<string> { "subvolume", "all", "no-nested", "target", "generation", "until", "dump", "request-only", "wait", "verbose" },
         ["verify"] = new HashSet<string> { "verbose" },
     },
-    new HashSet<string> { "once", "dry-run", "json", "dump", "request-only", "wait", "verbose" },
+    new HashSet<string> { "once", "dry-run", "json", "all", "no-nested", "dump", "request-only", "wait", "verbose" },
     new HashSet<string> { "size", "weekly-change", "subvolume", "target", "generation", "until" });
 return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, cancellationToken) =>
 {
@@ -72,10 +74,16 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
         "status" => await StatusCommand.RunAsync(repository, options, commandLine.Has("json"), Console.Out, cancellationToken),
         "restore" => await new RestoreCommand(repository, options, TimeProvider.System, logger).RunAsync(
             new RestoreRequest(
-                commandLine.ValuesOf("subvolume") is [string subvolume] ? subvolume : throw new BackupFailure(FailureKind.Usage, "usage: restore needs one --subvolume NAME"),
+                (commandLine.ValuesOf("subvolume"), commandLine.Has("all")) switch
+                {
+                    ([string subvolume], false) => [subvolume],
+                    ([], true) => [.. options.Subvolumes.Select(s => s.Name)],
+                    _ => throw new BackupFailure(FailureKind.Usage, "usage: restore needs one --subvolume NAME, or --all"),
+                },
                 commandLine.ValuesOf("target").LastOrDefault(),
                 commandLine.ValuesOf("generation").LastOrDefault(),
                 commandLine.ValuesOf("until").LastOrDefault(),
+                commandLine.Has("no-nested"),
                 commandLine.Has("dump"),
                 commandLine.Has("request-only"),
                 commandLine.Has("wait")),

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The demo (README's first set-up command): what the timer runs, on a loopback btrfs and the local S3 server.
 # A full backup of data, root and home (varied content: many small files, large ones, hard links, xattrs, a sparse
-# file, odd names) through the spooler and the uploader running side by side; changes (adds, modifies, deletes,
+# file, odd names; in root a Proxmox-like var/lib/pve/local-btrfs whose VM disk and container volume are nested
+# subvolumes) through the spooler and the uploader running side by side; changes (adds, modifies, deletes,
 # renames) and two incrementals; status and plan; then `btrfs-to-s3-uploader restore` of each chain into a fresh
-# loopback filesystem (download, verify every SHA-256, btrfs receive in order), proven identical to the source, hard
-# links and xattrs included. Prints a summary and ends with DEMO OK. Needs root; cleans up everything it made, also on failure.
+# loopback filesystem (download, verify every SHA-256, btrfs receive in order, nested subvolumes put back in their
+# places), proven identical to the source, hard links and xattrs included. Prints a summary and ends with DEMO OK. Needs root; cleans up everything it made, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -49,6 +50,19 @@ dotnet build Uploader -c Release -o "$work/bin" -v quiet -nologo >/dev/null
 step "a loopback btrfs with subvolumes data, root and home; bucket $bucket on the local S3 server"
 FIXTURE_DATA_MIB=96 FIXTURE_SMALL_FILES=2000 bash scripts/btrfs-fixture.sh setup "$work"
 head -c $((48 * 1024 * 1024)) /dev/urandom > "$work/mnt/home/user/large.bin"
+# Proxmox's btrfs storage inside root: a VM disk (a sparse raw file) with a snapshot of Proxmox's own beside it, and a
+# container volume with a subvolume of its own inside; btrfs_to_s3 backs each up as a nested subvolume.
+pve=$work/mnt/root/var/lib/pve/local-btrfs/images
+mkdir -p "$pve/100" "$pve/101"
+btrfs -q subvolume create "$pve/100/vm-100-disk-0"
+truncate -s 256M "$pve/100/vm-100-disk-0/disk.raw"
+head -c $((8 * 1024 * 1024)) /dev/urandom | dd of="$pve/100/vm-100-disk-0/disk.raw" conv=notrunc status=none
+btrfs -q subvolume snapshot -r "$pve/100/vm-100-disk-0" "$pve/100/vm-100-disk-0@snap1"
+btrfs -q subvolume create "$pve/101/subvol-101-disk-0"
+mkdir -p "$pve/101/subvol-101-disk-0/etc" "$pve/101/subvol-101-disk-0/srv"
+echo "ct101" > "$pve/101/subvol-101-disk-0/etc/hostname"
+btrfs -q subvolume create "$pve/101/subvol-101-disk-0/srv/www"
+echo "<h1>hello</h1>" > "$pve/101/subvol-101-disk-0/srv/www/index.html"
 s3 PUT "" >/dev/null
 cat > "$work/btrfs_to_s3.ini" <<INI
 [subvolumes]
@@ -99,6 +113,7 @@ mv "$work/mnt/data/docs/deep" "$work/mnt/data/docs/deeper"
 ln "$work/mnt/data/new.bin" "$work/mnt/data/new-hardlink.bin"
 rm "$work/mnt/data/small/f1"* 
 echo "appended" >> "$work/mnt/home/user/hello.txt"
+head -c $((1024 * 1024)) /dev/urandom | dd of="$pve/100/vm-100-disk-0/disk.raw" bs=1M seek=100 conv=notrunc status=none
 backup "backup 3 (incremental)"
 
 step "status"
@@ -123,13 +138,18 @@ restored_bytes=0
 for subvolume in data root home; do
   dotnet "$work/bin/btrfs-to-s3-uploader.dll" restore --config "$work/btrfs_to_s3.ini" --subvolume "$subvolume" \
     --target "$work/restore" > "$work/restore.log" 2>&1 || { cat "$work/restore.log"; exit 1; }
-  grep -E "bytes received" "$work/restore.log" | cut -c1-160
+  grep -E "bytes received|restored as" "$work/restore.log" | cut -c1-160
   restored_bytes=$((restored_bytes + $(grep -o '[0-9]* bytes received' "$work/restore.log" | cut -d' ' -f1 | paste -sd+ | bc)))
-  last=$(ls "$work/restore" | grep "^$subvolume\." | sort | tail -1)
+  # The restored tree, nested subvolumes in their places; Proxmox's own snapshot is not backed up, so it is not there.
   printf '%s: ' "$subvolume"
-  python3 scripts/compare-trees.py "$work/mnt/$subvolume" "$work/restore/$last"
+  python3 scripts/compare-trees.py --skip var/lib/pve/local-btrfs/images/100/vm-100-disk-0@snap1 "$work/mnt/$subvolume" "$work/restore/$subvolume"
 done
-record "restore (3 chains)" "$restored_bytes" "$start"
+for nested in images/100/vm-100-disk-0 images/101/subvol-101-disk-0 images/101/subvol-101-disk-0/srv/www; do
+  flags=$(btrfs subvolume show "$work/restore/root/var/lib/pve/local-btrfs/$nested" | grep 'Flags:')
+  case "$flags" in *readonly*) echo "root/var/lib/pve/local-btrfs/$nested: restored read-only"; exit 1;; esac
+  echo "root/var/lib/pve/local-btrfs/$nested: a writable subvolume in its place"
+done
+record "restore (3 subvolumes, 3 nested)" "$restored_bytes" "$start"
 
 step "summary"
 printf '%s\n' "${summary[@]}"

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.IO;
 
@@ -8,9 +9,11 @@ namespace BtrfsToS3.Shared.Btrfs;
 /// The btrfs-progs commands both programs use: the spooler snapshots and sends, restore receives, the cost plan
 /// measures. Every failure says which command, on what, and btrfs's own reason.
 /// </summary>
-internal sealed class BtrfsTool
+internal sealed partial class BtrfsTool
 {
     public const string Executable = "btrfs";
+
+    private const string FsTree = "<FS_TREE>/";
 
     /// <summary>The subvolume at the path, or null when there is none (missing path, or a plain directory).</summary>
     public async Task<SubvolumeInfo?> ShowAsync(string path, CancellationToken cancellationToken)
@@ -51,12 +54,61 @@ internal sealed class BtrfsTool
             : new SubvolumeInfo(uuid, readOnly, receivedUuid);
     }
 
+    /// <summary>
+    /// Every subvolume nested below the one at the path, at any depth, shallowest first. btrfs lists the whole
+    /// filesystem with each subvolume's parent; those whose chain of parents leads to this one are below it, and their
+    /// paths (relative to the filesystem's top) are made relative to it.
+    /// </summary>
+    public async Task<IReadOnlyList<NestedSubvolume>> NestedAsync(string path, CancellationToken cancellationToken)
+    {
+        ProcessResult show = await Run(["subvolume", "show", path], cancellationToken).ConfigureAwait(false);
+        string[] shown = show.StandardOutput.Split('\n');
+        string? idText = shown.Select(l => l.Split(':', 2, StringSplitOptions.TrimEntries)).FirstOrDefault(p => p is ["Subvolume ID", _])?[1];
+        if (show.ExitCode != 0 || !long.TryParse(idText, CultureInfo.InvariantCulture, out long id))
+        {
+            throw new BackupFailure(FailureKind.Unavailable, $"btrfs subvolume show {path} failed: {show.Reason}");
+        }
+
+        // The first line is the subvolume's path from the filesystem's top, "/" for the top itself.
+        string own = shown[0].Trim() == "/" ? string.Empty : TopRelative(shown[0].Trim());
+        IReadOnlyList<ListedSubvolume> all = await ListAsync(path, readOnlyOnly: false, cancellationToken).ConfigureAwait(false);
+        HashSet<long> readOnly = [.. (await ListAsync(path, readOnlyOnly: true, cancellationToken).ConfigureAwait(false)).Select(s => s.Id)];
+        Dictionary<long, ListedSubvolume> byId = all.ToDictionary(s => s.Id);
+        var nested = new List<NestedSubvolume>();
+        foreach (ListedSubvolume subvolume in all)
+        {
+            long parent = subvolume.ParentId;
+            while (parent != id && byId.TryGetValue(parent, out ListedSubvolume? up))
+            {
+                parent = up.ParentId;
+            }
+
+            string relative = own.Length == 0 ? subvolume.Path : subvolume.Path.StartsWith(own + "/", StringComparison.Ordinal) ? subvolume.Path[(own.Length + 1)..] : string.Empty;
+            if (parent == id && relative.Length > 0)
+            {
+                nested.Add(new NestedSubvolume(relative, subvolume.Uuid, subvolume.ParentUuid, readOnly.Contains(subvolume.Id)));
+            }
+        }
+
+        return [.. nested.OrderBy(n => n.Path.Count(c => c == '/')).ThenBy(n => n.Path, StringComparer.Ordinal)];
+    }
+
     public async Task CreateReadOnlySnapshotAsync(string source, string destination, CancellationToken cancellationToken)
     {
         ProcessResult result = await Run(["subvolume", "snapshot", "-r", source, destination], cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
             throw new BackupFailure(FailureKind.CannotCreate, $"btrfs subvolume snapshot -r {source} {destination} failed: {result.Reason}");
+        }
+    }
+
+    /// <summary>A writable snapshot: a restored subvolume put back where the host had it.</summary>
+    public async Task CreateSnapshotAsync(string source, string destination, CancellationToken cancellationToken)
+    {
+        ProcessResult result = await Run(["subvolume", "snapshot", source, destination], cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            throw new BackupFailure(FailureKind.CannotCreate, $"btrfs subvolume snapshot {source} {destination} failed: {result.Reason}");
         }
     }
 
@@ -101,6 +153,45 @@ internal sealed class BtrfsTool
     public static IReadOnlyList<string> ReceiveCommand(string? target) =>
         target is null ? [Executable, "receive", "--dump"] : [Executable, "receive", target];
 
+    private async Task<IReadOnlyList<ListedSubvolume>> ListAsync(string path, bool readOnlyOnly, CancellationToken cancellationToken)
+    {
+        ProcessResult list = await Run(readOnlyOnly ? ["subvolume", "list", "-a", "-p", "-r", path] : ["subvolume", "list", "-a", "-p", "-u", "-q", path], cancellationToken).ConfigureAwait(false);
+        if (list.ExitCode != 0)
+        {
+            throw new BackupFailure(FailureKind.Unavailable, $"btrfs subvolume list {path} failed: {list.Reason}");
+        }
+
+        var listed = new List<ListedSubvolume>();
+        foreach (string line in list.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            Match match = ListLine().Match(line);
+            if (!match.Success)
+            {
+                throw new BackupFailure(FailureKind.Unavailable, $"btrfs subvolume list {path}: cannot read the line \"{line}\"");
+            }
+
+            string parentUuid = match.Groups["parent_uuid"].Value;
+            listed.Add(new ListedSubvolume(
+                long.Parse(match.Groups["id"].Value, CultureInfo.InvariantCulture),
+                long.Parse(match.Groups["parent"].Value, CultureInfo.InvariantCulture),
+                match.Groups["uuid"].Value,
+                parentUuid is "" or "-" ? null : parentUuid,
+                TopRelative(match.Groups["path"].Value)));
+        }
+
+        return listed;
+    }
+
+    /// <summary>btrfs writes paths outside the listed path's subvolume from "&lt;FS_TREE&gt;/"; all are from the top.</summary>
+    private static string TopRelative(string path) => path.StartsWith(FsTree, StringComparison.Ordinal) ? path[FsTree.Length..] : path;
+
     private static Task<ProcessResult> Run(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
         ProcessRunner.RunAsync([Executable, .. arguments], cancellationToken);
+
+    /// <summary>A line of <c>btrfs subvolume list -a -p [-u -q]</c>; the UUID columns are there only with -u and -q.</summary>
+    [GeneratedRegex(@"^ID (?<id>[0-9]+) gen [0-9]+ parent (?<parent>[0-9]+) top level [0-9]+ (parent_uuid (?<parent_uuid>\S+)\s+)?(uuid (?<uuid>\S+) )?path (?<path>.*)$")]
+    private static partial Regex ListLine();
+
+    /// <summary>A subvolume as <c>btrfs subvolume list</c> gives it.</summary>
+    private sealed record ListedSubvolume(long Id, long ParentId, string Uuid, string? ParentUuid, string Path);
 }

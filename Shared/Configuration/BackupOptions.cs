@@ -4,6 +4,7 @@ namespace BtrfsToS3.Shared.Configuration;
 internal sealed record BackupOptions(
     ConfigSource Source,
     IReadOnlyList<SubvolumeOptions> Subvolumes,
+    NestedMode Nested,
     SnapshotOptions Snapshots,
     SpoolOptions Spool,
     StateOptions State,

@@ -13,6 +13,8 @@ internal static class ConfigKeys
     public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string?>> Known =
         new Dictionary<string, IReadOnlyDictionary<string, string?>>(StringComparer.OrdinalIgnoreCase)
         {
+            // Besides the fixed key nested, [subvolumes] is free: each other key is a subvolume's name.
+            [Subvolumes] = Section(("nested", "include")),
             ["snapshots"] = Section(("dir", null), ("retention", "minimal")),
             ["spool"] = Section(("dir", "/var/spool/btrfs_to_s3"), ("quota", "450GiB"), ("chunk_size", "200GiB")),
             ["state"] = Section(("dir", "/var/lib/btrfs_to_s3"), ("metrics_file", "")),

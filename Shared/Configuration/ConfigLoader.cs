@@ -24,6 +24,7 @@ internal static class ConfigLoader
         // Section by section in a fixed order (btrfs_to_s3.ini's), so that of several mistakes the same one is reported;
         // [spool] comes before [s3], whose part size is checked against the chunk size.
         IReadOnlyList<SubvolumeOptions> subvolumes = SubvolumeOptions.ReadAll(Section(ConfigKeys.Subvolumes));
+        NestedMode nested = SubvolumeOptions.ReadNested(Section(ConfigKeys.Subvolumes));
         SnapshotOptions snapshots = SnapshotOptions.Read(Section("snapshots"));
         SpoolOptions spool = SpoolOptions.Read(Section("spool"));
         StateOptions state = StateOptions.Read(Section("state"));
@@ -34,7 +35,7 @@ internal static class ConfigLoader
         PriceOptions prices = PriceOptions.Read(Section("prices"));
         RestoreOptions restore = RestoreOptions.Read(Section("restore"));
 
-        return new BackupOptions(source, subvolumes, snapshots, spool, state, schedule, s3, uploader, retention, prices, restore);
+        return new BackupOptions(source, subvolumes, nested, snapshots, spool, state, schedule, s3, uploader, retention, prices, restore);
     }
 
     /// <summary>The file, a full path, with the overrides laid over it; no key is checked yet.</summary>
@@ -74,7 +75,7 @@ internal static class ConfigLoader
                     : source.File;
                 throw ConfigError.At(
                     where,
-                    $"unknown section [{section.Key}] (known: [{ConfigKeys.Subvolumes}], {string.Join(", ", ConfigKeys.Known.Keys.Select(k => $"[{k}]"))})");
+                    $"unknown section [{section.Key}] (known: {string.Join(", ", ConfigKeys.Known.Keys.Select(k => $"[{k}]"))})");
             }
 
             foreach (IConfigurationSection key in section.GetChildren())

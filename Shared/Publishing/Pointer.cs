@@ -1,9 +1,15 @@
+using BtrfsToS3.Shared.Spool;
+
 namespace BtrfsToS3.Shared.Publishing;
 
-/// <summary>pointer.json: the commit. Readers trust only the manifests it names (docs/FORMAT.md).</summary>
+/// <summary>
+/// pointer.json: the commit. Readers trust only the manifests it names (docs/FORMAT.md). Nested says, for a nested
+/// subvolume, which configured subvolume it lies in and where, so that a restore puts it back in its place.
+/// </summary>
 internal sealed record Pointer(
     int FormatVersion,
     string Subvolume,
+    NestedPlace? Nested,
     string CurrentGeneration,
     DateTimeOffset UpdatedAt,
-    IReadOnlyList<PointerGeneration> Generations) : Spool.IFormatVersioned;
+    IReadOnlyList<PointerGeneration> Generations) : IFormatVersioned;

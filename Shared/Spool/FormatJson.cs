@@ -28,7 +28,7 @@ namespace BtrfsToS3.Shared.Spool;
 internal sealed partial class FormatJson : JsonSerializerContext
 {
     /// <summary>The format version this build writes and the only one it reads (docs/FORMAT.md).</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>
     /// Reads a file or object that must be whole and of the format version this build knows; anything else is bad data,

@@ -32,6 +32,7 @@ internal static partial class SnapshotName
                 out time);
     }
 
-    [GeneratedRegex(@"^(?<subvolume>[A-Za-z0-9][A-Za-z0-9_-]{0,63})\.(?<time>[0-9]{8}T[0-9]{6}Z)$")]
+    /// <summary>A configured name, or a nested one (<see cref="NestedName"/>), then the time.</summary>
+    [GeneratedRegex(@"^(?<subvolume>[A-Za-z0-9][A-Za-z0-9_-]{0,63}(\.[A-Za-z0-9_.-]*)?)\.(?<time>[0-9]{8}T[0-9]{6}Z)$")]
     private static partial Regex Pattern();
 }

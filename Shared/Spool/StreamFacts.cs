@@ -14,6 +14,15 @@ internal abstract record StreamFacts : IFormatVersioned
 
     public required string Subvolume { get; init; }
 
+    /// <summary>Null for a configured subvolume; for a nested one, the configured one it lies in and its path there.</summary>
+    public required NestedPlace? Nested { get; init; }
+
+    /// <summary>
+    /// For a configured subvolume, the paths of the subvolumes nested in it that were snapshotted with it (the same
+    /// run, the same time): what a restore of this snapshot puts back in their places. Empty for a nested one.
+    /// </summary>
+    public required IReadOnlyList<string> NestedPaths { get; init; }
+
     public required StreamKind Kind { get; init; }
 
     public required SnapshotRef Snapshot { get; init; }

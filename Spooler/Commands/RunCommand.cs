@@ -7,9 +7,10 @@ namespace BtrfsToS3.Spooler.Commands;
 
 /// <summary>
 /// <c>btrfs-to-s3-spooler [run]</c>, one run under the spooler's lock: finish or discard what a crashed run left, then
-/// one stream per subvolume. A subvolume that fails is logged and the others still run; the exit code is the worst outcome.
+/// one stream per subvolume, each configured one with the subvolumes nested in it, all of them snapshotted together
+/// before any is sent. A subvolume that fails is logged and the others still run; the exit code is the worst outcome.
 /// </summary>
-internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimeProvider time, ILogger logger, TimeSpan quotaPoll)
+internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, NestedDiscovery discovery, TimeProvider time, ILogger logger, TimeSpan quotaPoll)
 {
     private readonly SpoolDirectory _spool = new(options.Spool.Dir);
 
@@ -30,37 +31,101 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
         }
 
         int code = ExitCodes.Ok;
-        foreach (SubvolumeOptions subvolume in options.Subvolumes)
+        int Failed(SubvolumeOptions subvolume, Exception e)
         {
+            Log.SubvolumeFailed(logger, subvolume.Name, e.Message);
+            return code = ExitCodes.Worst(code, ExitCodes.For(e));
+        }
+
+        foreach (SubvolumeOptions configured in options.Subvolumes)
+        {
+            List<SubvolumeOptions> group = [configured];
             try
             {
-                List<SpoolStream> own = streams.Where(s => s.Subvolume == subvolume.Name).ToList();
-                await SpoolSubvolumeAsync(subvolume, own, planner, sender, forceFull, cancellationToken).ConfigureAwait(false);
-                await pruner.PruneAsync(subvolume, cancellationToken).ConfigureAwait(false);
+                // With fail, the checks have already found that there is nothing nested to back up.
+                if (options.Nested != NestedMode.Fail)
+                {
+                    group.AddRange(await discovery.FindAsync(configured, cancellationToken).ConfigureAwait(false));
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException && ExitCodes.For(e) != ExitCodes.Software)
             {
-                Log.SubvolumeFailed(logger, subvolume.Name, e.Message);
-                code = ExitCodes.Worst(code, ExitCodes.For(e));
+                Failed(configured, e);
+            }
+
+            // One time for the group: a subvolume and those nested in it are snapshotted within seconds of each other and
+            // bear the same time, so a restore puts together what belongs together.
+            DateTimeOffset at = time.GetUtcNow();
+            var toSend = new List<(SubvolumeOptions Subvolume, SpoolStream Stream, StreamHeader Header)>();
+            var done = new List<SubvolumeOptions>();
+            foreach (SubvolumeOptions subvolume in group)
+            {
+                try
+                {
+                    List<SpoolStream> own = streams.Where(s => s.Subvolume == subvolume.Name).ToList();
+                    IReadOnlyList<string> nestedPaths = subvolume == configured ? [.. group.Skip(1).Select(n => n.Nested!.Path)] : [];
+                    if (await PrepareAsync(subvolume, nestedPaths, own, planner, forceFull, at, cancellationToken).ConfigureAwait(false) is { } prepared)
+                    {
+                        toSend.Add((subvolume, prepared.Stream, prepared.Header));
+                    }
+                    else
+                    {
+                        done.Add(subvolume);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException && ExitCodes.For(e) != ExitCodes.Software)
+                {
+                    Failed(subvolume, e);
+                }
+            }
+
+            foreach ((SubvolumeOptions subvolume, SpoolStream stream, StreamHeader header) in toSend)
+            {
+                try
+                {
+                    await SendOrAbandonAsync(sender, stream, header, cancellationToken).ConfigureAwait(false);
+                    done.Add(subvolume);
+                }
+                catch (Exception e) when (e is not OperationCanceledException && ExitCodes.For(e) != ExitCodes.Software)
+                {
+                    Failed(subvolume, e);
+                }
+            }
+
+            foreach (SubvolumeOptions subvolume in done)
+            {
+                try
+                {
+                    await pruner.PruneAsync(subvolume, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException && ExitCodes.For(e) != ExitCodes.Software)
+                {
+                    Failed(subvolume, e);
+                }
             }
         }
 
         return code;
     }
 
-    private async Task SpoolSubvolumeAsync(
+    /// <summary>
+    /// What to send for the subvolume: an unsealed stream a crashed run left, sent again from its own snapshot; else a
+    /// new snapshot, planned full or incremental, with its header written. Null while a sealed stream of it waits.
+    /// </summary>
+    private async Task<(SpoolStream Stream, StreamHeader Header)?> PrepareAsync(
         SubvolumeOptions subvolume,
+        IReadOnlyList<string> nestedPaths,
         List<SpoolStream> inSpool,
         StreamPlanner planner,
-        StreamSender sender,
         bool forceFull,
+        DateTimeOffset at,
         CancellationToken cancellationToken)
     {
         SpoolStream? sealedStream = inSpool.FirstOrDefault(s => s.IsSealed);
         if (sealedStream is not null)
         {
             Log.WaitingForUpload(logger, subvolume.Name, sealedStream.Name);
-            return;
+            return null;
         }
 
         foreach (SpoolStream unsealed in inSpool)
@@ -74,11 +139,10 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
             }
 
             Log.ResendingUnsealed(logger, unsealed.Name);
-            await SendOrAbandonAsync(sender, unsealed, resumable, cancellationToken).ConfigureAwait(false);
-            return;
+            return (unsealed, resumable);
         }
 
-        string snapshotName = NewSnapshotName(subvolume.Name);
+        string snapshotName = NewSnapshotName(subvolume.Name, at);
         StreamPlan plan = await planner.PlanAsync(subvolume, snapshotName, forceFull, cancellationToken).ConfigureAwait(false);
         Log.StreamPlanned(logger, subvolume.Name, plan.Kind.ToString().ToLowerInvariant(), plan.Reason);
 
@@ -94,6 +158,8 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
             FormatVersion = FormatJson.Version,
             Stream = snapshotName,
             Subvolume = subvolume.Name,
+            Nested = subvolume.Nested,
+            NestedPaths = nestedPaths,
             Kind = plan.Kind,
             Snapshot = new SnapshotRef(snapshotName, snapshot.Uuid),
             Parent = plan.Parent,
@@ -105,7 +171,7 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
             CreatedAt = time.GetUtcNow(),
         };
         stream.WriteHeader(header);
-        await SendOrAbandonAsync(sender, stream, header, cancellationToken).ConfigureAwait(false);
+        return (stream, header);
     }
 
     /// <summary>
@@ -170,10 +236,9 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
         }
     }
 
-    /// <summary>The snapshot name for now; taken names (two runs within a second) move it on by a second.</summary>
-    private string NewSnapshotName(string subvolume)
+    /// <summary>The snapshot name for the run's time; taken names (two runs within a second) move it on by a second.</summary>
+    private string NewSnapshotName(string subvolume, DateTimeOffset at)
     {
-        DateTimeOffset at = time.GetUtcNow();
         while (true)
         {
             string name = SnapshotName.Format(subvolume, at);

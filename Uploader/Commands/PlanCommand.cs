@@ -7,7 +7,7 @@ namespace BtrfsToS3.Uploader.Commands;
 /// <summary>
 /// <c>btrfs-to-s3-uploader plan [--size NAME=SIZE ...] [--weekly-change PERCENT]</c>: objects, requests and money per
 /// full and per incremental, the monthly storage bill and the early-deletion exposure of the configured retention.
-/// Sizes are measured with <c>btrfs filesystem du</c> unless given.
+/// Sizes are measured with <c>btrfs filesystem du</c> unless given; each nested subvolume gets a row of its own.
 /// </summary>
 internal static class PlanCommand
 {
@@ -40,18 +40,46 @@ internal static class PlanCommand
         var plans = new List<SubvolumePlan>();
         foreach (SubvolumeOptions subvolume in options.Subvolumes)
         {
-            long size = given.TryGetValue(subvolume.Name, out long s) ? s : await MeasureAsync(subvolume, cancellationToken).ConfigureAwait(false);
-            plans.Add(CostPlan.For(subvolume.Name, size, (long)(size * change), options));
+            IReadOnlyList<(string Name, long Size)> measured = given.TryGetValue(subvolume.Name, out long s)
+                ? [(subvolume.Name, s)]
+                : await MeasureAsync(subvolume, options.Nested == NestedMode.Include, cancellationToken).ConfigureAwait(false);
+            plans.AddRange(measured.Select(m => CostPlan.For(m.Name, m.Size, (long)(m.Size * change), options)));
         }
 
         Write(options, plans, change, given.Count == options.Subvolumes.Count, output);
         return ExitCodes.Ok;
     }
 
-    private static async Task<long> MeasureAsync(SubvolumeOptions subvolume, CancellationToken cancellationToken)
+    /// <summary>
+    /// The subvolume's size and, with nested = include, each nested one's, measured apart: <c>btrfs filesystem du</c> of
+    /// a path counts what is below it in nested subvolumes too, so each is measured without what is nested in it
+    /// (read-only snapshots, which are not backed up, included).
+    /// </summary>
+    private static async Task<IReadOnlyList<(string Name, long Size)>> MeasureAsync(SubvolumeOptions subvolume, bool nested, CancellationToken cancellationToken)
     {
-        (long? bytes, string reason) = await new BtrfsTool().DiskUsageAsync(subvolume.Path, cancellationToken).ConfigureAwait(false);
-        return bytes ?? throw new BackupFailure(FailureKind.Unavailable, $"cannot measure {subvolume.Path} with btrfs filesystem du ({reason}); give its size with --size {subvolume.Name}=SIZE");
+        var btrfs = new BtrfsTool();
+        IReadOnlyList<NestedSubvolume> below = nested ? await btrfs.NestedAsync(subvolume.Path, cancellationToken).ConfigureAwait(false) : [];
+        var total = new Dictionary<string, long>(StringComparer.Ordinal) { [string.Empty] = await DiskUsageAsync(btrfs, subvolume, subvolume.Path, cancellationToken).ConfigureAwait(false) };
+        foreach (NestedSubvolume n in below)
+        {
+            total[n.Path] = await DiskUsageAsync(btrfs, subvolume, Path.Combine(subvolume.Path, n.Path), cancellationToken).ConfigureAwait(false);
+        }
+
+        // What a path holds itself: its total less that of each subvolume right below it.
+        string? Above(string path) => below.Select(n => n.Path).Where(p => path.StartsWith(p + "/", StringComparison.Ordinal)).MaxBy(p => p.Length);
+        var own = new Dictionary<string, long>(total, StringComparer.Ordinal);
+        foreach (NestedSubvolume n in below)
+        {
+            own[Above(n.Path) ?? string.Empty] -= total[n.Path];
+        }
+
+        return [(subvolume.Name, own[string.Empty]), .. below.Where(n => !n.IsSnapshot).Select(n => (NestedName.For(subvolume.Name, n.Path), own[n.Path]))];
+    }
+
+    private static async Task<long> DiskUsageAsync(BtrfsTool btrfs, SubvolumeOptions subvolume, string path, CancellationToken cancellationToken)
+    {
+        (long? bytes, string reason) = await btrfs.DiskUsageAsync(path, cancellationToken).ConfigureAwait(false);
+        return bytes ?? throw new BackupFailure(FailureKind.Unavailable, $"cannot measure {path} with btrfs filesystem du ({reason}); give its size with --size {subvolume.Name}=SIZE");
     }
 
     private static void Write(BackupOptions options, List<SubvolumePlan> plans, decimal change, bool allGiven, TextWriter output)

@@ -30,29 +30,47 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
     public async Task<int> RunAsync(RestoreRequest request, CancellationToken cancellationToken)
     {
         using FileLock restoreLock = _spool.LockRestore();
-        IReadOnlyList<Manifest> chain = await ChainAsync(request, cancellationToken).ConfigureAwait(false);
+        var chains = new List<RestoreChain>();
+        foreach (string subvolume in request.Subvolumes)
+        {
+            RestoreChain chain = await ChainAsync(subvolume, request, cancellationToken).ConfigureAwait(false);
+            chains.Add(chain);
+            if (!request.NoNested)
+            {
+                chains.AddRange(await NestedChainsAsync(chain, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
         if (!request.DumpOnly && !request.RequestOnly && (request.Target is null || !Directory.Exists(request.Target)))
         {
             throw new BackupFailure(FailureKind.Usage, $"usage: restore needs --target, an existing directory on a btrfs filesystem (got \"{request.Target}\")");
         }
 
-        if (!await ThawAsync(chain, request, cancellationToken).ConfigureAwait(false))
+        if (!await ThawAsync([.. chains.SelectMany(c => c.Manifests)], request, cancellationToken).ConfigureAwait(false))
         {
             return ExitCodes.Ok;
         }
 
         var fetcher = new ChunkFetcher(repository, logger);
-        foreach (Manifest manifest in chain)
+        foreach (RestoreChain chain in chains)
         {
-            if (!request.DumpOnly && await AlreadyReceivedAsync(request.Target!, manifest, cancellationToken).ConfigureAwait(false))
+            foreach (Manifest manifest in chain.Manifests)
             {
-                Log.StreamAlreadyReceived(logger, manifest.Stream);
-                continue;
+                if (!request.DumpOnly && await AlreadyReceivedAsync(request.Target!, manifest, cancellationToken).ConfigureAwait(false))
+                {
+                    Log.StreamAlreadyReceived(logger, manifest.Stream);
+                    continue;
+                }
+
+                var clock = Stopwatch.StartNew();
+                await ReceiveAsync(manifest, fetcher, request, cancellationToken).ConfigureAwait(false);
+                Log.StreamReceived(logger, manifest.Stream, manifest.TotalBytes, clock.Elapsed.TotalSeconds, manifest.TotalBytes / Math.Max(clock.Elapsed.TotalSeconds, 1e-3) / 1e6, request.DumpOnly ? "dumped" : "received");
             }
 
-            var clock = Stopwatch.StartNew();
-            await ReceiveAsync(manifest, fetcher, request, cancellationToken).ConfigureAwait(false);
-            Log.StreamReceived(logger, manifest.Stream, manifest.TotalBytes, clock.Elapsed.TotalSeconds, manifest.TotalBytes / Math.Max(clock.Elapsed.TotalSeconds, 1e-3) / 1e6, request.DumpOnly ? "dumped" : "received");
+            if (!request.DumpOnly)
+            {
+                await PutInPlaceAsync(request.Target!, chain, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return ExitCodes.Ok;
@@ -65,7 +83,7 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
     private async Task<bool> ThawAsync(IReadOnlyList<Manifest> chain, RestoreRequest request, CancellationToken cancellationToken)
     {
         var thawer = new Thawer(repository, options.Restore, options.Prices, logger);
-        string recordPath = StateFiles.ThawPath(options.State.Dir, request.Subvolume);
+        string recordPath = StateFiles.ThawPath(options.State.Dir, string.Join('+', request.Subvolumes));
         while (true)
         {
             ThawStatus status = await thawer.CheckAsync(chain, request: true, cancellationToken).ConfigureAwait(false);
@@ -95,42 +113,116 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
             {
                 throw new BackupFailure(
                     FailureKind.TryAgainLater,
-                    $"subvolume {request.Subvolume}: {status.Ready} of {status.Total} chunks thawed ({expected}); run the restore again then, or with --wait");
+                    $"subvolume {string.Join(", ", request.Subvolumes)}: {status.Ready} of {status.Total} chunks thawed ({expected}); run the restore again then, or with --wait");
             }
 
             await Task.Delay(options.Restore.PollInterval, time, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>The manifests to receive, full first, each the child of the one before; up to --until.</summary>
-    private async Task<IReadOnlyList<Manifest>> ChainAsync(RestoreRequest request, CancellationToken cancellationToken)
+    /// <summary>A configured subvolume's manifests to receive, full first, each the child of the one before; up to --until.</summary>
+    private async Task<RestoreChain> ChainAsync(string subvolume, RestoreRequest request, CancellationToken cancellationToken)
     {
-        Pointer pointer = await repository.ReadPointerAsync(request.Subvolume, cancellationToken).ConfigureAwait(false)
-            ?? throw new BackupFailure(FailureKind.Unavailable, $"nothing of subvolume {request.Subvolume} is published under s3://{options.S3.Bucket}/{options.S3.Prefix} (no pointer)");
+        Pointer pointer = await repository.ReadPointerAsync(subvolume, cancellationToken).ConfigureAwait(false)
+            ?? throw new BackupFailure(FailureKind.Unavailable, $"nothing of subvolume {subvolume} is published under s3://{options.S3.Bucket}/{options.S3.Prefix} (no pointer)");
         PointerGeneration generation = request.Generation is null
             ? pointer.Generations[^1]
             : pointer.Generations.FirstOrDefault(g => g.Generation == request.Generation)
-                ?? throw new BackupFailure(FailureKind.Usage, $"usage: subvolume {request.Subvolume} has no generation {request.Generation} (it has {string.Join(", ", pointer.Generations.Select(g => g.Generation))})");
+                ?? throw new BackupFailure(FailureKind.Usage, $"usage: subvolume {subvolume} has no generation {request.Generation} (it has {string.Join(", ", pointer.Generations.Select(g => g.Generation))})");
         var chain = new List<Manifest>();
         foreach (string key in generation.Manifests)
         {
-            Manifest manifest = await repository.ReadManifestAsync(key, cancellationToken).ConfigureAwait(false)
-                ?? throw new BackupFailure(FailureKind.BadData, $"the pointer names {key}, but there is no such manifest");
-            if (manifest.Parent != (chain.Count == 0 ? null : chain[^1].Snapshot))
+            chain.Add(await NextAsync(chain, key, cancellationToken).ConfigureAwait(false));
+            if (chain[^1].Snapshot.Name == request.Until)
             {
-                throw new BackupFailure(FailureKind.BadData, $"manifest {key} does not follow {(chain.Count == 0 ? "nothing" : chain[^1].Stream)}: the chain is broken");
-            }
-
-            chain.Add(manifest);
-            if (manifest.Snapshot.Name == request.Until)
-            {
-                return chain;
+                return new RestoreChain(subvolume, null, chain);
             }
         }
 
         return request.Until is null
-            ? chain
+            ? new RestoreChain(subvolume, null, chain)
             : throw new BackupFailure(FailureKind.Usage, $"usage: --until {request.Until} is not a snapshot of generation {generation.Generation} (it has {string.Join(", ", chain.Select(m => m.Snapshot.Name))})");
+    }
+
+    /// <summary>
+    /// The chains of the subvolumes nested in a configured one when its last restored snapshot was made (its manifest
+    /// lists them), each up to its last snapshot no later than that one: a run snapshots a subvolume and those nested
+    /// in it together, under the same time. Nested subvolumes gone from the host before then are not in the list.
+    /// </summary>
+    private async Task<IReadOnlyList<RestoreChain>> NestedChainsAsync(RestoreChain parent, CancellationToken cancellationToken)
+    {
+        Manifest last = parent.Manifests[^1];
+        SnapshotName.TryParse(last.Snapshot.Name, out _, out DateTimeOffset until);
+        var chains = new List<RestoreChain>();
+        foreach (string path in last.NestedPaths.OrderBy(p => p.Count(c => c == '/')).ThenBy(p => p, StringComparer.Ordinal))
+        {
+            string name = NestedName.For(parent.Subvolume, path);
+            Pointer? pointer = await repository.ReadPointerAsync(name, cancellationToken).ConfigureAwait(false);
+            PointerGeneration? generation = pointer?.Generations.LastOrDefault(g => SnapshotTime(g.Generation) <= until);
+            var chain = new List<Manifest>();
+            foreach (string key in generation?.Manifests ?? [])
+            {
+                Manifest manifest = await NextAsync(chain, key, cancellationToken).ConfigureAwait(false);
+                SnapshotName.TryParse(manifest.Snapshot.Name, out _, out DateTimeOffset taken);
+                if (taken > until)
+                {
+                    break;
+                }
+
+                chain.Add(manifest);
+            }
+
+            if (chain.Count == 0)
+            {
+                Log.NestedNotRestored(logger, name, $"{last.Snapshot.Name} held it at {path}, but nothing of it from {until:yyyy-MM-dd HH:mm:ss} UTC or before is published");
+                continue;
+            }
+
+            chains.Add(new RestoreChain(name, new NestedPlace(parent.Subvolume, path), chain));
+        }
+
+        return chains;
+    }
+
+    private static DateTimeOffset SnapshotTime(string generation) =>
+        SnapshotName.TryParse($"x.{generation}", out _, out DateTimeOffset time) ? time : DateTimeOffset.MaxValue;
+
+    /// <summary>The manifest the key names, which must follow the chain so far.</summary>
+    private async Task<Manifest> NextAsync(List<Manifest> chain, string key, CancellationToken cancellationToken)
+    {
+        Manifest manifest = await repository.ReadManifestAsync(key, cancellationToken).ConfigureAwait(false)
+            ?? throw new BackupFailure(FailureKind.BadData, $"the pointer names {key}, but there is no such manifest");
+        return manifest.Parent == (chain.Count == 0 ? null : chain[^1].Snapshot)
+            ? manifest
+            : throw new BackupFailure(FailureKind.BadData, $"manifest {key} does not follow {(chain.Count == 0 ? "nothing" : chain[^1].Stream)}: the chain is broken");
+    }
+
+    /// <summary>
+    /// Rebuilds the tree as the host had it: the configured subvolume as a writable snapshot of its last received one,
+    /// <c>TARGET/&lt;subvolume&gt;</c>; a nested one as a writable snapshot of its last received one, in the place its
+    /// configured subvolume's tree holds for it. A place already taken by a subvolume (a restore run again) is kept.
+    /// </summary>
+    private async Task PutInPlaceAsync(string target, RestoreChain chain, CancellationToken cancellationToken)
+    {
+        string received = Path.Combine(target, chain.Manifests[^1].Snapshot.Name);
+        string place = chain.Nested is null ? Path.Combine(target, chain.Subvolume) : Path.Combine(target, chain.Nested.In, chain.Nested.Path);
+        if (await _btrfs.ShowAsync(place, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return;
+        }
+
+        if (Directory.Exists(place))
+        {
+            if (Directory.EnumerateFileSystemEntries(place).Any())
+            {
+                throw new BackupFailure(FailureKind.CannotCreate, $"{place} is not empty, so {chain.Subvolume} cannot be put there; move it away first");
+            }
+
+            Directory.Delete(place);
+        }
+
+        await _btrfs.CreateSnapshotAsync(received, place, cancellationToken).ConfigureAwait(false);
+        Log.PutInPlace(logger, chain.Subvolume, place);
     }
 
     private async Task ReceiveAsync(Manifest manifest, ChunkFetcher fetcher, RestoreRequest request, CancellationToken cancellationToken)

@@ -21,7 +21,12 @@ internal static class StatusCommand
         var subvolumes = new List<SubvolumeStatus>();
         foreach (SubvolumeOptions subvolume in options.Subvolumes)
         {
-            subvolumes.Add(await SubvolumeAsync(repository, options, subvolume.Name, streams, cancellationToken).ConfigureAwait(false));
+            subvolumes.Add(await SubvolumeAsync(repository, options, subvolume.Name, null, streams, cancellationToken).ConfigureAwait(false));
+            foreach (Pointer nested in await NestedAsync(repository, subvolume.Name, cancellationToken).ConfigureAwait(false))
+            {
+                bool gone = !Directory.Exists(Path.Combine(subvolume.Path, nested.Nested!.Path));
+                subvolumes.Add(await SubvolumeAsync(repository, options, nested.Subvolume, (nested.Nested, gone), streams, cancellationToken).ConfigureAwait(false));
+            }
         }
 
         var report = new StatusReport(
@@ -50,8 +55,26 @@ internal static class StatusCommand
         return subvolumes.Any(s => s.Problem is not null) ? ExitCodes.Unavailable : ExitCodes.Ok;
     }
 
+    /// <summary>The nested subvolumes S3 holds chains of; none when S3 cannot be read (the configured one's line says why).</summary>
+    private static async Task<IReadOnlyList<Pointer>> NestedAsync(BackupRepository repository, string subvolume, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await repository.NestedPointersAsync(subvolume, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BackupFailure)
+        {
+            return [];
+        }
+    }
+
     private static async Task<SubvolumeStatus> SubvolumeAsync(
-        BackupRepository repository, BackupOptions options, string subvolume, IReadOnlyList<SpoolStream> streams, CancellationToken cancellationToken)
+        BackupRepository repository,
+        BackupOptions options,
+        string subvolume,
+        (NestedPlace Place, bool Gone)? nested,
+        IReadOnlyList<SpoolStream> streams,
+        CancellationToken cancellationToken)
     {
         List<StreamInSpool> spool = [.. streams.Where(s => s.Subvolume == subvolume).Select(InSpool)];
         string? parent = null;
@@ -61,7 +84,7 @@ internal static class StatusCommand
             Pointer? pointer = await repository.ReadPointerAsync(subvolume, cancellationToken).ConfigureAwait(false);
             if (pointer is null)
             {
-                return new SubvolumeStatus(subvolume, null, 0, 0, null, null, null, parent, spool, null);
+                return new SubvolumeStatus(subvolume, nested?.Place, nested?.Gone, null, 0, 0, null, null, null, parent, spool, null);
             }
 
             PointerGeneration current = pointer.Generations[^1];
@@ -72,11 +95,11 @@ internal static class StatusCommand
             DateTimeOffset? nextFull = SnapshotName.TryParse($"{subvolume}.{current.Generation}", out _, out DateTimeOffset started)
                 ? started.AddDays(options.Schedule.FullEveryDays)
                 : null;
-            return new SubvolumeStatus(subvolume, current.Generation, pointer.Generations.Count, current.Manifests.Count, Published(full), Published(last), nextFull, parent, spool, null);
+            return new SubvolumeStatus(subvolume, nested?.Place, nested?.Gone, current.Generation, pointer.Generations.Count, current.Manifests.Count, Published(full), Published(last), nextFull, parent, spool, null);
         }
         catch (BackupFailure e)
         {
-            return new SubvolumeStatus(subvolume, null, 0, 0, null, null, null, parent, spool, e.Message);
+            return new SubvolumeStatus(subvolume, nested?.Place, nested?.Gone, null, 0, 0, null, null, null, parent, spool, e.Message);
         }
     }
 
@@ -100,7 +123,9 @@ internal static class StatusCommand
         foreach (SubvolumeStatus s in report.Subvolumes)
         {
             output.WriteLine();
-            output.WriteLine($"{s.Subvolume}:");
+            output.WriteLine(s.Nested is null
+                ? $"{s.Subvolume}:"
+                : $"{s.Subvolume}: nested in {s.Nested.In} at {s.Nested.Path}{(s.GoneFromHost == true ? ", GONE from the host (its chain stays in S3)" : string.Empty)}");
             if (s.Problem is not null)
             {
                 output.WriteLine($"  S3: {s.Problem}");

@@ -4,7 +4,7 @@ using BtrfsToS3.Uploader.S3;
 namespace BtrfsToS3.Uploader.Commands;
 
 /// <summary>
-/// <c>btrfs-to-s3-uploader verify</c>: HEADs every chunk of every chain the pointers name and compares its size and
+/// <c>btrfs-to-s3-uploader verify</c>: HEADs every chunk of every chain the pointers name (nested subvolumes' too) and compares its size and
 /// ETag with the manifest, downloading nothing; what is missing or different is listed, and the exit code is 65.
 /// </summary>
 internal static class VerifyCommand
@@ -14,12 +14,19 @@ internal static class VerifyCommand
         int checkedChunks = 0;
         long bytes = 0;
         var problems = new List<string>();
+        var names = new List<string>();
         foreach (SubvolumeOptions subvolume in subvolumes)
         {
-            Pointer? pointer = await repository.ReadPointerAsync(subvolume.Name, cancellationToken).ConfigureAwait(false);
+            names.Add(subvolume.Name);
+            names.AddRange((await repository.NestedPointersAsync(subvolume.Name, cancellationToken).ConfigureAwait(false)).Select(p => p.Subvolume));
+        }
+
+        foreach (string name in names)
+        {
+            Pointer? pointer = await repository.ReadPointerAsync(name, cancellationToken).ConfigureAwait(false);
             if (pointer is null)
             {
-                output.WriteLine($"{subvolume.Name}: nothing published");
+                output.WriteLine($"{name}: nothing published");
                 continue;
             }
 
@@ -48,7 +55,7 @@ internal static class VerifyCommand
                 }
             }
 
-            output.WriteLine($"{subvolume.Name}: {pointer.Generations.Sum(g => g.Manifests.Count)} manifests in {pointer.Generations.Count} generations checked");
+            output.WriteLine($"{name}: {pointer.Generations.Sum(g => g.Manifests.Count)} manifests in {pointer.Generations.Count} generations checked");
         }
 
         foreach (string problem in problems)

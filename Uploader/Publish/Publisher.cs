@@ -98,6 +98,6 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, Ti
             generations[^1] = current with { Manifests = [.. current.Manifests, manifestKey] };
         }
 
-        return new Pointer(FormatJson.Version, seal.Subvolume, seal.Generation, time.GetUtcNow(), generations);
+        return new Pointer(FormatJson.Version, seal.Subvolume, seal.Nested, seal.Generation, time.GetUtcNow(), generations);
     }
 }

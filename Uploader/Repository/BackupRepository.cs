@@ -34,6 +34,24 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options)
     public Task WritePointerAsync(Pointer pointer, CancellationToken cancellationToken) =>
         store.PutAsync(PointerKey(pointer.Subvolume), JsonSerializer.SerializeToUtf8Bytes(pointer, FormatJson.Default.Pointer), _metadata, cancellationToken);
 
+    /// <summary>The pointers of the subvolumes found nested in a configured one, whether or not they are still on the host.</summary>
+    public async Task<IReadOnlyList<Pointer>> NestedPointersAsync(string configured, CancellationToken cancellationToken)
+    {
+        var pointers = new List<Pointer>();
+        foreach (string folder in await store.ListFoldersAsync(options.Prefix, cancellationToken).ConfigureAwait(false))
+        {
+            string name = folder[options.Prefix.Length..].TrimEnd('/');
+            if (name.StartsWith(configured + ".", StringComparison.Ordinal)
+                && await ReadPointerAsync(name, cancellationToken).ConfigureAwait(false) is { Nested: { } place } pointer
+                && place.In == configured)
+            {
+                pointers.Add(pointer);
+            }
+        }
+
+        return pointers;
+    }
+
     public Task<Manifest?> ReadManifestAsync(string key, CancellationToken cancellationToken) =>
         ReadAsync(key, FormatJson.Default.Manifest, cancellationToken);
 

@@ -32,13 +32,13 @@ internal static class MetricsFile
         Gauge(text, "btrfs_to_s3_spool_bytes", "Bytes in the spool after the last run.", Directory.Exists(spool.Dir) ? spool.Bytes() : 0);
         text.Append("# HELP btrfs_to_s3_published_timestamp_seconds When the subvolume's last stream was published.\n# TYPE btrfs_to_s3_published_timestamp_seconds gauge\n");
         var chain = new StringBuilder("# HELP btrfs_to_s3_chain_position Chain position of the last published stream (0: a full).\n# TYPE btrfs_to_s3_chain_position gauge\n");
-        foreach (SubvolumeOptions subvolume in options.Subvolumes)
+        foreach (string subvolume in options.Subvolumes.SelectMany(s => StateFiles.PublishedIn(options.State.Dir, s.Name)))
         {
-            PublishedSnapshot? published = Read(options.State.Dir, subvolume.Name);
+            PublishedSnapshot? published = Read(options.State.Dir, subvolume);
             if (published is not null)
             {
-                text.Append(CultureInfo.InvariantCulture, $"btrfs_to_s3_published_timestamp_seconds{{subvolume=\"{subvolume.Name}\"}} {published.PublishedAt.ToUnixTimeSeconds()}\n");
-                chain.Append(CultureInfo.InvariantCulture, $"btrfs_to_s3_chain_position{{subvolume=\"{subvolume.Name}\"}} {published.ChainPosition}\n");
+                text.Append(CultureInfo.InvariantCulture, $"btrfs_to_s3_published_timestamp_seconds{{subvolume=\"{subvolume}\"}} {published.PublishedAt.ToUnixTimeSeconds()}\n");
+                chain.Append(CultureInfo.InvariantCulture, $"btrfs_to_s3_chain_position{{subvolume=\"{subvolume}\"}} {published.ChainPosition}\n");
             }
         }
 

@@ -14,6 +14,8 @@ public sealed class FormatJsonTests
         FormatVersion = FormatJson.Version,
         Stream = "data.20261202T020000Z",
         Subvolume = "data",
+        Nested = null,
+        NestedPaths = ["var/lib/vm-100-disk-0"],
         Kind = StreamKind.Incremental,
         Snapshot = new SnapshotRef("data.20261202T020000Z", "b5a1"),
         Parent = new SnapshotRef("data.20261125T020000Z", "19c1"),
@@ -34,10 +36,11 @@ public sealed class FormatJsonTests
 
         StreamHeader read = FormatJson.Parse(json, FormatJson.Default.StreamHeader, "stream.json");
 
-        Assert.AreEqual(Header with { SendCommand = read.SendCommand }, read);
+        Assert.AreEqual(Header with { SendCommand = read.SendCommand, NestedPaths = read.NestedPaths }, read);
+        CollectionAssert.AreEqual(Header.NestedPaths.ToList(), read.NestedPaths.ToList());
         CollectionAssert.AreEqual(Header.SendCommand.ToList(), read.SendCommand.ToList());
         CollectionAssert.AreEquivalent(
-            new[] { "format_version", "stream", "subvolume", "kind", "snapshot", "parent", "generation", "chain_position", "chunk_size", "part_size", "send_command", "created_at" },
+            new[] { "format_version", "stream", "subvolume", "nested", "nested_paths", "kind", "snapshot", "parent", "generation", "chain_position", "chunk_size", "part_size", "send_command", "created_at" },
             Names(json));
     }
 
@@ -56,7 +59,7 @@ public sealed class FormatJsonTests
         CollectionAssert.AreEquivalent(
             new[]
             {
-                "format_version", "stream", "subvolume", "kind", "snapshot", "parent", "generation", "chain_position", "chunk_size", "part_size",
+                "format_version", "stream", "subvolume", "nested", "nested_paths", "kind", "snapshot", "parent", "generation", "chain_position", "chunk_size", "part_size",
                 "send_command", "chunk_count", "total_bytes", "sha256", "btrfs_progs_version", "kernel_version", "started_at", "finished_at", "chunks",
             },
             Names(json));
@@ -77,7 +80,7 @@ public sealed class FormatJsonTests
         CollectionAssert.AreEquivalent(
             new[]
             {
-                "format_version", "subvolume", "stream", "kind", "generation", "chain_position", "snapshot", "parent", "parent_manifest", "send_command",
+                "format_version", "subvolume", "nested", "nested_paths", "stream", "kind", "generation", "chain_position", "snapshot", "parent", "parent_manifest", "send_command",
                 "btrfs_progs_version", "kernel_version", "send_started_at", "send_finished_at", "published_at", "chunk_size", "part_size", "total_bytes",
                 "sha256", "storage_class", "chunks",
             },
@@ -87,12 +90,12 @@ public sealed class FormatJsonTests
     [TestMethod]
     public void Parse_OtherFormatVersion_IsBadDataNamingWhere()
     {
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(Header with { FormatVersion = 2 }, FormatJson.Default.StreamHeader);
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(Header with { FormatVersion = 1 }, FormatJson.Default.StreamHeader);
 
         BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => FormatJson.Parse(json, FormatJson.Default.StreamHeader, "s3://b/k"));
 
         Assert.AreEqual(FailureKind.BadData, failure.Kind);
-        Assert.AreEqual("s3://b/k: format version 2, but this build reads version 1", failure.Message);
+        Assert.AreEqual("s3://b/k: format version 1, but this build reads version 2", failure.Message);
     }
 
     [TestMethod]

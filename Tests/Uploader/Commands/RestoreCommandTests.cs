@@ -51,8 +51,9 @@ public sealed class RestoreCommandTests : BtrfsAndS3Test
         (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", _config, "--subvolume", "data", "--target", target, "--until", _snapshots[1]);
 
         Assert.AreEqual(ExitCodes.Ok, code, output);
-        CollectionAssert.AreEquivalent(_snapshots.Take(2).ToArray(), Directory.GetDirectories(target).Select(Path.GetFileName).ToArray());
+        CollectionAssert.AreEquivalent(_snapshots.Take(2).Append("data").ToArray(), Directory.GetDirectories(target).Select(Path.GetFileName).ToArray());
         SendStreams.AssertSameTree(Path.Combine(_fx.Snapshots, _snapshots[1]), Path.Combine(target, _snapshots[1]));
+        SendStreams.AssertSameTree(Path.Combine(_fx.Snapshots, _snapshots[1]), Path.Combine(target, "data"));
     }
 
     [TestMethod]
@@ -143,7 +144,7 @@ public sealed class RestoreCommandTests : BtrfsAndS3Test
         Assert.AreEqual(ExitCodes.Ok, code, output);
         string[] ranged = [.. proxy.Requests.Where(r => r.StartsWith("GET ", StringComparison.Ordinal) && r.Contains("Range: bytes=", StringComparison.OrdinalIgnoreCase))];
         Assert.IsGreaterThanOrEqualTo(2, ranged.Length, string.Join("\n---\n", proxy.Requests.Where(r => r.StartsWith("GET ", StringComparison.Ordinal))));
-        SendStreams.AssertSameTree(_fx.Subvolume("home"), Directory.GetDirectories(target).Single());
+        SendStreams.AssertSameTree(_fx.Subvolume("home"), Path.Combine(target, "home"));
     }
 
     [TestMethod]

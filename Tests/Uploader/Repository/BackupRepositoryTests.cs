@@ -79,13 +79,13 @@ public sealed class BackupRepositoryTests
     [TestMethod]
     public async Task ReadPointerAsync_OtherFormatVersion_IsBadDataNamingTheObject()
     {
-        var pointer = new Pointer(2, "data", Generation, DateTimeOffset.UnixEpoch, [new PointerGeneration(Generation, ["m"])]);
+        var pointer = new Pointer(3, "data", null, Generation, DateTimeOffset.UnixEpoch, [new PointerGeneration(Generation, ["m"])]);
         _store.Put("backup/data/pointer.json", JsonSerializer.SerializeToUtf8Bytes(pointer, FormatJson.Default.Pointer));
 
         BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() => _repository.ReadPointerAsync("data", CancellationToken.None));
 
         Assert.AreEqual(FailureKind.BadData, failure.Kind);
-        Assert.AreEqual("mem://backup/data/pointer.json: format version 2, but this build reads version 1", failure.Message);
+        Assert.AreEqual("mem://backup/data/pointer.json: format version 3, but this build reads version 2", failure.Message);
     }
 
     [TestMethod]
@@ -101,7 +101,7 @@ public sealed class BackupRepositoryTests
     [TestMethod]
     public async Task WritePointerAsync_ThenRead_GivesTheSamePointer()
     {
-        var pointer = new Pointer(FormatJson.Version, "data", Generation, DateTimeOffset.UnixEpoch, [new PointerGeneration(Generation, ["a", "b"])]);
+        var pointer = new Pointer(FormatJson.Version, "data", null, Generation, DateTimeOffset.UnixEpoch, [new PointerGeneration(Generation, ["a", "b"])]);
 
         await _repository.WritePointerAsync(pointer, CancellationToken.None);
 
@@ -175,6 +175,8 @@ public sealed class BackupRepositoryTests
             FormatVersion = FormatJson.Version,
             Stream = stream,
             Subvolume = "data",
+            Nested = null,
+            NestedPaths = [],
             Kind = StreamKind.Full,
             Snapshot = new SnapshotRef(stream, "u"),
             Parent = null,

@@ -57,7 +57,7 @@ public sealed class ThawTests : BtrfsAndS3Test
 
         clock.Now += TimeSpan.FromHours(47);
         Assert.AreEqual(ExitCodes.Ok, await command.RunAsync(Request(target), CancellationToken.None));
-        SendStreams.AssertSameTree(_fx.Subvolume("data"), Directory.GetDirectories(target).Single());
+        SendStreams.AssertSameTree(_fx.Subvolume("data"), Path.Combine(target, "data"));
     }
 
     [TestMethod]
@@ -88,11 +88,11 @@ public sealed class ThawTests : BtrfsAndS3Test
         int code = await command.RunAsync(Request(target) with { Wait = true }, CancellationToken.None);
 
         Assert.AreEqual(ExitCodes.Ok, code);
-        SendStreams.AssertSameTree(_fx.Subvolume("data"), Directory.GetDirectories(target).Single());
+        SendStreams.AssertSameTree(_fx.Subvolume("data"), Path.Combine(target, "data"));
     }
 
     private static RestoreRequest Request(string? target, bool requestOnly = false) =>
-        new("data", target, Generation: null, Until: null, DumpOnly: false, RequestOnly: requestOnly, Wait: false);
+        new(["data"], target, Generation: null, Until: null, NoNested: false, DumpOnly: false, RequestOnly: requestOnly, Wait: false);
 
     /// <summary>The repository over the real server, with the emulated archive tier between them.</summary>
     private BackupRepository Repository(IAmazonS3 s3) => new(
