@@ -149,7 +149,7 @@ for nested in images/100/vm-100-disk-0 images/101/subvol-101-disk-0 images/101/s
   case "$flags" in *readonly*) echo "root/var/lib/pve/local-btrfs/$nested: restored read-only"; exit 1;; esac
   echo "root/var/lib/pve/local-btrfs/$nested: a writable subvolume in its place"
 done
-record "restore (3 subvolumes, 3 nested)" "$restored_bytes" "$start"
+record "restore (6 chains)" "$restored_bytes" "$start"
 
 step "summary"
 printf '%s\n' "${summary[@]}"

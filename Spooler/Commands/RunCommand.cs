@@ -31,27 +31,37 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, NestedD
         }
 
         int code = ExitCodes.Ok;
-        int Failed(SubvolumeOptions subvolume, Exception e)
-        {
-            Log.SubvolumeFailed(logger, subvolume.Name, e.Message);
-            return code = ExitCodes.Worst(code, ExitCodes.For(e));
-        }
 
-        foreach (SubvolumeOptions configured in options.Subvolumes)
+        // A step that fails for one subvolume is logged and counted; the other subvolumes, and its other steps, go on.
+        async Task<bool> TryAsync(SubvolumeOptions subvolume, Func<Task> step)
         {
-            List<SubvolumeOptions> group = [configured];
             try
             {
-                // With fail, the checks have already found that there is nothing nested to back up.
-                if (options.Nested != NestedMode.Fail)
-                {
-                    group.AddRange(await discovery.FindAsync(configured, cancellationToken).ConfigureAwait(false));
-                }
+                await step().ConfigureAwait(false);
+                return true;
             }
             catch (Exception e) when (e is not OperationCanceledException && ExitCodes.For(e) != ExitCodes.Software)
             {
-                Failed(configured, e);
+                Log.SubvolumeFailed(logger, subvolume.Name, e.Message);
+                code = ExitCodes.Worst(code, ExitCodes.For(e));
+                return false;
             }
+        }
+
+        var backedUp = new HashSet<string>(StringComparer.Ordinal);
+        var discovered = new HashSet<string>(StringComparer.Ordinal);
+        foreach (SubvolumeOptions configured in options.Subvolumes)
+        {
+            List<SubvolumeOptions> group = [configured];
+
+            // With fail, the checks have already found that there is nothing nested to back up.
+            if (options.Nested == NestedMode.Fail
+                || await TryAsync(configured, async () => group.AddRange(await discovery.FindAsync(configured, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false))
+            {
+                discovered.Add(configured.Name);
+            }
+
+            backedUp.UnionWith(group.Select(g => g.Name));
 
             // One time for the group: a subvolume and those nested in it are snapshotted within seconds of each other and
             // bear the same time, so a restore puts together what belongs together.
@@ -60,10 +70,10 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, NestedD
             var done = new List<SubvolumeOptions>();
             foreach (SubvolumeOptions subvolume in group)
             {
-                try
+                IReadOnlyList<string> nestedPaths = subvolume == configured ? [.. group.Skip(1).Select(n => n.Nested!.Path)] : [];
+                List<SpoolStream> own = [.. streams.Where(s => s.Subvolume == subvolume.Name)];
+                await TryAsync(subvolume, async () =>
                 {
-                    List<SpoolStream> own = streams.Where(s => s.Subvolume == subvolume.Name).ToList();
-                    IReadOnlyList<string> nestedPaths = subvolume == configured ? [.. group.Skip(1).Select(n => n.Nested!.Path)] : [];
                     if (await PrepareAsync(subvolume, nestedPaths, own, planner, forceFull, at, cancellationToken).ConfigureAwait(false) is { } prepared)
                     {
                         toSend.Add((subvolume, prepared.Stream, prepared.Header));
@@ -72,37 +82,28 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, NestedD
                     {
                         done.Add(subvolume);
                     }
-                }
-                catch (Exception e) when (e is not OperationCanceledException && ExitCodes.For(e) != ExitCodes.Software)
-                {
-                    Failed(subvolume, e);
-                }
+                }).ConfigureAwait(false);
             }
 
             foreach ((SubvolumeOptions subvolume, SpoolStream stream, StreamHeader header) in toSend)
             {
-                try
+                if (await TryAsync(subvolume, () => SendOrAbandonAsync(sender, stream, header, cancellationToken)).ConfigureAwait(false))
                 {
-                    await SendOrAbandonAsync(sender, stream, header, cancellationToken).ConfigureAwait(false);
                     done.Add(subvolume);
-                }
-                catch (Exception e) when (e is not OperationCanceledException && ExitCodes.For(e) != ExitCodes.Software)
-                {
-                    Failed(subvolume, e);
                 }
             }
 
             foreach (SubvolumeOptions subvolume in done)
             {
-                try
-                {
-                    await pruner.PruneAsync(subvolume, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException && ExitCodes.For(e) != ExitCodes.Software)
-                {
-                    Failed(subvolume, e);
-                }
+                await TryAsync(subvolume, () => pruner.PruneAsync(subvolume, cancellationToken)).ConfigureAwait(false);
             }
+        }
+
+        // An unsealed stream of a nested subvolume that is gone (or now excluded) would never be sent again.
+        foreach (SpoolStream orphan in streams.Where(s =>
+            !s.IsSealed && !backedUp.Contains(s.Subvolume) && s.Subvolume.Split('.')[0] is { } parent && parent != s.Subvolume && discovered.Contains(parent)))
+        {
+            await AbandonAsync(orphan, cancellationToken).ConfigureAwait(false);
         }
 
         return code;

@@ -73,7 +73,8 @@ internal static class PlanCommand
             own[Above(n.Path) ?? string.Empty] -= total[n.Path];
         }
 
-        return [(subvolume.Name, own[string.Empty]), .. below.Where(n => !n.IsSnapshot).Select(n => (NestedName.For(subvolume.Name, n.Path), own[n.Path]))];
+        // du counts extents a snapshot shares with its source in both, so what is left can come out below nothing.
+        return [(subvolume.Name, Math.Max(0, own[string.Empty])), .. below.Where(n => !n.IsSnapshot).Select(n => (NestedName.For(subvolume.Name, n.Path), Math.Max(0, own[n.Path])))];
     }
 
     private static async Task<long> DiskUsageAsync(BtrfsTool btrfs, SubvolumeOptions subvolume, string path, CancellationToken cancellationToken)

@@ -34,7 +34,7 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options)
     public Task WritePointerAsync(Pointer pointer, CancellationToken cancellationToken) =>
         store.PutAsync(PointerKey(pointer.Subvolume), JsonSerializer.SerializeToUtf8Bytes(pointer, FormatJson.Default.Pointer), _metadata, cancellationToken);
 
-    /// <summary>The pointers of the subvolumes found nested in a configured one, whether or not they are still on the host.</summary>
+    /// <summary>The pointers of the subvolumes found nested in a configured one, whether or not they are still on the host, by path.</summary>
     public async Task<IReadOnlyList<Pointer>> NestedPointersAsync(string configured, CancellationToken cancellationToken)
     {
         var pointers = new List<Pointer>();
@@ -49,7 +49,7 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options)
             }
         }
 
-        return pointers;
+        return [.. pointers.OrderBy(p => p.Nested!.Path, StringComparer.Ordinal)];
     }
 
     public Task<Manifest?> ReadManifestAsync(string key, CancellationToken cancellationToken) =>

@@ -60,7 +60,7 @@ public sealed class RunCommandTests : BtrfsAndS3Test
 
         using var json = System.Text.Json.JsonDocument.Parse(status.StandardOutput);
         System.Text.Json.JsonElement root = json.RootElement;
-        Assert.AreEqual(1, root.GetProperty("format_version").GetInt32());
+        Assert.AreEqual(FormatJson.Version, root.GetProperty("format_version").GetInt32());
         Assert.AreEqual(_s3.Bucket, root.GetProperty("bucket").GetString());
         Assert.AreEqual(ByteSize.GiB, root.GetProperty("spool_quota").GetInt64());
         Assert.AreEqual(0, root.GetProperty("last_run").GetProperty("exit_code").GetInt32());
