@@ -1,7 +1,6 @@
 using BtrfsToS3.Shared.Cli;
 using BtrfsToS3.Spooler;
 using BtrfsToS3.Spooler.Commands;
-using BtrfsToS3.Spooler.Streams;
 using BtrfsToS3.Shared.Btrfs;
 
 const string Tool = "btrfs-to-s3-spooler";
@@ -30,8 +29,7 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
     ILogger logger = loggers.CreateLogger(Tool);
     BackupOptions options = ConfigLoader.Load(commandLine.ConfigPath, commandLine.Overrides);
     var btrfs = new BtrfsTool();
-    var discovery = new NestedDiscovery(options.Snapshots, options.Nested, btrfs, logger);
-    await SpoolerChecks.CheckAsync(options, btrfs, discovery, cancellationToken);
-    var run = new RunCommand(options, btrfs, discovery, TimeProvider.System, logger, TimeSpan.FromSeconds(1));
+    await SpoolerChecks.CheckAsync(options, btrfs, logger, cancellationToken);
+    var run = new RunCommand(options, btrfs, TimeProvider.System, logger, TimeSpan.FromSeconds(1));
     return await run.RunAsync(commandLine.Has("full"), cancellationToken);
 });

@@ -11,7 +11,7 @@ namespace BtrfsToS3.Spooler;
 /// </summary>
 internal static class SpoolerChecks
 {
-    public static async Task CheckAsync(BackupOptions options, BtrfsTool btrfs, NestedDiscovery discovery, CancellationToken cancellationToken)
+    public static async Task CheckAsync(BackupOptions options, BtrfsTool btrfs, ILogger logger, CancellationToken cancellationToken)
     {
         ConfigSource source = options.Source;
         string snapshotsWhere = source.Where("snapshots", "dir");
@@ -41,7 +41,7 @@ internal static class SpoolerChecks
             }
 
             if (options.Nested == NestedMode.Fail
-                && await discovery.BackupableAsync(subvolume, cancellationToken).ConfigureAwait(false) is { Count: > 0 } nested)
+                && await new NestedDiscovery(options.Snapshots, options.Nested, btrfs, logger).BackupableAsync(subvolume, cancellationToken).ConfigureAwait(false) is { Count: > 0 } nested)
             {
                 throw ConfigError.At(
                     source.Where(ConfigKeys.Subvolumes, SubvolumeOptions.NestedKey),

@@ -25,6 +25,7 @@ internal sealed partial class BtrfsTool
         }
 
         string? uuid = null;
+        string? parentUuid = null;
         string? receivedUuid = null;
         bool readOnly = false;
         foreach (string line in result.StandardOutput.Split('\n'))
@@ -40,6 +41,9 @@ internal sealed partial class BtrfsTool
                 case "UUID":
                     uuid = parts[1];
                     break;
+                case "Parent UUID":
+                    parentUuid = parts[1] == "-" ? null : parts[1];
+                    break;
                 case "Received UUID":
                     receivedUuid = parts[1] == "-" ? null : parts[1];
                     break;
@@ -51,7 +55,7 @@ internal sealed partial class BtrfsTool
 
         return uuid is null || uuid == "-"
             ? throw new BackupFailure(FailureKind.Unavailable, $"btrfs subvolume show {path}: no UUID in its output")
-            : new SubvolumeInfo(uuid, readOnly, receivedUuid);
+            : new SubvolumeInfo(uuid, readOnly, parentUuid, receivedUuid);
     }
 
     /// <summary>

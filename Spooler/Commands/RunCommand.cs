@@ -10,7 +10,7 @@ namespace BtrfsToS3.Spooler.Commands;
 /// one stream per subvolume, each configured one with the subvolumes nested in it, all of them snapshotted together
 /// before any is sent. A subvolume that fails is logged and the others still run; the exit code is the worst outcome.
 /// </summary>
-internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, NestedDiscovery discovery, TimeProvider time, ILogger logger, TimeSpan quotaPoll)
+internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimeProvider time, ILogger logger, TimeSpan quotaPoll)
 {
     private readonly SpoolDirectory _spool = new(options.Spool.Dir);
 
@@ -22,6 +22,7 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, NestedD
         var gate = new QuotaGate(_spool, options.Spool.Quota, quotaPoll, time, logger);
         var sender = new StreamSender(gate, btrfsVersion, kernelVersion, time, logger);
         var planner = new StreamPlanner(options.Snapshots, options.State, options.Schedule, btrfs, time);
+        var discovery = new NestedDiscovery(options.Snapshots, options.Nested, btrfs, logger);
         var pruner = new SnapshotPruner(options.Snapshots, options.State, _spool, btrfs, logger);
 
         (IReadOnlyList<SpoolStream> streams, IReadOnlyList<string> strays) = _spool.Scan();

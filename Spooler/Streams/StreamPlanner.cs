@@ -5,8 +5,9 @@ namespace BtrfsToS3.Spooler.Streams;
 
 /// <summary>
 /// Decides full or incremental. An incremental is sent with <c>-p</c> against the last snapshot the uploader published;
-/// anything that makes that parent doubtful (never published, missing, writable, another UUID, unreadable state,
-/// a generation older than full_every_days, or --full) gives a full instead, because a full is always restorable.
+/// anything that makes that parent doubtful (never published, missing, writable, another UUID, a snapshot of another
+/// subvolume than the one now at the path, unreadable state, a generation older than full_every_days, or --full) gives
+/// a full instead, because a full is always restorable.
 /// </summary>
 internal sealed class StreamPlanner(SnapshotOptions snapshots, StateOptions state, ScheduleOptions schedule, BtrfsTool btrfs, TimeProvider time)
 {
@@ -59,6 +60,14 @@ internal sealed class StreamPlanner(SnapshotOptions snapshots, StateOptions stat
         if (!string.Equals(parent.Uuid, published.Snapshot.Uuid, StringComparison.OrdinalIgnoreCase))
         {
             return Full($"the parent snapshot {parentPath} has UUID {parent.Uuid}, but {published.Snapshot.Uuid} was published");
+        }
+
+        // By path and UUID: the parent must be a snapshot of this very subvolume, not of one that was deleted and made
+        // anew at the same path (a VM disk recreated), which an incremental would silently graft onto the old one.
+        SubvolumeInfo? source = await btrfs.ShowAsync(subvolume.Path, cancellationToken).ConfigureAwait(false);
+        if (source is null || !string.Equals(parent.ParentUuid, source.Uuid, StringComparison.OrdinalIgnoreCase))
+        {
+            return Full($"{subvolume.Path} is not the subvolume {parentPath} was taken of (UUID {source?.Uuid}, the snapshot's source {parent.ParentUuid})");
         }
 
         return new StreamPlan(

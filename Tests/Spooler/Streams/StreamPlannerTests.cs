@@ -94,6 +94,21 @@ public sealed class StreamPlannerTests
     }
 
     [TestMethod]
+    public async Task Plan_SubvolumeReplacedAtItsPath_FallsBackToFull()
+    {
+        // A nested subvolume deleted and made anew at the same path (a VM disk recreated) is another subvolume.
+        PublishSnapshot(GenerationStart);
+        Shell.Run("btrfs", "subvolume", "delete", _fx.Subvolume("data"));
+        Shell.Run("btrfs", "subvolume", "create", _fx.Subvolume("data"));
+        var clock = new ManualClock(GenerationStart.AddDays(7));
+
+        StreamPlan plan = await Plan(new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock), clock);
+
+        Assert.AreEqual(StreamKind.Full, plan.Kind);
+        StringAssert.Contains(plan.Reason, $"{_fx.Subvolume("data")} is not the subvolume");
+    }
+
+    [TestMethod]
     public async Task Plan_StateFileDamaged_FallsBackToFull()
     {
         PublishSnapshot(GenerationStart);
