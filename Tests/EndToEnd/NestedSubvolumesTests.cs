@@ -86,6 +86,10 @@ public sealed class NestedSubvolumesTests : BtrfsAndS3Test
         // Proxmox's own snapshot is not backed up, so it is not in the restored tree.
         SendStreams.AssertSameTree(_fx.Subvolume("root"), Path.Combine(target, "root"), VmDisk + "@snap1");
         Assert.IsFalse(Path.Exists(Path.Combine(target, "root", VmDisk + "@snap1")));
+        // The VM disk comes back sparse: 64 MiB long, a few hundred KiB of it allocated.
+        string restoredDisk = Path.Combine(target, "root", VmDisk, "disk.raw");
+        Assert.AreEqual(64 * ByteSize.MiB, new FileInfo(restoredDisk).Length);
+        Assert.IsLessThan(8 * ByteSize.MiB, long.Parse(Shell.Run("stat", "-c", "%b", restoredDisk).Trim(), System.Globalization.CultureInfo.InvariantCulture) * 512);
         foreach (string path in new[] { VmDisk, NewVmDisk })
         {
             string restored = Path.Combine(target, "root", path);
