@@ -77,6 +77,35 @@ public sealed class OutageTests : BtrfsAndS3Test
         StringAssert.Contains(output, "S3 unreachable for");
     }
 
+    [TestMethod]
+    public void Run_OutageAfterLongerThanGiveUpAfterOfUploading_IsWaitedOut()
+    {
+        // One chunk sent as one slow PUT for longer than give_up_after, then a cut longer than the SDK's own retries:
+        // the outage is counted from its first failure, not from the HEAD before the upload, so it is waited out.
+        File.WriteAllBytes(Path.Combine(_fx.Subvolume("home"), "one.bin"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(1_000_000));
+        string config = _fx.WriteConfig(
+            2 * ByteSize.MiB, ByteSize.GiB, ["home"], _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s\ngive_up_after = 40s");
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config).Code);
+        using var proxy = new TcpProxy(new Uri(_s3.Endpoint)) { UpstreamBytesPerSecond = 20_000 };
+        using ToolRun run = ToolRun.Start(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!proxy.Requests.Any(r => r.StartsWith("PUT ", StringComparison.Ordinal) && r.Contains("/chunk-000000", StringComparison.Ordinal)))
+        {
+            Assert.IsLessThan(60, clock.Elapsed.TotalSeconds, run.Output);
+            Thread.Sleep(100);
+        }
+
+        Thread.Sleep(TimeSpan.FromSeconds(45));
+        proxy.Cut();
+        Thread.Sleep(TimeSpan.FromSeconds(25));
+        proxy.UpstreamBytesPerSecond = 0;
+        proxy.Restore();
+
+        Assert.AreEqual(ExitCodes.Ok, run.WaitForExit(TimeSpan.FromMinutes(3)), run.Output);
+        StringAssert.Contains(run.Output, "retrying in");
+        Assert.IsNotNull(Published.ReadPointer(_s3, "home"));
+    }
+
     private void Backup(string config)
     {
         File.WriteAllText(Path.Combine(_fx.Subvolume("data"), $"file-{Guid.NewGuid():N}"), "x");

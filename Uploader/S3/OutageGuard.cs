@@ -3,16 +3,16 @@ using Amazon.Runtime;
 namespace BtrfsToS3.Uploader.S3;
 
 /// <summary>
-/// Retries S3 work through outages with exponential backoff, until nothing has succeeded for give_up_after; then the
-/// run ends with exit 75 and the spool as it was. The SDK retries single requests on top of this; this retries whole
-/// operations (a chunk, a manifest), so a long outage is waited out rather than turned into lost work.
+/// Retries S3 work through outages with exponential backoff, until S3 has been failing for give_up_after by the
+/// <see cref="OutageClock"/> (counted from the first failure since S3 last answered any request); then the run ends
+/// with exit 75 and the spool as it was. The SDK retries single requests on top of this; this retries whole operations
+/// (a chunk, a manifest), so a long outage is waited out rather than turned into lost work.
 /// </summary>
 /// <param name="bucket">Named in the one line for a failure a person must fix (no bucket, no access).</param>
-internal sealed class OutageGuard(TimeSpan giveUpAfter, string bucket, TimeProvider time, ILogger logger)
+internal sealed class OutageGuard(TimeSpan giveUpAfter, string bucket, OutageClock clock, ILogger logger)
 {
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
-    private long _lastSuccess = time.GetTimestamp();
 
     public async Task<(T Result, int Retries)> RunAsync<T>(string what, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
     {
@@ -22,7 +22,7 @@ internal sealed class OutageGuard(TimeSpan giveUpAfter, string bucket, TimeProvi
             try
             {
                 T result = await operation(cancellationToken).ConfigureAwait(false);
-                Interlocked.Exchange(ref _lastSuccess, time.GetTimestamp());
+                clock.Answered();
                 return (result, retries);
             }
             catch (Exception e) when (S3Errors.Permanent(e, bucket) is { } permanent)
@@ -31,7 +31,7 @@ internal sealed class OutageGuard(TimeSpan giveUpAfter, string bucket, TimeProvi
             }
             catch (Exception e) when (S3Errors.IsTransient(e, cancellationToken))
             {
-                TimeSpan down = time.GetElapsedTime(Interlocked.Read(ref _lastSuccess));
+                TimeSpan down = clock.Failed();
                 if (down >= giveUpAfter)
                 {
                     throw new BackupFailure(
@@ -40,7 +40,7 @@ internal sealed class OutageGuard(TimeSpan giveUpAfter, string bucket, TimeProvi
                 }
 
                 Log.Retrying(logger, what, Innermost(e), backoff.TotalSeconds);
-                await Task.Delay(backoff, time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(backoff, clock.Time, cancellationToken).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
             catch (AmazonServiceException e)

@@ -10,7 +10,8 @@ namespace BtrfsToS3.Uploader.S3;
 /// </summary>
 internal static class S3Clients
 {
-    public static AmazonS3Client Create(S3Options options, ILogger logger)
+    /// <param name="clock">Told of every request S3 answers, the parts of a long upload included.</param>
+    public static AmazonS3Client Create(S3Options options, OutageClock clock, ILogger logger)
     {
         var config = new AmazonS3Config
         {
@@ -41,7 +42,9 @@ internal static class S3Clients
 
         try
         {
-            return new AmazonS3Client(config);
+            var client = new AmazonS3Client(config);
+            client.AfterResponseEvent += (_, _) => clock.Answered();
+            return client;
         }
         catch (AmazonClientException e)
         {

@@ -107,6 +107,66 @@ public sealed class OutageGuardTests
     }
 
     [TestMethod]
+    [DataRow(true, DisplayName = "a 2 h chunk upload fails near its end")]
+    [DataRow(false, DisplayName = "the first request after 2 h idle fails")]
+    public async Task RunAsync_FirstFailureAfterLongerThanGiveUpAfterWithoutOutage_IsRetried(bool insideTheOperation)
+    {
+        // The outage starts at the first failure, not at the last finished operation.
+        OutageGuard guard = Guard(TimeSpan.FromHours(1));
+        if (!insideTheOperation)
+        {
+            _clock.Advance(TimeSpan.FromHours(2));
+        }
+
+        (string result, int retries) = await guard.RunAsync(
+            "chunk data/chunk-000001",
+            _ =>
+            {
+                if (++_calls == 1)
+                {
+                    if (insideTheOperation)
+                    {
+                        _clock.Advance(TimeSpan.FromHours(2));
+                    }
+
+                    throw Failure("HttpRequestException");
+                }
+
+                return Task.FromResult("done");
+            },
+            CancellationToken.None);
+
+        Assert.AreEqual("done", result);
+        Assert.AreEqual(1, retries);
+    }
+
+    [TestMethod]
+    public async Task RunAsync_AnswersInsideALongOperation_KeepTheOutageClockAtItsFailures()
+    {
+        // Parts of a long upload succeed (the SDK tells the clock) while the whole upload is retried.
+        var clock = new OutageClock(_clock);
+        var guard = new OutageGuard(TimeSpan.FromMinutes(1), Bucket, clock, NullLogger.Instance);
+
+        (string result, int retries) = await guard.RunAsync(
+            "chunk data/chunk-000001",
+            _ =>
+            {
+                _clock.Advance(TimeSpan.FromSeconds(50));
+                if (++_calls <= 3)
+                {
+                    clock.Answered();
+                    throw Failure("HttpRequestException");
+                }
+
+                return Task.FromResult("done");
+            },
+            CancellationToken.None);
+
+        Assert.AreEqual("done", result);
+        Assert.AreEqual(3, retries, "150 s of attempts, each answered before it failed, is no outage of 1 min");
+    }
+
+    [TestMethod]
     [DataRow("AccessDenied", HttpStatusCode.Forbidden, "S3 denied access to bucket backup-bucket (Access Denied): the credentials need s3:PutObject, GetObject, DeleteObject, ListBucket and ListBucketMultipartUploads on it")]
     [DataRow("NoSuchBucket", HttpStatusCode.NotFound, "configuration: [s3] bucket: bucket backup-bucket does not exist")]
     [DataRow("InvalidAccessKeyId", HttpStatusCode.Forbidden, $"S3 rejected the credentials (InvalidAccessKeyId): {CredentialChain}")]
@@ -235,7 +295,7 @@ public sealed class OutageGuardTests
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    private OutageGuard Guard(TimeSpan giveUpAfter) => new(giveUpAfter, Bucket, _clock, NullLogger.Instance);
+    private OutageGuard Guard(TimeSpan giveUpAfter) => new(giveUpAfter, Bucket, new OutageClock(_clock), NullLogger.Instance);
 
     /// <summary>An operation that fails the given number of times with the given failure, then returns "done".</summary>
     private Func<CancellationToken, Task<string>> FailingTimes(int failures, string failure = "HttpRequestException") =>
