@@ -3,27 +3,19 @@ using BtrfsToS3.Shared.Configuration;
 namespace BtrfsToS3.Tests.Shared.Configuration;
 
 [TestClass]
-public sealed class PriceOptionsTests
+public sealed class PriceOptionsTests : SectionTest
 {
-    private TempIni _ini = null!;
-
-    [TestInitialize]
-    public void SetUp() => _ini = new TempIni();
-
-    [TestCleanup]
-    public void TearDown() => _ini.Dispose();
-
     [TestMethod]
     public void Read_NothingGiven_TakesDeepArchivesDocumentedPrices() =>
         Assert.AreEqual(
             new PriceOptions(0.00099m, 0.05m, 180, 40, 0.0025m, 0.025m),
-            PriceOptions.Read(_ini.Section("prices", string.Empty)));
+            PriceOptions.Read(Ini.Section("prices", string.Empty)));
 
     [TestMethod]
     public void Read_Bounds_AcceptedAsGiven() =>
         Assert.AreEqual(
             new PriceOptions(0m, 0m, 3650, 1024, 0m, 0m),
-            PriceOptions.Read(_ini.Section(
+            PriceOptions.Read(Ini.Section(
                 "prices",
                 """
                 storage_per_gb_month = 0
@@ -41,10 +33,6 @@ public sealed class PriceOptionsTests
     [DataRow("object_overhead_kb = 1025", "[prices] object_overhead_kb: 1025 is out of range: it must be from 0 to 1024")]
     [DataRow("retrieval_per_gb = free", "[prices] retrieval_per_gb: \"free\" is not a price (a decimal number of US dollars, e.g. 0.00099)")]
     [DataRow("retrieval_requests_per_1000 = 0,025", "[prices] retrieval_requests_per_1000: \"0,025\" is not a price (a decimal number of US dollars, e.g. 0.00099)")]
-    public void Read_BadValue_RejectedWithExactMessage(string lines, string expected)
-    {
-        ConfigSection section = _ini.Section("prices", lines);
-
-        ConfigAssert.Rejects($"configuration: {_ini.File}: {expected}", () => PriceOptions.Read(section));
-    }
+    public void Read_BadValue_RejectedWithExactMessage(string lines, string expected) =>
+        AssertRejected("prices", lines, expected, s => PriceOptions.Read(s));
 }

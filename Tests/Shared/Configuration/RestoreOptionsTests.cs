@@ -3,19 +3,11 @@ using BtrfsToS3.Shared.Configuration;
 namespace BtrfsToS3.Tests.Shared.Configuration;
 
 [TestClass]
-public sealed class RestoreOptionsTests
+public sealed class RestoreOptionsTests : SectionTest
 {
-    private TempIni _ini = null!;
-
-    [TestInitialize]
-    public void SetUp() => _ini = new TempIni();
-
-    [TestCleanup]
-    public void TearDown() => _ini.Dispose();
-
     [TestMethod]
     public void Read_NothingGiven_TakesDocumentedDefaults() =>
-        Assert.AreEqual(new RestoreOptions("Bulk", 7, TimeSpan.FromMinutes(15)), RestoreOptions.Read(_ini.Section("restore", string.Empty)));
+        Assert.AreEqual(new RestoreOptions("Bulk", 7, TimeSpan.FromMinutes(15)), RestoreOptions.Read(Ini.Section("restore", string.Empty)));
 
     [TestMethod]
     [DataRow("Standard", 1, "1s", 1)]
@@ -23,7 +15,7 @@ public sealed class RestoreOptionsTests
     public void Read_Bounds_AcceptedAsGiven(string tier, int days, string pollInterval, int pollSeconds) =>
         Assert.AreEqual(
             new RestoreOptions(tier, days, TimeSpan.FromSeconds(pollSeconds)),
-            RestoreOptions.Read(_ini.Section("restore", $"tier = {tier}\ndays = {days}\npoll_interval = {pollInterval}")));
+            RestoreOptions.Read(Ini.Section("restore", $"tier = {tier}\ndays = {days}\npoll_interval = {pollInterval}")));
 
     [TestMethod]
     [DataRow("tier = bulk", "[restore] tier: \"bulk\" is not one of Bulk, Standard, Expedited")]
@@ -31,10 +23,6 @@ public sealed class RestoreOptionsTests
     [DataRow("days = 366", "[restore] days: 366 is out of range: it must be from 1 to 365")]
     [DataRow("poll_interval = 0s", "[restore] poll_interval: 0s is out of range: it must be from 1s to 1d")]
     [DataRow("poll_interval = 2d", "[restore] poll_interval: 2d is out of range: it must be from 1s to 1d")]
-    public void Read_BadValue_RejectedWithExactMessage(string lines, string expected)
-    {
-        ConfigSection section = _ini.Section("restore", lines);
-
-        ConfigAssert.Rejects($"configuration: {_ini.File}: {expected}", () => RestoreOptions.Read(section));
-    }
+    public void Read_BadValue_RejectedWithExactMessage(string lines, string expected) =>
+        AssertRejected("restore", lines, expected, s => RestoreOptions.Read(s));
 }

@@ -3,19 +3,11 @@ using BtrfsToS3.Shared.Configuration;
 namespace BtrfsToS3.Tests.Shared.Configuration;
 
 [TestClass]
-public sealed class RetentionOptionsTests
+public sealed class RetentionOptionsTests : SectionTest
 {
-    private TempIni _ini = null!;
-
-    [TestInitialize]
-    public void SetUp() => _ini = new TempIni();
-
-    [TestCleanup]
-    public void TearDown() => _ini.Dispose();
-
     [TestMethod]
     public void Read_NothingGiven_TakesDocumentedDefaults() =>
-        Assert.AreEqual(new RetentionOptions(1, 180), RetentionOptions.Read(_ini.Section("retention", string.Empty)));
+        Assert.AreEqual(new RetentionOptions(1, 180), RetentionOptions.Read(Ini.Section("retention", string.Empty)));
 
     [TestMethod]
     [DataRow(1, 0)]
@@ -23,17 +15,13 @@ public sealed class RetentionOptionsTests
     public void Read_Bounds_AcceptedAsGiven(int keepGenerations, int minAgeDays) =>
         Assert.AreEqual(
             new RetentionOptions(keepGenerations, minAgeDays),
-            RetentionOptions.Read(_ini.Section("retention", $"keep_generations = {keepGenerations}\nmin_age_days = {minAgeDays}")));
+            RetentionOptions.Read(Ini.Section("retention", $"keep_generations = {keepGenerations}\nmin_age_days = {minAgeDays}")));
 
     [TestMethod]
     [DataRow("keep_generations = 0", "[retention] keep_generations: 0 is out of range: it must be from 1 to 1000")]
     [DataRow("keep_generations = 1001", "[retention] keep_generations: 1001 is out of range: it must be from 1 to 1000")]
     [DataRow("min_age_days = 3651", "[retention] min_age_days: 3651 is out of range: it must be from 0 to 3650")]
     [DataRow("min_age_days = -1", "[retention] min_age_days: \"-1\" is not a whole number")]
-    public void Read_BadValue_RejectedWithExactMessage(string lines, string expected)
-    {
-        ConfigSection section = _ini.Section("retention", lines);
-
-        ConfigAssert.Rejects($"configuration: {_ini.File}: {expected}", () => RetentionOptions.Read(section));
-    }
+    public void Read_BadValue_RejectedWithExactMessage(string lines, string expected) =>
+        AssertRejected("retention", lines, expected, s => RetentionOptions.Read(s));
 }

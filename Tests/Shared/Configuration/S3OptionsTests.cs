@@ -3,17 +3,9 @@ using BtrfsToS3.Shared.Configuration;
 namespace BtrfsToS3.Tests.Shared.Configuration;
 
 [TestClass]
-public sealed class S3OptionsTests
+public sealed class S3OptionsTests : SectionTest
 {
     private const long DefaultChunkSize = 200 * ByteSize.GiB;
-
-    private TempIni _ini = null!;
-
-    [TestInitialize]
-    public void SetUp() => _ini = new TempIni();
-
-    [TestCleanup]
-    public void TearDown() => _ini.Dispose();
 
     [TestMethod]
     public void Read_NothingGiven_TakesDocumentedDefaults() =>
@@ -29,12 +21,12 @@ public sealed class S3OptionsTests
                 PartSize: 64 * ByteSize.MiB,
                 RequestTimeout: TimeSpan.FromMinutes(15),
                 ChecksumsWhenRequiredOnly: false),
-            S3Options.Read(_ini.Section("s3", string.Empty), DefaultChunkSize));
+            S3Options.Read(Ini.Section("s3", string.Empty), DefaultChunkSize));
 
     [TestMethod]
     public void Read_EveryKeyAtItsUpperBound_AcceptedAsGiven()
     {
-        ConfigSection section = _ini.Section(
+        ConfigSection section = Ini.Section(
             "s3",
             """
             bucket = my-backups
@@ -57,7 +49,7 @@ public sealed class S3OptionsTests
     [TestMethod]
     public void Read_EveryKeyAtItsLowerBound_AcceptedAsGiven()
     {
-        S3Options options = S3Options.Read(_ini.Section("s3", "concurrency = 1\npart_size = 5MiB\nrequest_timeout = 1s"), 5 * ByteSize.MiB);
+        S3Options options = S3Options.Read(Ini.Section("s3", "concurrency = 1\npart_size = 5MiB\nrequest_timeout = 1s"), 5 * ByteSize.MiB);
 
         Assert.AreEqual(1, options.Concurrency);
         Assert.AreEqual(5 * ByteSize.MiB, options.PartSize);
@@ -77,41 +69,25 @@ public sealed class S3OptionsTests
     [DataRow("request_timeout = 0s", "[s3] request_timeout: 0s is out of range: it must be from 1s to 1d")]
     [DataRow("request_timeout = 25h", "[s3] request_timeout: 25h is out of range: it must be from 1s to 1d")]
     [DataRow("request_checksum_calculation = always", "[s3] request_checksum_calculation: \"always\" is not one of when_supported, when_required")]
-    public void Read_BadValue_RejectedWithExactMessage(string lines, string expected)
-    {
-        ConfigSection section = _ini.Section("s3", lines);
-
-        ConfigAssert.Rejects($"configuration: {_ini.File}: {expected}", () => S3Options.Read(section, DefaultChunkSize));
-    }
+    public void Read_BadValue_RejectedWithExactMessage(string lines, string expected) =>
+        AssertRejected("s3", lines, expected, s => S3Options.Read(s, DefaultChunkSize));
 
     [TestMethod]
-    public void Read_PartSizeCuttingAChunkIntoMoreThan10000Parts_RejectedNotRaised()
-    {
-        ConfigSection section = _ini.Section("s3", "part_size = 8MiB");
-
-        ConfigAssert.Rejects(
-            $"configuration: {_ini.File}: [s3] part_size: 8MiB cuts a chunk of 200GiB (chunk_size) into 25600 parts; S3 allows 10000: set part_size to at least 21MiB",
-            () => S3Options.Read(section, DefaultChunkSize));
-    }
+    public void Read_PartSizeCuttingAChunkIntoMoreThan10000Parts_RejectedNotRaised() =>
+        AssertRejected("s3", "part_size = 8MiB", "[s3] part_size: 8MiB cuts a chunk of 200GiB (chunk_size) into 25600 parts; S3 allows 10000: set part_size to at least 21MiB", s => S3Options.Read(s, DefaultChunkSize));
 
     [TestMethod]
     public void Read_PartSizeGiving10000Parts_Accepted() =>
-        Assert.AreEqual(5 * ByteSize.MiB, S3Options.Read(_ini.Section("s3", "part_size = 5MiB"), 50_000 * ByteSize.MiB).PartSize);
+        Assert.AreEqual(5 * ByteSize.MiB, S3Options.Read(Ini.Section("s3", "part_size = 5MiB"), 50_000 * ByteSize.MiB).PartSize);
 
     [TestMethod]
-    public void Read_PartSizeGiving10001Parts_RejectedNamingTheSizeThatFits()
-    {
-        ConfigSection section = _ini.Section("s3", "part_size = 5MiB");
-
-        ConfigAssert.Rejects(
-            $"configuration: {_ini.File}: [s3] part_size: 5MiB cuts a chunk of 50001MiB (chunk_size) into 10001 parts; S3 allows 10000: set part_size to at least 6MiB",
-            () => S3Options.Read(section, 50_001 * ByteSize.MiB));
-    }
+    public void Read_PartSizeGiving10001Parts_RejectedNamingTheSizeThatFits() =>
+        AssertRejected("s3", "part_size = 5MiB", "[s3] part_size: 5MiB cuts a chunk of 50001MiB (chunk_size) into 10001 parts; S3 allows 10000: set part_size to at least 6MiB", s => S3Options.Read(s, 50_001 * ByteSize.MiB));
 
     [TestMethod]
     public void Read_PartSizeOverrideTooSmallForTheChunk_NamesTheFlag()
     {
-        ConfigSection section = _ini.Section("s3", string.Empty, ("s3:part_size", "8MiB"));
+        ConfigSection section = Ini.Section("s3", string.Empty, ("s3:part_size", "8MiB"));
 
         ConfigAssert.Rejects(
             "configuration: command line --s3.part_size: 8MiB cuts a chunk of 200GiB (chunk_size) into 25600 parts; S3 allows 10000: set part_size to at least 21MiB",

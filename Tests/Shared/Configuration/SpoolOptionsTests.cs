@@ -3,33 +3,25 @@ using BtrfsToS3.Shared.Configuration;
 namespace BtrfsToS3.Tests.Shared.Configuration;
 
 [TestClass]
-public sealed class SpoolOptionsTests
+public sealed class SpoolOptionsTests : SectionTest
 {
-    private TempIni _ini = null!;
-
-    [TestInitialize]
-    public void SetUp() => _ini = new TempIni();
-
-    [TestCleanup]
-    public void TearDown() => _ini.Dispose();
-
     [TestMethod]
     public void Read_NothingGiven_TakesDocumentedDefaults() =>
         Assert.AreEqual(
             new SpoolOptions("/var/spool/btrfs_to_s3", 450 * ByteSize.GiB, 200 * ByteSize.GiB),
-            SpoolOptions.Read(_ini.Section("spool", string.Empty)));
+            SpoolOptions.Read(Ini.Section("spool", string.Empty)));
 
     [TestMethod]
     public void Read_QuotaOfExactlyOneChunk_Accepted() =>
         Assert.AreEqual(
             new SpoolOptions("/run/spool", 512 * ByteSize.MiB, 512 * ByteSize.MiB),
-            SpoolOptions.Read(_ini.Section("spool", "dir = /run/spool\nquota = 512MiB\nchunk_size = 512MiB")));
+            SpoolOptions.Read(Ini.Section("spool", "dir = /run/spool\nquota = 512MiB\nchunk_size = 512MiB")));
 
     [TestMethod]
     [DataRow("1", 1L)]
     [DataRow("5TiB", 5 * ByteSize.TiB)]
     public void Read_ChunkSizeAtItsBounds_AcceptedAsGiven(string chunkSize, long expected) =>
-        Assert.AreEqual(expected, SpoolOptions.Read(_ini.Section("spool", $"quota = 5TiB\nchunk_size = {chunkSize}")).ChunkSize);
+        Assert.AreEqual(expected, SpoolOptions.Read(Ini.Section("spool", $"quota = 5TiB\nchunk_size = {chunkSize}")).ChunkSize);
 
     [TestMethod]
     [DataRow("quota = 100GiB\nchunk_size = 200GiB", "[spool] quota: 100GiB is smaller than one chunk (chunk_size = 200GiB); the spool must hold at least one whole chunk")]
@@ -39,17 +31,13 @@ public sealed class SpoolOptionsTests
     [DataRow("chunk_size = 0", "[spool] chunk_size: 0 is out of range: it must be from 1 bytes to 5TiB")]
     [DataRow("quota = 10TiB\nchunk_size = 6TiB", "[spool] chunk_size: 6TiB is out of range: it must be from 1 bytes to 5TiB")]
     [DataRow("dir = spool", "[spool] dir: \"spool\" is not an absolute path")]
-    public void Read_BadValue_RejectedWithExactMessage(string lines, string expected)
-    {
-        ConfigSection section = _ini.Section("spool", lines);
-
-        ConfigAssert.Rejects($"configuration: {_ini.File}: {expected}", () => SpoolOptions.Read(section));
-    }
+    public void Read_BadValue_RejectedWithExactMessage(string lines, string expected) =>
+        AssertRejected("spool", lines, expected, s => SpoolOptions.Read(s));
 
     [TestMethod]
     public void Read_QuotaOverrideBelowOneChunk_NamesTheFlag()
     {
-        ConfigSection section = _ini.Section("spool", "quota = 450GiB", ("spool:quota", "1GiB"));
+        ConfigSection section = Ini.Section("spool", "quota = 450GiB", ("spool:quota", "1GiB"));
 
         ConfigAssert.Rejects(
             "configuration: command line --spool.quota: 1GiB is smaller than one chunk (chunk_size = 200GiB); the spool must hold at least one whole chunk",

@@ -3,43 +3,31 @@ using BtrfsToS3.Shared.Configuration;
 namespace BtrfsToS3.Tests.Shared.Configuration;
 
 [TestClass]
-public sealed class UploaderOptionsTests
+public sealed class UploaderOptionsTests : SectionTest
 {
-    private TempIni _ini = null!;
-
-    [TestInitialize]
-    public void SetUp() => _ini = new TempIni();
-
-    [TestCleanup]
-    public void TearDown() => _ini.Dispose();
-
     [TestMethod]
     public void Read_NothingGiven_TakesDocumentedDefaults() =>
         Assert.AreEqual(
             new UploaderOptions(TimeSpan.FromHours(1), TimeSpan.FromDays(1), TimeSpan.FromMinutes(2)),
-            UploaderOptions.Read(_ini.Section("uploader", string.Empty)));
+            UploaderOptions.Read(Ini.Section("uploader", string.Empty)));
 
     [TestMethod]
     public void Read_Zeros_AcceptedAsGiven() =>
         Assert.AreEqual(
             new UploaderOptions(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero),
-            UploaderOptions.Read(_ini.Section("uploader", "give_up_after = 0s\nabort_uploads_older_than = 0s\nlinger = 0s")));
+            UploaderOptions.Read(Ini.Section("uploader", "give_up_after = 0s\nabort_uploads_older_than = 0s\nlinger = 0s")));
 
     [TestMethod]
     public void Read_Maxima_AcceptedAsGiven() =>
         Assert.AreEqual(
             new UploaderOptions(TimeSpan.FromDays(30), TimeSpan.FromDays(365), TimeSpan.FromDays(1)),
-            UploaderOptions.Read(_ini.Section("uploader", "give_up_after = 30d\nabort_uploads_older_than = 365d\nlinger = 24h")));
+            UploaderOptions.Read(Ini.Section("uploader", "give_up_after = 30d\nabort_uploads_older_than = 365d\nlinger = 24h")));
 
     [TestMethod]
     [DataRow("give_up_after = 31d", "[uploader] give_up_after: 31d is out of range: it must be from 0s to 30d")]
     [DataRow("give_up_after = forever", "[uploader] give_up_after: \"forever\" is not a duration (write e.g. 90s, 15m, 2h or 7d)")]
     [DataRow("abort_uploads_older_than = 366d", "[uploader] abort_uploads_older_than: 366d is out of range: it must be from 0s to 365d")]
     [DataRow("linger = 1441m", "[uploader] linger: 1441m is out of range: it must be from 0s to 1d")]
-    public void Read_BadValue_RejectedWithExactMessage(string lines, string expected)
-    {
-        ConfigSection section = _ini.Section("uploader", lines);
-
-        ConfigAssert.Rejects($"configuration: {_ini.File}: {expected}", () => UploaderOptions.Read(section));
-    }
+    public void Read_BadValue_RejectedWithExactMessage(string lines, string expected) =>
+        AssertRejected("uploader", lines, expected, s => UploaderOptions.Read(s));
 }
