@@ -112,6 +112,16 @@ internal sealed class ToolRun : IDisposable
         var clock = Stopwatch.StartNew();
         while (!Output.Contains(text, StringComparison.Ordinal))
         {
+            if (_process.HasExited)
+            {
+                // A program can end between two looks, its last lines still on the way: WaitForExit() waits for them.
+                _process.WaitForExit();
+                if (Output.Contains(text, StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+
             if (_process.HasExited || clock.Elapsed > timeout)
             {
                 throw new TimeoutException($"\"{text}\" did not appear; output:\n{Output}");

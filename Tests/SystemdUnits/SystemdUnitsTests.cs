@@ -1,3 +1,4 @@
+using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.SystemdUnits;
@@ -84,5 +85,17 @@ public sealed class SystemdUnitsTests
         StringAssert.Contains(timer, "OnCalendar=Sun *-*-* 02:00:00");
         StringAssert.Contains(timer, "Persistent=true");
         StringAssert.Contains(timer, "Unit=btrfs-to-s3-spooler.service");
+    }
+
+    [TestMethod]
+    public void Uploader_Restart_OnlyForWhatALaterTryCanMend()
+    {
+        string[] unit = File.ReadAllLines(SourceTree.File("systemd-units/btrfs-to-s3-uploader.service"));
+
+        CollectionAssert.Contains(unit, "Restart=on-failure");
+        string[] prevented = unit.Single(l => l.StartsWith("RestartPreventExitStatus=", StringComparison.Ordinal))["RestartPreventExitStatus=".Length..].Split(' ');
+        CollectionAssert.AreEquivalent(
+            new[] { ExitCodes.Usage, ExitCodes.DataError, ExitCodes.Config }.Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+            prevented);
     }
 }
