@@ -1,3 +1,5 @@
+using BtrfsToS3.Shared.Failures;
+
 namespace BtrfsToS3.Tests.Infrastructure;
 
 /// <summary>
@@ -27,5 +29,15 @@ public abstract class BtrfsAndS3Test
     {
         _fx?.Dispose();
         _s3?.Dispose();
+    }
+
+    /// <summary>A file added to data, a second later (so the snapshot gets a new name), then a spooler and an uploader run, both exit 0.</summary>
+    private protected void BackUpAChange(string config)
+    {
+        File.WriteAllText(Path.Combine(_fx.Subvolume("data"), $"file-{Guid.NewGuid():N}"), "x");
+        Thread.Sleep(1100);
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config).Code);
+        (int code, string output) = ToolRun.Run(UploaderTool, "--config", config);
+        Assert.AreEqual(ExitCodes.Ok, code, output);
     }
 }

@@ -19,7 +19,7 @@ public sealed class OutageTests : BtrfsAndS3Test
     {
         using var proxy = new TcpProxy(new Uri(_s3.Endpoint));
         string config = Config("min_age_days = 0");
-        Backup(config);
+        BackUpAChange(config);
         string oldGeneration = Published.ReadPointer(_s3, "data")!.CurrentGeneration;
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--full").Code);
         // Retention lists the old generation's objects only after the pointer no longer names it.
@@ -45,7 +45,7 @@ public sealed class OutageTests : BtrfsAndS3Test
     public void Prune_OutagePastGiveUpAfter_IsRetriedThenExits75AndDeletesNothing()
     {
         string config = Config("min_age_days = 180");
-        Backup(config);
+        BackUpAChange(config);
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--full").Code);
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(UploaderTool, "--config", config).Code);
         int objects = _s3.List().Count;
@@ -65,7 +65,7 @@ public sealed class OutageTests : BtrfsAndS3Test
     public void Verify_OutageMidway_IsRetriedThenExits75()
     {
         string config = Config("min_age_days = 0");
-        Backup(config);
+        BackUpAChange(config);
         using var proxy = new TcpProxy(new Uri(_s3.Endpoint));
         // verify reads the pointer and the manifest, then HEADs each chunk: the link drops at the first HEAD.
         proxy.CutAtRequest = request => request.StartsWith("HEAD ", StringComparison.Ordinal);
@@ -104,15 +104,6 @@ public sealed class OutageTests : BtrfsAndS3Test
         Assert.AreEqual(ExitCodes.Ok, run.WaitForExit(TimeSpan.FromMinutes(3)), run.Output);
         StringAssert.Contains(run.Output, "retrying in");
         Assert.IsNotNull(Published.ReadPointer(_s3, "home"));
-    }
-
-    private void Backup(string config)
-    {
-        File.WriteAllText(Path.Combine(_fx.Subvolume("data"), $"file-{Guid.NewGuid():N}"), "x");
-        Thread.Sleep(1100);
-        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config).Code);
-        (int code, string output) = ToolRun.Run(UploaderTool, "--config", config);
-        Assert.AreEqual(ExitCodes.Ok, code, output);
     }
 
     /// <summary>Straight to the server; a run through the proxy overrides [s3] endpoint on its command line.</summary>

@@ -15,8 +15,8 @@ public sealed class GenerationPrunerTests : BtrfsAndS3Test
     public void Run_NewFullPublished_DeletesTheOldGenerationOnlyThen()
     {
         string config = Config("min_age_days = 0");
-        Backup(config);
-        Backup(config);
+        BackUpAChange(config);
+        BackUpAChange(config);
         string oldGeneration = Published.ReadPointer(_s3, "data")!.CurrentGeneration;
         int before = _s3.List($"backup/data/{oldGeneration}/").Count;
 
@@ -37,7 +37,7 @@ public sealed class GenerationPrunerTests : BtrfsAndS3Test
     public void Run_OldGenerationYoungerThanMinimumAge_IsHeldBackWithItsDate()
     {
         string config = Config("min_age_days = 180");
-        Backup(config);
+        BackUpAChange(config);
         string oldGeneration = Published.ReadPointer(_s3, "data")!.CurrentGeneration;
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--full").Code);
 
@@ -53,7 +53,7 @@ public sealed class GenerationPrunerTests : BtrfsAndS3Test
     public void Prune_DryRun_SaysWhatWouldGoAndDeletesNothing()
     {
         string config = Config("min_age_days = 180");
-        Backup(config);
+        BackUpAChange(config);
         string oldGeneration = Published.ReadPointer(_s3, "data")!.CurrentGeneration;
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--full").Code);
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(UploaderTool, "--config", config).Code);
@@ -65,15 +65,6 @@ public sealed class GenerationPrunerTests : BtrfsAndS3Test
         StringAssert.Contains(output, $"dry run: subvolume data: generation {oldGeneration} would be deleted");
         Assert.HasCount(objects, _s3.List());
         Assert.HasCount(2, Published.ReadPointer(_s3, "data")!.Generations);
-    }
-
-    private void Backup(string config)
-    {
-        File.WriteAllText(Path.Combine(_fx.Subvolume("data"), $"file-{Guid.NewGuid():N}"), "x");
-        Thread.Sleep(1100);
-        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config).Code);
-        (int code, string output) = ToolRun.Run(UploaderTool, "--config", config);
-        Assert.AreEqual(ExitCodes.Ok, code, output);
     }
 
     private string Config(string retention) =>
