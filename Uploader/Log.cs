@@ -33,9 +33,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 209, EventName = "AbortedUpload", Level = LogLevel.Warning, Message = "aborted an abandoned multipart upload of {Key}, started {Initiated}")]
     public static partial void AbortedUpload(ILogger logger, string key, string initiated);
 
-    [LoggerMessage(EventId = 210, EventName = "AbortDeferred", Level = LogLevel.Warning, Message = "could not abort the failed multipart upload of {Key} now ({Reason}); the next attempt or run aborts it")]
-    public static partial void AbortDeferred(ILogger logger, string key, string reason);
-
     [LoggerMessage(EventId = 211, EventName = "GenerationHeldBack", Level = LogLevel.Information, Message = "subvolume {Subvolume}: generation {Generation} is beyond keep_generations but kept until {Date} (min_age_days = {MinAgeDays})")]
     public static partial void GenerationHeldBack(ILogger logger, string subvolume, string generation, string date, int minAgeDays);
 
@@ -80,4 +77,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 231, EventName = "PutInPlace", Level = LogLevel.Information, Message = "{Subvolume}: restored as a writable subvolume at {Path}")]
     public static partial void PutInPlace(ILogger logger, string subvolume, string path);
+
+    [LoggerMessage(EventId = 240, EventName = "UploadResumed", Level = LogLevel.Information, Message = "{Key}: resuming multipart upload {UploadId}: {Kept} of {Parts} parts already in S3, {Resent} to send again")]
+    public static partial void UploadResumed(ILogger logger, string key, string uploadId, int kept, int parts, int resent);
+
+    [LoggerMessage(EventId = 241, EventName = "UploadStartedOver", Level = LogLevel.Warning, Message = "{Key}: S3 no longer knows multipart upload {UploadId} (aborted, or by the bucket's lifecycle rule); starting the chunk over")]
+    public static partial void UploadStartedOver(ILogger logger, string key, string uploadId);
+
+    [LoggerMessage(EventId = 242, EventName = "StreamHeld", Level = LogLevel.Error, Message = "stream {Stream} is held since {HeldAt:O}: {Chunk} part {Part} is damaged on the spool ({Reason}); nothing of it is sent until a person acts (README, \"A damaged chunk\"): {Dir}")]
+    public static partial void StreamHeld(ILogger logger, string stream, DateTimeOffset heldAt, string chunk, int part, string reason, string dir);
 }

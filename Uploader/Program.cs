@@ -67,7 +67,7 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
     using AmazonS3Client client = S3Clients.Create(options.S3, clock, logger);
     // status and check answer a person at a terminal: a short outage is waited out, a long one is reported.
     TimeSpan patience = commandLine.Command is "status" or "check" ? TimeSpan.FromSeconds(10) : options.Uploader.GiveUpAfter;
-    var store = new S3ObjectStore(client, options.S3.Bucket, new OutageGuard(patience, options.S3.Bucket, clock, logger), logger);
+    var store = new S3ObjectStore(client, options.S3.Bucket, new OutageGuard(patience, options.S3.Bucket, clock, logger));
     var repository = new BackupRepository(store, options.S3);
     return commandLine.Command switch
     {

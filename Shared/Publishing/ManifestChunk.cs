@@ -4,9 +4,9 @@ using BtrfsToS3.Shared.Spool;
 namespace BtrfsToS3.Shared.Publishing;
 
 /// <summary>One chunk of a published stream: where it is and what it must hash to.</summary>
-internal sealed record ManifestChunk(int Index, string Key, long Size, string Sha256, string Etag)
+internal sealed record ManifestChunk(int Index, string Key, long Size, string Sha256, string Etag, string Crc32)
 {
-    /// <summary>Size, SHA-256 and ETag, compared only through <see cref="ChunkIdentity"/>.</summary>
+    /// <summary>Size, SHA-256, ETag and CRC-32, compared only through <see cref="ChunkIdentity"/>.</summary>
     [JsonIgnore]
-    public ChunkIdentity Identity => new(Size, Sha256, Etag);
+    public ChunkIdentity Identity => new(Size, Sha256, Etag, Crc32);
 }

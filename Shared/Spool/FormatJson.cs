@@ -23,6 +23,8 @@ namespace BtrfsToS3.Shared.Spool;
 [JsonSerializable(typeof(Seal))]
 [JsonSerializable(typeof(PublishedSnapshot))]
 [JsonSerializable(typeof(UploadedRecord))]
+[JsonSerializable(typeof(UploadRecord))]
+[JsonSerializable(typeof(HeldRecord))]
 [JsonSerializable(typeof(Manifest))]
 [JsonSerializable(typeof(Pointer))]
 internal sealed partial class FormatJson : JsonSerializerContext

@@ -11,9 +11,11 @@ namespace BtrfsToS3.Shared.Spool;
 ///   data.20261125T020000Z/           one directory per stream, named after its snapshot
 ///     stream.json                    header, written first
 ///     chunk-000000 + chunk-000000.json   a ready chunk and its record
+///     chunk-000000.upload.json       the multipart upload in progress: its id and the parts S3 confirmed
 ///     chunk-000000.uploaded.json     the uploader verified it in S3 (its file is gone)
 ///     chunk-000001.tmp               a chunk being written
 ///     seal.json                      written last: the stream is whole
+///     held.json                      a chunk is damaged: nothing of the stream is sent until a person acts
 ///   restore/data.20261125T020000Z/   a restore's downloaded, verified chunks
 /// </code>
 /// </summary>
@@ -30,6 +32,8 @@ internal static class SpoolLayout
     public const string ChunkPrefix = "chunk-";
     public const string RecordSuffix = ".json";
     public const string UploadedSuffix = ".uploaded.json";
+    public const string UploadSuffix = ".upload.json";
+    public const string Held = "held.json";
 
     /// <summary>The file pattern of ready chunks: a final chunk name, no suffix.</summary>
     public const string ReadyChunkPattern = ChunkPrefix + "??????";
@@ -39,4 +43,6 @@ internal static class SpoolLayout
     public static string RecordName(int index) => ChunkName(index) + RecordSuffix;
 
     public static string UploadedName(int index) => ChunkName(index) + UploadedSuffix;
+
+    public static string UploadName(int index) => ChunkName(index) + UploadSuffix;
 }

@@ -119,13 +119,47 @@ internal sealed class SpoolStream
         return File.Exists(path) ? SpoolFiles.Read(path, FormatJson.Default.UploadedRecord) : null;
     }
 
-    /// <summary>The chunk is verified in S3: its uploaded record is written atomically, and only then its file goes.</summary>
+    /// <summary>
+    /// The chunk is verified in S3: its uploaded record is written atomically, and only then its file goes, and with it
+    /// the record of its multipart upload.
+    /// </summary>
     public void MarkUploaded(ReadyChunk chunk, UploadedRecord uploaded)
     {
         SpoolFiles.Write(Path.Combine(Dir, SpoolLayout.UploadedName(uploaded.Index)), uploaded, FormatJson.Default.UploadedRecord, overwrite: true);
         File.Delete(chunk.DataPath);
+        File.Delete(UploadPath(uploaded.Index));
         Posix.FsyncDirectory(Dir);
     }
+
+    /// <summary>The record of chunk <paramref name="index"/>'s multipart upload in progress, or null when there is none.</summary>
+    public UploadRecord? ReadUpload(int index)
+    {
+        string path = UploadPath(index);
+        return File.Exists(path) ? SpoolFiles.Read(path, FormatJson.Default.UploadRecord) : null;
+    }
+
+    /// <summary>Written atomically, replacing the last one: the upload's id, and the parts S3 confirmed so far.</summary>
+    public void WriteUpload(UploadRecord upload) =>
+        SpoolFiles.Write(UploadPath(upload.Index), upload, FormatJson.Default.UploadRecord, overwrite: true);
+
+    /// <summary>The upload the record names is gone (S3 no longer knows it, or it was aborted).</summary>
+    public void ForgetUpload(int index)
+    {
+        File.Delete(UploadPath(index));
+        Posix.FsyncDirectory(Dir);
+    }
+
+    /// <summary>True when a chunk of the stream is damaged and a person must act before anything of it is sent.</summary>
+    public bool IsHeld => File.Exists(HeldPath);
+
+    public HeldRecord ReadHeld() => SpoolFiles.Read(HeldPath, FormatJson.Default.HeldRecord);
+
+    /// <summary>Written once, atomically: the stream stays in the spool, untouched, for a person.</summary>
+    public void Hold(HeldRecord held) => SpoolFiles.Write(HeldPath, held, FormatJson.Default.HeldRecord, overwrite: false);
+
+    private string HeldPath => Path.Combine(Dir, SpoolLayout.Held);
+
+    private string UploadPath(int index) => Path.Combine(Dir, SpoolLayout.UploadName(index));
 
     /// <summary>Chunks waiting, chunks uploaded, and bytes held, for <c>status</c>.</summary>
     public (int Ready, int Uploaded, long Bytes) Usage()

@@ -14,13 +14,14 @@ internal sealed record UploadedRecord(
     long Size,
     string Sha256,
     string Etag,
+    string Crc32,
     string StorageClass,
     DateTimeOffset VerifiedAt,
     double Seconds,
     int Retries,
     bool AlreadyThere) : IFormatVersioned
 {
-    /// <summary>Size, SHA-256 and ETag, compared only through <see cref="ChunkIdentity"/>.</summary>
+    /// <summary>Size, SHA-256, ETag and CRC-32, compared only through <see cref="ChunkIdentity"/>.</summary>
     [JsonIgnore]
-    public ChunkIdentity Identity => new(Size, Sha256, Etag);
+    public ChunkIdentity Identity => new(Size, Sha256, Etag, Crc32);
 }

@@ -7,7 +7,7 @@ namespace BtrfsToS3.Spooler.Chunking;
 
 /// <summary>
 /// Cuts a stream into chunk files of exactly ChunkSize bytes (the last shorter) in one pass: every byte is read once,
-/// written once, and hashed on the way (the stream's SHA-256, the chunk's SHA-256 and the MD5 of each upload part).
+/// written once, and hashed on the way (the stream's SHA-256, the chunk's SHA-256 and CRC-32, and the MD5 and CRC-32 of each upload part).
 /// A chunk is written as chunk-NNNNNN.tmp, fsynced, its record written atomically, then renamed to chunk-NNNNNN and
 /// the directory fsynced: a file with a final chunk name is always whole and has its record beside it.
 /// </summary>
@@ -127,8 +127,9 @@ internal sealed class ChunkWriter(SpoolStream stream, long chunkSize, long partS
                     var segment = new ReadOnlyMemory<byte>(buffer, offset, length);
                     OpenChunk current = chunk;
 
-                    // Three independent consumers of the same bytes; MD5 is the slowest, so it gets a thread of its own.
-                    Task md5 = Task.Run(() => current.PartMd5.Append(segment.Span), cancellationToken);
+                    // Three independent consumers of the same bytes; MD5 is the slowest (CRC-32 costs a tenth of it), so
+                    // the part hashes get a thread of their own.
+                    Task md5 = Task.Run(() => current.PartHashes.Append(segment.Span), cancellationToken);
                     Task sha = Task.Run(
                         () =>
                         {
@@ -182,29 +183,30 @@ internal sealed class ChunkWriter(SpoolStream stream, long chunkSize, long partS
             _index = index;
             _partSize = partSize;
             File = ChunkFile.Create(stream.ChunkTempPath(index));
-            PartMd5 = new PartMd5(partSize);
+            PartHashes = new PartHashes(partSize);
         }
 
         public ChunkFile File { get; }
 
         public IncrementalHash Sha256 { get; } = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
-        public PartMd5 PartMd5 { get; }
+        public PartHashes PartHashes { get; }
 
         public async Task<ChunkRecord> FinishAsync()
         {
             await File.FinishAsync().ConfigureAwait(false);
             File.Dispose();
-            IReadOnlyList<byte[]> parts = PartMd5.Finish();
+            (IReadOnlyList<PartRecord> parts, string etag, string crc32) = PartHashes.Finish();
             var record = new ChunkRecord(
                 FormatJson.Version,
                 _index,
                 SpoolLayout.ChunkName(_index),
                 File.Length,
                 Convert.ToHexStringLower(Sha256.GetHashAndReset()),
+                crc32,
                 _partSize,
-                parts.Count,
-                S3Etag.FromPartMd5s(parts));
+                parts,
+                etag);
             _stream.CommitChunk(record);
             Dispose();
             return record;
@@ -214,7 +216,7 @@ internal sealed class ChunkWriter(SpoolStream stream, long chunkSize, long partS
         {
             File.Dispose();
             Sha256.Dispose();
-            PartMd5.Dispose();
+            PartHashes.Dispose();
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using BtrfsToS3.Uploader.S3;
 
 namespace BtrfsToS3.Tests.Infrastructure;
@@ -10,6 +11,7 @@ namespace BtrfsToS3.Tests.Infrastructure;
 internal sealed class MemoryObjectStore : IObjectStore
 {
     private readonly SortedDictionary<string, byte[]> _objects = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedDictionary<int, byte[]>> _parts = new(StringComparer.Ordinal);
 
     public List<PendingUpload> Uploads { get; } = [];
 
@@ -36,7 +38,7 @@ internal sealed class MemoryObjectStore : IObjectStore
     }
 
     public Task<ObjectHead?> HeadAsync(string key, CancellationToken cancellationToken) =>
-        Task.FromResult(_objects.TryGetValue(key, out byte[]? body) ? new ObjectHead(body.Length, string.Empty, null, "STANDARD", false, null) : null);
+        Task.FromResult(_objects.TryGetValue(key, out byte[]? body) ? new ObjectHead(body.Length, string.Empty, null, null, "STANDARD", false, null) : null);
 
     public Task<IReadOnlyList<StoredObject>> ListAsync(string prefix, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<StoredObject>>([.. _objects.Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(o => new StoredObject(o.Key, o.Value.Length))]);
@@ -58,11 +60,40 @@ internal sealed class MemoryObjectStore : IObjectStore
         return Task.CompletedTask;
     }
 
-    public Task<int> UploadFileAsync(string key, string path, FileUpload upload, Action<long> progress, CancellationToken cancellationToken)
+    public Task<int> PutFileAsync(string key, PartWrite part, ChunkWrite write, Action<long> progress, CancellationToken cancellationToken)
     {
-        _objects[key] = File.ReadAllBytes(path);
-        progress(_objects[key].Length);
+        _objects[key] = ReadPart(part);
+        progress(part.Length);
         return Task.FromResult(0);
+    }
+
+    public Task<string> StartUploadAsync(string key, ChunkWrite write, CancellationToken cancellationToken)
+    {
+        var upload = new PendingUpload(key, Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow);
+        Uploads.Add(upload);
+        _parts[upload.UploadId] = [];
+        return Task.FromResult(upload.UploadId);
+    }
+
+    public Task<IReadOnlyList<StoredPart>?> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<StoredPart>?>(_parts.TryGetValue(uploadId, out SortedDictionary<int, byte[]>? parts)
+            ? [.. parts.Select(p => new StoredPart(p.Key, Convert.ToHexStringLower(MD5.HashData(p.Value)), p.Value.Length))]
+            : null);
+
+    public Task<(string Etag, int Retries)> UploadPartAsync(string key, string uploadId, PartWrite part, Action<long> progress, CancellationToken cancellationToken)
+    {
+        byte[] bytes = ReadPart(part);
+        _parts[uploadId][part.Number] = bytes;
+        progress(part.Length);
+        return Task.FromResult((Convert.ToHexStringLower(MD5.HashData(bytes)), 0));
+    }
+
+    public Task CompleteUploadAsync(string key, string uploadId, IReadOnlyList<CompletedPart> parts, string? crc32, CancellationToken cancellationToken)
+    {
+        _objects[key] = [.. parts.SelectMany(p => _parts[uploadId][p.Number])];
+        _parts.Remove(uploadId);
+        Uploads.RemoveAll(u => u.UploadId == uploadId);
+        return Task.CompletedTask;
     }
 
     public async Task ReadAsync(string key, (long First, long Last)? range, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken)
@@ -82,6 +113,15 @@ internal sealed class MemoryObjectStore : IObjectStore
     }
 
     public Task<ThawAnswer> RequestThawAsync(string key, int days, string tier, CancellationToken cancellationToken) => Task.FromResult(ThawAnswer.NotArchived);
+
+    private static byte[] ReadPart(PartWrite part)
+    {
+        using var file = File.OpenRead(part.Path);
+        byte[] bytes = new byte[part.Length];
+        file.Position = part.Offset;
+        file.ReadExactly(bytes);
+        return bytes;
+    }
 
     public Task<AbortRule> AbortRuleAsync(string prefix, CancellationToken cancellationToken) => Task.FromResult(new AbortRule(null, 0, null));
 }

@@ -17,6 +17,7 @@ internal sealed class TcpProxy : IDisposable
     private readonly List<string> _requests = [];
     private readonly List<TcpClient> _open = [];
     private volatile bool _down;
+    private long _upstreamBytes;
 
     public TcpProxy(Uri upstream)
     {
@@ -45,6 +46,9 @@ internal sealed class TcpProxy : IDisposable
     /// that drops at exactly that step of a run; the link stays cut until <see cref="Restore"/>.
     /// </summary>
     public Func<string, bool>? CutAtRequest { get; set; }
+
+    /// <summary>Bytes forwarded to the server so far, headers included: what the uplink carried.</summary>
+    public long UpstreamBytes => Interlocked.Read(ref _upstreamBytes);
 
     /// <summary>The request lines and headers seen so far, one string per request.</summary>
     public IReadOnlyList<string> Requests
@@ -173,6 +177,11 @@ internal sealed class TcpProxy : IDisposable
             }
 
             await to.WriteAsync(buffer.AsMemory(0, n), _stop.Token);
+            if (record)
+            {
+                Interlocked.Add(ref _upstreamBytes, n);
+            }
+
             if (limit > 0)
             {
                 await Task.Delay(TimeSpan.FromSeconds(n / (double)limit), _stop.Token);

@@ -19,6 +19,7 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
     private readonly Dictionary<string, (ReadyChunk Chunk, Task<UploadedRecord> Task, int Parts)> _inFlight = new(StringComparer.Ordinal);
     private readonly StatsFile _stats = new(options.State.Dir);
     private readonly SpoolDirectory _spool = new(options.Spool.Dir);
+    private readonly HashSet<string> _reportedHeld = new(StringComparer.Ordinal);
 
     public async Task<int> RunAsync(bool once, CancellationToken cancellationToken)
     {
@@ -39,8 +40,10 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
 
         try
         {
-            // With the lock held, none of our uploads is in progress; the age guards against another writer of the prefix.
-            foreach (PendingUpload upload in await repository.AbortUploadsStartedBeforeAsync(time.GetUtcNow() - options.Uploader.AbortUploadsOlderThan, cancellationToken).ConfigureAwait(false))
+            // With the lock held, none of our uploads is in progress: one no upload record names is an orphan. Those a
+            // record names are resumed; the age guards against another writer of the prefix.
+            HashSet<string> resumable = [.. _spool.Scan().Streams.SelectMany(s => s.ReadyChunks()).Select(c => c.Stream.ReadUpload(c.Record.Index)?.UploadId).OfType<string>()];
+            foreach (PendingUpload upload in await repository.AbortUploadsStartedBeforeAsync(time.GetUtcNow() - options.Uploader.AbortUploadsOlderThan, resumable, cancellationToken).ConfigureAwait(false))
             {
                 Log.AbortedUpload(logger, upload.Key, upload.Initiated?.ToString("O") ?? "?");
             }
@@ -50,7 +53,7 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
             while (true)
             {
                 bool spoolerRunning = _spool.SpoolerRunning;
-                (IReadOnlyList<SpoolStream> streams, _) = _spool.Scan();
+                IReadOnlyList<SpoolStream> streams = Workable(ref code);
 
                 bool publishedThisPass = false;
                 // A stream with an upload still finishing (record written, file being deleted) waits for the next pass.
@@ -78,7 +81,7 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
 
                 if (publishedThisPass)
                 {
-                    (streams, _) = _spool.Scan();
+                    streams = Workable(ref code);
                 }
 
                 List<ReadyChunk> ready = streams.SelectMany(s => s.ReadyChunks()).Where(c => !_inFlight.ContainsKey(c.DataPath) && !failed.Contains(c.DataPath)).ToList();
@@ -137,6 +140,8 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
                     {
                         Log.ChunkFailed(logger, path, e.Message);
                         failed.Add(path);
+                        // A chunk S3 refused holds its stream; this line was its report.
+                        _reportedHeld.Add(Path.GetDirectoryName(path)!);
                         code = ExitCodes.Worst(code, ExitCodes.For(e));
                     }
                 }
@@ -169,6 +174,35 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
         }
 
         return code;
+    }
+
+    /// <summary>
+    /// The spool's streams that may be worked on. A held stream (a chunk damaged on the spool) is not: it is reported
+    /// once per run, and the run ends with exit 65 while it waits for a person, so the failure stays visible without
+    /// its chunks being sent (and billed) again.
+    /// </summary>
+    private List<SpoolStream> Workable(ref int code)
+    {
+        var workable = new List<SpoolStream>();
+        foreach (SpoolStream stream in _spool.Scan().Streams)
+        {
+            if (!stream.IsHeld)
+            {
+                workable.Add(stream);
+                continue;
+            }
+
+            // A stream held by a chunk still in flight is reported by that chunk's failure, once it is collected.
+            if (!_inFlight.Values.Any(f => f.Chunk.Stream.Dir == stream.Dir) && _reportedHeld.Add(stream.Dir))
+            {
+                HeldRecord held = stream.ReadHeld();
+                Log.StreamHeld(logger, stream.Name, held.HeldAt, held.Chunk, held.Part, held.Reason, stream.Dir);
+            }
+
+            code = ExitCodes.Worst(code, ExitCodes.DataError);
+        }
+
+        return workable;
     }
 
     /// <summary>Lets uploads still running end (they fail fast once cancelled) so that no file is deleted under them.</summary>

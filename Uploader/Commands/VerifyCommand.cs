@@ -48,7 +48,7 @@ internal static class VerifyCommand
                     {
                         problems.Add($"{chunk.Key}: missing");
                     }
-                    else if (!chunk.Identity.IsStoredAs(head.Size, head.Etag))
+                    else if (!chunk.Identity.IsStoredAs(head.Size, head.Etag, head.Crc32))
                     {
                         problems.Add($"{chunk.Key}: {head}; the manifest says {chunk.Identity}");
                     }

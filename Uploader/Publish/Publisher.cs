@@ -33,7 +33,7 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, Ti
                 throw new BackupFailure(FailureKind.BadData, $"stream {stream.Name}: {chunk.Name} was uploaded as {uploaded.Size} bytes sha256 {uploaded.Sha256}, but the seal says {chunk.Size} bytes sha256 {chunk.Sha256}");
             }
 
-            chunks.Add(new ManifestChunk(chunk.Index, uploaded.Key, chunk.Size, chunk.Sha256, chunk.Etag));
+            chunks.Add(new ManifestChunk(chunk.Index, uploaded.Key, chunk.Size, chunk.Sha256, chunk.Etag, chunk.Crc32));
         }
 
         string manifestKey = repository.ManifestKey(seal);

@@ -77,9 +77,42 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options)
     /// <summary>The chunk's HEAD, or null when S3 has no such object.</summary>
     public Task<ObjectHead?> HeadAsync(string key, CancellationToken cancellationToken) => store.HeadAsync(key, cancellationToken);
 
-    /// <summary>Uploads a chunk with its SHA-256 as metadata; returns the attempts that failed on the way.</summary>
-    public Task<int> UploadChunkAsync(string key, string path, ChunkRecord record, int concurrency, Action<long> progress, CancellationToken cancellationToken) =>
-        store.UploadFileAsync(key, path, new FileUpload(record.PartSize, concurrency, StorageClassData, record.Sha256), progress, cancellationToken);
+    /// <summary>Sends a chunk of one part as a single PUT; returns the attempts that failed on the way.</summary>
+    public Task<int> PutChunkAsync(string key, ReadyChunk chunk, Action<long> progress, CancellationToken cancellationToken) =>
+        store.PutFileAsync(key, PartOf(chunk, 1), ChunkWriteOf(chunk.Record), progress, cancellationToken);
+
+    /// <summary>Creates the multipart upload of a chunk; returns its upload id.</summary>
+    public Task<string> StartUploadAsync(string key, ChunkRecord record, CancellationToken cancellationToken) =>
+        store.StartUploadAsync(key, ChunkWriteOf(record), cancellationToken);
+
+    /// <summary>The parts S3 holds for the upload; null when S3 no longer knows it.</summary>
+    public Task<IReadOnlyList<StoredPart>?> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken) =>
+        store.ListPartsAsync(key, uploadId, cancellationToken);
+
+    /// <summary>Sends part <paramref name="number"/> of the chunk with the checksums the spooler recorded for it.</summary>
+    public Task<(string Etag, int Retries)> UploadPartAsync(string key, string uploadId, ReadyChunk chunk, int number, Action<long> progress, CancellationToken cancellationToken) =>
+        store.UploadPartAsync(key, uploadId, PartOf(chunk, number), progress, cancellationToken);
+
+    /// <summary>Completes the chunk's upload from its parts' ETags, in part order.</summary>
+    public Task CompleteUploadAsync(string key, string uploadId, ChunkRecord record, IReadOnlyList<string> etags, CancellationToken cancellationToken) =>
+        store.CompleteUploadAsync(
+            key,
+            uploadId,
+            [.. etags.Select((etag, i) => new CompletedPart(i + 1, etag, FlexibleChecksums ? record.Parts[i].Crc32 : null))],
+            FlexibleChecksums ? record.Crc32 : null,
+            cancellationToken);
+
+    /// <summary>Aborts the key's multipart uploads other than <paramref name="keep"/>: parts S3 bills and nothing will complete.</summary>
+    public async Task AbortUploadsOfAsync(string key, string? keep, CancellationToken cancellationToken)
+    {
+        foreach (PendingUpload upload in await store.ListUploadsAsync(key, cancellationToken).ConfigureAwait(false))
+        {
+            if (upload.Key == key && upload.UploadId != keep)
+            {
+                await store.AbortUploadAsync(upload, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 
     /// <summary>Deletes an object of ours that must not stay (a chunk S3 stored wrong).</summary>
     public Task DeleteAsync(string key, CancellationToken cancellationToken) => store.DeleteAsync([key], cancellationToken);
@@ -116,19 +149,35 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options)
     }
 
     /// <summary>
-    /// Aborts the multipart uploads under the prefix that were started before the cutoff: a killed uploader leaves them,
-    /// and S3 bills their parts until they are aborted. Returns those aborted.
+    /// Aborts the multipart uploads under the prefix that were started before the cutoff and that no upload record in
+    /// the spool names (<paramref name="resumable"/>): a killed uploader can leave such orphans, and S3 bills their parts
+    /// until they are aborted. Returns those aborted.
     /// </summary>
-    public async Task<IReadOnlyList<PendingUpload>> AbortUploadsStartedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PendingUpload>> AbortUploadsStartedBeforeAsync(DateTimeOffset cutoff, IReadOnlySet<string> resumable, CancellationToken cancellationToken)
     {
         IReadOnlyList<PendingUpload> uploads = await store.ListUploadsAsync(options.Prefix, cancellationToken).ConfigureAwait(false);
-        List<PendingUpload> stale = [.. uploads.Where(u => u.Initiated is { } at && at <= cutoff)];
+        List<PendingUpload> stale = [.. uploads.Where(u => u.Initiated is { } at && at <= cutoff && !resumable.Contains(u.UploadId))];
         foreach (PendingUpload upload in stale)
         {
             await store.AbortUploadAsync(upload, cancellationToken).ConfigureAwait(false);
         }
 
         return stale;
+    }
+
+    /// <summary>
+    /// True where chunks carry a full-object CRC-32 that S3 checks and keeps (AWS); false for a server without
+    /// flexible checksums ([s3] request_checksum_calculation = when_required), where Content-MD5 alone guards each part.
+    /// </summary>
+    private bool FlexibleChecksums => !options.ChecksumsWhenRequiredOnly;
+
+    private ChunkWrite ChunkWriteOf(ChunkRecord record) => new(StorageClassData, record.Sha256, FlexibleChecksums ? record.Crc32 : null);
+
+    private PartWrite PartOf(ReadyChunk chunk, int number)
+    {
+        (long offset, long length) = chunk.Record.PartRange(number);
+        PartRecord part = chunk.Record.Parts[number - 1];
+        return new PartWrite(number, chunk.DataPath, offset, length, part.Md5, FlexibleChecksums ? part.Crc32 : null);
     }
 
     /// <summary>Reads a format object; null when there is none, bad data when it is not whole or of another format version.</summary>

@@ -31,10 +31,31 @@ internal interface IObjectStore
     Task DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Uploads a file with the AWS SDK's TransferUtility, reporting bytes sent to <paramref name="progress"/> (negative
-    /// when an attempt's bytes did not stay); returns how many attempts failed before one succeeded.
+    /// Writes a chunk of one part with a single PUT, Content-MD5 (and CRC-32) from the spooler's record, reporting bytes
+    /// sent to <paramref name="progress"/> (negative when an attempt's bytes did not stay); returns the attempts that
+    /// failed on the way. Throws <see cref="PartRefusedException"/> when S3 refuses the bytes.
     /// </summary>
-    Task<int> UploadFileAsync(string key, string path, FileUpload upload, Action<long> progress, CancellationToken cancellationToken);
+    Task<int> PutFileAsync(string key, PartWrite part, ChunkWrite write, Action<long> progress, CancellationToken cancellationToken);
+
+    /// <summary>Creates a multipart upload for a chunk object; returns its upload id.</summary>
+    Task<string> StartUploadAsync(string key, ChunkWrite write, CancellationToken cancellationToken);
+
+    /// <summary>The parts S3 holds for the upload, in order; null when S3 no longer knows the upload.</summary>
+    Task<IReadOnlyList<StoredPart>?> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sends one part, retried on its own through an outage; returns its ETag and the attempts that failed. Throws
+    /// <see cref="PartRefusedException"/> when S3 refuses its bytes, <see cref="UploadGoneException"/> when S3 no
+    /// longer knows the upload.
+    /// </summary>
+    Task<(string Etag, int Retries)> UploadPartAsync(string key, string uploadId, PartWrite part, Action<long> progress, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Completes the upload from the parts (with the chunk's CRC-32 where one is checked): the object appears whole or
+    /// not at all. Throws <see cref="PartRefusedException"/> (part 0) when S3 refuses the whole object's checksum,
+    /// <see cref="UploadGoneException"/> when S3 no longer knows the upload.
+    /// </summary>
+    Task CompleteUploadAsync(string key, string uploadId, IReadOnlyList<CompletedPart> parts, string? crc32, CancellationToken cancellationToken);
 
     /// <summary>
     /// Hands the object's body (or the inclusive byte range) to <paramref name="consume"/>, again from its start after a

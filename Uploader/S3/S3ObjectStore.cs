@@ -2,7 +2,6 @@ using System.Net;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Amazon.S3.Transfer;
 
 namespace BtrfsToS3.Uploader.S3;
 
@@ -11,7 +10,7 @@ namespace BtrfsToS3.Uploader.S3;
 /// through the <see cref="OutageGuard"/>, so an outage anywhere (upload, retention, verify, restore) is waited out for
 /// give_up_after and then ends the run with exit 75, never as an internal error.
 /// </summary>
-internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard guard, ILogger logger) : IObjectStore
+internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard guard) : IObjectStore
 {
     public string Address(string key) => $"s3://{bucket}/{key}";
 
@@ -119,18 +118,144 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<int> UploadFileAsync(string key, string path, FileUpload upload, Action<long> progress, CancellationToken cancellationToken) =>
+    public async Task<int> PutFileAsync(string key, PartWrite part, ChunkWrite write, Action<long> progress, CancellationToken cancellationToken) =>
         (await guard.RunAsync(
             $"upload {key}",
             async ct =>
             {
-                // With the uploader lock held none of the key's multipart uploads is still in progress: what is there is
-                // left by a killed run or a failed attempt, and is billed until aborted.
-                await AbortUploadsOfAsync(key, ct).ConfigureAwait(false);
-                await TransferAsync(key, path, upload, progress, ct).ConfigureAwait(false);
+                using var body = new FileSliceStream(part.Path, part.Offset, part.Length);
+                var request = new PutObjectRequest
+                {
+                    BucketName = bucket,
+                    Key = key,
+                    InputStream = body,
+                    AutoCloseStream = false,
+                    MD5Digest = Md5Header(part.Md5),
+                    ChecksumCRC32 = write.Crc32,
+                    StorageClass = S3StorageClass.FindValue(write.StorageClass),
+                    ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256,
+                };
+                request.Metadata.Add(ChunkWrite.Sha256Metadata, write.Sha256);
+                await SendCountedAsync(part.Number, progress, h => request.StreamTransferProgress += h, () => s3.PutObjectAsync(request, ct)).ConfigureAwait(false);
                 return 0;
             },
             cancellationToken).ConfigureAwait(false)).Retries;
+
+    public async Task<string> StartUploadAsync(string key, ChunkWrite write, CancellationToken cancellationToken) =>
+        (await guard.RunAsync(
+            $"start multipart upload of {key}",
+            async ct =>
+            {
+                var request = new InitiateMultipartUploadRequest
+                {
+                    BucketName = bucket,
+                    Key = key,
+                    StorageClass = S3StorageClass.FindValue(write.StorageClass),
+                    ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256,
+                };
+                if (write.Crc32 is not null)
+                {
+                    // A full-object CRC-32: S3 checks the whole object against it when the upload completes, and keeps it
+                    // for HEAD (S3 user guide, "Checking object integrity in Amazon S3", full object checksums).
+                    request.ChecksumAlgorithm = ChecksumAlgorithm.CRC32;
+                    request.ChecksumType = ChecksumType.FULL_OBJECT;
+                }
+
+                request.Metadata.Add(ChunkWrite.Sha256Metadata, write.Sha256);
+                return (await s3.InitiateMultipartUploadAsync(request, ct).ConfigureAwait(false)).UploadId;
+            },
+            cancellationToken).ConfigureAwait(false)).Result;
+
+    public async Task<IReadOnlyList<StoredPart>?> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken) =>
+        (await guard.RunAsync(
+            $"list parts of {key}",
+            async ct =>
+            {
+                var all = new List<StoredPart>();
+                var request = new ListPartsRequest { BucketName = bucket, Key = key, UploadId = uploadId };
+                try
+                {
+                    while (true)
+                    {
+                        ListPartsResponse page = await s3.ListPartsAsync(request, ct).ConfigureAwait(false);
+                        all.AddRange((page.Parts ?? []).Select(p => new StoredPart(p.PartNumber ?? 0, p.ETag ?? string.Empty, p.Size ?? 0)));
+                        if (page.IsTruncated != true)
+                        {
+                            return all;
+                        }
+
+                        request.PartNumberMarker = page.NextPartNumberMarker?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                }
+                catch (AmazonS3Exception e) when (IsUploadGone(e))
+                {
+                    return null;
+                }
+            },
+            cancellationToken).ConfigureAwait(false)).Result;
+
+    public async Task<(string Etag, int Retries)> UploadPartAsync(string key, string uploadId, PartWrite part, Action<long> progress, CancellationToken cancellationToken) =>
+        await guard.RunAsync(
+            $"upload part {part.Number} of {key}",
+            async ct =>
+            {
+                using var body = new FileSliceStream(part.Path, part.Offset, part.Length);
+                var request = new UploadPartRequest
+                {
+                    BucketName = bucket,
+                    Key = key,
+                    UploadId = uploadId,
+                    PartNumber = part.Number,
+                    InputStream = body,
+                    PartSize = part.Length,
+                    MD5Digest = Md5Header(part.Md5),
+                    ChecksumCRC32 = part.Crc32,
+                };
+                try
+                {
+                    UploadPartResponse response = await SendCountedAsync(part.Number, progress, h => request.StreamTransferProgress += h, () => s3.UploadPartAsync(request, ct)).ConfigureAwait(false);
+                    return response.ETag ?? string.Empty;
+                }
+                catch (AmazonS3Exception e) when (IsUploadGone(e))
+                {
+                    throw new UploadGoneException(key, uploadId);
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+
+    public async Task CompleteUploadAsync(string key, string uploadId, IReadOnlyList<CompletedPart> parts, string? crc32, CancellationToken cancellationToken) =>
+        await guard.RunAsync(
+            $"complete multipart upload of {key}",
+            async ct =>
+            {
+                var request = new CompleteMultipartUploadRequest
+                {
+                    BucketName = bucket,
+                    Key = key,
+                    UploadId = uploadId,
+                    PartETags = [.. parts.Select(p => new PartETag { PartNumber = p.Number, ETag = p.Etag, ChecksumCRC32 = p.Crc32 })],
+                };
+                if (crc32 is not null)
+                {
+                    request.ChecksumCRC32 = crc32;
+                    request.ChecksumType = ChecksumType.FULL_OBJECT;
+                }
+
+                try
+                {
+                    await s3.CompleteMultipartUploadAsync(request, ct).ConfigureAwait(false);
+                    return 0;
+                }
+                catch (AmazonS3Exception e) when (e.ErrorCode == "BadDigest")
+                {
+                    throw new PartRefusedException(0, Answer(e));
+                }
+                catch (AmazonS3Exception e) when (IsUploadGone(e))
+                {
+                    throw new UploadGoneException(key, uploadId);
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
 
     public async Task ReadAsync(string key, (long First, long Last)? range, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken) =>
         await guard.RunAsync(
@@ -213,11 +338,15 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
     {
         try
         {
-            GetObjectMetadataResponse head = await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+            // Checksum mode asks S3 for the object's stored checksum (HeadObject, x-amz-checksum-mode: ENABLED).
+            GetObjectMetadataResponse head = await s3.GetObjectMetadataAsync(
+                new GetObjectMetadataRequest { BucketName = bucket, Key = key, ChecksumMode = ChecksumMode.ENABLED },
+                cancellationToken).ConfigureAwait(false);
             return new ObjectHead(
                 head.ContentLength,
                 head.ETag ?? string.Empty,
-                head.Metadata[FileUpload.Sha256Metadata],
+                head.ChecksumType == ChecksumType.FULL_OBJECT ? head.ChecksumCRC32 : null,
+                head.Metadata[ChunkWrite.Sha256Metadata],
                 head.StorageClass?.Value ?? "STANDARD",
                 head.RestoreInProgress == true,
                 head.RestoreExpiration);
@@ -246,78 +375,42 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
         }
     }
 
-    private async Task AbortUploadsOfAsync(string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a request whose body reports its progress, counting each byte once; when the attempt fails, what it counted
+    /// is taken back (a retry sends the part again from its start). A part whose bytes do not match the checksums sent
+    /// with it is refused by S3 (400 BadDigest), which no retry mends.
+    /// </summary>
+    private static async Task<T> SendCountedAsync<T>(int part, Action<long> progress, Action<EventHandler<Amazon.Runtime.StreamTransferProgressArgs>> subscribe, Func<Task<T>> send)
     {
-        foreach (PendingUpload upload in (await ListUploadsOnceAsync(key, cancellationToken).ConfigureAwait(false)).Where(u => u.Key == key))
+        long counted = 0;
+        subscribe((_, e) =>
         {
-            await s3.AbortMultipartUploadAsync(bucket, key, upload.UploadId, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task TransferAsync(string key, string path, FileUpload upload, Action<long> progress, CancellationToken cancellationToken)
-    {
-        var config = new TransferUtilityConfig
-        {
-            ConcurrentServiceRequests = upload.Concurrency,
-            // A file of at most one part goes as a single PUT: its ETag is then the MD5 of its bytes (docs/FORMAT.md).
-            MinSizeBeforePartUpload = upload.PartSize + 1,
-        };
-        using var transfer = new TransferUtility(s3, config);
-        var request = new TransferUtilityUploadRequest
-        {
-            BucketName = bucket,
-            Key = key,
-            FilePath = path,
-            PartSize = upload.PartSize,
-            StorageClass = S3StorageClass.FindValue(upload.StorageClass),
-            ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256,
-        };
-        request.Metadata.Add(FileUpload.Sha256Metadata, upload.Sha256);
-        long reported = 0;
-        // Parts report concurrently and their events can arrive out of order: only a rise of the upload's running
-        // total counts, so every byte is counted once.
-        request.UploadProgressEvent += (_, e) =>
-        {
-            long seen;
-            do
-            {
-                seen = Interlocked.Read(ref reported);
-                if (e.TransferredBytes <= seen)
-                {
-                    return;
-                }
-            }
-            while (Interlocked.CompareExchange(ref reported, e.TransferredBytes, seen) != seen);
-            progress(e.TransferredBytes - seen);
-        };
+            Interlocked.Add(ref counted, e.IncrementTransferred);
+            progress(e.IncrementTransferred);
+        });
         try
         {
-            await transfer.UploadAsync(request, cancellationToken).ConfigureAwait(false);
+            return await send().ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode == "BadDigest")
+        {
+            progress(-Interlocked.Exchange(ref counted, 0));
+            throw new PartRefusedException(part, Answer(e));
         }
         catch
         {
-            // A retry starts from zero: what this attempt counted did not stay.
-            progress(-Interlocked.Exchange(ref reported, 0));
-            await AbortAfterFailureAsync(key).ConfigureAwait(false);
+            progress(-Interlocked.Exchange(ref counted, 0));
             throw;
         }
     }
 
-    /// <summary>
-    /// Parts of a failed attempt are billed until aborted. Cleanup gets its own short timeout, not the run's token: it
-    /// must happen also when the run is being stopped, and must not hang when the network is what failed (the next
-    /// attempt, and the next run's start, abort what is left then).
-    /// </summary>
-    private async Task AbortAfterFailureAsync(string key)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            await AbortUploadsOfAsync(key, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is AmazonServiceException or HttpRequestException or IOException or OperationCanceledException)
-        {
-            Log.AbortDeferred(logger, key, e.Message);
-        }
-    }
+    /// <summary>S3's answer for a person: its status and code, and its message where it sent one (Ceph RGW sends none).</summary>
+    private static string Answer(AmazonS3Exception e) =>
+        $"{(int)e.StatusCode} {e.ErrorCode}" + (string.IsNullOrEmpty(e.Message) ? string.Empty : $": {e.Message}");
+
+    /// <summary>S3's Content-MD5 header is the base64 of the binary MD5; the spool records it in hex, as ETags are.</summary>
+    private static string Md5Header(string hex) => Convert.ToBase64String(Convert.FromHexString(hex));
+
+    /// <summary>AWS answers 404 NoSuchUpload for an upload it does not know; Ceph RGW answers 404 NoSuchKey.</summary>
+    private static bool IsUploadGone(AmazonS3Exception e) => e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode is "NoSuchUpload" or "NoSuchKey";
 }

@@ -1,13 +1,18 @@
+using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Uploader.S3;
 
 namespace BtrfsToS3.Uploader.Upload;
 
 /// <summary>
 /// Uploads one chunk, proves S3 holds exactly its bytes, and only then deletes it from the spool (docs/FORMAT.md,
-/// "Verifying a chunk"). A chunk S3 already holds with the same size, SHA-256 and ETag is verified and not sent again.
+/// "Verifying a chunk"). A chunk S3 already holds with the same size, SHA-256, ETag and CRC-32 is verified and not sent
+/// again. A chunk whose bytes S3 refuses is damaged on the spool: its stream is held for a person.
 /// </summary>
 internal sealed class ChunkUploader(BackupRepository repository, int concurrency, ProgressMeter progress, TimeProvider time, ILogger logger)
 {
+    private readonly ResumableUpload _upload = new(repository, concurrency, time, logger);
+    private readonly Lock _holding = new();
+
     /// <summary>Parts in flight for one chunk; the run keeps the sum over all chunks within [s3] concurrency.</summary>
     public static int PartsInFlight(ChunkRecord record, int concurrency) => Math.Min(concurrency, record.PartCount);
 
@@ -17,11 +22,18 @@ internal sealed class ChunkUploader(BackupRepository repository, int concurrency
         ChunkRecord record = chunk.Record;
         string key = repository.ChunkKey(chunk.Header, record.Name);
         ObjectHead? existing = await repository.HeadAsync(key, cancellationToken).ConfigureAwait(false);
-        bool alreadyThere = existing is not null && record.Identity.IsSameAs(existing.Size, existing.Etag, existing.Sha256);
+        bool alreadyThere = existing is not null && record.Identity.IsSameAs(existing.Size, existing.Etag, existing.Crc32, existing.Sha256);
         int retries = 0;
         if (!alreadyThere)
         {
-            retries = await repository.UploadChunkAsync(key, chunk.DataPath, record, PartsInFlight(record, concurrency), progress.Add, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                retries = await _upload.SendAsync(chunk, key, progress.Add, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PartRefusedException refused)
+            {
+                throw await HoldAsync(chunk, key, refused).ConfigureAwait(false);
+            }
         }
 
         await VerifyAsync(chunk, key, cancellationToken).ConfigureAwait(false);
@@ -35,6 +47,7 @@ internal sealed class ChunkUploader(BackupRepository repository, int concurrency
             record.Size,
             record.Sha256,
             record.Etag,
+            record.Crc32,
             alreadyThere ? existing!.StorageClass : repository.StorageClassData,
             time.GetUtcNow(),
             seconds,
@@ -50,12 +63,51 @@ internal sealed class ChunkUploader(BackupRepository repository, int concurrency
         return uploaded;
     }
 
-    /// <summary>Size and ETag of what S3 stored against the values the spooler computed from the send stream.</summary>
+    /// <summary>
+    /// S3 refused bytes of the chunk: they are not those that left btrfs send, so no retry, in this run or the next, can
+    /// mend it. The multipart upload is aborted (no object exists: a refused part never becomes one), the stream is held
+    /// in the spool as it is, and the failure names chunk and part.
+    /// </summary>
+    private async Task<BackupFailure> HoldAsync(ReadyChunk chunk, string key, PartRefusedException refused)
+    {
+        // Cleanup under its own timeout: it must happen also when the run is being stopped, and must not hang. An
+        // upload left now is aborted at a later start (abort_uploads_older_than).
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            try
+            {
+                await repository.AbortUploadsOfAsync(key, keep: null, timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or BackupFailure)
+            {
+                Log.ChunkFailed(logger, chunk.DataPath, $"the refused multipart upload of {key} is left for a later run to abort: {e.Message}");
+            }
+        }
+
+        ChunkRecord record = chunk.Record;
+        chunk.Stream.ForgetUpload(record.Index);
+        lock (_holding)
+        {
+            if (!chunk.Stream.IsHeld)
+            {
+                chunk.Stream.Hold(new HeldRecord(FormatJson.Version, record.Name, refused.Part, refused.Answer, time.GetUtcNow()));
+            }
+        }
+
+        string what = refused.Part == 0
+            ? "the whole chunk's CRC-32"
+            : $"part {refused.Part} of {record.PartCount} (bytes {record.PartRange(refused.Part).Offset} to {record.PartRange(refused.Part).Offset + record.PartRange(refused.Part).Length - 1})";
+        return new BackupFailure(
+            FailureKind.BadData,
+            $"chunk {chunk.DataPath}: S3 refused {what} ({refused.Answer}): its bytes on the spool are not those that left btrfs send; stream {chunk.Stream.Name} is held (held.json) and nothing of it is sent again until a person acts (README, \"A damaged chunk\")");
+    }
+
+    /// <summary>Size, ETag and (where S3 keeps one) CRC-32 of what S3 stored, against the values the spooler computed from the send stream.</summary>
     private async Task VerifyAsync(ReadyChunk chunk, string key, CancellationToken cancellationToken)
     {
         ObjectHead head = await repository.HeadAsync(key, cancellationToken).ConfigureAwait(false)
             ?? throw new BackupFailure(FailureKind.BadData, $"chunk {chunk.DataPath}: uploaded, but S3 has no object {key}");
-        if (!chunk.Record.Identity.IsStoredAs(head.Size, head.Etag))
+        if (!chunk.Record.Identity.IsStoredAs(head.Size, head.Etag, head.Crc32))
         {
             // What S3 holds is not what btrfs send produced: it must not stay where a manifest could name it.
             await repository.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);

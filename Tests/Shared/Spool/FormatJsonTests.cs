@@ -27,7 +27,7 @@ public sealed class FormatJsonTests
         CreatedAt = new DateTimeOffset(2026, 12, 2, 2, 0, 1, TimeSpan.Zero),
     };
 
-    private static readonly ChunkRecord Chunk = new(FormatJson.Version, 0, "chunk-000000", 1000, "51e6", 512, 2, "9b2c-2");
+    private static readonly ChunkRecord Chunk = new(FormatJson.Version, 0, "chunk-000000", 1000, "51e6", "y/Q5Jg==", 512, [new PartRecord("aa", "AAAAAA=="), new PartRecord("bb", "BBBBBB==")], "9b2c-2");
 
     [TestMethod]
     public void Parse_HeaderWrittenBySerializer_RoundTripsWithDocumentedNames()
@@ -69,7 +69,7 @@ public sealed class FormatJsonTests
     public void Of_ManifestFromSeal_CarriesTheSealsFactsAndTheDocumentedFields()
     {
         Seal seal = Seal.Of(Header, [Chunk], 1000, "a104", "btrfs-progs v6.2", "6.1.0", Header.CreatedAt, Header.CreatedAt.AddMinutes(1));
-        Manifest manifest = Manifest.Of(seal, "p/manifest.json", Header.CreatedAt.AddHours(1), "DEEP_ARCHIVE", [new ManifestChunk(0, "k/chunk-000000", 1000, "51e6", "9b2c-2")]);
+        Manifest manifest = Manifest.Of(seal, "p/manifest.json", Header.CreatedAt.AddHours(1), "DEEP_ARCHIVE", [new ManifestChunk(0, "k/chunk-000000", 1000, "51e6", "9b2c-2", "y/Q5Jg==")]);
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(manifest, FormatJson.Default.Manifest);
 
         Manifest read = FormatJson.Parse(json, FormatJson.Default.Manifest, "manifest.json");

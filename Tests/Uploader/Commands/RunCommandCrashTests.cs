@@ -57,7 +57,7 @@ public sealed class RunCommandCrashTests : BtrfsAndS3Test
     }
 
     [TestMethod]
-    public void Run_KilledMidChunk_RerunAbortsTheLeftoverUploadAndCompletes()
+    public void Run_KilledMidChunk_RerunResumesTheLeftoverUploadAndCompletes()
     {
         using var proxy = new TcpProxy(new Uri(_s3.Endpoint)) { UpstreamBytesPerSecond = 1_000_000 };
         string config = Config(proxy.Endpoint);
@@ -79,10 +79,12 @@ public sealed class RunCommandCrashTests : BtrfsAndS3Test
         Published.AssertPointerNamesOnlyCompleteStreams(_s3, "data");
         proxy.UpstreamBytesPerSecond = 0;
 
+        // Even with every upload old enough to abort, the one an upload record names is resumed, not aborted.
         (int code, string output) = ToolRun.Run(UploaderTool, "--config", config, "--uploader.abort_uploads_older_than", "0s");
 
         Assert.AreEqual(ExitCodes.Ok, code, output);
-        StringAssert.Contains(output, "aborted an abandoned multipart upload");
+        StringAssert.Contains(output, "resuming multipart upload");
+        Assert.DoesNotContain("aborted an abandoned multipart upload", output);
         Assert.IsEmpty(_s3.MultipartUploads(), "a multipart upload was left behind");
         Published.AssertPointerNamesOnlyCompleteStreams(_s3, "data");
         Assert.HasCount(1, Published.ReadPointer(_s3, "data")!.Generations.Single().Manifests);

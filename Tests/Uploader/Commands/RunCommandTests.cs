@@ -131,7 +131,7 @@ public sealed class RunCommandTests : BtrfsAndS3Test
     }
 
     [TestMethod]
-    public void Run_ChunkFlippedOnDisk_IsCaughtKeptAndNeverPublished()
+    public void Run_ChunkFlippedOnDisk_IsRefusedByS3KeptHeldAndNeverPublished()
     {
         string config = Config();
         Spool(config);
@@ -148,8 +148,10 @@ public sealed class RunCommandTests : BtrfsAndS3Test
         (int code, string output) = ToolRun.Run(UploaderTool, "--config", config);
 
         Assert.AreEqual(ExitCodes.DataError, code, output);
-        StringAssert.Contains(output, "chunk-000001 failed verification");
+        StringAssert.Contains(output, $"chunk {victim}: S3 refused part 1 of 1");
+        Assert.AreEqual(1, output.Split('\n').Count(l => l.Contains("chunk-000001", StringComparison.Ordinal) && l.Contains("fail:", StringComparison.Ordinal)), output);
         Assert.IsTrue(File.Exists(victim), "the damaged chunk left the spool");
+        Assert.IsTrue(File.Exists(Path.Combine(streamDir, "held.json")));
         Assert.IsNull(Published.ReadPointer(_s3, "data"));
         Assert.IsFalse(_s3.List("backup/data/").Any(o => o.Key.EndsWith("manifest.json", StringComparison.Ordinal) || o.Key.EndsWith("chunk-000001", StringComparison.Ordinal)));
         Assert.IsNotNull(Published.ReadPointer(_s3, "home"), "the other subvolumes were not published");

@@ -162,10 +162,24 @@ public sealed class BackupRepositoryTests
         var foreign = new PendingUpload("elsewhere/chunk-000000", "3", now.AddDays(-9));
         _store.Uploads.AddRange([old, fresh, foreign]);
 
-        IReadOnlyList<PendingUpload> aborted = await _repository.AbortUploadsStartedBeforeAsync(now.AddDays(-1), CancellationToken.None);
+        IReadOnlyList<PendingUpload> aborted = await _repository.AbortUploadsStartedBeforeAsync(now.AddDays(-1), new HashSet<string>(), CancellationToken.None);
 
         CollectionAssert.AreEqual(new[] { old }, aborted.ToArray());
         CollectionAssert.AreEquivalent(new[] { fresh, foreign }, _store.Uploads);
+    }
+
+    [TestMethod]
+    public async Task AbortUploadsStartedBeforeAsync_OldUploadAnUploadRecordNames_IsKeptForResuming()
+    {
+        DateTimeOffset now = new(2026, 11, 30, 2, 0, 0, TimeSpan.Zero);
+        var resumable = new PendingUpload("backup/data/g/s/chunk-000000", "1", now.AddDays(-3));
+        var orphan = new PendingUpload("backup/data/g/s/chunk-000001", "2", now.AddDays(-3));
+        _store.Uploads.AddRange([resumable, orphan]);
+
+        IReadOnlyList<PendingUpload> aborted = await _repository.AbortUploadsStartedBeforeAsync(now.AddDays(-1), new HashSet<string> { "1" }, CancellationToken.None);
+
+        CollectionAssert.AreEqual(new[] { orphan }, aborted.ToArray());
+        CollectionAssert.AreEqual(new[] { resumable }, _store.Uploads);
     }
 
     private static Manifest Manifest(string stream, string sha256)

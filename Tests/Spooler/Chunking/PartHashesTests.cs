@@ -1,12 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 using BtrfsToS3.Shared.Hashing;
+using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Spooler.Chunking;
 
 namespace BtrfsToS3.Tests.Spooler.Chunking;
 
 [TestClass]
-public sealed class PartMd5Tests
+public sealed class PartHashesTests
 {
     private const int PartSize = 1000;
 
@@ -68,9 +69,9 @@ public sealed class PartMd5Tests
     [TestMethod]
     public void Finish_NothingAppended_GivesOneMd5OfNothing()
     {
-        using var partMd5 = new PartMd5(PartSize);
+        using var hashes = new PartHashes(PartSize);
 
-        IReadOnlyList<byte[]> md5s = partMd5.Finish();
+        IReadOnlyList<byte[]> md5s = Md5s(hashes.Finish().Parts);
 
         // An empty chunk is still one (empty) PUT, whose ETag is the MD5 of no bytes (from `printf '' | md5sum`).
         Assert.HasCount(1, md5s);
@@ -78,13 +79,13 @@ public sealed class PartMd5Tests
     }
 
     [TestMethod]
-    public void FromPartMd5s_OfAMultipartChunk_IsTheEtagS3Reports()
+    public void Finish_MultipartChunk_GivesTheEtagS3Reports()
     {
-        using var partMd5 = new PartMd5(5);
-        partMd5.Append(Encoding.ASCII.GetBytes("hello w"));
-        partMd5.Append(Encoding.ASCII.GetBytes("orld!"));
+        using var hashes = new PartHashes(5);
+        hashes.Append(Encoding.ASCII.GetBytes("hello w"));
+        hashes.Append(Encoding.ASCII.GetBytes("orld!"));
 
-        string etag = S3Etag.FromPartMd5s(partMd5.Finish());
+        string etag = hashes.Finish().Etag;
 
         // Parts "hello", " worl" and "d!", computed outside .NET with
         // `{ for p in hello ' worl' 'd!'; do printf '%s' "$p" | md5sum | cut -c1-32 | xxd -r -p; done; } | md5sum`
@@ -93,31 +94,60 @@ public sealed class PartMd5Tests
     }
 
     [TestMethod]
-    public void FromPartMd5s_OfASinglePartChunk_IsThePlainMd5()
+    public void Finish_SinglePartChunk_GivesThePlainMd5AsEtag()
     {
-        using var partMd5 = new PartMd5(PartSize);
-        partMd5.Append(Encoding.ASCII.GetBytes("The quick brown fox jumps over the lazy dog"));
+        using var hashes = new PartHashes(PartSize);
+        hashes.Append(Encoding.ASCII.GetBytes("The quick brown fox jumps over the lazy dog"));
 
-        string etag = S3Etag.FromPartMd5s(partMd5.Finish());
+        string etag = hashes.Finish().Etag;
 
         // The well-known MD5 of this sentence, as `printf '%s' ... | md5sum` prints it.
         Assert.AreEqual("9e107d9d372bb6826bd81d3542a419d6", etag);
     }
 
+    [TestMethod]
+    public void Finish_InPieces_GivesTheCrc32OfEachPartAndOfTheWholeChunk()
+    {
+        byte[] data = Pattern(2500);
+        using var hashes = new PartHashes(PartSize);
+        hashes.Append(data.AsSpan(0, 1234));
+        hashes.Append(data.AsSpan(1234));
+
+        (IReadOnlyList<PartRecord> parts, _, string crc32) = hashes.Finish();
+
+        Assert.AreEqual(S3Crc32.Of(data), crc32);
+        CollectionAssert.AreEqual(
+            new[] { S3Crc32.Of(data.AsSpan(0, 1000)), S3Crc32.Of(data.AsSpan(1000, 1000)), S3Crc32.Of(data.AsSpan(2000)) },
+            parts.Select(p => p.Crc32).ToArray());
+    }
+
+    [TestMethod]
+    public void Finish_CheckValue_IsTheCrc32S3Writes()
+    {
+        using var hashes = new PartHashes(PartSize);
+        hashes.Append(Encoding.ASCII.GetBytes("123456789"));
+
+        // The CRC-32 check value of "123456789" is 0xCBF43926 (the catalogue of CRC parameters, CRC-32/ISO-HDLC, and
+        // `python3 -c 'import zlib; print(hex(zlib.crc32(b"123456789")))'`); S3 writes it big-endian in base64.
+        Assert.AreEqual(Convert.ToBase64String([0xCB, 0xF4, 0x39, 0x26]), hashes.Finish().Crc32);
+    }
+
     /// <summary>Feeds the data in pieces of the given sizes, cycling through them until all is in.</summary>
     private static IReadOnlyList<byte[]> HashInPieces(byte[] data, int[] pieceSizes)
     {
-        using var partMd5 = new PartMd5(PartSize);
+        using var hashes = new PartHashes(PartSize);
         int offset = 0;
         for (int i = 0; offset < data.Length; i++)
         {
             int take = Math.Min(pieceSizes[i % pieceSizes.Length], data.Length - offset);
-            partMd5.Append(data.AsSpan(offset, take));
+            hashes.Append(data.AsSpan(offset, take));
             offset += take;
         }
 
-        return partMd5.Finish();
+        return Md5s(hashes.Finish().Parts);
     }
+
+    private static IReadOnlyList<byte[]> Md5s(IReadOnlyList<PartRecord> parts) => [.. parts.Select(p => Convert.FromHexString(p.Md5))];
 
     /// <summary>Bytes that differ from part to part, so a part hashed with its neighbour's bytes cannot pass.</summary>
     private static byte[] Pattern(int length)

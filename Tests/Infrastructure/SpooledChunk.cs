@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Spool;
+using BtrfsToS3.Spooler.Chunking;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BtrfsToS3.Tests.Infrastructure;
+
+/// <summary>
+/// A spool of its own holding one stream (its header, no seal) with one ready chunk of random bytes, written by the
+/// spooler's own <see cref="ChunkWriter"/>: what the uploader finds after a spooler run, without btrfs. Removed on dispose.
+/// </summary>
+internal sealed class SpooledChunk : IDisposable
+{
+    private const string StreamName = "data.20261125T020000Z";
+
+    private SpooledChunk(string dir) => Dir = dir;
+
+    public string Dir { get; }
+
+    public SpoolStream Stream => new SpoolDirectory(Dir).Stream(StreamName);
+
+    /// <summary>The chunk as the uploader sees it now (its record, the stream's header).</summary>
+    public ReadyChunk Chunk => Stream.ReadyChunks().Single();
+
+    public static async Task<SpooledChunk> CreateAsync(long size, long partSize)
+    {
+        var spooled = new SpooledChunk(Directory.CreateTempSubdirectory("btrfs_to_s3-spooled-").FullName);
+        var spool = new SpoolDirectory(spooled.Dir);
+        SpoolStream stream = spool.CreateStream(StreamName);
+        stream.WriteHeader(new StreamHeader
+        {
+            FormatVersion = FormatJson.Version,
+            Stream = StreamName,
+            Subvolume = "data",
+            Nested = null,
+            NestedPaths = [],
+            Kind = StreamKind.Full,
+            Snapshot = new SnapshotRef(StreamName, Guid.NewGuid().ToString()),
+            Parent = null,
+            Generation = "20261125T020000Z",
+            ChainPosition = 0,
+            ChunkSize = size,
+            PartSize = partSize,
+            SendCommand = ["btrfs", "send", "/s/" + StreamName],
+            CreatedAt = DateTimeOffset.UtcNow,
+        });
+        var gate = new QuotaGate(spool, 4 * ByteSize.GiB, TimeSpan.FromMilliseconds(10), TimeProvider.System, NullLogger.Instance);
+        using var source = new MemoryStream(RandomNumberGenerator.GetBytes(checked((int)size)));
+        await new ChunkWriter(stream, size, partSize, gate, NullLogger.Instance).WriteAsync(source, CancellationToken.None);
+        return spooled;
+    }
+
+    /// <summary>Flips every bit of one byte of the chunk file, as a failing SSD or a bad cable would.</summary>
+    public void FlipByte(long offset)
+    {
+        using var file = new FileStream(Chunk.DataPath, FileMode.Open, FileAccess.ReadWrite);
+        file.Position = offset;
+        int b = file.ReadByte();
+        file.Position = offset;
+        file.WriteByte((byte)~b);
+    }
+
+    public void Dispose() => Directory.Delete(Dir, recursive: true);
+}

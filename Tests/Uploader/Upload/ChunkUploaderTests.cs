@@ -1,0 +1,215 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Tests.Infrastructure;
+using BtrfsToS3.Shared.Spool;
+using BtrfsToS3.Uploader.Repository;
+using BtrfsToS3.Uploader.S3;
+using BtrfsToS3.Uploader.Upload;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BtrfsToS3.Tests.Uploader.Upload;
+
+/// <summary>
+/// One chunk sent to the real local S3 server, through <see cref="ChecksumEmulator"/> where AWS's flexible checksums
+/// are the point, and through a <see cref="TcpProxy"/> where the requests on the wire are.
+/// </summary>
+[TestClass]
+public sealed class ChunkUploaderTests
+{
+    private const long PartSize = 5 * ByteSize.MiB;
+
+    private LocalS3 _s3 = null!;
+    private SpooledChunk _spooled = null!;
+
+    [TestInitialize]
+    public async Task SetUp()
+    {
+        _s3 = LocalS3.Create();
+        // Three parts, the last shorter.
+        _spooled = await SpooledChunk.CreateAsync((2 * PartSize) + 123_456, PartSize);
+    }
+
+    [TestCleanup]
+    public void TearDown()
+    {
+        _spooled?.Dispose();
+        _s3?.Dispose();
+    }
+
+    [TestMethod]
+    public async Task UploadAsync_FlexibleChecksums_EveryPartCarriesItsChecksumsAndS3KeepsTheChunksCrc32()
+    {
+        var emulator = new ChecksumEmulator();
+        ReadyChunk chunk = _spooled.Chunk;
+        ChunkRecord record = chunk.Record;
+
+        UploadedRecord uploaded = await Uploader(emulator, whenRequired: false).UploadAsync(chunk, CancellationToken.None);
+
+        Assert.AreEqual(record.Crc32, emulator.StoredCrc32[uploaded.Key]);
+        Assert.AreEqual(record.Crc32, uploaded.Crc32);
+        string create = emulator.Requests.Single(r => r.StartsWith("POST ", StringComparison.Ordinal) && r.Contains("?uploads", StringComparison.Ordinal));
+        StringAssert.Contains(create, "x-amz-checksum-algorithm: CRC32");
+        StringAssert.Contains(create, "x-amz-checksum-type: FULL_OBJECT");
+        for (int part = 1; part <= 3; part++)
+        {
+            string put = emulator.Requests.Single(r => r.StartsWith("PUT ", StringComparison.Ordinal) && r.Contains($"partNumber={part}&", StringComparison.Ordinal));
+            StringAssert.Contains(put, $"content-md5: {Convert.ToBase64String(Convert.FromHexString(record.Parts[part - 1].Md5))}");
+            StringAssert.Contains(put, $"x-amz-checksum-crc32: {record.Parts[part - 1].Crc32}");
+        }
+
+        string complete = emulator.Requests.Single(r => r.StartsWith("POST ", StringComparison.Ordinal) && r.Contains("uploadId=", StringComparison.Ordinal));
+        StringAssert.Contains(complete, $"x-amz-checksum-crc32: {record.Crc32}");
+        Assert.IsFalse(File.Exists(chunk.DataPath));
+    }
+
+    [TestMethod]
+    public async Task UploadAsync_WhenRequired_SendsContentMd5AndNoCrc32()
+    {
+        var emulator = new ChecksumEmulator();
+
+        UploadedRecord uploaded = await Uploader(emulator, whenRequired: true).UploadAsync(_spooled.Chunk, CancellationToken.None);
+
+        Assert.IsFalse(emulator.Requests.Any(r => r.Contains("x-amz-checksum-crc32", StringComparison.Ordinal)), string.Join("\n", emulator.Requests));
+        Assert.AreEqual(3, emulator.Requests.Count(r => r.StartsWith("PUT ", StringComparison.Ordinal) && r.Contains("content-md5: ", StringComparison.Ordinal)));
+        Assert.IsTrue(_s3.Exists(uploaded.Key));
+    }
+
+    [TestMethod]
+    public async Task UploadAsync_SinglePartChunk_IsOnePutWithItsChecksums()
+    {
+        using SpooledChunk small = await SpooledChunk.CreateAsync(1_000_000, PartSize);
+        var emulator = new ChecksumEmulator();
+        ChunkRecord record = small.Chunk.Record;
+
+        UploadedRecord uploaded = await Uploader(emulator, whenRequired: false).UploadAsync(small.Chunk, CancellationToken.None);
+
+        string put = emulator.Requests.Single(r => r.StartsWith("PUT ", StringComparison.Ordinal));
+        StringAssert.Contains(put, $"content-md5: {Convert.ToBase64String(Convert.FromHexString(record.Parts[0].Md5))}");
+        StringAssert.Contains(put, $"x-amz-checksum-crc32: {record.Crc32}");
+        Assert.AreEqual(record.Crc32, emulator.StoredCrc32[uploaded.Key]);
+    }
+
+    [TestMethod]
+    public async Task UploadAsync_S3KeepsAnotherCrc32_FailsVerificationAndDeletesTheObject()
+    {
+        var emulator = new ChecksumEmulator { ReportedCrc32 = "AAAAAA==" };
+        ReadyChunk chunk = _spooled.Chunk;
+
+        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() => Uploader(emulator, whenRequired: false).UploadAsync(chunk, CancellationToken.None));
+
+        Assert.AreEqual(FailureKind.BadData, failure.Kind);
+        StringAssert.Contains(failure.Message, "failed verification");
+        StringAssert.Contains(failure.Message, "CRC-32 AAAAAA==");
+        Assert.IsEmpty(_s3.List());
+        Assert.IsTrue(File.Exists(chunk.DataPath));
+    }
+
+    [TestMethod]
+    public async Task UploadAsync_ByteFlippedOnTheSpool_S3RefusesThePartAndTheStreamIsHeld()
+    {
+        // A byte of part 2 changed after the spooler hashed it: S3 itself refuses the part (Content-MD5, checked by
+        // the real server), before any object exists.
+        _spooled.FlipByte(PartSize + 4321);
+        ReadyChunk chunk = _spooled.Chunk;
+
+        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() => Uploader(null, whenRequired: true).UploadAsync(chunk, CancellationToken.None));
+
+        Assert.AreEqual(FailureKind.BadData, failure.Kind);
+        StringAssert.Contains(failure.Message, $"chunk {chunk.DataPath}: S3 refused part 2 of 3 (bytes 5242880 to 10485759)");
+        StringAssert.Contains(failure.Message, "is held (held.json)");
+        Assert.IsEmpty(_s3.List());
+        Assert.IsEmpty(_s3.MultipartUploads());
+        Assert.IsTrue(chunk.Stream.IsHeld);
+        Assert.AreEqual(2, chunk.Stream.ReadHeld().Part);
+        Assert.IsNull(chunk.Stream.ReadUpload(0));
+        Assert.IsTrue(File.Exists(chunk.DataPath));
+    }
+
+    [TestMethod]
+    public async Task UploadAsync_UploadRecordOfAnEarlierRun_SendsOnlyThePartsS3DoesNotHold()
+    {
+        // An earlier run sent parts 1 and 2 but was killed before it recorded part 2: S3's list wins over the record.
+        ReadyChunk chunk = _spooled.Chunk;
+        BackupRepository repository = Repository(null, whenRequired: true);
+        string key = repository.ChunkKey(chunk.Header, chunk.Record.Name);
+        string uploadId = await repository.StartUploadAsync(key, chunk.Record, CancellationToken.None);
+        await repository.UploadPartAsync(key, uploadId, chunk, 1, _ => { }, CancellationToken.None);
+        await repository.UploadPartAsync(key, uploadId, chunk, 2, _ => { }, CancellationToken.None);
+        chunk.Stream.WriteUpload(new UploadRecord(FormatJson.Version, 0, key, uploadId, DateTimeOffset.UtcNow, [1]));
+        using var proxy = new TcpProxy(new Uri(_s3.Endpoint));
+        string copy = CopyOf(chunk);
+
+        UploadedRecord uploaded = await Uploader(proxy, whenRequired: true).UploadAsync(chunk, CancellationToken.None);
+
+        string[] parts = [.. proxy.Requests.Where(r => r.StartsWith("PUT ", StringComparison.Ordinal)).Select(r => r.Split(' ')[1])];
+        Assert.HasCount(1, parts, string.Join("\n", parts));
+        StringAssert.Contains(parts[0], "partNumber=3");
+        CollectionAssert.AreEqual(File.ReadAllBytes(copy), _s3.Get(uploaded.Key));
+        Assert.IsNull(chunk.Stream.ReadUpload(0));
+    }
+
+    [TestMethod]
+    public async Task UploadAsync_UploadS3NoLongerKnows_StartsOverAndAbortsNothingElse()
+    {
+        ReadyChunk chunk = _spooled.Chunk;
+        BackupRepository repository = Repository(null, whenRequired: true);
+        string key = repository.ChunkKey(chunk.Header, chunk.Record.Name);
+        string uploadId = await repository.StartUploadAsync(key, chunk.Record, CancellationToken.None);
+        chunk.Stream.WriteUpload(new UploadRecord(FormatJson.Version, 0, key, uploadId, DateTimeOffset.UtcNow, [1, 2]));
+        await _s3.Client.AbortMultipartUploadAsync(_s3.Bucket, key, uploadId);
+
+        UploadedRecord uploaded = await Uploader(null, whenRequired: true).UploadAsync(chunk, CancellationToken.None);
+
+        Assert.IsTrue(_s3.Exists(uploaded.Key));
+        Assert.IsEmpty(_s3.MultipartUploads());
+    }
+
+    [TestMethod]
+    public async Task UploadAsync_PartS3HoldsWithAnotherEtag_IsSentAgain()
+    {
+        ReadyChunk chunk = _spooled.Chunk;
+        BackupRepository repository = Repository(null, whenRequired: true);
+        string key = repository.ChunkKey(chunk.Header, chunk.Record.Name);
+        string uploadId = await repository.StartUploadAsync(key, chunk.Record, CancellationToken.None);
+        // Part 1 of other bytes (a chunk sent before the spooler started over, say), accepted by S3 with their own MD5.
+        string other = Path.Combine(_spooled.Dir, "other");
+        byte[] otherBytes = System.Security.Cryptography.RandomNumberGenerator.GetBytes((int)PartSize);
+        File.WriteAllBytes(other, otherBytes);
+        await Store(null).UploadPartAsync(key, uploadId, new PartWrite(1, other, 0, PartSize, Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(otherBytes)), null), _ => { }, CancellationToken.None);
+        chunk.Stream.WriteUpload(new UploadRecord(FormatJson.Version, 0, key, uploadId, DateTimeOffset.UtcNow, [1]));
+        using var proxy = new TcpProxy(new Uri(_s3.Endpoint));
+
+        UploadedRecord uploaded = await Uploader(proxy, whenRequired: true).UploadAsync(chunk, CancellationToken.None);
+
+        Assert.HasCount(3, proxy.Requests.Where(r => r.StartsWith("PUT ", StringComparison.Ordinal)));
+        Assert.HasCount((int)chunk.Record.Size, _s3.Get(uploaded.Key));
+    }
+
+    /// <summary>A copy of the chunk file, which the upload deletes.</summary>
+    private string CopyOf(ReadyChunk chunk)
+    {
+        string copy = Path.Combine(_spooled.Dir, "copy");
+        File.Copy(chunk.DataPath, copy);
+        return copy;
+    }
+
+    private ChunkUploader Uploader(object? through, bool whenRequired) =>
+        new ChunkUploader(Repository(through, whenRequired), concurrency: 2, new ProgressMeter(TimeProvider.System, NullLogger.Instance, TimeSpan.FromMinutes(1)), TimeProvider.System, NullLogger.Instance);
+
+    private BackupRepository Repository(object? through, bool whenRequired) =>
+        new(Store(through), new S3Options(_s3.Bucket, string.Empty, "backup/", _s3.Endpoint, "STANDARD", "STANDARD", 2, PartSize, TimeSpan.FromMinutes(1), whenRequired));
+
+    /// <param name="through">A <see cref="ChecksumEmulator"/> or a <see cref="TcpProxy"/> in front of the server, or null for straight.</param>
+    private S3ObjectStore Store(object? through)
+    {
+        AmazonS3Client client = through switch
+        {
+            ChecksumEmulator emulator => LocalS3.CreateClient(_s3.Endpoint, emulator),
+            TcpProxy proxy => LocalS3.CreateClient(proxy.Endpoint),
+            _ => LocalS3.CreateClient(_s3.Endpoint),
+        };
+        return new S3ObjectStore(client, _s3.Bucket, new OutageGuard(TimeSpan.FromSeconds(30), _s3.Bucket, new OutageClock(TimeProvider.System), NullLogger.Instance));
+    }
+}
