@@ -45,6 +45,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 213, EventName = "GenerationWouldBeDeleted", Level = LogLevel.Information, Message = "dry run: subvolume {Subvolume}: generation {Generation} would be deleted, {Objects} objects, {Bytes} bytes")]
     public static partial void GenerationWouldBeDeleted(ILogger logger, string subvolume, string generation, int objects, long bytes);
 
+    [LoggerMessage(EventId = 214, EventName = "BandwidthCap", Level = LogLevel.Information, Message = "bandwidth cap now {Cap}; schedule: {Schedule}")]
+    public static partial void BandwidthCap(ILogger logger, string cap, string schedule);
+
+    [LoggerMessage(EventId = 215, EventName = "NoBandwidthCap", Level = LogLevel.Information, Message = "no bandwidth cap now; schedule: {Schedule}")]
+    public static partial void NoBandwidthCap(ILogger logger, string schedule);
+
     [LoggerMessage(EventId = 220, EventName = "ChunkAlreadyDownloaded", Level = LogLevel.Information, Message = "{Key}: already downloaded and verified")]
     public static partial void ChunkAlreadyDownloaded(ILogger logger, string key);
 

@@ -117,9 +117,15 @@ internal sealed partial record BandwidthSchedule
             return null;
         }
 
-        // Before the day's first entry, the previous day's last one still holds.
+        // Before the day's first entry, the previous day's last one still holds. A loop, not a lambda over the time:
+        // the limiter asks at every read, and a captured variable would allocate each time.
         TimeOnly now = TimeOnly.FromDateTime(localTime);
-        int index = Array.FindLastIndex(_entries, e => e.Start <= now);
+        int index = _entries.Length - 1;
+        while (index >= 0 && _entries[index].Start > now)
+        {
+            index--;
+        }
+
         return _entries[index >= 0 ? index : ^1].BytesPerSecond;
     }
 
