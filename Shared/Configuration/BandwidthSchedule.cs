@@ -81,7 +81,7 @@ internal sealed partial record BandwidthSchedule
             }
 
             string time = match.Groups["time"].Value;
-            if (!TimeOnly.TryParseExact(time, ["H:mm", "HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out TimeOnly start))
+            if (!TimeOnly.TryParseExact(time, "H:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out TimeOnly start))
             {
                 problem = $"\"{time}\" in \"{parts[i]}\" is not a time of day (HH:MM from 00:00 to 23:59)";
                 return false;

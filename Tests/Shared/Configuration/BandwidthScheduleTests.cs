@@ -43,6 +43,10 @@ public sealed class BandwidthScheduleTests : SectionTest
     public void Read_TimetableOfOffEntriesOnly_IsOff() => Assert.IsTrue(Read("08:00,off 09:00,off").IsOff);
 
     [TestMethod]
+    public void Read_OneDigitHour_Accepted() =>
+        Assert.AreEqual(12_500_000, Read("8:00,100Mbit 23:00,off").BytesPerSecondAt(At("08:00")));
+
+    [TestMethod]
     public void Read_TimetableWithExtraSpaces_TextHasSingleSpaces() =>
         Assert.AreEqual("08:00,100Mbit 23:00,off", Read("08:00,100Mbit    23:00,off").Text);
 
@@ -122,6 +126,7 @@ public sealed class BandwidthScheduleTests : SectionTest
     [DataRow("Mon-08:00,100Mbit", "\"Mon-08:00\" in \"Mon-08:00,100Mbit\" is not a time of day (HH:MM from 00:00 to 23:59)")]
     [DataRow("24:00,100Mbit", "\"24:00\" in \"24:00,100Mbit\" is not a time of day (HH:MM from 00:00 to 23:59)")]
     [DataRow("08:60,100Mbit", "\"08:60\" in \"08:60,100Mbit\" is not a time of day (HH:MM from 00:00 to 23:59)")]
+    [DataRow("8:5,100Mbit", "\"8:5\" in \"8:5,100Mbit\" is not a time of day (HH:MM from 00:00 to 23:59)")]
     [DataRow("8h,100Mbit", "\"8h\" in \"8h,100Mbit\" is not a time of day (HH:MM from 00:00 to 23:59)")]
     [DataRow("23:00,off 08:00,100Mbit", "\"08:00,100Mbit\" does not come after 23:00: the times must increase through the day")]
     [DataRow("08:00,100Mbit 08:00,off", "\"08:00,off\" does not come after 08:00: the times must increase through the day")]
