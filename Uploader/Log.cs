@@ -12,8 +12,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 202, EventName = "ChunkUploaded", Level = LogLevel.Information, Message = "stream {Stream}: {Chunk} verified in S3 and deleted from the spool, {Bytes} bytes, {Seconds:0.0} s, {MegabytesPerSecond:0.0} MB/s, {Retries} retries{Note}")]
     public static partial void ChunkUploaded(ILogger logger, string stream, string chunk, long bytes, double seconds, double megabytesPerSecond, int retries, string note);
 
-    [LoggerMessage(EventId = 203, EventName = "Progress", Level = LogLevel.Information, Message = "progress: {Bytes} bytes uploaded, {MegabytesPerSecond:0.0} MB/s, {Left} bytes ready in the spool, ETA {Eta}")]
-    public static partial void Progress(ILogger logger, long bytes, double megabytesPerSecond, long left, string eta);
+    [LoggerMessage(EventId = 203, EventName = "Progress", Level = LogLevel.Information, Message = "progress: {Bytes} bytes uploaded, {MegabytesPerSecond:0.0} MB/s, bandwidth cap {Cap}, {Left} bytes ready in the spool, ETA {Eta}")]
+    public static partial void Progress(ILogger logger, long bytes, double megabytesPerSecond, string cap, long left, string eta);
 
     [LoggerMessage(EventId = 204, EventName = "StreamPublished", Level = LogLevel.Information, Message = "stream {Stream}: published ({Kind}, generation {Generation}, chain position {Position}): {ManifestKey}")]
     public static partial void StreamPublished(ILogger logger, string stream, string kind, string generation, int position, string manifestKey);
@@ -41,6 +41,12 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 213, EventName = "GenerationWouldBeDeleted", Level = LogLevel.Information, Message = "dry run: subvolume {Subvolume}: generation {Generation} would be deleted, {Objects} objects, {Bytes} bytes")]
     public static partial void GenerationWouldBeDeleted(ILogger logger, string subvolume, string generation, int objects, long bytes);
+
+    [LoggerMessage(EventId = 214, EventName = "BandwidthCap", Level = LogLevel.Information, Message = "bandwidth cap now {Cap}; schedule: {Schedule}")]
+    public static partial void BandwidthCap(ILogger logger, string cap, string schedule);
+
+    [LoggerMessage(EventId = 215, EventName = "NoBandwidthCap", Level = LogLevel.Information, Message = "no bandwidth cap now; schedule: {Schedule}")]
+    public static partial void NoBandwidthCap(ILogger logger, string schedule);
 
     [LoggerMessage(EventId = 220, EventName = "ChunkAlreadyDownloaded", Level = LogLevel.Information, Message = "{Key}: already downloaded and verified")]
     public static partial void ChunkAlreadyDownloaded(ILogger logger, string key);

@@ -31,13 +31,12 @@ internal static partial class ByteSize
         long factor = 1;
         if (unit.Length > 0)
         {
-            int index = Array.FindIndex(Units, u => u.Unit == unit);
-            if (index < 0)
+            if (UnitFactor(unit) is not { } known)
             {
                 return null;
             }
 
-            factor = Units[index].Factor;
+            factor = known;
         }
 
         decimal number = decimal.Parse(match.Groups["number"].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
@@ -48,6 +47,13 @@ internal static partial class ByteSize
         }
 
         return (long)bytes;
+    }
+
+    /// <summary>The bytes one unit stands for (<c>MiB</c>, <c>MB</c>, ...), spelt exactly; null for an unknown unit.</summary>
+    public static long? UnitFactor(string unit)
+    {
+        int index = Array.FindIndex(Units, u => u.Unit == unit);
+        return index < 0 ? null : Units[index].Factor;
     }
 
     /// <summary>The largest binary unit that expresses the size exactly, else bytes with an approximation.</summary>

@@ -30,7 +30,7 @@ internal static class ConfigKeys
                 ("part_size", "64MiB"),
                 ("request_timeout", "15m"),
                 ("request_checksum_calculation", "when_supported")),
-            ["uploader"] = Section(("give_up_after", "1h"), ("abort_uploads_older_than", "1d"), ("linger", "2m")),
+            ["uploader"] = Section(("give_up_after", "1h"), ("abort_uploads_older_than", "1d"), ("linger", "2m"), ("bandwidth", "off")),
             ["retention"] = Section(("keep_generations", "1"), ("min_age_days", "180")),
             ["prices"] = Section(
                 ("storage_per_gb_month", "0.00099"),

@@ -145,6 +145,15 @@ internal sealed partial class ConfigSection(IConfiguration root, ConfigSource so
         return value.Value;
     }
 
+    /// <summary>A bandwidth cap as <see cref="BandwidthSchedule"/> reads it: off, a rate, or a timetable of rates.</summary>
+    public BandwidthSchedule Bandwidth(string key)
+    {
+        string text = Text(key);
+        return BandwidthSchedule.TryParse(text, out BandwidthSchedule? schedule, out string? problem)
+            ? schedule
+            : throw ConfigError.At(Where(key), problem);
+    }
+
     /// <summary>How many local snapshots stay: <c>minimal</c> or <c>keep_last:N</c> with N from 1 to 10000.</summary>
     public LocalRetention Retention(string key)
     {

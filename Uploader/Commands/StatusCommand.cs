@@ -29,9 +29,10 @@ internal static class StatusCommand
             }
         }
 
+        DateTimeOffset at = DateTimeOffset.UtcNow;
         var report = new StatusReport(
             FormatJson.Version,
-            DateTimeOffset.UtcNow,
+            at,
             options.S3.Bucket,
             options.S3.Prefix,
             spool.ChunkDataBytes(),
@@ -39,6 +40,7 @@ internal static class StatusCommand
             spool.AvailableBytes(),
             spool.SpoolerRunning,
             spool.UploaderRunning,
+            BandwidthStatus.At(options.Uploader.Bandwidth, at),
             new StatsFile(options.State.Dir).LastRun() is { } run
                 ? new RunSummary(run.FinishedAt, run.ExitCode, run.Chunks, run.Bytes, run.Seconds, run.MbPerS, run.StreamsPublished)
                 : null,
@@ -120,6 +122,7 @@ internal static class StatusCommand
         output.WriteLine(report.LastRun is { } run
             ? $"last upload run: {When(run.FinishedAt)}, exit {run.ExitCode}, {run.Chunks} chunks, {ByteSize.Human(run.Bytes)} in {run.Seconds:0} s ({run.MegabytesPerSecond:0.0} MB/s), {run.StreamsPublished} streams published"
             : "last upload run: none recorded");
+        output.WriteLine($"bandwidth: cap now {report.Bandwidth.CapNow}; schedule: {report.Bandwidth.Schedule}");
         foreach (SubvolumeStatus s in report.Subvolumes)
         {
             output.WriteLine();

@@ -2,7 +2,7 @@ namespace BtrfsToS3.Uploader.Status;
 
 /// <summary>
 /// What <c>btrfs-to-s3-uploader status</c> reports; its JSON form is <c>status --json</c>. SpoolChunkBytes is the chunk
-/// data in the spool, counted as the quota counts it.
+/// data in the spool, counted as the quota counts it; Bandwidth is the cap on uploads and restore downloads.
 /// </summary>
 internal sealed record StatusReport(
     int FormatVersion,
@@ -14,5 +14,6 @@ internal sealed record StatusReport(
     long SpoolFree,
     bool SpoolerRunning,
     bool UploaderRunning,
+    BandwidthStatus Bandwidth,
     RunSummary? LastRun,
     IReadOnlyList<SubvolumeStatus> Subvolumes);

@@ -1,7 +1,12 @@
+using BtrfsToS3.Uploader.S3;
+
 namespace BtrfsToS3.Uploader.Upload;
 
-/// <summary>Counts uploaded bytes across concurrent uploads and logs rate and ETA at a fixed interval.</summary>
-internal sealed class ProgressMeter(TimeProvider time, ILogger logger, TimeSpan interval)
+/// <summary>
+/// Counts uploaded bytes across concurrent uploads and logs rate, the bandwidth cap in force, and ETA at a fixed
+/// interval; without a limiter there is no cap.
+/// </summary>
+internal sealed class ProgressMeter(TimeProvider time, ILogger logger, TimeSpan interval, BandwidthLimiter? bandwidth = null)
 {
     private long _done;
     private long _queued;
@@ -27,7 +32,8 @@ internal sealed class ProgressMeter(TimeProvider time, ILogger logger, TimeSpan 
         double rate = (done - _lastDone) / since.TotalSeconds;
         long left = Math.Max(0, Interlocked.Read(ref _queued) - done);
         double eta = rate > 0 ? left / rate : double.PositiveInfinity;
-        Log.Progress(logger, done, rate / 1e6, left, double.IsInfinity(eta) ? "unknown" : TimeSpan.FromSeconds(Math.Round(eta)).ToString());
+        string cap = bandwidth?.CurrentCap ?? BandwidthSchedule.DescribeRate(null);
+        Log.Progress(logger, done, rate / 1e6, cap, left, double.IsInfinity(eta) ? "unknown" : TimeSpan.FromSeconds(Math.Round(eta)).ToString());
         _lastDone = done;
         _lastAt = time.GetTimestamp();
     }
