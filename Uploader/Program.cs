@@ -67,7 +67,8 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
     using AmazonS3Client client = S3Clients.Create(options.S3, clock, logger);
     // status and check answer a person at a terminal: a short outage is waited out, a long one is reported.
     TimeSpan patience = commandLine.Command is "status" or "check" ? TimeSpan.FromSeconds(10) : options.Uploader.GiveUpAfter;
-    var store = new S3ObjectStore(client, options.S3.Bucket, new OutageGuard(patience, options.S3.Bucket, clock, logger));
+    var bandwidth = new BandwidthLimiter(options.Uploader.Bandwidth, TimeProvider.System, logger);
+    var store = new S3ObjectStore(client, options.S3.Bucket, new OutageGuard(patience, options.S3.Bucket, clock, logger), bandwidth);
     var repository = new BackupRepository(store, options.S3);
     return commandLine.Command switch
     {
@@ -91,6 +92,6 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
             cancellationToken),
         "verify" => await VerifyCommand.RunAsync(repository, options.Subvolumes, Console.Out, cancellationToken),
         "prune" => await PruneCommand.RunAsync(repository, options, commandLine.Has("dry-run"), TimeProvider.System, logger, cancellationToken),
-        _ => await new RunCommand(repository, options, TimeProvider.System, logger).RunAsync(commandLine.Has("once"), cancellationToken),
+        _ => await new RunCommand(repository, options, bandwidth, TimeProvider.System, logger).RunAsync(commandLine.Has("once"), cancellationToken),
     };
 });

@@ -11,7 +11,7 @@ namespace BtrfsToS3.Uploader.Commands;
 /// verified before it is deleted, and every sealed stream published once all its chunks are in S3. In follow mode it
 /// keeps going while a spooler runs.
 /// </summary>
-internal sealed class RunCommand(BackupRepository repository, BackupOptions options, TimeProvider time, ILogger logger)
+internal sealed class RunCommand(BackupRepository repository, BackupOptions options, BandwidthLimiter bandwidth, TimeProvider time, ILogger logger)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(30);
@@ -26,7 +26,7 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
         using FileLock uploaderLock = _spool.LockUploader();
         DateTimeOffset startedAt = time.GetUtcNow();
         long started = time.GetTimestamp();
-        var progress = new ProgressMeter(time, logger, ProgressInterval);
+        var progress = new ProgressMeter(time, logger, ProgressInterval, bandwidth);
         var uploader = new ChunkUploader(repository, options.S3.Concurrency, progress, time, logger);
         var publisher = new Publisher(repository, options.State.Dir, time, logger);
         var pruner = new GenerationPruner(repository, options.Retention, time, logger);

@@ -8,9 +8,10 @@ namespace BtrfsToS3.Uploader.S3;
 /// <summary>
 /// <see cref="IObjectStore"/> on S3 through the AWS SDK: the only user of <see cref="IAmazonS3"/>. Every call goes
 /// through the <see cref="OutageGuard"/>, so an outage anywhere (upload, retention, verify, restore) is waited out for
-/// give_up_after and then ends the run with exit 75, never as an internal error.
+/// give_up_after and then ends the run with exit 75, never as an internal error. Chunk bodies, both ways, go through
+/// the <see cref="BandwidthLimiter"/> ([uploader] bandwidth); the small format objects do not.
 /// </summary>
-internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard guard) : IObjectStore
+internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard guard, BandwidthLimiter bandwidth) : IObjectStore
 {
     public string Address(string key) => $"s3://{bucket}/{key}";
 
@@ -123,7 +124,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             $"upload {key}",
             async ct =>
             {
-                using var body = new FileSliceStream(part.Path, part.Offset, part.Length);
+                using var body = new ThrottledStream(new FileSliceStream(part.Path, part.Offset, part.Length), bandwidth, ownsInner: true);
                 var request = new PutObjectRequest
                 {
                     BucketName = bucket,
@@ -199,7 +200,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             $"upload part {part.Number} of {key}",
             async ct =>
             {
-                using var body = new FileSliceStream(part.Path, part.Offset, part.Length);
+                using var body = new ThrottledStream(new FileSliceStream(part.Path, part.Offset, part.Length), bandwidth, ownsInner: true);
                 var request = new UploadPartRequest
                 {
                     BucketName = bucket,
@@ -271,7 +272,8 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                 try
                 {
                     using GetObjectResponse response = await s3.GetObjectAsync(request, ct).ConfigureAwait(false);
-                    await consume(response.ResponseStream, ct).ConfigureAwait(false);
+                    await using var body = new ThrottledStream(response.ResponseStream, bandwidth, ownsInner: false);
+                    await consume(body, ct).ConfigureAwait(false);
                     return 0;
                 }
                 catch (AmazonS3Exception e) when (e.ErrorCode == "InvalidObjectState")
