@@ -2,8 +2,9 @@ namespace BtrfsToS3.Shared.Configuration;
 
 /// <summary>
 /// How the uploader waits: GiveUpAfter bounds an S3 outage (then exit 75, spool intact); multipart uploads left by a
-/// killed run are aborted once older than AbortUploadsOlderThan; in follow mode, with nothing to do and no spooler
-/// running, it waits Linger for one to start before it exits. Bandwidth caps the total rate of uploads, and of restore
+/// killed run that no upload record names are aborted once older than AbortUploadsOlderThan (those a record names are
+/// resumed); in follow mode, with nothing to do and no spooler running, it waits Linger for one to start before it
+/// exits. Bandwidth caps the total rate of uploads, and of restore
 /// downloads, over all connections, by local time of day.
 /// </summary>
 /// <param name="GiveUpAfter">[uploader] give_up_after: from 0s to 30d. Default 1h.</param>

@@ -57,6 +57,28 @@ public sealed class ResumeTests : BtrfsAndS3Test
     }
 
     [TestMethod]
+    public void Run_KilledMidChunkThenS3ServerRestarted_TheRerunResumesAndBothCarryAtMost110PercentOfTheChunk()
+    {
+        string config = SpoolOneChunk();
+        using var proxy = new TcpProxy(new Uri(_s3.Endpoint)) { UpstreamBytesPerSecond = 40_000_000 };
+        using (ToolRun killed = ToolRun.Start(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint))
+        {
+            WaitForUpstream(proxy, killed, ChunkBytes * 55 / 100);
+            killed.KillHard();
+        }
+
+        // The multipart upload and its parts must outlive the server's restart (RGW keeps them in RADOS).
+        Shell.Run("bash", SourceTree.File("scripts/local-s3.sh"), "stop");
+        Shell.Run("bash", SourceTree.File("scripts/local-s3.sh"), "start");
+        (int code, string output) = ToolRun.Run(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint);
+
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        StringAssert.Contains(output, "resuming multipart upload");
+        AssertCarriedAtMost(proxy.UpstreamBytes, 1.10, output);
+        Assert.IsEmpty(_s3.MultipartUploads());
+    }
+
+    [TestMethod]
     public void Run_ChunkFlippedOnTheSpool_Exits65NamingChunkAndPartAndARerunSendsNothing()
     {
         string config = SpoolOneChunk();
@@ -85,6 +107,9 @@ public sealed class ResumeTests : BtrfsAndS3Test
         StringAssert.Contains(rerun, "is held since");
         Assert.IsFalse(proxy.Requests.Any(r => r.StartsWith("PUT ", StringComparison.Ordinal) || r.StartsWith("POST ", StringComparison.Ordinal)), string.Join("\n", proxy.Requests));
         Assert.IsTrue(File.Exists(chunk));
+        (int statusCode, string status) = ToolRun.Run(UploaderTool, "status", "--config", config);
+        Assert.AreEqual(ExitCodes.Ok, statusCode, status);
+        StringAssert.Contains(status, "HELD: chunk-000000 part 12 is damaged on the spool");
     }
 
     /// <summary>About 160 MiB of random data in home, spooled as one chunk of 32 parts; the configuration, one part in flight.</summary>

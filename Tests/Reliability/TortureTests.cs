@@ -7,8 +7,9 @@ namespace BtrfsToS3.Tests.Reliability;
 
 /// <summary>
 /// Backup cycles, each with one fault: the spooler or the uploader killed at a random moment or at a named crash point,
-/// <c>btrfs send</c> dying mid-stream, the spooler killed and restarted under a running uploader, or the network to S3
-/// slowed, cut for a moment, or cut until the uploader gives up. Then the pair runs again with no manual step, and
+/// <c>btrfs send</c> dying mid-stream, the spooler killed and restarted under a running uploader, the network to S3
+/// slowed, cut for a moment, cut for 30 to 120 s in the middle of a multipart chunk, or cut until the uploader gives up,
+/// or the uploader killed in the middle of a multipart chunk and run again (those two report the bytes sent again). Then the pair runs again with no manual step, and
 /// after every cycle: the pointer names only whole streams, S3 holds no generation the pointer does not name, the
 /// spool drains, no multipart upload is left, the next incremental chains on what was published, and the chain
 /// restores identical to the last published snapshot.
@@ -33,6 +34,8 @@ public sealed class TortureTests : BtrfsAndS3Test
         "uploader at uploader-during-retention",
         "network cut for 3 s",
         "network cut until the uploader gives up",
+        "network cut for 30-120 s mid-chunk",
+        "uploader killed mid-chunk, resumed",
     ];
 
     private static readonly string[] PublishSteps = ["uploader-after-verify", "uploader-after-manifest", "uploader-after-pointer", "uploader-after-state"];
@@ -106,6 +109,8 @@ public sealed class TortureTests : BtrfsAndS3Test
             "uploader at a publish step" or "uploader at uploader-during-retention" => UploaderAtCrashPoint(fault, random, config),
             "network cut for 3 s" => NetworkCutBriefly(random, config, proxy),
             "network cut until the uploader gives up" => NetworkCutUntilGiveUp(random, config, proxy),
+            "network cut for 30-120 s mid-chunk" => LongOutageMidChunk(random, config, proxy),
+            "uploader killed mid-chunk, resumed" => UploaderKilledMidChunk(random, config, proxy),
             _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, "no such fault"),
         };
     }
@@ -219,6 +224,65 @@ public sealed class TortureTests : BtrfsAndS3Test
         Assert.IsTrue(code is ExitCodes.Ok or ExitCodes.TryAgainLater, $"exit {code}:\n{uploader.Output}");
         return $"network cut for good: uploader exit {code}";
     }
+
+    private string LongOutageMidChunk(Random random, string config, TcpProxy proxy)
+    {
+        long stream = SpoolAMultipartChunk(random, config);
+        int percent = random.Next(10, 90);
+        int seconds = random.Next(30, 121);
+        long before = proxy.UpstreamBytes;
+        proxy.UpstreamBytesPerSecond = 4_000_000;
+        using ToolRun uploader = ToolRun.Start(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint);
+        WaitForUpstream(proxy, before + (stream * percent / 100), uploader);
+        proxy.Cut();
+        Thread.Sleep(TimeSpan.FromSeconds(seconds));
+        proxy.Restore();
+        proxy.UpstreamBytesPerSecond = 0;
+        int code = uploader.WaitForExit(TimeSpan.FromMinutes(3));
+        Assert.AreEqual(ExitCodes.Ok, code, uploader.Output);
+        return $"network cut for {seconds} s at {percent} % of a {stream}-byte stream: waited out, uploader exit 0, {Resent(proxy.UpstreamBytes - before, stream)}";
+    }
+
+    private string UploaderKilledMidChunk(Random random, string config, TcpProxy proxy)
+    {
+        long stream = SpoolAMultipartChunk(random, config);
+        int percent = random.Next(10, 90);
+        long before = proxy.UpstreamBytes;
+        proxy.UpstreamBytesPerSecond = 4_000_000;
+        using (ToolRun victim = ToolRun.Start(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint))
+        {
+            WaitForUpstream(proxy, before + (stream * percent / 100), victim);
+            victim.KillHard();
+        }
+
+        proxy.UpstreamBytesPerSecond = 0;
+        (int code, string output) = ToolRun.Run(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint);
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        return $"uploader killed at {percent} % of a {stream}-byte stream, run again: exit 0, {Resent(proxy.UpstreamBytes - before, stream)}";
+    }
+
+    /// <summary>A 12 MB file more, spooled in chunks of 16 MiB: a chunk of three 5 MiB parts. Returns the stream's bytes.</summary>
+    private long SpoolAMultipartChunk(Random random, string config)
+    {
+        byte[] bytes = new byte[12_000_000];
+        random.NextBytes(bytes);
+        File.WriteAllBytes(Path.Combine(_fx.Subvolume("data"), $"big-{Guid.NewGuid():N}.bin"), bytes);
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB", "--spool.chunk_size", "16MiB").Code);
+        return Directory.GetFiles(Directory.GetDirectories(_fx.Spool, "data.*").Single(), "chunk-??????").Sum(f => new FileInfo(f).Length);
+    }
+
+    private static void WaitForUpstream(TcpProxy proxy, long bytes, ToolRun uploader)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (proxy.UpstreamBytes < bytes && !uploader.HasExited && clock.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            Thread.Sleep(10);
+        }
+    }
+
+    /// <summary>What the link carried beyond the stream's own bytes (requests, headers and the parts sent again).</summary>
+    private static string Resent(long carried, long stream) =>
+        $"link carried {carried} bytes for {stream} ({(double)carried / stream:0.000}x, {Math.Max(0, carried - stream)} bytes sent again or in overhead)";
 
     private void RunToEnd(string config, string history)
     {

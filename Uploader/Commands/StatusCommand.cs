@@ -111,7 +111,10 @@ internal static class StatusCommand
     private static StreamInSpool InSpool(SpoolStream stream)
     {
         (int ready, int uploaded, long bytes) = stream.Usage();
-        return new StreamInSpool(stream.Name, stream.IsSealed, ready, uploaded, bytes);
+        string? held = stream.IsHeld && stream.ReadHeld() is { } record
+            ? $"{record.Chunk} part {record.Part} is damaged on the spool, since {record.HeldAt:O} (README, \"A damaged chunk\")"
+            : null;
+        return new StreamInSpool(stream.Name, stream.IsSealed, ready, uploaded, bytes, held);
     }
 
     private static void WriteText(StatusReport report, TextWriter output)
@@ -148,7 +151,7 @@ internal static class StatusCommand
             output.WriteLine($"  parent of the next incremental: {s.ParentSnapshot ?? "none (next is a full)"}");
             foreach (StreamInSpool stream in s.Spool)
             {
-                output.WriteLine($"  in the spool: {stream.Stream}, {(stream.Sealed ? "sealed" : "being written")}, {stream.ChunksReady} chunks waiting, {stream.ChunksUploaded} uploaded, {ByteSize.Human(stream.BytesInSpool)}");
+                output.WriteLine($"  in the spool: {stream.Stream}, {(stream.Sealed ? "sealed" : "being written")}, {stream.ChunksReady} chunks waiting, {stream.ChunksUploaded} uploaded, {ByteSize.Human(stream.BytesInSpool)}{(stream.Held is null ? string.Empty : $"; HELD: {stream.Held}")}");
             }
         }
 

@@ -3,9 +3,9 @@ namespace BtrfsToS3.Uploader.S3;
 /// <summary>
 /// A read-only view of a stream whose reads are paced by the <see cref="BandwidthLimiter"/>: the bytes each read returns
 /// are drawn from it before they are handed on, and no read asks the inner stream for more than the limiter's
-/// <see cref="BandwidthLimiter.LargestRead"/>, whatever buffer the reader offers, so none goes out in one lump. Length, Position and Seek are the inner stream's, since the AWS SDK reads
-/// the length of what it sends and seeks back to resend a part on a retry (whose bytes are then drawn again, as they go
-/// on the wire again).
+/// <see cref="BandwidthLimiter.LargestRead"/>, whatever buffer the reader offers, so none goes out in one lump. Length,
+/// Position and Seek are the inner stream's, since the AWS SDK reads the length of what it sends and seeks back to
+/// resend a part on a retry (whose bytes are then drawn again, as they go on the wire again).
 /// </summary>
 /// <param name="inner">The stream read from.</param>
 /// <param name="limiter">The cap shared by all connections.</param>
