@@ -27,7 +27,8 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
         DateTimeOffset startedAt = time.GetUtcNow();
         long started = time.GetTimestamp();
         var progress = new ProgressMeter(time, logger, ProgressInterval, bandwidth);
-        var uploader = new ChunkUploader(repository, options.S3.Concurrency, progress, time, logger);
+        using var parts = new SemaphoreSlim(options.S3.Concurrency);
+        var uploader = new ChunkUploader(repository, options.S3.Concurrency, parts, progress, time, logger);
         var publisher = new Publisher(repository, options.State.Dir, time, logger);
         var pruner = new GenerationPruner(repository, options.Retention, time, logger);
         int code = ExitCodes.Ok;
@@ -87,14 +88,18 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
                 List<ReadyChunk> ready = streams.SelectMany(s => s.ReadyChunks()).Where(c => !_inFlight.ContainsKey(c.DataPath) && !failed.Contains(c.DataPath)).ToList();
                 foreach (ReadyChunk chunk in ready)
                 {
-                    int parts = ChunkUploader.PartsInFlight(chunk.Record, options.S3.Concurrency);
-                    if (_inFlight.Count > 0 && _inFlight.Values.Sum(f => f.Parts) + parts > options.S3.Concurrency)
+                    // The gate holds the parts actually in flight to [s3] concurrency. Chunks are started until twice
+                    // that many parts are in flight or waiting: the next chunk's parts queue at the gate and take the
+                    // places of the current one's as they finish, so the link does not drain at every chunk's end
+                    // (measured: 0.92 × awscli's rate with one 16-part chunk at a time).
+                    int chunkParts = ChunkUploader.PartsInFlight(chunk.Record, options.S3.Concurrency);
+                    if (_inFlight.Count > 0 && _inFlight.Values.Sum(f => f.Parts) + chunkParts > 2 * options.S3.Concurrency)
                     {
                         break;
                     }
 
                     progress.Queue(chunk.Record.Size);
-                    _inFlight[chunk.DataPath] = (chunk, uploader.UploadAsync(chunk, cancellationToken), parts);
+                    _inFlight[chunk.DataPath] = (chunk, uploader.UploadAsync(chunk, cancellationToken), chunkParts);
                 }
 
                 // Sealed streams that cannot progress (a chunk failed verification) do not keep the run going.

@@ -21,6 +21,7 @@ internal sealed class BandwidthLimiter(BandwidthSchedule schedule, TimeProvider 
     private long? _bytesPerSecond;
     private double _tokens;
     private long _refilledAt;
+    private long _drawn;
 
     /// <summary>The cap the schedule sets now, as people read it ("100 Mbit/s (12.5 MB/s)", "off").</summary>
     public string CurrentCap => BandwidthSchedule.DescribeRate(schedule.IsOff ? null : schedule.BytesPerSecondAt(time.GetLocalNow().DateTime));
@@ -34,9 +35,13 @@ internal sealed class BandwidthLimiter(BandwidthSchedule schedule, TimeProvider 
             ? (int)Math.Min(int.MaxValue, rate * LargestDraw.TotalSeconds)
             : int.MaxValue;
 
+    /// <summary>Bytes drawn so far, capped or not: what the transfers moved (a body sent twice counts twice).</summary>
+    public long BytesDrawn => Interlocked.Read(ref _drawn);
+
     /// <summary>Completes when the caller may move the bytes; at once, and without allocating, while no cap holds.</summary>
     public ValueTask WaitAsync(int bytes, CancellationToken cancellationToken)
     {
+        Interlocked.Add(ref _drawn, bytes);
         if (schedule.IsOff)
         {
             return ValueTask.CompletedTask;

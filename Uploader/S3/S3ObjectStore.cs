@@ -124,7 +124,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             $"upload {key}",
             async ct =>
             {
-                using var body = new ThrottledStream(new FileSliceStream(part.Path, part.Offset, part.Length), bandwidth, ownsInner: true);
+                using ThrottledStream body = Body(part);
                 var request = new PutObjectRequest
                 {
                     BucketName = bucket,
@@ -132,6 +132,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                     InputStream = body,
                     AutoCloseStream = false,
                     MD5Digest = Md5Header(part.Md5),
+                    UseChunkEncoding = false,
                     ChecksumCRC32 = write.Crc32,
                     StorageClass = S3StorageClass.FindValue(write.StorageClass),
                     ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256,
@@ -200,7 +201,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             $"upload part {part.Number} of {key}",
             async ct =>
             {
-                using var body = new ThrottledStream(new FileSliceStream(part.Path, part.Offset, part.Length), bandwidth, ownsInner: true);
+                using ThrottledStream body = Body(part);
                 var request = new UploadPartRequest
                 {
                     BucketName = bucket,
@@ -210,6 +211,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                     InputStream = body,
                     PartSize = part.Length,
                     MD5Digest = Md5Header(part.Md5),
+                    UseChunkEncoding = false,
                     ChecksumCRC32 = part.Crc32,
                 };
                 try
@@ -405,6 +407,17 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             throw;
         }
     }
+
+    /// <summary>
+    /// A part's body, drawn from the bandwidth cap as it is sent. The requests that carry it set UseChunkEncoding =
+    /// false: the SHA-256 of the whole payload goes in the signature, computed by the SDK in a pass of its own before it
+    /// sends (read from the page cache, and drawing nothing from the cap), rather than a chain of signed 80 KiB chunks,
+    /// so the server checks one hash instead of a signature per chunk. Measured with bench-upload.sh against the local
+    /// server, whose CPU is the limit there: 24.9 instead of 27.5 server CPU seconds for 3 GiB, and 1.07 instead of 0.91
+    /// times awscli's rate (awscli signs the same way).
+    /// </summary>
+    private ThrottledStream Body(PartWrite part) =>
+        new(new FileSliceStream(part.Path, part.Offset, part.Length), bandwidth, ownsInner: true, hashedBeforeSent: true);
 
     /// <summary>S3's answer for a person: its status and code, and its message where it sent one (Ceph RGW sends none).</summary>
     private static string Answer(AmazonS3Exception e) =>

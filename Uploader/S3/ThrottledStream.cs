@@ -10,8 +10,15 @@ namespace BtrfsToS3.Uploader.S3;
 /// <param name="inner">The stream read from.</param>
 /// <param name="limiter">The cap shared by all connections.</param>
 /// <param name="ownsInner">Whether disposing this stream disposes the inner one.</param>
-internal sealed class ThrottledStream(Stream inner, BandwidthLimiter limiter, bool ownsInner) : Stream
+/// <param name="hashedBeforeSent">
+/// True for a request body the SDK reads once to hash it (a payload signature without chunk encoding) before it reads it
+/// again to send it: that first pass, up to the first seek back, moves nothing on the wire and draws nothing, or the
+/// link would run at half the cap.
+/// </param>
+internal sealed class ThrottledStream(Stream inner, BandwidthLimiter limiter, bool ownsInner, bool hashedBeforeSent = false) : Stream
 {
+    private bool _sending = !hashedBeforeSent;
+
     public override bool CanRead => inner.CanRead;
 
     public override bool CanSeek => inner.CanSeek;
@@ -23,7 +30,11 @@ internal sealed class ThrottledStream(Stream inner, BandwidthLimiter limiter, bo
     public override long Position
     {
         get => inner.Position;
-        set => inner.Position = value;
+        set
+        {
+            _sending |= value < inner.Position;
+            inner.Position = value;
+        }
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -36,7 +47,11 @@ internal sealed class ThrottledStream(Stream inner, BandwidthLimiter limiter, bo
     public override int Read(Span<byte> buffer)
     {
         int read = inner.Read(buffer[..Math.Min(buffer.Length, limiter.LargestRead)]);
-        limiter.WaitAsync(read, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        if (_sending)
+        {
+            limiter.WaitAsync(read, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }
+
         return read;
     }
 
@@ -46,11 +61,21 @@ internal sealed class ThrottledStream(Stream inner, BandwidthLimiter limiter, bo
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         int read = await inner.ReadAsync(buffer[..Math.Min(buffer.Length, limiter.LargestRead)], cancellationToken).ConfigureAwait(false);
-        await limiter.WaitAsync(read, cancellationToken).ConfigureAwait(false);
+        if (_sending)
+        {
+            await limiter.WaitAsync(read, cancellationToken).ConfigureAwait(false);
+        }
+
         return read;
     }
 
-    public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        long before = inner.Position;
+        long after = inner.Seek(offset, origin);
+        _sending |= after < before;
+        return after;
+    }
 
     // Nothing is written, so there is nothing to flush.
     public override void Flush()

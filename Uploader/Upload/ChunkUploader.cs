@@ -8,12 +8,13 @@ namespace BtrfsToS3.Uploader.Upload;
 /// "Verifying a chunk"). A chunk S3 already holds with the same size, SHA-256, ETag and CRC-32 is verified and not sent
 /// again. A chunk whose bytes S3 refuses is damaged on the spool: its stream is held for a person.
 /// </summary>
-internal sealed class ChunkUploader(BackupRepository repository, int concurrency, ProgressMeter progress, TimeProvider time, ILogger logger)
+/// <param name="parts">The run's parts in flight over all chunks, [s3] concurrency of them.</param>
+internal sealed class ChunkUploader(BackupRepository repository, int concurrency, SemaphoreSlim parts, ProgressMeter progress, TimeProvider time, ILogger logger)
 {
-    private readonly ResumableUpload _upload = new(repository, concurrency, time, logger);
+    private readonly ResumableUpload _upload = new(repository, concurrency, parts, time, logger);
     private readonly Lock _holding = new();
 
-    /// <summary>Parts in flight for one chunk; the run keeps the sum over all chunks within [s3] concurrency.</summary>
+    /// <summary>Parts one chunk may have in flight or waiting for the run's gate.</summary>
     public static int PartsInFlight(ChunkRecord record, int concurrency) => Math.Min(concurrency, record.PartCount);
 
     public async Task<UploadedRecord> UploadAsync(ReadyChunk chunk, CancellationToken cancellationToken)

@@ -15,7 +15,8 @@ namespace BtrfsToS3.Uploader.Upload;
 /// The SDK's TransferUtility cannot do either (resume an upload another process started, or send our part checksums),
 /// which is why chunks are sent with the multipart calls themselves (README, "How chunks are sent").
 /// </summary>
-internal sealed class ResumableUpload(BackupRepository repository, int concurrency, TimeProvider time, ILogger logger)
+/// <param name="parts">The run's parts in flight, over all chunks ([s3] concurrency): each part holds one while it is sent.</param>
+internal sealed class ResumableUpload(BackupRepository repository, int concurrency, SemaphoreSlim parts, TimeProvider time, ILogger logger)
 {
     /// <summary>Starts of one chunk's upload within one attempt, when S3 keeps forgetting it, before the run gives up on it.</summary>
     private const int StartsAtMost = 3;
@@ -26,7 +27,15 @@ internal sealed class ResumableUpload(BackupRepository repository, int concurren
         if (chunk.Record.PartCount == 1)
         {
             // A single PUT: its ETag is then the plain MD5 of the bytes (docs/FORMAT.md), and there is nothing to resume.
-            return await repository.PutChunkAsync(key, chunk, progress, cancellationToken).ConfigureAwait(false);
+            await parts.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await repository.PutChunkAsync(key, chunk, progress, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                parts.Release();
+            }
         }
 
         int retries = 0;
@@ -108,7 +117,11 @@ internal sealed class ResumableUpload(BackupRepository repository, int concurren
         return (upload, etags);
     }
 
-    /// <summary>Sends every part without an ETag yet, up to concurrency at once, recording each one S3 confirms.</summary>
+    /// <summary>
+    /// Sends every part without an ETag yet, recording each one S3 confirms. Up to concurrency of the chunk's parts wait
+    /// for the run's gate, so the next chunk's parts take the places of this one's as they finish: the link stays full
+    /// across the end of a chunk instead of draining with its last parts.
+    /// </summary>
     private async Task<int> SendMissingAsync(ReadyChunk chunk, UploadRecord upload, string?[] etags, Action<long> progress, CancellationToken cancellationToken)
     {
         ChunkRecord record = chunk.Record;
@@ -120,7 +133,18 @@ internal sealed class ResumableUpload(BackupRepository repository, int concurren
             new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
             async (number, ct) =>
             {
-                (string etag, int partRetries) = await repository.UploadPartAsync(upload.Key, upload.UploadId, chunk, number, progress, ct).ConfigureAwait(false);
+                string etag;
+                int partRetries;
+                await parts.WaitAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    (etag, partRetries) = await repository.UploadPartAsync(upload.Key, upload.UploadId, chunk, number, progress, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    parts.Release();
+                }
+
                 if (S3Etag.Normalize(etag) != record.Parts[number - 1].Md5)
                 {
                     // S3 checked the Content-MD5, so this would be a server that stored other bytes than it accepted.

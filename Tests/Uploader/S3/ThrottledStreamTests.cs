@@ -33,6 +33,23 @@ public sealed class ThrottledStreamTests
     }
 
     [TestMethod]
+    public async Task ReadAsync_HashedBeforeSent_OnlyThePassesAfterASeekBackDraw()
+    {
+        BandwidthLimiter limiter = Limiter("10Gbit", new FakeClock(Noon));
+        await using var stream = new ThrottledStream(new MemoryStream(Data), limiter, ownsInner: true, hashedBeforeSent: true);
+
+        await stream.CopyToAsync(Stream.Null);
+        long afterHashing = limiter.BytesDrawn;
+        stream.Position = 0;
+        await stream.CopyToAsync(Stream.Null);
+        stream.Seek(0, SeekOrigin.Begin);
+        await stream.CopyToAsync(Stream.Null);
+
+        // The hashing pass draws nothing; the send and its retry draw every byte each.
+        Assert.AreEqual((0L, 2L * Data.Length), (afterHashing, limiter.BytesDrawn));
+    }
+
+    [TestMethod]
     public void Read_UnderACap_NoReadLargerThanATenthOfASecondAndEachWaitsOnTheClock()
     {
         var clock = new FakeClock(Noon);

@@ -187,6 +187,21 @@ public sealed class ChunkUploaderTests
         Assert.HasCount((int)chunk.Record.Size, _s3.Get(uploaded.Key));
     }
 
+    [TestMethod]
+    public async Task UploadAsync_UnderABandwidthCap_DrawsEveryByteSentOnceAndNoByteTheSdkOnlyHashes()
+    {
+        // The SDK reads each body once to hash it before it sends it (no chunk encoding): only the sending may draw
+        // from the cap, or the link would run at half of it.
+        Assert.IsTrue(BandwidthSchedule.TryParse("10Gbit", out BandwidthSchedule? schedule, out _));
+        var limiter = new BandwidthLimiter(schedule, TimeProvider.System, NullLogger.Instance);
+        ReadyChunk chunk = _spooled.Chunk;
+
+        await new ChunkUploader(Repository(null, whenRequired: true, limiter), concurrency: 2, new SemaphoreSlim(2), new ProgressMeter(TimeProvider.System, NullLogger.Instance, TimeSpan.FromMinutes(1)), TimeProvider.System, NullLogger.Instance)
+            .UploadAsync(chunk, CancellationToken.None);
+
+        Assert.AreEqual(chunk.Record.Size, limiter.BytesDrawn);
+    }
+
     /// <summary>A copy of the chunk file, which the upload deletes.</summary>
     private string CopyOf(ReadyChunk chunk)
     {
@@ -196,13 +211,13 @@ public sealed class ChunkUploaderTests
     }
 
     private ChunkUploader Uploader(object? through, bool whenRequired) =>
-        new ChunkUploader(Repository(through, whenRequired), concurrency: 2, new ProgressMeter(TimeProvider.System, NullLogger.Instance, TimeSpan.FromMinutes(1)), TimeProvider.System, NullLogger.Instance);
+        new ChunkUploader(Repository(through, whenRequired), concurrency: 2, new SemaphoreSlim(2), new ProgressMeter(TimeProvider.System, NullLogger.Instance, TimeSpan.FromMinutes(1)), TimeProvider.System, NullLogger.Instance);
 
-    private BackupRepository Repository(object? through, bool whenRequired) =>
-        new(Store(through), new S3Options(_s3.Bucket, string.Empty, "backup/", _s3.Endpoint, "STANDARD", "STANDARD", 2, PartSize, TimeSpan.FromMinutes(1), whenRequired));
+    private BackupRepository Repository(object? through, bool whenRequired, BandwidthLimiter? limiter = null) =>
+        new(Store(through, limiter), new S3Options(_s3.Bucket, string.Empty, "backup/", _s3.Endpoint, "STANDARD", "STANDARD", 2, PartSize, TimeSpan.FromMinutes(1), whenRequired));
 
     /// <param name="through">A <see cref="ChecksumEmulator"/> or a <see cref="TcpProxy"/> in front of the server, or null for straight.</param>
-    private S3ObjectStore Store(object? through)
+    private S3ObjectStore Store(object? through, BandwidthLimiter? limiter = null)
     {
         AmazonS3Client client = through switch
         {
@@ -210,6 +225,6 @@ public sealed class ChunkUploaderTests
             TcpProxy proxy => LocalS3.CreateClient(proxy.Endpoint),
             _ => LocalS3.CreateClient(_s3.Endpoint),
         };
-        return new S3ObjectStore(client, _s3.Bucket, new OutageGuard(TimeSpan.FromSeconds(30), _s3.Bucket, new OutageClock(TimeProvider.System), NullLogger.Instance), new BandwidthLimiter(BandwidthSchedule.Off, TimeProvider.System, NullLogger.Instance));
+        return new S3ObjectStore(client, _s3.Bucket, new OutageGuard(TimeSpan.FromSeconds(30), _s3.Bucket, new OutageClock(TimeProvider.System), NullLogger.Instance), limiter ?? new BandwidthLimiter(BandwidthSchedule.Off, TimeProvider.System, NullLogger.Instance));
     }
 }
