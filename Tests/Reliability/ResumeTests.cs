@@ -39,12 +39,7 @@ public sealed class ResumeTests : BtrfsAndS3Test
     public void Run_KilledMidChunkThenRerun_BothRunsTogetherCarryAtMost110PercentOfTheChunk()
     {
         string config = SpoolOneChunk();
-        using var proxy = new TcpProxy(new Uri(_s3.Endpoint)) { UpstreamBytesPerSecond = 40_000_000 };
-        using (ToolRun killed = ToolRun.Start(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint))
-        {
-            WaitForUpstream(proxy, killed, ChunkBytes * 55 / 100);
-            killed.KillHard();
-        }
+        using TcpProxy proxy = KillAt55Percent(config);
 
         StringAssert.Contains(File.ReadAllText(UploadRecordPath()), "upload_id");
         (int code, string output) = ToolRun.Run(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint);
@@ -60,12 +55,7 @@ public sealed class ResumeTests : BtrfsAndS3Test
     public void Run_KilledMidChunkThenS3ServerRestarted_TheRerunResumesAndBothCarryAtMost110PercentOfTheChunk()
     {
         string config = SpoolOneChunk();
-        using var proxy = new TcpProxy(new Uri(_s3.Endpoint)) { UpstreamBytesPerSecond = 40_000_000 };
-        using (ToolRun killed = ToolRun.Start(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint))
-        {
-            WaitForUpstream(proxy, killed, ChunkBytes * 55 / 100);
-            killed.KillHard();
-        }
+        using TcpProxy proxy = KillAt55Percent(config);
 
         // The multipart upload and its parts must outlive the server's restart (RGW keeps them in RADOS).
         Shell.Run("bash", SourceTree.File("scripts/local-s3.sh"), "stop");
@@ -132,6 +122,16 @@ public sealed class ResumeTests : BtrfsAndS3Test
             _s3.ConfigSection(_s3.Endpoint).Replace("concurrency = 4", "concurrency = 1", StringComparison.Ordinal) + "\n[uploader]\nlinger = 0s\ngive_up_after = 60s");
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config).Code);
         return config;
+    }
+
+    /// <summary>An uploader through a 40 MB/s proxy, killed with -9 once the link carried 55 % of the chunk; the proxy.</summary>
+    private TcpProxy KillAt55Percent(string config)
+    {
+        var proxy = new TcpProxy(new Uri(_s3.Endpoint)) { UpstreamBytesPerSecond = 40_000_000 };
+        using ToolRun killed = ToolRun.Start(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint);
+        WaitForUpstream(proxy, killed, ChunkBytes * 55 / 100);
+        killed.KillHard();
+        return proxy;
     }
 
     private string StreamName() => Path.GetFileName(Directory.GetDirectories(_fx.Spool).Single(d => Path.GetFileName(d).StartsWith("home.", StringComparison.Ordinal)));

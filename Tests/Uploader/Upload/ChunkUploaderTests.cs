@@ -132,9 +132,7 @@ public sealed class ChunkUploaderTests
     {
         // An earlier run sent parts 1 and 2 but was killed before it recorded part 2: S3's list wins over the record.
         ReadyChunk chunk = _spooled.Chunk;
-        BackupRepository repository = Repository(null, whenRequired: true);
-        string key = repository.ChunkKey(chunk.Header, chunk.Record.Name);
-        string uploadId = await repository.StartUploadAsync(key, chunk.Record, CancellationToken.None);
+        (BackupRepository repository, string key, string uploadId) = await StartUploadAsync(chunk);
         await repository.UploadPartAsync(key, uploadId, chunk, 1, _ => { }, CancellationToken.None);
         await repository.UploadPartAsync(key, uploadId, chunk, 2, _ => { }, CancellationToken.None);
         chunk.Stream.WriteUpload(new UploadRecord(FormatJson.Version, 0, key, uploadId, DateTimeOffset.UtcNow, [1]));
@@ -154,9 +152,7 @@ public sealed class ChunkUploaderTests
     public async Task UploadAsync_UploadS3NoLongerKnows_StartsOverAndAbortsNothingElse()
     {
         ReadyChunk chunk = _spooled.Chunk;
-        BackupRepository repository = Repository(null, whenRequired: true);
-        string key = repository.ChunkKey(chunk.Header, chunk.Record.Name);
-        string uploadId = await repository.StartUploadAsync(key, chunk.Record, CancellationToken.None);
+        (BackupRepository repository, string key, string uploadId) = await StartUploadAsync(chunk);
         chunk.Stream.WriteUpload(new UploadRecord(FormatJson.Version, 0, key, uploadId, DateTimeOffset.UtcNow, [1, 2]));
         await _s3.Client.AbortMultipartUploadAsync(_s3.Bucket, key, uploadId);
 
@@ -170,9 +166,7 @@ public sealed class ChunkUploaderTests
     public async Task UploadAsync_PartS3HoldsWithAnotherEtag_IsSentAgain()
     {
         ReadyChunk chunk = _spooled.Chunk;
-        BackupRepository repository = Repository(null, whenRequired: true);
-        string key = repository.ChunkKey(chunk.Header, chunk.Record.Name);
-        string uploadId = await repository.StartUploadAsync(key, chunk.Record, CancellationToken.None);
+        (BackupRepository repository, string key, string uploadId) = await StartUploadAsync(chunk);
         // Part 1 of other bytes (a chunk sent before the spooler started over, say), accepted by S3 with their own MD5.
         string other = Path.Combine(_spooled.Dir, "other");
         byte[] otherBytes = System.Security.Cryptography.RandomNumberGenerator.GetBytes((int)PartSize);
@@ -200,6 +194,14 @@ public sealed class ChunkUploaderTests
             .UploadAsync(chunk, CancellationToken.None);
 
         Assert.AreEqual(chunk.Record.Size, limiter.BytesDrawn);
+    }
+
+    /// <summary>A multipart upload of the chunk started straight on the server, as an earlier run would have.</summary>
+    private async Task<(BackupRepository Repository, string Key, string UploadId)> StartUploadAsync(ReadyChunk chunk)
+    {
+        BackupRepository repository = Repository(null, whenRequired: true);
+        string key = repository.ChunkKey(chunk.Header, chunk.Record.Name);
+        return (repository, key, await repository.StartUploadAsync(key, chunk.Record, CancellationToken.None));
     }
 
     /// <summary>A copy of the chunk file, which the upload deletes.</summary>
