@@ -32,9 +32,14 @@ internal sealed class SpoolStream
 
     public bool IsSealed => File.Exists(SealPath);
 
+    /// <summary>True when a chunk of the stream is damaged and a person must act before anything of it is sent.</summary>
+    public bool IsHeld => File.Exists(HeldPath);
+
     private string HeaderPath => Path.Combine(Dir, SpoolLayout.Header);
 
     private string SealPath => Path.Combine(Dir, SpoolLayout.Seal);
+
+    private string HeldPath => Path.Combine(Dir, SpoolLayout.Held);
 
     public StreamHeader ReadHeader() => SpoolFiles.Read(HeaderPath, FormatJson.Default.StreamHeader);
 
@@ -131,11 +136,22 @@ internal sealed class SpoolStream
         Posix.FsyncDirectory(Dir);
     }
 
-    /// <summary>The record of chunk <paramref name="index"/>'s multipart upload in progress, or null when there is none.</summary>
+    /// <summary>
+    /// The record of chunk <paramref name="index"/>'s multipart upload in progress, or null when there is none. One that
+    /// cannot be read counts as none: it is only a hint (S3 proves which parts it holds), and the upload it named is an
+    /// orphan, aborted in time like any other.
+    /// </summary>
     public UploadRecord? ReadUpload(int index)
     {
         string path = UploadPath(index);
-        return File.Exists(path) ? SpoolFiles.Read(path, FormatJson.Default.UploadRecord) : null;
+        try
+        {
+            return File.Exists(path) ? SpoolFiles.Read(path, FormatJson.Default.UploadRecord) : null;
+        }
+        catch (BackupFailure e) when (e.Kind == FailureKind.BadData)
+        {
+            return null;
+        }
     }
 
     /// <summary>Written atomically, replacing the last one: the upload's id, and the parts S3 confirmed so far.</summary>
@@ -149,15 +165,10 @@ internal sealed class SpoolStream
         Posix.FsyncDirectory(Dir);
     }
 
-    /// <summary>True when a chunk of the stream is damaged and a person must act before anything of it is sent.</summary>
-    public bool IsHeld => File.Exists(HeldPath);
-
     public HeldRecord ReadHeld() => SpoolFiles.Read(HeldPath, FormatJson.Default.HeldRecord);
 
     /// <summary>Written once, atomically: the stream stays in the spool, untouched, for a person.</summary>
     public void Hold(HeldRecord held) => SpoolFiles.Write(HeldPath, held, FormatJson.Default.HeldRecord, overwrite: false);
-
-    private string HeldPath => Path.Combine(Dir, SpoolLayout.Held);
 
     private string UploadPath(int index) => Path.Combine(Dir, SpoolLayout.UploadName(index));
 
