@@ -90,8 +90,7 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
                 {
                     // The gate holds the parts actually in flight to [s3] concurrency. Chunks are started until twice
                     // that many parts are in flight or waiting: the next chunk's parts queue at the gate and take the
-                    // places of the current one's as they finish, so the link does not drain at every chunk's end
-                    // (measured: 0.92 × awscli's rate with one 16-part chunk at a time).
+                    // places of the current one's as they finish, so the link need not drain at every chunk's end.
                     int chunkParts = ChunkUploader.PartsInFlight(chunk.Record, options.S3.Concurrency);
                     if (_inFlight.Count > 0 && _inFlight.Values.Sum(f => f.Parts) + chunkParts > 2 * options.S3.Concurrency)
                     {

@@ -38,6 +38,16 @@ internal sealed class ResumableUpload(BackupRepository repository, int concurren
             }
         }
 
+        int retries = await SendMultipartAsync(chunk, key, progress, cancellationToken).ConfigureAwait(false);
+        // The object is whole; any upload of its key still open is an orphan S3 bills for: a create whose answer was lost
+        // in an outage, and that the SDK sent again, leaves one that no record names.
+        await repository.AbortUploadsOfAsync(key, keep: null, cancellationToken).ConfigureAwait(false);
+        return retries;
+    }
+
+    /// <summary>The chunk as a multipart upload, resumed where its record says one is in progress, until S3 completes it.</summary>
+    private async Task<int> SendMultipartAsync(ReadyChunk chunk, string key, Action<long> progress, CancellationToken cancellationToken)
+    {
         int retries = 0;
         for (int start = 1; ; start++)
         {
