@@ -42,6 +42,21 @@ internal static partial class Log
     [LoggerMessage(EventId = 213, EventName = "GenerationWouldBeDeleted", Level = LogLevel.Information, Message = "dry run: subvolume {Subvolume}: generation {Generation} would be deleted, {Objects} objects, {Bytes} bytes")]
     public static partial void GenerationWouldBeDeleted(ILogger logger, string subvolume, string generation, int objects, long bytes);
 
+    [LoggerMessage(EventId = 260, EventName = "StrayObjects", Level = LogLevel.Warning, Message = "subvolume {Subvolume}: {Address} holds {Objects} objects ({Bytes} bytes) that are not btrfs_to_s3's (not the layout of docs/FORMAT.md); left alone, never deleted")]
+    public static partial void StrayObjects(ILogger logger, string subvolume, string address, int objects, long bytes);
+
+    [LoggerMessage(EventId = 261, EventName = "PointerChangedDuringRetention", Level = LogLevel.Warning, Message = "subvolume {Subvolume}: pointer {Address} changed while retention read it (another writer?); nothing deleted, retention runs again after the next publish")]
+    public static partial void PointerChangedDuringRetention(ILogger logger, string subvolume, string address);
+
+    [LoggerMessage(EventId = 262, EventName = "PointerChanged", Level = LogLevel.Warning, Message = "stream {Stream}: pointer {Address} changed since it was read (attempt {Attempt}); reading it again")]
+    public static partial void PointerChanged(ILogger logger, string stream, string address, int attempt);
+
+    [LoggerMessage(EventId = 263, EventName = "PointerTakenOver", Level = LogLevel.Warning, Message = "stream {Stream}: pointer {Address} belonged to {Previous}; taken over for {Owner} (--take-over)")]
+    public static partial void PointerTakenOver(ILogger logger, string stream, string address, string previous, string owner);
+
+    [LoggerMessage(EventId = 264, EventName = "PointerOwnedByAnother", Level = LogLevel.Error, Message = "{Line}")]
+    public static partial void PointerOwnedByAnother(ILogger logger, string line);
+
     [LoggerMessage(EventId = 214, EventName = "BandwidthCap", Level = LogLevel.Information, Message = "bandwidth cap now {Cap}; schedule: {Schedule}")]
     public static partial void BandwidthCap(ILogger logger, string cap, string schedule);
 

@@ -11,6 +11,8 @@ const string Usage = """
 
       run     drain the spool into S3: upload each chunk, verify it there, delete it from the spool, and publish
               every sealed stream (manifest, then pointer). Keeps following while a spooler runs. (default)
+              --take-over NAME: publish to subvolume NAME's pointer (and those nested in it) although another
+              filesystem owns it: for a host rebuilt from its backup, never for two hosts on one prefix
       check   print the effective settings, whether the bucket aborts incomplete multipart uploads, and whether
               the credentials can write, read and delete under the prefix
       status  per subvolume: current generation, last full and incremental, next full due, streams in the
@@ -43,7 +45,7 @@ var parser = new CommandLineParser(
     "run",
     new Dictionary<string, IReadOnlySet<string>>
     {
-        ["run"] = new HashSet<string> { "once", "verbose" },
+        ["run"] = new HashSet<string> { "once", "take-over", "verbose" },
         ["check"] = new HashSet<string> { "verbose" },
         ["prune"] = new HashSet<string> { "dry-run", "verbose" },
         ["status"] = new HashSet<string> { "json", "verbose" },
@@ -52,7 +54,7 @@ var parser = new CommandLineParser(
         ["verify"] = new HashSet<string> { "verbose" },
     },
     new HashSet<string> { "once", "dry-run", "json", "all", "no-nested", "dump", "request-only", "wait", "verbose" },
-    new HashSet<string> { "size", "weekly-change", "subvolume", "target", "generation", "until" });
+    new HashSet<string> { "size", "weekly-change", "subvolume", "target", "generation", "until", "take-over" });
 return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, cancellationToken) =>
 {
     ILogger logger = loggers.CreateLogger(Tool);
@@ -92,6 +94,12 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
             cancellationToken),
         "verify" => await VerifyCommand.RunAsync(repository, options.Subvolumes, Console.Out, cancellationToken),
         "prune" => await PruneCommand.RunAsync(repository, options, commandLine.Has("dry-run"), TimeProvider.System, logger, cancellationToken),
-        _ => await new RunCommand(repository, options, bandwidth, TimeProvider.System, logger).RunAsync(commandLine.Has("once"), cancellationToken),
+        _ => await new RunCommand(repository, options, bandwidth, TakeOver(commandLine.ValuesOf("take-over"), options), TimeProvider.System, logger).RunAsync(commandLine.Has("once"), cancellationToken),
     };
 });
+
+// --take-over names a configured subvolume; a typo must not silently take nothing over.
+static HashSet<string> TakeOver(IReadOnlyList<string> names, BackupOptions options) =>
+    [.. names.Select(n => options.Subvolumes.Any(s => s.Name == n)
+        ? n
+        : throw new BackupFailure(FailureKind.Usage, $"usage: --take-over wants a configured subvolume (one of {string.Join(", ", options.Subvolumes.Select(s => s.Name))}), got \"{n}\""))];

@@ -25,6 +25,9 @@ internal abstract record StreamFacts : IFormatVersioned
 
     public required StreamKind Kind { get; init; }
 
+    /// <summary>The live subvolume the snapshot was taken of: who owns the pointer this stream is published to.</summary>
+    public required SourceRef Source { get; init; }
+
     public required SnapshotRef Snapshot { get; init; }
 
     public required SnapshotRef? Parent { get; init; }

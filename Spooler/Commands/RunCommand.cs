@@ -154,6 +154,10 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
             ?? throw new BackupFailure(FailureKind.Unavailable, $"snapshot {snapshotPath} was created but btrfs cannot show it");
         Log.SnapshotCreated(logger, snapshotPath, snapshot.Uuid);
 
+        // The snapshot's parent UUID is the live subvolume's; SpoolerChecks proved the path is on btrfs.
+        var source = new SourceRef(
+            (FilesystemId.Of(subvolume.Path) ?? throw new BackupFailure(FailureKind.Unavailable, $"{subvolume.Path} is no longer on a btrfs filesystem")).ToString(),
+            snapshot.ParentUuid ?? throw new BackupFailure(FailureKind.Unavailable, $"snapshot {snapshotPath} has no parent UUID; btrfs cannot say which subvolume it was taken of"));
         SpoolStream stream = _spool.CreateStream(snapshotName);
         var header = new StreamHeader
         {
@@ -163,6 +167,7 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
             Nested = subvolume.Nested,
             NestedPaths = nestedPaths,
             Kind = plan.Kind,
+            Source = source,
             Snapshot = new SnapshotRef(snapshotName, snapshot.Uuid),
             Parent = plan.Parent,
             Generation = plan.Generation,

@@ -11,6 +11,7 @@ namespace BtrfsToS3.Tests.Infrastructure;
 internal sealed class MemoryObjectStore : IObjectStore
 {
     private readonly SortedDictionary<string, byte[]> _objects = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _written = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedDictionary<int, byte[]>> _parts = new(StringComparer.Ordinal);
 
     public List<PendingUpload> Uploads { get; } = [];
@@ -21,19 +22,30 @@ internal sealed class MemoryObjectStore : IObjectStore
 
     public string Address(string key) => $"mem://{key}";
 
-    public void Put(string key, byte[] body) => _objects[key] = body;
+    /// <summary>The time objects written from now on are dated (their LastModified in a listing).</summary>
+    public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
+
+    public void Put(string key, byte[] body)
+    {
+        _objects[key] = body;
+        _written[key] = Now;
+    }
 
     public Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken) =>
         Task.FromResult(_objects.TryGetValue(key, out byte[]? body) ? body : null);
 
+    public Task<ObjectBody?> GetWithEtagAsync(string key, CancellationToken cancellationToken) =>
+        Task.FromResult(_objects.TryGetValue(key, out byte[]? body) ? new ObjectBody(body, Etag(body)) : null);
+
     public Task<bool> PutAsync(string key, byte[] body, ObjectWrite write, CancellationToken cancellationToken)
     {
-        if (write.IfNoneMatch && _objects.ContainsKey(key))
+        bool exists = _objects.TryGetValue(key, out byte[]? there);
+        if ((write.IfNoneMatch && exists) || (write.IfMatch is { } etag && (!exists || Etag(there!) != etag)))
         {
             return Task.FromResult(false);
         }
 
-        _objects[key] = body;
+        Put(key, body);
         return Task.FromResult(true);
     }
 
@@ -41,7 +53,7 @@ internal sealed class MemoryObjectStore : IObjectStore
         Task.FromResult(_objects.TryGetValue(key, out byte[]? body) ? new ObjectHead(body.Length, string.Empty, null, null, "STANDARD", false, null) : null);
 
     public Task<IReadOnlyList<StoredObject>> ListAsync(string prefix, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<StoredObject>>([.. _objects.Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(o => new StoredObject(o.Key, o.Value.Length))]);
+        Task.FromResult<IReadOnlyList<StoredObject>>([.. _objects.Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(o => new StoredObject(o.Key, o.Value.Length, _written.GetValueOrDefault(o.Key, Now)))]);
 
     public Task<IReadOnlyList<string>> ListFoldersAsync(string prefix, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>([.. _objects.Keys
@@ -55,6 +67,7 @@ internal sealed class MemoryObjectStore : IObjectStore
         foreach (string key in keys)
         {
             _objects.Remove(key);
+            _written.Remove(key);
         }
 
         return Task.CompletedTask;
@@ -62,7 +75,7 @@ internal sealed class MemoryObjectStore : IObjectStore
 
     public Task<int> PutFileAsync(string key, PartWrite part, ChunkWrite write, Action<long> progress, CancellationToken cancellationToken)
     {
-        _objects[key] = ReadPart(part);
+        Put(key, ReadPart(part));
         progress(part.Length);
         return Task.FromResult(0);
     }
@@ -90,7 +103,7 @@ internal sealed class MemoryObjectStore : IObjectStore
 
     public Task CompleteUploadAsync(string key, string uploadId, IReadOnlyList<CompletedPart> parts, string? crc32, CancellationToken cancellationToken)
     {
-        _objects[key] = [.. parts.SelectMany(p => _parts[uploadId][p.Number])];
+        Put(key, [.. parts.SelectMany(p => _parts[uploadId][p.Number])]);
         _parts.Remove(uploadId);
         Uploads.RemoveAll(u => u.UploadId == uploadId);
         return Task.CompletedTask;
@@ -113,6 +126,8 @@ internal sealed class MemoryObjectStore : IObjectStore
     }
 
     public Task<ThawAnswer> RequestThawAsync(string key, int days, string tier, CancellationToken cancellationToken) => Task.FromResult(ThawAnswer.NotArchived);
+
+    private static string Etag(byte[] body) => $"\"{Convert.ToHexStringLower(MD5.HashData(body))}\"";
 
     private static byte[] ReadPart(PartWrite part)
     {

@@ -36,6 +36,7 @@ internal sealed class SpooledChunk : IDisposable
             Nested = null,
             NestedPaths = [],
             Kind = StreamKind.Full,
+            Source = new SourceRef("0f1e2d3c-0000-4000-8000-000000000001", "5a6b7c8d-0000-4000-8000-000000000002"),
             Snapshot = new SnapshotRef(StreamName, Guid.NewGuid().ToString()),
             Parent = null,
             Generation = "20261125T020000Z",

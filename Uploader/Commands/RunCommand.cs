@@ -11,7 +11,8 @@ namespace BtrfsToS3.Uploader.Commands;
 /// verified before it is deleted, and every sealed stream published once all its chunks are in S3. In follow mode it
 /// keeps going while a spooler runs.
 /// </summary>
-internal sealed class RunCommand(BackupRepository repository, BackupOptions options, BandwidthLimiter bandwidth, TimeProvider time, ILogger logger)
+/// <param name="takeOver">Subvolumes whose pointers this host may take over from another source (<c>--take-over NAME</c>).</param>
+internal sealed class RunCommand(BackupRepository repository, BackupOptions options, BandwidthLimiter bandwidth, IReadOnlySet<string> takeOver, TimeProvider time, ILogger logger)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(30);
@@ -21,6 +22,9 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
     private readonly SpoolDirectory _spool = new(options.Spool.Dir);
     private readonly HashSet<string> _reportedHeld = new(StringComparer.Ordinal);
 
+    /// <summary>Per subvolume, once per run: why its streams may not be published here (another source owns its pointer), or null.</summary>
+    private readonly Dictionary<string, BackupFailure?> _refusals = new(StringComparer.Ordinal);
+
     public async Task<int> RunAsync(bool once, CancellationToken cancellationToken)
     {
         using FileLock uploaderLock = _spool.LockUploader();
@@ -29,7 +33,7 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
         var progress = new ProgressMeter(time, logger, ProgressInterval, bandwidth);
         using var parts = new SemaphoreSlim(options.S3.Concurrency);
         var uploader = new ChunkUploader(repository, options.S3.Concurrency, parts, progress, time, logger);
-        var publisher = new Publisher(repository, options.State.Dir, time, logger);
+        var publisher = new Publisher(repository, options.State.Dir, takeOver, time, logger);
         var pruner = new GenerationPruner(repository, options.Retention, time, logger);
         int code = ExitCodes.Ok;
         int chunksDone = 0;
@@ -54,7 +58,11 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
             while (true)
             {
                 bool spoolerRunning = _spool.SpoolerRunning;
-                IReadOnlyList<SpoolStream> streams = Workable(ref code);
+                IReadOnlyList<SpoolStream> streams = await OwnedAsync(Workable(ref code), publisher, cancellationToken).ConfigureAwait(false);
+                if (_refusals.Values.Any(r => r is not null))
+                {
+                    code = ExitCodes.Worst(code, ExitCodes.Config);
+                }
 
                 bool publishedThisPass = false;
                 // A stream with an upload still finishing (record written, file being deleted) waits for the next pass.
@@ -69,10 +77,10 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
                             // After every publish, not only a full's: a generation held back by min_age_days becomes
                             // deletable weeks after the full that superseded it, and a run killed mid-retention leaves
                             // an unnamed folder that should not wait half a year for the next full.
-                            await pruner.PruneAsync(seal.Subvolume, dryRun: false, cancellationToken).ConfigureAwait(false);
+                            await pruner.PruneAsync(seal.Subvolume, seal.Source.FilesystemUuid, dryRun: false, cancellationToken).ConfigureAwait(false);
                         }
                     }
-                    catch (BackupFailure e) when (e.Kind == FailureKind.BadData)
+                    catch (BackupFailure e) when (e.Kind is FailureKind.BadData or FailureKind.Config)
                     {
                         Log.StreamNotPublished(logger, stream.Name, e.Message);
                         code = ExitCodes.Worst(code, ExitCodes.For(e));
@@ -82,7 +90,7 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
 
                 if (publishedThisPass)
                 {
-                    streams = Workable(ref code);
+                    streams = await OwnedAsync(Workable(ref code), publisher, cancellationToken).ConfigureAwait(false);
                 }
 
                 List<ReadyChunk> ready = streams.SelectMany(s => s.ReadyChunks()).Where(c => !_inFlight.ContainsKey(c.DataPath) && !failed.Contains(c.DataPath)).ToList();
@@ -207,6 +215,42 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
         }
 
         return workable;
+    }
+
+    /// <summary>
+    /// The streams whose subvolume's pointer this host may publish to. Checked once per subvolume and run, before a
+    /// chunk is sent: a stream refused (another source owns the pointer) would upload for nothing. Its one line is
+    /// logged, it stays in the spool, and the run ends with exit 78; publishing checks again under the condition.
+    /// </summary>
+    private async Task<List<SpoolStream>> OwnedAsync(List<SpoolStream> streams, Publisher publisher, CancellationToken cancellationToken)
+    {
+        var owned = new List<SpoolStream>();
+        foreach (SpoolStream stream in streams)
+        {
+            if (!stream.HasHeader)
+            {
+                owned.Add(stream);
+                continue;
+            }
+
+            StreamHeader header = stream.ReadHeader();
+            if (!_refusals.TryGetValue(header.Subvolume, out BackupFailure? refusal))
+            {
+                refusal = publisher.Refusal(await repository.ReadPointerAsync(header.Subvolume, cancellationToken).ConfigureAwait(false), header);
+                _refusals[header.Subvolume] = refusal;
+                if (refusal is not null)
+                {
+                    Log.PointerOwnedByAnother(logger, refusal.Message);
+                }
+            }
+
+            if (refusal is null)
+            {
+                owned.Add(stream);
+            }
+        }
+
+        return owned;
     }
 
     /// <summary>Lets uploads still running end (they fail fast once cancelled) so that no file is deleted under them.</summary>

@@ -1,24 +1,43 @@
 using BtrfsToS3.Shared.Publishing;
+using BtrfsToS3.Uploader.S3;
 
 namespace BtrfsToS3.Uploader.Publish;
 
 /// <summary>
 /// S3 retention: once a newer full is published and current, the generations beyond [retention] keep_generations are
 /// deleted, oldest first, but none whose newest object is younger than min_age_days (Deep Archive's early-deletion
-/// charge). The pointer is rewritten first, so readers never follow it to deleted objects; folders of generations
-/// older than the oldest the pointer names (left by a run killed between the two steps) are deleted too.
+/// charge). The pointer is rewritten first (conditionally, over the version read), so readers never follow it to
+/// deleted objects; generation folders no pointer names and older than the oldest it does (left by a run killed
+/// between the two steps) go too, once min_age_days old. Only our manifests and chunks are ever deleted
+/// (<see cref="ObjectKeys.GenerationOf"/>): anything else under the subvolume's folder is a stray, left alone and
+/// reported once per run.
 /// </summary>
 internal sealed class GenerationPruner(BackupRepository repository, RetentionOptions retention, TimeProvider time, ILogger logger)
 {
-    public async Task PruneAsync(string subvolume, bool dryRun, CancellationToken cancellationToken)
+    private readonly HashSet<string> _reportedStrays = new(StringComparer.Ordinal);
+
+    /// <param name="filesystemUuid">
+    /// The filesystem this host backs the subvolume up from: a pointer another filesystem owns is not pruned (exit 78),
+    /// since its generations are another host's.
+    /// </param>
+    public async Task PruneAsync(string subvolume, string filesystemUuid, bool dryRun, CancellationToken cancellationToken)
     {
-        Pointer? pointer = await repository.ReadPointerAsync(subvolume, cancellationToken).ConfigureAwait(false);
-        if (pointer is null)
+        StoredPointer? stored = await repository.ReadPointerForUpdateAsync(subvolume, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
         {
             return;
         }
 
-        List<PointerGeneration> kept = [.. pointer.Generations];
+        if (!string.Equals(stored.Pointer.Owner.FilesystemUuid, filesystemUuid, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new BackupFailure(
+                FailureKind.Config,
+                $"retention: pointer {repository.Address(repository.PointerKey(subvolume))} belongs to {stored.Pointer.Owner}, not to this host's filesystem {filesystemUuid}; its generations are not pruned from here");
+        }
+
+        IReadOnlyList<StoredObject> objects = await repository.ListSubvolumeAsync(subvolume, cancellationToken).ConfigureAwait(false);
+        ReportStrays(subvolume, objects);
+        List<PointerGeneration> kept = [.. stored.Pointer.Generations];
         while (kept.Count > retention.KeepGenerations)
         {
             PointerGeneration oldest = kept[0];
@@ -37,34 +56,75 @@ internal sealed class GenerationPruner(BackupRepository repository, RetentionOpt
             }
 
             kept.RemoveAt(0);
+            IReadOnlyList<StoredObject> generation = Ours(subvolume, objects, oldest.Generation);
             if (dryRun)
             {
-                (int count, long bytes) = await repository.DeleteGenerationAsync(subvolume, oldest.Generation, dryRun: true, cancellationToken).ConfigureAwait(false);
-                Log.GenerationWouldBeDeleted(logger, subvolume, oldest.Generation, count, bytes);
+                Log.GenerationWouldBeDeleted(logger, subvolume, oldest.Generation, generation.Count, generation.Sum(o => o.Size));
                 continue;
             }
 
-            await repository.WritePointerAsync(pointer with { Generations = kept, UpdatedAt = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+            Pointer pruned = stored.Pointer with { Generations = kept, UpdatedAt = time.GetUtcNow() };
+            if (!await repository.WritePointerAsync(pruned, stored.Etag, cancellationToken).ConfigureAwait(false))
+            {
+                // Another writer changed the pointer since it was read: nothing is deleted on a stale reading.
+                Log.PointerChangedDuringRetention(logger, subvolume, repository.Address(repository.PointerKey(subvolume)));
+                return;
+            }
+
             CrashPoint.Reached("uploader-during-retention");
-            (int deleted, long freed) = await repository.DeleteGenerationAsync(subvolume, oldest.Generation, dryRun: false, cancellationToken).ConfigureAwait(false);
-            Log.GenerationDeleted(logger, subvolume, oldest.Generation, deleted, freed);
+            await repository.DeleteObjectsAsync(generation, cancellationToken).ConfigureAwait(false);
+            Log.GenerationDeleted(logger, subvolume, oldest.Generation, generation.Count, generation.Sum(o => o.Size));
+            stored = await repository.ReadPointerForUpdateAsync(subvolume, cancellationToken).ConfigureAwait(false)
+                ?? throw new BackupFailure(FailureKind.Unavailable, $"retention: pointer {repository.Address(repository.PointerKey(subvolume))} vanished while it was pruned");
         }
 
         if (!dryRun)
         {
-            await DeleteOrphansAsync(subvolume, kept[0].Generation, cancellationToken).ConfigureAwait(false);
+            await DeleteUnnamedAsync(subvolume, objects, kept[0].Generation, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Generation folders older than the oldest the pointer names: no reader can reach them.</summary>
-    private async Task DeleteOrphansAsync(string subvolume, string oldestNamed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Generation folders of ours older than the oldest the pointer names: no reader can reach them. Each goes once its
+    /// newest object is min_age_days old, as a named generation would, so an early-deletion charge is never paid.
+    /// </summary>
+    private async Task DeleteUnnamedAsync(string subvolume, IReadOnlyList<StoredObject> objects, string oldestNamed, CancellationToken cancellationToken)
     {
-        foreach (string generation in await repository.GenerationFoldersAsync(subvolume, cancellationToken).ConfigureAwait(false))
+        foreach (IGrouping<string, StoredObject> folder in objects
+            .Select(o => (Object: o, Generation: repository.GenerationOf(subvolume, o.Key)))
+            .Where(o => o.Generation is not null && string.CompareOrdinal(o.Generation, oldestNamed) < 0)
+            .GroupBy(o => o.Generation!, o => o.Object))
         {
-            if (string.CompareOrdinal(generation, oldestNamed) < 0)
+            DateTimeOffset deletableAt = folder.Max(o => o.LastModified).AddDays(retention.MinAgeDays);
+            if (time.GetUtcNow() < deletableAt)
             {
-                (int deleted, long freed) = await repository.DeleteGenerationAsync(subvolume, generation, dryRun: false, cancellationToken).ConfigureAwait(false);
-                Log.GenerationDeleted(logger, subvolume, generation, deleted, freed);
+                Log.GenerationHeldBack(logger, subvolume, folder.Key, deletableAt.ToString("yyyy-MM-dd"), retention.MinAgeDays);
+                continue;
+            }
+
+            await repository.DeleteObjectsAsync([.. folder], cancellationToken).ConfigureAwait(false);
+            Log.GenerationDeleted(logger, subvolume, folder.Key, folder.Count(), folder.Sum(o => o.Size));
+        }
+    }
+
+    private List<StoredObject> Ours(string subvolume, IReadOnlyList<StoredObject> objects, string generation) =>
+        [.. objects.Where(o => repository.GenerationOf(subvolume, o.Key) == generation)];
+
+    /// <summary>
+    /// Objects under the subvolume's folder that are neither its pointer nor our manifests and chunks, by the folder
+    /// right below the subvolume's (or the key itself): logged once per run, never deleted.
+    /// </summary>
+    private void ReportStrays(string subvolume, IReadOnlyList<StoredObject> objects)
+    {
+        string pointer = repository.PointerKey(subvolume);
+        string folder = pointer[..^ObjectKeys.PointerName.Length];
+        foreach (IGrouping<string, StoredObject> strays in objects
+            .Where(o => o.Key != pointer && repository.GenerationOf(subvolume, o.Key) is null)
+            .GroupBy(o => o.Key.IndexOf('/', folder.Length) is > 0 and int slash ? o.Key[..(slash + 1)] : o.Key))
+        {
+            if (_reportedStrays.Add(strays.Key))
+            {
+                Log.StrayObjects(logger, subvolume, repository.Address(strays.Key), strays.Count(), strays.Sum(o => o.Size));
             }
         }
     }

@@ -5,11 +5,36 @@ namespace BtrfsToS3.Uploader.Publish;
 
 /// <summary>
 /// Publishes a sealed stream whose every chunk is verified in S3, in the order docs/FORMAT.md requires: the manifest
-/// (never overwritten), then the pointer (the commit), then the local state, then the spool directory goes.
-/// Each step is safe to repeat, so a run killed between any two of them is completed by the next.
+/// (never overwritten), then the pointer (the commit, written only over the version read), then the local state, then
+/// the spool directory goes. Each step is safe to repeat, so a run killed between any two of them is completed by the
+/// next. A pointer another source owns is not published to (exit 78) unless <paramref name="takeOver"/> names the
+/// subvolume.
 /// </summary>
-internal sealed class Publisher(BackupRepository repository, string stateDir, TimeProvider time, ILogger logger)
+/// <param name="takeOver">Subvolumes whose pointer this host may take over (<c>run --take-over NAME</c>): a host rebuilt from its backup.</param>
+internal sealed class Publisher(BackupRepository repository, string stateDir, IReadOnlySet<string> takeOver, TimeProvider time, ILogger logger)
 {
+    /// <summary>A pointer that changed under us this often in one publish means writers race; the next run tries again.</summary>
+    private const int PointerAttempts = 5;
+
+    /// <summary>
+    /// Why the stream may not be published to the pointer: it belongs to another source (a second host on the prefix,
+    /// or this host rebuilt on new filesystems) and the subvolume is not to be taken over. Null when it may.
+    /// </summary>
+    public BackupFailure? Refusal(Pointer? pointer, StreamFacts stream)
+    {
+        if (pointer is null || pointer.Owner.SameAs(stream.Source) || TakesOver(stream.Subvolume))
+        {
+            return null;
+        }
+
+        return new BackupFailure(
+            FailureKind.Config,
+            $"subvolume {stream.Subvolume}: pointer {repository.Address(repository.PointerKey(stream.Subvolume))} belongs to {pointer.Owner}, but this host's is {stream.Source}: another host writes to this prefix (give each its own [s3] prefix), or this host was rebuilt (then run btrfs-to-s3-uploader run --once --take-over {stream.Subvolume})");
+    }
+
+    /// <summary>--take-over NAME covers the subvolume and those nested in it.</summary>
+    private bool TakesOver(string subvolume) => takeOver.Any(t => subvolume == t || subvolume.StartsWith(t + ".", StringComparison.Ordinal));
+
     /// <summary>Publishes the stream if it is complete and returns its seal; null when chunks of it are still in the spool.</summary>
     public async Task<Seal?> TryPublishAsync(SpoolStream stream, CancellationToken cancellationToken)
     {
@@ -37,20 +62,58 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, Ti
         }
 
         string manifestKey = repository.ManifestKey(seal);
-        Pointer? pointer = await repository.ReadPointerAsync(seal.Subvolume, cancellationToken).ConfigureAwait(false);
-        bool alreadyCommitted = pointer?.Generations.Any(g => g.Manifests.Contains(manifestKey)) == true;
-        if (!alreadyCommitted)
+        bool manifestWritten = false;
+        for (int attempt = 1; ; attempt++)
         {
-            string? parentManifest = await ParentManifestAsync(seal, pointer, cancellationToken).ConfigureAwait(false);
-            Manifest manifest = Manifest.Of(seal, parentManifest, time.GetUtcNow(), repository.StorageClassData, chunks);
-            if (!await repository.PutManifestAsync(manifest, cancellationToken).ConfigureAwait(false))
+            StoredPointer? stored = await repository.ReadPointerForUpdateAsync(seal.Subvolume, cancellationToken).ConfigureAwait(false);
+            Pointer? pointer = stored?.Pointer;
+            if (pointer?.Generations.Any(g => g.Manifests.Contains(manifestKey)) == true)
             {
-                Log.ManifestAlreadyWritten(logger, manifestKey);
+                // Committed by an earlier run, or by this one's write whose answer was lost.
+                break;
             }
 
-            CrashPoint.Reached("uploader-after-manifest");
-            await repository.WritePointerAsync(Extend(pointer, seal, manifestKey), cancellationToken).ConfigureAwait(false);
-            CrashPoint.Reached("uploader-after-pointer");
+            if (Refusal(pointer, seal) is { } refusal)
+            {
+                throw refusal;
+            }
+
+            if (!manifestWritten)
+            {
+                string? parentManifest = await ParentManifestAsync(seal, pointer, cancellationToken).ConfigureAwait(false);
+                Manifest manifest = Manifest.Of(seal, parentManifest, time.GetUtcNow(), repository.StorageClassData, chunks);
+                if (!await repository.PutManifestAsync(manifest, cancellationToken).ConfigureAwait(false))
+                {
+                    Log.ManifestAlreadyWritten(logger, manifestKey);
+                }
+
+                manifestWritten = true;
+                CrashPoint.Reached("uploader-after-manifest");
+            }
+            else
+            {
+                // The pointer moved on since the manifest named its parent: the chain must still end with that parent.
+                await ParentManifestAsync(seal, pointer, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (pointer is not null && !pointer.Owner.SameAs(seal.Source))
+            {
+                Log.PointerTakenOver(logger, seal.Stream, repository.Address(repository.PointerKey(seal.Subvolume)), pointer.Owner.ToString(), seal.Source.ToString());
+            }
+
+            if (await repository.WritePointerAsync(Extend(pointer, seal, manifestKey), stored?.Etag, cancellationToken).ConfigureAwait(false))
+            {
+                CrashPoint.Reached("uploader-after-pointer");
+                break;
+            }
+
+            Log.PointerChanged(logger, seal.Stream, repository.Address(repository.PointerKey(seal.Subvolume)), attempt);
+            if (attempt == PointerAttempts)
+            {
+                throw new BackupFailure(
+                    FailureKind.TryAgainLater,
+                    $"stream {seal.Stream}: pointer {repository.Address(repository.PointerKey(seal.Subvolume))} changed under every one of {PointerAttempts} writes: other writers publish to it; the stream stays in the spool");
+            }
         }
 
         StateFiles.WritePublished(stateDir, new PublishedSnapshot(
@@ -98,6 +161,6 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, Ti
             generations[^1] = current with { Manifests = [.. current.Manifests, manifestKey] };
         }
 
-        return new Pointer(FormatJson.Version, seal.Subvolume, seal.Nested, seal.Generation, time.GetUtcNow(), generations);
+        return new Pointer(FormatJson.Version, seal.Subvolume, seal.Nested, seal.Source, seal.Generation, time.GetUtcNow(), generations);
     }
 }

@@ -30,9 +30,25 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options)
     public Task<Pointer?> ReadPointerAsync(string subvolume, CancellationToken cancellationToken) =>
         ReadAsync(PointerKey(subvolume), FormatJson.Default.Pointer, cancellationToken);
 
-    /// <summary>Overwrites the subvolume's pointer: the commit.</summary>
-    public Task WritePointerAsync(Pointer pointer, CancellationToken cancellationToken) =>
-        store.PutAsync(PointerKey(pointer.Subvolume), JsonSerializer.SerializeToUtf8Bytes(pointer, FormatJson.Default.Pointer), _metadata, cancellationToken);
+    /// <summary>The subvolume's pointer with the ETag a rewrite of it names, or null when nothing of it was published.</summary>
+    public async Task<StoredPointer?> ReadPointerForUpdateAsync(string subvolume, CancellationToken cancellationToken)
+    {
+        string key = PointerKey(subvolume);
+        ObjectBody? body = await GetFormatObjectAsync(key, store.GetWithEtagAsync, cancellationToken).ConfigureAwait(false);
+        return body is null ? null : new StoredPointer(FormatJson.Parse(body.Bytes, FormatJson.Default.Pointer, store.Address(key)), body.Etag);
+    }
+
+    /// <summary>
+    /// Writes the subvolume's pointer, the commit, only over the version it was read as (If-Match on
+    /// <paramref name="readAs"/>), or, when <paramref name="readAs"/> is null, only where there is none yet
+    /// (If-None-Match: *). False when another writer changed it in between: the caller reads it again.
+    /// </summary>
+    public Task<bool> WritePointerAsync(Pointer pointer, string? readAs, CancellationToken cancellationToken) =>
+        store.PutAsync(
+            PointerKey(pointer.Subvolume),
+            JsonSerializer.SerializeToUtf8Bytes(pointer, FormatJson.Default.Pointer),
+            readAs is null ? _metadata with { IfNoneMatch = true } : _metadata with { IfMatch = readAs },
+            cancellationToken);
 
     /// <summary>The pointers of the subvolumes found nested in a configured one, whether or not they are still on the host, by path.</summary>
     public async Task<IReadOnlyList<Pointer>> NestedPointersAsync(string configured, CancellationToken cancellationToken)
@@ -124,39 +140,32 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options)
     public Task<ThawAnswer> RequestThawAsync(string key, int days, string tier, CancellationToken cancellationToken) =>
         store.RequestThawAsync(key, days, tier, cancellationToken);
 
-    /// <summary>The names of the generation folders S3 holds for the subvolume, whether or not the pointer names them.</summary>
-    public async Task<IReadOnlyList<string>> GenerationFoldersAsync(string subvolume, CancellationToken cancellationToken)
-    {
-        string root = ObjectKeys.Subvolume(options.Prefix, subvolume);
-        IReadOnlyList<string> folders = await store.ListFoldersAsync(root, cancellationToken).ConfigureAwait(false);
-        return [.. folders.Select(f => f[root.Length..].TrimEnd('/'))];
-    }
+    /// <summary>Every object under the subvolume's folder: its pointer, its generations, and whatever else is there.</summary>
+    public Task<IReadOnlyList<StoredObject>> ListSubvolumeAsync(string subvolume, CancellationToken cancellationToken) =>
+        store.ListAsync(ObjectKeys.Subvolume(options.Prefix, subvolume), cancellationToken);
 
-    /// <summary>Deletes every object of a generation folder (or, dry, only counts them): objects and bytes.</summary>
-    public async Task<(int Objects, long Bytes)> DeleteGenerationAsync(string subvolume, string generation, bool dryRun, CancellationToken cancellationToken)
+    /// <summary>The generation a key of the subvolume's folder belongs to when it is one of our manifests or chunks, else null.</summary>
+    public string? GenerationOf(string subvolume, string key) => ObjectKeys.GenerationOf(options.Prefix, subvolume, key);
+
+    /// <summary>Deletes the objects, 1,000 keys a request (S3's limit for DeleteObjects).</summary>
+    public async Task DeleteObjectsAsync(IReadOnlyList<StoredObject> objects, CancellationToken cancellationToken)
     {
-        IReadOnlyList<StoredObject> objects = await store.ListAsync(ObjectKeys.Generation(options.Prefix, subvolume, generation), cancellationToken).ConfigureAwait(false);
-        if (!dryRun)
+        foreach (StoredObject[] batch in objects.Chunk(1000))
         {
-            // One request deletes up to 1,000 keys.
-            foreach (StoredObject[] batch in objects.Chunk(1000))
-            {
-                await store.DeleteAsync([.. batch.Select(o => o.Key)], cancellationToken).ConfigureAwait(false);
-            }
+            await store.DeleteAsync([.. batch.Select(o => o.Key)], cancellationToken).ConfigureAwait(false);
         }
-
-        return (objects.Count, objects.Sum(o => o.Size));
     }
 
     /// <summary>
     /// Aborts the multipart uploads under the prefix that were started before the cutoff and that no upload record in
     /// the spool names (<paramref name="resumable"/>): a killed uploader can leave such orphans, and S3 bills their parts
-    /// until they are aborted. Returns those aborted.
+    /// until they are aborted. Only uploads of our chunk keys: another tool's upload under the prefix is not ours to
+    /// end. Returns those aborted.
     /// </summary>
     public async Task<IReadOnlyList<PendingUpload>> AbortUploadsStartedBeforeAsync(DateTimeOffset cutoff, IReadOnlySet<string> resumable, CancellationToken cancellationToken)
     {
         IReadOnlyList<PendingUpload> uploads = await store.ListUploadsAsync(options.Prefix, cancellationToken).ConfigureAwait(false);
-        List<PendingUpload> stale = [.. uploads.Where(u => u.Initiated is { } at && at <= cutoff && !resumable.Contains(u.UploadId))];
+        List<PendingUpload> stale = [.. uploads.Where(u => u.Initiated is { } at && at <= cutoff && !resumable.Contains(u.UploadId) && ObjectKeys.IsOurs(options.Prefix, u.Key))];
         foreach (PendingUpload upload in stale)
         {
             await store.AbortUploadAsync(upload, cancellationToken).ConfigureAwait(false);
@@ -184,7 +193,26 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options)
     private async Task<T?> ReadAsync<T>(string key, JsonTypeInfo<T> type, CancellationToken cancellationToken)
         where T : class, IFormatVersioned
     {
-        byte[]? body = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        byte[]? body = await GetFormatObjectAsync(key, store.GetAsync, cancellationToken).ConfigureAwait(false);
         return body is null ? null : FormatJson.Parse(body, type, store.Address(key));
+    }
+
+    /// <summary>
+    /// A manifest or pointer must be readable at once. One in an archive class got there by a bucket lifecycle rule
+    /// (the configuration refuses an archive class for them): one line says what to change, and how to read it now.
+    /// </summary>
+    private async Task<TBody?> GetFormatObjectAsync<TBody>(string key, Func<string, CancellationToken, Task<TBody?>> get, CancellationToken cancellationToken)
+        where TBody : class
+    {
+        try
+        {
+            return await get(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectNotThawedException e)
+        {
+            throw new BackupFailure(
+                FailureKind.Config,
+                $"{e.Address} is in an archive storage class and cannot be read at once: a bucket lifecycle rule moved it there; limit the rule's transitions to chunks (objects of 128 KiB and more, S3's default, or keys with /chunk-), and thaw it to read it now (aws s3api restore-object)");
+        }
     }
 }

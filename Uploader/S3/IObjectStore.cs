@@ -12,10 +12,19 @@ internal interface IObjectStore
     /// <summary>The object's address for people: <c>s3://bucket/key</c>.</summary>
     string Address(string key);
 
-    /// <summary>The object's bytes, or null when there is no such key.</summary>
+    /// <summary>
+    /// The object's bytes, or null when there is no such key; throws <see cref="ObjectNotThawedException"/> for an
+    /// object in an archive storage class (a lifecycle rule can move any object there).
+    /// </summary>
     Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken);
 
-    /// <summary>Writes the object; false when <see cref="ObjectWrite.IfNoneMatch"/> was asked and the key is taken.</summary>
+    /// <summary>As <see cref="GetAsync"/>, with the ETag a conditional rewrite of the object names.</summary>
+    Task<ObjectBody?> GetWithEtagAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes the object; false when the write was conditional (<see cref="ObjectWrite.Conditional"/>) and its
+    /// condition failed: the key is taken, or the object there no longer has the ETag named.
+    /// </summary>
     Task<bool> PutAsync(string key, byte[] body, ObjectWrite write, CancellationToken cancellationToken);
 
     /// <summary>The object's HEAD, or null when there is no such key.</summary>

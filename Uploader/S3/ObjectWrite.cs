@@ -1,7 +1,11 @@
 namespace BtrfsToS3.Uploader.S3;
 
 /// <summary>
-/// How an object is written: its storage class and content type; with IfNoneMatch it is written only if the key is free
-/// (S3's conditional write, <c>If-None-Match: *</c>). Every object gets SSE-S3.
+/// How an object is written: its storage class and content type, and S3's conditional write (S3 user guide,
+/// "Add preconditions to S3 operations with conditional requests"): with IfNoneMatch only if the key is free
+/// (<c>If-None-Match: *</c>), with IfMatch only if the object there still has that ETag. Every object gets SSE-S3.
 /// </summary>
-internal sealed record ObjectWrite(string StorageClass, string ContentType, bool IfNoneMatch);
+internal sealed record ObjectWrite(string StorageClass, string ContentType, bool IfNoneMatch, string? IfMatch = null)
+{
+    public bool Conditional => IfNoneMatch || IfMatch is not null;
+}

@@ -16,6 +16,9 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
     public string Address(string key) => $"s3://{bucket}/{key}";
 
     public async Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken) =>
+        (await GetWithEtagAsync(key, cancellationToken).ConfigureAwait(false))?.Bytes;
+
+    public async Task<ObjectBody?> GetWithEtagAsync(string key, CancellationToken cancellationToken) =>
         (await guard.RunAsync(
             $"get {key}",
             async ct =>
@@ -25,11 +28,15 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                     using GetObjectResponse response = await s3.GetObjectAsync(bucket, key, ct).ConfigureAwait(false);
                     using var buffer = new MemoryStream();
                     await response.ResponseStream.CopyToAsync(buffer, ct).ConfigureAwait(false);
-                    return buffer.ToArray();
+                    return new ObjectBody(buffer.ToArray(), response.ETag ?? string.Empty);
                 }
                 catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
                 {
                     return null;
+                }
+                catch (AmazonS3Exception e) when (e.ErrorCode == "InvalidObjectState")
+                {
+                    throw new ObjectNotThawedException(Address(key));
                 }
             },
             cancellationToken).ConfigureAwait(false)).Result;
@@ -39,25 +46,19 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             $"put {key}",
             async ct =>
             {
-                var request = new PutObjectRequest
+                if (await PutOnceAsync(key, body, write, write.IfMatch, ct).ConfigureAwait(false))
                 {
-                    BucketName = bucket,
-                    Key = key,
-                    InputStream = new MemoryStream(body, writable: false),
-                    ContentType = write.ContentType,
-                    StorageClass = S3StorageClass.FindValue(write.StorageClass),
-                    ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256,
-                    IfNoneMatch = write.IfNoneMatch ? "*" : null,
-                };
-                try
-                {
-                    await s3.PutObjectAsync(request, ct).ConfigureAwait(false);
                     return true;
                 }
-                catch (AmazonS3Exception e) when (write.IfNoneMatch && e.StatusCode == HttpStatusCode.PreconditionFailed)
-                {
-                    return false;
-                }
+
+                // Ceph RGW 16 compares If-Match with the stored ETag stripped of its quotes, so the quoted form S3 sends
+                // and AWS takes (RFC 9110 entity-tag) never matches there (tried). A 412 while the object still has the
+                // ETag we named can only be that: the write is sent again with the bare ETag, still conditional.
+                return write.IfMatch is { } etag
+                    && etag.StartsWith('"')
+                    && await HeadOnceAsync(key, ct).ConfigureAwait(false) is { } head
+                    && head.Etag == etag
+                    && await PutOnceAsync(key, body, write, etag.Trim('"'), ct).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false)).Result;
 
@@ -74,7 +75,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                 while (true)
                 {
                     ListObjectsV2Response page = await s3.ListObjectsV2Async(request, ct).ConfigureAwait(false);
-                    all.AddRange((page.S3Objects ?? []).Select(o => new StoredObject(o.Key, o.Size ?? 0)));
+                    all.AddRange((page.S3Objects ?? []).Select(o => new StoredObject(o.Key, o.Size ?? 0, o.LastModified is { } at ? new DateTimeOffset(at.ToUniversalTime()) : DateTimeOffset.MinValue)));
                     if (page.IsTruncated != true)
                     {
                         return all;
@@ -337,6 +338,31 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                 }
             },
             cancellationToken).ConfigureAwait(false)).Result;
+
+    /// <summary>One PUT of a small object; false when its condition failed (412).</summary>
+    private async Task<bool> PutOnceAsync(string key, byte[] body, ObjectWrite write, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var request = new PutObjectRequest
+        {
+            BucketName = bucket,
+            Key = key,
+            InputStream = new MemoryStream(body, writable: false),
+            ContentType = write.ContentType,
+            StorageClass = S3StorageClass.FindValue(write.StorageClass),
+            ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256,
+            IfNoneMatch = write.IfNoneMatch ? "*" : null,
+            IfMatch = ifMatch,
+        };
+        try
+        {
+            await s3.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (AmazonS3Exception e) when (write.Conditional && e.StatusCode == HttpStatusCode.PreconditionFailed)
+        {
+            return false;
+        }
+    }
 
     private async Task<ObjectHead?> HeadOnceAsync(string key, CancellationToken cancellationToken)
     {

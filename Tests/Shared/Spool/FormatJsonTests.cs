@@ -17,6 +17,7 @@ public sealed class FormatJsonTests
         Nested = null,
         NestedPaths = ["var/lib/vm-100-disk-0"],
         Kind = StreamKind.Incremental,
+        Source = new SourceRef("0f1e2d3c-0000-4000-8000-000000000001", "5a6b7c8d-0000-4000-8000-000000000002"),
         Snapshot = new SnapshotRef("data.20261202T020000Z", "b5a1"),
         Parent = new SnapshotRef("data.20261125T020000Z", "19c1"),
         Generation = "20261125T020000Z",
@@ -40,7 +41,7 @@ public sealed class FormatJsonTests
         CollectionAssert.AreEqual(Header.NestedPaths.ToList(), read.NestedPaths.ToList());
         CollectionAssert.AreEqual(Header.SendCommand.ToList(), read.SendCommand.ToList());
         CollectionAssert.AreEquivalent(
-            new[] { "format_version", "stream", "subvolume", "nested", "nested_paths", "kind", "snapshot", "parent", "generation", "chain_position", "chunk_size", "part_size", "send_command", "created_at" },
+            new[] { "format_version", "stream", "subvolume", "nested", "nested_paths", "kind", "source", "snapshot", "parent", "generation", "chain_position", "chunk_size", "part_size", "send_command", "created_at" },
             Names(json));
     }
 
@@ -59,7 +60,7 @@ public sealed class FormatJsonTests
         CollectionAssert.AreEquivalent(
             new[]
             {
-                "format_version", "stream", "subvolume", "nested", "nested_paths", "kind", "snapshot", "parent", "generation", "chain_position", "chunk_size", "part_size",
+                "format_version", "stream", "subvolume", "nested", "nested_paths", "kind", "source", "snapshot", "parent", "generation", "chain_position", "chunk_size", "part_size",
                 "send_command", "chunk_count", "total_bytes", "sha256", "btrfs_progs_version", "kernel_version", "started_at", "finished_at", "chunks",
             },
             Names(json));
@@ -80,7 +81,7 @@ public sealed class FormatJsonTests
         CollectionAssert.AreEquivalent(
             new[]
             {
-                "format_version", "subvolume", "nested", "nested_paths", "stream", "kind", "generation", "chain_position", "snapshot", "parent", "parent_manifest", "send_command",
+                "format_version", "subvolume", "nested", "nested_paths", "stream", "kind", "source", "generation", "chain_position", "snapshot", "parent", "parent_manifest", "send_command",
                 "btrfs_progs_version", "kernel_version", "send_started_at", "send_finished_at", "published_at", "chunk_size", "part_size", "total_bytes",
                 "sha256", "storage_class", "chunks",
             },

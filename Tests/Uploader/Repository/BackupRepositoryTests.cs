@@ -16,6 +16,8 @@ public sealed class BackupRepositoryTests
 {
     private const string Generation = "20261125T020000Z";
 
+    private static readonly SourceRef Owner = new("0f1e2d3c-0000-4000-8000-000000000001", "5a6b7c8d-0000-4000-8000-000000000002");
+
     private readonly MemoryObjectStore _store = new();
 
     private readonly BackupRepository _repository;
@@ -79,7 +81,7 @@ public sealed class BackupRepositoryTests
     [TestMethod]
     public async Task ReadPointerAsync_OtherFormatVersion_IsBadDataNamingTheObject()
     {
-        var pointer = new Pointer(3, "data", null, Generation, DateTimeOffset.UnixEpoch, [new PointerGeneration(Generation, ["m"])]);
+        var pointer = new Pointer(3, "data", null, Owner, Generation, DateTimeOffset.UnixEpoch, [new PointerGeneration(Generation, ["m"])]);
         _store.Put("backup/data/pointer.json", JsonSerializer.SerializeToUtf8Bytes(pointer, FormatJson.Default.Pointer));
 
         BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() => _repository.ReadPointerAsync("data", CancellationToken.None));
@@ -101,30 +103,42 @@ public sealed class BackupRepositoryTests
     [TestMethod]
     public async Task WritePointerAsync_ThenRead_GivesTheSamePointer()
     {
-        var pointer = new Pointer(FormatJson.Version, "data", null, Generation, DateTimeOffset.UnixEpoch, [new PointerGeneration(Generation, ["a", "b"])]);
+        var pointer = new Pointer(FormatJson.Version, "data", null, Owner, Generation, DateTimeOffset.UnixEpoch, [new PointerGeneration(Generation, ["a", "b"])]);
 
-        await _repository.WritePointerAsync(pointer, CancellationToken.None);
+        Assert.IsTrue(await _repository.WritePointerAsync(pointer, null, CancellationToken.None));
 
         Pointer read = (await _repository.ReadPointerAsync("data", CancellationToken.None))!;
         Assert.AreEqual(Generation, read.CurrentGeneration);
+        Assert.AreEqual(Owner, read.Owner);
         CollectionAssert.AreEqual(new[] { "a", "b" }, read.Generations[0].Manifests.ToArray());
     }
 
     [TestMethod]
-    public async Task GenerationFoldersAsync_SubvolumeWithPointerAndTwoGenerations_NamesTheGenerationsOnly()
+    public async Task WritePointerAsync_FirstPointerWhereOneAppeared_IsRefused()
     {
-        _store.Put("backup/data/pointer.json", []);
-        _store.Put("backup/data/20260525T020000Z/data.20260525T020000Z/chunk-000000", []);
-        _store.Put($"backup/data/{Generation}/data.{Generation}/manifest.json", []);
-        _store.Put("backup/home/20260101T020000Z/home.20260101T020000Z/chunk-000000", []);
+        var pointer = new Pointer(FormatJson.Version, "data", null, Owner, Generation, DateTimeOffset.UnixEpoch, [new PointerGeneration(Generation, ["a"])]);
+        Assert.IsTrue(await _repository.WritePointerAsync(pointer, null, CancellationToken.None));
 
-        IReadOnlyList<string> generations = await _repository.GenerationFoldersAsync("data", CancellationToken.None);
+        Assert.IsFalse(await _repository.WritePointerAsync(pointer with { CurrentGeneration = "other" }, null, CancellationToken.None));
 
-        CollectionAssert.AreEqual(new[] { "20260525T020000Z", Generation }, generations.ToArray());
+        Assert.AreEqual(Generation, (await _repository.ReadPointerAsync("data", CancellationToken.None))!.CurrentGeneration);
     }
 
     [TestMethod]
-    public async Task DeleteGenerationAsync_ManyObjects_DeletesThatGenerationOnlyInRequestsOfAtMostAThousand()
+    public async Task WritePointerAsync_OverAVersionSinceChanged_IsRefused()
+    {
+        var pointer = new Pointer(FormatJson.Version, "data", null, Owner, Generation, DateTimeOffset.UnixEpoch, [new PointerGeneration(Generation, ["a"])]);
+        await _repository.WritePointerAsync(pointer, null, CancellationToken.None);
+        StoredPointer first = (await _repository.ReadPointerForUpdateAsync("data", CancellationToken.None))!;
+        Assert.IsTrue(await _repository.WritePointerAsync(pointer with { UpdatedAt = DateTimeOffset.UnixEpoch.AddDays(1) }, first.Etag, CancellationToken.None));
+
+        Assert.IsFalse(await _repository.WritePointerAsync(pointer with { CurrentGeneration = "stale" }, first.Etag, CancellationToken.None));
+
+        Assert.AreEqual(Generation, (await _repository.ReadPointerAsync("data", CancellationToken.None))!.CurrentGeneration);
+    }
+
+    [TestMethod]
+    public async Task DeleteObjectsAsync_ManyObjects_DeletesThemInRequestsOfAtMostAThousand()
     {
         for (int i = 0; i < 2500; i++)
         {
@@ -132,48 +146,36 @@ public sealed class BackupRepositoryTests
         }
 
         _store.Put("backup/data/20270525T020000Z/data.20270525T020000Z/chunk-000000", [1]);
+        IReadOnlyList<StoredObject> generation = await _store.ListAsync($"backup/data/{Generation}/", CancellationToken.None);
 
-        (int objects, long bytes) = await _repository.DeleteGenerationAsync("data", Generation, dryRun: false, CancellationToken.None);
+        await _repository.DeleteObjectsAsync(generation, CancellationToken.None);
 
-        Assert.AreEqual(2500, objects);
-        Assert.AreEqual(5000, bytes);
         CollectionAssert.AreEqual(new[] { 1000, 1000, 500 }, _store.DeleteRequests);
         CollectionAssert.AreEqual(new[] { "backup/data/20270525T020000Z/data.20270525T020000Z/chunk-000000" }, _store.Keys.ToArray());
-    }
-
-    [TestMethod]
-    public async Task DeleteGenerationAsync_DryRun_CountsAndDeletesNothing()
-    {
-        _store.Put($"backup/data/{Generation}/data.{Generation}/chunk-000000", [1, 2, 3]);
-
-        (int objects, long bytes) = await _repository.DeleteGenerationAsync("data", Generation, dryRun: true, CancellationToken.None);
-
-        Assert.AreEqual((1, 3L), (objects, bytes));
-        Assert.IsEmpty(_store.DeleteRequests);
-        Assert.HasCount(1, _store.Keys);
     }
 
     [TestMethod]
     public async Task AbortUploadsStartedBeforeAsync_OldAndNewUploads_AbortsOnlyTheOldUnderThePrefix()
     {
         DateTimeOffset now = new(2026, 11, 30, 2, 0, 0, TimeSpan.Zero);
-        var old = new PendingUpload("backup/data/g/s/chunk-000000", "1", now.AddDays(-2));
-        var fresh = new PendingUpload("backup/data/g/s/chunk-000001", "2", now.AddMinutes(-5));
+        var old = new PendingUpload($"backup/data/{Generation}/data.{Generation}/chunk-000000", "1", now.AddDays(-2));
+        var fresh = new PendingUpload($"backup/data/{Generation}/data.{Generation}/chunk-000001", "2", now.AddMinutes(-5));
         var foreign = new PendingUpload("elsewhere/chunk-000000", "3", now.AddDays(-9));
-        _store.Uploads.AddRange([old, fresh, foreign]);
+        var notOurs = new PendingUpload("backup/data/2019-photos/video.mp4", "4", now.AddDays(-9));
+        _store.Uploads.AddRange([old, fresh, foreign, notOurs]);
 
         IReadOnlyList<PendingUpload> aborted = await _repository.AbortUploadsStartedBeforeAsync(now.AddDays(-1), new HashSet<string>(), CancellationToken.None);
 
         CollectionAssert.AreEqual(new[] { old }, aborted.ToArray());
-        CollectionAssert.AreEquivalent(new[] { fresh, foreign }, _store.Uploads);
+        CollectionAssert.AreEquivalent(new[] { fresh, foreign, notOurs }, _store.Uploads);
     }
 
     [TestMethod]
     public async Task AbortUploadsStartedBeforeAsync_OldUploadAnUploadRecordNames_IsKeptForResuming()
     {
         DateTimeOffset now = new(2026, 11, 30, 2, 0, 0, TimeSpan.Zero);
-        var resumable = new PendingUpload("backup/data/g/s/chunk-000000", "1", now.AddDays(-3));
-        var orphan = new PendingUpload("backup/data/g/s/chunk-000001", "2", now.AddDays(-3));
+        var resumable = new PendingUpload($"backup/data/{Generation}/data.{Generation}/chunk-000000", "1", now.AddDays(-3));
+        var orphan = new PendingUpload($"backup/data/{Generation}/data.{Generation}/chunk-000001", "2", now.AddDays(-3));
         _store.Uploads.AddRange([resumable, orphan]);
 
         IReadOnlyList<PendingUpload> aborted = await _repository.AbortUploadsStartedBeforeAsync(now.AddDays(-1), new HashSet<string> { "1" }, CancellationToken.None);
@@ -192,6 +194,7 @@ public sealed class BackupRepositoryTests
             Nested = null,
             NestedPaths = [],
             Kind = StreamKind.Full,
+            Source = new SourceRef("0f1e2d3c-0000-4000-8000-000000000001", "5a6b7c8d-0000-4000-8000-000000000002"),
             Snapshot = new SnapshotRef(stream, "u"),
             Parent = null,
             Generation = Generation,

@@ -1,0 +1,4 @@
+namespace BtrfsToS3.Uploader.S3;
+
+/// <summary>An object's bytes with the ETag they were read with: what a conditional rewrite names (If-Match).</summary>
+internal sealed record ObjectBody(byte[] Bytes, string Etag);
