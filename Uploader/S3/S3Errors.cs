@@ -21,7 +21,10 @@ internal static class S3Errors
             {
                 case AmazonServiceException service when service.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
                     || ((int)service.StatusCode >= 500 && service.StatusCode != HttpStatusCode.NotImplemented)
-                    || service.ErrorCode is "RequestTimeout" or "SlowDown" or "InternalError" or "ServiceUnavailable":
+                    || service.ErrorCode is "RequestTimeout" or "SlowDown" or "InternalError" or "ServiceUnavailable"
+                    // A conditional write that raced another operation on the key: AWS says to retry it (S3 API
+                    // reference, PutObject, If-Match); the retry's own condition then decides.
+                    || (service.StatusCode == HttpStatusCode.Conflict && service.ErrorCode == "ConditionalRequestConflict"):
                 case HttpRequestException:
                 case SocketException:
                 case IOException:

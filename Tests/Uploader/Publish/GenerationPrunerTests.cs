@@ -67,6 +67,61 @@ public sealed class GenerationPrunerTests : BtrfsAndS3Test
         Assert.HasCount(2, Published.ReadPointer(_s3, "data")!.Generations);
     }
 
+    [TestMethod]
+    public void Run_ForeignObjectsUnderTheSubvolumesFolder_AreLeftAloneAndReported()
+    {
+        string config = Config("min_age_days = 0");
+        Put("backup/data/2019-photos/keep.txt");
+        BackUpAChange(config);
+        string oldGeneration = Published.ReadPointer(_s3, "data")!.CurrentGeneration;
+        string[] foreign =
+        [
+            "backup/data/2019-photos/keep.txt",
+            $"backup/data/{oldGeneration}/notes.txt",
+            $"backup/data/{oldGeneration}/data.{oldGeneration}/chunk-000000.bak",
+            "backup/data/20200101T000000Z/README",
+            "backup/data/pointer.json.old",
+        ];
+        foreach (string key in foreign.Skip(1))
+        {
+            Put(key);
+        }
+
+        Put("backup/data/20200101T000000Z/data.20200101T000000Z/chunk-000000");
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--full").Code);
+
+        (int code, string output) = ToolRun.Run(UploaderTool, "--config", config);
+
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        StringAssert.Contains(output, $"generation {oldGeneration} deleted from S3");
+        foreach (string key in foreign)
+        {
+            Assert.IsTrue(_s3.Exists(key), $"{key} is not ours and was deleted");
+        }
+
+        Assert.IsFalse(_s3.Exists("backup/data/20200101T000000Z/data.20200101T000000Z/chunk-000000"), "an unnamed folder of ours, min_age_days old, was kept");
+        StringAssert.Contains(output, $"s3://{_s3.Bucket}/backup/data/2019-photos/ holds 1 objects");
+        StringAssert.Contains(output, "that are not btrfs_to_s3's");
+        Assert.AreEqual(1, output.Split('\n').Count(l => l.Contains("backup/data/2019-photos/", StringComparison.Ordinal)), "a stray was reported more than once in a run");
+    }
+
+    [TestMethod]
+    public void Run_UnnamedFolderOfOursYoungerThanMinimumAge_IsKept()
+    {
+        string config = Config("min_age_days = 180");
+        BackUpAChange(config);
+        Put("backup/data/20200101T000000Z/data.20200101T000000Z/chunk-000000");
+
+        (int code, string output) = ToolRun.Run(UploaderTool, "prune", "--config", config);
+
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        Assert.IsTrue(_s3.Exists("backup/data/20200101T000000Z/data.20200101T000000Z/chunk-000000"));
+        StringAssert.Contains(output, $"generation 20200101T000000Z is beyond keep_generations but kept until {DateTime.UtcNow.AddDays(180):yyyy-MM-dd}");
+    }
+
+    private void Put(string key) =>
+        _s3.Client.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = _s3.Bucket, Key = key, ContentBody = "not btrfs_to_s3's" }).GetAwaiter().GetResult();
+
     private string Config(string retention) =>
         _fx.WriteConfig(ByteSize.MiB, ByteSize.GiB, ["data"], _s3.ConfigSection(_s3.Endpoint) + $"\n[uploader]\nlinger = 0s\n[retention]\nkeep_generations = 1\n{retention}");
 }
