@@ -57,6 +57,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 264, EventName = "PointerOwnedByAnother", Level = LogLevel.Error, Message = "{Line}")]
     public static partial void PointerOwnedByAnother(ILogger logger, string line);
 
+    [LoggerMessage(EventId = 265, EventName = "ThawDays", Level = LogLevel.Information, Message = "thawed copies are kept {Days} days for the {Bytes} bytes still to receive ({How})")]
+    public static partial void ThawDays(ILogger logger, int days, long bytes, string how);
+
     [LoggerMessage(EventId = 214, EventName = "BandwidthCap", Level = LogLevel.Information, Message = "bandwidth cap now {Cap}; schedule: {Schedule}")]
     public static partial void BandwidthCap(ILogger logger, string cap, string schedule);
 

@@ -39,7 +39,7 @@ internal static class ConfigKeys
                 ("object_overhead_kb", "40"),
                 ("retrieval_per_gb", "0.0025"),
                 ("retrieval_requests_per_1000", "0.025")),
-            ["restore"] = Section(("tier", "Bulk"), ("days", "7"), ("poll_interval", "15m")),
+            ["restore"] = Section(("tier", "Bulk"), ("days", "auto"), ("download_rate", "100Mbit"), ("poll_interval", "15m")),
         };
 
     private static Dictionary<string, string?> Section(params (string Key, string? Default)[] keys) =>

@@ -33,7 +33,7 @@ internal static class ConfigLoader
         UploaderOptions uploader = UploaderOptions.Read(Section("uploader"));
         RetentionOptions retention = RetentionOptions.Read(Section("retention"));
         PriceOptions prices = PriceOptions.Read(Section("prices"));
-        RestoreOptions restore = RestoreOptions.Read(Section("restore"));
+        RestoreOptions restore = RestoreOptions.Read(Section("restore"), s3.StorageClassData);
 
         return new BackupOptions(source, subvolumes, nested, snapshots, spool, state, schedule, s3, uploader, retention, prices, restore);
     }

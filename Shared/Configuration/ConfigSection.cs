@@ -154,6 +154,20 @@ internal sealed partial class ConfigSection(IConfiguration root, ConfigSource so
             : throw ConfigError.At(Where(key), problem);
     }
 
+    /// <summary>One rate in bits per second, written as a bandwidth cap is (<c>100Mbit</c>); returned in bytes per second.</summary>
+    public long Rate(string key)
+    {
+        string text = Text(key);
+        if (text.Contains(',', StringComparison.Ordinal) || text == "off")
+        {
+            throw ConfigError.At(Where(key), $"\"{text}\" is not a rate (write one, e.g. 100Mbit)");
+        }
+
+        return BandwidthSchedule.TryParse(text, out BandwidthSchedule? schedule, out string? problem)
+            ? schedule.BytesPerSecondAt(DateTime.MinValue)!.Value
+            : throw ConfigError.At(Where(key), problem);
+    }
+
     /// <summary>How many local snapshots stay: <c>minimal</c> or <c>keep_last:N</c> with N from 1 to 10000.</summary>
     public LocalRetention Retention(string key)
     {

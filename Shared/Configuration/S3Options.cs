@@ -12,7 +12,7 @@ namespace BtrfsToS3.Shared.Configuration;
 /// <param name="Prefix">[s3] prefix: empty or ending with '/'. Default <c>backup/data/</c>.</param>
 /// <param name="Endpoint">[s3] endpoint: empty or an http:// or https:// URL. Default empty (AWS).</param>
 /// <param name="StorageClassData">[s3] storage_class_data: one of <see cref="S3Limits.StorageClasses"/>. Default DEEP_ARCHIVE.</param>
-/// <param name="StorageClassMetadata">[s3] storage_class_metadata: one of <see cref="S3Limits.StorageClasses"/>. Default STANDARD.</param>
+/// <param name="StorageClassMetadata">[s3] storage_class_metadata: one of <see cref="S3Limits.StorageClasses"/> but the archive ones. Default STANDARD.</param>
 /// <param name="Concurrency">[s3] concurrency: from 1 to 256. Default 16.</param>
 /// <param name="PartSize">[s3] part_size: from 5MiB to 5GiB and at most 10,000 parts per chunk. Default 64MiB.</param>
 /// <param name="RequestTimeout">[s3] request_timeout: from 1s to 1d. Default 15m.</param>
@@ -49,6 +49,14 @@ internal sealed record S3Options(
             PartSize: section.Size("part_size", min: S3Limits.MinPartSize, max: S3Limits.MaxPartSize),
             RequestTimeout: section.Duration("request_timeout", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
             ChecksumsWhenRequiredOnly: section.Choice("request_checksum_calculation", "when_supported", "when_required") == "when_required");
+
+        if (S3Limits.ArchiveStorageClasses.Contains(s3.StorageClassMetadata))
+        {
+            // A GET of an object in these classes fails until it is thawed (hours): no run could read a pointer.
+            throw section.Error(
+                "storage_class_metadata",
+                $"{s3.StorageClassMetadata} cannot be read without a thaw of hours, and every run reads manifests and pointers: use a class read at once (STANDARD, or STANDARD_IA, GLACIER_IR)");
+        }
 
         long partsPerChunk = PartSizing.PartCount(chunkSize, s3.PartSize);
         if (partsPerChunk > S3Limits.MaxPartsPerUpload)

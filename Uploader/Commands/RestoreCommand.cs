@@ -46,7 +46,17 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
             throw new BackupFailure(FailureKind.Usage, $"usage: restore needs --target, an existing directory on a btrfs filesystem (got \"{request.Target}\")");
         }
 
-        if (!await ThawAsync([.. chains.SelectMany(c => c.Manifests)], request, cancellationToken).ConfigureAwait(false))
+        // Only what is still to receive is thawed: a rerun after the full was received must not pay for its thaw again.
+        var toReceive = new List<Manifest>();
+        foreach (Manifest manifest in chains.SelectMany(c => c.Manifests))
+        {
+            if (request.DumpOnly || request.Target is null || !Directory.Exists(request.Target) || !await AlreadyReceivedAsync(request.Target, manifest, cancellationToken).ConfigureAwait(false))
+            {
+                toReceive.Add(manifest);
+            }
+        }
+
+        if (!await ThawAsync(toReceive, request, cancellationToken).ConfigureAwait(false))
         {
             return ExitCodes.Ok;
         }
@@ -87,6 +97,7 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
         while (true)
         {
             ThawStatus status = await thawer.CheckAsync(chain, request: true, cancellationToken).ConfigureAwait(false);
+
             if (status.RequestedNow > 0)
             {
                 SpoolFiles.Write(recordPath, new ThawRecord(time.GetUtcNow(), options.Restore.Tier, status.RequestedNow), ThawJson.Default.ThawRecord, overwrite: true);

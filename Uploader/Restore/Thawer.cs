@@ -4,40 +4,47 @@ using BtrfsToS3.Uploader.S3;
 namespace BtrfsToS3.Uploader.Restore;
 
 /// <summary>
-/// Thaws the chunks of archived streams (GLACIER, DEEP_ARCHIVE) for a restore. S3 keeps the state of a thaw itself,
-/// which HeadObject reports in <c>x-amz-restore</c> (ongoing, or done until an expiry date), so requesting is
-/// idempotent and a restore survives exiting and running again: each run asks S3, never a local file.
+/// Thaws the chunks a restore still has to download. Whether a chunk needs a thaw is asked of S3, chunk by chunk
+/// (HeadObject: x-amz-storage-class, and x-amz-restore, ongoing or done until an expiry), never taken from the
+/// manifest: a bucket lifecycle rule can have moved a chunk written as STANDARD to Deep Archive since. S3 keeps the
+/// state of a thaw itself, so requesting is idempotent and a restore survives exiting and running again.
 /// </summary>
 internal sealed class Thawer(BackupRepository repository, RestoreOptions restore, PriceOptions prices, ILogger logger)
 {
-    private static readonly HashSet<string> ArchiveClasses = new(StringComparer.Ordinal) { "GLACIER", "DEEP_ARCHIVE" };
-
-    /// <summary>Counts what is ready; with <paramref name="request"/>, asks S3 to thaw what is neither ready nor thawing.</summary>
-    public async Task<ThawStatus> CheckAsync(IReadOnlyList<Manifest> chain, bool request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Counts what is ready among the chunks of <paramref name="toReceive"/>, the streams not yet received; with
+    /// <paramref name="request"/>, asks S3 to thaw what is neither ready nor thawing, for as many days as downloading
+    /// all of them takes at the expected rate ([restore] days).
+    /// </summary>
+    public async Task<ThawStatus> CheckAsync(IReadOnlyList<Manifest> toReceive, bool request, CancellationToken cancellationToken)
     {
         int total = 0, ready = 0, thawing = 0, requested = 0;
         long bytesToThaw = 0;
         var toRequest = new List<ManifestChunk>();
-        foreach (Manifest manifest in chain)
+        foreach (Manifest manifest in toReceive)
         {
             foreach (ManifestChunk chunk in manifest.Chunks)
             {
                 total++;
-                if (!ArchiveClasses.Contains(manifest.StorageClass))
-                {
-                    ready++;
-                    continue;
-                }
-
                 ObjectHead head = await repository.HeadAsync(chunk.Key, cancellationToken).ConfigureAwait(false)
                     ?? throw new BackupFailure(FailureKind.BadData, $"chunk {repository.Address(chunk.Key)} is named by manifest {manifest.Stream} but missing");
-                if (head.ThawOngoing)
+                if (!S3Limits.ArchiveStorageClasses.Contains(head.StorageClass))
+                {
+                    ready++;
+                }
+                else if (head.ThawOngoing)
                 {
                     thawing++;
                 }
                 else if (head.ThawExpires is not null)
                 {
                     ready++;
+                }
+                else if (head.StorageClass == "DEEP_ARCHIVE" && restore.Tier == "Expedited")
+                {
+                    throw new BackupFailure(
+                        FailureKind.Config,
+                        $"chunk {repository.Address(chunk.Key)} is in DEEP_ARCHIVE, which has no Expedited retrieval: set [restore] tier = Standard or Bulk");
                 }
                 else
                 {
@@ -49,11 +56,13 @@ internal sealed class Thawer(BackupRepository repository, RestoreOptions restore
 
         if (request && toRequest.Count > 0)
         {
+            int days = restore.DaysFor(toReceive.Sum(m => m.TotalBytes));
             decimal cost = (bytesToThaw / 1e9m * prices.RetrievalPerGb) + (toRequest.Count * prices.RetrievalRequestsPer1000 / 1000m);
             Log.ThawCost(logger, toRequest.Count, bytesToThaw, restore.Tier, Math.Round(cost, 2));
+            Log.ThawDays(logger, days, toReceive.Sum(m => m.TotalBytes), restore.Days is null ? $"auto, at [restore] download_rate {BandwidthSchedule.DescribeRate(restore.DownloadRate)}" : "[restore] days");
             foreach (ManifestChunk chunk in toRequest)
             {
-                if (await repository.RequestThawAsync(chunk.Key, restore.Days, restore.Tier, cancellationToken).ConfigureAwait(false) == ThawAnswer.Thawing)
+                if (await repository.RequestThawAsync(chunk.Key, days, restore.Tier, cancellationToken).ConfigureAwait(false) == ThawAnswer.Thawing)
                 {
                     requested++;
                 }

@@ -311,8 +311,10 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                 {
                     return ThawAnswer.Thawing;
                 }
-                catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotImplemented)
+                catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotImplemented || e.ErrorCode == "ObjectAlreadyInActiveTierError")
                 {
+                    // RGW has no archive tier (501); AWS answers 403 ObjectAlreadyInActiveTierError for an object that
+                    // is not (or no longer) archived, which a GET reads at once (API reference, RestoreObject).
                     return ThawAnswer.NotArchived;
                 }
             },

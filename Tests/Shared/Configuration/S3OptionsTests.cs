@@ -62,6 +62,8 @@ public sealed class S3OptionsTests : SectionTest
     [DataRow("endpoint = ftp://x", "[s3] endpoint: \"ftp://x\" is not an http:// or https:// URL (leave it empty for AWS)")]
     [DataRow("storage_class_data = DEEPER_ARCHIVE", "[s3] storage_class_data: \"DEEPER_ARCHIVE\" is not an S3 storage class (one of STANDARD, REDUCED_REDUNDANCY, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER, GLACIER_IR, DEEP_ARCHIVE)")]
     [DataRow("storage_class_metadata = standard", "[s3] storage_class_metadata: \"standard\" is not an S3 storage class (one of STANDARD, REDUCED_REDUNDANCY, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER, GLACIER_IR, DEEP_ARCHIVE)")]
+    [DataRow("storage_class_metadata = DEEP_ARCHIVE", "[s3] storage_class_metadata: DEEP_ARCHIVE cannot be read without a thaw of hours, and every run reads manifests and pointers: use a class read at once (STANDARD, or STANDARD_IA, GLACIER_IR)")]
+    [DataRow("storage_class_metadata = GLACIER", "[s3] storage_class_metadata: GLACIER cannot be read without a thaw of hours, and every run reads manifests and pointers: use a class read at once (STANDARD, or STANDARD_IA, GLACIER_IR)")]
     [DataRow("concurrency = 0", "[s3] concurrency: 0 is out of range: it must be from 1 to 256")]
     [DataRow("concurrency = 257", "[s3] concurrency: 257 is out of range: it must be from 1 to 256")]
     [DataRow("part_size = 1MiB", "[s3] part_size: 1MiB is out of range: it must be from 5MiB to 5GiB")]
