@@ -22,6 +22,12 @@ internal sealed class MemoryObjectStore : IObjectStore
 
     public string Address(string key) => $"mem://{key}";
 
+    /// <summary>
+    /// Called before each PUT of a small object, for races: it may change the store first, and answer the PUT itself
+    /// by returning a result (the write then is not made), or return null to let it go on.
+    /// </summary>
+    public Func<string, byte[], ObjectWrite, bool?>? BeforePut { get; set; }
+
     /// <summary>The time objects written from now on are dated (their LastModified in a listing).</summary>
     public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
 
@@ -39,6 +45,11 @@ internal sealed class MemoryObjectStore : IObjectStore
 
     public Task<bool> PutAsync(string key, byte[] body, ObjectWrite write, CancellationToken cancellationToken)
     {
+        if (BeforePut?.Invoke(key, body, write) is { } answer)
+        {
+            return Task.FromResult(answer);
+        }
+
         bool exists = _objects.TryGetValue(key, out byte[]? there);
         if ((write.IfNoneMatch && exists) || (write.IfMatch is { } etag && (!exists || Etag(there!) != etag)))
         {
