@@ -9,8 +9,11 @@ namespace BtrfsToS3.Uploader.Plan;
 /// </summary>
 internal static class CostPlan
 {
-    private const decimal BytesPerGb = 1_000_000_000m;
-    private const decimal DaysPerMonth = 30m;
+    /// <summary>S3 bills by the GB of 2^30 bytes (its FAQ's storage example divides byte-hours by 1,073,741,824).</summary>
+    public const decimal BytesPerGb = 1_073_741_824m;
+
+    /// <summary>A month of storage, as S3's per-month prices are turned into days.</summary>
+    public const decimal DaysPerMonth = 30m;
 
     public static SubvolumePlan For(string subvolume, long size, long weeklyChange, BackupOptions options)
     {
