@@ -63,8 +63,9 @@ internal static class PlanCommand
             }
         }
 
-        Write(options, plans, given.Count == options.Subvolumes.Count, output);
-        WriteRestores(options, [.. plans.Select(p => p.Plan)], output);
+        List<SubvolumePlan> costs = [.. plans.Select(p => p.Plan)];
+        Write(options, costs, given.Count == options.Subvolumes.Count, output);
+        WriteRestores(options, costs, output);
         WriteChanges(plans, changes.Unread, scanFile, output);
         return ExitCodes.Ok;
     }
@@ -105,10 +106,9 @@ internal static class PlanCommand
         return bytes ?? throw new BackupFailure(FailureKind.Unavailable, $"cannot measure {path} with btrfs filesystem du ({reason}); give its size with --size {subvolume.Name}=SIZE");
     }
 
-    private static void Write(BackupOptions options, List<(SubvolumePlan Plan, WeeklyChange Change)> rows, bool allGiven, TextWriter output)
+    private static void Write(BackupOptions options, List<SubvolumePlan> plans, bool allGiven, TextWriter output)
     {
         PriceOptions p = options.Prices;
-        List<SubvolumePlan> plans = [.. rows.Select(r => r.Plan)];
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cost plan: chunk {ByteSize.Format(options.Spool.ChunkSize)}, part {ByteSize.Format(options.S3.PartSize)}, data in {options.S3.StorageClassData}, a full every {options.Schedule.FullEveryDays} days and weekly incrementals (their size and its source below){(allGiven ? string.Empty : ", sizes measured")},"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"keep_generations {options.Retention.KeepGenerations}, min_age_days {options.Retention.MinAgeDays}; prices: ${p.StoragePerGbMonth}/GB-month, ${p.PutPer1000}/1000 PUT, {p.MinStorageDays}-day minimum, {p.ObjectOverheadKb} KB per object"));
         output.WriteLine();
