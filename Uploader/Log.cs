@@ -87,8 +87,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 226, EventName = "ReceiveOutput", Level = LogLevel.Information, Message = "stream {Stream}: btrfs: {Line}")]
     public static partial void ReceiveOutput(ILogger logger, string stream, string line);
 
-    [LoggerMessage(EventId = 227, EventName = "ThawCost", Level = LogLevel.Warning, Message = "thaw: requesting {Chunks} archived chunks, {Bytes} bytes, tier {Tier}: expected retrieval cost about ${Cost}")]
-    public static partial void ThawCost(ILogger logger, int chunks, long bytes, string tier, decimal cost);
+    [LoggerMessage(EventId = 227, EventName = "ThawCost", Level = LogLevel.Warning, Message = "thaw: requesting {Chunks} archived chunks, {Bytes} bytes, tier {Tier}; thawing and downloading them costs about {Cost}")]
+    public static partial void ThawCost(ILogger logger, int chunks, long bytes, string tier, string cost);
 
     [LoggerMessage(EventId = 228, EventName = "ThawProgress", Level = LogLevel.Information, Message = "thaw: {Ready} of {Total} chunks ready, {Thawing} thawing (tier {Tier}: {Expected})")]
     public static partial void ThawProgress(ILogger logger, int ready, int total, int thawing, string tier, string expected);

@@ -17,8 +17,10 @@ const string Usage = """
               the credentials can write, read and delete under the prefix
       status  per subvolume: current generation, last full and incremental, next full due, streams in the
               spool; the spool against its quota; the last run (--json for a machine-readable form)
-      plan    objects, requests and dollars per full and per incremental, monthly storage and early-deletion
-              exposure; sizes measured, or given with --size NAME=SIZE; --weekly-change PERCENT (default 1%)
+      plan    objects, requests and dollars per full and per incremental, monthly storage, early-deletion
+              exposure, and what a restore of each subvolume costs; sizes measured, or given with --size NAME=SIZE;
+              the weekly change taken from the incrementals in S3, else from <state dir>/growth.tsv (written by
+              scripts/fs_growth_analysis.sh --write), else --weekly-change PERCENT of the size (default 1%)
       restore --subvolume NAME|--all --target DIR [--no-nested] [--generation G] [--until SNAPSHOT] [--dump] [--request-only] [--wait]
               thaw archived chunks (printing the expected cost first; exit 75 while thawing unless --wait),
               then download, verify and btrfs receive the chain into DIR (a btrfs filesystem), and rebuild the
@@ -61,7 +63,7 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
     BackupOptions options = ConfigLoader.Load(commandLine.ConfigPath, commandLine.Overrides);
     if (commandLine.Command == "plan")
     {
-        return await PlanCommand.RunAsync(options, commandLine.ValuesOf("size"), commandLine.ValuesOf("weekly-change"), Console.Out, cancellationToken);
+        return await PlanAsync(options, commandLine, logger, cancellationToken);
     }
 
     UploaderChecks.Check(options);
@@ -103,3 +105,34 @@ static HashSet<string> TakeOver(IReadOnlyList<string> names, BackupOptions optio
     [.. names.Select(n => options.Subvolumes.Any(s => s.Name == n)
         ? n
         : throw new BackupFailure(FailureKind.Usage, $"usage: --take-over wants a configured subvolume (one of {string.Join(", ", options.Subvolumes.Select(s => s.Name))}), got \"{n}\""))];
+
+// plan needs neither a bucket nor S3 (it is run before either exists): without them it takes each subvolume's weekly
+// change from a scan or the flag and says why, so it is not held to UploaderChecks. It waits for S3 as briefly as status
+// does, each request too: a person waits for it at a terminal.
+static async Task<int> PlanAsync(BackupOptions options, CommandLine commandLine, ILogger logger, CancellationToken cancellationToken)
+{
+    TimeSpan patience = TimeSpan.FromSeconds(10);
+    Task<int> Plan(BackupRepository? repository, string? noRepository) =>
+        PlanCommand.RunAsync(options, repository, noRepository, commandLine.ValuesOf("size"), commandLine.ValuesOf("weekly-change"), Console.Out, cancellationToken);
+    if (options.S3.Bucket.Length == 0)
+    {
+        return await Plan(null, "no [s3] bucket is configured");
+    }
+
+    var clock = new OutageClock(TimeProvider.System);
+    AmazonS3Client client;
+    try
+    {
+        client = S3Clients.Create(options.S3 with { RequestTimeout = patience }, clock, logger);
+    }
+    catch (BackupFailure e)
+    {
+        return await Plan(null, e.Message);
+    }
+
+    using (client)
+    {
+        var store = new S3ObjectStore(client, options.S3.Bucket, new OutageGuard(patience, options.S3.Bucket, clock, logger), new BandwidthLimiter(options.Uploader.Bandwidth, TimeProvider.System, logger));
+        return await Plan(new BackupRepository(store, options.S3), null);
+    }
+}

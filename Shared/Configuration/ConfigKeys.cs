@@ -38,7 +38,10 @@ internal static class ConfigKeys
                 ("min_storage_days", "180"),
                 ("object_overhead_kb", "40"),
                 ("retrieval_per_gb", "0.0025"),
-                ("retrieval_requests_per_1000", "0.025")),
+                ("retrieval_requests_per_1000", "0.025"),
+                ("get_per_1000", "0.0004"),
+                ("egress_per_gb", "0.09"),
+                ("restored_copy_per_gb_month", "0.023")),
             ["restore"] = Section(("tier", "Bulk"), ("days", "auto"), ("download_rate", "100Mbit"), ("poll_interval", "15m")),
         };
 

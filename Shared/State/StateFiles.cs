@@ -17,6 +17,9 @@ internal static class StateFiles
     /// <summary>stats.jsonl: the uploader's figures, one JSON line per chunk and per run.</summary>
     public static string StatsPath(string stateDir) => Path.Combine(stateDir, StatsName);
 
+    /// <summary>growth.tsv: what scripts/fs_growth_analysis.sh --write measured of each subvolume's change, for plan.</summary>
+    public static string GrowthPath(string stateDir) => Path.Combine(stateDir, "growth.tsv");
+
     /// <summary>The configured subvolume and the nested ones in it that have a published state here, configured first.</summary>
     public static IReadOnlyList<string> PublishedIn(string stateDir, string configured) =>
         [configured, .. Directory.EnumerateFiles(stateDir, $"{configured}.*{PublishedSuffix}")

@@ -75,6 +75,9 @@ public sealed class NestedSubvolumesTests : BtrfsAndS3Test
         (code, string plan) = ToolRun.Run(UploaderTool, "plan", "--config", config);
         Assert.AreEqual(ExitCodes.Ok, code, plan);
         StringAssert.Contains(plan, NestedName.For("root", NewVmDisk));
+        // The changed VM disk's incremental is read from S3, but minutes after its full say nothing of a week.
+        StringAssert.Contains(plan, "(published: 1 incremental of ");
+        StringAssert.Contains(plan, "too short a time to tell a week)");
         StringAssert.Contains(File.ReadAllText(Path.Combine(_fx.State, "metrics.prom")), $"btrfs_to_s3_chain_position{{subvolume=\"{NestedName.For("root", VmDisk)}\"}} 1");
 
         using BtrfsFixture fresh = BtrfsFixture.Create(dataMiB: 1, size: "512M");

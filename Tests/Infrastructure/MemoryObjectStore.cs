@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Uploader.S3;
 
 namespace BtrfsToS3.Tests.Infrastructure;
@@ -6,7 +7,8 @@ namespace BtrfsToS3.Tests.Infrastructure;
 /// <summary>
 /// An object store in a dictionary, for unit tests of the logic above <see cref="IObjectStore"/> (the repository's
 /// keys, formats and decisions). It claims nothing about S3: every behaviour of S3 itself is tested against the real
-/// server. It counts the delete requests, so that batching can be seen.
+/// server. It counts the delete requests, so that batching can be seen, and the GETs; it can stand for an S3 that cannot
+/// be reached.
 /// </summary>
 internal sealed class MemoryObjectStore : IObjectStore
 {
@@ -37,8 +39,19 @@ internal sealed class MemoryObjectStore : IObjectStore
         _written[key] = Now;
     }
 
-    public Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken) =>
-        Task.FromResult(_objects.TryGetValue(key, out byte[]? body) ? body : null);
+    /// <summary>When set, every GET fails with it, as the outage guard ends a call S3 never answered.</summary>
+    public BackupFailure? Unreachable { get; set; }
+
+    /// <summary>The GETs asked for, answered or not.</summary>
+    public int GetRequests { get; private set; }
+
+    public Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        GetRequests++;
+        return Unreachable is { } outage
+            ? Task.FromException<byte[]?>(outage)
+            : Task.FromResult(_objects.TryGetValue(key, out byte[]? body) ? body : null);
+    }
 
     public Task<ObjectBody?> GetWithEtagAsync(string key, CancellationToken cancellationToken) =>
         Task.FromResult(_objects.TryGetValue(key, out byte[]? body) ? new ObjectBody(body, Etag(body)) : null);

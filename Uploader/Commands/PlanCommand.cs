@@ -1,17 +1,28 @@
 using System.Globalization;
 using BtrfsToS3.Shared.Btrfs;
+using BtrfsToS3.Shared.State;
 using BtrfsToS3.Uploader.Plan;
 
 namespace BtrfsToS3.Uploader.Commands;
 
 /// <summary>
 /// <c>btrfs-to-s3-uploader plan [--size NAME=SIZE ...] [--weekly-change PERCENT]</c>: objects, requests and money per
-/// full and per incremental, the monthly storage bill and the early-deletion exposure of the configured retention.
-/// Sizes are measured with <c>btrfs filesystem du</c> unless given; each nested subvolume gets a row of its own.
+/// full and per incremental, the monthly storage bill and the early-deletion exposure of the configured retention, and
+/// what a restore of each subvolume's chain costs. Sizes are measured with <c>btrfs filesystem du</c> unless given;
+/// each nested subvolume gets a row of its own. The weekly change comes from the incrementals published in S3, else
+/// from the scan in the state directory, else from --weekly-change (<see cref="WeeklyChanges"/>).
 /// </summary>
 internal static class PlanCommand
 {
-    public static async Task<int> RunAsync(BackupOptions options, IReadOnlyList<string> sizes, IReadOnlyList<string> weeklyChange, TextWriter output, CancellationToken cancellationToken)
+    /// <param name="repository">Null when S3 cannot be asked (no bucket, no region); <paramref name="noRepository"/> says why.</param>
+    public static async Task<int> RunAsync(
+        BackupOptions options,
+        BackupRepository? repository,
+        string? noRepository,
+        IReadOnlyList<string> sizes,
+        IReadOnlyList<string> weeklyChange,
+        TextWriter output,
+        CancellationToken cancellationToken)
     {
         var given = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (string entry in sizes)
@@ -37,16 +48,25 @@ internal static class PlanCommand
             change = percent / 100m;
         }
 
-        var plans = new List<SubvolumePlan>();
+        string scanFile = StateFiles.GrowthPath(options.State.Dir);
+        var changes = new WeeklyChanges(repository, noRepository, GrowthScan.ReadAll(scanFile), change);
+        var plans = new List<(SubvolumePlan Plan, WeeklyChange Change)>();
         foreach (SubvolumeOptions subvolume in options.Subvolumes)
         {
-            IReadOnlyList<(string Name, long Size)> measured = given.TryGetValue(subvolume.Name, out long s)
-                ? [(subvolume.Name, s)]
+            IReadOnlyList<(string Name, string Path, long Size)> measured = given.TryGetValue(subvolume.Name, out long s)
+                ? [(subvolume.Name, subvolume.Path, s)]
                 : await MeasureAsync(subvolume, options.Nested == NestedMode.Include, cancellationToken).ConfigureAwait(false);
-            plans.AddRange(measured.Select(m => CostPlan.For(m.Name, m.Size, (long)(m.Size * change), options)));
+            foreach ((string name, string path, long size) in measured)
+            {
+                WeeklyChange weekly = await changes.ForAsync(name, path, size, cancellationToken).ConfigureAwait(false);
+                plans.Add((CostPlan.For(name, size, weekly.Bytes, options), weekly));
+            }
         }
 
-        Write(options, plans, change, given.Count == options.Subvolumes.Count, output);
+        List<SubvolumePlan> costs = [.. plans.Select(p => p.Plan)];
+        Write(options, costs, given.Count == options.Subvolumes.Count, output);
+        WriteRestores(options, costs, output);
+        WriteChanges(plans, changes.Unread, scanFile, output);
         return ExitCodes.Ok;
     }
 
@@ -55,7 +75,7 @@ internal static class PlanCommand
     /// a path counts what is below it in nested subvolumes too, so each is measured without what is nested in it
     /// (read-only snapshots, which are not backed up, included).
     /// </summary>
-    private static async Task<IReadOnlyList<(string Name, long Size)>> MeasureAsync(SubvolumeOptions subvolume, bool nested, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<(string Name, string Path, long Size)>> MeasureAsync(SubvolumeOptions subvolume, bool nested, CancellationToken cancellationToken)
     {
         var btrfs = new BtrfsTool();
         IReadOnlyList<NestedSubvolume> below = nested ? await btrfs.NestedAsync(subvolume.Path, cancellationToken).ConfigureAwait(false) : [];
@@ -74,7 +94,10 @@ internal static class PlanCommand
         }
 
         // du counts extents a snapshot shares with its source in both, so what is left can come out below nothing.
-        return [(subvolume.Name, Math.Max(0, own[string.Empty])), .. below.Where(n => !n.IsSnapshot).Select(n => (NestedName.For(subvolume.Name, n.Path), Math.Max(0, own[n.Path])))];
+        return [
+            (subvolume.Name, subvolume.Path, Math.Max(0, own[string.Empty])),
+            .. below.Where(n => !n.IsSnapshot).Select(n => (NestedName.For(subvolume.Name, n.Path), Path.Combine(subvolume.Path, n.Path), Math.Max(0, own[n.Path]))),
+        ];
     }
 
     private static async Task<long> DiskUsageAsync(BtrfsTool btrfs, SubvolumeOptions subvolume, string path, CancellationToken cancellationToken)
@@ -83,10 +106,10 @@ internal static class PlanCommand
         return bytes ?? throw new BackupFailure(FailureKind.Unavailable, $"cannot measure {path} with btrfs filesystem du ({reason}); give its size with --size {subvolume.Name}=SIZE");
     }
 
-    private static void Write(BackupOptions options, List<SubvolumePlan> plans, decimal change, bool allGiven, TextWriter output)
+    private static void Write(BackupOptions options, List<SubvolumePlan> plans, bool allGiven, TextWriter output)
     {
         PriceOptions p = options.Prices;
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cost plan: chunk {ByteSize.Format(options.Spool.ChunkSize)}, part {ByteSize.Format(options.S3.PartSize)}, data in {options.S3.StorageClassData}, a full every {options.Schedule.FullEveryDays} days and weekly incrementals of {change:P1} of the size{(allGiven ? string.Empty : " (sizes measured)")},"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"cost plan: chunk {ByteSize.Format(options.Spool.ChunkSize)}, part {ByteSize.Format(options.S3.PartSize)}, data in {options.S3.StorageClassData}, a full every {options.Schedule.FullEveryDays} days and weekly incrementals (their size and its source below){(allGiven ? string.Empty : ", sizes measured")},"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"keep_generations {options.Retention.KeepGenerations}, min_age_days {options.Retention.MinAgeDays}; prices: ${p.StoragePerGbMonth}/GB-month, ${p.PutPer1000}/1000 PUT, {p.MinStorageDays}-day minimum, {p.ObjectOverheadKb} KB per object"));
         output.WriteLine();
         output.WriteLine("subvolume          size   full: objects  PUTs    $   incr: objects  PUTs    $   stored (avg)   $/month   old gen held  early-deletion $/rollover");
@@ -101,5 +124,48 @@ internal static class PlanCommand
         output.WriteLine();
         output.WriteLine("old gen held: days the previous generation stays after the next full, until its newest object is min_age_days old.");
         output.WriteLine("early-deletion: what deleting a generation costs in Deep Archive's minimum-storage charge (0 while min_age_days >= that minimum).");
+        output.WriteLine();
+    }
+
+    /// <summary>What a restore of each subvolume's chain costs when the chain is longest: its full and every incremental of a generation.</summary>
+    private static void WriteRestores(BackupOptions options, List<SubvolumePlan> plans, TextWriter output)
+    {
+        PriceOptions p = options.Prices;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"a restore of the chain at the end of a generation (the full and {plans[0].IncrementalsPerGeneration} incrementals), thawed copies kept {(options.Restore.Days is { } days ? $"{days} days ([restore] days)" : $"for the download at {BandwidthSchedule.DescribeRate(options.Restore.DownloadRate)} ([restore] days = auto, download_rate)")};"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"prices: ${p.RetrievalPerGb}/GB and ${p.RetrievalRequestsPer1000}/1000 thawed, ${p.GetPer1000}/1000 GET, ${p.EgressPerGb}/GB egress, ${p.RestoredCopyPerGbMonth}/GB-month thawed copy"));
+        output.WriteLine();
+        output.WriteLine("subvolume      download  thawed     GETs  retrieval $  requests $  egress $  temporary $  days    total $");
+        foreach (SubvolumePlan plan in plans)
+        {
+            RestoreCost r = plan.Restore;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{plan.Subvolume,-12} {ByteSize.Human(r.Bytes),10} {r.Objects,7} {r.GetRequests,8} {r.Retrieval,12:0.00} {r.Requests,11:0.00} {r.Egress,9:0.00} {r.TemporaryStorage,12:0.00} {r.Days,5} {r.Total,10:0.00}"));
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{"total",-12} {ByteSize.Human(plans.Sum(x => x.Restore.Bytes)),10} {plans.Sum(x => x.Restore.Objects),7} {plans.Sum(x => x.Restore.GetRequests),8} {plans.Sum(x => x.Restore.Retrieval),12:0.00} {plans.Sum(x => x.Restore.Requests),11:0.00} {plans.Sum(x => x.Restore.Egress),9:0.00} {plans.Sum(x => x.Restore.TemporaryStorage),12:0.00} {"",5} {plans.Sum(x => x.Restore.Total),10:0.00}"));
+        output.WriteLine();
+        output.WriteLine("egress: data transfer out to the internet (none when restoring to EC2 in the bucket's region: set egress_per_gb = 0).");
+        output.WriteLine();
+    }
+
+    /// <summary>Each subvolume's weekly change and where it came from; why S3 was not read, or why there is no scan, in a line each.</summary>
+    private static void WriteChanges(List<(SubvolumePlan Plan, WeeklyChange Change)> rows, string? unread, string scanFile, TextWriter output)
+    {
+        output.WriteLine("weekly change: from the incrementals published in S3, else a scan, else --weekly-change");
+        foreach ((SubvolumePlan plan, WeeklyChange change) in rows)
+        {
+            output.WriteLine($"{plan.Subvolume,-12} {ByteSize.Human(change.Bytes),10}  {change.Basis}");
+        }
+
+        if (unread is not null)
+        {
+            output.WriteLine($"published incrementals not read: {unread}");
+        }
+
+        if (!File.Exists(scanFile))
+        {
+            output.WriteLine($"no scan: {scanFile} does not exist (scripts/fs_growth_analysis.sh --config FILE --write {scanFile} makes it)");
+        }
     }
 }

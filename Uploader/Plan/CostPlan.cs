@@ -9,8 +9,11 @@ namespace BtrfsToS3.Uploader.Plan;
 /// </summary>
 internal static class CostPlan
 {
-    private const decimal BytesPerGb = 1_000_000_000m;
-    private const decimal DaysPerMonth = 30m;
+    /// <summary>S3 bills by the GB of 2^30 bytes (its FAQ's storage example divides byte-hours by 1,073,741,824).</summary>
+    public const decimal BytesPerGb = 1_073_741_824m;
+
+    /// <summary>A month of storage, as S3's per-month prices are turned into days.</summary>
+    public const decimal DaysPerMonth = 30m;
 
     public static SubvolumePlan For(string subvolume, long size, long weeklyChange, BackupOptions options)
     {
@@ -37,6 +40,15 @@ internal static class CostPlan
             early += EarlyDays(deletedOn - (week * 7), prices.MinStorageDays) * weeklyChange;
         }
 
+        // The most a restore of the current chain downloads: the generation at its end, all its chunks thawed (the
+        // manifests are not archived), and the pointer read.
+        RestoreCost restore = RestoreCost.Of(
+            generationBytes,
+            full.Objects - 1 + (incrementals * (incremental.Objects - 1)),
+            full.GetRequests + (incrementals * incremental.GetRequests) + 1,
+            options.Restore.DaysFor(generationBytes),
+            prices);
+
         return new SubvolumePlan(
             subvolume,
             size,
@@ -47,21 +59,28 @@ internal static class CostPlan
             (long)averageStored,
             Math.Round(monthly, 4),
             heldBack,
-            Math.Round(early / BytesPerGb * prices.StoragePerGbMonth / DaysPerMonth, 4));
+            Math.Round(early / BytesPerGb * prices.StoragePerGbMonth / DaysPerMonth, 4),
+            restore);
     }
 
-    /// <summary>Objects and PUT-class requests of one stream: per chunk a PUT, or create + parts + complete; then manifest and pointer.</summary>
+    /// <summary>
+    /// Objects and PUT-class requests of one stream: per chunk a PUT, or create + parts + complete; then manifest and
+    /// pointer. And the GETs that download it: per chunk one, or one per part-sized range as a restore fetches a chunk
+    /// larger than a part; then the manifest.
+    /// </summary>
     private static StreamCost Stream(long bytes, long chunkSize, long partSize, PriceOptions prices)
     {
         long chunks = Math.Max(1, (bytes + chunkSize - 1) / chunkSize);
         long requests = 2;
+        long gets = 1;
         for (long i = 0; i < chunks; i++)
         {
             long chunk = Math.Min(chunkSize, Math.Max(1, bytes - (i * chunkSize)));
             requests += chunk <= partSize ? 1 : 2 + PartSizing.PartCount(chunk, partSize);
+            gets += PartSizing.PartCount(chunk, partSize);
         }
 
-        return new StreamCost(bytes, chunks + 1, requests, Math.Round(requests * prices.PutPer1000 / 1000m, 4));
+        return new StreamCost(bytes, chunks + 1, requests, Math.Round(requests * prices.PutPer1000 / 1000m, 4), gets);
     }
 
     private static decimal EarlyDays(int ageAtDeletion, int minStorageDays) => Math.Max(0, minStorageDays - ageAtDeletion);

@@ -1,6 +1,9 @@
 namespace BtrfsToS3.Uploader.Plan;
 
-/// <summary>The cost plan of one subvolume under the configured cadence, chunking, retention and prices.</summary>
+/// <summary>
+/// The cost plan of one subvolume under the configured cadence, chunking, retention and prices; Restore is what a
+/// restore of its current chain costs at the end of a generation, when the chain is longest.
+/// </summary>
 internal sealed record SubvolumePlan(
     string Subvolume,
     long Size,
@@ -11,4 +14,5 @@ internal sealed record SubvolumePlan(
     long AverageStoredBytes,
     decimal MonthlyStorageCost,
     int HeldBackDays,
-    decimal EarlyDeletionPerRollover);
+    decimal EarlyDeletionPerRollover,
+    RestoreCost Restore);

@@ -1,4 +1,6 @@
 using BtrfsToS3.Shared.Publishing;
+using BtrfsToS3.Shared.Hashing;
+using BtrfsToS3.Uploader.Plan;
 using BtrfsToS3.Uploader.S3;
 
 namespace BtrfsToS3.Uploader.Restore;
@@ -19,6 +21,7 @@ internal sealed class Thawer(BackupRepository repository, RestoreOptions restore
     public async Task<ThawStatus> CheckAsync(IReadOnlyList<Manifest> toReceive, bool request, CancellationToken cancellationToken)
     {
         int total = 0, ready = 0, thawing = 0, requested = 0;
+        long gets = 0;
         long bytesToThaw = 0;
         var toRequest = new List<ManifestChunk>();
         foreach (Manifest manifest in toReceive)
@@ -50,6 +53,7 @@ internal sealed class Thawer(BackupRepository repository, RestoreOptions restore
                 {
                     toRequest.Add(chunk);
                     bytesToThaw += chunk.Size;
+                    gets += chunk.Size > manifest.PartSize ? PartSizing.PartCount(chunk.Size, manifest.PartSize) : 1;
                 }
             }
         }
@@ -57,8 +61,9 @@ internal sealed class Thawer(BackupRepository repository, RestoreOptions restore
         if (request && toRequest.Count > 0)
         {
             int days = restore.DaysFor(toReceive.Sum(m => m.TotalBytes));
-            decimal cost = (bytesToThaw / 1e9m * prices.RetrievalPerGb) + (toRequest.Count * prices.RetrievalRequestsPer1000 / 1000m);
-            Log.ThawCost(logger, toRequest.Count, bytesToThaw, restore.Tier, Math.Round(cost, 2));
+            // What these chunks cost from here on: the thaw, the GETs (one per part-sized range of a large chunk),
+            // egress and the thawed copies for the days chosen.
+            Log.ThawCost(logger, toRequest.Count, bytesToThaw, restore.Tier, RestoreCost.Of(bytesToThaw, toRequest.Count, gets, days, prices).ToString());
             Log.ThawDays(logger, days, toReceive.Sum(m => m.TotalBytes), restore.Days is null ? $"auto, at [restore] download_rate {BandwidthSchedule.DescribeRate(restore.DownloadRate)}" : "[restore] days");
             foreach (ManifestChunk chunk in toRequest)
             {

@@ -46,4 +46,32 @@ public sealed class CostPlanTests
         Assert.AreEqual(10_240 + 1, small.Full.Objects);
         Assert.IsGreaterThan(large.Full.Objects, small.Full.Objects);
     }
+
+    [TestMethod]
+    public void For_FiveTiBWithDefaults_RestoreDownloadsTheWholeGenerationAtItsEnd()
+    {
+        SubvolumePlan plan = CostPlan.For("data", 5 * ByteSize.TiB, 50 * ByteSize.GiB, Options());
+
+        // The full and 25 incrementals: 26 + 25 chunks thawed; ranged GETs of 64 MiB, a manifest each, and the pointer.
+        RestoreCost restore = plan.Restore;
+        Assert.AreEqual((5 * ByteSize.TiB) + (25 * 50 * ByteSize.GiB), restore.Bytes);
+        Assert.AreEqual(26 + 25, restore.Objects);
+        Assert.AreEqual((25 * 3200) + 1920 + 1 + (25 * (800 + 1)) + 1, restore.GetRequests);
+        Assert.AreEqual(7, restore.Days);
+        Assert.AreEqual(6370 * 0.09m, restore.Egress);
+        Assert.AreEqual(6370 * 0.0025m, restore.Retrieval);
+    }
+
+    [TestMethod]
+    public void For_RestoreDaysLonger_OnlyTheTemporaryCopiesCostMore()
+    {
+        RestoreCost week = CostPlan.For("data", 5 * ByteSize.TiB, 50 * ByteSize.GiB, Options()).Restore;
+        RestoreCost month = CostPlan.For("data", 5 * ByteSize.TiB, 50 * ByteSize.GiB, Options(("restore:days", "30"))).Restore;
+
+        Assert.AreEqual(30, month.Days);
+        Assert.AreEqual(week.Egress, month.Egress);
+        Assert.AreEqual(week.Retrieval, month.Retrieval);
+        Assert.IsLessThan(month.TemporaryStorage, week.TemporaryStorage);
+        Assert.AreEqual(6370 * 0.023m, month.TemporaryStorage);
+    }
 }
