@@ -22,8 +22,8 @@ public sealed class OutageTests : BtrfsAndS3Test
         BackUpAChange(config);
         string oldGeneration = Published.ReadPointer(_s3, "data")!.CurrentGeneration;
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--full").Code);
-        // Retention lists the old generation's objects only after the pointer no longer names it.
-        proxy.CutAtRequest = request => request.Contains("list-type=2", StringComparison.Ordinal);
+        // Retention deletes the old generation's objects only after the pointer no longer names it.
+        proxy.CutAtRequest = request => request.StartsWith("POST ", StringComparison.Ordinal) && request.Contains("?delete", StringComparison.Ordinal);
 
         (int code, string output) = ToolRun.Run(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint);
 
