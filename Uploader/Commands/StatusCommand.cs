@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using BtrfsToS3.Shared.Btrfs;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.State;
 using BtrfsToS3.Uploader.Status;
@@ -21,11 +22,13 @@ internal static class StatusCommand
         var subvolumes = new List<SubvolumeStatus>();
         foreach (SubvolumeOptions subvolume in options.Subvolumes)
         {
-            subvolumes.Add(await SubvolumeAsync(repository, options, subvolume.Name, null, streams, cancellationToken).ConfigureAwait(false));
+            // Nested subvolumes live on their configured one's filesystem.
+            string? filesystem = FilesystemId.Of(subvolume.Path)?.ToString();
+            subvolumes.Add(await SubvolumeAsync(repository, options, subvolume.Name, null, filesystem, streams, cancellationToken).ConfigureAwait(false));
             foreach (Pointer nested in await NestedAsync(repository, subvolume.Name, cancellationToken).ConfigureAwait(false))
             {
                 bool gone = !Directory.Exists(Path.Combine(subvolume.Path, nested.Nested!.Path));
-                subvolumes.Add(await SubvolumeAsync(repository, options, nested.Subvolume, (nested.Nested, gone), streams, cancellationToken).ConfigureAwait(false));
+                subvolumes.Add(await SubvolumeAsync(repository, options, nested.Subvolume, (nested.Nested, gone), filesystem, streams, cancellationToken).ConfigureAwait(false));
             }
         }
 
@@ -75,6 +78,7 @@ internal static class StatusCommand
         BackupOptions options,
         string subvolume,
         (NestedPlace Place, bool Gone)? nested,
+        string? filesystem,
         IReadOnlyList<SpoolStream> streams,
         CancellationToken cancellationToken)
     {
@@ -86,7 +90,7 @@ internal static class StatusCommand
             Pointer? pointer = await repository.ReadPointerAsync(subvolume, cancellationToken).ConfigureAwait(false);
             if (pointer is null)
             {
-                return new SubvolumeStatus(subvolume, nested?.Place, nested?.Gone, null, 0, 0, null, null, null, parent, spool, null);
+                return new SubvolumeStatus(subvolume, nested?.Place, nested?.Gone, null, false, null, 0, 0, null, null, null, parent, spool, null);
             }
 
             PointerGeneration current = pointer.Generations[^1];
@@ -97,11 +101,12 @@ internal static class StatusCommand
             DateTimeOffset? nextFull = SnapshotName.TryParse($"{subvolume}.{current.Generation}", out _, out DateTimeOffset started)
                 ? started.AddDays(options.Schedule.FullEveryDays)
                 : null;
-            return new SubvolumeStatus(subvolume, nested?.Place, nested?.Gone, current.Generation, pointer.Generations.Count, current.Manifests.Count, Published(full), Published(last), nextFull, parent, spool, null);
+            bool elsewhere = filesystem is not null && !string.Equals(pointer.Owner.FilesystemUuid, filesystem, StringComparison.OrdinalIgnoreCase);
+            return new SubvolumeStatus(subvolume, nested?.Place, nested?.Gone, pointer.Owner, elsewhere, current.Generation, pointer.Generations.Count, current.Manifests.Count, Published(full), Published(last), nextFull, parent, spool, null);
         }
         catch (BackupFailure e)
         {
-            return new SubvolumeStatus(subvolume, nested?.Place, nested?.Gone, null, 0, 0, null, null, null, parent, spool, e.Message);
+            return new SubvolumeStatus(subvolume, nested?.Place, nested?.Gone, null, false, null, 0, 0, null, null, null, parent, spool, e.Message);
         }
     }
 
@@ -143,6 +148,7 @@ internal static class StatusCommand
             else
             {
                 output.WriteLine($"  generation {s.CurrentGeneration} (of {s.Generations} kept), {s.ChainLength} streams in its chain");
+                output.WriteLine($"  owner:            {s.Owner}{(s.OwnedElsewhere ? ", NOT this host's filesystem: this host cannot publish here (README, \"One prefix, one host\")" : string.Empty)}");
                 output.WriteLine($"  last full:        {Line(s.LastFull)}");
                 output.WriteLine($"  last incremental: {Line(s.LastIncremental)}");
                 output.WriteLine($"  next full due:    {When(s.NextFullDue)}");

@@ -4,12 +4,15 @@ namespace BtrfsToS3.Uploader.Status;
 
 /// <summary>
 /// One subvolume's backup state: what S3 holds, what is due, what waits in the spool; for a nested one, where it lies and
-/// whether it is still there on the host (one that is gone keeps its chain in S3).
+/// whether it is still there on the host (one that is gone keeps its chain in S3). Owner is the source its pointer
+/// belongs to, and OwnedElsewhere says that is not this host's filesystem (README, "One prefix, one host").
 /// </summary>
 internal sealed record SubvolumeStatus(
     string Subvolume,
     NestedPlace? Nested,
     bool? GoneFromHost,
+    SourceRef? Owner,
+    bool OwnedElsewhere,
     string? CurrentGeneration,
     int Generations,
     int ChainLength,

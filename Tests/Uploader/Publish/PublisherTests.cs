@@ -42,6 +42,7 @@ public sealed class PublisherTests : BtrfsAndS3Test
         Assert.AreEqual(pointerBefore, System.Text.Encoding.UTF8.GetString(_s3.Get("backup/data/pointer.json")));
         Assert.HasCount(objectsBefore, _s3.List(), "the refused host uploaded or deleted something");
         Assert.HasCount(1, Directory.GetDirectories(_second.Spool), "the refused stream left the spool");
+        StringAssert.Contains(ToolRun.Run(UploaderTool, "status", "--config", second).Output, "NOT this host's filesystem");
         BackUpAChange(first);
     }
 
