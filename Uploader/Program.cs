@@ -13,8 +13,12 @@ const string Usage = """
               every sealed stream (manifest, then pointer). Keeps following while a spooler runs. (default)
               --take-over NAME: publish to subvolume NAME's pointer (and those nested in it) although another
               filesystem owns it: for a host rebuilt from its backup, never for two hosts on one prefix
-      check   print the effective settings, whether the bucket aborts incomplete multipart uploads, and whether
-              the credentials can write, read and delete under the prefix
+      check [--archive-probe]
+              print the effective settings; the bucket's lifecycle rules, versioning and Object Lock as they
+              bear on the prefix; and try every permission the uploader needs under the prefix (write, read,
+              HEAD, list, delete, a HEAD of a missing key, a multipart upload created, listed and aborted),
+              leaving nothing behind; exit 78 when one is missing. --archive-probe also writes one tiny object
+              in the data storage class and deletes it (billed for the class's minimum duration: under a cent)
       status  per subvolume: current generation, last full and incremental, next full due, streams in the
               spool; the spool against its quota; the last run (--json for a machine-readable form)
       plan    objects, requests and dollars per full and per incremental, monthly storage, early-deletion
@@ -39,7 +43,7 @@ const string Usage = """
     Credentials come from the AWS SDK's default chain (environment, profile, instance role).
     Exit codes: 0 ok, 64 usage, 65 bad data (a chunk failed verification), 69 unavailable, 70 internal error,
     73 cannot create, 75 try again later (S3 unreachable past give_up_after, or another uploader runs),
-    78 configuration (also: S3 rejected the credentials, or the bucket does not exist).
+    78 configuration (also: S3 rejected the credentials, the bucket does not exist, or S3 denied a permission).
 
     """;
 
@@ -48,14 +52,14 @@ var parser = new CommandLineParser(
     new Dictionary<string, IReadOnlySet<string>>
     {
         ["run"] = new HashSet<string> { "once", "take-over", "verbose" },
-        ["check"] = new HashSet<string> { "verbose" },
+        ["check"] = new HashSet<string> { "archive-probe", "verbose" },
         ["prune"] = new HashSet<string> { "dry-run", "verbose" },
         ["status"] = new HashSet<string> { "json", "verbose" },
         ["plan"] = new HashSet<string> { "size", "weekly-change", "verbose" },
         ["restore"] = new HashSet<string> { "subvolume", "all", "no-nested", "target", "generation", "until", "dump", "request-only", "wait", "verbose" },
         ["verify"] = new HashSet<string> { "verbose" },
     },
-    new HashSet<string> { "once", "dry-run", "json", "all", "no-nested", "dump", "request-only", "wait", "verbose" },
+    new HashSet<string> { "once", "dry-run", "json", "all", "no-nested", "dump", "request-only", "wait", "archive-probe", "verbose" },
     new HashSet<string> { "size", "weekly-change", "subvolume", "target", "generation", "until", "take-over" });
 return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, cancellationToken) =>
 {
@@ -76,7 +80,7 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
     var repository = new BackupRepository(store, options.S3);
     return commandLine.Command switch
     {
-        "check" => await CheckCommand.RunAsync(store, options, Console.Out, cancellationToken),
+        "check" => await CheckCommand.RunAsync(store, options, commandLine.Has("archive-probe"), Console.Out, cancellationToken),
         "status" => await StatusCommand.RunAsync(repository, options, commandLine.Has("json"), Console.Out, cancellationToken),
         "restore" => await new RestoreCommand(repository, options, TimeProvider.System, logger).RunAsync(
             new RestoreRequest(

@@ -3,9 +3,14 @@
 # (Debian 12 packages) on 127.0.0.1:7480.
 #
 #   scripts/local-s3.sh start|stop|status|env|purge
+#   scripts/local-s3.sh user NAME|user-rm NAME
 #
 # start/env print shell-sourceable connection settings on stdout (progress on
-# stderr); status exits 0 only when S3 answers.
+# stderr); status exits 0 only when S3 answers. `user NAME` makes a second S3
+# user (idempotent) and prints its AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY: it
+# owns no bucket, so it can do only what a bucket policy with the principal
+# arn:aws:iam:::user/NAME grants it (the permission tests). `user-rm NAME`
+# removes it.
 #
 # Everything (config, mon/osd data, the OSD's sparse block file, logs, pid
 # files) lives in ${LOCAL_S3_DIR:-/var/tmp/btrfs_to_s3-local-s3}; nothing in
@@ -311,6 +316,37 @@ cmd_status() {
     return 1
 }
 
+# A second user's keys follow from its name, so `user` can print them again
+# without reading radosgw-admin's JSON; test-only, like the main user's.
+user_access_key() { echo "BTRFSTOS3USER$(printf '%s' "$1" | sha1sum | cut -c1-12 | tr 'a-f' 'A-F')"; }
+user_secret_key() { echo "btrfs-to-s3-local-user-$(printf '%s' "$1" | sha1sum | cut -c1-24)"; }
+
+valid_user_name() {
+    [[ "$1" =~ ^[a-z0-9][a-z0-9-]{0,62}$ ]] || die "user name '$1': lowercase letters, digits and '-' only"
+    [ "$1" != "$S3_UID" ] || die "user name '$1' is the main test user"
+}
+
+cmd_user() {
+    local name="$1"
+    valid_user_name "$name"
+    if ! rgw_admin user info --uid "$name" >/dev/null 2>&1; then
+        rgw_admin user create --uid "$name" --display-name "btrfs_to_s3 permission tests: $name" \
+            --access-key "$(user_access_key "$name")" --secret-key "$(user_secret_key "$name")" >/dev/null
+    fi
+    cat <<EOF
+AWS_ACCESS_KEY_ID=$(user_access_key "$name")
+AWS_SECRET_ACCESS_KEY=$(user_secret_key "$name")
+EOF
+}
+
+cmd_user_rm() {
+    local name="$1"
+    valid_user_name "$name"
+    if rgw_admin user info --uid "$name" >/dev/null 2>&1; then
+        rgw_admin user rm --uid "$name" >/dev/null
+    fi
+}
+
 cmd_purge() {
     cmd_stop
     rm -rf "$STATE_DIR"
@@ -323,8 +359,12 @@ stop) cmd_stop ;;
 status) cmd_status ;;
 env) print_env ;;
 purge) cmd_purge ;;
+user | user-rm)
+    [ $# = 2 ] || { echo "usage: $0 $1 NAME" >&2; exit 2; }
+    if [ "$1" = user ]; then cmd_user "$2"; else cmd_user_rm "$2"; fi
+    ;;
 *)
-    echo "usage: $0 start|stop|status|env|purge" >&2
+    echo "usage: $0 start|stop|status|env|purge|user NAME|user-rm NAME" >&2
     exit 2
     ;;
 esac

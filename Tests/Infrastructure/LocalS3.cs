@@ -34,7 +34,8 @@ internal sealed class LocalS3 : IDisposable
         request_checksum_calculation = when_required
         """;
 
-    public static LocalS3 Create()
+    /// <param name="objectLock">Create the bucket with Object Lock (and so versioning) enabled.</param>
+    public static LocalS3 Create(bool objectLock = false)
     {
         string? endpoint = Environment.GetEnvironmentVariable("S3_ENDPOINT");
         if (string.IsNullOrEmpty(endpoint) || string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID")))
@@ -49,7 +50,7 @@ internal sealed class LocalS3 : IDisposable
         }
 
         var s3 = new LocalS3(endpoint, "btrfs-to-s3-test-" + Guid.NewGuid().ToString("N")[..12]);
-        s3.Client.PutBucketAsync(s3.Bucket).GetAwaiter().GetResult();
+        s3.Client.PutBucketAsync(new PutBucketRequest { BucketName = s3.Bucket, ObjectLockEnabledForBucket = objectLock }).GetAwaiter().GetResult();
         return s3;
     }
 
@@ -89,6 +90,24 @@ internal sealed class LocalS3 : IDisposable
         }
     }
 
+    public List<S3ObjectVersion> Versions()
+    {
+        var all = new List<S3ObjectVersion>();
+        var request = new ListVersionsRequest { BucketName = Bucket };
+        while (true)
+        {
+            ListVersionsResponse page = Client.ListVersionsAsync(request).GetAwaiter().GetResult();
+            all.AddRange(page.Versions ?? []);
+            if (page.IsTruncated != true)
+            {
+                return all;
+            }
+
+            request.KeyMarker = page.NextKeyMarker;
+            request.VersionIdMarker = page.NextVersionIdMarker;
+        }
+    }
+
     public List<MultipartUpload> MultipartUploads() =>
         Client.ListMultipartUploadsAsync(Bucket).GetAwaiter().GetResult().MultipartUploads ?? [];
 
@@ -122,9 +141,11 @@ internal sealed class LocalS3 : IDisposable
                 Client.AbortMultipartUploadAsync(Bucket, upload.Key, upload.UploadId).GetAwaiter().GetResult();
             }
 
-            foreach (S3Object item in List())
+            // Every version (a versioned bucket keeps deleted objects as versions), past any Object Lock retention
+            // a test set: the bucket can only be deleted empty.
+            foreach (S3ObjectVersion version in Versions())
             {
-                Client.DeleteObjectAsync(Bucket, item.Key).GetAwaiter().GetResult();
+                Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = version.Key, VersionId = version.VersionId, BypassGovernanceRetention = true }).GetAwaiter().GetResult();
             }
 
             Client.DeleteBucketAsync(Bucket).GetAwaiter().GetResult();

@@ -162,5 +162,9 @@ internal sealed class MemoryObjectStore : IObjectStore
         return bytes;
     }
 
-    public Task<AbortRule> AbortRuleAsync(string prefix, CancellationToken cancellationToken) => Task.FromResult(new AbortRule(null, 0, null));
+    public Task<BucketLifecycle> LifecycleAsync(CancellationToken cancellationToken) => Task.FromResult(BucketLifecycle.None);
+
+    public Task<string> VersioningAsync(CancellationToken cancellationToken) => Task.FromResult("Off");
+
+    public Task<ObjectLockState> ObjectLockAsync(CancellationToken cancellationToken) => Task.FromResult(ObjectLockState.Off);
 }

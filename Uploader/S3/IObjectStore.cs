@@ -80,6 +80,12 @@ internal interface IObjectStore
     /// <summary>Asks S3 to thaw an archived object for <paramref name="days"/> days at the retrieval tier.</summary>
     Task<ThawAnswer> RequestThawAsync(string key, int days, string tier, CancellationToken cancellationToken);
 
-    /// <summary>The bucket's rule that aborts incomplete multipart uploads covering the prefix.</summary>
-    Task<AbortRule> AbortRuleAsync(string prefix, CancellationToken cancellationToken);
+    /// <summary>The bucket's lifecycle configuration: no rules when it has none, a problem when it cannot be read.</summary>
+    Task<BucketLifecycle> LifecycleAsync(CancellationToken cancellationToken);
+
+    /// <summary>The bucket's versioning: Off (never enabled), Enabled or Suspended.</summary>
+    Task<string> VersioningAsync(CancellationToken cancellationToken);
+
+    /// <summary>The bucket's Object Lock and its default retention; off where the bucket or the server has none.</summary>
+    Task<ObjectLockState> ObjectLockAsync(CancellationToken cancellationToken);
 }

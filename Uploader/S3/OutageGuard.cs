@@ -25,7 +25,7 @@ internal sealed class OutageGuard(TimeSpan giveUpAfter, string bucket, OutageClo
                 clock.Answered();
                 return (result, retries);
             }
-            catch (Exception e) when (S3Errors.Permanent(e, bucket) is { } permanent)
+            catch (Exception e) when (S3Errors.Permanent(e, what, bucket) is { } permanent)
             {
                 throw permanent;
             }

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -10,6 +11,10 @@ namespace BtrfsToS3.Uploader.S3;
 /// </summary>
 internal static class S3Clients
 {
+    /// <summary>The AWS SDK's S3 and core package versions, for <c>check</c> and bug reports.</summary>
+    public static string SdkVersion { get; } =
+        $"AWSSDK.S3 {FileVersion(typeof(AmazonS3Client))}, AWSSDK.Core {FileVersion(typeof(AmazonServiceClient))}";
+
     /// <param name="clock">Told of every request S3 answers, the parts of a long upload included.</param>
     public static AmazonS3Client Create(S3Options options, OutageClock clock, ILogger logger)
     {
@@ -44,6 +49,13 @@ internal static class S3Clients
         {
             var client = new AmazonS3Client(config);
             client.AfterResponseEvent += (_, _) => clock.Answered();
+            client.ExceptionEvent += (_, e) =>
+            {
+                if (e is WebServiceExceptionEventArgs { Exception: { } exception, Request: { } request })
+                {
+                    S3Permissions.Record(exception, request);
+                }
+            };
             return client;
         }
         catch (AmazonClientException e)
@@ -53,4 +65,7 @@ internal static class S3Clients
                 $"no region configured and none found in the SDK's default chain (AWS_REGION, profile): {e.Message}");
         }
     }
+
+    private static string FileVersion(Type type) =>
+        type.Assembly.GetCustomAttribute<AssemblyFileVersionAttribute>()?.Version ?? "?";
 }

@@ -39,8 +39,13 @@ internal static class S3Errors
         return false;
     }
 
-    /// <summary>The one line for a failure a person must fix, or null when it is not one of those.</summary>
-    public static BackupFailure? Permanent(Exception e, string bucket)
+    /// <summary>
+    /// The one line for a failure a person must fix, or null when it is not one of those. A request S3 refused for want
+    /// of a permission (<see cref="IsDenied"/>) gets a line naming the request, the bucket and the IAM action most
+    /// likely missing, from <see cref="S3Permissions"/>.
+    /// </summary>
+    /// <param name="what">The operation and its object as the guard names them (e.g. "head KEY").</param>
+    public static BackupFailure? Permanent(Exception e, string what, string bucket)
     {
         if (e is AmazonClientException && e is not AmazonServiceException && e.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase))
         {
@@ -50,14 +55,48 @@ internal static class S3Errors
         }
 
         AmazonS3Exception? s3 = e as AmazonS3Exception ?? e.InnerException as AmazonS3Exception;
+        if (IsDenied(s3))
+        {
+            return new BackupFailure(FailureKind.Config, Denied(s3!, what, bucket), s3);
+        }
+
         return s3?.ErrorCode switch
         {
             "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "ExpiredToken" or "InvalidToken" => new BackupFailure(
                 FailureKind.Config,
                 $"S3 rejected the credentials ({s3.ErrorCode}): they come from the AWS SDK's default chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws, instance role)"),
-            "AccessDenied" => new BackupFailure(FailureKind.Config, $"S3 denied access to bucket {bucket} ({s3.Message}): the credentials need s3:PutObject, GetObject, DeleteObject, ListBucket and ListBucketMultipartUploads on it"),
             "NoSuchBucket" => new BackupFailure(FailureKind.Config, $"configuration: [s3] bucket: bucket {bucket} does not exist"),
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// S3 refused the request for want of a permission: 403 AccessDenied (or AllAccessDisabled), a 403 without a body
+    /// (the answer to a HEAD, for which the SDK reports the code "Forbidden", or none), or a DeleteObjects whose keys came
+    /// back AccessDenied one by one. Other 403s are not permission problems and are not matched: InvalidObjectState (a GET
+    /// of an archived object), ObjectAlreadyInActiveTierError (a thaw of an object that is not archived), and the
+    /// credential errors.
+    /// </summary>
+    public static bool IsDenied(Exception? e) => e switch
+    {
+        DeleteObjectsException { Response.DeleteErrors: [{ Code: "AccessDenied" }, ..] } => true,
+        AmazonS3Exception { StatusCode: HttpStatusCode.Forbidden } s3 => s3.ErrorCode is null or "" or "Forbidden" or "AccessDenied" or "AllAccessDisabled",
+        _ => false,
+    };
+
+    private static string Denied(AmazonS3Exception e, string what, string bucket)
+    {
+        string answer = e is DeleteObjectsException { Response.DeleteErrors: [{ } first, ..] }
+            ? $"AccessDenied for {first.Key}"
+            : $"{(int)e.StatusCode} {(string.IsNullOrEmpty(e.ErrorCode) ? "Forbidden" : e.ErrorCode)}"
+                + (e.ErrorCode == "AccessDenied" && !string.IsNullOrEmpty(e.Message) ? $": {e.Message}" : string.Empty);
+        string lacking = S3Permissions.Failed(e) switch
+        {
+            null => "the credentials lack a permission",
+            { Action: "s3:GetObject" } => $"the credentials likely lack s3:GetObject on the object, or s3:ListBucket on bucket {bucket}: without it, S3 answers 403 instead of 404 for a key that does not exist",
+            { Resource: S3Resource.Object } p => $"the credentials likely lack {p.Action} on the object",
+            { } p => $"the credentials likely lack {p.Action} on bucket {bucket}",
+        };
+        return $"{what}: S3 denied access ({answer}) in bucket {bucket}: {lacking} (docs/iam-policy.json lists what the uploader needs)";
     }
 }

@@ -320,23 +320,53 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             },
             cancellationToken).ConfigureAwait(false)).Result;
 
-    public async Task<AbortRule> AbortRuleAsync(string prefix, CancellationToken cancellationToken) =>
+    public async Task<BucketLifecycle> LifecycleAsync(CancellationToken cancellationToken) =>
         (await guard.RunAsync(
             "get lifecycle configuration",
             async ct =>
             {
                 try
                 {
-                    GetLifecycleConfigurationResponse response = await s3.GetLifecycleConfigurationAsync(bucket, ct).ConfigureAwait(false);
-                    LifecycleRule? rule = response.Configuration?.Rules?.FirstOrDefault(r =>
-                        r.Status == LifecycleRuleStatus.Enabled
-                        && r.AbortIncompleteMultipartUpload?.DaysAfterInitiation is > 0
-                        && prefix.StartsWith(r.Filter?.LifecycleFilterPredicate is LifecyclePrefixPredicate p ? p.Prefix ?? string.Empty : string.Empty, StringComparison.Ordinal));
-                    return new AbortRule(rule?.Id, rule?.AbortIncompleteMultipartUpload.DaysAfterInitiation ?? 0, null);
+                    return BucketLifecycleReader.From(await s3.GetLifecycleConfigurationAsync(bucket, ct).ConfigureAwait(false));
                 }
-                catch (AmazonS3Exception e) when (e.ErrorCode is "NoSuchLifecycleConfiguration" or "NotImplemented" or "AccessDenied")
+                catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchLifecycleConfiguration")
                 {
-                    return new AbortRule(null, 0, e.ErrorCode);
+                    return BucketLifecycle.None;
+                }
+                catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotImplemented)
+                {
+                    return BucketLifecycle.None with { Problem = "the server does not implement lifecycle configurations (501)" };
+                }
+                catch (AmazonUnmarshallingException e)
+                {
+                    // Ceph RGW 16 answers a filter of several conditions without its And element, which the SDK refuses.
+                    return BucketLifecycle.None with { Problem = $"S3's answer could not be read: {e.Message}" };
+                }
+            },
+            cancellationToken).ConfigureAwait(false)).Result;
+
+    public async Task<string> VersioningAsync(CancellationToken cancellationToken) =>
+        (await guard.RunAsync(
+            "get bucket versioning",
+            async ct => (await s3.GetBucketVersioningAsync(bucket, ct).ConfigureAwait(false)).VersioningConfig?.Status?.Value ?? "Off",
+            cancellationToken).ConfigureAwait(false)).Result;
+
+    public async Task<ObjectLockState> ObjectLockAsync(CancellationToken cancellationToken) =>
+        (await guard.RunAsync(
+            "get object lock configuration",
+            async ct =>
+            {
+                try
+                {
+                    ObjectLockConfiguration? lockConfiguration = (await s3.GetObjectLockConfigurationAsync(
+                        new GetObjectLockConfigurationRequest { BucketName = bucket },
+                        ct).ConfigureAwait(false)).ObjectLockConfiguration;
+                    DefaultRetention? retention = lockConfiguration?.Rule?.DefaultRetention;
+                    return new ObjectLockState(lockConfiguration?.ObjectLockEnabled == ObjectLockEnabled.Enabled, retention?.Mode?.Value, retention?.Days, retention?.Years);
+                }
+                catch (AmazonS3Exception e) when (e.ErrorCode == "ObjectLockConfigurationNotFoundError" || e.StatusCode == HttpStatusCode.NotImplemented)
+                {
+                    return ObjectLockState.Off;
                 }
             },
             cancellationToken).ConfigureAwait(false)).Result;

@@ -167,7 +167,7 @@ public sealed class OutageGuardTests
     }
 
     [TestMethod]
-    [DataRow("AccessDenied", HttpStatusCode.Forbidden, "S3 denied access to bucket backup-bucket (Access Denied): the credentials need s3:PutObject, GetObject, DeleteObject, ListBucket and ListBucketMultipartUploads on it")]
+    [DataRow("AccessDenied", HttpStatusCode.Forbidden, "manifest: S3 denied access (403 AccessDenied: Access Denied) in bucket backup-bucket: the credentials lack a permission (docs/iam-policy.json lists what the uploader needs)")]
     [DataRow("NoSuchBucket", HttpStatusCode.NotFound, "configuration: [s3] bucket: bucket backup-bucket does not exist")]
     [DataRow("InvalidAccessKeyId", HttpStatusCode.Forbidden, $"S3 rejected the credentials (InvalidAccessKeyId): {CredentialChain}")]
     [DataRow("SignatureDoesNotMatch", HttpStatusCode.Forbidden, $"S3 rejected the credentials (SignatureDoesNotMatch): {CredentialChain}")]

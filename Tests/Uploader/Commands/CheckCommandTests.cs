@@ -1,0 +1,91 @@
+using Amazon.S3;
+using Amazon.S3.Model;
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Tests.Infrastructure;
+
+namespace BtrfsToS3.Tests.Uploader.Commands;
+
+/// <summary>
+/// <c>check</c> as a real process against the local Ceph RGW: what the bucket's lifecycle rules, versioning and Object
+/// Lock mean for the prefix, and the probe in the data storage class. The permission lines under a restricted user are
+/// in IamPolicyTests.
+/// </summary>
+[TestClass]
+public sealed class CheckCommandTests : BtrfsAndS3Test
+{
+    protected override int DataMiB => 1;
+
+    [TestMethod]
+    public void Check_LifecycleRulesInAVersionedBucket_EachReadForWhatItDoesToThePrefix()
+    {
+#pragma warning disable CS0618 // A configuration written before filters holds a rule-level Prefix: check must read it.
+        LifecycleRule legacy = new() { Id = "legacy-abort", Status = LifecycleRuleStatus.Enabled, Prefix = "back", AbortIncompleteMultipartUpload = new LifecycleRuleAbortIncompleteMultipartUpload { DaysAfterInitiation = 5 } };
+#pragma warning restore CS0618
+        PutRules(
+            legacy,
+            Rule("archive-all", new LifecycleFilter { Prefix = "backup/" }, r => r.Transitions = [new LifecycleTransition { Days = 30, StorageClass = S3StorageClass.DeepArchive }]),
+            Rule("tagged", new LifecycleFilter { Tag = new Tag { Key = "tier", Value = "cold" } }, r => r.Transitions = [new LifecycleTransition { Days = 1, StorageClass = S3StorageClass.Glacier }]),
+            Rule("elsewhere", new LifecycleFilter { Prefix = "other/" }, r => r.Transitions = [new LifecycleTransition { Days = 1, StorageClass = S3StorageClass.Glacier }]),
+            Rule("noncurrent", new LifecycleFilter { Prefix = string.Empty }, r => r.NoncurrentVersionExpiration = new LifecycleRuleNoncurrentVersionExpiration { NoncurrentDays = 1 }));
+        _s3.Client.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = _s3.Bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } }).GetAwaiter().GetResult();
+
+        (int code, string output) = ToolRun.Run(UploaderTool, "check", "--config", Config(_s3));
+
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        StringAssert.Contains(output, "abort incomplete MPU    ok: rule \"legacy-abort\" aborts incomplete multipart uploads after 5 days");
+        StringAssert.Contains(output, "lifecycle transitions   NOTE: rule \"archive-all\" (prefix \"backup/\") moves objects to DEEP_ARCHIVE after 30 days: not manifests and pointers while they are under 128 KB");
+        Assert.DoesNotContain("\"tagged\"", output);
+        Assert.DoesNotContain("\"elsewhere\"", output);
+        StringAssert.Contains(output, "versioning              Enabled: rule \"noncurrent\" expires noncurrent versions after 1 days, which frees what prune deletes");
+        StringAssert.Contains(output, "object lock             off");
+    }
+
+    [TestMethod]
+    public void Check_ObjectLockBucket_ReportsTheRetentionAndWarnsThatPruneFreesNothing()
+    {
+        using LocalS3 locked = LocalS3.Create(objectLock: true);
+        locked.Client.PutObjectLockConfigurationAsync(new PutObjectLockConfigurationRequest
+        {
+            BucketName = locked.Bucket,
+            ObjectLockConfiguration = new ObjectLockConfiguration
+            {
+                ObjectLockEnabled = ObjectLockEnabled.Enabled,
+                Rule = new ObjectLockRule { DefaultRetention = new DefaultRetention { Mode = ObjectLockRetentionMode.Governance, Days = 1 } },
+            },
+        }).GetAwaiter().GetResult();
+
+        (int code, string output) = ToolRun.Run(UploaderTool, "check", "--config", Config(locked));
+
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        StringAssert.Contains(output, "object lock             on, default retention GOVERNANCE 1 days: S3 keeps every object version at least that long");
+        StringAssert.Contains(output, "versioning              Enabled: WARNING prune's deletes only add delete markers and free nothing; add a lifecycle rule NoncurrentVersionExpiration");
+        StringAssert.Contains(output, "delete under prefix     ok");
+    }
+
+    [TestMethod]
+    public void Check_ArchiveProbe_WritesInTheDataClassAndLeavesNothing()
+    {
+        (int code, string output) = ToolRun.Run(UploaderTool, "check", "--archive-probe", "--config", Config(_s3));
+
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        StringAssert.Contains(output, "archive-class write     ok: written as DEEP_ARCHIVE and deleted");
+        StringAssert.Contains(output, "head of a missing key   ok");
+        StringAssert.Contains(output, "multipart abort         ok");
+        Assert.IsEmpty(_s3.List());
+        Assert.IsEmpty(_s3.MultipartUploads());
+    }
+
+    private static LifecycleRule Rule(string id, LifecycleFilter filter, Action<LifecycleRule> action)
+    {
+        var rule = new LifecycleRule { Id = id, Status = LifecycleRuleStatus.Enabled, Filter = filter };
+        action(rule);
+        return rule;
+    }
+
+    private void PutRules(params LifecycleRule[] rules) =>
+        _s3.Client.PutLifecycleConfigurationAsync(new PutLifecycleConfigurationRequest { BucketName = _s3.Bucket, Configuration = new LifecycleConfiguration { Rules = [.. rules] } }).GetAwaiter().GetResult();
+
+    private string Config(LocalS3 s3) =>
+        _fx.WriteConfig(ByteSize.MiB, ByteSize.GiB, ["data"], s3.ConfigSection(s3.Endpoint) + "\n[uploader]\nlinger = 0s");
+}

@@ -1,0 +1,69 @@
+using Amazon.Runtime;
+
+namespace BtrfsToS3.Uploader.S3;
+
+/// <summary>
+/// The permissions the uploader needs, call by call. docs/iam-policy.json (the backup host) and
+/// docs/iam-policy-restore.json (a host that only restores) grant exactly the actions of their hosts' commands, and a
+/// test keeps both policies, and this table, in step with the calls S3ObjectStore makes. The actions are those of the S3
+/// user guide, "Required permissions for Amazon S3 API operations"
+/// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html): HeadObject needs
+/// s3:GetObject; creating, sending and completing a multipart upload need s3:PutObject, listing its parts
+/// s3:ListMultipartUploadParts, listing the bucket's uploads s3:ListBucketMultipartUploads; DeleteObjects checks
+/// s3:DeleteObject for each key; GetObjectLockConfiguration needs s3:GetBucketObjectLockConfiguration.
+/// </summary>
+internal static class S3Permissions
+{
+    /// <summary>Where <see cref="Record"/> leaves the failed call's name on an exception.</summary>
+    private const string CallKey = "BtrfsToS3.S3Call";
+
+    private static readonly IReadOnlySet<string> Reading = Commands("run", "check", "status", "verify", "prune", "restore");
+
+    /// <summary>The commands of the host that makes the backups (docs/iam-policy.json).</summary>
+    public static IReadOnlySet<string> BackupHost { get; } = Commands("run", "check", "status", "verify", "prune");
+
+    /// <summary>The commands of a host that only restores, after a disaster (docs/iam-policy-restore.json).</summary>
+    public static IReadOnlySet<string> RestoreHost { get; } = Commands("restore", "status", "verify");
+
+    public static IReadOnlyList<S3Permission> All { get; } =
+    [
+        new("GetObject", "s3:GetObject", S3Resource.Object, Reading),
+        new("GetObjectMetadata", "s3:GetObject", S3Resource.Object, Commands("run", "check", "verify", "restore")),
+        new("PutObject", "s3:PutObject", S3Resource.Object, Commands("run", "check", "prune")),
+        new("InitiateMultipartUpload", "s3:PutObject", S3Resource.Object, Commands("run", "check")),
+        new("UploadPart", "s3:PutObject", S3Resource.Object, Commands("run")),
+        new("CompleteMultipartUpload", "s3:PutObject", S3Resource.Object, Commands("run")),
+        new("ListParts", "s3:ListMultipartUploadParts", S3Resource.Object, Commands("run", "check")),
+        new("AbortMultipartUpload", "s3:AbortMultipartUpload", S3Resource.Object, Commands("run", "check")),
+        new("ListMultipartUploads", "s3:ListBucketMultipartUploads", S3Resource.Bucket, Commands("run", "check")),
+        new("ListObjectsV2", "s3:ListBucket", S3Resource.Bucket, Reading),
+        new("DeleteObjects", "s3:DeleteObject", S3Resource.Object, Commands("run", "check", "prune")),
+        new("RestoreObject", "s3:RestoreObject", S3Resource.Object, Commands("restore")),
+        new("GetLifecycleConfiguration", "s3:GetLifecycleConfiguration", S3Resource.Bucket, Commands("check")),
+        new("GetBucketVersioning", "s3:GetBucketVersioning", S3Resource.Bucket, Commands("check")),
+        new("GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration", S3Resource.Bucket, Commands("check")),
+    ];
+
+    /// <summary>The IAM actions the commands need, each with what it is granted on.</summary>
+    public static IReadOnlyDictionary<string, S3Resource> ActionsFor(IReadOnlySet<string> commands) =>
+        All.Where(p => p.Commands.Overlaps(commands)).GroupBy(p => p.Action).ToDictionary(g => g.Key, g => g.First().Resource, StringComparer.Ordinal);
+
+    public static S3Permission? Of(string call) => All.FirstOrDefault(p => p.Call == call);
+
+    /// <summary>
+    /// Leaves on the exception which call failed (its request type without "Request"): S3's answer does not say, and
+    /// the line for a refused permission names the action from this table. S3Clients calls it from the client's
+    /// ExceptionEvent, which hands over the request and the very exception that is then thrown.
+    /// </summary>
+    public static void Record(Exception exception, AmazonWebServiceRequest request)
+    {
+        string type = request.GetType().Name;
+        exception.Data[CallKey] = type.EndsWith("Request", StringComparison.Ordinal) ? type[..^"Request".Length] : type;
+    }
+
+    /// <summary>The permission of the call that failed with the exception, where <see cref="Record"/> left it.</summary>
+    public static S3Permission? Failed(Exception exception) =>
+        exception.Data[CallKey] is string call ? Of(call) : exception is Amazon.S3.DeleteObjectsException ? Of("DeleteObjects") : null;
+
+    private static HashSet<string> Commands(params string[] names) => new(names, StringComparer.Ordinal);
+}
