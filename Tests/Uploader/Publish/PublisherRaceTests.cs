@@ -13,7 +13,7 @@ namespace BtrfsToS3.Tests.Uploader.Publish;
 
 /// <summary>
 /// The publish loop around the pointer's conditional write, when the pointer changes between its read and its write:
-/// pure logic over an in-memory store (what S3 answers to conditional writes is proven in ConditionalWriteTests).
+/// pure logic over an in-memory store (what S3 answers to conditional writes is proven in S3ObjectStoreTests).
 /// </summary>
 [TestClass]
 public sealed class PublisherRaceTests
