@@ -38,6 +38,11 @@ internal sealed class WeeklyChanges(BackupRepository? repository, string? unread
             {
                 whyNotPublished = e.Message;
             }
+            catch (BackupFailure e) when (e.Kind == FailureKind.TryAgainLater)
+            {
+                // The outage line goes on about give_up_after and the spool, which plan has nothing to do with.
+                Unread = $"from {subvolume} on: {e.Message.Split(';')[0]}";
+            }
             catch (BackupFailure e)
             {
                 Unread = $"from {subvolume} on: {e.Message}";
