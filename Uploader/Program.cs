@@ -77,7 +77,7 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
     TimeSpan patience = commandLine.Command is "status" or "check" ? TimeSpan.FromSeconds(10) : options.Uploader.GiveUpAfter;
     var bandwidth = new BandwidthLimiter(options.Uploader.Bandwidth, TimeProvider.System, logger);
     var store = new S3ObjectStore(client, options.S3.Bucket, new OutageGuard(patience, options.S3.Bucket, clock, logger), bandwidth);
-    var repository = new BackupRepository(store, options.S3);
+    var repository = new BackupRepository(store, options.S3, LockPolicy.Of(options, TimeProvider.System));
     return commandLine.Command switch
     {
         "check" => await CheckCommand.RunAsync(store, options, commandLine.Has("archive-probe"), Console.Out, cancellationToken),

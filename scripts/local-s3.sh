@@ -3,14 +3,15 @@
 # (Debian 12 packages) on 127.0.0.1:7480.
 #
 #   scripts/local-s3.sh start|stop|status|env|purge
-#   scripts/local-s3.sh user NAME|user-rm NAME
+#   scripts/local-s3.sh user NAME|user-rm NAME|bucket-rm BUCKET
 #
 # start/env print shell-sourceable connection settings on stdout (progress on
 # stderr); status exits 0 only when S3 answers. `user NAME` makes a second S3
 # user (idempotent) and prints its AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY: it
 # owns no bucket, so it can do only what a bucket policy with the principal
 # arn:aws:iam:::user/NAME grants it (the permission tests). `user-rm NAME`
-# removes it.
+# removes it. `bucket-rm BUCKET` removes a test bucket with its objects, past
+# any COMPLIANCE retention (which S3 itself never lets anyone shorten).
 #
 # Everything (config, mon/osd data, the OSD's sparse block file, logs, pid
 # files) lives in ${LOCAL_S3_DIR:-/var/tmp/btrfs_to_s3-local-s3}; nothing in
@@ -347,6 +348,14 @@ cmd_user_rm() {
     fi
 }
 
+# A test bucket whose objects are under COMPLIANCE retention cannot be emptied through S3 before the date, not even
+# by its owner: the gateway's admin tool removes it with its objects, past the lock.
+cmd_bucket_rm() {
+    local name="$1"
+    [[ "$name" =~ ^btrfs-to-s3-test-[a-z0-9]+$ ]] || { log "ERROR: only test buckets (btrfs-to-s3-test-*) are removed this way"; exit 2; }
+    rgw_admin bucket rm --bucket "$name" --purge-objects --bypass-gc >/dev/null 2>&1 || true
+}
+
 cmd_purge() {
     cmd_stop
     rm -rf "$STATE_DIR"
@@ -363,8 +372,12 @@ user | user-rm)
     [ $# = 2 ] || { echo "usage: $0 $1 NAME" >&2; exit 2; }
     if [ "$1" = user ]; then cmd_user "$2"; else cmd_user_rm "$2"; fi
     ;;
+bucket-rm)
+    [ $# = 2 ] || { echo "usage: $0 $1 BUCKET" >&2; exit 2; }
+    cmd_bucket_rm "$2"
+    ;;
 *)
-    echo "usage: $0 start|stop|status|env|purge|user NAME|user-rm NAME" >&2
+    echo "usage: $0 start|stop|status|env|purge|user NAME|user-rm NAME|bucket-rm BUCKET" >&2
     exit 2
     ;;
 esac

@@ -29,7 +29,9 @@ internal static class ConfigKeys
                 ("concurrency", "16"),
                 ("part_size", "64MiB"),
                 ("request_timeout", "15m"),
-                ("request_checksum_calculation", "when_supported")),
+                ("request_checksum_calculation", "when_supported"),
+                ("object_lock", "off"),
+                ("lock_margin", "30d")),
             ["uploader"] = Section(("give_up_after", "1h"), ("abort_uploads_older_than", "1d"), ("linger", "2m"), ("bandwidth", "off")),
             ["retention"] = Section(("keep_generations", "1"), ("min_age_days", "180")),
             ["prices"] = Section(

@@ -17,6 +17,8 @@ namespace BtrfsToS3.Shared.Configuration;
 /// <param name="PartSize">[s3] part_size: from 5MiB to 5GiB and at most 10,000 parts per chunk. Default 64MiB.</param>
 /// <param name="RequestTimeout">[s3] request_timeout: from 1s to 1d. Default 15m.</param>
 /// <param name="ChecksumsWhenRequiredOnly">[s3] request_checksum_calculation = when_required (else when_supported). Default when_supported.</param>
+/// <param name="ObjectLock">[s3] object_lock: off (null), governance or compliance (GOVERNANCE, COMPLIANCE: S3's modes). Default off.</param>
+/// <param name="LockMargin">[s3] lock_margin: from 0s to 3650d. Default 30d.</param>
 internal sealed record S3Options(
     string Bucket,
     string Region,
@@ -27,7 +29,9 @@ internal sealed record S3Options(
     int Concurrency,
     long PartSize,
     TimeSpan RequestTimeout,
-    bool ChecksumsWhenRequiredOnly)
+    bool ChecksumsWhenRequiredOnly,
+    string? ObjectLock,
+    TimeSpan LockMargin)
 {
     /// <summary>Reads and checks [s3].</summary>
     /// <param name="section">The [s3] section.</param>
@@ -48,7 +52,9 @@ internal sealed record S3Options(
             Concurrency: section.Integer("concurrency", min: 1, max: 256),
             PartSize: section.Size("part_size", min: S3Limits.MinPartSize, max: S3Limits.MaxPartSize),
             RequestTimeout: section.Duration("request_timeout", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
-            ChecksumsWhenRequiredOnly: section.Choice("request_checksum_calculation", "when_supported", "when_required") == "when_required");
+            ChecksumsWhenRequiredOnly: section.Choice("request_checksum_calculation", "when_supported", "when_required") == "when_required",
+            ObjectLock: section.Choice("object_lock", "off", "governance", "compliance") is var mode && mode == "off" ? null : mode.ToUpperInvariant(),
+            LockMargin: section.Duration("lock_margin", TimeSpan.Zero, TimeSpan.FromDays(3650)));
 
         if (S3Limits.ArchiveStorageClasses.Contains(s3.StorageClassMetadata))
         {

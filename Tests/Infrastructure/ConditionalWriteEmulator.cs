@@ -1,18 +1,30 @@
 using System.Net;
 using System.Text;
 using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
 
 namespace BtrfsToS3.Tests.Infrastructure;
 
 /// <summary>
-/// AWS's answer to a conditional write that races another operation on the key, which the local server never gives:
-/// "If a conflicting operation occurs during the upload, S3 returns a 409 ConditionalRequestConflict response. On a
-/// 409 failure you should retry the upload" (S3 API reference, PutObject, If-Match and If-None-Match; S3 user guide,
-/// "How to prevent object overwrites with conditional writes"). The next <see cref="Conflicts"/> conditional PUTs are
-/// answered so, without reaching the server; everything else goes to the real server unchanged.
+/// AWS's conditional writes where the local server falls short, on top of it:
+/// <list type="bullet">
+/// <item>A conditional write that races another operation on the key: "If a conflicting operation occurs during the
+/// upload, S3 returns a 409 ConditionalRequestConflict response. On a 409 failure you should retry the upload" (S3 API
+/// reference, PutObject, If-Match and If-None-Match; S3 user guide, "How to prevent object overwrites with conditional
+/// writes"). The next <see cref="Conflicts"/> conditional PUTs are answered so, without reaching the server.</item>
+/// <item>If-Match in a versioned bucket (so in one with Object Lock), which AWS honours like any other (same pages)
+/// and Ceph RGW 16 refuses with 412 whatever the ETag (tried). With <see cref="IfMatchInVersionedBuckets"/>, the
+/// handler compares the ETag itself and makes the write through a plain client: 412 when it differs, the write and
+/// its answer when it matches.</item>
+/// </list>
+/// Everything else goes to the real server unchanged.
 /// </summary>
-internal sealed class ConditionalWriteEmulator : HttpClientFactory
+internal sealed class ConditionalWriteEmulator : HttpClientFactory, IDisposable
 {
+    // Reads the object's ETag and makes the write an If-Match allowed: a plain client, outside this handler.
+    private readonly AmazonS3Client _server = LocalS3.CreateClient(Environment.GetEnvironmentVariable("S3_ENDPOINT")!);
+
     private int _conflicts;
 
     /// <summary>How many conditional PUTs from now on get 409 ConditionalRequestConflict.</summary>
@@ -25,11 +37,64 @@ internal sealed class ConditionalWriteEmulator : HttpClientFactory
     /// <summary>Conditional PUTs answered 409 so far.</summary>
     public int Answered { get; private set; }
 
+    /// <summary>Whether If-Match is answered here as AWS does, rather than by the server (for versioned buckets).</summary>
+    public bool IfMatchInVersionedBuckets { get; init; }
+
+    public void Dispose() => _server.Dispose();
+
     public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(new Handler(this, new HttpClientHandler()));
 
     public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
 
     public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => true;
+
+    /// <summary>An If-Match PUT as AWS answers it: 412 unless the object's ETag is the one named; else the write itself.</summary>
+    private async Task<HttpResponseMessage> IfMatchAsync(HttpRequestMessage request, string ifMatch, CancellationToken cancellationToken)
+    {
+        string path = Uri.UnescapeDataString(request.RequestUri!.AbsolutePath);
+        int slash = path.IndexOf('/', 1);
+        (string bucket, string key) = (path[1..slash], path[(slash + 1)..]);
+        string? etag;
+        try
+        {
+            etag = (await _server.GetObjectMetadataAsync(bucket, key, cancellationToken)).ETag;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            etag = null;
+        }
+
+        if (etag is null || etag.Trim('"') != ifMatch.Trim('"'))
+        {
+            return new HttpResponseMessage(HttpStatusCode.PreconditionFailed)
+            {
+                Content = new StringContent("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>", Encoding.UTF8, "application/xml"),
+            };
+        }
+
+        string? Header(string name) => request.Headers.TryGetValues(name, out IEnumerable<string>? values) || request.Content!.Headers.TryGetValues(name, out values) ? values.First() : null;
+        var put = new PutObjectRequest
+        {
+            BucketName = bucket,
+            Key = key,
+            InputStream = new MemoryStream(await request.Content!.ReadAsByteArrayAsync(cancellationToken)),
+            ContentType = Header("Content-Type"),
+            MD5Digest = Header("Content-MD5"),
+            StorageClass = Header("x-amz-storage-class") is { } storageClass ? S3StorageClass.FindValue(storageClass) : null,
+            ServerSideEncryptionMethod = Header("x-amz-server-side-encryption") is { } sse ? ServerSideEncryptionMethod.FindValue(sse) : null,
+            ObjectLockMode = Header("x-amz-object-lock-mode") is { } mode ? ObjectLockMode.FindValue(mode) : null,
+            ObjectLockRetainUntilDate = Header("x-amz-object-lock-retain-until-date") is { } until ? DateTime.Parse(until, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal) : null,
+        };
+        PutObjectResponse written = await _server.PutObjectAsync(put, cancellationToken);
+        var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent([]) };
+        response.Headers.TryAddWithoutValidation("ETag", written.ETag);
+        if (written.VersionId is { } version)
+        {
+            response.Headers.TryAddWithoutValidation("x-amz-version-id", version);
+        }
+
+        return response;
+    }
 
     private sealed class Handler(ConditionalWriteEmulator emulator, HttpMessageHandler inner) : DelegatingHandler(inner)
     {
@@ -53,7 +118,9 @@ internal sealed class ConditionalWriteEmulator : HttpClientFactory
                 Interlocked.Exchange(ref emulator._conflicts, 0);
             }
 
-            return base.SendAsync(request, cancellationToken);
+            return emulator.IfMatchInVersionedBuckets && request.Method == HttpMethod.Put && request.Headers.TryGetValues("If-Match", out IEnumerable<string>? ifMatch)
+                ? emulator.IfMatchAsync(request, ifMatch.First(), cancellationToken)
+                : base.SendAsync(request, cancellationToken);
         }
     }
 }

@@ -32,11 +32,12 @@ internal static class CheckCommand
         report.Line("chunk size", $"{ByteSize.Format(options.Spool.ChunkSize)}, part size {ByteSize.Format(o.PartSize)}");
         report.Line("concurrency", $"{o.Concurrency} parts in flight");
         report.Line("wire checksums", o.ChecksumsWhenRequiredOnly ? "when_required (compatibility mode)" : "when_supported");
+        report.Line("object lock wanted", o.ObjectLock is null ? "off" : $"{o.ObjectLock.ToLowerInvariant()}, each object locked until its generation may go plus lock_margin {Duration.Format(o.LockMargin)}");
         report.Line("give up after", $"{Duration.Format(options.Uploader.GiveUpAfter)} of S3 outage");
         report.Line("credentials", CredentialSource());
         report.Line("AWS SDK", S3Clients.SdkVersion);
 
-        await ReportBucketAsync(store, o.Prefix, report, cancellationToken).ConfigureAwait(false);
+        await ReportBucketAsync(store, o, report, cancellationToken).ConfigureAwait(false);
         byte[] body = "btrfs_to_s3 check\n"u8.ToArray();
         await ProbeObjectAsync(store, o, body, report, cancellationToken).ConfigureAwait(false);
         await ProbeMultipartAsync(store, o, body, report, cancellationToken).ConfigureAwait(false);
@@ -53,8 +54,9 @@ internal static class CheckCommand
     }
 
     /// <summary>The lifecycle rules that matter for the prefix, versioning and Object Lock; read only, for the report.</summary>
-    private static async Task ReportBucketAsync(IObjectStore store, string prefix, CheckReport report, CancellationToken cancellationToken)
+    private static async Task ReportBucketAsync(IObjectStore store, S3Options options, CheckReport report, CancellationToken cancellationToken)
     {
+        string prefix = options.Prefix;
         (bool read, BucketLifecycle lifecycle) = await report.TryAsync("abort incomplete MPU", needs: false, () => store.LifecycleAsync(cancellationToken)).ConfigureAwait(false);
         if (read)
         {
@@ -71,8 +73,14 @@ internal static class CheckCommand
             report.Line("versioning", VersioningLine(versioning, read ? lifecycle : null, prefix));
         }
 
-        (bool lockRead, ObjectLockState objectLock) = await report.TryAsync("object lock", needs: false, () => store.ObjectLockAsync(cancellationToken)).ConfigureAwait(false);
-        if (lockRead)
+        string? wanted = options.ObjectLock;
+        (bool lockRead, ObjectLockState objectLock) = await report.TryAsync("object lock", needs: wanted is not null, () => store.ObjectLockAsync(cancellationToken)).ConfigureAwait(false);
+        if (lockRead && wanted is not null && !objectLock.Enabled)
+        {
+            // Every write would be refused: S3 takes a retention only in a bucket created with Object Lock.
+            report.Fail("object lock", $"MISSING: [s3] object_lock = {wanted.ToLowerInvariant()}, but the bucket has no Object Lock; it can only be turned on for a bucket made with it (or by AWS support): use such a bucket, or set object_lock = off", ExitCodes.Config);
+        }
+        else if (lockRead)
         {
             report.Line("object lock", objectLock.Mode is null ? objectLock.ToString() : $"{objectLock}: S3 keeps every object version at least that long, whatever prune deletes");
         }

@@ -45,6 +45,14 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
 
         try
         {
+            if (options.S3.ObjectLock is { } mode && !await repository.BucketHasObjectLockAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // Every write would be refused (400 InvalidRequest): say why once, before anything is sent.
+                throw new BackupFailure(
+                    FailureKind.Config,
+                    $"configuration: [s3] object_lock = {mode.ToLowerInvariant()}, but bucket {options.S3.Bucket} has no Object Lock: use a bucket created with Object Lock, or set object_lock = off");
+            }
+
             // With the lock held, none of our uploads is in progress: one no upload record names is an orphan. Those a
             // record names are resumed; the age guards against another writer of the prefix.
             HashSet<string> resumable = [.. _spool.Scan().Streams.SelectMany(s => s.ReadyChunks()).Select(c => c.Stream.ReadUpload(c.Record.Index)?.UploadId).OfType<string>()];

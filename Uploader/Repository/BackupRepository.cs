@@ -11,7 +11,8 @@ namespace BtrfsToS3.Uploader.Repository;
 /// by HEAD against their identity and read back, generation folders listed and deleted, and multipart uploads left
 /// behind aborted. Commands speak to S3 only through this type (docs/FORMAT.md, "S3 layout").
 /// </summary>
-internal sealed class BackupRepository(IObjectStore store, S3Options options)
+/// <param name="locks">The Object Lock every chunk, manifest and pointer is written with; null when [s3] object_lock is off.</param>
+internal sealed class BackupRepository(IObjectStore store, S3Options options, LockPolicy? locks = null)
 {
         private readonly ObjectWrite _metadata = new(options.StorageClassMetadata, "application/json", IfNoneMatch: false);
 
@@ -47,7 +48,7 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options)
         store.PutAsync(
             PointerKey(pointer.Subvolume),
             JsonSerializer.SerializeToUtf8Bytes(pointer, FormatJson.Default.Pointer),
-            readAs is null ? _metadata with { IfNoneMatch = true } : _metadata with { IfMatch = readAs },
+            (readAs is null ? _metadata with { IfNoneMatch = true } : _metadata with { IfMatch = readAs }) with { Lock = locks?.For(pointer.CurrentGeneration) },
             cancellationToken);
 
     /// <summary>The pointers of the subvolumes found nested in a configured one, whether or not they are still on the host, by path.</summary>
@@ -79,7 +80,7 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options)
     {
         string key = ManifestKey(manifest);
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(manifest, FormatJson.Default.Manifest);
-        if (await store.PutAsync(key, body, _metadata with { IfNoneMatch = true }, cancellationToken).ConfigureAwait(false))
+        if (await store.PutAsync(key, body, _metadata with { IfNoneMatch = true, Lock = locks?.For(manifest.Generation) }, cancellationToken).ConfigureAwait(false))
         {
             return true;
         }
@@ -90,16 +91,20 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options)
             : throw new BackupFailure(FailureKind.BadData, $"manifest {key} already exists and describes another stream; it is never overwritten");
     }
 
+    /// <summary>Whether the bucket was made with Object Lock: only then does S3 take the retention [s3] object_lock asks for.</summary>
+    public async Task<bool> BucketHasObjectLockAsync(CancellationToken cancellationToken) =>
+        (await store.ObjectLockAsync(cancellationToken).ConfigureAwait(false)).Enabled;
+
     /// <summary>The chunk's HEAD, or null when S3 has no such object.</summary>
     public Task<ObjectHead?> HeadAsync(string key, CancellationToken cancellationToken) => store.HeadAsync(key, cancellationToken);
 
     /// <summary>Sends a chunk of one part as a single PUT; returns the attempts that failed on the way.</summary>
     public Task<int> PutChunkAsync(string key, ReadyChunk chunk, Action<long> progress, CancellationToken cancellationToken) =>
-        store.PutFileAsync(key, PartOf(chunk, 1), ChunkWriteOf(chunk.Record), progress, cancellationToken);
+        store.PutFileAsync(key, PartOf(chunk, 1), ChunkWriteOf(chunk), progress, cancellationToken);
 
     /// <summary>Creates the multipart upload of a chunk; returns its upload id.</summary>
-    public Task<string> StartUploadAsync(string key, ChunkRecord record, CancellationToken cancellationToken) =>
-        store.StartUploadAsync(key, ChunkWriteOf(record), cancellationToken);
+    public Task<string> StartUploadAsync(string key, ReadyChunk chunk, CancellationToken cancellationToken) =>
+        store.StartUploadAsync(key, ChunkWriteOf(chunk), cancellationToken);
 
     /// <summary>The parts S3 holds for the upload; null when S3 no longer knows it.</summary>
     public Task<IReadOnlyList<StoredPart>?> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken) =>
@@ -180,7 +185,8 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options)
     /// </summary>
     private bool FlexibleChecksums => !options.ChecksumsWhenRequiredOnly;
 
-    private ChunkWrite ChunkWriteOf(ChunkRecord record) => new(StorageClassData, record.Sha256, FlexibleChecksums ? record.Crc32 : null);
+    private ChunkWrite ChunkWriteOf(ReadyChunk chunk) =>
+        new(StorageClassData, chunk.Record.Sha256, FlexibleChecksums ? chunk.Record.Crc32 : null, locks?.For(chunk.Header.Generation));
 
     private PartWrite PartOf(ReadyChunk chunk, int number)
     {

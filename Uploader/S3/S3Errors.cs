@@ -66,6 +66,11 @@ internal static class S3Errors
                 FailureKind.Config,
                 $"S3 rejected the credentials ({s3.ErrorCode}): they come from the AWS SDK's default chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws, instance role)"),
             "NoSuchBucket" => new BackupFailure(FailureKind.Config, $"configuration: [s3] bucket: bucket {bucket} does not exist"),
+            // A write with a retention into a bucket made without Object Lock ([s3] object_lock set): AWS answers 400
+            // InvalidRequest, "Bucket is missing Object Lock Configuration".
+            "InvalidRequest" when s3.Message?.Contains("Object Lock", StringComparison.OrdinalIgnoreCase) == true => new BackupFailure(
+                FailureKind.Config,
+                $"configuration: [s3] object_lock is set, but bucket {bucket} has no Object Lock ({s3.Message}): use a bucket created with Object Lock, or set object_lock = off"),
             _ => null,
         };
     }

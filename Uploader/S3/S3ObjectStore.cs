@@ -54,11 +54,22 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                 // Ceph RGW 16 compares If-Match with the stored ETag stripped of its quotes, so the quoted form S3 sends
                 // and AWS takes (RFC 9110 entity-tag) never matches there (tried). A 412 while the object still has the
                 // ETag we named can only be that: the write is sent again with the bare ETag, still conditional.
-                return write.IfMatch is { } etag
-                    && etag.StartsWith('"')
-                    && await HeadOnceAsync(key, ct).ConfigureAwait(false) is { } head
-                    && head.Etag == etag
-                    && await PutOnceAsync(key, body, write, etag.Trim('"'), ct).ConfigureAwait(false);
+                if (write.IfMatch is not { } etag || !etag.StartsWith('"') || await HeadOnceAsync(key, ct).ConfigureAwait(false) is not { } head || head.Etag != etag)
+                {
+                    return false;
+                }
+
+                if (await PutOnceAsync(key, body, write, etag.Trim('"'), ct).ConfigureAwait(false))
+                {
+                    return true;
+                }
+
+                // Refused again: another writer in between, or a server that never honours If-Match on this bucket.
+                return (await HeadOnceAsync(key, ct).ConfigureAwait(false))?.Etag != etag
+                    ? false
+                    : throw new BackupFailure(
+                        FailureKind.Unavailable,
+                        $"put {key}: the S3 server refuses every conditional overwrite (If-Match) although the object still has the ETag named (Ceph RGW does so in versioned buckets, hence with Object Lock); the pointer cannot be written safely there");
             },
             cancellationToken).ConfigureAwait(false)).Result;
 
@@ -137,6 +148,8 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                     ChecksumCRC32 = write.Crc32,
                     StorageClass = S3StorageClass.FindValue(write.StorageClass),
                     ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256,
+                    ObjectLockMode = write.Lock is null ? null : ObjectLockMode.FindValue(write.Lock.Mode),
+                    ObjectLockRetainUntilDate = write.Lock?.RetainUntil.UtcDateTime,
                 };
                 request.Metadata.Add(ChunkWrite.Sha256Metadata, write.Sha256);
                 await SendCountedAsync(part.Number, progress, h => request.StreamTransferProgress += h, () => s3.PutObjectAsync(request, ct)).ConfigureAwait(false);
@@ -155,6 +168,8 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                     Key = key,
                     StorageClass = S3StorageClass.FindValue(write.StorageClass),
                     ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256,
+                    ObjectLockMode = write.Lock is null ? null : ObjectLockMode.FindValue(write.Lock.Mode),
+                    ObjectLockRetainUntilDate = write.Lock?.RetainUntil.UtcDateTime,
                 };
                 if (write.Crc32 is not null)
                 {
@@ -384,6 +399,12 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256,
             IfNoneMatch = write.IfNoneMatch ? "*" : null,
             IfMatch = ifMatch,
+            // S3 wants Content-MD5 (or a flexible checksum) on a PUT with an Object Lock retention; every PUT gets it.
+            MD5Digest = Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(body)),
+            // A few KiB: signed whole in one pass rather than in aws-chunked frames.
+            UseChunkEncoding = false,
+            ObjectLockMode = write.Lock is null ? null : ObjectLockMode.FindValue(write.Lock.Mode),
+            ObjectLockRetainUntilDate = write.Lock?.RetainUntil.UtcDateTime,
         };
         try
         {

@@ -121,7 +121,7 @@ internal sealed class ResumableUpload(BackupRepository repository, int concurren
         // Uploads of this key that no record names (a run killed between creating one and recording it) are billed
         // and would never complete.
         await repository.AbortUploadsOfAsync(key, keep: null, cancellationToken).ConfigureAwait(false);
-        string uploadId = await repository.StartUploadAsync(key, record, cancellationToken).ConfigureAwait(false);
+        string uploadId = await repository.StartUploadAsync(key, chunk, cancellationToken).ConfigureAwait(false);
         upload = new UploadRecord(FormatJson.Version, record.Index, key, uploadId, time.GetUtcNow(), []);
         chunk.Stream.WriteUpload(upload);
         return (upload, etags);

@@ -20,7 +20,9 @@ public sealed class S3OptionsTests : SectionTest
                 Concurrency: 16,
                 PartSize: 64 * ByteSize.MiB,
                 RequestTimeout: TimeSpan.FromMinutes(15),
-                ChecksumsWhenRequiredOnly: false),
+                ChecksumsWhenRequiredOnly: false,
+                ObjectLock: null,
+                LockMargin: TimeSpan.FromDays(30)),
             S3Options.Read(Ini.Section("s3", string.Empty), DefaultChunkSize));
 
     [TestMethod]
@@ -39,10 +41,12 @@ public sealed class S3OptionsTests : SectionTest
             part_size = 5GiB
             request_timeout = 1d
             request_checksum_calculation = when_required
+            object_lock = compliance
+            lock_margin = 3650d
             """);
 
         Assert.AreEqual(
-            new S3Options("my-backups", "eu-central-1", string.Empty, "http://127.0.0.1:7480", "GLACIER", "STANDARD_IA", 256, 5 * ByteSize.GiB, TimeSpan.FromDays(1), true),
+            new S3Options("my-backups", "eu-central-1", string.Empty, "http://127.0.0.1:7480", "GLACIER", "STANDARD_IA", 256, 5 * ByteSize.GiB, TimeSpan.FromDays(1), true, "COMPLIANCE", TimeSpan.FromDays(3650)),
             S3Options.Read(section, DefaultChunkSize));
     }
 
@@ -64,6 +68,8 @@ public sealed class S3OptionsTests : SectionTest
     [DataRow("storage_class_metadata = standard", "[s3] storage_class_metadata: \"standard\" is not an S3 storage class (one of STANDARD, REDUCED_REDUNDANCY, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER, GLACIER_IR, DEEP_ARCHIVE)")]
     [DataRow("storage_class_metadata = DEEP_ARCHIVE", "[s3] storage_class_metadata: DEEP_ARCHIVE cannot be read without a thaw of hours, and every run reads manifests and pointers: use a class read at once (STANDARD, or STANDARD_IA, GLACIER_IR)")]
     [DataRow("storage_class_metadata = GLACIER", "[s3] storage_class_metadata: GLACIER cannot be read without a thaw of hours, and every run reads manifests and pointers: use a class read at once (STANDARD, or STANDARD_IA, GLACIER_IR)")]
+    [DataRow("object_lock = on", "[s3] object_lock: \"on\" is not one of off, governance, compliance")]
+    [DataRow("lock_margin = 3651d", "[s3] lock_margin: 3651d is out of range: it must be from 0s to 3650d")]
     [DataRow("concurrency = 0", "[s3] concurrency: 0 is out of range: it must be from 1 to 256")]
     [DataRow("concurrency = 257", "[s3] concurrency: 257 is out of range: it must be from 1 to 256")]
     [DataRow("part_size = 1MiB", "[s3] part_size: 1MiB is out of range: it must be from 5MiB to 5GiB")]

@@ -64,6 +64,16 @@ public sealed class CheckCommandTests : BtrfsAndS3Test
     }
 
     [TestMethod]
+    public void Check_ObjectLockWantedOnABucketWithout_Exits78SayingSo()
+    {
+        (int code, string output) = ToolRun.Run(UploaderTool, "check", "--config", Config(_s3), "--s3.object_lock", "governance");
+
+        Assert.AreEqual(ExitCodes.Config, code, output);
+        StringAssert.Contains(output, "object lock wanted      governance, each object locked until its generation may go plus lock_margin 30d");
+        StringAssert.Contains(output, "object lock             MISSING: [s3] object_lock = governance, but the bucket has no Object Lock");
+    }
+
+    [TestMethod]
     public void Check_ArchiveProbe_WritesInTheDataClassAndLeavesNothing()
     {
         (int code, string output) = ToolRun.Run(UploaderTool, "check", "--archive-probe", "--config", Config(_s3));

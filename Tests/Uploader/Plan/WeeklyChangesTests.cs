@@ -22,7 +22,7 @@ public sealed class WeeklyChangesTests
     public WeeklyChangesTests() =>
         _repository = new BackupRepository(
             _store,
-            new S3Options("b-test", string.Empty, "backup/", string.Empty, "DEEP_ARCHIVE", "STANDARD", 4, 5 * ByteSize.MiB, TimeSpan.FromMinutes(1), ChecksumsWhenRequiredOnly: true));
+            new S3Options("b-test", string.Empty, "backup/", string.Empty, "DEEP_ARCHIVE", "STANDARD", 4, 5 * ByteSize.MiB, TimeSpan.FromMinutes(1), ChecksumsWhenRequiredOnly: true, ObjectLock: null, LockMargin: TimeSpan.Zero));
 
     [TestMethod]
     public async Task ForAsync_IncrementalsPublished_TakenBeforeTheScan()

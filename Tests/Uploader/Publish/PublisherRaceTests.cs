@@ -30,7 +30,7 @@ public sealed class PublisherRaceTests
     {
         _repository = new BackupRepository(
             _store,
-            new S3Options("b-test", string.Empty, "backup/", string.Empty, "DEEP_ARCHIVE", "STANDARD", 4, 5 * ByteSize.MiB, TimeSpan.FromMinutes(1), ChecksumsWhenRequiredOnly: true));
+            new S3Options("b-test", string.Empty, "backup/", string.Empty, "DEEP_ARCHIVE", "STANDARD", 4, 5 * ByteSize.MiB, TimeSpan.FromMinutes(1), ChecksumsWhenRequiredOnly: true, ObjectLock: null, LockMargin: TimeSpan.Zero));
         _spooled = await SpooledChunk.CreateAsync(ByteSize.MiB, 5 * ByteSize.MiB);
         _state = Directory.CreateTempSubdirectory("btrfs_to_s3-state-").FullName;
         ReadyChunk chunk = _spooled.Chunk;

@@ -25,7 +25,7 @@ public sealed class BackupRepositoryTests
     public BackupRepositoryTests() =>
         _repository = new BackupRepository(
             _store,
-            new S3Options("b-test", string.Empty, "backup/", string.Empty, "DEEP_ARCHIVE", "STANDARD", 4, 5 * ByteSize.MiB, TimeSpan.FromMinutes(1), ChecksumsWhenRequiredOnly: true));
+            new S3Options("b-test", string.Empty, "backup/", string.Empty, "DEEP_ARCHIVE", "STANDARD", 4, 5 * ByteSize.MiB, TimeSpan.FromMinutes(1), ChecksumsWhenRequiredOnly: true, ObjectLock: null, LockMargin: TimeSpan.Zero));
 
     [TestMethod]
     public void Keys_OfAStream_FollowTheDocumentedLayout()

@@ -65,7 +65,7 @@ public sealed class S3ObjectStoreTests
     [TestMethod]
     public async Task PutAsync_ConditionalWriteAnswered409_IsRetriedAndWrites()
     {
-        var emulator = new ConditionalWriteEmulator();
+        using var emulator = new ConditionalWriteEmulator();
         using AmazonS3Client client = LocalS3.CreateClient(_s3.Endpoint, emulator);
         S3ObjectStore store = Store(client);
         await store.PutAsync(Key, "one"u8.ToArray(), Metadata, CancellationToken.None);

@@ -201,7 +201,7 @@ public sealed class ChunkUploaderTests
     {
         BackupRepository repository = Repository(null, whenRequired: true);
         string key = repository.ChunkKey(chunk.Header, chunk.Record.Name);
-        return (repository, key, await repository.StartUploadAsync(key, chunk.Record, CancellationToken.None));
+        return (repository, key, await repository.StartUploadAsync(key, chunk, CancellationToken.None));
     }
 
     /// <summary>A copy of the chunk file, which the upload deletes.</summary>
@@ -216,7 +216,7 @@ public sealed class ChunkUploaderTests
         new ChunkUploader(Repository(through, whenRequired), concurrency: 2, new SemaphoreSlim(2), new ProgressMeter(TimeProvider.System, NullLogger.Instance, TimeSpan.FromMinutes(1)), TimeProvider.System, NullLogger.Instance);
 
     private BackupRepository Repository(object? through, bool whenRequired, BandwidthLimiter? limiter = null) =>
-        new(Store(through, limiter), new S3Options(_s3.Bucket, string.Empty, "backup/", _s3.Endpoint, "STANDARD", "STANDARD", 2, PartSize, TimeSpan.FromMinutes(1), whenRequired));
+        new(Store(through, limiter), new S3Options(_s3.Bucket, string.Empty, "backup/", _s3.Endpoint, "STANDARD", "STANDARD", 2, PartSize, TimeSpan.FromMinutes(1), whenRequired, ObjectLock: null, LockMargin: TimeSpan.Zero));
 
     /// <param name="through">A <see cref="ChecksumEmulator"/> or a <see cref="TcpProxy"/> in front of the server, or null for straight.</param>
     private S3ObjectStore Store(object? through, BandwidthLimiter? limiter = null)
