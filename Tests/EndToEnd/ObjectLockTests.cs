@@ -43,7 +43,7 @@ public sealed class ObjectLockTests
     [TestMethod]
     [DataRow("governance", "GOVERNANCE")]
     [DataRow("compliance", "COMPLIANCE")]
-    public void Run_ObjectLockOn_EveryObjectOfTheChainIsLockedUntilItsGenerationMayGoAndRestores(string setting, string mode)
+    public void Run_ObjectLockOn_EveryObjectOfTheChainIsLockedUntilItsGenerationMayGoExtendedWithTheChainAndRestores(string setting, string mode)
     {
         string config = Config(setting);
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config).Code);
@@ -58,12 +58,13 @@ public sealed class ObjectLockTests
         (code, output) = ToolRun.Run(UploaderTool, "--config", config);
         Assert.AreEqual(ExitCodes.Unavailable, code, output);
         StringAssert.Contains(output, "the S3 server refuses every conditional overwrite (If-Match) although the object still has the ETag named");
-        Assert.AreEqual(ExitCodes.Ok, UploadInProcess(config));
+        // A longer margin for the incremental: the full's objects are extended to its date, never left shorter.
+        Assert.AreEqual(ExitCodes.Ok, UploadInProcess(config, lockMargin: "2d"));
 
         Pointer pointer = Published.ReadPointer(_s3, "data")!;
         SnapshotName.TryParse($"x.{pointer.CurrentGeneration}", out _, out DateTimeOffset start);
-        // full_every_days 182, min_age_days 180, lock_margin 1d (docs/FORMAT.md, "Object Lock").
-        DateTimeOffset expected = start.AddDays(182 + 180 + 1);
+        // full_every_days 182, min_age_days 180, lock_margin 2d (docs/FORMAT.md, "Object Lock").
+        DateTimeOffset expected = start.AddDays(182 + 180 + 2);
         List<string> keys = [ObjectKeys.Pointer("backup/", "data"), .. pointer.Generations.Single().Manifests];
         keys.AddRange(pointer.Generations.Single().Manifests.SelectMany(m => Published.ReadManifest(_s3, m).Chunks.Select(c => c.Key)));
         foreach (string key in keys)
@@ -99,9 +100,9 @@ public sealed class ObjectLockTests
     }
 
     /// <summary>The uploader's run, in this process, over the real server with AWS's If-Match in versioned buckets.</summary>
-    private int UploadInProcess(string config)
+    private int UploadInProcess(string config, string lockMargin)
     {
-        BackupOptions options = ConfigLoader.Load(config, new Dictionary<string, string>());
+        BackupOptions options = ConfigLoader.Load(config, new Dictionary<string, string> { ["s3:lock_margin"] = lockMargin });
         using var emulator = new ConditionalWriteEmulator { IfMatchInVersionedBuckets = true };
         using AmazonS3Client client = LocalS3.CreateClient(_s3.Endpoint, emulator);
         var bandwidth = new BandwidthLimiter(BandwidthSchedule.Off, TimeProvider.System, NullLogger.Instance);

@@ -149,6 +149,8 @@ internal sealed class MemoryObjectStore : IObjectStore
         return Task.CompletedTask;
     }
 
+    public Task ExtendLockAsync(string key, ObjectLock objectLock, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task<ThawAnswer> RequestThawAsync(string key, int days, string tier, CancellationToken cancellationToken) => Task.FromResult(ThawAnswer.NotArchived);
 
     private static string Etag(byte[] body) => $"\"{Convert.ToHexStringLower(MD5.HashData(body))}\"";

@@ -116,6 +116,19 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
             }
         }
 
+        // After the commit, and again by any later publish if a run dies here: the generation's earlier objects are kept
+        // locked as long as the newest (docs/FORMAT.md, "Object Lock").
+        if (repository.Locking
+            && await repository.ReadPointerAsync(seal.Subvolume, cancellationToken).ConfigureAwait(false) is { } committed
+            && committed.Generations.FirstOrDefault(g => g.Generation == seal.Generation) is { } generation)
+        {
+            (int extended, DateTimeOffset until) = await repository.ExtendLocksAsync(generation, cancellationToken).ConfigureAwait(false);
+            if (extended > 0)
+            {
+                Log.LocksExtended(logger, seal.Subvolume, seal.Generation, extended, until.ToString("O"));
+            }
+        }
+
         StateFiles.WritePublished(stateDir, new PublishedSnapshot(
             FormatJson.Version, seal.Subvolume, seal.Snapshot, seal.Kind, seal.Generation, seal.ChainPosition, time.GetUtcNow(), manifestKey));
         CrashPoint.Reached("uploader-after-state");

@@ -16,6 +16,9 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
 {
         private readonly ObjectWrite _metadata = new(options.StorageClassMetadata, "application/json", IfNoneMatch: false);
 
+    /// <summary>Whether objects are written under Object Lock ([s3] object_lock).</summary>
+    public bool Locking => locks is not null;
+
     /// <summary>The storage class chunks are written with.</summary>
     public string StorageClassData => options.StorageClassData;
 
@@ -94,6 +97,38 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     /// <summary>Whether the bucket was made with Object Lock: only then does S3 take the retention [s3] object_lock asks for.</summary>
     public async Task<bool> BucketHasObjectLockAsync(CancellationToken cancellationToken) =>
         (await store.ObjectLockAsync(cancellationToken).ConfigureAwait(false)).Enabled;
+
+    /// <summary>
+    /// Under Object Lock, brings every object of the generation (its manifests and their chunks) up to the date an
+    /// object of it written now gets: a chain that outlives its schedule (a late full), or a configuration that asks
+    /// for longer, keeps its full locked as long as its newest incremental. A date is never shortened, and an object
+    /// keeps its mode. Returns the objects extended and the date; none without Object Lock.
+    /// </summary>
+    public async Task<(int Objects, DateTimeOffset Until)> ExtendLocksAsync(PointerGeneration generation, CancellationToken cancellationToken)
+    {
+        if (locks is null)
+        {
+            return (0, default);
+        }
+
+        ObjectLock wanted = locks.For(generation.Generation);
+        int extended = 0;
+        foreach (string manifestKey in generation.Manifests)
+        {
+            Manifest manifest = await ReadManifestAsync(manifestKey, cancellationToken).ConfigureAwait(false)
+                ?? throw new BackupFailure(FailureKind.BadData, $"the pointer names {store.Address(manifestKey)}, but there is no such manifest");
+            foreach (string key in manifest.Chunks.Select(c => c.Key).Append(manifestKey))
+            {
+                if (await store.HeadAsync(key, cancellationToken).ConfigureAwait(false) is { } head && (head.Lock is null || head.Lock.RetainUntil < wanted.RetainUntil))
+                {
+                    await store.ExtendLockAsync(key, head.Lock is null ? wanted : wanted with { Mode = head.Lock.Mode }, cancellationToken).ConfigureAwait(false);
+                    extended++;
+                }
+            }
+        }
+
+        return (extended, wanted.RetainUntil);
+    }
 
     /// <summary>The chunk's HEAD, or null when S3 has no such object.</summary>
     public Task<ObjectHead?> HeadAsync(string key, CancellationToken cancellationToken) => store.HeadAsync(key, cancellationToken);

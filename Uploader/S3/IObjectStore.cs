@@ -77,6 +77,12 @@ internal interface IObjectStore
 
     Task AbortUploadAsync(PendingUpload upload, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Moves the Object Lock retain-until date of the object's current version later (S3 lets anyone allowed
+    /// s3:PutObjectRetention lengthen a retention, in either mode; only shortening is refused).
+    /// </summary>
+    Task ExtendLockAsync(string key, ObjectLock objectLock, CancellationToken cancellationToken);
+
     /// <summary>Asks S3 to thaw an archived object for <paramref name="days"/> days at the retrieval tier.</summary>
     Task<ThawAnswer> RequestThawAsync(string key, int days, string tier, CancellationToken cancellationToken);
 

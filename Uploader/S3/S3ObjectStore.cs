@@ -310,6 +310,19 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             ct => s3.AbortMultipartUploadAsync(bucket, upload.Key, upload.UploadId, ct),
             cancellationToken).ConfigureAwait(false);
 
+    public async Task ExtendLockAsync(string key, ObjectLock objectLock, CancellationToken cancellationToken) =>
+        await guard.RunAsync(
+            $"extend the lock of {key}",
+            ct => s3.PutObjectRetentionAsync(
+                new PutObjectRetentionRequest
+                {
+                    BucketName = bucket,
+                    Key = key,
+                    Retention = new ObjectLockRetention { Mode = ObjectLockRetentionMode.FindValue(objectLock.Mode), RetainUntilDate = objectLock.RetainUntil.UtcDateTime },
+                },
+                ct),
+            cancellationToken).ConfigureAwait(false);
+
     public async Task<ThawAnswer> RequestThawAsync(string key, int days, string tier, CancellationToken cancellationToken) =>
         (await guard.RunAsync(
             $"restore {key}",
@@ -432,7 +445,10 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                 head.Metadata[ChunkWrite.Sha256Metadata],
                 head.StorageClass?.Value ?? "STANDARD",
                 head.RestoreInProgress == true,
-                head.RestoreExpiration);
+                head.RestoreExpiration,
+                head.ObjectLockMode?.Value is { Length: > 0 } mode && head.ObjectLockRetainUntilDate is { } until
+                    ? new ObjectLock(mode, new DateTimeOffset(until.ToUniversalTime(), TimeSpan.Zero))
+                    : null);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {

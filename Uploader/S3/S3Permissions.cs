@@ -41,7 +41,8 @@ internal static class S3Permissions
         new("RestoreObject", "s3:RestoreObject", S3Resource.Object, Commands("restore")),
         new("GetLifecycleConfiguration", "s3:GetLifecycleConfiguration", S3Resource.Bucket, Commands("check")),
         new("GetBucketVersioning", "s3:GetBucketVersioning", S3Resource.Bucket, Commands("check")),
-        new("GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration", S3Resource.Bucket, Commands("check")),
+        new("GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration", S3Resource.Bucket, Commands("run", "check")),
+        new("PutObjectRetention", "s3:PutObjectRetention", S3Resource.Object, Commands("run")),
     ];
 
     /// <summary>The IAM actions the commands need, each with what it is granted on.</summary>
