@@ -83,6 +83,42 @@ public sealed class ObjectLockTests
 
         (code, output) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--dump");
         Assert.AreEqual(ExitCodes.Ok, code, output);
+        (code, output) = ToolRun.Run(UploaderTool, "verify", "--config", config);
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        StringAssert.Contains(output, "and every object for its Object Lock, 0 problems");
+    }
+
+    [TestMethod]
+    public void Verify_ALockShortenedOrAPointerNamingForeignKeys_IsReportedExit65()
+    {
+        string config = Config("governance");
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config).Code);
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(UploaderTool, "--config", config).Code);
+        Pointer pointer = Published.ReadPointer(_s3, "data")!;
+        string manifest = pointer.Generations[0].Manifests[0];
+        string chunk = Published.ReadManifest(_s3, manifest).Chunks[0].Key;
+        // Whoever may bypass governance retention shortens a chunk's lock, and writes a pointer naming a foreign key.
+        _s3.Client.PutObjectRetentionAsync(new PutObjectRetentionRequest
+        {
+            BucketName = _s3.Bucket,
+            Key = chunk,
+            BypassGovernanceRetention = true,
+            Retention = new ObjectLockRetention { Mode = ObjectLockRetentionMode.Governance, RetainUntilDate = DateTime.UtcNow.AddDays(1) },
+        }).GetAwaiter().GetResult();
+        Pointer tampered = pointer with { Generations = [pointer.Generations[0] with { Manifests = [manifest, "backup/data/elsewhere/manifest.json"] }] };
+        _s3.Client.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = _s3.Bucket,
+            Key = "backup/data/pointer.json",
+            ContentBody = System.Text.Json.JsonSerializer.Serialize(tampered, FormatJson.Default.Pointer),
+        }).GetAwaiter().GetResult();
+
+        (int code, string output) = ToolRun.Run(UploaderTool, "verify", "--config", config);
+
+        Assert.AreEqual(ExitCodes.DataError, code, output);
+        StringAssert.Contains(output, $"BAD {chunk}: locked (GOVERNANCE) only until");
+        StringAssert.Contains(output, "BAD backup/data/elsewhere/manifest.json: named by the pointer of data in generation");
+        StringAssert.Contains(output, "2 problems");
     }
 
     [TestMethod]

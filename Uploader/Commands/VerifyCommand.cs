@@ -5,7 +5,9 @@ namespace BtrfsToS3.Uploader.Commands;
 
 /// <summary>
 /// <c>btrfs-to-s3-uploader verify</c>: HEADs every chunk of every chain the pointers name (nested subvolumes' too) and compares its size and
-/// ETag with the manifest, downloading nothing; what is missing or different is listed, and the exit code is 65.
+/// ETag with the manifest, downloading nothing; what is missing or different is listed, and the exit code is 65. A
+/// pointer or manifest that names a key not of our layout (a tampered or foreign pointer) is listed too, and under
+/// [s3] object_lock every manifest and chunk must be locked at least until retention could delete its generation.
 /// </summary>
 internal static class VerifyCommand
 {
@@ -30,27 +32,59 @@ internal static class VerifyCommand
                 continue;
             }
 
-            foreach (string key in pointer.Generations.SelectMany(g => g.Manifests))
+            foreach (PointerGeneration generation in pointer.Generations)
             {
-                Manifest? manifest = await repository.ReadManifestAsync(key, cancellationToken).ConfigureAwait(false);
-                if (manifest is null)
+                var manifests = new List<Manifest>();
+                var heads = new Dictionary<string, ObjectHead?>(StringComparer.Ordinal);
+                foreach (string key in generation.Manifests)
                 {
-                    problems.Add($"{key}: named by the pointer, missing");
-                    continue;
+                    // Only keys of our layout in this generation are read at all: a pointer naming others is not ours.
+                    if (repository.GenerationOf(name, key) != generation.Generation)
+                    {
+                        problems.Add($"{key}: named by the pointer of {name} in generation {generation.Generation}, but not a manifest of it (a pointer written by someone else?)");
+                        continue;
+                    }
+
+                    Manifest? manifest = await repository.ReadManifestAsync(key, cancellationToken).ConfigureAwait(false);
+                    if (manifest is null)
+                    {
+                        problems.Add($"{key}: named by the pointer, missing");
+                        continue;
+                    }
+
+                    manifests.Add(manifest);
+                    foreach (ManifestChunk chunk in manifest.Chunks)
+                    {
+                        checkedChunks++;
+                        bytes += chunk.Size;
+                        if (repository.GenerationOf(name, chunk.Key) != generation.Generation || !chunk.Key.StartsWith(key[..^ObjectKeys.ManifestName.Length], StringComparison.Ordinal))
+                        {
+                            problems.Add($"{chunk.Key}: named by manifest {key}, but not a chunk of its stream");
+                            continue;
+                        }
+
+                        ObjectHead? head = await repository.HeadAsync(chunk.Key, cancellationToken).ConfigureAwait(false);
+                        heads[chunk.Key] = head;
+                        if (head is null)
+                        {
+                            problems.Add($"{chunk.Key}: missing");
+                        }
+                        else if (!chunk.Identity.IsStoredAs(head.Size, head.Etag, head.Crc32))
+                        {
+                            problems.Add($"{chunk.Key}: {head}; the manifest says {chunk.Identity}");
+                        }
+                    }
                 }
 
-                foreach (ManifestChunk chunk in manifest.Chunks)
+                if (manifests.Count > 0 && repository.LockNeeded(generation.Generation, manifests.Max(m => m.PublishedAt)) is { } needed)
                 {
-                    checkedChunks++;
-                    bytes += chunk.Size;
-                    ObjectHead? head = await repository.HeadAsync(chunk.Key, cancellationToken).ConfigureAwait(false);
-                    if (head is null)
+                    foreach (string key in manifests.SelectMany(m => m.Chunks.Select(c => c.Key).Append(repository.ManifestKey(m))))
                     {
-                        problems.Add($"{chunk.Key}: missing");
-                    }
-                    else if (!chunk.Identity.IsStoredAs(head.Size, head.Etag, head.Crc32))
-                    {
-                        problems.Add($"{chunk.Key}: {head}; the manifest says {chunk.Identity}");
+                        ObjectHead? head = heads.TryGetValue(key, out ObjectHead? chunkHead) ? chunkHead : await repository.HeadAsync(key, cancellationToken).ConfigureAwait(false);
+                        if (head is not null && (head.Lock is null || head.Lock.RetainUntil < needed))
+                        {
+                            problems.Add($"{key}: {(head.Lock is null ? "not locked" : $"locked ({head.Lock.Mode}) only until {head.Lock.RetainUntil:O}")}, but retention may delete its generation only from {needed:O} ([s3] object_lock)");
+                        }
                     }
                 }
             }
@@ -63,7 +97,7 @@ internal static class VerifyCommand
             output.WriteLine($"BAD {problem}");
         }
 
-        output.WriteLine($"{checkedChunks} chunks ({ByteSize.Human(bytes)}) checked by size and ETag, {problems.Count} problems");
+        output.WriteLine($"{checkedChunks} chunks ({ByteSize.Human(bytes)}) checked by size and ETag{(repository.Locking ? ", and every object for its Object Lock" : string.Empty)}, {problems.Count} problems");
         return problems.Count == 0 ? ExitCodes.Ok : ExitCodes.DataError;
     }
 }

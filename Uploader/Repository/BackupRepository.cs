@@ -19,6 +19,12 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     /// <summary>Whether objects are written under Object Lock ([s3] object_lock).</summary>
     public bool Locking => locks is not null;
 
+    /// <summary>
+    /// Until when every object of the generation must stay locked, its newest written at <paramref name="newest"/>;
+    /// null without Object Lock.
+    /// </summary>
+    public DateTimeOffset? LockNeeded(string generation, DateTimeOffset newest) => locks?.Needed(generation, newest);
+
     /// <summary>The storage class chunks are written with.</summary>
     public string StorageClassData => options.StorageClassData;
 

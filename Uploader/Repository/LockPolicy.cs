@@ -17,18 +17,27 @@ internal sealed record LockPolicy(string Mode, int FullEveryDays, int KeepGenera
         ? new LockPolicy(mode, options.Schedule.FullEveryDays, options.Retention.KeepGenerations, options.Retention.MinAgeDays, options.S3.LockMargin, time)
         : null;
 
-    /// <summary>The lock of an object of <paramref name="generation"/> written now.</summary>
+    /// <summary>The lock of an object of <paramref name="generation"/> written now: <see cref="Needed"/> plus the margin.</summary>
     public ObjectLock For(string generation)
     {
-        DateTimeOffset writtenAt = Time.GetUtcNow();
-        DateTimeOffset start = SnapshotName.TryParse($"x.{generation}", out _, out DateTimeOffset time) ? time : writtenAt;
-        DateTimeOffset superseded = start.AddDays((double)KeepGenerations * FullEveryDays);
-        DateTimeOffset newest = start.AddDays(FullEveryDays) > writtenAt ? start.AddDays(FullEveryDays) : writtenAt;
-        DateTimeOffset oldEnough = newest.AddDays(MinAgeDays);
-        DateTimeOffset until = (superseded > oldEnough ? superseded : oldEnough) + Margin;
+        DateTimeOffset until = Needed(generation, Time.GetUtcNow()) + Margin;
 
         // S3 keeps the date to the second: rounded up, never earlier than the rule says.
         long seconds = (until.UtcTicks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond;
         return new ObjectLock(Mode, new DateTimeOffset(seconds * TimeSpan.TicksPerSecond, TimeSpan.Zero));
+    }
+
+    /// <summary>
+    /// The earliest time retention could delete <paramref name="generation"/> once its newest object was written at
+    /// <paramref name="newest"/> (or will be: not before the next full is due): what every object of it must stay
+    /// locked until, the margin aside.
+    /// </summary>
+    public DateTimeOffset Needed(string generation, DateTimeOffset newest)
+    {
+        DateTimeOffset start = SnapshotName.TryParse($"x.{generation}", out _, out DateTimeOffset time) ? time : newest;
+        DateTimeOffset superseded = start.AddDays((double)KeepGenerations * FullEveryDays);
+        DateTimeOffset last = start.AddDays(FullEveryDays) > newest ? start.AddDays(FullEveryDays) : newest;
+        DateTimeOffset oldEnough = last.AddDays(MinAgeDays);
+        return superseded > oldEnough ? superseded : oldEnough;
     }
 }
