@@ -63,6 +63,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 266, EventName = "LocksExtended", Level = LogLevel.Information, Message = "subvolume {Subvolume}: generation {Generation}: the Object Lock of {Objects} objects extended to {Until}, as long as its newest object's")]
     public static partial void LocksExtended(ILogger logger, string subvolume, string generation, int objects, string until);
 
+    [LoggerMessage(EventId = 267, EventName = "PointerVersionChosen", Level = LogLevel.Information, Message = "subvolume {Subvolume}: restoring from pointer version {Version}, written {WrittenAt}")]
+    public static partial void PointerVersionChosen(ILogger logger, string subvolume, string version, string writtenAt);
+
+    [LoggerMessage(EventId = 268, EventName = "PointerVersionPassedOver", Level = LogLevel.Warning, Message = "subvolume {Subvolume}: pointer version {Version}, written {WrittenAt}, passed over: {Flaw}")]
+    public static partial void PointerVersionPassedOver(ILogger logger, string subvolume, string version, string writtenAt, string flaw);
+
     [LoggerMessage(EventId = 214, EventName = "BandwidthCap", Level = LogLevel.Information, Message = "bandwidth cap now {Cap}; schedule: {Schedule}")]
     public static partial void BandwidthCap(ILogger logger, string cap, string schedule);
 

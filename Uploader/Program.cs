@@ -26,11 +26,14 @@ const string Usage = """
               the weekly change taken from the incrementals in S3, else from <state dir>/growth.tsv (written by
               scripts/fs_growth_analysis.sh --write), else --weekly-change PERCENT of the size (default 1%)
       restore --subvolume NAME|--all --target DIR [--no-nested] [--generation G] [--until SNAPSHOT] [--dump] [--request-only] [--wait]
+              [--as-of TIME|now] [--pointer-version ID]
               thaw archived chunks (printing the expected cost first; exit 75 while thawing unless --wait),
               then download, verify and btrfs receive the chain into DIR (a btrfs filesystem), and rebuild the
               tree as DIR/NAME, writable, with every nested subvolume back at its path (--no-nested: NAME alone);
               --all restores every configured subvolume; --dump checks the chains with btrfs receive --dump
-              instead; --request-only only asks for the thaw and reports
+              instead; --request-only only asks for the thaw and reports; --as-of TIME starts from the newest
+              pointer version written by then that names a whole (and locked) chain, --pointer-version ID from that
+              one (a versioned bucket: a pointer an intruder rewrote is passed over)
       verify  HEAD every chunk the pointers name and compare size and ETag with the manifests (no download)
       prune   delete generations beyond [retention] keep_generations that are older than min_age_days (the
               uploader also does this after every publish); with --dry-run, only say what would go
@@ -56,11 +59,11 @@ var parser = new CommandLineParser(
         ["prune"] = new HashSet<string> { "dry-run", "verbose" },
         ["status"] = new HashSet<string> { "json", "verbose" },
         ["plan"] = new HashSet<string> { "size", "weekly-change", "verbose" },
-        ["restore"] = new HashSet<string> { "subvolume", "all", "no-nested", "target", "generation", "until", "dump", "request-only", "wait", "verbose" },
+        ["restore"] = new HashSet<string> { "subvolume", "all", "no-nested", "target", "generation", "until", "as-of", "pointer-version", "dump", "request-only", "wait", "verbose" },
         ["verify"] = new HashSet<string> { "verbose" },
     },
     new HashSet<string> { "once", "dry-run", "json", "all", "no-nested", "dump", "request-only", "wait", "archive-probe", "verbose" },
-    new HashSet<string> { "size", "weekly-change", "subvolume", "target", "generation", "until", "take-over" });
+    new HashSet<string> { "size", "weekly-change", "subvolume", "target", "generation", "until", "take-over", "as-of", "pointer-version" });
 return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, cancellationToken) =>
 {
     ILogger logger = loggers.CreateLogger(Tool);
@@ -96,7 +99,9 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
                 commandLine.Has("no-nested"),
                 commandLine.Has("dump"),
                 commandLine.Has("request-only"),
-                commandLine.Has("wait")),
+                commandLine.Has("wait"),
+                AsOf(commandLine.ValuesOf("as-of")),
+                commandLine.ValuesOf("pointer-version").LastOrDefault()),
             cancellationToken),
         "verify" => await VerifyCommand.RunAsync(repository, options.Subvolumes, Console.Out, cancellationToken),
         "prune" => await PruneCommand.RunAsync(repository, options, commandLine.Has("dry-run"), TimeProvider.System, logger, cancellationToken),
@@ -140,3 +145,12 @@ static async Task<int> PlanAsync(BackupOptions options, CommandLine commandLine,
         return await Plan(new BackupRepository(store, options.S3), null);
     }
 }
+
+// --as-of takes a UTC time as S3 and the logs write it (2026-12-02T03:00:00Z), or now.
+static DateTimeOffset? AsOf(IReadOnlyList<string> values) => values.LastOrDefault() switch
+{
+    null => null,
+    "now" => DateTimeOffset.UtcNow,
+    string text when DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out DateTimeOffset at) => at,
+    string text => throw new BackupFailure(FailureKind.Usage, $"usage: --as-of wants a time such as 2026-12-02T03:00:00Z, or now (got \"{text}\")"),
+};

@@ -135,6 +135,36 @@ public sealed class ObjectLockTests
         Assert.IsFalse(plain.Exists("backup/data/pointer.json"));
     }
 
+    [TestMethod]
+    public void Restore_AsOfAfterAnIntruderWroteAPointerVersion_PassesItOverAndRestoresTheLastGoodOne()
+    {
+        string config = Config("governance");
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config).Code);
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(UploaderTool, "--config", config).Code);
+        string firstVersion = _s3.Client.GetObjectMetadataAsync(_s3.Bucket, "backup/data/pointer.json").GetAwaiter().GetResult().VersionId;
+        File.WriteAllText(Path.Combine(_fx.Subvolume("data"), "later"), "an incremental");
+        Thread.Sleep(1100);
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config).Code);
+        Assert.AreEqual(ExitCodes.Ok, UploadInProcess(config, lockMargin: "1d"));
+        Pointer good = Published.ReadPointer(_s3, "data")!;
+        Thread.Sleep(1100);
+        // With the host's credentials an intruder can write a new pointer version, here one naming a manifest of theirs.
+        Pointer tampered = good with { Generations = [good.Generations[0] with { Manifests = [.. good.Generations[0].Manifests.Take(1), "backup/data/evil/manifest.json"] }] };
+        _s3.Client.PutObjectAsync(new PutObjectRequest { BucketName = _s3.Bucket, Key = "backup/data/pointer.json", ContentBody = System.Text.Json.JsonSerializer.Serialize(tampered, FormatJson.Default.Pointer) }).GetAwaiter().GetResult();
+
+        (int current, string refused) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--dump");
+        (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--dump", "--as-of", "now");
+        (int first, string firstOutput) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--dump", "--pointer-version", firstVersion);
+
+        Assert.AreEqual(ExitCodes.DataError, current, refused);
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        StringAssert.Contains(output, "passed over: it names backup/data/evil/manifest.json, which is not a manifest of generation");
+        StringAssert.Contains(output, "restoring from pointer version");
+        Assert.AreEqual(2, output.Split('\n').Count(l => l.Contains("btrfs receive --dump read it whole", StringComparison.Ordinal)), output);
+        Assert.AreEqual(ExitCodes.Ok, first, firstOutput);
+        Assert.AreEqual(1, firstOutput.Split('\n').Count(l => l.Contains("btrfs receive --dump read it whole", StringComparison.Ordinal)), firstOutput);
+    }
+
     /// <summary>The uploader's run, in this process, over the real server with AWS's If-Match in versioned buckets.</summary>
     private int UploadInProcess(string config, string lockMargin)
     {

@@ -53,6 +53,12 @@ internal sealed class MemoryObjectStore : IObjectStore
             : Task.FromResult(_objects.TryGetValue(key, out byte[]? body) ? body : null);
     }
 
+    public Task<IReadOnlyList<ObjectVersion>> ListVersionsAsync(string key, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ObjectVersion>>(_objects.ContainsKey(key) ? [new ObjectVersion("null", _written.GetValueOrDefault(key, Now))] : []);
+
+    public Task<byte[]?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken) =>
+        Task.FromResult(versionId == "null" && _objects.TryGetValue(key, out byte[]? body) ? body : null);
+
     public Task<ObjectBody?> GetWithEtagAsync(string key, CancellationToken cancellationToken) =>
         Task.FromResult(_objects.TryGetValue(key, out byte[]? body) ? new ObjectBody(body, Etag(body)) : null);
 

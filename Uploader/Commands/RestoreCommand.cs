@@ -19,6 +19,7 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
     /// <summary>How long a thaw usually takes, by tier (AWS's figures for Deep Archive; Glacier is faster).</summary>
     private readonly SpoolDirectory _spool = new(options.Spool.Dir);
     private readonly BtrfsTool _btrfs = new();
+    private readonly PointerChooser _pointers = new(repository, time, logger);
 
     private static readonly Dictionary<string, TimeSpan> ExpectedThaw = new(StringComparer.Ordinal)
     {
@@ -33,11 +34,12 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
         var chains = new List<RestoreChain>();
         foreach (string subvolume in request.Subvolumes)
         {
-            RestoreChain chain = await ChainAsync(subvolume, request, cancellationToken).ConfigureAwait(false);
+            (RestoreChain chain, DateTimeOffset? pointerWritten) = await ChainAsync(subvolume, request, cancellationToken).ConfigureAwait(false);
             chains.Add(chain);
             if (!request.NoNested)
             {
-                chains.AddRange(await NestedChainsAsync(chain, cancellationToken).ConfigureAwait(false));
+                // Nested subvolumes' pointers as they were when the configured one's was written, when that is older.
+                chains.AddRange(await NestedChainsAsync(chain, request.AsOf ?? pointerWritten, cancellationToken).ConfigureAwait(false));
             }
         }
 
@@ -132,9 +134,10 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
     }
 
     /// <summary>A configured subvolume's manifests to receive, full first, each the child of the one before; up to --until.</summary>
-    private async Task<RestoreChain> ChainAsync(string subvolume, RestoreRequest request, CancellationToken cancellationToken)
+    private async Task<(RestoreChain Chain, DateTimeOffset? PointerWritten)> ChainAsync(string subvolume, RestoreRequest request, CancellationToken cancellationToken)
     {
-        Pointer pointer = await repository.ReadPointerAsync(subvolume, cancellationToken).ConfigureAwait(false)
+        (Pointer? found, DateTimeOffset? written) = await _pointers.ChooseAsync(subvolume, request.Generation, request.AsOf, request.PointerVersion, cancellationToken).ConfigureAwait(false);
+        Pointer pointer = found
             ?? throw new BackupFailure(FailureKind.Unavailable, $"nothing of subvolume {subvolume} is published under s3://{options.S3.Bucket}/{options.S3.Prefix} (no pointer)");
         PointerGeneration generation = request.Generation is null
             ? pointer.Generations[^1]
@@ -146,12 +149,12 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
             chain.Add(await NextAsync(chain, key, cancellationToken).ConfigureAwait(false));
             if (chain[^1].Snapshot.Name == request.Until)
             {
-                return new RestoreChain(subvolume, null, chain);
+                return (new RestoreChain(subvolume, null, chain), written);
             }
         }
 
         return request.Until is null
-            ? new RestoreChain(subvolume, null, chain)
+            ? (new RestoreChain(subvolume, null, chain), written)
             : throw new BackupFailure(FailureKind.Usage, $"usage: --until {request.Until} is not a snapshot of generation {generation.Generation} (it has {string.Join(", ", chain.Select(m => m.Snapshot.Name))})");
     }
 
@@ -160,7 +163,7 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
     /// lists them), each up to its last snapshot no later than that one: a run snapshots a subvolume and those nested
     /// in it together, under the same time. Nested subvolumes gone from the host before then are not in the list.
     /// </summary>
-    private async Task<IReadOnlyList<RestoreChain>> NestedChainsAsync(RestoreChain parent, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<RestoreChain>> NestedChainsAsync(RestoreChain parent, DateTimeOffset? asOf, CancellationToken cancellationToken)
     {
         Manifest last = parent.Manifests[^1];
         SnapshotName.TryParse(last.Snapshot.Name, out _, out DateTimeOffset until);
@@ -168,7 +171,7 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
         foreach (string path in last.NestedPaths.OrderBy(p => p.Count(c => c == '/')).ThenBy(p => p, StringComparer.Ordinal))
         {
             string name = NestedName.For(parent.Subvolume, path);
-            Pointer? pointer = await repository.ReadPointerAsync(name, cancellationToken).ConfigureAwait(false);
+            Pointer? pointer = (await _pointers.ChooseAsync(name, null, asOf, null, cancellationToken).ConfigureAwait(false)).Pointer;
             PointerGeneration? generation = pointer?.Generations.LastOrDefault(g => SnapshotTime(g.Generation) <= until);
             var chain = new List<Manifest>();
             foreach (string key in generation?.Manifests ?? [])

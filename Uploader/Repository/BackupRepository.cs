@@ -40,6 +40,18 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     public Task<Pointer?> ReadPointerAsync(string subvolume, CancellationToken cancellationToken) =>
         ReadAsync(PointerKey(subvolume), FormatJson.Default.Pointer, cancellationToken);
 
+    /// <summary>The versions of the subvolume's pointer, newest first (a versioned bucket keeps every one written).</summary>
+    public Task<IReadOnlyList<ObjectVersion>> PointerVersionsAsync(string subvolume, CancellationToken cancellationToken) =>
+        store.ListVersionsAsync(PointerKey(subvolume), cancellationToken);
+
+    /// <summary>One version of the subvolume's pointer, or null when there is no such version.</summary>
+    public async Task<Pointer?> ReadPointerVersionAsync(string subvolume, string versionId, CancellationToken cancellationToken)
+    {
+        string key = PointerKey(subvolume);
+        byte[]? body = await store.GetVersionAsync(key, versionId, cancellationToken).ConfigureAwait(false);
+        return body is null ? null : FormatJson.Parse(body, FormatJson.Default.Pointer, $"{store.Address(key)} version {versionId}");
+    }
+
     /// <summary>The subvolume's pointer with the ETag a rewrite of it names, or null when nothing of it was published.</summary>
     public async Task<StoredPointer?> ReadPointerForUpdateAsync(string subvolume, CancellationToken cancellationToken)
     {

@@ -3,7 +3,9 @@ namespace BtrfsToS3.Uploader.Restore;
 /// <summary>
 /// What to restore: the chains of the named subvolumes (of a generation, up to a snapshot) and, unless NoNested, of the
 /// subvolumes nested in them, into a target, or only dumped; RequestOnly asks S3 to thaw archived chunks and reports,
-/// Wait waits for the thaw instead of exiting 75.
+/// Wait waits for the thaw instead of exiting 75. AsOf and PointerVersion start from an older pointer version than the
+/// current one (a versioned bucket): the newest written at or before AsOf that names only whole (and, under Object
+/// Lock, locked) streams, or the version named.
 /// </summary>
 internal sealed record RestoreRequest(
     IReadOnlyList<string> Subvolumes,
@@ -13,4 +15,6 @@ internal sealed record RestoreRequest(
     bool NoNested,
     bool DumpOnly,
     bool RequestOnly,
-    bool Wait);
+    bool Wait,
+    DateTimeOffset? AsOf = null,
+    string? PointerVersion = null);

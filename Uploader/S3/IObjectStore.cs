@@ -18,6 +18,12 @@ internal interface IObjectStore
     /// </summary>
     Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>The versions of exactly this key, newest first, delete markers left out (a versioned bucket).</summary>
+    Task<IReadOnlyList<ObjectVersion>> ListVersionsAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>The bytes of one version of the object, or null when there is no such version.</summary>
+    Task<byte[]?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken);
+
     /// <summary>As <see cref="GetAsync"/>, with the ETag a conditional rewrite of the object names.</summary>
     Task<ObjectBody?> GetWithEtagAsync(string key, CancellationToken cancellationToken);
 

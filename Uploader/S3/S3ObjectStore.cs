@@ -18,6 +18,49 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
     public async Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken) =>
         (await GetWithEtagAsync(key, cancellationToken).ConfigureAwait(false))?.Bytes;
 
+    public async Task<IReadOnlyList<ObjectVersion>> ListVersionsAsync(string key, CancellationToken cancellationToken) =>
+        (await guard.RunAsync(
+            $"list versions of {key}",
+            async ct =>
+            {
+                var all = new List<ObjectVersion>();
+                var request = new ListVersionsRequest { BucketName = bucket, Prefix = key };
+                while (true)
+                {
+                    ListVersionsResponse page = await s3.ListVersionsAsync(request, ct).ConfigureAwait(false);
+                    all.AddRange((page.Versions ?? [])
+                        .Where(v => v.Key == key && v.IsDeleteMarker != true && v.VersionId is { Length: > 0 })
+                        .Select(v => new ObjectVersion(v.VersionId, v.LastModified is { } at ? new DateTimeOffset(at.ToUniversalTime()) : DateTimeOffset.MinValue)));
+                    if (page.IsTruncated != true)
+                    {
+                        return (IReadOnlyList<ObjectVersion>)[.. all.OrderByDescending(v => v.LastModified)];
+                    }
+
+                    request.KeyMarker = page.NextKeyMarker;
+                    request.VersionIdMarker = page.NextVersionIdMarker;
+                }
+            },
+            cancellationToken).ConfigureAwait(false)).Result;
+
+    public async Task<byte[]?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken) =>
+        (await guard.RunAsync(
+            $"get {key} version {versionId}",
+            async ct =>
+            {
+                try
+                {
+                    using GetObjectResponse response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key, VersionId = versionId }, ct).ConfigureAwait(false);
+                    using var buffer = new MemoryStream();
+                    await response.ResponseStream.CopyToAsync(buffer, ct).ConfigureAwait(false);
+                    return buffer.ToArray();
+                }
+                catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound || (e.StatusCode == HttpStatusCode.BadRequest && e.ErrorCode == "InvalidArgument"))
+                {
+                    return null;
+                }
+            },
+            cancellationToken).ConfigureAwait(false)).Result;
+
     public async Task<ObjectBody?> GetWithEtagAsync(string key, CancellationToken cancellationToken) =>
         (await guard.RunAsync(
             $"get {key}",

@@ -39,6 +39,9 @@ internal static class S3Permissions
         new("ListObjectsV2", "s3:ListBucket", S3Resource.Bucket, Reading),
         new("DeleteObjects", "s3:DeleteObject", S3Resource.Object, Commands("run", "check", "prune")),
         new("RestoreObject", "s3:RestoreObject", S3Resource.Object, Commands("restore")),
+        new("ListVersions", "s3:ListBucketVersions", S3Resource.Bucket, Commands("restore")),
+        // A GET that names a version (restore --as-of, --pointer-version) needs s3:GetObjectVersion besides.
+        new("GetObject", "s3:GetObjectVersion", S3Resource.Object, Commands("restore")),
         new("GetLifecycleConfiguration", "s3:GetLifecycleConfiguration", S3Resource.Bucket, Commands("check")),
         new("GetBucketVersioning", "s3:GetBucketVersioning", S3Resource.Bucket, Commands("check")),
         new("GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration", S3Resource.Bucket, Commands("run", "check")),
