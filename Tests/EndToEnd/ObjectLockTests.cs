@@ -86,6 +86,9 @@ public sealed class ObjectLockTests
         (code, output) = ToolRun.Run(UploaderTool, "verify", "--config", config);
         Assert.AreEqual(ExitCodes.Ok, code, output);
         StringAssert.Contains(output, "and every object for its Object Lock, 0 problems");
+        (code, output) = ToolRun.Run(UploaderTool, "status", "--config", config);
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        StringAssert.Contains(output, $"object lock:      {pointer.CurrentGeneration} {mode} until {expected.UtcDateTime:yyyy-MM-dd HH:mm} UTC");
     }
 
     [TestMethod]

@@ -124,6 +124,11 @@ internal static class PlanCommand
         output.WriteLine();
         output.WriteLine("old gen held: days the previous generation stays after the next full, until its newest object is min_age_days old.");
         output.WriteLine("early-deletion: what deleting a generation costs in Deep Archive's minimum-storage charge (0 while min_age_days >= that minimum).");
+        if (options.S3.ObjectLock is { } mode)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"object lock ({mode.ToLowerInvariant()}): every generation stays lock_margin ({Duration.Format(options.S3.LockMargin)}) past retention's deletion, until its lock ends: +${plans.Sum(x => x.LockMonthlyCost):0.00}/month on top of $/month above."));
+        }
+
         output.WriteLine();
     }
 

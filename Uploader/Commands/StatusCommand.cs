@@ -3,6 +3,7 @@ using System.Text.Json;
 using BtrfsToS3.Shared.Btrfs;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.State;
+using BtrfsToS3.Uploader.S3;
 using BtrfsToS3.Uploader.Status;
 using BtrfsToS3.Uploader.Upload;
 
@@ -90,7 +91,7 @@ internal static class StatusCommand
             Pointer? pointer = await repository.ReadPointerAsync(subvolume, cancellationToken).ConfigureAwait(false);
             if (pointer is null)
             {
-                return new SubvolumeStatus(subvolume, nested?.Place, nested?.Gone, null, false, null, 0, 0, null, null, null, parent, spool, null);
+                return new SubvolumeStatus(subvolume, nested?.Place, nested?.Gone, null, false, null, 0, 0, [], null, null, null, parent, spool, null);
             }
 
             PointerGeneration current = pointer.Generations[^1];
@@ -102,11 +103,19 @@ internal static class StatusCommand
                 ? started.AddDays(options.Schedule.FullEveryDays)
                 : null;
             bool elsewhere = filesystem is not null && !string.Equals(pointer.Owner.FilesystemUuid, filesystem, StringComparison.OrdinalIgnoreCase);
-            return new SubvolumeStatus(subvolume, nested?.Place, nested?.Gone, pointer.Owner, elsewhere, current.Generation, pointer.Generations.Count, current.Manifests.Count, Published(full), Published(last), nextFull, parent, spool, null);
+            var locks = new List<GenerationLock>();
+            foreach (PointerGeneration generation in pointer.Generations)
+            {
+                // The full's manifest stands for its generation: locked at least as long as the rest (docs/FORMAT.md).
+                ObjectLock? held = (await repository.HeadAsync(generation.Manifests[0], cancellationToken).ConfigureAwait(false))?.Lock;
+                locks.Add(new GenerationLock(generation.Generation, held?.Mode, held?.RetainUntil));
+            }
+
+            return new SubvolumeStatus(subvolume, nested?.Place, nested?.Gone, pointer.Owner, elsewhere, current.Generation, pointer.Generations.Count, current.Manifests.Count, locks, Published(full), Published(last), nextFull, parent, spool, null);
         }
         catch (BackupFailure e)
         {
-            return new SubvolumeStatus(subvolume, nested?.Place, nested?.Gone, null, false, null, 0, 0, null, null, null, parent, spool, e.Message);
+            return new SubvolumeStatus(subvolume, nested?.Place, nested?.Gone, null, false, null, 0, 0, [], null, null, null, parent, spool, e.Message);
         }
     }
 
@@ -152,6 +161,10 @@ internal static class StatusCommand
                 output.WriteLine($"  last full:        {Line(s.LastFull)}");
                 output.WriteLine($"  last incremental: {Line(s.LastIncremental)}");
                 output.WriteLine($"  next full due:    {When(s.NextFullDue)}");
+                if (s.Locks.Any(l => l.Mode is not null))
+                {
+                    output.WriteLine($"  object lock:      {string.Join("; ", s.Locks.Select(l => l.Mode is null ? $"{l.Generation} none" : $"{l.Generation} {l.Mode} until {When(l.Until)}"))}");
+                }
             }
 
             output.WriteLine($"  parent of the next incremental: {s.ParentSnapshot ?? "none (next is a full)"}");

@@ -49,6 +49,12 @@ internal static class CostPlan
             options.Restore.DaysFor(generationBytes),
             prices);
 
+        // Under Object Lock a deleted generation's versions stay until their lock ends, lock_margin after retention
+        // deleted them (docs/FORMAT.md, "Object Lock"): one generation per full_every_days, each held that much longer.
+        decimal lockMonthly = options.S3.ObjectLock is null
+            ? 0m
+            : generationBytes * (decimal)options.S3.LockMargin.TotalDays / options.Schedule.FullEveryDays / BytesPerGb * prices.StoragePerGbMonth;
+
         return new SubvolumePlan(
             subvolume,
             size,
@@ -60,7 +66,8 @@ internal static class CostPlan
             Math.Round(monthly, 4),
             heldBack,
             Math.Round(early / BytesPerGb * prices.StoragePerGbMonth / DaysPerMonth, 4),
-            restore);
+            restore,
+            Math.Round(lockMonthly, 4));
     }
 
     /// <summary>

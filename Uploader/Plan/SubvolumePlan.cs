@@ -2,7 +2,9 @@ namespace BtrfsToS3.Uploader.Plan;
 
 /// <summary>
 /// The cost plan of one subvolume under the configured cadence, chunking, retention and prices; Restore is what a
-/// restore of its current chain costs at the end of a generation, when the chain is longest.
+/// restore of its current chain costs at the end of a generation, when the chain is longest. LockMonthlyCost is what
+/// [s3] object_lock adds to the monthly bill: every generation's objects stay lock_margin past retention's deletion,
+/// until their lock ends (0 without Object Lock).
 /// </summary>
 internal sealed record SubvolumePlan(
     string Subvolume,
@@ -15,4 +17,5 @@ internal sealed record SubvolumePlan(
     decimal MonthlyStorageCost,
     int HeldBackDays,
     decimal EarlyDeletionPerRollover,
-    RestoreCost Restore);
+    RestoreCost Restore,
+    decimal LockMonthlyCost);

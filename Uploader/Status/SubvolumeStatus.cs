@@ -5,7 +5,8 @@ namespace BtrfsToS3.Uploader.Status;
 /// <summary>
 /// One subvolume's backup state: what S3 holds, what is due, what waits in the spool; for a nested one, where it lies and
 /// whether it is still there on the host (one that is gone keeps its chain in S3). Owner is the source its pointer
-/// belongs to, and OwnedElsewhere says that is not this host's filesystem (README, "One prefix, one host").
+/// belongs to, and OwnedElsewhere says that is not this host's filesystem (README, "One prefix, one host"). Locks is
+/// each kept generation's Object Lock.
 /// </summary>
 internal sealed record SubvolumeStatus(
     string Subvolume,
@@ -16,6 +17,7 @@ internal sealed record SubvolumeStatus(
     string? CurrentGeneration,
     int Generations,
     int ChainLength,
+    IReadOnlyList<GenerationLock> Locks,
     PublishedStream? LastFull,
     PublishedStream? LastIncremental,
     DateTimeOffset? NextFullDue,

@@ -75,4 +75,16 @@ public sealed class CostPlanTests
         Assert.IsLessThan(month.TemporaryStorage, auto.TemporaryStorage);
         Assert.AreEqual(6370 * 0.023m, month.TemporaryStorage);
     }
+
+    [TestMethod]
+    public void For_ObjectLock_EveryGenerationHeldTheMarginLonger()
+    {
+        decimal off = CostPlan.For("data", 5 * ByteSize.TiB, 50 * ByteSize.GiB, Options()).LockMonthlyCost;
+        decimal locked = CostPlan.For("data", 5 * ByteSize.TiB, 50 * ByteSize.GiB, Options(("s3:object_lock", "governance"), ("s3:lock_margin", "91d"))).LockMonthlyCost;
+
+        Assert.AreEqual(0m, off);
+
+        // 6,370 GiB held 91 more days every 182: half a generation on average, at $0.00099/GB-month.
+        Assert.AreEqual(Math.Round(6370m / 2 * 0.00099m, 4), locked);
+    }
 }
