@@ -241,11 +241,12 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
                 continue;
             }
 
-            StreamHeader header = stream.ReadHeader();
-            if (!_refusals.TryGetValue(header.Subvolume, out BackupFailure? refusal))
+            // The stream's name says its subvolume; its header (the source) is read once per subvolume and run.
+            if (!_refusals.TryGetValue(stream.Subvolume, out BackupFailure? refusal))
             {
+                StreamHeader header = stream.ReadHeader();
                 refusal = publisher.Refusal(await repository.ReadPointerAsync(header.Subvolume, cancellationToken).ConfigureAwait(false), header);
-                _refusals[header.Subvolume] = refusal;
+                _refusals[stream.Subvolume] = refusal;
                 if (refusal is not null)
                 {
                     Log.PointerOwnedByAnother(logger, refusal.Message);

@@ -63,6 +63,7 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
 
         string manifestKey = repository.ManifestKey(seal);
         bool manifestWritten = false;
+        Pointer committed;
         for (int attempt = 1; ; attempt++)
         {
             StoredPointer? stored = await repository.ReadPointerForUpdateAsync(seal.Subvolume, cancellationToken).ConfigureAwait(false);
@@ -70,6 +71,7 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
             if (pointer?.Generations.Any(g => g.Manifests.Contains(manifestKey)) == true)
             {
                 // Committed by an earlier run, or by this one's write whose answer was lost.
+                committed = pointer;
                 break;
             }
 
@@ -101,9 +103,11 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
                 Log.PointerTakenOver(logger, seal.Stream, repository.Address(repository.PointerKey(seal.Subvolume)), pointer.Owner.ToString(), seal.Source.ToString());
             }
 
-            if (await repository.WritePointerAsync(Extend(pointer, seal, manifestKey), stored?.Etag, cancellationToken).ConfigureAwait(false))
+            Pointer extended = Extend(pointer, seal, manifestKey);
+            if (await repository.WritePointerAsync(extended, stored?.Etag, cancellationToken).ConfigureAwait(false))
             {
                 CrashPoint.Reached("uploader-after-pointer");
+                committed = extended;
                 break;
             }
 
@@ -118,14 +122,12 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
 
         // After the commit, and again by any later publish if a run dies here: the generation's earlier objects are kept
         // locked as long as the newest (docs/FORMAT.md, "Object Lock").
-        if (repository.Locking
-            && await repository.ReadPointerAsync(seal.Subvolume, cancellationToken).ConfigureAwait(false) is { } committed
-            && committed.Generations.FirstOrDefault(g => g.Generation == seal.Generation) is { } generation)
+        if (repository.Locking && committed.Generations.FirstOrDefault(g => g.Generation == seal.Generation) is { } generation)
         {
-            (int extended, DateTimeOffset until) = await repository.ExtendLocksAsync(generation, cancellationToken).ConfigureAwait(false);
-            if (extended > 0)
+            (int objects, DateTimeOffset until) = await repository.ExtendLocksAsync(generation, cancellationToken).ConfigureAwait(false);
+            if (objects > 0)
             {
-                Log.LocksExtended(logger, seal.Subvolume, seal.Generation, extended, until.ToString("O"));
+                Log.LocksExtended(logger, seal.Subvolume, seal.Generation, objects, until.ToString("O"));
             }
         }
 
