@@ -175,7 +175,7 @@ public sealed class ObjectLockTests
         using var emulator = new ConditionalWriteEmulator { IfMatchInVersionedBuckets = true };
         using AmazonS3Client client = LocalS3.CreateClient(_s3.Endpoint, emulator);
         var bandwidth = new BandwidthLimiter(BandwidthSchedule.Off, TimeProvider.System, NullLogger.Instance);
-        var store = new S3ObjectStore(client, options.S3.Bucket, new OutageGuard(TimeSpan.FromMinutes(1), options.S3.Bucket, new OutageClock(TimeProvider.System), NullLogger.Instance), bandwidth);
+        S3ObjectStore store = LocalS3.Store(client, options.S3.Bucket, TimeSpan.FromMinutes(1), bandwidth);
         var repository = new BackupRepository(store, options.S3, LockPolicy.Of(options, TimeProvider.System));
         return new RunCommand(repository, options, bandwidth, new HashSet<string>(), TimeProvider.System, NullLogger.Instance).RunAsync(once: true, CancellationToken.None).GetAwaiter().GetResult();
     }

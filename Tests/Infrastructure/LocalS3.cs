@@ -1,6 +1,9 @@
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Uploader.S3;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BtrfsToS3.Tests.Infrastructure;
 
@@ -72,6 +75,13 @@ internal sealed class LocalS3 : IDisposable
 
         return new AmazonS3Client(config);
     }
+
+    /// <summary>The uploader's store over a client of the local server, waiting out an outage for <paramref name="giveUpAfter"/>.</summary>
+    public static S3ObjectStore Store(IAmazonS3 client, string bucket, TimeSpan giveUpAfter, BandwidthLimiter? limiter = null) => new(
+        client,
+        bucket,
+        new OutageGuard(giveUpAfter, bucket, new OutageClock(TimeProvider.System), NullLogger.Instance),
+        limiter ?? new BandwidthLimiter(BandwidthSchedule.Off, TimeProvider.System, NullLogger.Instance));
 
     public List<S3Object> List(string prefix = "")
     {

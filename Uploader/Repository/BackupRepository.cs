@@ -48,7 +48,7 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     public async Task<Pointer?> ReadPointerVersionAsync(string subvolume, string versionId, CancellationToken cancellationToken)
     {
         string key = PointerKey(subvolume);
-        byte[]? body = await store.GetVersionAsync(key, versionId, cancellationToken).ConfigureAwait(false);
+        byte[]? body = await GetFormatObjectAsync(key, (k, ct) => store.GetVersionAsync(k, versionId, ct), cancellationToken).ConfigureAwait(false);
         return body is null ? null : FormatJson.Parse(body, FormatJson.Default.Pointer, $"{store.Address(key)} version {versionId}");
     }
 

@@ -43,46 +43,10 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             cancellationToken).ConfigureAwait(false)).Result;
 
     public async Task<byte[]?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken) =>
-        (await guard.RunAsync(
-            $"get {key} version {versionId}",
-            async ct =>
-            {
-                try
-                {
-                    using GetObjectResponse response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key, VersionId = versionId }, ct).ConfigureAwait(false);
-                    using var buffer = new MemoryStream();
-                    await response.ResponseStream.CopyToAsync(buffer, ct).ConfigureAwait(false);
-                    return buffer.ToArray();
-                }
-                catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound || (e.StatusCode == HttpStatusCode.BadRequest && e.ErrorCode == "InvalidArgument"))
-                {
-                    return null;
-                }
-            },
-            cancellationToken).ConfigureAwait(false)).Result;
+        (await guard.RunAsync($"get {key} version {versionId}", ct => GetWholeOnceAsync(key, versionId, ct), cancellationToken).ConfigureAwait(false)).Result?.Bytes;
 
     public async Task<ObjectBody?> GetWithEtagAsync(string key, CancellationToken cancellationToken) =>
-        (await guard.RunAsync(
-            $"get {key}",
-            async ct =>
-            {
-                try
-                {
-                    using GetObjectResponse response = await s3.GetObjectAsync(bucket, key, ct).ConfigureAwait(false);
-                    using var buffer = new MemoryStream();
-                    await response.ResponseStream.CopyToAsync(buffer, ct).ConfigureAwait(false);
-                    return new ObjectBody(buffer.ToArray(), response.ETag ?? string.Empty);
-                }
-                catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
-                {
-                    return null;
-                }
-                catch (AmazonS3Exception e) when (e.ErrorCode == "InvalidObjectState")
-                {
-                    throw new ObjectNotThawedException(Address(key));
-                }
-            },
-            cancellationToken).ConfigureAwait(false)).Result;
+        (await guard.RunAsync($"get {key}", ct => GetWholeOnceAsync(key, null, ct), cancellationToken).ConfigureAwait(false)).Result;
 
     public async Task<bool> PutAsync(string key, byte[] body, ObjectWrite write, CancellationToken cancellationToken) =>
         (await guard.RunAsync(
@@ -441,6 +405,29 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                 }
             },
             cancellationToken).ConfigureAwait(false)).Result;
+
+    /// <summary>
+    /// One GET of a whole small object, or of the version named; null when there is no such object or version (S3
+    /// answers 400 InvalidArgument for a version id it cannot read as one).
+    /// </summary>
+    private async Task<ObjectBody?> GetWholeOnceAsync(string key, string? versionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using GetObjectResponse response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key, VersionId = versionId }, cancellationToken).ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return new ObjectBody(buffer.ToArray(), response.ETag ?? string.Empty);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound || (versionId is not null && e.StatusCode == HttpStatusCode.BadRequest && e.ErrorCode == "InvalidArgument"))
+        {
+            return null;
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode == "InvalidObjectState")
+        {
+            throw new ObjectNotThawedException(Address(key));
+        }
+    }
 
     /// <summary>One PUT of a small object; false when its condition failed (412).</summary>
     private async Task<bool> PutOnceAsync(string key, byte[] body, ObjectWrite write, string? ifMatch, CancellationToken cancellationToken)

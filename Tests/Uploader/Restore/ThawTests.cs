@@ -207,6 +207,6 @@ public sealed class ThawTests : BtrfsAndS3Test
 
     /// <summary>The repository over the real server, with the emulated archive tier between them.</summary>
     private BackupRepository Repository(IAmazonS3 s3) => new(
-        new S3ObjectStore(s3, _options.S3.Bucket, new OutageGuard(_options.Uploader.GiveUpAfter, _options.S3.Bucket, new OutageClock(TimeProvider.System), NullLogger.Instance), new BandwidthLimiter(BandwidthSchedule.Off, TimeProvider.System, NullLogger.Instance)),
+        LocalS3.Store(s3, _options.S3.Bucket, _options.Uploader.GiveUpAfter),
         _options.S3);
 }

@@ -135,6 +135,5 @@ public sealed class S3ObjectStoreTests
             },
         }).GetAwaiter().GetResult();
 
-    private S3ObjectStore Store(IAmazonS3 client) =>
-        new(client, _s3.Bucket, new OutageGuard(TimeSpan.FromSeconds(10), _s3.Bucket, new OutageClock(TimeProvider.System), NullLogger.Instance), new BandwidthLimiter(BandwidthSchedule.Off, TimeProvider.System, NullLogger.Instance));
+    private S3ObjectStore Store(IAmazonS3 client) => LocalS3.Store(client, _s3.Bucket, TimeSpan.FromSeconds(10));
 }

@@ -227,6 +227,6 @@ public sealed class ChunkUploaderTests
             TcpProxy proxy => LocalS3.CreateClient(proxy.Endpoint),
             _ => LocalS3.CreateClient(_s3.Endpoint),
         };
-        return new S3ObjectStore(client, _s3.Bucket, new OutageGuard(TimeSpan.FromSeconds(30), _s3.Bucket, new OutageClock(TimeProvider.System), NullLogger.Instance), limiter ?? new BandwidthLimiter(BandwidthSchedule.Off, TimeProvider.System, NullLogger.Instance));
+        return LocalS3.Store(client, _s3.Bucket, TimeSpan.FromSeconds(30), limiter);
     }
 }
