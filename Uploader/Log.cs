@@ -60,6 +60,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 265, EventName = "ThawDays", Level = LogLevel.Information, Message = "thawed copies are kept {Days} days for the {Bytes} bytes still to receive ({How})")]
     public static partial void ThawDays(ILogger logger, int days, long bytes, string how);
 
+    [LoggerMessage(EventId = 269, EventName = "GenerationLocked", Level = LogLevel.Information, Message = "subvolume {Subvolume}: generation {Generation} is beyond keep_generations but its Object Lock holds it until {Until}; the first prune after that deletes it")]
+    public static partial void GenerationLocked(ILogger logger, string subvolume, string generation, string until);
+
     [LoggerMessage(EventId = 266, EventName = "LocksExtended", Level = LogLevel.Information, Message = "subvolume {Subvolume}: generation {Generation}: the Object Lock of {Objects} objects extended to {Until}, as long as its newest object's")]
     public static partial void LocksExtended(ILogger logger, string subvolume, string generation, int objects, string until);
 

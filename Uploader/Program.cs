@@ -35,15 +35,18 @@ const string Usage = """
               pointer version written by then that names a whole (and locked) chain, --pointer-version ID from that
               one (a versioned bucket: a pointer an intruder rewrote is passed over)
       verify  HEAD every chunk the pointers name and compare size and ETag with the manifests (no download)
-      prune   delete generations beyond [retention] keep_generations that are older than min_age_days (the
-              uploader also does this after every publish); with --dry-run, only say what would go
+      prune   delete generations beyond [retention] keep_generations that are older than min_age_days and, under
+              Object Lock, no longer locked (every version of their objects in a versioned bucket); the uploader
+              also does this after every publish unless [retention] prune_in_run = no; with --dry-run, only say
+              what would go. A host without delete rights runs it under a second identity: --profile NAME
 
       --config FILE        configuration file (default /etc/btrfs_to_s3.ini)
       --once               drain what is in the spool now and exit, without waiting for a spooler
       --verbose            log debug messages too
+      --profile NAME       take credentials from profile NAME of ~/.aws/credentials (AWS_SHARED_CREDENTIALS_FILE)
       --SECTION.KEY VALUE  override a configuration key, e.g. --s3.concurrency 32
 
-    Credentials come from the AWS SDK's default chain (environment, profile, instance role).
+    Credentials come from --profile, else the AWS SDK's default chain (environment, profile, instance role).
     Exit codes: 0 ok, 64 usage, 65 bad data (a chunk failed verification), 69 unavailable, 70 internal error,
     73 cannot create, 75 try again later (S3 unreachable past give_up_after, or another uploader runs),
     78 configuration (also: S3 rejected the credentials, the bucket does not exist, or S3 denied a permission).
@@ -54,16 +57,16 @@ var parser = new CommandLineParser(
     "run",
     new Dictionary<string, IReadOnlySet<string>>
     {
-        ["run"] = new HashSet<string> { "once", "take-over", "verbose" },
-        ["check"] = new HashSet<string> { "archive-probe", "verbose" },
-        ["prune"] = new HashSet<string> { "dry-run", "verbose" },
-        ["status"] = new HashSet<string> { "json", "verbose" },
-        ["plan"] = new HashSet<string> { "size", "weekly-change", "verbose" },
+        ["run"] = new HashSet<string> { "once", "take-over", "verbose", "profile" },
+        ["check"] = new HashSet<string> { "archive-probe", "verbose", "profile" },
+        ["prune"] = new HashSet<string> { "dry-run", "verbose", "profile" },
+        ["status"] = new HashSet<string> { "json", "verbose", "profile" },
+        ["plan"] = new HashSet<string> { "size", "weekly-change", "verbose", "profile" },
         ["restore"] = new HashSet<string> { "subvolume", "all", "no-nested", "target", "generation", "until", "as-of", "pointer-version", "dump", "request-only", "wait", "verbose" },
-        ["verify"] = new HashSet<string> { "verbose" },
+        ["verify"] = new HashSet<string> { "verbose", "profile" },
     },
     new HashSet<string> { "once", "dry-run", "json", "all", "no-nested", "dump", "request-only", "wait", "archive-probe", "verbose" },
-    new HashSet<string> { "size", "weekly-change", "subvolume", "target", "generation", "until", "take-over", "as-of", "pointer-version" });
+    new HashSet<string> { "size", "weekly-change", "subvolume", "target", "generation", "until", "take-over", "as-of", "pointer-version", "profile" });
 return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, cancellationToken) =>
 {
     ILogger logger = loggers.CreateLogger(Tool);
@@ -75,7 +78,8 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
 
     UploaderChecks.Check(options);
     var clock = new OutageClock(TimeProvider.System);
-    using AmazonS3Client client = S3Clients.Create(options.S3, clock, logger);
+    string? profile = commandLine.ValuesOf("profile").LastOrDefault();
+    using AmazonS3Client client = S3Clients.Create(options.S3, clock, logger, profile);
     // status and check answer a person at a terminal: a short outage is waited out, a long one is reported.
     TimeSpan patience = commandLine.Command is "status" or "check" ? TimeSpan.FromSeconds(10) : options.Uploader.GiveUpAfter;
     var bandwidth = new BandwidthLimiter(options.Uploader.Bandwidth, TimeProvider.System, logger);
@@ -83,7 +87,7 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
     var repository = new BackupRepository(store, options.S3, LockPolicy.Of(options, TimeProvider.System));
     return commandLine.Command switch
     {
-        "check" => await CheckCommand.RunAsync(store, options, commandLine.Has("archive-probe"), Console.Out, cancellationToken),
+        "check" => await CheckCommand.RunAsync(store, options, commandLine.Has("archive-probe"), profile, Console.Out, cancellationToken),
         "status" => await StatusCommand.RunAsync(repository, options, commandLine.Has("json"), Console.Out, cancellationToken),
         "restore" => await new RestoreCommand(repository, options, TimeProvider.System, logger).RunAsync(
             new RestoreRequest(
@@ -132,7 +136,7 @@ static async Task<int> PlanAsync(BackupOptions options, CommandLine commandLine,
     AmazonS3Client client;
     try
     {
-        client = S3Clients.Create(options.S3 with { RequestTimeout = patience }, clock, logger);
+        client = S3Clients.Create(options.S3 with { RequestTimeout = patience }, clock, logger, commandLine.ValuesOf("profile").LastOrDefault());
     }
     catch (BackupFailure e)
     {

@@ -33,7 +33,7 @@ internal static class ConfigKeys
                 ("object_lock", "off"),
                 ("lock_margin", "30d")),
             ["uploader"] = Section(("give_up_after", "1h"), ("abort_uploads_older_than", "1d"), ("linger", "2m"), ("bandwidth", "off")),
-            ["retention"] = Section(("keep_generations", "1"), ("min_age_days", "180")),
+            ["retention"] = Section(("keep_generations", "1"), ("min_age_days", "180"), ("prune_in_run", "yes")),
             ["prices"] = Section(
                 ("storage_per_gb_month", "0.00099"),
                 ("put_per_1000", "0.05"),

@@ -6,10 +6,16 @@ namespace BtrfsToS3.Shared.Configuration;
 /// </summary>
 /// <param name="KeepGenerations">[retention] keep_generations: from 1 to 1000. Default 1.</param>
 /// <param name="MinAgeDays">[retention] min_age_days: from 0 to 3650. Default 180.</param>
-internal sealed record RetentionOptions(int KeepGenerations, int MinAgeDays)
+/// <param name="PruneInRun">
+/// [retention] prune_in_run: yes (the uploader's run applies retention after every publish) or no (a host without
+/// delete rights: nothing the run or check does deletes an object; <c>prune</c> under another identity, or a lifecycle
+/// rule, applies retention). Default yes.
+/// </param>
+internal sealed record RetentionOptions(int KeepGenerations, int MinAgeDays, bool PruneInRun = true)
 {
     /// <summary>Reads and checks [retention].</summary>
     public static RetentionOptions Read(ConfigSection section) => new(
         section.Integer("keep_generations", min: 1, max: 1000),
-        section.Integer("min_age_days", min: 0, max: 3650));
+        section.Integer("min_age_days", min: 0, max: 3650),
+        section.Choice("prune_in_run", "yes", "no") == "yes");
 }

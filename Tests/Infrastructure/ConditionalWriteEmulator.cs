@@ -22,8 +22,13 @@ namespace BtrfsToS3.Tests.Infrastructure;
 /// </summary>
 internal sealed class ConditionalWriteEmulator : HttpClientFactory, IDisposable
 {
-    // Reads the object's ETag and makes the write an If-Match allowed: a plain client, outside this handler.
-    private readonly AmazonS3Client _server = LocalS3.CreateClient(Environment.GetEnvironmentVariable("S3_ENDPOINT")!);
+    // Reads the object's ETag and makes the write an If-Match allowed: a plain client, outside this handler, with the
+    // keys of the client the handler serves, so that the server checks the same user's permissions.
+    private readonly AmazonS3Client _server;
+
+    /// <param name="credentials">The keys of the client this emulator serves; null for the test user's.</param>
+    public ConditionalWriteEmulator(AWSCredentials? credentials = null) =>
+        _server = LocalS3.CreateClient(Environment.GetEnvironmentVariable("S3_ENDPOINT")!, credentials: credentials);
 
     private int _conflicts;
 

@@ -37,6 +37,9 @@ internal sealed class LocalS3 : IDisposable
         request_checksum_calculation = when_required
         """;
 
+    /// <summary>The server's test user, which owns every test bucket (scripts/local-s3.sh, S3_UID).</summary>
+    public const string Owner = "btrfs-to-s3-test";
+
     /// <param name="objectLock">Create the bucket with Object Lock (and so versioning) enabled.</param>
     public static LocalS3 Create(bool objectLock = false)
     {
@@ -58,7 +61,8 @@ internal sealed class LocalS3 : IDisposable
     }
 
     /// <param name="http">Where the client's HTTP requests go through (a fault or behaviour emulation); null for straight.</param>
-    public static AmazonS3Client CreateClient(string endpoint, HttpClientFactory? http = null)
+    /// <param name="credentials">Another user's keys (<see cref="PolicyUser"/>); null for the test user's, from the environment.</param>
+    public static AmazonS3Client CreateClient(string endpoint, HttpClientFactory? http = null, Amazon.Runtime.AWSCredentials? credentials = null)
     {
         var config = new AmazonS3Config
         {
@@ -73,7 +77,7 @@ internal sealed class LocalS3 : IDisposable
             config.HttpClientFactory = http;
         }
 
-        return new AmazonS3Client(config);
+        return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
     }
 
     /// <summary>The uploader's store over a client of the local server, waiting out an outage for <paramref name="giveUpAfter"/>.</summary>

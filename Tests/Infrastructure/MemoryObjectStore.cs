@@ -56,6 +56,12 @@ internal sealed class MemoryObjectStore : IObjectStore
     public Task<IReadOnlyList<ObjectVersion>> ListVersionsAsync(string key, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ObjectVersion>>(_objects.ContainsKey(key) ? [new ObjectVersion("null", _written.GetValueOrDefault(key, Now))] : []);
 
+    public Task<IReadOnlyList<StoredVersion>> ListVersionsUnderAsync(string prefix, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<StoredVersion>>([.. _objects.Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(o => new StoredVersion(o.Key, "null", o.Value.Length, _written.GetValueOrDefault(o.Key, Now), IsDeleteMarker: false))]);
+
+    public Task DeleteVersionsAsync(IReadOnlyList<StoredVersion> versions, CancellationToken cancellationToken) =>
+        DeleteAsync([.. versions.Select(v => v.Key)], cancellationToken);
+
     public Task<byte[]?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken) =>
         Task.FromResult(versionId == "null" && _objects.TryGetValue(key, out byte[]? body) ? body : null);
 

@@ -40,6 +40,9 @@ internal sealed class PolicyUser : IDisposable
         return new PolicyUser(s3, name, environment);
     }
 
+    /// <summary>The user's keys, for a client made in the test process.</summary>
+    public Amazon.Runtime.AWSCredentials Credentials => new Amazon.Runtime.BasicAWSCredentials(Environment["AWS_ACCESS_KEY_ID"], Environment["AWS_SECRET_ACCESS_KEY"]);
+
     /// <summary>
     /// Makes the shipped policy the bucket's policy for this user, without the actions in <paramref name="without"/>.
     /// </summary>
@@ -50,13 +53,27 @@ internal sealed class PolicyUser : IDisposable
     /// 2026; s3-tests test_head_object_404_with_policy_prefix). Listings under the condition RGW 16 does evaluate.
     /// </param>
     /// <returns>The policy applied.</returns>
-    public string Allow(string policyFile, string prefix, IReadOnlyCollection<string>? without = null, bool keepPrefixCondition = true)
+    public string Allow(string policyFile, string prefix, IReadOnlyCollection<string>? without = null, bool keepPrefixCondition = true) =>
+        Apply(_s3, Statements(policyFile, prefix, without, keepPrefixCondition));
+
+    /// <summary>One bucket policy for several users, each granted its shipped policy (a bucket has only one policy).</summary>
+    public static string AllowEach(LocalS3 s3, string prefix, bool keepPrefixCondition, params (PolicyUser User, string PolicyFile)[] grants) =>
+        Apply(s3, grants.SelectMany(g => g.User.Statements(g.PolicyFile, prefix, without: null, keepPrefixCondition)));
+
+    /// <summary>A shared credentials file (the AWS CLI's format) with this user's keys as profile <paramref name="profile"/>, for --profile.</summary>
+    public string WriteCredentialsFile(string path, string profile)
+    {
+        File.WriteAllText(path, $"[{profile}]\naws_access_key_id = {Environment["AWS_ACCESS_KEY_ID"]}\naws_secret_access_key = {Environment["AWS_SECRET_ACCESS_KEY"]}\n");
+        return path;
+    }
+
+    private List<JsonNode> Statements(string policyFile, string prefix, IReadOnlyCollection<string>? without, bool keepPrefixCondition)
     {
         string text = File.ReadAllText(SourceTree.File(policyFile))
             .Replace("arn:aws:s3:::BUCKET", $"arn:aws:s3:::{_s3.Bucket}", StringComparison.Ordinal)
             .Replace("PREFIX*", prefix + "*", StringComparison.Ordinal);
         JsonNode policy = JsonNode.Parse(text)!;
-        var statements = new JsonArray();
+        var statements = new List<JsonNode>();
         foreach (JsonNode statement in policy["Statement"]!.AsArray().Select(s => s!.DeepClone()))
         {
             JsonArray actions = [.. statement["Action"]!.AsArray().Select(a => a!.GetValue<string>()).Where(a => without?.Contains(a) != true).Select(a => (JsonNode)a)];
@@ -67,6 +84,8 @@ internal sealed class PolicyUser : IDisposable
 
             statement["Action"] = actions;
             statement["Principal"] = new JsonObject { ["AWS"] = new JsonArray($"arn:aws:iam:::user/{Name}") };
+            // Statement ids must be unique in one policy, and several users' statements may share one.
+            statement.AsObject().Remove("Sid");
             if (!keepPrefixCondition)
             {
                 statement.AsObject().Remove("Condition");
@@ -75,7 +94,7 @@ internal sealed class PolicyUser : IDisposable
             statements.Add(statement);
         }
 
-        if (statements.Any(st => st!["Action"]!.AsArray().Any(a => a!.GetValue<string>() == "s3:DeleteObject")))
+        if (statements.Any(st => st["Action"]!.AsArray().Any(a => a!.GetValue<string>() == "s3:DeleteObject")))
         {
             // RGW 16 authorizes a DeleteObjects request as a whole against the bucket's ARN before it checks each key
             // (seen here: 403 for the request with s3:DeleteObject granted on the objects only); AWS checks each key's
@@ -89,9 +108,28 @@ internal sealed class PolicyUser : IDisposable
             });
         }
 
-        policy["Statement"] = statements;
+        return statements;
+    }
+
+    /// <summary>
+    /// The policy of the users' statements, and one that gives the bucket's owner (the test user) every object in it.
+    /// AWS makes new buckets so ("Bucket owner enforced", the default since April 2023: the bucket owner owns and fully
+    /// controls every object, whoever wrote it; S3 user guide, "Controlling ownership of objects and disabling ACLs for
+    /// your bucket"); Ceph RGW 16 has no such setting and leaves an object to the user that wrote it, so without this
+    /// statement the test could not read back what a policy user wrote.
+    /// </summary>
+    private static string Apply(LocalS3 s3, IEnumerable<JsonNode> statements)
+    {
+        var owner = new JsonObject
+        {
+            ["Effect"] = "Allow",
+            ["Principal"] = new JsonObject { ["AWS"] = new JsonArray($"arn:aws:iam:::user/{LocalS3.Owner}") },
+            ["Action"] = new JsonArray("s3:*"),
+            ["Resource"] = new JsonArray($"arn:aws:s3:::{s3.Bucket}", $"arn:aws:s3:::{s3.Bucket}/*"),
+        };
+        var policy = new JsonObject { ["Version"] = "2012-10-17", ["Statement"] = new JsonArray([.. statements, owner]) };
         string applied = policy.ToJsonString();
-        _s3.Client.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = _s3.Bucket, Policy = applied }).GetAwaiter().GetResult();
+        s3.Client.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = s3.Bucket, Policy = applied }).GetAwaiter().GetResult();
         return applied;
     }
 

@@ -16,10 +16,13 @@ namespace BtrfsToS3.Uploader.Commands;
 /// </summary>
 internal static class CheckCommand
 {
+    /// <summary>An ETag no object has: the MD5 of nothing is d41d8cd9…, and S3 never gives an object an ETag of zeros.</summary>
+    private const string NoSuchEtag = "\"00000000000000000000000000000000\"";
+
     /// <summary>The storage classes whose objects cannot be read without a thaw (RestoreObject).</summary>
     private static readonly string[] ArchiveClasses = ["GLACIER", "DEEP_ARCHIVE"];
 
-    public static async Task<int> RunAsync(IObjectStore store, BackupOptions options, bool archiveProbe, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IObjectStore store, BackupOptions options, bool archiveProbe, string? profile, TextWriter output, CancellationToken cancellationToken)
     {
         S3Options o = options.S3;
         var report = new CheckReport(output);
@@ -34,14 +37,34 @@ internal static class CheckCommand
         report.Line("wire checksums", o.ChecksumsWhenRequiredOnly ? "when_required (compatibility mode)" : "when_supported");
         report.Line("object lock wanted", o.ObjectLock is null ? "off" : $"{o.ObjectLock.ToLowerInvariant()}, each object locked until its generation may go plus lock_margin {Duration.Format(o.LockMargin)}");
         report.Line("give up after", $"{Duration.Format(options.Uploader.GiveUpAfter)} of S3 outage");
-        report.Line("credentials", CredentialSource());
+        report.Line("credentials", profile is null ? CredentialSource() : $"profile {profile} (--profile)");
         report.Line("AWS SDK", S3Clients.SdkVersion);
 
-        await ReportBucketAsync(store, o, report, cancellationToken).ConfigureAwait(false);
+        report.Line("retention", options.Retention.PruneInRun
+            ? "applied by every run after a publish ([retention] prune_in_run = yes): these credentials delete"
+            : "not applied here ([retention] prune_in_run = no): this host deletes nothing; prune --profile under another identity, or a lifecycle rule, applies it");
+        bool? versioned = await ReportBucketAsync(store, o, report, cancellationToken).ConfigureAwait(false);
         byte[] body = "btrfs_to_s3 check\n"u8.ToArray();
-        await ProbeObjectAsync(store, o, body, report, cancellationToken).ConfigureAwait(false);
+        // A probe written and deleted in a versioned bucket would stay as a noncurrent version and a delete marker, and a
+        // host without delete rights cannot remove one: there every permission is tried without writing anything.
+        string? leaveNothing = !options.Retention.PruneInRun ? "[retention] prune_in_run = no: this host deletes nothing"
+            : versioned == true ? "the bucket is versioned: a delete would leave a delete marker; prune needs s3:DeleteObject and s3:DeleteObjectVersion (docs/iam-policy.json)"
+            : null;
+        if (leaveNothing is null)
+        {
+            await ProbeObjectAsync(store, o, body, report, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await ProbeWithoutWritingAsync(store, o, body, leaveNothing, report, cancellationToken).ConfigureAwait(false);
+        }
+
         await ProbeMultipartAsync(store, o, body, report, cancellationToken).ConfigureAwait(false);
-        if (archiveProbe)
+        if (archiveProbe && leaveNothing is not null)
+        {
+            report.Line("archive-class write", $"skipped: {leaveNothing}, and the probe object would stay");
+        }
+        else if (archiveProbe)
         {
             await ProbeArchiveClassAsync(store, o, body, report, cancellationToken).ConfigureAwait(false);
         }
@@ -53,8 +76,11 @@ internal static class CheckCommand
         return report.Code;
     }
 
-    /// <summary>The lifecycle rules that matter for the prefix, versioning and Object Lock; read only, for the report.</summary>
-    private static async Task ReportBucketAsync(IObjectStore store, S3Options options, CheckReport report, CancellationToken cancellationToken)
+    /// <summary>
+    /// The lifecycle rules that matter for the prefix, versioning and Object Lock; read only, for the report. Returns
+    /// whether the bucket is versioned, null when that could not be read.
+    /// </summary>
+    private static async Task<bool?> ReportBucketAsync(IObjectStore store, S3Options options, CheckReport report, CancellationToken cancellationToken)
     {
         string prefix = options.Prefix;
         (bool read, BucketLifecycle lifecycle) = await report.TryAsync("abort incomplete MPU", needs: false, () => store.LifecycleAsync(cancellationToken)).ConfigureAwait(false);
@@ -83,6 +109,46 @@ internal static class CheckCommand
         else if (lockRead)
         {
             report.Line("object lock", objectLock.Mode is null ? objectLock.ToString() : $"{objectLock}: S3 keeps every object version at least that long, whatever prune deletes");
+        }
+
+        return versioningRead ? versioning != "Off" : null;
+    }
+
+    /// <summary>
+    /// The object permissions tried without leaving anything behind: a write conditional on an ETag no object has (S3
+    /// checks the permission first, then answers 412, or 404 where there is no object: nothing is written), a read of a
+    /// key that does not exist (404 only for a caller allowed to read), and a listing; then the HEAD of a missing key.
+    /// </summary>
+    private static async Task ProbeWithoutWritingAsync(IObjectStore store, S3Options o, byte[] body, string why, CheckReport report, CancellationToken cancellationToken)
+    {
+        string key = ObjectKeys.Probe(o.Prefix);
+        (bool tried, bool written) = await report.TryAsync(
+            "write under prefix",
+            needs: true,
+            () => store.PutAsync(key, body, new ObjectWrite(o.StorageClassMetadata, "text/plain", IfNoneMatch: false, IfMatch: NoSuchEtag), cancellationToken)).ConfigureAwait(false);
+        if (tried)
+        {
+            Expect(report, "write under prefix", !written, $"S3 wrote {store.Address(key)} although the write named an ETag no object has; delete it by hand", "ok: allowed (a write conditional on an ETag no object has, refused by its condition: nothing written)");
+        }
+
+        (bool read, byte[]? got) = await report.TryAsync("read under prefix", needs: true, () => store.GetAsync(key, cancellationToken)).ConfigureAwait(false);
+        if (read)
+        {
+            Expect(report, "read under prefix", got is null, "S3 found an object at a fresh probe key", "ok: allowed (a read of a key that does not exist: 404)");
+        }
+
+        report.Line("head under prefix", "tried below, by the head of a missing key");
+        (bool listed, IReadOnlyList<StoredObject> _) = await report.TryAsync("list under prefix", needs: true, () => store.ListAsync(key, cancellationToken)).ConfigureAwait(false);
+        if (listed)
+        {
+            report.Line("list under prefix", "ok");
+        }
+
+        report.Line("delete under prefix", $"not tried: {why}");
+        (bool missingHeaded, ObjectHead? missing) = await report.TryAsync("head of a missing key", needs: true, () => store.HeadAsync(ObjectKeys.Probe(o.Prefix), cancellationToken)).ConfigureAwait(false);
+        if (missingHeaded)
+        {
+            Expect(report, "head of a missing key", missing is null, "S3 found an object at a fresh probe key");
         }
     }
 
@@ -288,14 +354,15 @@ internal static class CheckCommand
     }
 
     /// <summary>
-    /// A versioned bucket (Enabled, or Suspended after being enabled) keeps what is deleted as noncurrent versions: prune's
-    /// deletes only add delete markers and free nothing, unless a lifecycle rule expires noncurrent versions.
+    /// A versioned bucket (Enabled, or Suspended after being enabled) keeps what is deleted as noncurrent versions:
+    /// retention deletes every version of what it drops, and a lifecycle rule that expires noncurrent versions frees
+    /// the rest (a pointer's older versions; what a host without delete rights overwrote).
     /// </summary>
     private static string VersioningLine(string status, BucketLifecycle? lifecycle, string prefix) =>
         status == "Off" ? "off"
         : lifecycle?.NoncurrentExpiryFor(prefix) is { } rule
-            ? $"{status}: rule \"{rule.Id}\" expires noncurrent versions after {rule.NoncurrentExpiresAfterDays} days, which frees what prune deletes"
-            : $"{status}: WARNING prune's deletes only add delete markers and free nothing; add a lifecycle rule NoncurrentVersionExpiration (e.g. after 1 day) covering the prefix";
+            ? $"{status}: retention deletes every version of a generation it drops; rule \"{rule.Id}\" expires other noncurrent versions after {rule.NoncurrentExpiresAfterDays} days"
+            : $"{status}: retention deletes every version of a generation it drops; NOTE older pointer versions stay (restore --as-of reads them) until a lifecycle rule NoncurrentVersionExpiration covering the prefix expires them";
 
     /// <summary>Where the SDK's default chain will find credentials, named without any part of them.</summary>
     private static string CredentialSource() =>

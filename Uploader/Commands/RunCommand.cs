@@ -32,9 +32,10 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
         long started = time.GetTimestamp();
         var progress = new ProgressMeter(time, logger, ProgressInterval, bandwidth);
         using var parts = new SemaphoreSlim(options.S3.Concurrency);
-        var uploader = new ChunkUploader(repository, options.S3.Concurrency, parts, progress, time, logger);
+        var uploader = new ChunkUploader(repository, options.S3.Concurrency, parts, progress, options.Retention.PruneInRun, time, logger);
         var publisher = new Publisher(repository, options.State.Dir, takeOver, time, logger);
-        var pruner = new GenerationPruner(repository, options.Retention, time, logger);
+        // A host without delete rights ([retention] prune_in_run = no) leaves retention to another identity or a rule.
+        GenerationPruner? pruner = options.Retention.PruneInRun ? new GenerationPruner(repository, options.Retention, time, logger) : null;
         int code = ExitCodes.Ok;
         int chunksDone = 0;
         long bytesDone = 0;
@@ -85,7 +86,10 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
                             // After every publish, not only a full's: a generation held back by min_age_days becomes
                             // deletable weeks after the full that superseded it, and a run killed mid-retention leaves
                             // an unnamed folder that should not wait half a year for the next full.
-                            await pruner.PruneAsync(seal.Subvolume, seal.Source.FilesystemUuid, dryRun: false, cancellationToken).ConfigureAwait(false);
+                            if (pruner is not null)
+                            {
+                                await pruner.PruneAsync(seal.Subvolume, seal.Source.FilesystemUuid, dryRun: false, cancellationToken).ConfigureAwait(false);
+                            }
                         }
                     }
                     catch (BackupFailure e) when (e.Kind is FailureKind.BadData or FailureKind.Config)

@@ -10,11 +10,14 @@ namespace BtrfsToS3.Uploader.Publish;
 /// deleted objects; generation folders no pointer names and older than the oldest it does (left by a run killed
 /// between the two steps) go too, once min_age_days old. Only our manifests and chunks are ever deleted
 /// (<see cref="ObjectKeys.GenerationOf"/>): anything else under the subvolume's folder is a stray, left alone and
-/// reported once per run.
+/// reported once per run. A generation whose objects S3 still holds under Object Lock waits for its date (S3 would refuse
+/// the delete); in a versioned bucket every version of its objects goes, since a delete without a version only adds a
+/// marker and frees nothing.
 /// </summary>
 internal sealed class GenerationPruner(BackupRepository repository, RetentionOptions retention, TimeProvider time, ILogger logger)
 {
     private readonly HashSet<string> _reportedStrays = new(StringComparer.Ordinal);
+    private bool? _versioned;
 
     /// <param name="filesystemUuid">
     /// The filesystem this host backs the subvolume up from: a pointer another filesystem owns is not pruned (exit 78),
@@ -55,6 +58,13 @@ internal sealed class GenerationPruner(BackupRepository repository, RetentionOpt
                 break;
             }
 
+            // Every object of a generation is locked to one date (docs/FORMAT.md, "Object Lock"), its manifests last.
+            if (await repository.LockedUntilAsync(oldest.Manifests, cancellationToken).ConfigureAwait(false) is { } lockedUntil && time.GetUtcNow() < lockedUntil)
+            {
+                Log.GenerationLocked(logger, subvolume, oldest.Generation, lockedUntil.ToString("yyyy-MM-dd HH:mm:ss 'UTC'"));
+                break;
+            }
+
             kept.RemoveAt(0);
             IReadOnlyList<StoredObject> generation = Ours(subvolume, objects, oldest.Generation);
             if (dryRun)
@@ -72,8 +82,7 @@ internal sealed class GenerationPruner(BackupRepository repository, RetentionOpt
             }
 
             CrashPoint.Reached("uploader-during-retention");
-            await repository.DeleteObjectsAsync(generation, cancellationToken).ConfigureAwait(false);
-            Log.GenerationDeleted(logger, subvolume, oldest.Generation, generation.Count, generation.Sum(o => o.Size));
+            await DeleteAsync(subvolume, oldest.Generation, generation, cancellationToken).ConfigureAwait(false);
             stored = await repository.ReadPointerForUpdateAsync(subvolume, cancellationToken).ConfigureAwait(false)
                 ?? throw new BackupFailure(FailureKind.Unavailable, $"retention: pointer {repository.Address(repository.PointerKey(subvolume))} vanished while it was pruned");
         }
@@ -102,9 +111,31 @@ internal sealed class GenerationPruner(BackupRepository repository, RetentionOpt
                 continue;
             }
 
-            await repository.DeleteObjectsAsync([.. folder], cancellationToken).ConfigureAwait(false);
-            Log.GenerationDeleted(logger, subvolume, folder.Key, folder.Count(), folder.Sum(o => o.Size));
+            // A killed run's unpublished objects were written locked like any of the generation's: they wait as long.
+            if (await repository.LockedUntilAsync(folder.Select(o => o.Key), cancellationToken).ConfigureAwait(false) is { } lockedUntil && time.GetUtcNow() < lockedUntil)
+            {
+                Log.GenerationLocked(logger, subvolume, folder.Key, lockedUntil.ToString("yyyy-MM-dd HH:mm:ss 'UTC'"));
+                continue;
+            }
+
+            await DeleteAsync(subvolume, folder.Key, [.. folder], cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Deletes the generation's objects; in a versioned bucket every version of them, delete markers included.</summary>
+    private async Task DeleteAsync(string subvolume, string generation, IReadOnlyList<StoredObject> current, CancellationToken cancellationToken)
+    {
+        _versioned ??= await repository.VersionedAsync(cancellationToken).ConfigureAwait(false);
+        if (_versioned == true)
+        {
+            IReadOnlyList<StoredVersion> versions = await repository.GenerationVersionsAsync(subvolume, generation, cancellationToken).ConfigureAwait(false);
+            await repository.DeleteVersionsAsync(versions, cancellationToken).ConfigureAwait(false);
+            Log.GenerationDeleted(logger, subvolume, generation, versions.Count, versions.Sum(v => v.Size));
+            return;
+        }
+
+        await repository.DeleteObjectsAsync(current, cancellationToken).ConfigureAwait(false);
+        Log.GenerationDeleted(logger, subvolume, generation, current.Count, current.Sum(o => o.Size));
     }
 
     private List<StoredObject> Ours(string subvolume, IReadOnlyList<StoredObject> objects, string generation) =>

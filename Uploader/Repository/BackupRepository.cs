@@ -214,6 +214,39 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
         }
     }
 
+    /// <summary>Whether the bucket keeps versions (Enabled, or Suspended after being enabled): a delete there only adds a marker.</summary>
+    public async Task<bool> VersionedAsync(CancellationToken cancellationToken) =>
+        await store.VersioningAsync(cancellationToken).ConfigureAwait(false) != "Off";
+
+    /// <summary>Every version of our manifests and chunks of the generation, delete markers included (a versioned bucket).</summary>
+    public async Task<IReadOnlyList<StoredVersion>> GenerationVersionsAsync(string subvolume, string generation, CancellationToken cancellationToken) =>
+        [.. (await store.ListVersionsUnderAsync(ObjectKeys.Generation(options.Prefix, subvolume, generation), cancellationToken).ConfigureAwait(false))
+            .Where(v => GenerationOf(subvolume, v.Key) == generation)];
+
+    /// <summary>Deletes the versions for good, 1,000 a request.</summary>
+    public async Task DeleteVersionsAsync(IReadOnlyList<StoredVersion> versions, CancellationToken cancellationToken)
+    {
+        foreach (StoredVersion[] batch in versions.Chunk(1000))
+        {
+            await store.DeleteVersionsAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The latest Object Lock date of the objects' current versions; null when none is locked.</summary>
+    public async Task<DateTimeOffset?> LockedUntilAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? until = null;
+        foreach (string key in keys)
+        {
+            if ((await store.HeadAsync(key, cancellationToken).ConfigureAwait(false))?.Lock is { } held && (until is null || held.RetainUntil > until))
+            {
+                until = held.RetainUntil;
+            }
+        }
+
+        return until;
+    }
+
     /// <summary>
     /// Aborts the multipart uploads under the prefix that were started before the cutoff and that no upload record in
     /// the spool names (<paramref name="resumable"/>): a killed uploader can leave such orphans, and S3 bills their parts

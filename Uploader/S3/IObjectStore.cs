@@ -21,6 +21,9 @@ internal interface IObjectStore
     /// <summary>The versions of exactly this key, newest first, delete markers left out (a versioned bucket).</summary>
     Task<IReadOnlyList<ObjectVersion>> ListVersionsAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>Every version under the prefix, delete markers included (a versioned bucket).</summary>
+    Task<IReadOnlyList<StoredVersion>> ListVersionsUnderAsync(string prefix, CancellationToken cancellationToken);
+
     /// <summary>The bytes of one version of the object, or null when there is no such version.</summary>
     Task<byte[]?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken);
 
@@ -44,6 +47,12 @@ internal interface IObjectStore
 
     /// <summary>Deletes the objects (up to 1,000, one request).</summary>
     Task DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the versions for good (up to 1,000, one request): in a versioned bucket a delete without a version only
+    /// adds a delete marker. S3 refuses a version under Object Lock until its date.
+    /// </summary>
+    Task DeleteVersionsAsync(IReadOnlyList<StoredVersion> versions, CancellationToken cancellationToken);
 
     /// <summary>
     /// Writes a chunk of one part with a single PUT, Content-MD5 (and CRC-32) from the spooler's record, reporting bytes

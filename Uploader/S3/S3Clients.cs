@@ -6,8 +6,9 @@ using Amazon.S3;
 namespace BtrfsToS3.Uploader.S3;
 
 /// <summary>
-/// Builds the S3 client from the configuration. Credentials come only from the SDK's default chain (environment,
-/// profile, instance role): the configuration never holds a secret, and nothing here logs one.
+/// Builds the S3 client from the configuration. Credentials come from the SDK's default chain (environment, profile,
+/// instance role), or from the named profile of the shared credentials file (--profile: the second identity that prunes
+/// for a host without delete rights): the configuration never holds a secret, and nothing here logs one.
 /// </summary>
 internal static class S3Clients
 {
@@ -16,8 +17,17 @@ internal static class S3Clients
         $"AWSSDK.S3 {FileVersion(typeof(AmazonS3Client))}, AWSSDK.Core {FileVersion(typeof(AmazonServiceClient))}";
 
     /// <param name="clock">Told of every request S3 answers, the parts of a long upload included.</param>
-    public static AmazonS3Client Create(S3Options options, OutageClock clock, ILogger logger)
+    /// <param name="profile">A profile of ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE); null for the default chain.</param>
+    public static AmazonS3Client Create(S3Options options, OutageClock clock, ILogger logger, string? profile = null)
     {
+        AWSCredentials? credentials = null;
+        if (profile is not null && !new Amazon.Runtime.CredentialManagement.CredentialProfileStoreChain().TryGetAWSCredentials(profile, out credentials))
+        {
+            throw new BackupFailure(
+                FailureKind.Config,
+                $"credentials: --profile {profile}: no such profile in {Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE") ?? "~/.aws/credentials"} (or ~/.aws/config)");
+        }
+
         var config = new AmazonS3Config
         {
             RetryMode = RequestRetryMode.Standard,
@@ -47,7 +57,7 @@ internal static class S3Clients
 
         try
         {
-            var client = new AmazonS3Client(config);
+            AmazonS3Client client = credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
             client.AfterResponseEvent += (_, _) => clock.Answered();
             client.ExceptionEvent += (_, e) =>
             {

@@ -42,6 +42,33 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             },
             cancellationToken).ConfigureAwait(false)).Result;
 
+    public async Task<IReadOnlyList<StoredVersion>> ListVersionsUnderAsync(string prefix, CancellationToken cancellationToken) =>
+        (await guard.RunAsync(
+            $"list versions under {prefix}",
+            async ct =>
+            {
+                var all = new List<StoredVersion>();
+                var request = new ListVersionsRequest { BucketName = bucket, Prefix = prefix };
+                while (true)
+                {
+                    ListVersionsResponse page = await s3.ListVersionsAsync(request, ct).ConfigureAwait(false);
+                    all.AddRange((page.Versions ?? []).Select(v => new StoredVersion(
+                        v.Key,
+                        v.VersionId ?? "null",
+                        v.Size ?? 0,
+                        v.LastModified is { } at ? new DateTimeOffset(at.ToUniversalTime()) : DateTimeOffset.MinValue,
+                        v.IsDeleteMarker == true)));
+                    if (page.IsTruncated != true)
+                    {
+                        return (IReadOnlyList<StoredVersion>)all;
+                    }
+
+                    request.KeyMarker = page.NextKeyMarker;
+                    request.VersionIdMarker = page.NextVersionIdMarker;
+                }
+            },
+            cancellationToken).ConfigureAwait(false)).Result;
+
     public async Task<byte[]?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken) =>
         (await guard.RunAsync($"get {key} version {versionId}", ct => GetWholeOnceAsync(key, versionId, ct), cancellationToken).ConfigureAwait(false)).Result?.Bytes;
 
@@ -135,6 +162,19 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
         await guard.RunAsync(
             $"delete {keys.Count} objects under {keys[0]}",
             ct => s3.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = bucket, Objects = [.. keys.Select(k => new KeyVersion { Key = k })] }, ct),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task DeleteVersionsAsync(IReadOnlyList<StoredVersion> versions, CancellationToken cancellationToken)
+    {
+        if (versions.Count == 0)
+        {
+            return;
+        }
+
+        await guard.RunAsync(
+            $"delete {versions.Count} versions under {versions[0].Key}",
+            ct => s3.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = bucket, Objects = [.. versions.Select(v => new KeyVersion { Key = v.Key, VersionId = v.VersionId })] }, ct),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -456,6 +496,12 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
         }
         catch (AmazonS3Exception e) when (write.Conditional && e.StatusCode == HttpStatusCode.PreconditionFailed)
         {
+            return false;
+        }
+        catch (AmazonS3Exception e) when (ifMatch is not null && e.StatusCode == HttpStatusCode.NotFound)
+        {
+            // If-Match on a key with no object: AWS answers 404 NoSuchKey (S3 API reference, PutObject, If-Match), the
+            // condition failed as surely as with a 412.
             return false;
         }
     }

@@ -9,7 +9,8 @@ namespace BtrfsToS3.Uploader.Upload;
 /// again. A chunk whose bytes S3 refuses is damaged on the spool: its stream is held for a person.
 /// </summary>
 /// <param name="parts">The run's parts in flight over all chunks, [s3] concurrency of them.</param>
-internal sealed class ChunkUploader(BackupRepository repository, int concurrency, SemaphoreSlim parts, ProgressMeter progress, TimeProvider time, ILogger logger)
+/// <param name="deletes">False on a host without delete rights ([retention] prune_in_run = no).</param>
+internal sealed class ChunkUploader(BackupRepository repository, int concurrency, SemaphoreSlim parts, ProgressMeter progress, bool deletes, TimeProvider time, ILogger logger)
 {
     private readonly ResumableUpload _upload = new(repository, concurrency, parts, time, logger);
     private readonly Lock _holding = new();
@@ -110,11 +111,16 @@ internal sealed class ChunkUploader(BackupRepository repository, int concurrency
             ?? throw new BackupFailure(FailureKind.BadData, $"chunk {chunk.DataPath}: uploaded, but S3 has no object {key}");
         if (!chunk.Record.Identity.IsStoredAs(head.Size, head.Etag, head.Crc32))
         {
-            // What S3 holds is not what btrfs send produced: it must not stay where a manifest could name it.
-            await repository.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+            // What S3 holds is not what btrfs send produced: it must not stay where a manifest could name it. A host
+            // that may not delete leaves it to be overwritten when the chunk is sent again (and verified again then).
+            if (deletes)
+            {
+                await repository.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+            }
+
             throw new BackupFailure(
                 FailureKind.BadData,
-                $"chunk {chunk.DataPath} failed verification: S3 stored {head}, but {chunk.Record.Identity} left btrfs send; the chunk stays in the spool, the object was deleted, nothing is published");
+                $"chunk {chunk.DataPath} failed verification: S3 stored {head}, but {chunk.Record.Identity} left btrfs send; the chunk stays in the spool, {(deletes ? "the object was deleted" : "the object stays until the chunk is sent again ([retention] prune_in_run = no)")}, nothing is published");
         }
     }
 }

@@ -18,6 +18,11 @@ public sealed class RetentionOptionsTests : SectionTest
             RetentionOptions.Read(Ini.Section("retention", $"keep_generations = {keepGenerations}\nmin_age_days = {minAgeDays}")));
 
     [TestMethod]
+    public void Read_PruneInRunNo_AHostWithoutDeleteRights() =>
+        Assert.IsFalse(RetentionOptions.Read(Ini.Section("retention", "prune_in_run = no")).PruneInRun);
+
+    [TestMethod]
+    [DataRow("prune_in_run = false", "[retention] prune_in_run: \"false\" is not one of yes, no")]
     [DataRow("keep_generations = 0", "[retention] keep_generations: 0 is out of range: it must be from 1 to 1000")]
     [DataRow("keep_generations = 1001", "[retention] keep_generations: 1001 is out of range: it must be from 1 to 1000")]
     [DataRow("min_age_days = 3651", "[retention] min_age_days: 3651 is out of range: it must be from 0 to 3650")]

@@ -37,12 +37,12 @@ public sealed class CheckCommandTests : BtrfsAndS3Test
         StringAssert.Contains(output, "lifecycle transitions   NOTE: rule \"archive-all\" (prefix \"backup/\") moves objects to DEEP_ARCHIVE after 30 days: not manifests and pointers while they are under 128 KB");
         Assert.DoesNotContain("\"tagged\"", output);
         Assert.DoesNotContain("\"elsewhere\"", output);
-        StringAssert.Contains(output, "versioning              Enabled: rule \"noncurrent\" expires noncurrent versions after 1 days, which frees what prune deletes");
+        StringAssert.Contains(output, "versioning              Enabled: retention deletes every version of a generation it drops; rule \"noncurrent\" expires other noncurrent versions after 1 days");
         StringAssert.Contains(output, "object lock             off");
     }
 
     [TestMethod]
-    public void Check_ObjectLockBucket_ReportsTheRetentionAndWarnsThatPruneFreesNothing()
+    public void Check_ObjectLockBucket_ReportsTheRetentionAndProbesWithoutLeavingAVersion()
     {
         using LocalS3 locked = LocalS3.Create(objectLock: true);
         locked.Client.PutObjectLockConfigurationAsync(new PutObjectLockConfigurationRequest
@@ -59,8 +59,23 @@ public sealed class CheckCommandTests : BtrfsAndS3Test
 
         Assert.AreEqual(ExitCodes.Ok, code, output);
         StringAssert.Contains(output, "object lock             on, default retention GOVERNANCE 1 days: S3 keeps every object version at least that long");
-        StringAssert.Contains(output, "versioning              Enabled: WARNING prune's deletes only add delete markers and free nothing; add a lifecycle rule NoncurrentVersionExpiration");
-        StringAssert.Contains(output, "delete under prefix     ok");
+        StringAssert.Contains(output, "versioning              Enabled: retention deletes every version of a generation it drops; NOTE older pointer versions stay");
+        StringAssert.Contains(output, "write under prefix      ok: allowed (a write conditional on an ETag no object has, refused by its condition: nothing written)");
+        StringAssert.Contains(output, "read under prefix       ok: allowed (a read of a key that does not exist: 404)");
+        StringAssert.Contains(output, "delete under prefix     not tried: the bucket is versioned");
+        Assert.AreEqual(0, locked.Client.ListVersionsAsync(locked.Bucket).GetAwaiter().GetResult().Versions?.Count ?? 0, "check left a version or a delete marker");
+    }
+
+    [TestMethod]
+    public void Check_HostWithoutDeleteRights_TriesNoDeleteAndWritesNothing()
+    {
+        (int code, string output) = ToolRun.Run(UploaderTool, "check", "--archive-probe", "--config", Config(_s3), "--retention.prune_in_run", "no");
+
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        StringAssert.Contains(output, "retention               not applied here ([retention] prune_in_run = no): this host deletes nothing");
+        StringAssert.Contains(output, "delete under prefix     not tried: [retention] prune_in_run = no: this host deletes nothing");
+        StringAssert.Contains(output, "archive-class write     skipped: [retention] prune_in_run = no");
+        Assert.IsEmpty(_s3.Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _s3.Bucket }).GetAwaiter().GetResult().S3Objects ?? []);
     }
 
     [TestMethod]

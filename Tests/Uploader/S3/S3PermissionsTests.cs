@@ -35,6 +35,27 @@ public sealed class S3PermissionsTests
         AssertGrantsExactly("docs/iam-policy.json", S3Permissions.BackupHost);
 
     [TestMethod]
+    public void NoDeletePolicy_Actions_AreExactlyThoseOfRunCheckStatusAndVerifyWithoutRetention() =>
+        AssertGrantsExactly("docs/iam-policy-no-delete.json", S3Permissions.NoDeleteHost);
+
+    [TestMethod]
+    public void NoDeletePolicy_AHostTakenOver_CanNeitherDeleteNorShortenALock()
+    {
+        string policy = File.ReadAllText(SourceTree.File("docs/iam-policy-no-delete.json"));
+
+        // s3:PutObjectRetention only lengthens a lock: shortening one in GOVERNANCE mode needs s3:BypassGovernanceRetention
+        // besides, and in COMPLIANCE mode nobody can (S3 user guide, "Locking objects with Object Lock").
+        foreach (string action in new[] { "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention", "s3:PutObjectLegalHold", "s3:PutBucketObjectLockConfiguration", "s3:PutLifecycleConfiguration", "s3:PutBucketPolicy", "s3:*" })
+        {
+            Assert.DoesNotContain($"\"{action}\"", policy, action);
+        }
+    }
+
+    [TestMethod]
+    public void PrunePolicy_Actions_AreExactlyThoseOfPrune() =>
+        AssertGrantsExactly("docs/iam-policy-prune.json", S3Permissions.PruneIdentity);
+
+    [TestMethod]
     public void RestorePolicy_Actions_AreExactlyThoseOfRestoreStatusAndVerify() =>
         AssertGrantsExactly("docs/iam-policy-restore.json", S3Permissions.RestoreHost);
 
@@ -43,7 +64,7 @@ public sealed class S3PermissionsTests
     {
         IReadOnlyDictionary<string, S3Resource> actions = S3Permissions.ActionsFor(S3Permissions.RestoreHost);
 
-        CollectionAssert.AreEquivalent(new[] { "s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions", "s3:RestoreObject" }, actions.Keys.ToArray());
+        CollectionAssert.AreEquivalent(new[] { "s3:GetObject", "s3:GetObjectRetention", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions", "s3:RestoreObject" }, actions.Keys.ToArray());
     }
 
     [TestMethod]

@@ -190,7 +190,7 @@ public sealed class ChunkUploaderTests
         var limiter = new BandwidthLimiter(schedule, TimeProvider.System, NullLogger.Instance);
         ReadyChunk chunk = _spooled.Chunk;
 
-        await new ChunkUploader(Repository(null, whenRequired: true, limiter), concurrency: 2, new SemaphoreSlim(2), new ProgressMeter(TimeProvider.System, NullLogger.Instance, TimeSpan.FromMinutes(1)), TimeProvider.System, NullLogger.Instance)
+        await new ChunkUploader(Repository(null, whenRequired: true, limiter), concurrency: 2, new SemaphoreSlim(2), new ProgressMeter(TimeProvider.System, NullLogger.Instance, TimeSpan.FromMinutes(1)), deletes: true, TimeProvider.System, NullLogger.Instance)
             .UploadAsync(chunk, CancellationToken.None);
 
         Assert.AreEqual(chunk.Record.Size, limiter.BytesDrawn);
@@ -213,7 +213,7 @@ public sealed class ChunkUploaderTests
     }
 
     private ChunkUploader Uploader(object? through, bool whenRequired) =>
-        new ChunkUploader(Repository(through, whenRequired), concurrency: 2, new SemaphoreSlim(2), new ProgressMeter(TimeProvider.System, NullLogger.Instance, TimeSpan.FromMinutes(1)), TimeProvider.System, NullLogger.Instance);
+        new ChunkUploader(Repository(through, whenRequired), concurrency: 2, new SemaphoreSlim(2), new ProgressMeter(TimeProvider.System, NullLogger.Instance, TimeSpan.FromMinutes(1)), deletes: true, TimeProvider.System, NullLogger.Instance);
 
     private BackupRepository Repository(object? through, bool whenRequired, BandwidthLimiter? limiter = null) =>
         new(Store(through, limiter), new S3Options(_s3.Bucket, string.Empty, "backup/", _s3.Endpoint, "STANDARD", "STANDARD", 2, PartSize, TimeSpan.FromMinutes(1), whenRequired, ObjectLock: null, LockMargin: TimeSpan.Zero));

@@ -1,0 +1,221 @@
+using System.Net;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.Publishing;
+using BtrfsToS3.Tests.Infrastructure;
+using BtrfsToS3.Uploader.Commands;
+using BtrfsToS3.Uploader.Repository;
+using BtrfsToS3.Uploader.S3;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BtrfsToS3.Tests.EndToEnd;
+
+/// <summary>
+/// The two-identity set-up of the README ("A host without delete rights") on the real local server: a bucket with
+/// Object Lock, the backup host a second RGW user under docs/iam-policy-no-delete.json ([retention] prune_in_run = no),
+/// and the identity that prunes a third user under docs/iam-policy-prune.json. Through a full, an incremental and a new
+/// full, whatever the host's credentials try against the backup is refused by the server, the backup restores, and
+/// retention under the second identity deletes the old generation only once its lock has run out.
+/// </summary>
+/// <remarks>
+/// The lock is the rule of docs/FORMAT.md with short periods: full_every_days and min_age_days 0 and a lock_margin of
+/// seconds, given to the uploader in this process (the configuration counts those periods in days). Runs after the first
+/// go through <see cref="ConditionalWriteEmulator"/>: Ceph RGW refuses every If-Match in a versioned bucket, AWS does not.
+/// The host's own attempts go through <see cref="GovernanceBypassEmulator"/>: RGW 16 lets any user allowed
+/// s3:PutObjectRetention bypass governance mode, AWS only one allowed s3:BypassGovernanceRetention.
+/// </remarks>
+[TestClass]
+public sealed class HostWithoutDeleteRightsTests
+{
+    private const string Spooler = "btrfs-to-s3-spooler";
+    private const string UploaderTool = "btrfs-to-s3-uploader";
+    private const string Prefix = "backup/";
+    private static readonly TimeSpan Margin = TimeSpan.FromSeconds(40);
+
+    private LocalS3 _s3 = null!;
+    private BtrfsFixture _fx = null!;
+    private PolicyUser _host = null!;
+    private PolicyUser _pruner = null!;
+
+    [TestInitialize]
+    public void CreateFixtures()
+    {
+        _s3 = LocalS3.Create(objectLock: true);
+        _fx = BtrfsFixture.Create(2);
+        _host = PolicyUser.Create(_s3);
+        _pruner = PolicyUser.Create(_s3);
+        // The run HEADs keys that do not exist yet: see PolicyUser.Allow on RGW 16 and the s3:prefix condition.
+        PolicyUser.AllowEach(_s3, Prefix, keepPrefixCondition: false, (_host, "docs/iam-policy-no-delete.json"), (_pruner, "docs/iam-policy-prune.json"));
+    }
+
+    [TestCleanup]
+    public void RemoveFixtures()
+    {
+        _pruner?.Dispose();
+        _host?.Dispose();
+        _fx?.Dispose();
+        _s3?.Dispose();
+    }
+
+    [TestMethod]
+    [DataRow("governance", "GOVERNANCE")]
+    [DataRow("compliance", "COMPLIANCE")]
+    public void Run_HostWithoutDeleteRights_ItsCredentialsCannotDestroyTheBackupAndPruneDeletesOnlyAfterTheLock(string setting, string mode)
+    {
+        string config = Config(setting);
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config).Code);
+        Upload(config, mode);
+        File.WriteAllText(Path.Combine(_fx.Subvolume("data"), "later"), "an incremental");
+        Thread.Sleep(1100);
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config).Code);
+        Upload(config, mode);
+        Pointer first = Published.ReadPointer(_s3, "data")!;
+        Thread.Sleep(1100);
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--full").Code);
+        Upload(config, mode);
+
+        // The host's run deleted nothing: the old generation stays named until the second identity prunes it.
+        Pointer pointer = Published.ReadPointer(_s3, "data")!;
+        Assert.HasCount(2, pointer.Generations);
+        string oldGeneration = first.CurrentGeneration;
+        string manifest = first.Generations.Single().Manifests[0];
+        string chunk = Published.ReadManifest(_s3, manifest).Chunks[0].Key;
+        int versionsBefore = Versions(ObjectKeys.Generation(Prefix, "data", oldGeneration)).Count;
+
+        // Ceph RGW 16 does not check s3:BypassGovernanceRetention, which AWS does: see GovernanceBypassEmulator.
+        using (AmazonS3Client host = LocalS3.CreateClient(_s3.Endpoint, new GovernanceBypassEmulator(), _host.Credentials))
+        {
+            string chunkVersion = Head(chunk).VersionId;
+            string pointerVersion = Head(ObjectKeys.Pointer(Prefix, "data")).VersionId;
+            AssertRefused(() => host.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _s3.Bucket, Key = chunk, VersionId = chunkVersion }), "deleting a chunk version");
+            AssertRefused(() => host.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _s3.Bucket, Key = chunk }), "deleting a chunk");
+            AssertRefused(() => host.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = _s3.Bucket, Objects = [new KeyVersion { Key = manifest }] }), "deleting a manifest", perKey: true);
+            AssertRefused(() => host.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _s3.Bucket, Key = ObjectKeys.Pointer(Prefix, "data"), VersionId = pointerVersion }), "deleting a pointer version");
+            foreach (bool bypass in new[] { false, true })
+            {
+                AssertRefused(
+                    () => host.PutObjectRetentionAsync(new PutObjectRetentionRequest
+                    {
+                        BucketName = _s3.Bucket,
+                        Key = chunk,
+                        VersionId = chunkVersion,
+                        BypassGovernanceRetention = bypass,
+                        Retention = new ObjectLockRetention { Mode = ObjectLockRetentionMode.FindValue(mode), RetainUntilDate = DateTime.UtcNow.AddSeconds(1) },
+                    }),
+                    $"shortening a retention{(bypass ? " with the governance bypass" : string.Empty)}");
+            }
+        }
+
+        Assert.HasCount(versionsBefore, Versions(ObjectKeys.Generation(Prefix, "data", oldGeneration)), "the host's credentials removed a version");
+        Assert.AreEqual(mode, Head(chunk).ObjectLockMode?.Value);
+        (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--dump", "--generation", oldGeneration);
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        Assert.AreEqual(2, output.Split('\n').Count(l => l.Contains("btrfs receive --dump read it whole", StringComparison.Ordinal)), output);
+        (code, output) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--dump");
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+
+        // The second identity, by its profile: while the lock holds, the old generation stays, named and whole.
+        string credentials = _pruner.WriteCredentialsFile(Path.Combine(_fx.Dir, "credentials"), "pruner");
+        // Keys in the environment that S3 does not know: were --profile not taken, the prune would be refused.
+        var asPruner = new Dictionary<string, string> { ["AWS_SHARED_CREDENTIALS_FILE"] = credentials, ["AWS_ACCESS_KEY_ID"] = "NOSUCHKEY", ["AWS_SECRET_ACCESS_KEY"] = "nosuchsecret" };
+        using (ToolRun dryRun = ToolRun.Start(UploaderTool, asPruner, "prune", "--dry-run", "--profile", "pruner", "--config", config))
+        {
+            code = dryRun.WaitForExit(TimeSpan.FromMinutes(1));
+            output = dryRun.Output;
+        }
+
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        StringAssert.Contains(output, $"generation {oldGeneration} is beyond keep_generations but its Object Lock holds it until");
+        var log = new RecordingLogger();
+        Assert.AreEqual(ExitCodes.Ok, Prune(config, log));
+        Assert.IsTrue(log.Entries.Any(e => e.Event.Name == "GenerationLocked"), string.Join('\n', log.Entries.Select(e => e.Message)));
+        Assert.HasCount(2, Published.ReadPointer(_s3, "data")!.Generations);
+        Assert.HasCount(versionsBefore, Versions(ObjectKeys.Generation(Prefix, "data", oldGeneration)));
+
+        // Once the lock has run out, the same prune deletes every version of the old generation.
+        DateTime lockedUntil = Head(manifest).ObjectLockRetainUntilDate!.Value.ToUniversalTime();
+        Thread.Sleep(lockedUntil - DateTime.UtcNow + TimeSpan.FromSeconds(2));
+        Assert.AreEqual(ExitCodes.Ok, Prune(config, new RecordingLogger()));
+
+        Assert.AreEqual(pointer.CurrentGeneration, Published.ReadPointer(_s3, "data")!.Generations.Single().Generation);
+        Assert.IsEmpty(Versions(ObjectKeys.Generation(Prefix, "data", oldGeneration)), "prune left a version of the old generation");
+        (code, output) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--dump");
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+    }
+
+    private static void AssertRefused(Func<Task> attempt, string what, bool perKey = false)
+    {
+        try
+        {
+            attempt().GetAwaiter().GetResult();
+            Assert.Fail($"{what}: the server allowed it");
+        }
+        catch (DeleteObjectsException e) when (perKey)
+        {
+            Assert.IsTrue(e.Response.DeleteErrors.All(d => d.Code == "AccessDenied"), $"{what}: {string.Join(", ", e.Response.DeleteErrors.Select(d => d.Code))}");
+        }
+        catch (AmazonS3Exception e)
+        {
+            Assert.AreEqual(HttpStatusCode.Forbidden, e.StatusCode, $"{what}: {e.ErrorCode} {e.Message}");
+        }
+    }
+
+    private GetObjectMetadataResponse Head(string key) => _s3.Client.GetObjectMetadataAsync(_s3.Bucket, key).GetAwaiter().GetResult();
+
+    private List<S3ObjectVersion> Versions(string prefix) =>
+        _s3.Client.ListVersionsAsync(new ListVersionsRequest { BucketName = _s3.Bucket, Prefix = prefix }).GetAwaiter().GetResult().Versions ?? [];
+
+    /// <summary>The uploader's run as the host, in this process, with the lock rule's periods in seconds.</summary>
+    private void Upload(string config, string mode)
+    {
+        var log = new RecordingLogger();
+        BackupOptions options = ConfigLoader.Load(config, new Dictionary<string, string>());
+        (BackupRepository repository, IDisposable owned) = Repository(options, _host.Credentials, new LockPolicy(mode, FullEveryDays: 0, KeepGenerations: 1, MinAgeDays: 0, Margin, TimeProvider.System));
+        using (owned)
+        {
+            var bandwidth = new BandwidthLimiter(BandwidthSchedule.Off, TimeProvider.System, NullLogger.Instance);
+            int code = new RunCommand(repository, options, bandwidth, new HashSet<string>(), TimeProvider.System, log).RunAsync(once: true, CancellationToken.None).GetAwaiter().GetResult();
+            Assert.AreEqual(ExitCodes.Ok, code, string.Join('\n', log.Entries.Select(e => e.Message)));
+        }
+    }
+
+    /// <summary>prune as the second identity, in this process.</summary>
+    private int Prune(string config, RecordingLogger log)
+    {
+        BackupOptions options = ConfigLoader.Load(config, new Dictionary<string, string>());
+        (BackupRepository repository, IDisposable owned) = Repository(options, _pruner.Credentials, new LockPolicy(options.S3.ObjectLock!, FullEveryDays: 0, KeepGenerations: 1, MinAgeDays: 0, Margin, TimeProvider.System));
+        using (owned)
+        {
+            return PruneCommand.RunAsync(repository, options, dryRun: false, TimeProvider.System, log, CancellationToken.None).GetAwaiter().GetResult();
+        }
+    }
+
+    private (BackupRepository Repository, IDisposable Owned) Repository(BackupOptions options, AWSCredentials credentials, LockPolicy locks)
+    {
+        var emulator = new ConditionalWriteEmulator(credentials) { IfMatchInVersionedBuckets = true };
+        AmazonS3Client client = LocalS3.CreateClient(_s3.Endpoint, emulator, credentials);
+        S3ObjectStore store = LocalS3.Store(client, options.S3.Bucket, TimeSpan.FromMinutes(1));
+        return (new BackupRepository(store, options.S3, locks), new Owned(client, emulator));
+    }
+
+    private string Config(string objectLock) =>
+        _fx.WriteConfig(
+            ByteSize.MiB,
+            ByteSize.GiB,
+            ["data"],
+            _s3.ConfigSection(_s3.Endpoint) + $"\nobject_lock = {objectLock}\nlock_margin = 1d\n[retention]\nprune_in_run = no\nkeep_generations = 1\nmin_age_days = 0\n[uploader]\nlinger = 0s");
+
+    private sealed class Owned(params IDisposable[] parts) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (IDisposable part in parts)
+            {
+                part.Dispose();
+            }
+        }
+    }
+}
