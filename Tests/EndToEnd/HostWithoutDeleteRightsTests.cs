@@ -17,8 +17,9 @@ namespace BtrfsToS3.Tests.EndToEnd;
 /// The two-identity set-up of the README ("A host without delete rights") on the real local server: a bucket with
 /// Object Lock, the backup host a second RGW user under docs/iam-policy-no-delete.json ([retention] prune_in_run = no),
 /// and the identity that prunes a third user under docs/iam-policy-prune.json. Through a full, an incremental and a new
-/// full, whatever the host's credentials try against the backup is refused by the server, the backup restores, and
-/// retention under the second identity deletes the old generation only once its lock has run out.
+/// full, whatever the host's credentials try against the backup is refused by the server or, an overwrite (a new version
+/// of the key), changes nothing a reader reads; the backup restores, and retention under the second identity deletes
+/// the old generation only once its lock has run out.
 /// </summary>
 /// <remarks>
 /// The lock is the rule of docs/FORMAT.md with short periods: full_every_days and min_age_days 0 and a lock_margin of
@@ -107,15 +108,24 @@ public sealed class HostWithoutDeleteRightsTests
                     }),
                     $"shortening a retention{(bypass ? " with the governance bypass" : string.Empty)}");
             }
+
+            // An overwrite is not refused in a versioned bucket: S3 keeps the locked version and makes a new one. Readers
+            // read the versions the pointer and manifests name (docs/FORMAT.md), so the backup does not change.
+            string currentManifest = pointer.Generations[^1].Manifests[0];
+            host.PutObjectAsync(new PutObjectRequest { BucketName = _s3.Bucket, Key = chunk, ContentBody = "ransom note" }).GetAwaiter().GetResult();
+            host.PutObjectAsync(new PutObjectRequest { BucketName = _s3.Bucket, Key = currentManifest, ContentBody = "{}" }).GetAwaiter().GetResult();
+            Assert.AreNotEqual(chunkVersion, Head(chunk).VersionId);
         }
 
-        Assert.HasCount(versionsBefore, Versions(ObjectKeys.Generation(Prefix, "data", oldGeneration)), "the host's credentials removed a version");
-        Assert.AreEqual(mode, Head(chunk).ObjectLockMode?.Value);
+        Assert.HasCount(versionsBefore + 1, Versions(ObjectKeys.Generation(Prefix, "data", oldGeneration)), "the host's credentials removed a version");
+        Assert.AreEqual(mode, _s3.Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _s3.Bucket, Key = chunk, VersionId = Published.ReadManifest(_s3, manifest).Chunks[0].Version }).GetAwaiter().GetResult().ObjectLockMode?.Value);
         (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--dump", "--generation", oldGeneration);
         Assert.AreEqual(ExitCodes.Ok, code, output);
         Assert.AreEqual(2, output.Split('\n').Count(l => l.Contains("btrfs receive --dump read it whole", StringComparison.Ordinal)), output);
         (code, output) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--dump");
         Assert.AreEqual(ExitCodes.Ok, code, output);
+        Assert.AreEqual(ExitCodes.Ok, Verify(config, out output), output);
+        StringAssert.Contains(output, "and every object for its Object Lock, 0 problems");
 
         // The second identity, by its profile: while the lock holds, the old generation stays, named and whole.
         string credentials = _pruner.WriteCredentialsFile(Path.Combine(_fx.Dir, "credentials"), "pruner");
@@ -133,7 +143,7 @@ public sealed class HostWithoutDeleteRightsTests
         Assert.AreEqual(ExitCodes.Ok, Prune(config, log));
         Assert.IsTrue(log.Entries.Any(e => e.Event.Name == "GenerationLocked"), string.Join('\n', log.Entries.Select(e => e.Message)));
         Assert.HasCount(2, Published.ReadPointer(_s3, "data")!.Generations);
-        Assert.HasCount(versionsBefore, Versions(ObjectKeys.Generation(Prefix, "data", oldGeneration)));
+        Assert.HasCount(versionsBefore + 1, Versions(ObjectKeys.Generation(Prefix, "data", oldGeneration)));
 
         // Once the lock has run out, the same prune deletes every version of the old generation.
         DateTime lockedUntil = Head(manifest).ObjectLockRetainUntilDate!.Value.ToUniversalTime();
@@ -193,7 +203,21 @@ public sealed class HostWithoutDeleteRightsTests
         }
     }
 
-    private (BackupRepository Repository, IDisposable Owned) Repository(BackupOptions options, AWSCredentials credentials, LockPolicy locks)
+    /// <summary>verify, in this process, against the lock rule with the test's periods.</summary>
+    private int Verify(string config, out string output)
+    {
+        BackupOptions options = ConfigLoader.Load(config, new Dictionary<string, string>());
+        (BackupRepository repository, IDisposable owned) = Repository(options, null, new LockPolicy(options.S3.ObjectLock!, FullEveryDays: 0, KeepGenerations: 1, MinAgeDays: 0, Margin, TimeProvider.System));
+        using (owned)
+        {
+            using var writer = new StringWriter();
+            int code = VerifyCommand.RunAsync(repository, options.Subvolumes, writer, CancellationToken.None).GetAwaiter().GetResult();
+            output = writer.ToString();
+            return code;
+        }
+    }
+
+    private (BackupRepository Repository, IDisposable Owned) Repository(BackupOptions options, AWSCredentials? credentials, LockPolicy locks)
     {
         var emulator = new ConditionalWriteEmulator(credentials) { IfMatchInVersionedBuckets = true };
         AmazonS3Client client = LocalS3.CreateClient(_s3.Endpoint, emulator, credentials);

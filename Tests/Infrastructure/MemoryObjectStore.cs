@@ -68,24 +68,24 @@ internal sealed class MemoryObjectStore : IObjectStore
     public Task<ObjectBody?> GetWithEtagAsync(string key, CancellationToken cancellationToken) =>
         Task.FromResult(_objects.TryGetValue(key, out byte[]? body) ? new ObjectBody(body, Etag(body)) : null);
 
-    public Task<bool> PutAsync(string key, byte[] body, ObjectWrite write, CancellationToken cancellationToken)
+    public Task<ObjectWritten?> PutAsync(string key, byte[] body, ObjectWrite write, CancellationToken cancellationToken)
     {
         if (BeforePut?.Invoke(key, body, write) is { } answer)
         {
-            return Task.FromResult(answer);
+            return Task.FromResult(answer ? new ObjectWritten(null) : null);
         }
 
         bool exists = _objects.TryGetValue(key, out byte[]? there);
         if ((write.IfNoneMatch && exists) || (write.IfMatch is { } etag && (!exists || Etag(there!) != etag)))
         {
-            return Task.FromResult(false);
+            return Task.FromResult<ObjectWritten?>(null);
         }
 
         Put(key, body);
-        return Task.FromResult(true);
+        return Task.FromResult<ObjectWritten?>(new ObjectWritten(null));
     }
 
-    public Task<ObjectHead?> HeadAsync(string key, CancellationToken cancellationToken) =>
+    public Task<ObjectHead?> HeadAsync(string key, string? versionId, CancellationToken cancellationToken) =>
         Task.FromResult(_objects.TryGetValue(key, out byte[]? body) ? new ObjectHead(body.Length, string.Empty, null, null, "STANDARD", false, null) : null);
 
     public Task<IReadOnlyList<StoredObject>> ListAsync(string prefix, CancellationToken cancellationToken) =>
@@ -145,7 +145,7 @@ internal sealed class MemoryObjectStore : IObjectStore
         return Task.CompletedTask;
     }
 
-    public async Task ReadAsync(string key, (long First, long Last)? range, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken)
+    public async Task ReadAsync(string key, string? versionId, (long First, long Last)? range, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken)
     {
         byte[] body = _objects[key];
         (long first, long last) = range ?? (0, body.Length - 1);
@@ -161,9 +161,9 @@ internal sealed class MemoryObjectStore : IObjectStore
         return Task.CompletedTask;
     }
 
-    public Task ExtendLockAsync(string key, ObjectLock objectLock, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task ExtendLockAsync(string key, string? versionId, ObjectLock objectLock, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task<ThawAnswer> RequestThawAsync(string key, int days, string tier, CancellationToken cancellationToken) => Task.FromResult(ThawAnswer.NotArchived);
+    public Task<ThawAnswer> RequestThawAsync(string key, string? versionId, int days, string tier, CancellationToken cancellationToken) => Task.FromResult(ThawAnswer.NotArchived);
 
     private static string Etag(byte[] body) => $"\"{Convert.ToHexStringLower(MD5.HashData(body))}\"";
 

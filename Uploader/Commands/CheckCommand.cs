@@ -122,13 +122,13 @@ internal static class CheckCommand
     private static async Task ProbeWithoutWritingAsync(IObjectStore store, S3Options o, byte[] body, string why, CheckReport report, CancellationToken cancellationToken)
     {
         string key = ObjectKeys.Probe(o.Prefix);
-        (bool tried, bool written) = await report.TryAsync(
+        (bool tried, ObjectWritten? written) = await report.TryAsync(
             "write under prefix",
             needs: true,
             () => store.PutAsync(key, body, new ObjectWrite(o.StorageClassMetadata, "text/plain", IfNoneMatch: false, IfMatch: NoSuchEtag), cancellationToken)).ConfigureAwait(false);
         if (tried)
         {
-            Expect(report, "write under prefix", !written, $"S3 wrote {store.Address(key)} although the write named an ETag no object has; delete it by hand", "ok: allowed (a write conditional on an ETag no object has, refused by its condition: nothing written)");
+            Expect(report, "write under prefix", written is null, $"S3 wrote {store.Address(key)} although the write named an ETag no object has; delete it by hand", "ok: allowed (a write conditional on an ETag no object has, refused by its condition: nothing written)");
         }
 
         (bool read, byte[]? got) = await report.TryAsync("read under prefix", needs: true, () => store.GetAsync(key, cancellationToken)).ConfigureAwait(false);
@@ -156,7 +156,7 @@ internal static class CheckCommand
     private static async Task ProbeObjectAsync(IObjectStore store, S3Options o, byte[] body, CheckReport report, CancellationToken cancellationToken)
     {
         string key = ObjectKeys.Probe(o.Prefix);
-        (bool written, bool _) = await report.TryAsync(
+        (bool written, ObjectWritten? _) = await report.TryAsync(
             "write under prefix",
             needs: true,
             () => store.PutAsync(key, body, new ObjectWrite(o.StorageClassMetadata, "text/plain", IfNoneMatch: false), cancellationToken)).ConfigureAwait(false);
@@ -271,7 +271,7 @@ internal static class CheckCommand
     {
         const string Label = "archive-class write";
         string key = ObjectKeys.Probe(o.Prefix);
-        (bool written, bool _) = await report.TryAsync(Label, needs: true, () => store.PutAsync(key, body, new ObjectWrite(o.StorageClassData, "text/plain", IfNoneMatch: false), cancellationToken)).ConfigureAwait(false);
+        (bool written, ObjectWritten? _) = await report.TryAsync(Label, needs: true, () => store.PutAsync(key, body, new ObjectWrite(o.StorageClassData, "text/plain", IfNoneMatch: false), cancellationToken)).ConfigureAwait(false);
         if (!written)
         {
             return;

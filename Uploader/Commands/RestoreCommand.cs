@@ -144,9 +144,9 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
             : pointer.Generations.FirstOrDefault(g => g.Generation == request.Generation)
                 ?? throw new BackupFailure(FailureKind.Usage, $"usage: subvolume {subvolume} has no generation {request.Generation} (it has {string.Join(", ", pointer.Generations.Select(g => g.Generation))})");
         var chain = new List<Manifest>();
-        foreach (string key in generation.Manifests)
+        foreach ((string key, string? version) in generation.Named())
         {
-            chain.Add(await NextAsync(chain, key, cancellationToken).ConfigureAwait(false));
+            chain.Add(await NextAsync(chain, key, version, cancellationToken).ConfigureAwait(false));
             if (chain[^1].Snapshot.Name == request.Until)
             {
                 return (new RestoreChain(subvolume, null, chain), written);
@@ -174,9 +174,9 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
             Pointer? pointer = (await _pointers.ChooseAsync(name, null, asOf, null, cancellationToken).ConfigureAwait(false)).Pointer;
             PointerGeneration? generation = pointer?.Generations.LastOrDefault(g => SnapshotTime(g.Generation) <= until);
             var chain = new List<Manifest>();
-            foreach (string key in generation?.Manifests ?? [])
+            foreach ((string key, string? version) in generation?.Named() ?? [])
             {
-                Manifest manifest = await NextAsync(chain, key, cancellationToken).ConfigureAwait(false);
+                Manifest manifest = await NextAsync(chain, key, version, cancellationToken).ConfigureAwait(false);
                 SnapshotName.TryParse(manifest.Snapshot.Name, out _, out DateTimeOffset taken);
                 if (taken > until)
                 {
@@ -201,10 +201,10 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
     private static DateTimeOffset SnapshotTime(string generation) =>
         SnapshotName.TryParse($"x.{generation}", out _, out DateTimeOffset time) ? time : DateTimeOffset.MaxValue;
 
-    /// <summary>The manifest the key names, which must follow the chain so far.</summary>
-    private async Task<Manifest> NextAsync(List<Manifest> chain, string key, CancellationToken cancellationToken)
+    /// <summary>The manifest the pointer names (its version, in a versioned bucket), which must follow the chain so far.</summary>
+    private async Task<Manifest> NextAsync(List<Manifest> chain, string key, string? version, CancellationToken cancellationToken)
     {
-        Manifest manifest = await repository.ReadManifestAsync(key, cancellationToken).ConfigureAwait(false)
+        Manifest manifest = await repository.ReadNamedManifestAsync(key, version, cancellationToken).ConfigureAwait(false)
             ?? throw new BackupFailure(FailureKind.BadData, $"the pointer names {key}, but there is no such manifest");
         return manifest.Parent == (chain.Count == 0 ? null : chain[^1].Snapshot)
             ? manifest

@@ -95,9 +95,9 @@ internal static class StatusCommand
             }
 
             PointerGeneration current = pointer.Generations[^1];
-            Manifest? full = await repository.ReadManifestAsync(current.Manifests[0], cancellationToken).ConfigureAwait(false);
+            Manifest? full = await repository.ReadNamedManifestAsync(current.Manifests[0], current.VersionOf(0), cancellationToken).ConfigureAwait(false);
             Manifest? last = current.Manifests.Count > 1
-                ? await repository.ReadManifestAsync(current.Manifests[^1], cancellationToken).ConfigureAwait(false)
+                ? await repository.ReadNamedManifestAsync(current.Manifests[^1], current.VersionOf(current.Manifests.Count - 1), cancellationToken).ConfigureAwait(false)
                 : null;
             DateTimeOffset? nextFull = SnapshotName.TryParse($"{subvolume}.{current.Generation}", out _, out DateTimeOffset started)
                 ? started.AddDays(options.Schedule.FullEveryDays)
@@ -107,7 +107,7 @@ internal static class StatusCommand
             foreach (PointerGeneration generation in pointer.Generations)
             {
                 // The full's manifest stands for its generation: locked at least as long as the rest (docs/FORMAT.md).
-                ObjectLock? held = (await repository.HeadAsync(generation.Manifests[0], cancellationToken).ConfigureAwait(false))?.Lock;
+                ObjectLock? held = (await repository.HeadAsync(generation.Manifests[0], generation.VersionOf(0), cancellationToken).ConfigureAwait(false))?.Lock;
                 locks.Add(new GenerationLock(generation.Generation, held?.Mode, held?.RetainUntil));
             }
 

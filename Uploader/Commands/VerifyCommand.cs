@@ -34,9 +34,9 @@ internal static class VerifyCommand
 
             foreach (PointerGeneration generation in pointer.Generations)
             {
-                var manifests = new List<Manifest>();
+                var manifests = new List<(Manifest Manifest, string Key, string? Version)>();
                 var heads = new Dictionary<string, ObjectHead?>(StringComparer.Ordinal);
-                foreach (string key in generation.Manifests)
+                foreach ((string key, string? version) in generation.Named())
                 {
                     // Only keys of our layout in this generation are read at all: a pointer naming others is not ours.
                     if (repository.GenerationOf(name, key) != generation.Generation)
@@ -45,14 +45,14 @@ internal static class VerifyCommand
                         continue;
                     }
 
-                    Manifest? manifest = await repository.ReadManifestAsync(key, cancellationToken).ConfigureAwait(false);
+                    Manifest? manifest = await repository.ReadNamedManifestAsync(key, version, cancellationToken).ConfigureAwait(false);
                     if (manifest is null)
                     {
-                        problems.Add($"{key}: named by the pointer, missing");
+                        problems.Add($"{key}{(version is null ? string.Empty : $" version {version}")}: named by the pointer, missing");
                         continue;
                     }
 
-                    manifests.Add(manifest);
+                    manifests.Add((manifest, key, version));
                     foreach (ManifestChunk chunk in manifest.Chunks)
                     {
                         checkedChunks++;
@@ -63,11 +63,12 @@ internal static class VerifyCommand
                             continue;
                         }
 
-                        ObjectHead? head = await repository.HeadAsync(chunk.Key, cancellationToken).ConfigureAwait(false);
+                        // The version the manifest names: what was written over the key since is not the backup's.
+                        ObjectHead? head = await repository.HeadAsync(chunk.Key, chunk.Version, cancellationToken).ConfigureAwait(false);
                         heads[chunk.Key] = head;
                         if (head is null)
                         {
-                            problems.Add($"{chunk.Key}: missing");
+                            problems.Add($"{chunk.Key}{(chunk.Version is null ? string.Empty : $" version {chunk.Version}")}: missing");
                         }
                         else if (!chunk.Identity.IsStoredAs(head.Size, head.Etag, head.Crc32))
                         {
@@ -76,11 +77,11 @@ internal static class VerifyCommand
                     }
                 }
 
-                if (manifests.Count > 0 && repository.LockNeeded(generation.Generation, manifests.Max(m => m.PublishedAt)) is { } needed)
+                if (manifests.Count > 0 && repository.LockNeeded(generation.Generation, manifests.Max(m => m.Manifest.PublishedAt)) is { } needed)
                 {
-                    foreach (string key in manifests.SelectMany(m => m.Chunks.Select(c => c.Key).Append(repository.ManifestKey(m))))
+                    foreach ((string key, string? version) in manifests.SelectMany(m => m.Manifest.Chunks.Select(c => (c.Key, c.Version)).Append((m.Key, m.Version))))
                     {
-                        ObjectHead? head = heads.TryGetValue(key, out ObjectHead? chunkHead) ? chunkHead : await repository.HeadAsync(key, cancellationToken).ConfigureAwait(false);
+                        ObjectHead? head = heads.TryGetValue(key, out ObjectHead? chunkHead) ? chunkHead : await repository.HeadAsync(key, version, cancellationToken).ConfigureAwait(false);
                         if (head is not null && (head.Lock is null || head.Lock.RetainUntil < needed))
                         {
                             problems.Add($"{key}: {(head.Lock is null ? "not locked" : $"locked ({head.Lock.Mode}) only until {head.Lock.RetainUntil:O}")}, but retention may delete its generation only from {needed:O} ([s3] object_lock)");

@@ -65,9 +65,9 @@ internal sealed class WeeklyChanges(BackupRepository? repository, string? unread
         }
 
         var chain = new List<Manifest>();
-        foreach (string key in pointer.Generations[^1].Manifests)
+        foreach ((string key, string? version) in pointer.Generations[^1].Named())
         {
-            if (await repository.ReadManifestAsync(key, cancellationToken).ConfigureAwait(false) is not { } manifest)
+            if (await repository.ReadNamedManifestAsync(key, version, cancellationToken).ConfigureAwait(false) is not { } manifest)
             {
                 return (null, $"manifest {repository.Address(key)} is named by the pointer but missing");
             }

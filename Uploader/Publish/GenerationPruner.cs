@@ -45,9 +45,9 @@ internal sealed class GenerationPruner(BackupRepository repository, RetentionOpt
         {
             PointerGeneration oldest = kept[0];
             DateTimeOffset newest = DateTimeOffset.MinValue;
-            foreach (string key in oldest.Manifests)
+            foreach ((string key, string? version) in oldest.Named())
             {
-                Manifest? manifest = await repository.ReadManifestAsync(key, cancellationToken).ConfigureAwait(false);
+                Manifest? manifest = await repository.ReadNamedManifestAsync(key, version, cancellationToken).ConfigureAwait(false);
                 newest = manifest is not null && manifest.PublishedAt > newest ? manifest.PublishedAt : newest;
             }
 
@@ -59,7 +59,7 @@ internal sealed class GenerationPruner(BackupRepository repository, RetentionOpt
             }
 
             // Every object of a generation is locked to one date (docs/FORMAT.md, "Object Lock"), its manifests last.
-            if (await repository.LockedUntilAsync(oldest.Manifests, cancellationToken).ConfigureAwait(false) is { } lockedUntil && time.GetUtcNow() < lockedUntil)
+            if (await repository.LockedUntilAsync(oldest.Named(), cancellationToken).ConfigureAwait(false) is { } lockedUntil && time.GetUtcNow() < lockedUntil)
             {
                 Log.GenerationLocked(logger, subvolume, oldest.Generation, lockedUntil.ToString("yyyy-MM-dd HH:mm:ss 'UTC'"));
                 break;
@@ -112,7 +112,7 @@ internal sealed class GenerationPruner(BackupRepository repository, RetentionOpt
             }
 
             // A killed run's unpublished objects were written locked like any of the generation's: they wait as long.
-            if (await repository.LockedUntilAsync(folder.Select(o => o.Key), cancellationToken).ConfigureAwait(false) is { } lockedUntil && time.GetUtcNow() < lockedUntil)
+            if (await repository.LockedUntilAsync(folder.Select(o => (o.Key, (string?)null)), cancellationToken).ConfigureAwait(false) is { } lockedUntil && time.GetUtcNow() < lockedUntil)
             {
                 Log.GenerationLocked(logger, subvolume, folder.Key, lockedUntil.ToString("yyyy-MM-dd HH:mm:ss 'UTC'"));
                 continue;

@@ -58,11 +58,12 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
                 throw new BackupFailure(FailureKind.BadData, $"stream {stream.Name}: {chunk.Name} was uploaded as {uploaded.Size} bytes sha256 {uploaded.Sha256}, but the seal says {chunk.Size} bytes sha256 {chunk.Sha256}");
             }
 
-            chunks.Add(new ManifestChunk(chunk.Index, uploaded.Key, chunk.Size, chunk.Sha256, chunk.Etag, chunk.Crc32));
+            chunks.Add(new ManifestChunk(chunk.Index, uploaded.Key, chunk.Size, chunk.Sha256, chunk.Etag, chunk.Crc32, uploaded.Version));
         }
 
         string manifestKey = repository.ManifestKey(seal);
         bool manifestWritten = false;
+        string? manifestVersion = null;
         Pointer committed;
         for (int attempt = 1; ; attempt++)
         {
@@ -84,7 +85,8 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
             {
                 string? parentManifest = await ParentManifestAsync(seal, pointer, cancellationToken).ConfigureAwait(false);
                 Manifest manifest = Manifest.Of(seal, parentManifest, time.GetUtcNow(), repository.StorageClassData, chunks);
-                if (!await repository.PutManifestAsync(manifest, cancellationToken).ConfigureAwait(false))
+                (bool written, manifestVersion) = await repository.PutManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
+                if (!written)
                 {
                     Log.ManifestAlreadyWritten(logger, manifestKey);
                 }
@@ -103,7 +105,7 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
                 Log.PointerTakenOver(logger, seal.Stream, repository.Address(repository.PointerKey(seal.Subvolume)), pointer.Owner.ToString(), seal.Source.ToString());
             }
 
-            Pointer extended = Extend(pointer, seal, manifestKey);
+            Pointer extended = Extend(pointer, seal, manifestKey, manifestVersion);
             if (await repository.WritePointerAsync(extended, stored?.Etag, cancellationToken).ConfigureAwait(false))
             {
                 CrashPoint.Reached("uploader-after-pointer");
@@ -152,7 +154,7 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
 
         PointerGeneration? generation = pointer?.Generations.FirstOrDefault(g => g.Generation == seal.Generation);
         string? last = generation?.Manifests.LastOrDefault();
-        Manifest? parent = last is null ? null : await repository.ReadManifestAsync(last, cancellationToken).ConfigureAwait(false);
+        Manifest? parent = last is null ? null : await repository.ReadNamedManifestAsync(last, generation!.VersionOf(generation.Manifests.Count - 1), cancellationToken).ConfigureAwait(false);
         if (parent is null || parent.Snapshot != seal.Parent || generation != pointer!.Generations[^1])
         {
             throw new BackupFailure(
@@ -163,17 +165,16 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
         return last;
     }
 
-    private Pointer Extend(Pointer? pointer, Seal seal, string manifestKey)
+    private Pointer Extend(Pointer? pointer, Seal seal, string manifestKey, string? manifestVersion)
     {
         List<PointerGeneration> generations = [.. pointer?.Generations ?? []];
         if (seal.Kind == StreamKind.Full)
         {
-            generations.Add(new PointerGeneration(seal.Generation, [manifestKey]));
+            generations.Add(new PointerGeneration(seal.Generation, [], null).Append(manifestKey, manifestVersion));
         }
         else
         {
-            PointerGeneration current = generations[^1];
-            generations[^1] = current with { Manifests = [.. current.Manifests, manifestKey] };
+            generations[^1] = generations[^1].Append(manifestKey, manifestVersion);
         }
 
         return new Pointer(FormatJson.Version, seal.Subvolume, seal.Nested, seal.Source, seal.Generation, time.GetUtcNow(), generations);

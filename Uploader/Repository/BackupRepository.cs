@@ -65,12 +65,12 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     /// <paramref name="readAs"/>), or, when <paramref name="readAs"/> is null, only where there is none yet
     /// (If-None-Match: *). False when another writer changed it in between: the caller reads it again.
     /// </summary>
-    public Task<bool> WritePointerAsync(Pointer pointer, string? readAs, CancellationToken cancellationToken) =>
-        store.PutAsync(
+    public async Task<bool> WritePointerAsync(Pointer pointer, string? readAs, CancellationToken cancellationToken) =>
+        await store.PutAsync(
             PointerKey(pointer.Subvolume),
             JsonSerializer.SerializeToUtf8Bytes(pointer, FormatJson.Default.Pointer),
             (readAs is null ? _metadata with { IfNoneMatch = true } : _metadata with { IfMatch = readAs }) with { Lock = locks?.For(pointer.CurrentGeneration) },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false) is not null;
 
     /// <summary>The pointers of the subvolumes found nested in a configured one, whether or not they are still on the host, by path.</summary>
     public async Task<IReadOnlyList<Pointer>> NestedPointersAsync(string configured, CancellationToken cancellationToken)
@@ -90,25 +90,42 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
         return [.. pointers.OrderBy(p => p.Nested!.Path, StringComparer.Ordinal)];
     }
 
+    /// <summary>The manifest's current version; null when there is none. A pointer's manifests are read by <see cref="ReadNamedManifestAsync"/>.</summary>
     public Task<Manifest?> ReadManifestAsync(string key, CancellationToken cancellationToken) =>
         ReadAsync(key, FormatJson.Default.Manifest, cancellationToken);
 
     /// <summary>
-    /// Writes the manifest once (If-None-Match: *). True when this call wrote it; false when an earlier run did and it
-    /// describes the same stream. One that describes another stream is never overwritten: that is bad data.
+    /// The manifest as a pointer names it: the version named (a versioned bucket), else the current one; null when
+    /// there is no such manifest or version. What was written over the key since does not matter to a reader.
     /// </summary>
-    public async Task<bool> PutManifestAsync(Manifest manifest, CancellationToken cancellationToken)
+    public async Task<Manifest?> ReadNamedManifestAsync(string key, string? version, CancellationToken cancellationToken)
+    {
+        if (version is null)
+        {
+            return await ReadManifestAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+
+        byte[]? body = await GetFormatObjectAsync(key, (k, ct) => store.GetVersionAsync(k, version, ct), cancellationToken).ConfigureAwait(false);
+        return body is null ? null : FormatJson.Parse(body, FormatJson.Default.Manifest, $"{store.Address(key)} version {version}");
+    }
+
+    /// <summary>
+    /// Writes the manifest once (If-None-Match: *). Written is true when this call wrote it, false when an earlier run
+    /// did and it describes the same stream; Version is the version the pointer is to name (null where the bucket keeps
+    /// none). One that describes another stream is never overwritten: that is bad data.
+    /// </summary>
+    public async Task<(bool Written, string? Version)> PutManifestAsync(Manifest manifest, CancellationToken cancellationToken)
     {
         string key = ManifestKey(manifest);
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(manifest, FormatJson.Default.Manifest);
-        if (await store.PutAsync(key, body, _metadata with { IfNoneMatch = true, Lock = locks?.For(manifest.Generation) }, cancellationToken).ConfigureAwait(false))
+        if (await store.PutAsync(key, body, _metadata with { IfNoneMatch = true, Lock = locks?.For(manifest.Generation) }, cancellationToken).ConfigureAwait(false) is { } written)
         {
-            return true;
+            return (true, written.VersionId);
         }
 
-        Manifest? existing = await ReadManifestAsync(key, cancellationToken).ConfigureAwait(false);
-        return existing is not null && existing.SameStreamAs(manifest)
-            ? false
+        ObjectBody? existing = await GetFormatObjectAsync(key, store.GetWithEtagAsync, cancellationToken).ConfigureAwait(false);
+        return existing is not null && FormatJson.Parse(existing.Bytes, FormatJson.Default.Manifest, store.Address(key)).SameStreamAs(manifest)
+            ? (false, existing.VersionId)
             : throw new BackupFailure(FailureKind.BadData, $"manifest {key} already exists and describes another stream; it is never overwritten");
     }
 
@@ -131,15 +148,16 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
 
         ObjectLock wanted = locks.For(generation.Generation);
         int extended = 0;
-        foreach (string manifestKey in generation.Manifests)
+        foreach ((string manifestKey, string? manifestVersion) in generation.Named())
         {
-            Manifest manifest = await ReadManifestAsync(manifestKey, cancellationToken).ConfigureAwait(false)
+            Manifest manifest = await ReadNamedManifestAsync(manifestKey, manifestVersion, cancellationToken).ConfigureAwait(false)
                 ?? throw new BackupFailure(FailureKind.BadData, $"the pointer names {store.Address(manifestKey)}, but there is no such manifest");
-            foreach (string key in manifest.Chunks.Select(c => c.Key).Append(manifestKey))
+            // The versions the commit names: a version written over one of them later is not the backup's.
+            foreach ((string key, string? version) in manifest.Chunks.Select(c => (c.Key, c.Version)).Append((manifestKey, manifestVersion)))
             {
-                if (await store.HeadAsync(key, cancellationToken).ConfigureAwait(false) is { } head && (head.Lock is null || head.Lock.RetainUntil < wanted.RetainUntil))
+                if (await store.HeadAsync(key, version, cancellationToken).ConfigureAwait(false) is { } head && (head.Lock is null || head.Lock.RetainUntil < wanted.RetainUntil))
                 {
-                    await store.ExtendLockAsync(key, head.Lock is null ? wanted : wanted with { Mode = head.Lock.Mode }, cancellationToken).ConfigureAwait(false);
+                    await store.ExtendLockAsync(key, version, head.Lock is null ? wanted : wanted with { Mode = head.Lock.Mode }, cancellationToken).ConfigureAwait(false);
                     extended++;
                 }
             }
@@ -150,6 +168,9 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
 
     /// <summary>The chunk's HEAD, or null when S3 has no such object.</summary>
     public Task<ObjectHead?> HeadAsync(string key, CancellationToken cancellationToken) => store.HeadAsync(key, cancellationToken);
+
+    /// <summary>The HEAD of the version named (the current one when null), or null when S3 has no such object or version.</summary>
+    public Task<ObjectHead?> HeadAsync(string key, string? version, CancellationToken cancellationToken) => store.HeadAsync(key, version, cancellationToken);
 
     /// <summary>Sends a chunk of one part as a single PUT; returns the attempts that failed on the way.</summary>
     public Task<int> PutChunkAsync(string key, ReadyChunk chunk, Action<long> progress, CancellationToken cancellationToken) =>
@@ -192,11 +213,11 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     public Task DeleteAsync(string key, CancellationToken cancellationToken) => store.DeleteAsync([key], cancellationToken);
 
     /// <summary>Hands the chunk's bytes (or a range of them) to <paramref name="consume"/>, again from the start after a failure.</summary>
-    public Task ReadChunkAsync(string key, (long First, long Last)? range, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken) =>
-        store.ReadAsync(key, range, consume, cancellationToken);
+    public Task ReadChunkAsync(ManifestChunk chunk, (long First, long Last)? range, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken) =>
+        store.ReadAsync(chunk.Key, chunk.Version, range, consume, cancellationToken);
 
-    public Task<ThawAnswer> RequestThawAsync(string key, int days, string tier, CancellationToken cancellationToken) =>
-        store.RequestThawAsync(key, days, tier, cancellationToken);
+    public Task<ThawAnswer> RequestThawAsync(string key, string? version, int days, string tier, CancellationToken cancellationToken) =>
+        store.RequestThawAsync(key, version, days, tier, cancellationToken);
 
     /// <summary>Every object under the subvolume's folder: its pointer, its generations, and whatever else is there.</summary>
     public Task<IReadOnlyList<StoredObject>> ListSubvolumeAsync(string subvolume, CancellationToken cancellationToken) =>
@@ -232,13 +253,13 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
         }
     }
 
-    /// <summary>The latest Object Lock date of the objects' current versions; null when none is locked.</summary>
-    public async Task<DateTimeOffset?> LockedUntilAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
+    /// <summary>The latest Object Lock date of the objects' versions named (current where null); null when none is locked.</summary>
+    public async Task<DateTimeOffset?> LockedUntilAsync(IEnumerable<(string Key, string? Version)> objects, CancellationToken cancellationToken)
     {
         DateTimeOffset? until = null;
-        foreach (string key in keys)
+        foreach ((string key, string? version) in objects)
         {
-            if ((await store.HeadAsync(key, cancellationToken).ConfigureAwait(false))?.Lock is { } held && (until is null || held.RetainUntil > until))
+            if ((await store.HeadAsync(key, version, cancellationToken).ConfigureAwait(false))?.Lock is { } held && (until is null || held.RetainUntil > until))
             {
                 until = held.RetainUntil;
             }

@@ -34,7 +34,7 @@ internal sealed class ChunkFetcher(BackupRepository repository, ILogger logger)
             {
                 sha = chunk.Size > rangeSize
                     ? await DownloadRangesAsync(chunk, temp, rangeSize, parallelRanges, cancellationToken).ConfigureAwait(false)
-                    : await DownloadAsync(chunk.Key, temp, cancellationToken).ConfigureAwait(false);
+                    : await DownloadAsync(chunk, temp, cancellationToken).ConfigureAwait(false);
             }
             catch (ObjectNotThawedException e)
             {
@@ -82,7 +82,7 @@ internal sealed class ChunkFetcher(BackupRepository repository, ILogger logger)
                 long start = i * rangeSize;
                 long end = Math.Min(chunk.Size, start + rangeSize) - 1;
                 await repository.ReadChunkAsync(
-                    chunk.Key,
+                    chunk,
                     (start, end),
                     async (body, attemptToken) =>
                     {
@@ -109,11 +109,11 @@ internal sealed class ChunkFetcher(BackupRepository repository, ILogger logger)
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(read, cancellationToken).ConfigureAwait(false));
     }
 
-    private async Task<string> DownloadAsync(string key, string temp, CancellationToken cancellationToken)
+    private async Task<string> DownloadAsync(ManifestChunk chunk, string temp, CancellationToken cancellationToken)
     {
         string sha = string.Empty;
         await repository.ReadChunkAsync(
-            key,
+            chunk,
             null,
             async (body, ct) =>
             {

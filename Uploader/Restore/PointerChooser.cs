@@ -55,14 +55,14 @@ internal sealed class PointerChooser(BackupRepository repository, TimeProvider t
         }
 
         DateTimeOffset now = time.GetUtcNow();
-        foreach (string key in chosen.Manifests)
+        foreach ((string key, string? version) in chosen.Named())
         {
             if (repository.GenerationOf(pointer.Subvolume, key) != chosen.Generation)
             {
                 return $"it names {key}, which is not a manifest of generation {chosen.Generation}";
             }
 
-            if (await repository.ReadManifestAsync(key, cancellationToken).ConfigureAwait(false) is not { } manifest)
+            if (await repository.ReadNamedManifestAsync(key, version, cancellationToken).ConfigureAwait(false) is not { } manifest)
             {
                 return $"its manifest {key} is missing";
             }
@@ -74,7 +74,7 @@ internal sealed class PointerChooser(BackupRepository repository, TimeProvider t
                     return $"manifest {key} names {chunk.Key}, which is not a chunk of its generation";
                 }
 
-                ObjectHead? head = await repository.HeadAsync(chunk.Key, cancellationToken).ConfigureAwait(false);
+                ObjectHead? head = await repository.HeadAsync(chunk.Key, chunk.Version, cancellationToken).ConfigureAwait(false);
                 if (head is null || !chunk.Identity.IsStoredAs(head.Size, head.Etag, head.Crc32))
                 {
                     return $"chunk {chunk.Key} is {(head is null ? "missing" : $"{head}, not {chunk.Identity}")}";

@@ -31,13 +31,16 @@ internal interface IObjectStore
     Task<ObjectBody?> GetWithEtagAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes the object; false when the write was conditional (<see cref="ObjectWrite.Conditional"/>) and its
+    /// Writes the object; null when the write was conditional (<see cref="ObjectWrite.Conditional"/>) and its
     /// condition failed: the key is taken, or the object there no longer has the ETag named.
     /// </summary>
-    Task<bool> PutAsync(string key, byte[] body, ObjectWrite write, CancellationToken cancellationToken);
+    Task<ObjectWritten?> PutAsync(string key, byte[] body, ObjectWrite write, CancellationToken cancellationToken);
 
-    /// <summary>The object's HEAD, or null when there is no such key.</summary>
-    Task<ObjectHead?> HeadAsync(string key, CancellationToken cancellationToken);
+    /// <summary>The HEAD of the object's current version, or null when there is no such key.</summary>
+    Task<ObjectHead?> HeadAsync(string key, CancellationToken cancellationToken) => HeadAsync(key, null, cancellationToken);
+
+    /// <summary>The HEAD of the version named (the current one when null), or null when there is no such key or version.</summary>
+    Task<ObjectHead?> HeadAsync(string key, string? versionId, CancellationToken cancellationToken);
 
     /// <summary>Every object under the prefix.</summary>
     Task<IReadOnlyList<StoredObject>> ListAsync(string prefix, CancellationToken cancellationToken);
@@ -85,7 +88,8 @@ internal interface IObjectStore
     /// Hands the object's body (or the inclusive byte range) to <paramref name="consume"/>, again from its start after a
     /// failure; throws <see cref="ObjectNotThawedException"/> for an archived object that is not thawed.
     /// </summary>
-    Task ReadAsync(string key, (long First, long Last)? range, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken);
+    /// <param name="versionId">The version to read; null for the current one.</param>
+    Task ReadAsync(string key, string? versionId, (long First, long Last)? range, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken);
 
     /// <summary>The multipart uploads S3 holds open under the prefix.</summary>
     Task<IReadOnlyList<PendingUpload>> ListUploadsAsync(string prefix, CancellationToken cancellationToken);
@@ -96,10 +100,12 @@ internal interface IObjectStore
     /// Moves the Object Lock retain-until date of the object's current version later (S3 lets anyone allowed
     /// s3:PutObjectRetention lengthen a retention, in either mode; only shortening is refused).
     /// </summary>
-    Task ExtendLockAsync(string key, ObjectLock objectLock, CancellationToken cancellationToken);
+    /// <param name="versionId">The version whose lock to extend; null for the current one.</param>
+    Task ExtendLockAsync(string key, string? versionId, ObjectLock objectLock, CancellationToken cancellationToken);
 
     /// <summary>Asks S3 to thaw an archived object for <paramref name="days"/> days at the retrieval tier.</summary>
-    Task<ThawAnswer> RequestThawAsync(string key, int days, string tier, CancellationToken cancellationToken);
+    /// <param name="versionId">The version to thaw; null for the current one.</param>
+    Task<ThawAnswer> RequestThawAsync(string key, string? versionId, int days, string tier, CancellationToken cancellationToken);
 
     /// <summary>The bucket's lifecycle configuration: no rules when it has none, a problem when it cannot be read.</summary>
     Task<BucketLifecycle> LifecycleAsync(CancellationToken cancellationToken);

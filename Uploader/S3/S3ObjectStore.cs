@@ -75,40 +75,40 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
     public async Task<ObjectBody?> GetWithEtagAsync(string key, CancellationToken cancellationToken) =>
         (await guard.RunAsync($"get {key}", ct => GetWholeOnceAsync(key, null, ct), cancellationToken).ConfigureAwait(false)).Result;
 
-    public async Task<bool> PutAsync(string key, byte[] body, ObjectWrite write, CancellationToken cancellationToken) =>
+    public async Task<ObjectWritten?> PutAsync(string key, byte[] body, ObjectWrite write, CancellationToken cancellationToken) =>
         (await guard.RunAsync(
             $"put {key}",
             async ct =>
             {
-                if (await PutOnceAsync(key, body, write, write.IfMatch, ct).ConfigureAwait(false))
+                if (await PutOnceAsync(key, body, write, write.IfMatch, ct).ConfigureAwait(false) is { } written)
                 {
-                    return true;
+                    return written;
                 }
 
                 // Ceph RGW 16 compares If-Match with the stored ETag stripped of its quotes, so the quoted form S3 sends
                 // and AWS takes (RFC 9110 entity-tag) never matches there (tried). A 412 while the object still has the
                 // ETag we named can only be that: the write is sent again with the bare ETag, still conditional.
-                if (write.IfMatch is not { } etag || !etag.StartsWith('"') || await HeadOnceAsync(key, ct).ConfigureAwait(false) is not { } head || head.Etag != etag)
+                if (write.IfMatch is not { } etag || !etag.StartsWith('"') || await HeadOnceAsync(key, null, ct).ConfigureAwait(false) is not { } head || head.Etag != etag)
                 {
-                    return false;
+                    return null;
                 }
 
-                if (await PutOnceAsync(key, body, write, etag.Trim('"'), ct).ConfigureAwait(false))
+                if (await PutOnceAsync(key, body, write, etag.Trim('"'), ct).ConfigureAwait(false) is { } rewritten)
                 {
-                    return true;
+                    return rewritten;
                 }
 
                 // Refused again: another writer in between, or a server that never honours If-Match on this bucket.
-                return (await HeadOnceAsync(key, ct).ConfigureAwait(false))?.Etag != etag
-                    ? false
+                return (await HeadOnceAsync(key, null, ct).ConfigureAwait(false))?.Etag != etag
+                    ? null
                     : throw new BackupFailure(
                         FailureKind.Unavailable,
                         $"put {key}: the S3 server refuses every conditional overwrite (If-Match) although the object still has the ETag named (Ceph RGW does so in versioned buckets, hence with Object Lock); the pointer cannot be written safely there");
             },
             cancellationToken).ConfigureAwait(false)).Result;
 
-    public async Task<ObjectHead?> HeadAsync(string key, CancellationToken cancellationToken) =>
-        (await guard.RunAsync($"head {key}", ct => HeadOnceAsync(key, ct), cancellationToken).ConfigureAwait(false)).Result;
+    public async Task<ObjectHead?> HeadAsync(string key, string? versionId, CancellationToken cancellationToken) =>
+        (await guard.RunAsync(versionId is null ? $"head {key}" : $"head {key} version {versionId}", ct => HeadOnceAsync(key, versionId, ct), cancellationToken).ConfigureAwait(false)).Result;
 
     public async Task<IReadOnlyList<StoredObject>> ListAsync(string prefix, CancellationToken cancellationToken) =>
         (await guard.RunAsync(
@@ -323,12 +323,12 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             },
             cancellationToken).ConfigureAwait(false);
 
-    public async Task ReadAsync(string key, (long First, long Last)? range, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken) =>
+    public async Task ReadAsync(string key, string? versionId, (long First, long Last)? range, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken) =>
         await guard.RunAsync(
-            range is { } r ? $"get {key} bytes {r.First}-{r.Last}" : $"get {key}",
+            (range is { } r ? $"get {key} bytes {r.First}-{r.Last}" : $"get {key}") + (versionId is null ? string.Empty : $" version {versionId}"),
             async ct =>
             {
-                var request = new GetObjectRequest { BucketName = bucket, Key = key };
+                var request = new GetObjectRequest { BucketName = bucket, Key = key, VersionId = versionId };
                 if (range is { } bytes)
                 {
                     request.ByteRange = new ByteRange(bytes.First, bytes.Last);
@@ -357,7 +357,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             ct => s3.AbortMultipartUploadAsync(bucket, upload.Key, upload.UploadId, ct),
             cancellationToken).ConfigureAwait(false);
 
-    public async Task ExtendLockAsync(string key, ObjectLock objectLock, CancellationToken cancellationToken) =>
+    public async Task ExtendLockAsync(string key, string? versionId, ObjectLock objectLock, CancellationToken cancellationToken) =>
         await guard.RunAsync(
             $"extend the lock of {key}",
             ct => s3.PutObjectRetentionAsync(
@@ -365,12 +365,13 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                 {
                     BucketName = bucket,
                     Key = key,
+                    VersionId = versionId,
                     Retention = new ObjectLockRetention { Mode = ObjectLockRetentionMode.FindValue(objectLock.Mode), RetainUntilDate = objectLock.RetainUntil.UtcDateTime },
                 },
                 ct),
             cancellationToken).ConfigureAwait(false);
 
-    public async Task<ThawAnswer> RequestThawAsync(string key, int days, string tier, CancellationToken cancellationToken) =>
+    public async Task<ThawAnswer> RequestThawAsync(string key, string? versionId, int days, string tier, CancellationToken cancellationToken) =>
         (await guard.RunAsync(
             $"restore {key}",
             async ct =>
@@ -378,7 +379,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                 try
                 {
                     await s3.RestoreObjectAsync(
-                        new RestoreObjectRequest { BucketName = bucket, Key = key, Days = days, RetrievalTier = GlacierJobTier.FindValue(tier) },
+                        new RestoreObjectRequest { BucketName = bucket, Key = key, VersionId = versionId, Days = days, RetrievalTier = GlacierJobTier.FindValue(tier) },
                         ct).ConfigureAwait(false);
                     return ThawAnswer.Thawing;
                 }
@@ -457,7 +458,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             using GetObjectResponse response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key, VersionId = versionId }, cancellationToken).ConfigureAwait(false);
             using var buffer = new MemoryStream();
             await response.ResponseStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return new ObjectBody(buffer.ToArray(), response.ETag ?? string.Empty);
+            return new ObjectBody(buffer.ToArray(), response.ETag ?? string.Empty, Version(response.VersionId));
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound || (versionId is not null && e.StatusCode == HttpStatusCode.BadRequest && e.ErrorCode == "InvalidArgument"))
         {
@@ -469,8 +470,8 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
         }
     }
 
-    /// <summary>One PUT of a small object; false when its condition failed (412).</summary>
-    private async Task<bool> PutOnceAsync(string key, byte[] body, ObjectWrite write, string? ifMatch, CancellationToken cancellationToken)
+    /// <summary>One PUT of a small object; null when its condition failed (412).</summary>
+    private async Task<ObjectWritten?> PutOnceAsync(string key, byte[] body, ObjectWrite write, string? ifMatch, CancellationToken cancellationToken)
     {
         var request = new PutObjectRequest
         {
@@ -491,28 +492,34 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
         };
         try
         {
-            await s3.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
-            return true;
+            PutObjectResponse response = await s3.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            return new ObjectWritten(Version(response.VersionId));
         }
         catch (AmazonS3Exception e) when (write.Conditional && e.StatusCode == HttpStatusCode.PreconditionFailed)
         {
-            return false;
+            return null;
         }
         catch (AmazonS3Exception e) when (ifMatch is not null && e.StatusCode == HttpStatusCode.NotFound)
         {
             // If-Match on a key with no object: AWS answers 404 NoSuchKey (S3 API reference, PutObject, If-Match), the
             // condition failed as surely as with a 412.
-            return false;
+            return null;
         }
     }
 
-    private async Task<ObjectHead?> HeadOnceAsync(string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// A version id as S3 gives it, or null where the bucket keeps no versions: S3 then sends none, or "null" (the id of
+    /// an object written while versioning was off or suspended, which the next such write replaces).
+    /// </summary>
+    private static string? Version(string? versionId) => versionId is { Length: > 0 } and not "null" ? versionId : null;
+
+    private async Task<ObjectHead?> HeadOnceAsync(string key, string? versionId, CancellationToken cancellationToken)
     {
         try
         {
             // Checksum mode asks S3 for the object's stored checksum (HeadObject, x-amz-checksum-mode: ENABLED).
             GetObjectMetadataResponse head = await s3.GetObjectMetadataAsync(
-                new GetObjectMetadataRequest { BucketName = bucket, Key = key, ChecksumMode = ChecksumMode.ENABLED },
+                new GetObjectMetadataRequest { BucketName = bucket, Key = key, VersionId = versionId, ChecksumMode = ChecksumMode.ENABLED },
                 cancellationToken).ConfigureAwait(false);
             return new ObjectHead(
                 head.ContentLength,
@@ -524,10 +531,12 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                 head.RestoreExpiration,
                 head.ObjectLockMode?.Value is { Length: > 0 } mode && head.ObjectLockRetainUntilDate is { } until
                     ? new ObjectLock(mode, new DateTimeOffset(until.ToUniversalTime(), TimeSpan.Zero))
-                    : null);
+                    : null,
+                Version(head.VersionId));
         }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound || (versionId is not null && e.StatusCode == HttpStatusCode.BadRequest))
         {
+            // A version id S3 cannot read as one is a 400 (see GetWholeOnceAsync): no such version.
             return null;
         }
     }

@@ -62,8 +62,9 @@ internal static class S3Permissions
         new("DeleteObjects", "s3:DeleteObjectVersion", S3Resource.Object, Commands(Retention)),
         new("RestoreObject", "s3:RestoreObject", S3Resource.Object, Commands("restore")),
         new("ListVersions", "s3:ListBucketVersions", S3Resource.Bucket, Commands("restore", Retention)),
-        // A GET that names a version (restore --as-of, --pointer-version) needs s3:GetObjectVersion besides.
-        new("GetObject", "s3:GetObjectVersion", S3Resource.Object, Commands("restore")),
+        // A GET or HEAD that names a version needs s3:GetObjectVersion besides: in a versioned bucket every reader of a
+        // pointer's manifests and chunks names the versions it commits (restore --as-of reads pointer versions too).
+        new("GetObject", "s3:GetObjectVersion", S3Resource.Object, Commands("run", "status", "verify", "prune", "restore")),
         new("GetLifecycleConfiguration", "s3:GetLifecycleConfiguration", S3Resource.Bucket, Commands("check")),
         new("GetBucketVersioning", "s3:GetBucketVersioning", S3Resource.Bucket, Commands("check", Retention)),
         new("GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration", S3Resource.Bucket, Commands("run", "check")),

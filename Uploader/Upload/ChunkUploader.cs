@@ -38,7 +38,7 @@ internal sealed class ChunkUploader(BackupRepository repository, int concurrency
             }
         }
 
-        await VerifyAsync(chunk, key, cancellationToken).ConfigureAwait(false);
+        string? version = await VerifyAsync(chunk, key, cancellationToken).ConfigureAwait(false);
         CrashPoint.Reached("uploader-after-verify");
         double seconds = time.GetElapsedTime(started).TotalSeconds;
         var uploaded = new UploadedRecord(
@@ -54,7 +54,8 @@ internal sealed class ChunkUploader(BackupRepository repository, int concurrency
             time.GetUtcNow(),
             seconds,
             retries,
-            alreadyThere);
+            alreadyThere,
+            version);
         chunk.Stream.MarkUploaded(chunk, uploaded);
         if (alreadyThere)
         {
@@ -104,8 +105,11 @@ internal sealed class ChunkUploader(BackupRepository repository, int concurrency
             $"chunk {chunk.DataPath}: S3 refused {what} ({refused.Answer}): its bytes on the spool are not those that left btrfs send; stream {chunk.Stream.Name} is held (held.json) and nothing of it is sent again until a person acts (README, \"A damaged chunk\")");
     }
 
-    /// <summary>Size, ETag and (where S3 keeps one) CRC-32 of what S3 stored, against the values the spooler computed from the send stream.</summary>
-    private async Task VerifyAsync(ReadyChunk chunk, string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// Size, ETag and (where S3 keeps one) CRC-32 of what S3 stored, against the values the spooler computed from the
+    /// send stream. Returns the version verified (null where the bucket keeps none): the manifest names that one.
+    /// </summary>
+    private async Task<string?> VerifyAsync(ReadyChunk chunk, string key, CancellationToken cancellationToken)
     {
         ObjectHead head = await repository.HeadAsync(key, cancellationToken).ConfigureAwait(false)
             ?? throw new BackupFailure(FailureKind.BadData, $"chunk {chunk.DataPath}: uploaded, but S3 has no object {key}");
@@ -122,5 +126,7 @@ internal sealed class ChunkUploader(BackupRepository repository, int concurrency
                 FailureKind.BadData,
                 $"chunk {chunk.DataPath} failed verification: S3 stored {head}, but {chunk.Record.Identity} left btrfs send; the chunk stays in the spool, {(deletes ? "the object was deleted" : "the object stays until the chunk is sent again ([retention] prune_in_run = no)")}, nothing is published");
         }
+
+        return head.VersionId;
     }
 }

@@ -42,7 +42,7 @@ public sealed class BackupRepositoryTests
     {
         Manifest manifest = Manifest("data.20261202T020000Z", "sha-a");
 
-        Assert.IsTrue(await _repository.PutManifestAsync(manifest, CancellationToken.None));
+        Assert.IsTrue((await _repository.PutManifestAsync(manifest, CancellationToken.None)).Written);
 
         Manifest? read = await _repository.ReadManifestAsync(_repository.ManifestKey(manifest), CancellationToken.None);
         Assert.IsTrue(read!.SameStreamAs(manifest));
@@ -55,7 +55,7 @@ public sealed class BackupRepositoryTests
         await _repository.PutManifestAsync(manifest, CancellationToken.None);
         byte[] first = (await _store.GetAsync(_repository.ManifestKey(manifest), CancellationToken.None))!;
 
-        Assert.IsFalse(await _repository.PutManifestAsync(manifest with { PublishedAt = manifest.PublishedAt.AddHours(1) }, CancellationToken.None));
+        Assert.IsFalse((await _repository.PutManifestAsync(manifest with { PublishedAt = manifest.PublishedAt.AddHours(1) }, CancellationToken.None)).Written);
 
         CollectionAssert.AreEqual(first, await _store.GetAsync(_repository.ManifestKey(manifest), CancellationToken.None));
     }

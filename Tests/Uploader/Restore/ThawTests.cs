@@ -185,7 +185,7 @@ public sealed class ThawTests : BtrfsAndS3Test
         using var s3 = LocalS3.CreateClient(_s3.Endpoint, emulator);
         string manifest = Published.ReadPointer(_s3, "data")!.Generations[0].Manifests[0];
 
-        ThawAnswer answer = await Repository(s3).RequestThawAsync(manifest, 1, "Bulk", CancellationToken.None);
+        ThawAnswer answer = await Repository(s3).RequestThawAsync(manifest, null, 1, "Bulk", CancellationToken.None);
 
         Assert.AreEqual(ThawAnswer.NotArchived, answer);
     }

@@ -32,7 +32,7 @@ public sealed class S3ObjectStoreTests
         await store.PutAsync(Key, "one"u8.ToArray(), Metadata, CancellationToken.None);
         ObjectBody read = (await store.GetWithEtagAsync(Key, CancellationToken.None))!;
 
-        bool written = await store.PutAsync(Key, "two"u8.ToArray(), Metadata with { IfMatch = read.Etag }, CancellationToken.None);
+        bool written = await store.PutAsync(Key, "two"u8.ToArray(), Metadata with { IfMatch = read.Etag }, CancellationToken.None) is not null;
 
         Assert.IsTrue(written);
         Assert.AreEqual("two", System.Text.Encoding.UTF8.GetString(_s3.Get(Key)));
@@ -46,7 +46,7 @@ public sealed class S3ObjectStoreTests
         ObjectBody read = (await store.GetWithEtagAsync(Key, CancellationToken.None))!;
         await store.PutAsync(Key, "another writer"u8.ToArray(), Metadata, CancellationToken.None);
 
-        bool written = await store.PutAsync(Key, "stale"u8.ToArray(), Metadata with { IfMatch = read.Etag }, CancellationToken.None);
+        bool written = await store.PutAsync(Key, "stale"u8.ToArray(), Metadata with { IfMatch = read.Etag }, CancellationToken.None) is not null;
 
         Assert.IsFalse(written);
         Assert.AreEqual("another writer", System.Text.Encoding.UTF8.GetString(_s3.Get(Key)));
@@ -58,7 +58,7 @@ public sealed class S3ObjectStoreTests
         S3ObjectStore store = Store(_s3.Client);
         await store.PutAsync(Key, "first"u8.ToArray(), Metadata, CancellationToken.None);
 
-        Assert.IsFalse(await store.PutAsync(Key, "second"u8.ToArray(), Metadata with { IfNoneMatch = true }, CancellationToken.None));
+        Assert.IsNull(await store.PutAsync(Key, "second"u8.ToArray(), Metadata with { IfNoneMatch = true }, CancellationToken.None));
         Assert.AreEqual("first", System.Text.Encoding.UTF8.GetString(_s3.Get(Key)));
     }
 
@@ -72,7 +72,7 @@ public sealed class S3ObjectStoreTests
         ObjectBody read = (await store.GetWithEtagAsync(Key, CancellationToken.None))!;
         emulator.Conflicts = 2;
 
-        bool written = await store.PutAsync(Key, "two"u8.ToArray(), Metadata with { IfMatch = read.Etag }, CancellationToken.None);
+        bool written = await store.PutAsync(Key, "two"u8.ToArray(), Metadata with { IfMatch = read.Etag }, CancellationToken.None) is not null;
 
         Assert.IsTrue(written);
         Assert.AreEqual(2, emulator.Answered);
