@@ -17,7 +17,8 @@ const string Usage = """
               print the effective settings; the bucket's lifecycle rules, versioning and Object Lock as they
               bear on the prefix; and try every permission the uploader needs under the prefix (write, read,
               HEAD, list, delete, a HEAD of a missing key, a multipart upload created, listed and aborted),
-              leaving nothing behind; exit 78 when one is missing. --archive-probe also writes one tiny object
+              leaving nothing behind (in a versioned bucket, or with [retention] prune_in_run = no, without
+              writing anything and without the delete); exit 78 when one is missing. --archive-probe also writes one tiny object
               in the data storage class and deletes it (billed for the class's minimum duration: under a cent)
       status  per subvolume: current generation, last full and incremental, next full due, streams in the
               spool; the spool against its quota; the last run (--json for a machine-readable form)

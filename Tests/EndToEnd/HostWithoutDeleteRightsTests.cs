@@ -156,6 +156,54 @@ public sealed class HostWithoutDeleteRightsTests
         Assert.AreEqual(ExitCodes.Ok, code, output);
     }
 
+    [TestMethod]
+    public void Run_HostWithoutDeleteRightsKilledAfterTheManifest_RerunAbortsTheLeftoverUploadAndPublishesWithoutDeleting()
+    {
+        string config = Config("governance");
+        File.AppendAllText(config, "\nabort_uploads_older_than = 0s\n");
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config).Code);
+        (int code, string output) = RunAs(_host, "--config", config);
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+
+        File.WriteAllText(Path.Combine(_fx.Subvolume("data"), "later"), "a new full");
+        Thread.Sleep(1100);
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--full").Code);
+        var crashAfterManifest = new Dictionary<string, string>(_host.Environment) { ["BTRFS_TO_S3_CRASH_AT"] = "uploader-after-manifest" };
+        using (ToolRun crashing = ToolRun.Start(UploaderTool, crashAfterManifest, "--config", config))
+        {
+            Assert.AreEqual(137, crashing.WaitForExit(TimeSpan.FromMinutes(2)), crashing.Output);
+        }
+
+        // A multipart upload of one of our chunk keys that a killed run left behind.
+        Pointer before = Published.ReadPointer(_s3, "data")!;
+        using (AmazonS3Client host = LocalS3.CreateClient(_s3.Endpoint, credentials: _host.Credentials))
+        {
+            string leftover = Published.ReadManifest(_s3, before.Generations[0].Manifests[0]).Chunks[0].Key[..^1] + "9";
+            host.InitiateMultipartUploadAsync(_s3.Bucket, leftover).GetAwaiter().GetResult();
+        }
+
+        (code, output) = RunAs(_host, "--config", config);
+
+        // The new full's pointer write is an If-Match, which RGW refuses in a versioned bucket (see ObjectLockTests):
+        // everything before it, the leftover's abort included, needed no delete. The run that follows has AWS's
+        // conditional writes, and finds the manifest the killed run wrote.
+        Assert.AreEqual(ExitCodes.Unavailable, code, output);
+        Assert.IsEmpty(_s3.MultipartUploads(), output);
+        StringAssert.Contains(Upload(config, "GOVERNANCE"), "was already written by an earlier run (412 on If-None-Match)");
+        Pointer pointer = Published.ReadPointer(_s3, "data")!;
+        Assert.HasCount(2, pointer.Generations);
+        Assert.IsNotNull(pointer.Generations[1].VersionOf(0), "the pointer names no manifest version in a versioned bucket");
+        (code, output) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--dump");
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+    }
+
+    private static (int Code, string Output) RunAs(PolicyUser user, params string[] arguments)
+    {
+        using ToolRun run = ToolRun.Start(UploaderTool, user.Environment, arguments);
+        int code = run.WaitForExit(TimeSpan.FromMinutes(2));
+        return (code, run.Output);
+    }
+
     private static void AssertRefused(Func<Task> attempt, string what, bool perKey = false)
     {
         try
@@ -178,8 +226,8 @@ public sealed class HostWithoutDeleteRightsTests
     private List<S3ObjectVersion> Versions(string prefix) =>
         _s3.Client.ListVersionsAsync(new ListVersionsRequest { BucketName = _s3.Bucket, Prefix = prefix }).GetAwaiter().GetResult().Versions ?? [];
 
-    /// <summary>The uploader's run as the host, in this process, with the lock rule's periods in seconds.</summary>
-    private void Upload(string config, string mode)
+    /// <summary>The uploader's run as the host, in this process, with the lock rule's periods in seconds; returns its log.</summary>
+    private string Upload(string config, string mode)
     {
         var log = new RecordingLogger();
         BackupOptions options = ConfigLoader.Load(config, new Dictionary<string, string>());
@@ -188,7 +236,9 @@ public sealed class HostWithoutDeleteRightsTests
         {
             var bandwidth = new BandwidthLimiter(BandwidthSchedule.Off, TimeProvider.System, NullLogger.Instance);
             int code = new RunCommand(repository, options, bandwidth, new HashSet<string>(), TimeProvider.System, log).RunAsync(once: true, CancellationToken.None).GetAwaiter().GetResult();
-            Assert.AreEqual(ExitCodes.Ok, code, string.Join('\n', log.Entries.Select(e => e.Message)));
+            string messages = string.Join('\n', log.Entries.Select(e => e.Message));
+            Assert.AreEqual(ExitCodes.Ok, code, messages);
+            return messages;
         }
     }
 
@@ -219,7 +269,7 @@ public sealed class HostWithoutDeleteRightsTests
 
     private (BackupRepository Repository, IDisposable Owned) Repository(BackupOptions options, AWSCredentials? credentials, LockPolicy locks)
     {
-        var emulator = new ConditionalWriteEmulator(credentials) { IfMatchInVersionedBuckets = true };
+        var emulator = new ConditionalWriteEmulator(credentials) { InVersionedBuckets = true };
         AmazonS3Client client = LocalS3.CreateClient(_s3.Endpoint, emulator, credentials);
         S3ObjectStore store = LocalS3.Store(client, options.S3.Bucket, TimeSpan.FromMinutes(1));
         return (new BackupRepository(store, options.S3, locks), new Owned(client, emulator));

@@ -172,7 +172,7 @@ public sealed class ObjectLockTests
     private int UploadInProcess(string config, string lockMargin)
     {
         BackupOptions options = ConfigLoader.Load(config, new Dictionary<string, string> { ["s3:lock_margin"] = lockMargin });
-        using var emulator = new ConditionalWriteEmulator { IfMatchInVersionedBuckets = true };
+        using var emulator = new ConditionalWriteEmulator { InVersionedBuckets = true };
         using AmazonS3Client client = LocalS3.CreateClient(_s3.Endpoint, emulator);
         var bandwidth = new BandwidthLimiter(BandwidthSchedule.Off, TimeProvider.System, NullLogger.Instance);
         S3ObjectStore store = LocalS3.Store(client, options.S3.Bucket, TimeSpan.FromMinutes(1), bandwidth);

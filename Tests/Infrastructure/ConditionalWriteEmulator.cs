@@ -14,7 +14,7 @@ namespace BtrfsToS3.Tests.Infrastructure;
 /// reference, PutObject, If-Match and If-None-Match; S3 user guide, "How to prevent object overwrites with conditional
 /// writes"). The next <see cref="Conflicts"/> conditional PUTs are answered so, without reaching the server.</item>
 /// <item>If-Match in a versioned bucket (so in one with Object Lock), which AWS honours like any other (same pages)
-/// and Ceph RGW 16 refuses with 412 whatever the ETag (tried). With <see cref="IfMatchInVersionedBuckets"/>, the
+/// and Ceph RGW 16 refuses with 412 whatever the ETag (tried). With <see cref="InVersionedBuckets"/>, the
 /// handler compares the ETag itself and makes the write through a plain client: 412 when it differs, the write and
 /// its answer when it matches.</item>
 /// </list>
@@ -42,8 +42,8 @@ internal sealed class ConditionalWriteEmulator : HttpClientFactory, IDisposable
     /// <summary>Conditional PUTs answered 409 so far.</summary>
     public int Answered { get; private set; }
 
-    /// <summary>Whether If-Match is answered here as AWS does, rather than by the server (for versioned buckets).</summary>
-    public bool IfMatchInVersionedBuckets { get; init; }
+    /// <summary>Whether If-Match and If-None-Match are answered here as AWS does, rather than by the server (for versioned buckets).</summary>
+    public bool InVersionedBuckets { get; init; }
 
     public void Dispose() => _server.Dispose();
 
@@ -53,28 +53,46 @@ internal sealed class ConditionalWriteEmulator : HttpClientFactory, IDisposable
 
     public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => true;
 
-    /// <summary>An If-Match PUT as AWS answers it: 412 unless the object's ETag is the one named; else the write itself.</summary>
-    private async Task<HttpResponseMessage> IfMatchAsync(HttpRequestMessage request, string ifMatch, CancellationToken cancellationToken)
+    private static HttpResponseMessage PreconditionFailed() => new(HttpStatusCode.PreconditionFailed)
+    {
+        Content = new StringContent("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>", Encoding.UTF8, "application/xml"),
+    };
+
+    private static (string Bucket, string Key) Address(HttpRequestMessage request)
     {
         string path = Uri.UnescapeDataString(request.RequestUri!.AbsolutePath);
         int slash = path.IndexOf('/', 1);
-        (string bucket, string key) = (path[1..slash], path[(slash + 1)..]);
-        string? etag;
+        return (path[1..slash], path[(slash + 1)..]);
+    }
+
+    /// <summary>The ETag of the key's current version, or null when there is no object.</summary>
+    private async Task<string?> EtagAsync(string bucket, string key, CancellationToken cancellationToken)
+    {
         try
         {
-            etag = (await _server.GetObjectMetadataAsync(bucket, key, cancellationToken)).ETag;
+            return (await _server.GetObjectMetadataAsync(bucket, key, cancellationToken)).ETag;
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
-            etag = null;
+            return null;
         }
+    }
 
+    /// <summary>An If-None-Match: * PUT as AWS answers it in a versioned bucket: 412 while the key holds an object.</summary>
+    private async Task<HttpResponseMessage?> IfNoneMatchAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        (string bucket, string key) = Address(request);
+        return await EtagAsync(bucket, key, cancellationToken) is null ? null : PreconditionFailed();
+    }
+
+    /// <summary>An If-Match PUT as AWS answers it: 412 unless the object's ETag is the one named; else the write itself.</summary>
+    private async Task<HttpResponseMessage> IfMatchAsync(HttpRequestMessage request, string ifMatch, CancellationToken cancellationToken)
+    {
+        (string bucket, string key) = Address(request);
+        string? etag = await EtagAsync(bucket, key, cancellationToken);
         if (etag is null || etag.Trim('"') != ifMatch.Trim('"'))
         {
-            return new HttpResponseMessage(HttpStatusCode.PreconditionFailed)
-            {
-                Content = new StringContent("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>", Encoding.UTF8, "application/xml"),
-            };
+            return PreconditionFailed();
         }
 
         string? Header(string name) => request.Headers.TryGetValues(name, out IEnumerable<string>? values) || request.Content!.Headers.TryGetValues(name, out values) ? values.First() : null;
@@ -103,19 +121,19 @@ internal sealed class ConditionalWriteEmulator : HttpClientFactory, IDisposable
 
     private sealed class Handler(ConditionalWriteEmulator emulator, HttpMessageHandler inner) : DelegatingHandler(inner)
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             bool conditional = request.Method == HttpMethod.Put && (request.Headers.Contains("If-Match") || request.Headers.Contains("If-None-Match"));
             if (conditional && Interlocked.Decrement(ref emulator._conflicts) >= 0)
             {
                 emulator.Answered++;
-                return Task.FromResult(new HttpResponseMessage(HttpStatusCode.Conflict)
+                return new HttpResponseMessage(HttpStatusCode.Conflict)
                 {
                     Content = new StringContent(
                         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>ConditionalRequestConflict</Code><Message>A conflicting conditional operation is currently in progress against this resource. Please try again.</Message></Error>",
                         Encoding.UTF8,
                         "application/xml"),
-                });
+                };
             }
 
             if (conditional)
@@ -123,9 +141,17 @@ internal sealed class ConditionalWriteEmulator : HttpClientFactory, IDisposable
                 Interlocked.Exchange(ref emulator._conflicts, 0);
             }
 
-            return emulator.IfMatchInVersionedBuckets && request.Method == HttpMethod.Put && request.Headers.TryGetValues("If-Match", out IEnumerable<string>? ifMatch)
-                ? emulator.IfMatchAsync(request, ifMatch.First(), cancellationToken)
-                : base.SendAsync(request, cancellationToken);
+            if (emulator.InVersionedBuckets && conditional && request.Headers.TryGetValues("If-Match", out IEnumerable<string>? ifMatch))
+            {
+                return await emulator.IfMatchAsync(request, ifMatch.First(), cancellationToken);
+            }
+
+            if (emulator.InVersionedBuckets && conditional && await emulator.IfNoneMatchAsync(request, cancellationToken) is { } refused)
+            {
+                return refused;
+            }
+
+            return await base.SendAsync(request, cancellationToken);
         }
     }
 }

@@ -129,6 +129,8 @@ internal static class PlanCommand
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"object lock ({mode.ToLowerInvariant()}): every generation stays lock_margin ({Duration.Format(options.S3.LockMargin)}) past retention's deletion, until its lock ends: +${plans.Sum(x => x.LockMonthlyCost):0.00}/month on top of $/month above."));
         }
 
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"a full abandoned before its publish (the spool lost mid-upload, the stream sent anew) is held {plans.Max(x => x.AbandonedFullDays)} days until retention may delete it{(options.S3.ObjectLock is null ? string.Empty : " (its lock)")}: once, ${plans.Sum(x => x.AbandonedFullCost):0.00} for all subvolumes."));
+
         output.WriteLine();
     }
 

@@ -55,6 +55,14 @@ internal static class CostPlan
             ? 0m
             : generationBytes * (decimal)options.S3.LockMargin.TotalDays / options.Schedule.FullEveryDays / BytesPerGb * prices.StoragePerGbMonth;
 
+        // A full abandoned before its publish (the spool lost with the stream half uploaded, then sent anew as another
+        // stream) stays as a folder no pointer names. Without a lock retention deletes it once min_age_days old (billed at
+        // least the class's minimum); under Object Lock it is held as long as a generation, until its lock ends.
+        int abandonedDays = options.S3.ObjectLock is null
+            ? Math.Max(options.Retention.MinAgeDays, prices.MinStorageDays)
+            : Math.Max(options.Retention.KeepGenerations * options.Schedule.FullEveryDays, options.Schedule.FullEveryDays + options.Retention.MinAgeDays) + (int)Math.Ceiling(options.S3.LockMargin.TotalDays);
+        decimal abandoned = size / BytesPerGb * prices.StoragePerGbMonth * abandonedDays / DaysPerMonth;
+
         return new SubvolumePlan(
             subvolume,
             size,
@@ -67,7 +75,9 @@ internal static class CostPlan
             heldBack,
             Math.Round(early / BytesPerGb * prices.StoragePerGbMonth / DaysPerMonth, 4),
             restore,
-            Math.Round(lockMonthly, 4));
+            Math.Round(lockMonthly, 4),
+            abandonedDays,
+            Math.Round(abandoned, 4));
     }
 
     /// <summary>

@@ -19,28 +19,10 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
         (await GetWithEtagAsync(key, cancellationToken).ConfigureAwait(false))?.Bytes;
 
     public async Task<IReadOnlyList<ObjectVersion>> ListVersionsAsync(string key, CancellationToken cancellationToken) =>
-        (await guard.RunAsync(
-            $"list versions of {key}",
-            async ct =>
-            {
-                var all = new List<ObjectVersion>();
-                var request = new ListVersionsRequest { BucketName = bucket, Prefix = key };
-                while (true)
-                {
-                    ListVersionsResponse page = await s3.ListVersionsAsync(request, ct).ConfigureAwait(false);
-                    all.AddRange((page.Versions ?? [])
-                        .Where(v => v.Key == key && v.IsDeleteMarker != true && v.VersionId is { Length: > 0 })
-                        .Select(v => new ObjectVersion(v.VersionId, v.LastModified is { } at ? new DateTimeOffset(at.ToUniversalTime()) : DateTimeOffset.MinValue)));
-                    if (page.IsTruncated != true)
-                    {
-                        return (IReadOnlyList<ObjectVersion>)[.. all.OrderByDescending(v => v.LastModified)];
-                    }
-
-                    request.KeyMarker = page.NextKeyMarker;
-                    request.VersionIdMarker = page.NextVersionIdMarker;
-                }
-            },
-            cancellationToken).ConfigureAwait(false)).Result;
+        [.. (await ListVersionsUnderAsync(key, cancellationToken).ConfigureAwait(false))
+            .Where(v => v.Key == key && !v.IsDeleteMarker)
+            .Select(v => new ObjectVersion(v.VersionId, v.LastModified))
+            .OrderByDescending(v => v.LastModified)];
 
     public async Task<IReadOnlyList<StoredVersion>> ListVersionsUnderAsync(string prefix, CancellationToken cancellationToken) =>
         (await guard.RunAsync(

@@ -101,6 +101,42 @@ public sealed class CheckCommandTests : BtrfsAndS3Test
         Assert.IsEmpty(_s3.MultipartUploads());
     }
 
+    [TestMethod]
+    public void Check_ShippedLifecycleAfterLock_ReadAsAbortingUploadsAndExpiringNoncurrentVersions()
+    {
+        // docs/lifecycle-after-lock.json as `aws s3api put-bucket-lifecycle-configuration` takes it, PREFIX filled in.
+        using var shipped = System.Text.Json.JsonDocument.Parse(File.ReadAllText(SourceTree.File("docs/lifecycle-after-lock.json")).Replace("\"PREFIX\"", "\"backup/\"", StringComparison.Ordinal));
+        var rules = new List<LifecycleRule>();
+        foreach (System.Text.Json.JsonElement rule in shipped.RootElement.GetProperty("Rules").EnumerateArray())
+        {
+            System.Text.Json.JsonElement expiration = rule.GetProperty("Expiration");
+            rules.Add(Rule(rule.GetProperty("ID").GetString()!, new LifecycleFilter { Prefix = rule.GetProperty("Filter").GetProperty("Prefix").GetString() }, r =>
+            {
+                r.Expiration = expiration.TryGetProperty("Days", out System.Text.Json.JsonElement days)
+                    ? new LifecycleRuleExpiration { Days = days.GetInt32() }
+                    : new LifecycleRuleExpiration { ExpiredObjectDeleteMarker = expiration.GetProperty("ExpiredObjectDeleteMarker").GetBoolean() };
+                if (rule.TryGetProperty("NoncurrentVersionExpiration", out System.Text.Json.JsonElement noncurrent))
+                {
+                    r.NoncurrentVersionExpiration = new LifecycleRuleNoncurrentVersionExpiration { NoncurrentDays = noncurrent.GetProperty("NoncurrentDays").GetInt32() };
+                }
+
+                if (rule.TryGetProperty("AbortIncompleteMultipartUpload", out System.Text.Json.JsonElement abort))
+                {
+                    r.AbortIncompleteMultipartUpload = new LifecycleRuleAbortIncompleteMultipartUpload { DaysAfterInitiation = abort.GetProperty("DaysAfterInitiation").GetInt32() };
+                }
+            }));
+        }
+
+        PutRules([.. rules]);
+        _s3.Client.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = _s3.Bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } }).GetAwaiter().GetResult();
+
+        (int code, string output) = ToolRun.Run(UploaderTool, "check", "--config", Config(_s3));
+
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        StringAssert.Contains(output, "abort incomplete MPU    ok: rule \"btrfs-to-s3-retention-after-lock\" aborts incomplete multipart uploads after 7 days");
+        StringAssert.Contains(output, "rule \"btrfs-to-s3-retention-after-lock\" expires other noncurrent versions after 1 days");
+    }
+
     private static LifecycleRule Rule(string id, LifecycleFilter filter, Action<LifecycleRule> action)
     {
         var rule = new LifecycleRule { Id = id, Status = LifecycleRuleStatus.Enabled, Filter = filter };

@@ -87,4 +87,16 @@ public sealed class CostPlanTests
         // 6,370 GiB held 91 more days every 182: half a generation on average, at $0.00099/GB-month.
         Assert.AreEqual(Math.Round(6370m / 2 * 0.00099m, 4), locked);
     }
+
+    [TestMethod]
+    public void For_AbandonedFull_HeldUntilRetentionOrItsLockMayDeleteIt()
+    {
+        SubvolumePlan off = CostPlan.For("data", 5 * ByteSize.TiB, 50 * ByteSize.GiB, Options());
+        SubvolumePlan locked = CostPlan.For("data", 5 * ByteSize.TiB, 50 * ByteSize.GiB, Options(("s3:object_lock", "compliance")));
+
+        // Without a lock: min_age_days 180 (Deep Archive's minimum too). Locked: max(1 × 182, 182 + 180) + 30 days.
+        Assert.AreEqual(180, off.AbandonedFullDays);
+        Assert.AreEqual(392, locked.AbandonedFullDays);
+        Assert.AreEqual(Math.Round(5120m * 0.00099m * 392 / 30, 4), locked.AbandonedFullCost);
+    }
 }
