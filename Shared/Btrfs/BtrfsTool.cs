@@ -144,11 +144,33 @@ internal sealed partial class BtrfsTool
             : (null, du.Reason);
     }
 
-    /// <summary>The exact command that produces a stream; it is recorded in the header and seal and run as recorded.</summary>
-    public static IReadOnlyList<string> SendCommand(string snapshotPath, string? parentPath) =>
-        parentPath is null
-            ? [Executable, "send", snapshotPath]
-            : [Executable, "send", "-p", parentPath, snapshotPath];
+    /// <summary>
+    /// The exact command that produces a stream; it is recorded in the header and seal and run as recorded. Protocol 1
+    /// is btrfs send's default, so it is asked for with no flag, which btrfs-progs older than 6.0 would not know.
+    /// </summary>
+    public static IReadOnlyList<string> SendCommand(string snapshotPath, string? parentPath, SendSettings settings)
+    {
+        List<string> command = [Executable, "send"];
+        if (settings.Protocol != 1)
+        {
+            command.AddRange(["--proto", settings.Protocol.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        if (settings.CompressedData)
+        {
+            command.Add("--compressed-data");
+        }
+
+        command.AddRange(parentPath is null ? [snapshotPath] : ["-p", parentPath, snapshotPath]);
+        return command;
+    }
+
+    /// <summary>
+    /// The highest send protocol the running kernel sends (/sys/fs/btrfs/features/send_stream_version, since 5.x); 1
+    /// where the file is absent.
+    /// </summary>
+    public static int KernelSendProtocol(string featureFile = "/sys/fs/btrfs/features/send_stream_version") =>
+        File.Exists(featureFile) && int.TryParse(File.ReadAllText(featureFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int version) ? version : 1;
 
     /// <summary>
     /// <c>btrfs receive</c> into the target, or <c>--dump</c> (null target) to check a stream without receiving it;

@@ -13,4 +13,5 @@ internal sealed record BackupOptions(
     UploaderOptions Uploader,
     RetentionOptions Retention,
     PriceOptions Prices,
-    RestoreOptions Restore);
+    RestoreOptions Restore,
+    BtrfsOptions Btrfs);

@@ -26,6 +26,7 @@ internal static class ConfigLoader
         IReadOnlyList<SubvolumeOptions> subvolumes = SubvolumeOptions.ReadAll(Section(ConfigKeys.Subvolumes));
         NestedMode nested = SubvolumeOptions.ReadNested(Section(ConfigKeys.Subvolumes));
         SnapshotOptions snapshots = SnapshotOptions.Read(Section("snapshots"));
+        BtrfsOptions btrfs = BtrfsOptions.Read(Section("btrfs"));
         SpoolOptions spool = SpoolOptions.Read(Section("spool"));
         StateOptions state = StateOptions.Read(Section("state"));
         ScheduleOptions schedule = ScheduleOptions.Read(Section("schedule"));
@@ -35,7 +36,7 @@ internal static class ConfigLoader
         PriceOptions prices = PriceOptions.Read(Section("prices"));
         RestoreOptions restore = RestoreOptions.Read(Section("restore"), s3.StorageClassData);
 
-        return new BackupOptions(source, subvolumes, nested, snapshots, spool, state, schedule, s3, uploader, retention, prices, restore);
+        return new BackupOptions(source, subvolumes, nested, snapshots, spool, state, schedule, s3, uploader, retention, prices, restore, btrfs);
     }
 
     /// <summary>The file, a full path, with the overrides laid over it; no key is checked yet.</summary>

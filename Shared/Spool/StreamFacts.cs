@@ -41,4 +41,10 @@ internal abstract record StreamFacts : IFormatVersioned
     public required long PartSize { get; init; }
 
     public required IReadOnlyList<string> SendCommand { get; init; }
+
+    /// <summary>The btrfs send protocol of the stream (1 or 2): a restoring host's btrfs receive must read it.</summary>
+    public int SendProtocol { get; init; } = 1;
+
+    /// <summary>Whether compressed extents were sent as they are (<c>--compressed-data</c>, protocol 2).</summary>
+    public bool CompressedData { get; init; }
 }

@@ -14,11 +14,15 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
 {
     private readonly SpoolDirectory _spool = new(options.Spool.Dir);
 
+    /// <summary>The run's send protocol and flags ([btrfs] and what this host can do), resolved at its start.</summary>
+    private SendSettings _send = new(1, false);
+
     public async Task<int> RunAsync(bool forceFull, CancellationToken cancellationToken)
     {
         using FileLock spoolerLock = _spool.LockSpooler();
         string btrfsVersion = await btrfs.VersionAsync(cancellationToken).ConfigureAwait(false);
         string kernelVersion = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
+        _send = SendSettings.Of(options.Btrfs, SendSettings.ParseProgs(btrfsVersion), BtrfsTool.KernelSendProtocol());
         var gate = new QuotaGate(_spool, options.Spool.Quota, quotaPoll, time, logger);
         var sender = new StreamSender(gate, btrfsVersion, kernelVersion, time, logger);
         var planner = new StreamPlanner(options.Snapshots, options.State, options.Schedule, btrfs, time);
@@ -174,7 +178,9 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
             ChainPosition = plan.ChainPosition,
             ChunkSize = options.Spool.ChunkSize,
             PartSize = options.S3.PartSize,
-            SendCommand = BtrfsTool.SendCommand(snapshotPath, plan.Parent is null ? null : options.Snapshots.PathOf(plan.Parent.Name)),
+            SendCommand = BtrfsTool.SendCommand(snapshotPath, plan.Parent is null ? null : options.Snapshots.PathOf(plan.Parent.Name), _send),
+            SendProtocol = _send.Protocol,
+            CompressedData = _send.CompressedData,
             CreatedAt = time.GetUtcNow(),
         };
         stream.WriteHeader(header);

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
 using BtrfsToS3.Shared.IO;
@@ -48,6 +49,14 @@ internal sealed class StreamSender(
         if (!chunked.Head.Span.StartsWith(StreamMagic))
         {
             throw new BackupFailure(FailureKind.BadData, $"stream {header.Stream}: {command} wrote {chunked.TotalBytes} bytes that do not start like a btrfs send stream");
+        }
+
+        // The stream says its protocol right after the magic (a little-endian u32): the header must record the truth,
+        // since a restoring host checks from it that its btrfs receive can read the stream.
+        int protocol = chunked.Head.Length >= StreamMagic.Length + 4 ? (int)BinaryPrimitives.ReadUInt32LittleEndian(chunked.Head.Span[StreamMagic.Length..]) : 0;
+        if (protocol != header.SendProtocol)
+        {
+            throw new BackupFailure(FailureKind.BadData, $"stream {header.Stream}: {command} wrote a protocol {protocol} stream, but protocol {header.SendProtocol} was asked for");
         }
 
         CheckByteCount(header.Stream, chunked);

@@ -5,12 +5,22 @@ namespace BtrfsToS3.Tests.Infrastructure;
 /// <summary>Checks on what the spooler spooled, against btrfs itself: the reference send, and a real receive.</summary>
 internal static class SendStreams
 {
-    /// <summary><c>btrfs send</c> of the snapshot (against the parent), written to a file beside the fixture.</summary>
-    public static string ReferenceSend(BtrfsFixture fixture, string snapshot, string? parent = null)
+    /// <summary><c>btrfs send</c> of the snapshot (a full, protocol 1), written to a file beside the fixture.</summary>
+    public static string ReferenceSend(BtrfsFixture fixture, string snapshot)
     {
         string file = Path.Combine(fixture.Dir, $"reference-{Path.GetFileName(snapshot)}.stream");
-        string[] arguments = parent is null ? ["send", "-q", snapshot] : ["send", "-q", "-p", parent, snapshot];
-        Shell.Run("btrfs", arguments, file);
+        Shell.Run("btrfs", ["send", "-q", snapshot], file);
+        return file;
+    }
+
+    /// <summary>
+    /// <c>btrfs send</c> run again as the stream's header recorded it (protocol and flags included), quietly, written to a
+    /// file beside the fixture.
+    /// </summary>
+    public static string ReferenceSend(BtrfsFixture fixture, StreamFacts sent)
+    {
+        string file = Path.Combine(fixture.Dir, $"reference-{sent.Snapshot.Name}.stream");
+        Shell.Run("btrfs", ["send", "-q", .. sent.SendCommand.Skip(2)], file);
         return file;
     }
 

@@ -48,6 +48,8 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
             throw new BackupFailure(FailureKind.Usage, $"usage: restore needs --target, an existing directory on a btrfs filesystem (got \"{request.Target}\")");
         }
 
+        await CheckReceiveAsync(chains.SelectMany(c => c.Manifests), cancellationToken).ConfigureAwait(false);
+
         // Only what is still to receive is thawed: a rerun after the full was received must not pay for its thaw again.
         var toReceive = new List<Manifest>();
         foreach (Manifest manifest in chains.SelectMany(c => c.Manifests))
@@ -200,6 +202,36 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
 
     private static DateTimeOffset SnapshotTime(string generation) =>
         SnapshotName.TryParse($"x.{generation}", out _, out DateTimeOffset time) ? time : DateTimeOffset.MaxValue;
+
+    /// <summary>Before anything is thawed or downloaded: this host's btrfs receive must read every stream's send protocol.</summary>
+    private async Task CheckReceiveAsync(IEnumerable<Manifest> manifests, CancellationToken cancellationToken)
+    {
+        List<Manifest> all = [.. manifests];
+        if (all.Any(m => m.SendProtocol > 1)
+            && ReceiveProblem(all, await _btrfs.VersionAsync(cancellationToken).ConfigureAwait(false)) is { } problem)
+        {
+            throw new BackupFailure(FailureKind.Config, problem);
+        }
+    }
+
+    /// <summary>
+    /// Why btrfs-progs of that <c>--version</c> line cannot receive one of the streams, or null: a protocol 2 stream
+    /// needs btrfs-progs 6.2 or newer (<see cref="SendSettings.ReceivesProtocol2"/>), a later protocol a later tool.
+    /// </summary>
+    public static string? ReceiveProblem(IReadOnlyList<Manifest> manifests, string progsLine)
+    {
+        Manifest? newest = manifests.Where(m => m.SendProtocol > 1).MaxBy(m => m.SendProtocol);
+        Version? progs = SendSettings.ParseProgs(progsLine);
+        if (newest is null || (newest.SendProtocol == 2 && progs is not null && progs >= SendSettings.ReceivesProtocol2))
+        {
+            return null;
+        }
+
+        string what = $"restore: stream {newest.Stream} is btrfs send protocol {newest.SendProtocol}{(newest.CompressedData ? " with compressed data" : string.Empty)}; ";
+        return what + (newest.SendProtocol > 2
+            ? $"btrfs_to_s3 knows protocols 1 and 2 only: restore it with the version that wrote it ({newest.BtrfsProgsVersion} sent it); nothing was thawed or downloaded"
+            : $"btrfs receive needs btrfs-progs {SendSettings.ReceivesProtocol2} or newer to read it (6.0.2 and 6.2 fixed its receive of compressed extents), and this host has {progsLine}: install a newer btrfs-progs, then restore again; nothing was thawed or downloaded");
+    }
 
     /// <summary>The manifest the pointer names (its version, in a versioned bucket), which must follow the chain so far.</summary>
     private async Task<Manifest> NextAsync(List<Manifest> chain, string key, string? version, CancellationToken cancellationToken)

@@ -38,7 +38,7 @@ public sealed class RunCommandRecoveryTests : BtrfsTest
         }
 
         SendStreams.AssertSameBytes(
-            SendStreams.ReferenceSend(_fx, Path.Combine(_fx.Snapshots, seal.Snapshot.Name)),
+            SendStreams.ReferenceSend(_fx, seal),
             SendStreams.Concatenate(streamDir, seal));
         Assert.HasCount(1, Directory.GetDirectories(_fx.Snapshots), "the resend made a new snapshot");
         Assert.IsEmpty(Directory.GetFiles(streamDir, "*.tmp"));
@@ -66,7 +66,7 @@ public sealed class RunCommandRecoveryTests : BtrfsTest
         Assert.AreEqual(ExitCodes.Ok, code, output);
         Seal seal = SendStreams.ReadSeal(streamDir);
         SendStreams.AssertSameBytes(
-            SendStreams.ReferenceSend(_fx, Path.Combine(_fx.Snapshots, seal.Snapshot.Name)),
+            SendStreams.ReferenceSend(_fx, seal),
             SendStreams.Concatenate(streamDir, seal));
     }
 

@@ -1,3 +1,4 @@
+using BtrfsToS3.Shared.Btrfs;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.IO;
@@ -26,7 +27,7 @@ public sealed class RunCommandTests : BtrfsTest
         Assert.IsGreaterThan(8, full.ChunkCount);
         string fullSnapshot = Path.Combine(_fx.Snapshots, full.Snapshot.Name);
         string spooledFull = SendStreams.Concatenate(fullDir, full);
-        SendStreams.AssertSameBytes(SendStreams.ReferenceSend(_fx, fullSnapshot), spooledFull);
+        SendStreams.AssertSameBytes(SendStreams.ReferenceSend(_fx, full), spooledFull);
         Assert.AreEqual(new FileInfo(spooledFull).Length, full.TotalBytes);
 
         Published.Record(_fx, full);
@@ -44,9 +45,12 @@ public sealed class RunCommandTests : BtrfsTest
         Assert.AreEqual(full.Generation, incremental.Generation);
         Assert.AreEqual(1, incremental.ChainPosition);
         string incrementalSnapshot = Path.Combine(_fx.Snapshots, incremental.Snapshot.Name);
-        CollectionAssert.AreEqual(new[] { "btrfs", "send", "-p", fullSnapshot, incrementalSnapshot }, incremental.SendCommand.ToArray());
+        // [btrfs] send_protocol and compressed_data are auto: what this host sends.
+        SendSettings auto = SendSettings.Of(new BtrfsOptions(null, null), SendSettings.ParseProgs(Shell.Run("btrfs", "--version")), BtrfsTool.KernelSendProtocol());
+        CollectionAssert.AreEqual(BtrfsTool.SendCommand(incrementalSnapshot, fullSnapshot, auto).ToArray(), incremental.SendCommand.ToArray());
+        Assert.AreEqual(auto.Protocol, incremental.SendProtocol);
         string spooledIncremental = SendStreams.Concatenate(incrementalDir, incremental);
-        SendStreams.AssertSameBytes(SendStreams.ReferenceSend(_fx, incrementalSnapshot, fullSnapshot), spooledIncremental);
+        SendStreams.AssertSameBytes(SendStreams.ReferenceSend(_fx, incremental), spooledIncremental);
 
         string restored = Path.Combine(_fx.Mount, "restored");
         SendStreams.Receive(_fx, spooledFull, restored);
@@ -150,7 +154,7 @@ public sealed class RunCommandTests : BtrfsTest
             }
         }
 
-        SendStreams.AssertSameBytes(SendStreams.ReferenceSend(_fx, Path.Combine(_fx.Snapshots, seal.Snapshot.Name)), joined);
+        SendStreams.AssertSameBytes(SendStreams.ReferenceSend(_fx, seal), joined);
     }
 
     private IEnumerable<string> StreamDirs(string subvolume) =>
