@@ -1,5 +1,4 @@
 using System.Net;
-using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using BtrfsToS3.Shared.Configuration;
@@ -8,8 +7,6 @@ using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Tests.Infrastructure;
 using BtrfsToS3.Uploader.Commands;
 using BtrfsToS3.Uploader.Repository;
-using BtrfsToS3.Uploader.S3;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BtrfsToS3.Tests.EndToEnd;
 
@@ -231,49 +228,34 @@ public sealed class HostWithoutDeleteRightsTests
     {
         var log = new RecordingLogger();
         BackupOptions options = ConfigLoader.Load(config, new Dictionary<string, string>());
-        (BackupRepository repository, IDisposable owned) = Repository(options, _host.Credentials, new LockPolicy(mode, FullEveryDays: 0, KeepGenerations: 1, MinAgeDays: 0, Margin, TimeProvider.System));
-        using (owned)
-        {
-            var bandwidth = new BandwidthLimiter(BandwidthSchedule.Off, TimeProvider.System, NullLogger.Instance);
-            int code = new RunCommand(repository, options, bandwidth, new HashSet<string>(), TimeProvider.System, log).RunAsync(once: true, CancellationToken.None).GetAwaiter().GetResult();
-            string messages = string.Join('\n', log.Entries.Select(e => e.Message));
-            Assert.AreEqual(ExitCodes.Ok, code, messages);
-            return messages;
-        }
+        using var aws = new AwsRepository(_s3, options, ShortLocks(mode), _host.Credentials);
+        int code = aws.Run(options, log);
+        string messages = string.Join('\n', log.Entries.Select(e => e.Message));
+        Assert.AreEqual(ExitCodes.Ok, code, messages);
+        return messages;
     }
 
     /// <summary>prune as the second identity, in this process.</summary>
     private int Prune(string config, RecordingLogger log)
     {
         BackupOptions options = ConfigLoader.Load(config, new Dictionary<string, string>());
-        (BackupRepository repository, IDisposable owned) = Repository(options, _pruner.Credentials, new LockPolicy(options.S3.ObjectLock!, FullEveryDays: 0, KeepGenerations: 1, MinAgeDays: 0, Margin, TimeProvider.System));
-        using (owned)
-        {
-            return PruneCommand.RunAsync(repository, options, dryRun: false, TimeProvider.System, log, CancellationToken.None).GetAwaiter().GetResult();
-        }
+        using var aws = new AwsRepository(_s3, options, ShortLocks(options.S3.ObjectLock!), _pruner.Credentials);
+        return PruneCommand.RunAsync(aws.Repository, options, dryRun: false, TimeProvider.System, log, CancellationToken.None).GetAwaiter().GetResult();
     }
 
     /// <summary>verify, in this process, against the lock rule with the test's periods.</summary>
     private int Verify(string config, out string output)
     {
         BackupOptions options = ConfigLoader.Load(config, new Dictionary<string, string>());
-        (BackupRepository repository, IDisposable owned) = Repository(options, null, new LockPolicy(options.S3.ObjectLock!, FullEveryDays: 0, KeepGenerations: 1, MinAgeDays: 0, Margin, TimeProvider.System));
-        using (owned)
-        {
-            using var writer = new StringWriter();
-            int code = VerifyCommand.RunAsync(repository, options.Subvolumes, writer, CancellationToken.None).GetAwaiter().GetResult();
-            output = writer.ToString();
-            return code;
-        }
+        using var aws = new AwsRepository(_s3, options, ShortLocks(options.S3.ObjectLock!));
+        using var writer = new StringWriter();
+        int code = VerifyCommand.RunAsync(aws.Repository, options.Subvolumes, writer, CancellationToken.None).GetAwaiter().GetResult();
+        output = writer.ToString();
+        return code;
     }
 
-    private (BackupRepository Repository, IDisposable Owned) Repository(BackupOptions options, AWSCredentials? credentials, LockPolicy locks)
-    {
-        var emulator = new ConditionalWriteEmulator(credentials) { InVersionedBuckets = true };
-        AmazonS3Client client = LocalS3.CreateClient(_s3.Endpoint, emulator, credentials);
-        S3ObjectStore store = LocalS3.Store(client, options.S3.Bucket, TimeSpan.FromMinutes(1));
-        return (new BackupRepository(store, options.S3, locks), new Owned(client, emulator));
-    }
+    /// <summary>The lock rule of docs/FORMAT.md with full_every_days and min_age_days 0 and a margin of seconds.</summary>
+    private static LockPolicy ShortLocks(string mode) => new(mode, FullEveryDays: 0, KeepGenerations: 1, MinAgeDays: 0, Margin, TimeProvider.System);
 
     private string Config(string objectLock) =>
         _fx.WriteConfig(
@@ -281,15 +263,4 @@ public sealed class HostWithoutDeleteRightsTests
             ByteSize.GiB,
             ["data"],
             _s3.ConfigSection(_s3.Endpoint) + $"\nobject_lock = {objectLock}\nlock_margin = 1d\n[retention]\nprune_in_run = no\nkeep_generations = 1\nmin_age_days = 0\n[uploader]\nlinger = 0s");
-
-    private sealed class Owned(params IDisposable[] parts) : IDisposable
-    {
-        public void Dispose()
-        {
-            foreach (IDisposable part in parts)
-            {
-                part.Dispose();
-            }
-        }
-    }
 }

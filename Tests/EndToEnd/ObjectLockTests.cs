@@ -5,9 +5,7 @@ using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Tests.Infrastructure;
-using BtrfsToS3.Uploader.Commands;
 using BtrfsToS3.Uploader.Repository;
-using BtrfsToS3.Uploader.S3;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BtrfsToS3.Tests.EndToEnd;
@@ -172,12 +170,8 @@ public sealed class ObjectLockTests
     private int UploadInProcess(string config, string lockMargin)
     {
         BackupOptions options = ConfigLoader.Load(config, new Dictionary<string, string> { ["s3:lock_margin"] = lockMargin });
-        using var emulator = new ConditionalWriteEmulator { InVersionedBuckets = true };
-        using AmazonS3Client client = LocalS3.CreateClient(_s3.Endpoint, emulator);
-        var bandwidth = new BandwidthLimiter(BandwidthSchedule.Off, TimeProvider.System, NullLogger.Instance);
-        S3ObjectStore store = LocalS3.Store(client, options.S3.Bucket, TimeSpan.FromMinutes(1), bandwidth);
-        var repository = new BackupRepository(store, options.S3, LockPolicy.Of(options, TimeProvider.System));
-        return new RunCommand(repository, options, bandwidth, new HashSet<string>(), TimeProvider.System, NullLogger.Instance).RunAsync(once: true, CancellationToken.None).GetAwaiter().GetResult();
+        using var aws = new AwsRepository(_s3, options, LockPolicy.Of(options, TimeProvider.System));
+        return aws.Run(options, NullLogger.Instance);
     }
 
     private string Config(string objectLock) =>

@@ -1,0 +1,44 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Uploader.Commands;
+using BtrfsToS3.Uploader.Repository;
+using BtrfsToS3.Uploader.S3;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BtrfsToS3.Tests.Infrastructure;
+
+/// <summary>
+/// The uploader's repository in the test process, over the local server with AWS's conditional writes in versioned
+/// buckets (<see cref="ConditionalWriteEmulator"/>: Ceph RGW 16 refuses every If-Match there and ignores If-None-Match),
+/// as the test user or another one: for runs after the first publish to a bucket with Object Lock.
+/// </summary>
+internal sealed class AwsRepository : IDisposable
+{
+    private readonly ConditionalWriteEmulator _emulator;
+    private readonly AmazonS3Client _client;
+
+    /// <param name="credentials">A <see cref="PolicyUser"/>'s keys; null for the test user's.</param>
+    public AwsRepository(LocalS3 s3, BackupOptions options, LockPolicy? locks, AWSCredentials? credentials = null)
+    {
+        _emulator = new ConditionalWriteEmulator(credentials) { InVersionedBuckets = true };
+        _client = LocalS3.CreateClient(s3.Endpoint, _emulator, credentials);
+        Bandwidth = new BandwidthLimiter(BandwidthSchedule.Off, TimeProvider.System, NullLogger.Instance);
+        Repository = new BackupRepository(LocalS3.Store(_client, options.S3.Bucket, TimeSpan.FromMinutes(1), Bandwidth), options.S3, locks);
+    }
+
+    public BackupRepository Repository { get; }
+
+    public BandwidthLimiter Bandwidth { get; }
+
+    /// <summary>The uploader's run (<c>--once</c>) over this repository; returns its exit code.</summary>
+    public int Run(BackupOptions options, ILogger logger) =>
+        new RunCommand(Repository, options, Bandwidth, new HashSet<string>(), TimeProvider.System, logger).RunAsync(once: true, CancellationToken.None).GetAwaiter().GetResult();
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _emulator.Dispose();
+    }
+}
