@@ -38,19 +38,15 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
 
     /// <summary>The subvolume's pointer, or null when nothing of it was published.</summary>
     public Task<Pointer?> ReadPointerAsync(string subvolume, CancellationToken cancellationToken) =>
-        ReadAsync(PointerKey(subvolume), FormatJson.Default.Pointer, cancellationToken);
+        ReadAsync(PointerKey(subvolume), null, FormatJson.Default.Pointer, cancellationToken);
 
     /// <summary>The versions of the subvolume's pointer, newest first (a versioned bucket keeps every one written).</summary>
     public Task<IReadOnlyList<ObjectVersion>> PointerVersionsAsync(string subvolume, CancellationToken cancellationToken) =>
         store.ListVersionsAsync(PointerKey(subvolume), cancellationToken);
 
     /// <summary>One version of the subvolume's pointer, or null when there is no such version.</summary>
-    public async Task<Pointer?> ReadPointerVersionAsync(string subvolume, string versionId, CancellationToken cancellationToken)
-    {
-        string key = PointerKey(subvolume);
-        byte[]? body = await GetFormatObjectAsync(key, (k, ct) => store.GetVersionAsync(k, versionId, ct), cancellationToken).ConfigureAwait(false);
-        return body is null ? null : FormatJson.Parse(body, FormatJson.Default.Pointer, $"{store.Address(key)} version {versionId}");
-    }
+    public Task<Pointer?> ReadPointerVersionAsync(string subvolume, string versionId, CancellationToken cancellationToken) =>
+        ReadAsync(PointerKey(subvolume), versionId, FormatJson.Default.Pointer, cancellationToken);
 
     /// <summary>The subvolume's pointer with the ETag a rewrite of it names, or null when nothing of it was published.</summary>
     public async Task<StoredPointer?> ReadPointerForUpdateAsync(string subvolume, CancellationToken cancellationToken)
@@ -92,22 +88,14 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
 
     /// <summary>The manifest's current version; null when there is none. A pointer's manifests are read by <see cref="ReadNamedManifestAsync"/>.</summary>
     public Task<Manifest?> ReadManifestAsync(string key, CancellationToken cancellationToken) =>
-        ReadAsync(key, FormatJson.Default.Manifest, cancellationToken);
+        ReadAsync(key, null, FormatJson.Default.Manifest, cancellationToken);
 
     /// <summary>
     /// The manifest as a pointer names it: the version named (a versioned bucket), else the current one; null when
     /// there is no such manifest or version. What was written over the key since does not matter to a reader.
     /// </summary>
-    public async Task<Manifest?> ReadNamedManifestAsync(string key, string? version, CancellationToken cancellationToken)
-    {
-        if (version is null)
-        {
-            return await ReadManifestAsync(key, cancellationToken).ConfigureAwait(false);
-        }
-
-        byte[]? body = await GetFormatObjectAsync(key, (k, ct) => store.GetVersionAsync(k, version, ct), cancellationToken).ConfigureAwait(false);
-        return body is null ? null : FormatJson.Parse(body, FormatJson.Default.Manifest, $"{store.Address(key)} version {version}");
-    }
+    public Task<Manifest?> ReadNamedManifestAsync(string key, string? version, CancellationToken cancellationToken) =>
+        ReadAsync(key, version, FormatJson.Default.Manifest, cancellationToken);
 
     /// <summary>
     /// Writes the manifest once (If-None-Match: *). Written is true when this call wrote it, false when an earlier run
@@ -302,12 +290,17 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
         return new PartWrite(number, chunk.DataPath, offset, length, part.Md5, FlexibleChecksums ? part.Crc32 : null);
     }
 
-    /// <summary>Reads a format object; null when there is none, bad data when it is not whole or of another format version.</summary>
-    private async Task<T?> ReadAsync<T>(string key, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a format object, the version named or (null) the current one; null when there is none, bad data when it is
+    /// not whole or of another format version.
+    /// </summary>
+    private async Task<T?> ReadAsync<T>(string key, string? version, JsonTypeInfo<T> type, CancellationToken cancellationToken)
         where T : class, IFormatVersioned
     {
-        byte[]? body = await GetFormatObjectAsync(key, store.GetAsync, cancellationToken).ConfigureAwait(false);
-        return body is null ? null : FormatJson.Parse(body, type, store.Address(key));
+        byte[]? body = version is null
+            ? await GetFormatObjectAsync(key, store.GetAsync, cancellationToken).ConfigureAwait(false)
+            : await GetFormatObjectAsync(key, (k, ct) => store.GetVersionAsync(k, version, ct), cancellationToken).ConfigureAwait(false);
+        return body is null ? null : FormatJson.Parse(body, type, version is null ? store.Address(key) : $"{store.Address(key)} version {version}");
     }
 
     /// <summary>
