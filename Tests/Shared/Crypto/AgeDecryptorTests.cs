@@ -65,6 +65,49 @@ public sealed class AgeDecryptorTests
     }
 
     [TestMethod]
+    [DataRow(0)]
+    [DataRow(1)]
+    [DataRow(Segment)]
+    [DataRow(2 * Segment + 7)]
+    public void Read_AgeEncryptedToRecipient_Decrypts(int size)
+    {
+        using var dir = new TempDirectory();
+        (string keyFile, string recipient) = AgeTool.Keygen(dir, "key.txt");
+        byte[] plaintext = AgeFiles.Plaintext(size);
+
+        byte[] file = AgeTool.Encrypt(dir, plaintext, "-r", recipient);
+
+        CollectionAssert.AreEqual(plaintext, AgeFiles.Decrypt(file, [.. AgeIdentity.ReadFile(keyFile)]));
+    }
+
+    [TestMethod]
+    public void Read_AgeEncryptedWithRecipientsFileAndIdentityFile_EachKeyDecrypts()
+    {
+        using var dir = new TempDirectory();
+        (string firstKey, string firstRecipient) = AgeTool.Keygen(dir, "first.txt");
+        (string secondKey, _) = AgeTool.Keygen(dir, "second.txt");
+        string recipients = dir.Write("recipients.txt", $"# the first\n{firstRecipient}\n");
+        byte[] plaintext = AgeFiles.Plaintext(Segment + 1);
+
+        byte[] file = AgeTool.Encrypt(dir, plaintext, "-R", recipients, "-i", secondKey);
+
+        CollectionAssert.AreEqual(plaintext, AgeFiles.Decrypt(file, [.. AgeIdentity.ReadFile(firstKey)]));
+        CollectionAssert.AreEqual(plaintext, AgeFiles.Decrypt(file, [.. AgeIdentity.ReadFile(secondKey)]));
+    }
+
+    [TestMethod]
+    public void Read_AgeEncryptedToOurIdentity_Decrypts()
+    {
+        using var dir = new TempDirectory();
+        AgeIdentity identity = AgeIdentity.Generate();
+        byte[] plaintext = AgeFiles.Plaintext(5000);
+
+        byte[] file = AgeTool.Encrypt(dir, plaintext, "-r", identity.Recipient.Text);
+
+        CollectionAssert.AreEqual(plaintext, AgeFiles.Decrypt(file, identity));
+    }
+
+    [TestMethod]
     public void ReadHeader_WrongIdentity_SaysNoIdentityMatchesAndHowManyRecipients()
     {
         byte[] file = AgeFiles.Encrypt([1, 2, 3], AgeIdentity.Generate().Recipient, AgeIdentity.Generate().Recipient);

@@ -49,6 +49,24 @@ public sealed class AgeEncryptorTests
     }
 
     [TestMethod]
+    [DataRow(0)]
+    [DataRow(Segment)]
+    [DataRow(3 * Segment + 12345)]
+    public void Write_ToAgeKeygenKeyAndOurs_AgeDecryptsWithEither(int size)
+    {
+        using var dir = new TempDirectory();
+        (string keygenFile, string keygenRecipient) = AgeTool.Keygen(dir, "keygen.txt");
+        AgeIdentity ours = AgeIdentity.Generate();
+        string ourFile = dir.Write("ours.txt", ours.ToSecretText() + "\n");
+        byte[] plaintext = AgeFiles.Plaintext(size);
+
+        byte[] file = AgeFiles.Encrypt(plaintext, AgeRecipient.Parse(keygenRecipient), ours.Recipient);
+
+        CollectionAssert.AreEqual(plaintext, AgeTool.Decrypt(dir, file, keygenFile));
+        CollectionAssert.AreEqual(plaintext, AgeTool.Decrypt(dir, file, ourFile));
+    }
+
+    [TestMethod]
     public void Write_ExactlyOneSegment_HoldsItBackUntilMoreArrives()
     {
         AgeIdentity identity = AgeIdentity.Generate();

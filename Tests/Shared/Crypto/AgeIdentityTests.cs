@@ -58,6 +58,19 @@ public sealed class AgeIdentityTests
     }
 
     [TestMethod]
+    public void ReadFile_AgeKeygenOutput_HasTheRecipientAgeKeygenPrints()
+    {
+        using var dir = new TempDirectory();
+        (string keyFile, string recipient) = AgeTool.Keygen(dir, "key.txt");
+
+        IReadOnlyList<AgeIdentity> identities = AgeIdentity.ReadFile(keyFile);
+
+        Assert.HasCount(1, identities);
+        Assert.AreEqual(recipient, identities[0].Recipient.Text);
+        Assert.AreEqual(AgeRecipient.Parse(recipient), identities[0].Recipient);
+    }
+
+    [TestMethod]
     public void ReadFile_TwoIdentities_ReadsBothInOrder()
     {
         AgeIdentity other = AgeIdentity.Generate();
