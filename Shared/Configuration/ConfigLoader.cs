@@ -27,7 +27,7 @@ internal static class ConfigLoader
         NestedMode nested = SubvolumeOptions.ReadNested(Section(ConfigKeys.Subvolumes));
         SnapshotOptions snapshots = SnapshotOptions.Read(Section("snapshots"));
         BtrfsOptions btrfs = BtrfsOptions.Read(Section("btrfs"));
-        SpoolOptions spool = SpoolOptions.Read(Section("spool"));
+        SpoolOptions spool = SpoolOptions.Read(Section("spool"), encrypted: false);
         StateOptions state = StateOptions.Read(Section("state"));
         ScheduleOptions schedule = ScheduleOptions.Read(Section("schedule"));
         S3Options s3 = S3Options.Read(Section("s3"), spool.ChunkSize);

@@ -4,10 +4,11 @@ using BtrfsToS3.Shared.Spool;
 namespace BtrfsToS3.Shared.Publishing;
 
 /// <summary>
-/// One chunk of a published stream: where it is and what it must hash to; in a versioned bucket, which version of its
+/// One chunk of a published stream: where it is, how many stream bytes it holds, and what its stored bytes must hash
+/// to; in a versioned bucket, which version of its
 /// key (null where the bucket keeps none): a reader reads that one, whatever was written over the key later.
 /// </summary>
-internal sealed record ManifestChunk(int Index, string Key, long Size, string Sha256, string Etag, string Crc32, string? Version = null)
+internal sealed record ManifestChunk(int Index, string Key, long Size, long StreamSize, string Sha256, string Etag, string Crc32, string? Version = null)
 {
     /// <summary>Size, SHA-256, ETag and CRC-32, compared only through <see cref="ChunkIdentity"/>.</summary>
     [JsonIgnore]

@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 namespace BtrfsToS3.Shared.Spool;
 
 /// <summary>
-/// chunk-NNNNNN.json, the record beside a ready chunk, computed as its bytes left <c>btrfs send</c> (never re-read):
-/// the SHA-256 that the manifest carries, the CRC-32 of the whole chunk and the MD5 and CRC-32 of each upload part
+/// chunk-NNNNNN.json, the record beside a ready chunk, computed as it was written (never re-read): how many stream
+/// bytes it holds, and of the bytes stored (as they left <c>btrfs send</c>, or encoded) their size, the SHA-256 that the manifest carries, the CRC-32 of the whole chunk and the MD5 and CRC-32 of each upload part
 /// (which S3 checks on arrival), and the ETag S3 must report for it when uploaded with PartSize
 /// (see docs/FORMAT.md, "Verifying a chunk").
 /// </summary>
@@ -13,6 +13,7 @@ internal sealed record ChunkRecord(
     int Index,
     string Name,
     long Size,
+    long StreamSize,
     string Sha256,
     string Crc32,
     long PartSize,
@@ -29,7 +30,7 @@ internal sealed record ChunkRecord(
     /// <summary>Equal when every field is, the parts compared one by one (a record compares lists by reference).</summary>
     public bool Equals(ChunkRecord? other) =>
         other is not null
-        && (FormatVersion, Index, Name, Size, Sha256, Crc32, PartSize, Etag) == (other.FormatVersion, other.Index, other.Name, other.Size, other.Sha256, other.Crc32, other.PartSize, other.Etag)
+        && (FormatVersion, Index, Name, Size, StreamSize, Sha256, Crc32, PartSize, Etag) == (other.FormatVersion, other.Index, other.Name, other.Size, other.StreamSize, other.Sha256, other.Crc32, other.PartSize, other.Etag)
         && Parts.SequenceEqual(other.Parts);
 
     public override int GetHashCode() => HashCode.Combine(Index, Name, Size, Sha256, Etag);

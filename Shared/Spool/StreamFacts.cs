@@ -47,4 +47,10 @@ internal abstract record StreamFacts : IFormatVersioned
 
     /// <summary>Whether compressed extents were sent as they are (<c>--compressed-data</c>, protocol 2).</summary>
     public bool CompressedData { get; init; }
+
+    /// <summary>How the chunks hold the stream's bytes (<see cref="ChunkCompression"/>); a generation keeps its full's.</summary>
+    public string Compression { get; init; } = "none";
+
+    /// <summary><c>none</c>, or <c>age</c>: each chunk is an age file (age-encryption.org/v1); a generation keeps its full's.</summary>
+    public string Encryption { get; init; } = "none";
 }

@@ -6,12 +6,14 @@ using BtrfsToS3.Shared.IO;
 namespace BtrfsToS3.Spooler.Chunking;
 
 /// <summary>
-/// Cuts a stream into chunk files of exactly ChunkSize bytes (the last shorter) in one pass: every byte is read once,
-/// written once, and hashed on the way (the stream's SHA-256, the chunk's SHA-256 and CRC-32, and the MD5 and CRC-32 of each upload part).
+/// Cuts a stream into chunks of exactly ChunkSize stream bytes (the last fewer) in one pass: every byte is read once,
+/// encoded as the stream's settings say (<see cref="ChunkEncoder"/>), written once, and hashed on the way: the stream's
+/// SHA-256 of the bytes as they left <c>btrfs send</c>; the chunk's SHA-256 and CRC-32 and the MD5 and CRC-32 of each
+/// upload part of the bytes as stored, which S3 and a restore check.
 /// A chunk is written as chunk-NNNNNN.tmp, fsynced, its record written atomically, then renamed to chunk-NNNNNN and
 /// the directory fsynced: a file with a final chunk name is always whole and has its record beside it.
 /// </summary>
-internal sealed class ChunkWriter(SpoolStream stream, long chunkSize, long partSize, QuotaGate gate, ILogger logger)
+internal sealed class ChunkWriter(SpoolStream stream, long chunkSize, long partSize, ChunkCompression compression, QuotaGate gate, ILogger logger)
 {
     /// <summary>
     /// Reads go into blocks of this size. Large enough that per-block costs (a task per hash, a write call) vanish
@@ -119,32 +121,24 @@ internal sealed class ChunkWriter(SpoolStream stream, long chunkSize, long partS
                 {
                     if (chunk is null)
                     {
-                        await gate.WaitForRoomAsync(chunkSize, cancellationToken).ConfigureAwait(false);
-                        chunk = new OpenChunk(stream, chunks.Count, partSize);
+                        await gate.WaitForRoomAsync(ChunkEncoding.StoredBound(chunkSize, !compression.IsNone), cancellationToken).ConfigureAwait(false);
+                        chunk = new OpenChunk(stream, chunks.Count, partSize, ChunkEncoder.For(compression));
                     }
 
-                    int length = (int)Math.Min(count - offset, chunkSize - chunk.File.Length);
+                    int length = (int)Math.Min(count - offset, chunkSize - chunk.StreamLength);
                     var segment = new ReadOnlyMemory<byte>(buffer, offset, length);
                     OpenChunk current = chunk;
 
-                    // Three independent consumers of the same bytes; MD5 is the slowest (CRC-32 costs a tenth of it), so
-                    // the part hashes get a thread of their own.
-                    Task md5 = Task.Run(() => current.PartHashes.Append(segment.Span), cancellationToken);
-                    Task sha = Task.Run(
-                        () =>
-                        {
-                            streamSha.AppendData(segment.Span);
-                            current.Sha256.AppendData(segment.Span);
-                        },
-                        cancellationToken);
-                    await current.File.WriteAsync(segment).ConfigureAwait(false);
-                    await Task.WhenAll(md5, sha).ConfigureAwait(false);
+                    // The stream's hash runs beside the encoding and the chunk's hashes; on 2 cores the four keep both busy.
+                    Task streamHash = Task.Run(() => streamSha.AppendData(segment.Span), cancellationToken);
+                    await current.AddAsync(segment, cancellationToken).ConfigureAwait(false);
+                    await streamHash.ConfigureAwait(false);
 
                     offset += length;
                     total += length;
-                    if (current.File.Length == chunkSize)
+                    if (current.StreamLength == chunkSize)
                     {
-                        chunks.Add(await current.FinishAsync().ConfigureAwait(false));
+                        chunks.Add(await current.FinishAsync(cancellationToken).ConfigureAwait(false));
                         LogChunk(chunks[^1]);
                         chunk = null;
                     }
@@ -155,7 +149,7 @@ internal sealed class ChunkWriter(SpoolStream stream, long chunkSize, long partS
 
             if (chunk is not null)
             {
-                chunks.Add(await chunk.FinishAsync().ConfigureAwait(false));
+                chunks.Add(await chunk.FinishAsync(cancellationToken).ConfigureAwait(false));
                 LogChunk(chunks[^1]);
                 chunk = null;
             }
@@ -170,18 +164,20 @@ internal sealed class ChunkWriter(SpoolStream stream, long chunkSize, long partS
 
     private void LogChunk(ChunkRecord record) => Log.ChunkReady(logger, stream.Name, record.Name, record.Size, record.Sha256);
 
-    /// <summary>A chunk being written: its temporary file and the hashes of what went into it so far.</summary>
+    /// <summary>A chunk being written: its temporary file, its encoder, and the hashes of what went into it so far.</summary>
     private sealed class OpenChunk : IDisposable
     {
         private readonly SpoolStream _stream;
         private readonly int _index;
         private readonly long _partSize;
+        private readonly ChunkEncoder? _encoder;
 
-        public OpenChunk(SpoolStream stream, int index, long partSize)
+        public OpenChunk(SpoolStream stream, int index, long partSize, ChunkEncoder? encoder)
         {
             _stream = stream;
             _index = index;
             _partSize = partSize;
+            _encoder = encoder;
             File = ChunkFile.Create(stream.ChunkTempPath(index));
             PartHashes = new PartHashes(partSize);
         }
@@ -192,8 +188,23 @@ internal sealed class ChunkWriter(SpoolStream stream, long chunkSize, long partS
 
         public PartHashes PartHashes { get; }
 
-        public async Task<ChunkRecord> FinishAsync()
+        /// <summary>Stream bytes the chunk holds so far.</summary>
+        public long StreamLength { get; private set; }
+
+        /// <summary>Encodes stream bytes into the chunk; what the encoder has ready is hashed and written.</summary>
+        public async Task AddAsync(ReadOnlyMemory<byte> segment, CancellationToken cancellationToken)
         {
+            StreamLength += segment.Length;
+            await StoreAsync(_encoder is null ? segment : _encoder.Encode(segment.Span), cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task<ChunkRecord> FinishAsync(CancellationToken cancellationToken)
+        {
+            if (_encoder is not null)
+            {
+                await StoreAsync(_encoder.Finish(), cancellationToken).ConfigureAwait(false);
+            }
+
             await File.FinishAsync().ConfigureAwait(false);
             File.Dispose();
             (IReadOnlyList<PartRecord> parts, string etag, string crc32) = PartHashes.Finish();
@@ -202,6 +213,7 @@ internal sealed class ChunkWriter(SpoolStream stream, long chunkSize, long partS
                 _index,
                 SpoolLayout.ChunkName(_index),
                 File.Length,
+                StreamLength,
                 Convert.ToHexStringLower(Sha256.GetHashAndReset()),
                 crc32,
                 _partSize,
@@ -217,6 +229,24 @@ internal sealed class ChunkWriter(SpoolStream stream, long chunkSize, long partS
             File.Dispose();
             Sha256.Dispose();
             PartHashes.Dispose();
+            _encoder?.Dispose();
+        }
+
+        /// <summary>
+        /// Three independent consumers of the same stored bytes; MD5 is the slowest (CRC-32 costs a tenth of it), so
+        /// the part hashes get a thread of their own.
+        /// </summary>
+        private async Task StoreAsync(ReadOnlyMemory<byte> stored, CancellationToken cancellationToken)
+        {
+            if (stored.IsEmpty)
+            {
+                return;
+            }
+
+            Task md5 = Task.Run(() => PartHashes.Append(stored.Span), cancellationToken);
+            Task sha = Task.Run(() => Sha256.AppendData(stored.Span), cancellationToken);
+            await File.WriteAsync(stored).ConfigureAwait(false);
+            await Task.WhenAll(md5, sha).ConfigureAwait(false);
         }
     }
 }

@@ -181,6 +181,7 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
             SendCommand = BtrfsTool.SendCommand(snapshotPath, plan.Parent is null ? null : options.Snapshots.PathOf(plan.Parent.Name), _send),
             SendProtocol = _send.Protocol,
             CompressedData = _send.CompressedData,
+            Compression = plan.ChainedOn?.Compression ?? options.Spool.Compression.ToString(),
             CreatedAt = time.GetUtcNow(),
         };
         stream.WriteHeader(header);

@@ -75,6 +75,7 @@ internal sealed class StreamPlanner(SnapshotOptions snapshots, StateOptions stat
             published.Snapshot,
             published.Generation,
             published.ChainPosition + 1,
-            $"chained on {published.Snapshot.Name}, the last published snapshot");
+            $"chained on {published.Snapshot.Name}, the last published snapshot",
+            published);
     }
 }

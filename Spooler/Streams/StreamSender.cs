@@ -26,7 +26,9 @@ internal sealed class StreamSender(
         ChunkedStream chunked;
         try
         {
-            var writer = new ChunkWriter(stream, header.ChunkSize, header.PartSize, gate, logger);
+            ChunkCompression compression = ChunkCompression.TryParse(header.Compression)
+                ?? throw new BackupFailure(FailureKind.BadData, $"stream {header.Stream}: its header asks for compression \"{header.Compression}\", which this version does not write");
+            var writer = new ChunkWriter(stream, header.ChunkSize, header.PartSize, compression, gate, logger);
             chunked = await writer.WriteAsync(send.StandardOutput.BaseStream, cancellationToken).ConfigureAwait(false);
             await send.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
             await stderr.ConfigureAwait(false);
@@ -73,7 +75,7 @@ internal sealed class StreamSender(
     /// </summary>
     private static void CheckByteCount(string stream, ChunkedStream chunked)
     {
-        long sum = chunked.Chunks.Sum(c => c.Size);
+        long sum = chunked.Chunks.Sum(c => c.StreamSize);
         if (sum != chunked.TotalBytes)
         {
             throw new BackupFailure(FailureKind.BadData, $"stream {stream}: the chunks hold {sum} bytes, but {chunked.TotalBytes} came from btrfs send");

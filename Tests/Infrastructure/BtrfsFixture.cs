@@ -42,8 +42,11 @@ internal sealed class BtrfsFixture : IDisposable
         }
     }
 
-    /// <summary>Writes a configuration for this filesystem; extra lines are added per section ("spool" => "quota = 1MiB").</summary>
-    public string WriteConfig(long chunkSize, long quota, string[]? subvolumes = null, string extra = "")
+    /// <summary>
+    /// Writes a configuration for this filesystem; extra lines are added per section ("spool" => "quota = 1MiB").
+    /// Chunks hold the stream as it is unless a test asks for compression: tests that count bytes count stream bytes.
+    /// </summary>
+    public string WriteConfig(long chunkSize, long quota, string[]? subvolumes = null, string extra = "", string compression = "none")
     {
         subvolumes ??= ["data", "root", "home"];
         string path = Path.Combine(Dir, "btrfs_to_s3.ini");
@@ -56,6 +59,7 @@ internal sealed class BtrfsFixture : IDisposable
             dir = {Spool}
             quota = {quota}
             chunk_size = {chunkSize}
+            compression = {compression}
             [state]
             dir = {State}
             {extra}

@@ -49,6 +49,10 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
         }
 
         await CheckReceiveAsync(chains.SelectMany(c => c.Manifests), cancellationToken).ConfigureAwait(false);
+        if (chains.SelectMany(c => c.Manifests).Select(ChunkDecoder.Problem).FirstOrDefault(p => p is not null) is { } undecodable)
+        {
+            throw new BackupFailure(FailureKind.Config, undecodable);
+        }
 
         // Only what is still to receive is thawed: a rerun after the full was received must not pay for its thaw again.
         var toReceive = new List<Manifest>();
@@ -275,43 +279,61 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
     {
         RestoreArea area = _spool.RestoreArea(manifest.Stream);
         area.Create();
-        IReadOnlyList<string> command = BtrfsTool.ReceiveCommand(request.DumpOnly ? null : request.Target!);
-        using Process receive = ProcessRunner.StartWithInput(command);
-        Task<long> output = CountLinesAsync(receive.StandardOutput);
-        Task errors = LogErrorsAsync(receive, manifest.Stream);
 
         // Chunks download ahead of the one being received, as many as the spool quota holds and concurrency allows.
         int ahead = (int)Math.Clamp(options.Spool.Quota / Math.Max(manifest.ChunkSize, 1), 1, options.S3.Concurrency);
         var downloads = new Dictionary<int, Task<string>>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        long fed = 0;
+        Task<string> Download(int index)
+        {
+            for (int next = index; next < Math.Min(manifest.Chunks.Count, index + ahead); next++)
+            {
+                if (!downloads.ContainsKey(next))
+                {
+                    downloads[next] = fetcher.FetchAsync(manifest.Chunks[next], area, manifest.PartSize, Math.Max(1, options.S3.Concurrency / ahead), stop.Token);
+                }
+            }
+
+            return downloads[index];
+        }
+
+        IReadOnlyList<string> command = BtrfsTool.ReceiveCommand(request.DumpOnly ? null : request.Target!);
+        Process? receive = null;
         try
         {
+            // The first chunk is verified and opened before btrfs receive starts: one that cannot be read back (a wrong
+            // identity) ends the restore with nothing received.
+            Stream decoded = ChunkDecoder.Open(await Download(0).ConfigureAwait(false), manifest);
+            receive = ProcessRunner.StartWithInput(command);
+            Task<long> output = CountLinesAsync(receive.StandardOutput);
+            Task errors = LogErrorsAsync(receive, manifest.Stream);
             Stream input = receive.StandardInput.BaseStream;
-            for (int i = 0; i < manifest.Chunks.Count; i++)
+            using var feed = new ReceiveFeed(manifest.Stream, manifest.TotalBytes, manifest.Sha256, input);
+            bool fedAll = false;
+            try
             {
-                for (int next = i; next < Math.Min(manifest.Chunks.Count, i + ahead); next++)
+                for (int i = 0; ; i++)
                 {
-                    if (!downloads.ContainsKey(next))
+                    await using (decoded.ConfigureAwait(false))
                     {
-                        downloads[next] = fetcher.FetchAsync(manifest.Chunks[next], area, manifest.PartSize, Math.Max(1, options.S3.Concurrency / ahead), stop.Token);
+                        await FeedChunkAsync(manifest, manifest.Chunks[i], decoded, feed, cancellationToken).ConfigureAwait(false);
                     }
+
+                    File.Delete(area.ChunkPath(i));
+                    if (i + 1 == manifest.Chunks.Count)
+                    {
+                        break;
+                    }
+
+                    decoded = ChunkDecoder.Open(await Download(i + 1).ConfigureAwait(false), manifest);
                 }
 
-                string path = await downloads[i].ConfigureAwait(false);
-                try
-                {
-                    await using FileStream chunk = File.OpenRead(path);
-                    await chunk.CopyToAsync(input, 1024 * 1024, cancellationToken).ConfigureAwait(false);
-                    fed += chunk.Length;
-                }
-                catch (IOException) when (receive.HasExited || receive.WaitForExit(TimeSpan.FromSeconds(5)))
-                {
-                    // btrfs receive stopped reading: its exit code and stderr say why, below.
-                    break;
-                }
-
-                File.Delete(path);
+                await feed.FinishAsync(cancellationToken).ConfigureAwait(false);
+                fedAll = true;
+            }
+            catch (IOException) when (receive.HasExited || receive.WaitForExit(TimeSpan.FromSeconds(5)))
+            {
+                // btrfs receive stopped reading: its exit code and stderr say why, below.
             }
 
             try
@@ -326,11 +348,11 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
             await receive.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
             await errors.ConfigureAwait(false);
             long lines = await output.ConfigureAwait(false);
-            if (receive.ExitCode != 0 || fed != manifest.TotalBytes)
+            if (receive.ExitCode != 0 || !fedAll)
             {
                 throw new BackupFailure(
                     FailureKind.Unavailable,
-                    $"stream {manifest.Stream}: {string.Join(' ', command)} exited {receive.ExitCode} after {fed} of {manifest.TotalBytes} bytes (its stderr is in the log above)");
+                    $"stream {manifest.Stream}: {string.Join(' ', command)} exited {receive.ExitCode} after {feed.Fed} of {manifest.TotalBytes} bytes (its stderr is in the log above)");
             }
 
             if (request.DumpOnly)
@@ -343,7 +365,7 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
         catch
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            if (!receive.HasExited)
+            if (receive is { HasExited: false })
             {
                 receive.Kill(entireProcessTree: true);
                 await receive.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
@@ -356,6 +378,34 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
             }
 
             throw;
+        }
+        finally
+        {
+            receive?.Dispose();
+        }
+    }
+
+    /// <summary>One chunk's stream bytes into the feed: exactly as many as its manifest says it holds.</summary>
+    private async Task FeedChunkAsync(Manifest manifest, ManifestChunk chunk, Stream decoded, ReceiveFeed feed, CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[1024 * 1024];
+        long before = feed.Fed;
+        try
+        {
+            int n;
+            while ((n = await decoded.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await feed.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is ZstdSharp.ZstdException or InvalidDataException or EndOfStreamException)
+        {
+            throw new BackupFailure(FailureKind.BadData, $"chunk {repository.Address(chunk.Key)} of stream {manifest.Stream}: its bytes match the manifest, but they do not decode as {manifest.Compression}: {e.Message}");
+        }
+
+        if (chunk.StreamSize > 0 && feed.Fed - before != chunk.StreamSize)
+        {
+            throw new BackupFailure(FailureKind.BadData, $"chunk {repository.Address(chunk.Key)} of stream {manifest.Stream}: decodes to {feed.Fed - before} stream bytes, but its manifest says {chunk.StreamSize}");
         }
     }
 

@@ -58,7 +58,7 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
                 throw new BackupFailure(FailureKind.BadData, $"stream {stream.Name}: {chunk.Name} was uploaded as {uploaded.Size} bytes sha256 {uploaded.Sha256}, but the seal says {chunk.Size} bytes sha256 {chunk.Sha256}");
             }
 
-            chunks.Add(new ManifestChunk(chunk.Index, uploaded.Key, chunk.Size, chunk.Sha256, chunk.Etag, chunk.Crc32, uploaded.Version));
+            chunks.Add(new ManifestChunk(chunk.Index, uploaded.Key, chunk.Size, chunk.StreamSize, chunk.Sha256, chunk.Etag, chunk.Crc32, uploaded.Version));
         }
 
         string manifestKey = repository.ManifestKey(seal);
@@ -134,7 +134,7 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
         }
 
         StateFiles.WritePublished(stateDir, new PublishedSnapshot(
-            FormatJson.Version, seal.Subvolume, seal.Snapshot, seal.Kind, seal.Generation, seal.ChainPosition, time.GetUtcNow(), manifestKey));
+            FormatJson.Version, seal.Subvolume, seal.Snapshot, seal.Kind, seal.Generation, seal.ChainPosition, time.GetUtcNow(), manifestKey, seal.Compression, seal.Encryption));
         CrashPoint.Reached("uploader-after-state");
         stream.Remove();
         Log.StreamPublished(logger, seal.Stream, seal.Kind.ToString().ToLowerInvariant(), seal.Generation, seal.ChainPosition, manifestKey);

@@ -55,7 +55,7 @@ public sealed class ConfigLoaderTests
 
     [TestMethod]
     [DataRow("[spool]\nquota = 10XB", "[spool] quota: \"10XB\" is not a size")]
-    [DataRow("[spool]\nquota = 100GiB\nchunk_size = 200GiB", "[spool] quota: 100GiB is smaller than one chunk (chunk_size = 200GiB)")]
+    [DataRow("[spool]\nquota = 100GiB\nchunk_size = 200GiB", "[spool] quota: 100GiB is smaller than one chunk (chunk_size = 200GiB, up to ")]
     [DataRow("[spool]\nquota = 1GiB\nquota = 2GiB", "duplicate key")]
     [DataRow("[spool]\nchunk_size = 0", "[spool] chunk_size: 0 is out of range")]
     [DataRow("[spool]\nchunk_size = 6TiB", "[spool] chunk_size: 6TiB is out of range: it must be from 1 bytes to 5TiB")]

@@ -28,7 +28,7 @@ public sealed class FormatJsonTests
         CreatedAt = new DateTimeOffset(2026, 12, 2, 2, 0, 1, TimeSpan.Zero),
     };
 
-    private static readonly ChunkRecord Chunk = new(FormatJson.Version, 0, "chunk-000000", 1000, "51e6", "y/Q5Jg==", 512, [new PartRecord("aa", "AAAAAA=="), new PartRecord("bb", "BBBBBB==")], "9b2c-2");
+    private static readonly ChunkRecord Chunk = new(FormatJson.Version, 0, "chunk-000000", 1000, 1000, "51e6", "y/Q5Jg==", 512, [new PartRecord("aa", "AAAAAA=="), new PartRecord("bb", "BBBBBB==")], "9b2c-2");
 
     [TestMethod]
     public void Parse_HeaderWrittenBySerializer_RoundTripsWithDocumentedNames()
@@ -41,7 +41,7 @@ public sealed class FormatJsonTests
         CollectionAssert.AreEqual(Header.NestedPaths.ToList(), read.NestedPaths.ToList());
         CollectionAssert.AreEqual(Header.SendCommand.ToList(), read.SendCommand.ToList());
         CollectionAssert.AreEquivalent(
-            new[] { "format_version", "stream", "subvolume", "nested", "nested_paths", "kind", "source", "snapshot", "parent", "generation", "chain_position", "chunk_size", "part_size", "send_command", "send_protocol", "compressed_data", "created_at" },
+            new[] { "format_version", "stream", "subvolume", "nested", "nested_paths", "kind", "source", "snapshot", "parent", "generation", "chain_position", "chunk_size", "part_size", "send_command", "send_protocol", "compressed_data", "compression", "encryption", "created_at" },
             Names(json));
     }
 
@@ -61,7 +61,7 @@ public sealed class FormatJsonTests
             new[]
             {
                 "format_version", "stream", "subvolume", "nested", "nested_paths", "kind", "source", "snapshot", "parent", "generation", "chain_position", "chunk_size", "part_size",
-                "send_command", "send_protocol", "compressed_data", "chunk_count", "total_bytes", "sha256", "btrfs_progs_version", "kernel_version", "started_at", "finished_at", "chunks",
+                "send_command", "send_protocol", "compressed_data", "compression", "encryption", "chunk_count", "total_bytes", "sha256", "btrfs_progs_version", "kernel_version", "started_at", "finished_at", "chunks",
             },
             Names(json));
     }
@@ -70,7 +70,7 @@ public sealed class FormatJsonTests
     public void Of_ManifestFromSeal_CarriesTheSealsFactsAndTheDocumentedFields()
     {
         Seal seal = Seal.Of(Header, [Chunk], 1000, "a104", "btrfs-progs v6.2", "6.1.0", Header.CreatedAt, Header.CreatedAt.AddMinutes(1));
-        Manifest manifest = Manifest.Of(seal, "p/manifest.json", Header.CreatedAt.AddHours(1), "DEEP_ARCHIVE", [new ManifestChunk(0, "k/chunk-000000", 1000, "51e6", "9b2c-2", "y/Q5Jg==")]);
+        Manifest manifest = Manifest.Of(seal, "p/manifest.json", Header.CreatedAt.AddHours(1), "DEEP_ARCHIVE", [new ManifestChunk(0, "k/chunk-000000", 1000, 1000, "51e6", "9b2c-2", "y/Q5Jg==")]);
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(manifest, FormatJson.Default.Manifest);
 
         Manifest read = FormatJson.Parse(json, FormatJson.Default.Manifest, "manifest.json");
@@ -82,7 +82,7 @@ public sealed class FormatJsonTests
             new[]
             {
                 "format_version", "subvolume", "nested", "nested_paths", "stream", "kind", "source", "generation", "chain_position", "snapshot", "parent", "parent_manifest", "send_command",
-                "send_protocol", "compressed_data", "btrfs_progs_version", "kernel_version", "send_started_at", "send_finished_at", "published_at", "chunk_size", "part_size", "total_bytes",
+                "send_protocol", "compressed_data", "compression", "encryption", "btrfs_progs_version", "kernel_version", "send_started_at", "send_finished_at", "published_at", "chunk_size", "part_size", "total_bytes",
                 "sha256", "storage_class", "chunks",
             },
             Names(json));
@@ -103,7 +103,7 @@ public sealed class FormatJsonTests
     public void Parse_UnknownField_IsBadData()
     {
         string json = Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(Header, FormatJson.Default.StreamHeader));
-        byte[] extended = Encoding.UTF8.GetBytes(json.Replace("\"stream\":", "\"compression\": \"zstd\",\n  \"stream\":", StringComparison.Ordinal));
+        byte[] extended = Encoding.UTF8.GetBytes(json.Replace("\"stream\":", "\"colour\": \"blue\",\n  \"stream\":", StringComparison.Ordinal));
 
         BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => FormatJson.Parse(extended, FormatJson.Default.StreamHeader, "stream.json"));
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Spooler.Chunking;
@@ -77,13 +78,60 @@ public sealed class ChunkWriterTests
         Assert.AreEqual(Convert.ToHexStringLower(MD5.HashData(data)), result.Chunks[0].Etag);
     }
 
+    [TestMethod]
+    [DataRow("auto", DisplayName = "auto")]
+    [DataRow("zstd:3", DisplayName = "zstd:3")]
+    public async Task WriteAsync_Compressed_EachChunkDecodesAloneToItsShareAndItsRecordHashesTheStoredBytes(string compression)
+    {
+        // Half text, half random: some frames compress, some do not; chunks of 2.5 MiB of stream cut frames short.
+        byte[] text = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 120_000).Select(i => $"line {i % 977} of a log\n")));
+        byte[] data = [.. text.Take(3_000_000), .. RandomNumberGenerator.GetBytes(3_000_000)];
+        int chunkSize = 2_621_440;
+
+        ChunkedStream result = await Write(data, chunkSize, partSize: 1_048_576, ChunkCompression.TryParse(compression)!);
+
+        Assert.AreEqual(data.Length, result.TotalBytes);
+        Assert.AreEqual(Convert.ToHexStringLower(SHA256.HashData(data)), result.Sha256);
+        byte[][] shares = [.. data.Chunk(chunkSize)];
+        Assert.HasCount(shares.Length, result.Chunks);
+        for (int i = 0; i < shares.Length; i++)
+        {
+            byte[] stored = File.ReadAllBytes(Path.Combine(StreamDir, result.Chunks[i].Name));
+            Assert.AreEqual(stored.Length, result.Chunks[i].Size);
+            Assert.AreEqual(shares[i].Length, result.Chunks[i].StreamSize);
+            Assert.AreEqual(Convert.ToHexStringLower(SHA256.HashData(stored)), result.Chunks[i].Sha256);
+            using var decoded = new MemoryStream();
+            using (var zstd = new ZstdSharp.DecompressionStream(new MemoryStream(stored)))
+            {
+                zstd.CopyTo(decoded);
+            }
+
+            CollectionAssert.AreEqual(shares[i], decoded.ToArray(), $"chunk {i}");
+            Assert.IsLessThanOrEqualTo(ChunkEncoding.StoredBound(shares[i].Length, encoded: true), stored.Length);
+        }
+
+        Assert.IsLessThan(data.Length * 0.7, result.Chunks.Sum(c => c.Size), "the text half compresses");
+    }
+
+    [TestMethod]
+    public async Task WriteAsync_CompressedTwice_SameChunks()
+    {
+        byte[] data = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 200_000).Select(i => $"{i * 7919 % 10007} ")));
+
+        ChunkedStream first = await Write(data, 1_000_000, partSize: 1_048_576, ChunkCompression.Automatic);
+        Directory.Delete(StreamDir, recursive: true);
+        ChunkedStream second = await Write(data, 1_000_000, partSize: 1_048_576, ChunkCompression.Automatic);
+
+        CollectionAssert.AreEqual(first.Chunks.ToArray(), second.Chunks.ToArray());
+    }
+
     private string StreamDir => Path.Combine(_spool, "data.20261125T020000Z");
 
-    private async Task<ChunkedStream> Write(byte[] data, long chunkSize, long partSize)
+    private async Task<ChunkedStream> Write(byte[] data, long chunkSize, long partSize, ChunkCompression? compression = null)
     {
         var spool = new SpoolDirectory(_spool);
         var gate = new QuotaGate(spool, ByteSize.GiB, TimeSpan.FromMilliseconds(10), TimeProvider.System, NullLogger.Instance);
-        var writer = new ChunkWriter(spool.CreateStream(Path.GetFileName(StreamDir)), chunkSize, partSize, gate, NullLogger.Instance);
+        var writer = new ChunkWriter(spool.CreateStream(Path.GetFileName(StreamDir)), chunkSize, partSize, compression ?? ChunkCompression.None, gate, NullLogger.Instance);
         using var source = new MemoryStream(data);
         return await writer.WriteAsync(source, CancellationToken.None);
     }

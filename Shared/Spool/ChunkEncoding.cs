@@ -1,0 +1,19 @@
+namespace BtrfsToS3.Shared.Spool;
+
+/// <summary>How large a chunk can become as stored, when it is compressed or encrypted (docs/FORMAT.md, "Chunk encoding").</summary>
+internal static class ChunkEncoding
+{
+    /// <summary>Slack for what does not grow with the stream: the age header (at most <see cref="MaxRecipients"/> stanzas), nonce and last tag, and the first frame's header.</summary>
+    private const long FixedSlack = 64 * 1024;
+
+    /// <summary>age recipients a chunk may have; more would need a header larger than <see cref="FixedSlack"/> allows for.</summary>
+    public const int MaxRecipients = 100;
+
+    /// <summary>
+    /// The most bytes <paramref name="streamBytes"/> of stream take as stored. Plain: as many. Encoded: a zstd frame never
+    /// exceeds its content by more than 34 bytes per MiB (a frame that would is written as raw blocks) and age adds 16
+    /// bytes per 64 KiB, together under a 1,024th; the rest is <see cref="FixedSlack"/>.
+    /// </summary>
+    public static long StoredBound(long streamBytes, bool encoded) =>
+        encoded ? streamBytes + (streamBytes / 1024) + FixedSlack : streamBytes;
+}
