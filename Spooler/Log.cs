@@ -59,4 +59,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 119, EventName = "NestedFound", Level = LogLevel.Information, Message = "subvolume {Subvolume}: nested subvolume {Path} is backed up as {Name}")]
     public static partial void NestedFound(ILogger logger, string subvolume, string path, string name);
+
+    [LoggerMessage(EventId = 120, EventName = "GenerationKeepsEncoding", Level = LogLevel.Warning, Message = "subvolume {Subvolume}: {Setting} is now {Configured}, but its generation {Generation} was started with {Kept}: its streams keep that until the next full (run with --full to start one now)")]
+    public static partial void GenerationKeepsEncoding(ILogger logger, string subvolume, string setting, string configured, string generation, string kept);
 }

@@ -27,14 +27,16 @@ const string Usage = """
               the weekly change taken from the incrementals in S3, else from <state dir>/growth.tsv (written by
               scripts/fs_growth_analysis.sh --write), else --weekly-change PERCENT of the size (default 1%)
       restore --subvolume NAME|--all --target DIR [--no-nested] [--generation G] [--until SNAPSHOT] [--dump] [--request-only] [--wait]
-              [--as-of TIME|now] [--pointer-version ID]
+              [--as-of TIME|now] [--pointer-version ID] [--identity FILE] [--dump --last]
               thaw archived chunks (printing the expected cost first; exit 75 while thawing unless --wait),
               then download, verify and btrfs receive the chain into DIR (a btrfs filesystem), and rebuild the
               tree as DIR/NAME, writable, with every nested subvolume back at its path (--no-nested: NAME alone);
               --all restores every configured subvolume; --dump checks the chains with btrfs receive --dump
               instead; --request-only only asks for the thaw and reports; --as-of TIME starts from the newest
               pointer version written by then that names a whole (and locked) chain, --pointer-version ID from that
-              one (a versioned bucket: a pointer an intruder rewrote is passed over)
+              one (a versioned bucket: a pointer an intruder rewrote is passed over); --identity FILE: the age
+              private key (age-keygen's file) of one of [encryption] recipients, for encrypted streams; --dump
+              --last reads the newest stream of the chain alone (proves a key without thawing the whole chain)
       verify  HEAD every chunk the pointers name and compare size and ETag with the manifests (no download)
       prune   delete generations beyond [retention] keep_generations that are older than min_age_days and, under
               Object Lock, no longer locked (every version of their objects in a versioned bucket); the uploader
@@ -63,11 +65,11 @@ var parser = new CommandLineParser(
         ["prune"] = new HashSet<string> { "dry-run", "verbose", "profile" },
         ["status"] = new HashSet<string> { "json", "verbose", "profile" },
         ["plan"] = new HashSet<string> { "size", "weekly-change", "verbose", "profile" },
-        ["restore"] = new HashSet<string> { "subvolume", "all", "no-nested", "target", "generation", "until", "as-of", "pointer-version", "dump", "request-only", "wait", "verbose" },
+        ["restore"] = new HashSet<string> { "subvolume", "all", "no-nested", "target", "generation", "until", "as-of", "pointer-version", "identity", "last", "dump", "request-only", "wait", "verbose" },
         ["verify"] = new HashSet<string> { "verbose", "profile" },
     },
-    new HashSet<string> { "once", "dry-run", "json", "all", "no-nested", "dump", "request-only", "wait", "archive-probe", "verbose" },
-    new HashSet<string> { "size", "weekly-change", "subvolume", "target", "generation", "until", "take-over", "as-of", "pointer-version", "profile" });
+    new HashSet<string> { "once", "dry-run", "json", "all", "no-nested", "last", "dump", "request-only", "wait", "archive-probe", "verbose" },
+    new HashSet<string> { "size", "weekly-change", "subvolume", "target", "generation", "until", "take-over", "as-of", "pointer-version", "profile", "identity" });
 return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, cancellationToken) =>
 {
     ILogger logger = loggers.CreateLogger(Tool);
@@ -106,7 +108,9 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
                 commandLine.Has("request-only"),
                 commandLine.Has("wait"),
                 AsOf(commandLine.ValuesOf("as-of")),
-                commandLine.ValuesOf("pointer-version").LastOrDefault()),
+                commandLine.ValuesOf("pointer-version").LastOrDefault(),
+                commandLine.ValuesOf("identity").LastOrDefault(),
+                commandLine.Has("last")),
             cancellationToken),
         "verify" => await VerifyCommand.RunAsync(repository, options.Subvolumes, Console.Out, cancellationToken),
         "prune" => await PruneCommand.RunAsync(repository, options, commandLine.Has("dry-run"), TimeProvider.System, logger, cancellationToken),

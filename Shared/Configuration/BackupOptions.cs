@@ -14,4 +14,5 @@ internal sealed record BackupOptions(
     RetentionOptions Retention,
     PriceOptions Prices,
     RestoreOptions Restore,
-    BtrfsOptions Btrfs);
+    BtrfsOptions Btrfs,
+    EncryptionOptions Encryption);

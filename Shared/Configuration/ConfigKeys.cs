@@ -17,6 +17,7 @@ internal static class ConfigKeys
             [Subvolumes] = Section(("nested", "include")),
             ["snapshots"] = Section(("dir", null), ("retention", "minimal")),
             ["btrfs"] = Section(("send_protocol", "auto"), ("compressed_data", "auto")),
+            ["encryption"] = Section(("recipients", "")),
             ["spool"] = Section(("dir", "/var/spool/btrfs_to_s3"), ("quota", "450GiB"), ("chunk_size", "200GiB"), ("compression", "auto")),
             ["state"] = Section(("dir", "/var/lib/btrfs_to_s3"), ("metrics_file", "")),
             ["schedule"] = Section(("full_every_days", "182")),

@@ -27,7 +27,8 @@ internal static class ConfigLoader
         NestedMode nested = SubvolumeOptions.ReadNested(Section(ConfigKeys.Subvolumes));
         SnapshotOptions snapshots = SnapshotOptions.Read(Section("snapshots"));
         BtrfsOptions btrfs = BtrfsOptions.Read(Section("btrfs"));
-        SpoolOptions spool = SpoolOptions.Read(Section("spool"), encrypted: false);
+        EncryptionOptions encryption = EncryptionOptions.Read(Section("encryption"));
+        SpoolOptions spool = SpoolOptions.Read(Section("spool"), encryption.On);
         StateOptions state = StateOptions.Read(Section("state"));
         ScheduleOptions schedule = ScheduleOptions.Read(Section("schedule"));
         S3Options s3 = S3Options.Read(Section("s3"), spool.ChunkSize);
@@ -36,7 +37,7 @@ internal static class ConfigLoader
         PriceOptions prices = PriceOptions.Read(Section("prices"));
         RestoreOptions restore = RestoreOptions.Read(Section("restore"), s3.StorageClassData);
 
-        return new BackupOptions(source, subvolumes, nested, snapshots, spool, state, schedule, s3, uploader, retention, prices, restore, btrfs);
+        return new BackupOptions(source, subvolumes, nested, snapshots, spool, state, schedule, s3, uploader, retention, prices, restore, btrfs, encryption);
     }
 
     /// <summary>The file, a full path, with the overrides laid over it; no key is checked yet.</summary>

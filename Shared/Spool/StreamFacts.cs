@@ -53,4 +53,10 @@ internal abstract record StreamFacts : IFormatVersioned
 
     /// <summary><c>none</c>, or <c>age</c>: each chunk is an age file (age-encryption.org/v1); a generation keeps its full's.</summary>
     public string Encryption { get; init; } = "none";
+
+    /// <summary>
+    /// Where <see cref="Encryption"/> is <c>age</c>, the fingerprint of each recipient (<see cref="ChunkEncoding.Fingerprint"/>):
+    /// a restore checks its identity against them before it thaws or downloads anything. Not key material.
+    /// </summary>
+    public IReadOnlyList<string> RecipientFingerprints { get; init; } = [];
 }

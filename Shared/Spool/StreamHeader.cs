@@ -6,5 +6,11 @@ namespace BtrfsToS3.Shared.Spool;
 /// </summary>
 internal sealed record StreamHeader : StreamFacts
 {
+    /// <summary>
+    /// The age recipients (<c>age1…</c>) the chunks are encrypted to, where <see cref="StreamFacts.Encryption"/> is
+    /// <c>age</c>: public keys, kept in the spool only (a manifest holds no key material).
+    /// </summary>
+    public IReadOnlyList<string> Recipients { get; init; } = [];
+
     public required DateTimeOffset CreatedAt { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Threading.Channels;
+using BtrfsToS3.Shared.Crypto;
 using BtrfsToS3.Shared.Hashing;
 using BtrfsToS3.Shared.IO;
 
@@ -13,7 +14,8 @@ namespace BtrfsToS3.Spooler.Chunking;
 /// A chunk is written as chunk-NNNNNN.tmp, fsynced, its record written atomically, then renamed to chunk-NNNNNN and
 /// the directory fsynced: a file with a final chunk name is always whole and has its record beside it.
 /// </summary>
-internal sealed class ChunkWriter(SpoolStream stream, long chunkSize, long partSize, ChunkCompression compression, QuotaGate gate, ILogger logger)
+internal sealed class ChunkWriter(
+    SpoolStream stream, long chunkSize, long partSize, ChunkCompression compression, IReadOnlyList<AgeRecipient> recipients, QuotaGate gate, ILogger logger)
 {
     /// <summary>
     /// Reads go into blocks of this size. Large enough that per-block costs (a task per hash, a write call) vanish
@@ -121,8 +123,8 @@ internal sealed class ChunkWriter(SpoolStream stream, long chunkSize, long partS
                 {
                     if (chunk is null)
                     {
-                        await gate.WaitForRoomAsync(ChunkEncoding.StoredBound(chunkSize, !compression.IsNone), cancellationToken).ConfigureAwait(false);
-                        chunk = new OpenChunk(stream, chunks.Count, partSize, ChunkEncoder.For(compression));
+                        await gate.WaitForRoomAsync(ChunkEncoding.StoredBound(chunkSize, !compression.IsNone || recipients.Count > 0), cancellationToken).ConfigureAwait(false);
+                        chunk = new OpenChunk(stream, chunks.Count, partSize, ChunkEncoder.For(compression, recipients));
                     }
 
                     int length = (int)Math.Min(count - offset, chunkSize - chunk.StreamLength);

@@ -151,6 +151,7 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
         string snapshotName = NewSnapshotName(subvolume.Name, at);
         StreamPlan plan = await planner.PlanAsync(subvolume, snapshotName, forceFull, cancellationToken).ConfigureAwait(false);
         Log.StreamPlanned(logger, subvolume.Name, plan.Kind.ToString().ToLowerInvariant(), plan.Reason);
+        (string compression, string encryption) = GenerationEncoding(subvolume, plan);
 
         string snapshotPath = options.Snapshots.PathOf(snapshotName);
         await btrfs.CreateReadOnlySnapshotAsync(subvolume.Path, snapshotPath, cancellationToken).ConfigureAwait(false);
@@ -181,11 +182,48 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
             SendCommand = BtrfsTool.SendCommand(snapshotPath, plan.Parent is null ? null : options.Snapshots.PathOf(plan.Parent.Name), _send),
             SendProtocol = _send.Protocol,
             CompressedData = _send.CompressedData,
-            Compression = plan.ChainedOn?.Compression ?? options.Spool.Compression.ToString(),
+            Compression = compression,
+            Encryption = encryption,
+            Recipients = encryption == ChunkEncoding.Age ? [.. options.Encryption.Recipients.Select(r => r.Text)] : [],
+            RecipientFingerprints = encryption == ChunkEncoding.Age ? [.. options.Encryption.Recipients.Select(r => ChunkEncoding.Fingerprint(r.Text))] : [],
             CreatedAt = time.GetUtcNow(),
         };
         stream.WriteHeader(header);
         return (stream, header);
+    }
+
+    /// <summary>
+    /// How the stream's chunks are written: a full as configured; an incremental as its generation's full was, so
+    /// that a change applies from the next full and changes nothing already published (warned about until then).
+    /// An encrypted generation is never continued unencrypted: without recipients it is a configuration error.
+    /// </summary>
+    private (string Compression, string Encryption) GenerationEncoding(SubvolumeOptions subvolume, StreamPlan plan)
+    {
+        string compression = options.Spool.Compression.ToString();
+        string encryption = options.Encryption.Name;
+        if (plan.ChainedOn is not { } generation)
+        {
+            return (compression, encryption);
+        }
+
+        if (generation.Compression != compression)
+        {
+            Log.GenerationKeepsEncoding(logger, subvolume.Name, "[spool] compression", compression, plan.Generation, generation.Compression);
+        }
+
+        if (generation.Encryption != encryption)
+        {
+            if (!options.Encryption.On)
+            {
+                throw new BackupFailure(
+                    FailureKind.Config,
+                    $"subvolume {subvolume.Name}: its generation {plan.Generation} is encrypted ({generation.Encryption}), but [encryption] recipients is empty: set the recipients again, or run with --full to start a generation without encryption");
+            }
+
+            Log.GenerationKeepsEncoding(logger, subvolume.Name, "[encryption] recipients", encryption, plan.Generation, generation.Encryption);
+        }
+
+        return (generation.Compression, generation.Encryption);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
+using BtrfsToS3.Shared.Crypto;
 using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Spooler.Chunking;
 
@@ -28,7 +29,7 @@ internal sealed class StreamSender(
         {
             ChunkCompression compression = ChunkCompression.TryParse(header.Compression)
                 ?? throw new BackupFailure(FailureKind.BadData, $"stream {header.Stream}: its header asks for compression \"{header.Compression}\", which this version does not write");
-            var writer = new ChunkWriter(stream, header.ChunkSize, header.PartSize, compression, gate, logger);
+            var writer = new ChunkWriter(stream, header.ChunkSize, header.PartSize, compression, Recipients(header), gate, logger);
             chunked = await writer.WriteAsync(send.StandardOutput.BaseStream, cancellationToken).ConfigureAwait(false);
             await send.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
             await stderr.ConfigureAwait(false);
@@ -67,6 +68,26 @@ internal sealed class StreamSender(
         double seconds = (seal.FinishedAt - startedAt).TotalSeconds;
         Log.StreamSealed(logger, header.Stream, seal.ChunkCount, seal.TotalBytes, seal.Sha256, seconds, seconds > 0 ? seal.TotalBytes / seconds / 1e6 : 0);
         return seal;
+    }
+
+    /// <summary>The age recipients of an encrypted stream (none where it is not); a header that lacks them is refused.</summary>
+    private static IReadOnlyList<AgeRecipient> Recipients(StreamHeader header)
+    {
+        if (header.Encryption == ChunkEncoding.Plain)
+        {
+            return [];
+        }
+
+        try
+        {
+            return header.Encryption == ChunkEncoding.Age && header.Recipients.Count > 0
+                ? [.. header.Recipients.Select(AgeRecipient.Parse)]
+                : throw new BackupFailure(FailureKind.BadData, $"stream {header.Stream}: its header asks for encryption \"{header.Encryption}\" to {header.Recipients.Count} recipients, which this version cannot write");
+        }
+        catch (AgeException e)
+        {
+            throw new BackupFailure(FailureKind.BadData, $"stream {header.Stream}: its header names a recipient that is not one: {e.Message}");
+        }
     }
 
     /// <summary>

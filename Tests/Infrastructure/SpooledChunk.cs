@@ -48,7 +48,7 @@ internal sealed class SpooledChunk : IDisposable
         });
         var gate = new QuotaGate(spool, 4 * ByteSize.GiB, TimeSpan.FromMilliseconds(10), TimeProvider.System, NullLogger.Instance);
         using var source = new MemoryStream(RandomNumberGenerator.GetBytes(checked((int)size)));
-        await new ChunkWriter(stream, size, partSize, ChunkCompression.None, gate, NullLogger.Instance).WriteAsync(source, CancellationToken.None);
+        await new ChunkWriter(stream, size, partSize, ChunkCompression.None, [], gate, NullLogger.Instance).WriteAsync(source, CancellationToken.None);
         return spooled;
     }
 

@@ -32,7 +32,10 @@ internal static class CheckCommand
         report.Line("prefix", o.Prefix);
         report.Line("storage classes", $"data {o.StorageClassData}, metadata {o.StorageClassMetadata}");
         report.Line("encryption", "SSE-S3 (AES256) on every object");
-        report.Line("chunk size", $"{ByteSize.Format(options.Spool.ChunkSize)}, part size {ByteSize.Format(o.PartSize)}");
+        report.Line("chunk size", $"{ByteSize.Format(options.Spool.ChunkSize)} of stream, part size {ByteSize.Format(o.PartSize)}, compression {options.Spool.Compression}");
+        report.Line("client encryption", options.Encryption.On
+            ? $"age to {string.Join(", ", options.Encryption.Recipients.Select(r => $"{r.Text[..12]}… ({ChunkEncoding.Fingerprint(r.Text)})"))}; prove the private key is at hand and opens the chunks: restore --subvolume NAME --dump --last --identity FILE (thaws and decrypts the newest stream alone, receives nothing)"
+            : "warning: off ([encryption] recipients is empty): whoever can read the bucket, or steals these keys, can read every backed-up file; set age recipients (age-keygen) to encrypt from the next full");
         report.Line("concurrency", $"{o.Concurrency} parts in flight");
         report.Line("wire checksums", o.ChecksumsWhenRequiredOnly ? "when_required (compatibility mode)" : "when_supported");
         report.Line("object lock wanted", o.ObjectLock is null ? "off" : $"{o.ObjectLock.ToLowerInvariant()}, each object locked until its generation may go plus lock_margin {Duration.Format(o.LockMargin)}");

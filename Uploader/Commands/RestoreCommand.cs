@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BtrfsToS3.Shared.Btrfs;
+using BtrfsToS3.Shared.Crypto;
 using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.State;
@@ -21,6 +22,9 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
     private readonly BtrfsTool _btrfs = new();
     private readonly PointerChooser _pointers = new(repository, time, logger);
 
+    /// <summary>The age identities of --identity, for encrypted streams.</summary>
+    private IReadOnlyList<AgeIdentity> _identities = [];
+
     private static readonly Dictionary<string, TimeSpan> ExpectedThaw = new(StringComparer.Ordinal)
     {
         ["Bulk"] = TimeSpan.FromHours(48),
@@ -30,11 +34,22 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
 
     public async Task<int> RunAsync(RestoreRequest request, CancellationToken cancellationToken)
     {
+        if (request.LastOnly && !request.DumpOnly)
+        {
+            throw new BackupFailure(FailureKind.Usage, "usage: --last goes with --dump: an incremental stream alone cannot be received, only dumped");
+        }
+
         using FileLock restoreLock = _spool.LockRestore();
         var chains = new List<RestoreChain>();
         foreach (string subvolume in request.Subvolumes)
         {
             (RestoreChain chain, DateTimeOffset? pointerWritten) = await ChainAsync(subvolume, request, cancellationToken).ConfigureAwait(false);
+            if (request.LastOnly)
+            {
+                chains.Add(chain with { Manifests = [chain.Manifests[^1]] });
+                continue;
+            }
+
             chains.Add(chain);
             if (!request.NoNested)
             {
@@ -49,9 +64,10 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
         }
 
         await CheckReceiveAsync(chains.SelectMany(c => c.Manifests), cancellationToken).ConfigureAwait(false);
-        if (chains.SelectMany(c => c.Manifests).Select(ChunkDecoder.Problem).FirstOrDefault(p => p is not null) is { } undecodable)
+        _identities = ReadIdentities(request.Identity);
+        if (chains.SelectMany(c => c.Manifests).Select(m => ChunkDecoder.Problem(m, _identities, request.Identity)).FirstOrDefault(p => p is not null) is { } undecodable)
         {
-            throw new BackupFailure(FailureKind.Config, undecodable);
+            throw new BackupFailure(FailureKind.Usage, undecodable);
         }
 
         // Only what is still to receive is thawed: a rerun after the full was received must not pay for its thaw again.
@@ -207,6 +223,19 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
     private static DateTimeOffset SnapshotTime(string generation) =>
         SnapshotName.TryParse($"x.{generation}", out _, out DateTimeOffset time) ? time : DateTimeOffset.MaxValue;
 
+    /// <summary>The identities in the --identity file, or none without one; a file that holds none is exit 64.</summary>
+    private static IReadOnlyList<AgeIdentity> ReadIdentities(string? file)
+    {
+        try
+        {
+            return file is null ? [] : AgeIdentity.ReadFile(file);
+        }
+        catch (AgeException e)
+        {
+            throw new BackupFailure(FailureKind.Usage, $"usage: --identity {file}: {e.Message}");
+        }
+    }
+
     /// <summary>Before anything is thawed or downloaded: this host's btrfs receive must read every stream's send protocol.</summary>
     private async Task CheckReceiveAsync(IEnumerable<Manifest> manifests, CancellationToken cancellationToken)
     {
@@ -297,13 +326,15 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
             return downloads[index];
         }
 
+        Stream Open(int index, string path) => ChunkDecoder.Open(path, manifest, repository.Address(manifest.Chunks[index].Key), _identities);
+
         IReadOnlyList<string> command = BtrfsTool.ReceiveCommand(request.DumpOnly ? null : request.Target!);
         Process? receive = null;
         try
         {
             // The first chunk is verified and opened before btrfs receive starts: one that cannot be read back (a wrong
             // identity) ends the restore with nothing received.
-            Stream decoded = ChunkDecoder.Open(await Download(0).ConfigureAwait(false), manifest);
+            Stream decoded = Open(0, await Download(0).ConfigureAwait(false));
             receive = ProcessRunner.StartWithInput(command);
             Task<long> output = CountLinesAsync(receive.StandardOutput);
             Task errors = LogErrorsAsync(receive, manifest.Stream);
@@ -325,7 +356,7 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
                         break;
                     }
 
-                    decoded = ChunkDecoder.Open(await Download(i + 1).ConfigureAwait(false), manifest);
+                    decoded = Open(i + 1, await Download(i + 1).ConfigureAwait(false));
                 }
 
                 await feed.FinishAsync(cancellationToken).ConfigureAwait(false);
@@ -398,9 +429,9 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
                 await feed.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (e is ZstdSharp.ZstdException or InvalidDataException or EndOfStreamException)
+        catch (Exception e) when (e is ZstdSharp.ZstdException or AgeException or InvalidDataException or EndOfStreamException)
         {
-            throw new BackupFailure(FailureKind.BadData, $"chunk {repository.Address(chunk.Key)} of stream {manifest.Stream}: its bytes match the manifest, but they do not decode as {manifest.Compression}: {e.Message}");
+            throw new BackupFailure(FailureKind.BadData, $"chunk {repository.Address(chunk.Key)} of stream {manifest.Stream}: its bytes match the manifest, but they do not decode (encryption {manifest.Encryption}, compression {manifest.Compression}): {e.Message}; the stream's end was held back, so btrfs receive kept nothing of it");
         }
 
         if (chunk.StreamSize > 0 && feed.Fed - before != chunk.StreamSize)

@@ -5,7 +5,8 @@ namespace BtrfsToS3.Uploader.Restore;
 /// subvolumes nested in them, into a target, or only dumped; RequestOnly asks S3 to thaw archived chunks and reports,
 /// Wait waits for the thaw instead of exiting 75. AsOf and PointerVersion start from an older pointer version than the
 /// current one (a versioned bucket): the newest written at or before AsOf that names only whole (and, under Object
-/// Lock, locked) streams, or the version named.
+/// Lock, locked) streams, or the version named. Identity is the age identity file encrypted streams need; LastOnly, with DumpOnly,
+/// reads the chain's newest stream alone (btrfs receive --dump needs no parent).
 /// </summary>
 internal sealed record RestoreRequest(
     IReadOnlyList<string> Subvolumes,
@@ -17,4 +18,6 @@ internal sealed record RestoreRequest(
     bool RequestOnly,
     bool Wait,
     DateTimeOffset? AsOf = null,
-    string? PointerVersion = null);
+    string? PointerVersion = null,
+    string? Identity = null,
+    bool LastOnly = false);

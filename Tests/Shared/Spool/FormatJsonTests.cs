@@ -37,11 +37,11 @@ public sealed class FormatJsonTests
 
         StreamHeader read = FormatJson.Parse(json, FormatJson.Default.StreamHeader, "stream.json");
 
-        Assert.AreEqual(Header with { SendCommand = read.SendCommand, NestedPaths = read.NestedPaths }, read);
+        Assert.AreEqual(Header with { SendCommand = read.SendCommand, NestedPaths = read.NestedPaths, Recipients = read.Recipients, RecipientFingerprints = read.RecipientFingerprints }, read);
         CollectionAssert.AreEqual(Header.NestedPaths.ToList(), read.NestedPaths.ToList());
         CollectionAssert.AreEqual(Header.SendCommand.ToList(), read.SendCommand.ToList());
         CollectionAssert.AreEquivalent(
-            new[] { "format_version", "stream", "subvolume", "nested", "nested_paths", "kind", "source", "snapshot", "parent", "generation", "chain_position", "chunk_size", "part_size", "send_command", "send_protocol", "compressed_data", "compression", "encryption", "created_at" },
+            new[] { "format_version", "stream", "subvolume", "nested", "nested_paths", "kind", "source", "snapshot", "parent", "generation", "chain_position", "chunk_size", "part_size", "send_command", "send_protocol", "compressed_data", "compression", "encryption", "recipient_fingerprints", "created_at" },
             Names(json));
     }
 
@@ -61,7 +61,7 @@ public sealed class FormatJsonTests
             new[]
             {
                 "format_version", "stream", "subvolume", "nested", "nested_paths", "kind", "source", "snapshot", "parent", "generation", "chain_position", "chunk_size", "part_size",
-                "send_command", "send_protocol", "compressed_data", "compression", "encryption", "chunk_count", "total_bytes", "sha256", "btrfs_progs_version", "kernel_version", "started_at", "finished_at", "chunks",
+                "send_command", "send_protocol", "compressed_data", "compression", "encryption", "recipient_fingerprints", "chunk_count", "total_bytes", "sha256", "btrfs_progs_version", "kernel_version", "started_at", "finished_at", "chunks",
             },
             Names(json));
     }
@@ -82,7 +82,7 @@ public sealed class FormatJsonTests
             new[]
             {
                 "format_version", "subvolume", "nested", "nested_paths", "stream", "kind", "source", "generation", "chain_position", "snapshot", "parent", "parent_manifest", "send_command",
-                "send_protocol", "compressed_data", "compression", "encryption", "btrfs_progs_version", "kernel_version", "send_started_at", "send_finished_at", "published_at", "chunk_size", "part_size", "total_bytes",
+                "send_protocol", "compressed_data", "compression", "encryption", "recipient_fingerprints", "btrfs_progs_version", "kernel_version", "send_started_at", "send_finished_at", "published_at", "chunk_size", "part_size", "total_bytes",
                 "sha256", "storage_class", "chunks",
             },
             Names(json));

@@ -27,7 +27,7 @@ public sealed class ChunkWriterBtrfsTests
             var gate = new QuotaGate(spool, ByteSize.GiB, TimeSpan.FromMilliseconds(10), TimeProvider.System, NullLogger.Instance);
             using Process send = Process.Start(new ProcessStartInfo("btrfs", ["send", "-q", snapshot]) { RedirectStandardOutput = true })!;
 
-            ChunkedStream result = await new ChunkWriter(stream, chunkSize, 5 * ByteSize.MiB, ChunkCompression.None, gate, NullLogger.Instance)
+            ChunkedStream result = await new ChunkWriter(stream, chunkSize, 5 * ByteSize.MiB, ChunkCompression.None, [], gate, NullLogger.Instance)
                 .WriteAsync(send.StandardOutput.BaseStream, CancellationToken.None);
             await send.WaitForExitAsync();
 

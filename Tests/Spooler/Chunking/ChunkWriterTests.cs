@@ -131,7 +131,7 @@ public sealed class ChunkWriterTests
     {
         var spool = new SpoolDirectory(_spool);
         var gate = new QuotaGate(spool, ByteSize.GiB, TimeSpan.FromMilliseconds(10), TimeProvider.System, NullLogger.Instance);
-        var writer = new ChunkWriter(spool.CreateStream(Path.GetFileName(StreamDir)), chunkSize, partSize, compression ?? ChunkCompression.None, gate, NullLogger.Instance);
+        var writer = new ChunkWriter(spool.CreateStream(Path.GetFileName(StreamDir)), chunkSize, partSize, compression ?? ChunkCompression.None, [], gate, NullLogger.Instance);
         using var source = new MemoryStream(data);
         return await writer.WriteAsync(source, CancellationToken.None);
     }
