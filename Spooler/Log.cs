@@ -3,8 +3,8 @@ namespace BtrfsToS3.Spooler;
 /// <summary>The spooler's log messages (event ids 100–199).</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 100, EventName = "ChunkReady", Level = LogLevel.Information, Message = "stream {Stream}: {Chunk} ready, {Bytes} bytes, sha256 {Sha256}")]
-    public static partial void ChunkReady(ILogger logger, string stream, string chunk, long bytes, string sha256);
+    [LoggerMessage(EventId = 100, EventName = "ChunkReady", Level = LogLevel.Information, Message = "stream {Stream}: {Chunk} ready, {Bytes} bytes ({StreamBytes} of the stream), sha256 {Sha256}")]
+    public static partial void ChunkReady(ILogger logger, string stream, string chunk, long bytes, long streamBytes, string sha256);
 
     [LoggerMessage(EventId = 101, EventName = "QuotaPaused", Level = LogLevel.Information, Message = "spool full ({Reason}): pausing until {Bytes} more bytes are free (spool holds {Used} of quota {Quota})")]
     public static partial void QuotaPaused(ILogger logger, long bytes, long used, long quota, string reason);

@@ -30,9 +30,16 @@ uploader() { dotnet "$work/bin/btrfs-to-s3-uploader.dll" --config "$work/bench.i
 mib() { echo $(( $(numfmt --from=iec-i "${1%B}") / 1048576 )); }
 stream_bytes() { grep -o '"total_bytes": [0-9]*' "$work"/spool/data.*/seal.json | grep -o '[0-9]*$'; }
 
+# BENCH_PARTS (default all three): pipeline (each stage alone and together), link (through the simulated uplink),
+# encoding (compression and encryption, on this data and on a mixed fixture; see there).
+parts=${BENCH_PARTS:-pipeline link encoding}
+has() { [[ " $parts " == *" $1 "* ]]; }
+per_gib() { echo "scale=2; $(printf '%s\n' "$@" | median) / ($bytes / 1073741824)" | bc; }
+row() { printf '%-50s %9.2f %9.1f %11s %12s %13s %14s %8s\n' "$1" "$2" "$(echo "scale=1; $bytes / $2 / 1000000" | bc)" "$3" "$4" "$5" "$6" "$7"; }
+
 printf '\n%-50s %9s %9s %11s %11s %13s %13s %8s\n' "run (medians of $runs)" "seconds" "MB/s" \
   "spooler RSS" "uploader RSS" "spooler s/GiB" "uploader s/GiB" "overlap"
-for chunk in $chunk_sizes; do
+has pipeline && for chunk in $chunk_sizes; do
   chunk_mib=$(mib "$chunk")
   s_secs=(); s_cpu=(); s_rss=(); u_secs=(); u_cpu=(); u_rss=(); t_secs=(); ts_cpu=(); ts_rss=(); tu_cpu=(); tu_rss=()
   for run in $(seq "$runs"); do
@@ -66,10 +73,8 @@ for chunk in $chunk_sizes; do
     echo "chunk $chunk, run $run: spooler ${s_secs[-1]} s, uploader ${u_secs[-1]} s, together ${t_secs[-1]} s ($(grep -c 'pausing until' "$work/spooler.log" || true) quota pauses)" >&2
     bench_empty_bucket
   done
-  per_gib() { echo "scale=2; $(printf '%s\n' "$@" | median) / ($bytes / 1073741824)" | bc; }
   s=$(printf '%s\n' "${s_secs[@]}" | median); u=$(printf '%s\n' "${u_secs[@]}" | median); t=$(printf '%s\n' "${t_secs[@]}" | median)
   slower=$(echo "if ($s > $u) $s else $u" | bc)
-  row() { printf '%-50s %9.2f %9.1f %11s %12s %13s %14s %8s\n' "$1" "$2" "$(echo "scale=1; $bytes / $2 / 1000000" | bc)" "$3" "$4" "$5" "$6" "$7"; }
   row "chunk $chunk: spooler alone" "$s" "$(printf '%s\n' "${s_rss[@]}" | median) MiB" "-" "$(per_gib "${s_cpu[@]}")" "-" "-"
   row "chunk $chunk: uploader alone" "$u" "-" "$(printf '%s\n' "${u_rss[@]}" | median) MiB" "-" "$(per_gib "${u_cpu[@]}")" "-"
   row "chunk $chunk: together, quota $quota_chunks chunks" "$t" "$(printf '%s\n' "${ts_rss[@]}" | median) MiB" \
@@ -146,6 +151,109 @@ link_rows() {
     "$(printf '%s\n' "${pauses[@]}" | median)" "$(printf '%s\n' "${peaks[@]}" | median)"
 }
 
-link_rows "$mbit Mbit/s link, SSD spool, 256MiB x 4" 256MiB 1GiB "$work/spool"
-link_rows "$mbit Mbit/s link, tmpfs spool, 512MiB x 4" 512MiB 2GiB "$tmpfs"
-printf '\nstream: %s bytes; overlap = together / slower stage alone (target <= 1.10; through the link the uploader is the slower stage); targets: peak RSS <= 256 MiB, spooler <= 1.5 CPU s/GiB\n' "$bytes"
+if has link; then
+  link_rows "$mbit Mbit/s link, SSD spool, 256MiB x 4" 256MiB 1GiB "$work/spool"
+  link_rows "$mbit Mbit/s link, tmpfs spool, 512MiB x 4" 512MiB 2GiB "$tmpfs"
+fi
+if has pipeline || has link; then
+  printf '\nstream: %s bytes; overlap = together / slower stage alone (target <= 1.10; through the link the uploader is the slower stage); targets: peak RSS <= 256 MiB, spooler <= 1.5 CPU s/GiB\n' "$bytes"
+fi
+
+# Chunk encoding. The spooler alone (a full into an empty spool, 256MiB chunks) with [spool] compression none, auto,
+# zstd:3 and auto with age encryption, first on the incompressible data above, then on a mixed fixture of
+# BENCH_MIXED_MIB (default 1536) MiB in subvolume mixed, a third each: a raw VM disk image holding an ext4 filesystem
+# filled with a copy of /usr, a tree of text and source files (/usr/include, python, docs), and random data standing for
+# photos and video. Columns: seconds, MB/s and CPU s/GiB of the stream as btrfs send wrote it, peak RSS, and the
+# stored bytes (what the link carries and S3 keeps) against the stream's. Then the pair together through the
+# simulated uplink on the mixed fixture, none against auto: wall time and bytes sent.
+stored_bytes() { python3 -c 'import json,sys; print(sum(c["size"] for c in json.load(open(sys.argv[1]))["chunks"]))' "$(ls "$work"/spool/data.*/seal.json)"; }
+drop_snapshots() { for s in "$work"/mnt/.btrfs_to_s3/*; do [ -e "$s" ] && btrfs subvolume delete "$s" >/dev/null; done; rm -rf "$work"/state/*; }
+# enc_rows LABEL ARGS...: the spooler alone with those overrides, medians of BENCH_RUNS.
+enc_rows() {
+  local label=$1 secs=() cpu=() rss=() run stored
+  shift
+  for run in $(seq "$runs"); do
+    rm -rf "$work"/spool/data.*
+    drop_snapshots
+    cold
+    start=$(now)
+    spooler "$@" > "$work/spooler.log" 2>&1 || { cat "$work/spooler.log" >&2; exit 1; }
+    secs+=("$(echo "$(now) - $start" | bc)")
+    read -r c r < <(finished "$work/spooler.log"); cpu+=("$c"); rss+=("$r")
+    bytes=$(stream_bytes); stored=$(stored_bytes)
+  done
+  local t
+  t=$(printf '%s\n' "${secs[@]}" | median)
+  printf '%-50s %9.2f %9.1f %11s %13s %14s\n' "$label" "$t" "$(echo "scale=1; $bytes / $t / 1000000" | bc)" \
+    "$(printf '%s\n' "${rss[@]}" | median) MiB" "$(per_gib "${cpu[@]}")" "$(echo "scale=3; $stored / $bytes" | bc)"
+}
+if has encoding; then
+  recipient=$(age-keygen -o "$work/age-key.txt" 2>&1 | grep -o 'age1[a-z0-9]*')
+  encodings=(
+    "compression none|--spool.compression none"
+    "compression auto|--spool.compression auto"
+    "compression zstd:3|--spool.compression zstd:3"
+    "compression auto, age encryption|--spool.compression auto --encryption.recipients $recipient"
+  )
+  bench_config 256MiB "$(( 512 + gib * 2048 ))MiB"
+  printf '\n%-50s %9s %9s %11s %13s %14s\n' "spooler alone, full (medians of $runs)" "seconds" "MB/s" "spooler RSS" "spooler s/GiB" "stored/stream"
+  for e in "${encodings[@]}"; do
+    read -ra args <<< "${e#*|}"
+    enc_rows "incompressible, ${e%%|*}" "${args[@]}"
+  done
+
+  mixed_mib=${BENCH_MIXED_MIB:-1536}
+  third=$(( mixed_mib / 3 ))
+  echo "setting up the mixed fixture ($mixed_mib MiB)..." >&2
+  btrfs subvolume create "$work/mnt/mixed" >/dev/null
+  image=$work/mnt/mixed/vm-100-disk-0.raw
+  truncate -s "${third}M" "$image"
+  mkfs.ext4 -q -F "$image"
+  mkdir -p "$work/vm"
+  mount -o loop "$image" "$work/vm"
+  for d in /usr/*/; do
+    [ "$(df --output=avail -m "$work/vm" | tail -1)" -gt 64 ] || break
+    cp -a "$d" "$work/vm/" 2>/dev/null || true
+  done
+  umount "$work/vm"
+  mkdir -p "$work/mnt/mixed/src"
+  for d in /usr/include /usr/lib/python3 /usr/share/perl5 /usr/share/doc /usr/share/man "$PWD"; do
+    [ "$(du -sm "$work/mnt/mixed/src" | cut -f1)" -lt "$third" ] || break
+    cp -a "$d" "$work/mnt/mixed/src/" 2>/dev/null || true
+  done
+  head -c "$(( third * 1048576 ))" /dev/urandom > "$work/mnt/mixed/photos.bin"
+  sync
+  echo "mixed fixture: $(du -sm "$image" | cut -f1) MiB image, $(du -sm "$work/mnt/mixed/src" | cut -f1) MiB of text and source, $third MiB random" >&2
+  sed -i "s|^data = .*|data = $work/mnt/mixed|" "$work/bench.ini"
+  for e in "${encodings[@]}"; do
+    read -ra args <<< "${e#*|}"
+    enc_rows "mixed, ${e%%|*}" "${args[@]}"
+  done
+
+  # Through the link: the pair together as the timer starts them, the SSD spool with 256MiB chunks and a 4-chunk quota.
+  printf '\n%-50s %9s %14s %14s %11s %12s\n' "mixed, through $mbit Mbit/s (medians of $runs)" "seconds" "stream bytes" "bytes sent" "spooler RSS" "uploader RSS"
+  for compression in none auto; do
+    secs=(); ts_rss=(); tu_rss=()
+    for run in $(seq "$runs"); do
+      rm -rf "$work"/spool/data.*
+      drop_snapshots
+      bench_empty_bucket
+      sed -i "s|^quota = .*|quota = 1GiB|" "$work/bench.ini"
+      start_link
+      cold
+      start=$(now)
+      uploader "${via_link[@]}" > "$work/uploader.log" 2>&1 &
+      up=$!
+      spooler --spool.compression "$compression" > "$work/spooler.log" 2>&1 || { cat "$work/spooler.log" >&2; exit 1; }
+      wait "$up" || { cat "$work/uploader.log" >&2; exit 1; }
+      secs+=("$(echo "$(now) - $start" | bc)")
+      stop_link
+      read -r c r < <(finished "$work/spooler.log"); ts_rss+=("$r")
+      read -r c r < <(finished "$work/uploader.log"); tu_rss+=("$r")
+      bytes=$(grep -o 'sealed, [0-9]* chunks, [0-9]* bytes' "$work/spooler.log" | grep -o '[0-9]* bytes' | grep -o '[0-9]*')
+      sent=$(grep -o 'ready, [0-9]* bytes' "$work/spooler.log" | grep -o '[0-9]*' | paste -sd+ | bc)
+    done
+    printf '%-50s %9.2f %14s %14s %11s %12s\n' "compression $compression, together" "$(printf '%s\n' "${secs[@]}" | median)" "$bytes" "$sent" \
+      "$(printf '%s\n' "${ts_rss[@]}" | median) MiB" "$(printf '%s\n' "${tu_rss[@]}" | median) MiB"
+  done
+fi

@@ -2,8 +2,9 @@
 # The demo (README's first set-up command): what the timer runs, on a loopback btrfs and the local S3 server.
 # A full backup of data, root and home (varied content: many small files, large ones, hard links, xattrs, a sparse
 # file, odd names; in root a Proxmox-like var/lib/pve/local-btrfs whose VM disk and container volume are nested
-# subvolumes) through the spooler and the uploader running side by side; changes (adds, modifies, deletes,
-# renames) and two incrementals; status and plan; then `btrfs-to-s3-uploader restore` of each chain into a fresh
+# subvolumes) through the spooler and the uploader running side by side, compressed (auto) and encrypted to an age key
+# made for the demo; changes (adds, modifies, deletes, renames) and two incrementals; status and plan; a chunk read
+# with the reference tools (age -d | zstd -d); then `btrfs-to-s3-uploader restore --identity` of each chain into a fresh
 # loopback filesystem (download, verify every SHA-256, btrfs receive in order, nested subvolumes put back in their
 # places), proven identical to the source, hard links and xattrs included. Prints a summary and ends with DEMO OK. Needs root; cleans up everything it made, also on failure.
 set -euo pipefail
@@ -64,6 +65,8 @@ echo "ct101" > "$pve/101/subvol-101-disk-0/etc/hostname"
 btrfs -q subvolume create "$pve/101/subvol-101-disk-0/srv/www"
 echo "<h1>hello</h1>" > "$pve/101/subvol-101-disk-0/srv/www/index.html"
 s3 PUT "" >/dev/null
+# The backup's age key pair: the host gets the public key only; restore takes the private key file.
+recipient=$(age-keygen -o "$work/age-key.txt" 2>&1 | grep -o 'age1[a-z0-9]*')
 cat > "$work/btrfs_to_s3.ini" <<INI
 [subvolumes]
 data = $work/mnt/data
@@ -75,6 +78,8 @@ dir = $work/mnt/.btrfs_to_s3
 dir = $work/spool
 quota = 48MiB
 chunk_size = 16MiB
+[encryption]
+recipients = $recipient
 [state]
 dir = $work/state
 [s3]
@@ -128,6 +133,13 @@ grep -E "^(data|total) " "$work/plan.txt"
 step "what is in S3 (data)"
 keys demo/data/
 
+step "a chunk through the reference tools: age -d -i KEY chunk | zstd -d (compressed, then encrypted)"
+chunk=$(keys demo/data/ | grep '/chunk-000000$' | head -1)
+s3 GET "/$chunk" > "$work/chunk"
+age -d -i "$work/age-key.txt" "$work/chunk" | zstd -d -q > "$work/chunk.stream"
+head -c 12 "$work/chunk.stream" | grep -q '^btrfs-stream' || { echo "$chunk does not decode to a btrfs send stream"; exit 1; }
+echo "$chunk: $(stat -c %s "$work/chunk") bytes in S3, $(stat -c %s "$work/chunk.stream") bytes of btrfs send stream (starts with btrfs-stream)"
+
 step "restore every subvolume into a fresh loopback btrfs: btrfs-to-s3-uploader restore (download, verify, receive)"
 truncate -s 2G "$work/restore.img"
 mkfs.btrfs -q -f "$work/restore.img" >/dev/null
@@ -137,7 +149,7 @@ start=$(now)
 restored_bytes=0
 for subvolume in data root home; do
   dotnet "$work/bin/btrfs-to-s3-uploader.dll" restore --config "$work/btrfs_to_s3.ini" --subvolume "$subvolume" \
-    --target "$work/restore" > "$work/restore.log" 2>&1 || { cat "$work/restore.log"; exit 1; }
+    --target "$work/restore" --identity "$work/age-key.txt" > "$work/restore.log" 2>&1 || { cat "$work/restore.log"; exit 1; }
   grep -E "bytes received|restored as" "$work/restore.log" | cut -c1-160
   restored_bytes=$((restored_bytes + $(grep -o '[0-9]* bytes received' "$work/restore.log" | cut -d' ' -f1 | paste -sd+ | bc)))
   # The restored tree, nested subvolumes in their places; Proxmox's own snapshot is not backed up, so it is not there.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing btrfs_to_s3 needs on a Debian machine with the .NET SDK:
 # btrfs-progs, e2fsprogs (small ext4 spool disks in the tests), age (the reference age tool, which the encryption tests
-# check interoperability with: files we encrypt it decrypts, and the other way round) and the small tools the tests and
+# check interoperability with: files we encrypt it decrypts, and the other way round), zstd (which must read our
+# compressed chunks) and the small tools the tests and
 # the demo call (attr for xattrs, curl and python3 for the demo). The local S3 server installs itself (scripts/local-s3.sh).
 # Idempotent and quiet when everything is there. Needs root.
 set -euo pipefail
@@ -11,7 +12,7 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 69
 fi
 
-packages=(btrfs-progs e2fsprogs util-linux diffutils procps bc attr curl python3 age)
+packages=(btrfs-progs e2fsprogs util-linux diffutils procps bc attr curl python3 age zstd)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

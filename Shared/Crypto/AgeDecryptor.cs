@@ -23,39 +23,39 @@ internal sealed class AgeDecryptor : Stream
     /// <summary>Far above any real header (98 bytes an X25519 recipient), so that garbage cannot make us hold gigabytes.</summary>
     private const int MaxHeaderSize = 1 << 20;
 
-    private readonly Stream ciphertext;
+    private readonly Stream _ciphertext;
 
-    private readonly IReadOnlyList<AgeIdentity> identities;
+    private readonly IReadOnlyList<AgeIdentity> _identities;
 
-    private readonly bool leaveOpen;
+    private readonly bool _leaveOpen;
 
     /// <summary>Room for one sealed full segment and one byte more: that byte is what tells a full segment is not the final one.</summary>
-    private readonly byte[] input = new byte[AgePayload.SealedSegmentSize + 1];
+    private readonly byte[] _input = new byte[AgePayload.SealedSegmentSize + 1];
 
-    private readonly byte[] plaintext = new byte[AgePayload.SegmentSize];
+    private readonly byte[] _plaintext = new byte[AgePayload.SegmentSize];
 
-    private int inputStart;
+    private int _inputStart;
 
-    private int inputEnd;
+    private int _inputEnd;
 
-    private bool inputEnded;
+    private bool _inputEnded;
 
-    private int plaintextStart;
+    private int _plaintextStart;
 
-    private int plaintextEnd;
+    private int _plaintextEnd;
 
-    private ChaCha20Poly1305? aead;
+    private ChaCha20Poly1305? _aead;
 
-    private long segmentIndex;
+    private long _segmentIndex;
 
-    private bool finished;
+    private bool _finished;
 
-    private AgeException? failure;
+    private AgeException? _failure;
 
     /// <summary>A fault found after the segment being handed out, thrown once that segment has been read.</summary>
-    private AgeException? failureAfterSegment;
+    private AgeException? _failureAfterSegment;
 
-    private bool disposed;
+    private bool _disposed;
 
     public AgeDecryptor(Stream ciphertext, IReadOnlyList<AgeIdentity> identities, bool leaveOpen = false)
     {
@@ -66,12 +66,12 @@ internal sealed class AgeDecryptor : Stream
             throw new ArgumentException("decrypting needs at least one identity", nameof(identities));
         }
 
-        this.ciphertext = ciphertext;
-        this.identities = identities;
-        this.leaveOpen = leaveOpen;
+        _ciphertext = ciphertext;
+        _identities = identities;
+        _leaveOpen = leaveOpen;
     }
 
-    public override bool CanRead => !disposed;
+    public override bool CanRead => !_disposed;
 
     public override bool CanSeek => false;
 
@@ -97,24 +97,24 @@ internal sealed class AgeDecryptor : Stream
     /// </summary>
     public void ReadHeader()
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        if (failure is not null)
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_failure is not null)
         {
-            throw failure;
+            throw _failure;
         }
 
-        if (aead is not null)
+        if (_aead is not null)
         {
             return;
         }
 
         try
         {
-            aead = ReadHeaderAndKey();
+            _aead = ReadHeaderAndKey();
         }
         catch (AgeException e)
         {
-            failure = e;
+            _failure = e;
             throw;
         }
     }
@@ -129,30 +129,30 @@ internal sealed class AgeDecryptor : Stream
 
         try
         {
-            while (plaintextStart == plaintextEnd)
+            while (_plaintextStart == _plaintextEnd)
             {
-                if (failureAfterSegment is not null)
+                if (_failureAfterSegment is not null)
                 {
-                    throw failureAfterSegment;
+                    throw _failureAfterSegment;
                 }
 
-                if (finished)
+                if (_finished)
                 {
                     return 0;
                 }
 
-                OpenNextSegment(aead!);
+                OpenNextSegment(_aead!);
             }
         }
         catch (AgeException e)
         {
-            failure = e;
+            _failure = e;
             throw;
         }
 
-        int count = Math.Min(buffer.Length, plaintextEnd - plaintextStart);
-        plaintext.AsSpan(plaintextStart, count).CopyTo(buffer);
-        plaintextStart += count;
+        int count = Math.Min(buffer.Length, _plaintextEnd - _plaintextStart);
+        _plaintext.AsSpan(_plaintextStart, count).CopyTo(buffer);
+        _plaintextStart += count;
         return count;
     }
 
@@ -180,14 +180,14 @@ internal sealed class AgeDecryptor : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && !disposed)
+        if (disposing && !_disposed)
         {
-            disposed = true;
-            aead?.Dispose();
-            CryptographicOperations.ZeroMemory(plaintext);
-            if (!leaveOpen)
+            _disposed = true;
+            _aead?.Dispose();
+            CryptographicOperations.ZeroMemory(_plaintext);
+            if (!_leaveOpen)
             {
-                ciphertext.Dispose();
+                _ciphertext.Dispose();
             }
         }
 
@@ -199,7 +199,7 @@ internal sealed class AgeDecryptor : Stream
     private ChaCha20Poly1305 ReadHeaderAndKey()
     {
         FillAtLeast(AgeHeader.Intro.Length);
-        if (!IsAge(input.AsSpan(inputStart, inputEnd - inputStart)))
+        if (!IsAge(_input.AsSpan(_inputStart, _inputEnd - _inputStart)))
         {
             throw new AgeException($"not an age file: it does not start with {AgeHeader.VersionLine}");
         }
@@ -234,13 +234,13 @@ internal sealed class AgeDecryptor : Stream
             }
 
             FillAtLeast(AgePayload.NonceSize);
-            if (inputEnd - inputStart < AgePayload.NonceSize)
+            if (_inputEnd - _inputStart < AgePayload.NonceSize)
             {
                 throw Truncated("in the payload nonce, right after the header");
             }
 
-            byte[] payloadKey = AgePayload.DeriveKey(fileKey, input.AsSpan(inputStart, AgePayload.NonceSize));
-            inputStart += AgePayload.NonceSize;
+            byte[] payloadKey = AgePayload.DeriveKey(fileKey, _input.AsSpan(_inputStart, AgePayload.NonceSize));
+            _inputStart += AgePayload.NonceSize;
             var payloadAead = new ChaCha20Poly1305(payloadKey);
             CryptographicOperations.ZeroMemory(payloadKey);
             return payloadAead;
@@ -272,7 +272,7 @@ internal sealed class AgeDecryptor : Stream
 
             recipients++;
             byte[] share = AgeX25519.CheckForm(stanza, i + 1);
-            foreach (AgeIdentity identity in identities)
+            foreach (AgeIdentity identity in _identities)
             {
                 fileKey ??= AgeX25519.Unwrap(stanza, share, i + 1, identity);
             }
@@ -283,7 +283,7 @@ internal sealed class AgeDecryptor : Stream
             return fileKey;
         }
 
-        string[] sources = [.. identities.Select(identity => identity.Source).OfType<string>().Distinct()];
+        string[] sources = [.. _identities.Select(identity => identity.Source).OfType<string>().Distinct()];
         string where = sources.Length > 0 ? $"in {string.Join(", ", sources)}" : "given";
         int others = header.Stanzas.Count - recipients;
         string otherTypes = others == 0 ? string.Empty : $", and {others} of other types ({string.Join(", ", header.Stanzas.Select(stanza => stanza.Type).Where(type => type != AgeX25519.StanzaType).Distinct().Select(Printable))})";
@@ -291,22 +291,22 @@ internal sealed class AgeDecryptor : Stream
     }
 
     /// <summary>
-    /// Authenticates the next segment into <see cref="plaintext"/>. Which nonce flag to try first is decided by whether
+    /// Authenticates the next segment into <see cref="_plaintext"/>. Which nonce flag to try first is decided by whether
     /// more input follows; when that fails, the other flag is tried: a segment that authenticates with it is still
     /// genuine, so it is released, and the fault it shows (data after the final segment, or the input cut at a segment
     /// boundary) is thrown on the next read.
     /// </summary>
     private void OpenNextSegment(ChaCha20Poly1305 payloadAead)
     {
-        FillAtLeast(input.Length);
-        int available = inputEnd - inputStart;
-        ReadOnlySpan<byte> sealedSegment = input.AsSpan(inputStart, Math.Min(available, AgePayload.SealedSegmentSize));
-        long number = segmentIndex + 1;
+        FillAtLeast(_input.Length);
+        int available = _inputEnd - _inputStart;
+        ReadOnlySpan<byte> sealedSegment = _input.AsSpan(_inputStart, Math.Min(available, AgePayload.SealedSegmentSize));
+        long number = _segmentIndex + 1;
         if (available > AgePayload.SealedSegmentSize)
         {
             if (!TryOpen(payloadAead, sealedSegment, final: false))
             {
-                failureAfterSegment = TryOpen(payloadAead, sealedSegment, final: true)
+                _failureAfterSegment = TryOpen(payloadAead, sealedSegment, final: true)
                     ? new AgeException($"the age file has data after its final payload segment ({number}): bytes were appended")
                     : throw new AgeException($"payload segment {number} failed authentication (the file is damaged)");
             }
@@ -325,35 +325,35 @@ internal sealed class AgeDecryptor : Stream
 
             if (TryOpen(payloadAead, sealedSegment, final: true))
             {
-                if (available == AgePayload.TagSize && segmentIndex > 0)
+                if (available == AgePayload.TagSize && _segmentIndex > 0)
                 {
                     throw new AgeException($"the age file's final payload segment ({number}) is empty, which age allows only for an empty file");
                 }
 
-                finished = true;
+                _finished = true;
             }
             else
             {
-                failureAfterSegment = available == AgePayload.SealedSegmentSize && TryOpen(payloadAead, sealedSegment, final: false)
+                _failureAfterSegment = available == AgePayload.SealedSegmentSize && TryOpen(payloadAead, sealedSegment, final: false)
                     ? Truncated($"after payload segment {number}, which is not the final one")
                     : throw new AgeException($"payload segment {number} failed authentication (the file is damaged or truncated)");
             }
         }
 
-        inputStart += sealedSegment.Length;
-        plaintextStart = 0;
-        plaintextEnd = sealedSegment.Length - AgePayload.TagSize;
-        segmentIndex++;
+        _inputStart += sealedSegment.Length;
+        _plaintextStart = 0;
+        _plaintextEnd = sealedSegment.Length - AgePayload.TagSize;
+        _segmentIndex++;
     }
 
     private bool TryOpen(ChaCha20Poly1305 payloadAead, ReadOnlySpan<byte> sealedSegment, bool final)
     {
         Span<byte> nonce = stackalloc byte[AgePayload.SegmentNonceSize];
-        AgePayload.SegmentNonce(nonce, segmentIndex, final);
+        AgePayload.SegmentNonce(nonce, _segmentIndex, final);
         int length = sealedSegment.Length - AgePayload.TagSize;
         try
         {
-            payloadAead.Decrypt(nonce, sealedSegment[..length], sealedSegment[length..], plaintext.AsSpan(0, length));
+            payloadAead.Decrypt(nonce, sealedSegment[..length], sealedSegment[length..], _plaintext.AsSpan(0, length));
             return true;
         }
         catch (AuthenticationTagMismatchException)
@@ -368,18 +368,18 @@ internal sealed class AgeDecryptor : Stream
         int searched = 0;
         while (true)
         {
-            int end = input.AsSpan(inputStart + searched, inputEnd - inputStart - searched).IndexOf((byte)'\n');
+            int end = _input.AsSpan(_inputStart + searched, _inputEnd - _inputStart - searched).IndexOf((byte)'\n');
             if (end >= 0)
             {
-                ReadOnlySpan<byte> line = input.AsSpan(inputStart, searched + end + 1);
-                inputStart += line.Length;
+                ReadOnlySpan<byte> line = _input.AsSpan(_inputStart, searched + end + 1);
+                _inputStart += line.Length;
                 return line;
             }
 
-            searched = inputEnd - inputStart;
-            if (searched == input.Length)
+            searched = _inputEnd - _inputStart;
+            if (searched == _input.Length)
             {
-                throw new AgeException($"the age header has a line longer than {input.Length} bytes; this is no age file this tool reads");
+                throw new AgeException($"the age header has a line longer than {_input.Length} bytes; this is no age file this tool reads");
             }
 
             if (!FillAtLeast(searched + 1))
@@ -392,25 +392,25 @@ internal sealed class AgeDecryptor : Stream
     /// <summary>Reads until at least <paramref name="count"/> bytes are held or the input ends; false when it ended first.</summary>
     private bool FillAtLeast(int count)
     {
-        if (inputStart > 0 && inputEnd - inputStart < count)
+        if (_inputStart > 0 && _inputEnd - _inputStart < count)
         {
-            input.AsSpan(inputStart, inputEnd - inputStart).CopyTo(input);
-            inputEnd -= inputStart;
-            inputStart = 0;
+            _input.AsSpan(_inputStart, _inputEnd - _inputStart).CopyTo(_input);
+            _inputEnd -= _inputStart;
+            _inputStart = 0;
         }
 
-        while (inputEnd - inputStart < count && !inputEnded)
+        while (_inputEnd - _inputStart < count && !_inputEnded)
         {
-            int read = ciphertext.Read(input, inputEnd, input.Length - inputEnd);
+            int read = _ciphertext.Read(_input, _inputEnd, _input.Length - _inputEnd);
             if (read == 0)
             {
-                inputEnded = true;
+                _inputEnded = true;
             }
 
-            inputEnd += read;
+            _inputEnd += read;
         }
 
-        return inputEnd - inputStart >= count;
+        return _inputEnd - _inputStart >= count;
     }
 
     /// <summary>Text from the file for an error message: printable ASCII only, and short.</summary>

@@ -16,23 +16,23 @@ namespace BtrfsToS3.Shared.Crypto;
 /// </remarks>
 internal sealed class AgeEncryptor : IDisposable
 {
-    private readonly byte[] header;
+    private readonly byte[] _header;
 
-    private readonly ChaCha20Poly1305 aead;
+    private readonly ChaCha20Poly1305 _aead;
 
-    private readonly byte[] pending = new byte[AgePayload.SegmentSize];
+    private readonly byte[] _pending = new byte[AgePayload.SegmentSize];
 
-    private readonly byte[] payloadNonce;
+    private readonly byte[] _payloadNonce;
 
-    private int pendingLength;
+    private int _pendingLength;
 
-    private long segmentIndex;
+    private long _segmentIndex;
 
-    private bool headerWritten;
+    private bool _headerWritten;
 
-    private bool finished;
+    private bool _finished;
 
-    private bool disposed;
+    private bool _disposed;
 
     public AgeEncryptor(IReadOnlyList<AgeRecipient> recipients)
     {
@@ -45,10 +45,10 @@ internal sealed class AgeEncryptor : IDisposable
         byte[] fileKey = RandomNumberGenerator.GetBytes(AgePayload.FileKeySize);
         try
         {
-            header = AgeHeader.Write([.. recipients.Select(recipient => AgeX25519.Wrap(fileKey, recipient))], fileKey);
-            payloadNonce = RandomNumberGenerator.GetBytes(AgePayload.NonceSize);
-            byte[] payloadKey = AgePayload.DeriveKey(fileKey, payloadNonce);
-            aead = new ChaCha20Poly1305(payloadKey);
+            _header = AgeHeader.Write([.. recipients.Select(recipient => AgeX25519.Wrap(fileKey, recipient))], fileKey);
+            _payloadNonce = RandomNumberGenerator.GetBytes(AgePayload.NonceSize);
+            byte[] payloadKey = AgePayload.DeriveKey(fileKey, _payloadNonce);
+            _aead = new ChaCha20Poly1305(payloadKey);
             CryptographicOperations.ZeroMemory(payloadKey);
         }
         finally
@@ -80,22 +80,22 @@ internal sealed class AgeEncryptor : IDisposable
         WriteHeader(output);
         while (!plaintext.IsEmpty)
         {
-            if (pendingLength == AgePayload.SegmentSize)
+            if (_pendingLength == AgePayload.SegmentSize)
             {
-                Seal(pending, final: false, output);
-                pendingLength = 0;
+                Seal(_pending, final: false, output);
+                _pendingLength = 0;
             }
 
-            if (pendingLength == 0 && plaintext.Length > AgePayload.SegmentSize)
+            if (_pendingLength == 0 && plaintext.Length > AgePayload.SegmentSize)
             {
                 Seal(plaintext[..AgePayload.SegmentSize], final: false, output);
                 plaintext = plaintext[AgePayload.SegmentSize..];
                 continue;
             }
 
-            int take = Math.Min(plaintext.Length, AgePayload.SegmentSize - pendingLength);
-            plaintext[..take].CopyTo(pending.AsSpan(pendingLength));
-            pendingLength += take;
+            int take = Math.Min(plaintext.Length, AgePayload.SegmentSize - _pendingLength);
+            plaintext[..take].CopyTo(_pending.AsSpan(_pendingLength));
+            _pendingLength += take;
             plaintext = plaintext[take..];
         }
     }
@@ -105,26 +105,26 @@ internal sealed class AgeEncryptor : IDisposable
     {
         CheckWritable(output);
         WriteHeader(output);
-        Seal(pending.AsSpan(0, pendingLength), final: true, output);
-        pendingLength = 0;
-        finished = true;
+        Seal(_pending.AsSpan(0, _pendingLength), final: true, output);
+        _pendingLength = 0;
+        _finished = true;
     }
 
     public void Dispose()
     {
-        if (!disposed)
+        if (!_disposed)
         {
-            disposed = true;
-            aead.Dispose();
-            CryptographicOperations.ZeroMemory(pending);
+            _disposed = true;
+            _aead.Dispose();
+            CryptographicOperations.ZeroMemory(_pending);
         }
     }
 
     private void CheckWritable(IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        ObjectDisposedException.ThrowIf(disposed, this);
-        if (finished)
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_finished)
         {
             throw new InvalidOperationException("the age file is already finished");
         }
@@ -132,21 +132,21 @@ internal sealed class AgeEncryptor : IDisposable
 
     private void WriteHeader(IBufferWriter<byte> output)
     {
-        if (!headerWritten)
+        if (!_headerWritten)
         {
-            output.Write(header);
-            output.Write(payloadNonce);
-            headerWritten = true;
+            output.Write(_header);
+            output.Write(_payloadNonce);
+            _headerWritten = true;
         }
     }
 
     private void Seal(ReadOnlySpan<byte> segment, bool final, IBufferWriter<byte> output)
     {
         Span<byte> nonce = stackalloc byte[AgePayload.SegmentNonceSize];
-        AgePayload.SegmentNonce(nonce, segmentIndex, final);
+        AgePayload.SegmentNonce(nonce, _segmentIndex, final);
         Span<byte> sealedSegment = output.GetSpan(segment.Length + AgePayload.TagSize)[..(segment.Length + AgePayload.TagSize)];
-        aead.Encrypt(nonce, segment, sealedSegment[..segment.Length], sealedSegment[segment.Length..]);
+        _aead.Encrypt(nonce, segment, sealedSegment[..segment.Length], sealedSegment[segment.Length..]);
         output.Advance(sealedSegment.Length);
-        segmentIndex++;
+        _segmentIndex++;
     }
 }

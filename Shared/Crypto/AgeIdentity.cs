@@ -16,13 +16,13 @@ internal sealed class AgeIdentity
 
     private const string Hrp = "AGE-SECRET-KEY-";
 
-    private readonly byte[] secret;
+    private readonly byte[] _secret;
 
     private AgeIdentity(byte[] secret, string? source)
     {
-        this.secret = secret;
+        _secret = secret;
         Source = source;
-        using Key key = ImportKey(secret);
+        using Key key = ImportKey(_secret);
         Recipient = AgeRecipient.FromPublicKey(key.PublicKey.Export(KeyBlobFormat.RawPublicKey));
     }
 
@@ -71,14 +71,14 @@ internal sealed class AgeIdentity
     public static AgeIdentity Generate() => new(RandomNumberGenerator.GetBytes(AgeRecipient.KeySize), null);
 
     /// <summary>The canonical <c>AGE-SECRET-KEY-1…</c> text, for writing an identity file.</summary>
-    public string ToSecretText() => Bech32.Encode(Hrp.ToLowerInvariant(), secret).ToUpperInvariant();
+    public string ToSecretText() => Bech32.Encode(Hrp.ToLowerInvariant(), _secret).ToUpperInvariant();
 
     /// <summary>This identity's X25519 key in libsodium, for one key agreement; the caller disposes of it.</summary>
-    internal Key ImportKey() => ImportKey(secret);
+    internal Key ImportKey() => ImportKey(_secret);
 
     public override string ToString() => $"age identity of {Recipient}";
 
-    private static Key ImportKey(ReadOnlySpan<byte> secret) => Key.Import(KeyAgreementAlgorithm.X25519, secret, KeyBlobFormat.RawPrivateKey);
+    private static Key ImportKey(ReadOnlySpan<byte> _secret) => Key.Import(KeyAgreementAlgorithm.X25519, _secret, KeyBlobFormat.RawPrivateKey);
 
     private static AgeIdentity Parse(string text, string? source, string where)
     {

@@ -10,11 +10,11 @@ internal sealed record AgeRecipient
 
     private const string Hrp = "age";
 
-    private readonly byte[] key;
+    private readonly byte[] _key;
 
     private AgeRecipient(byte[] key, string text)
     {
-        this.key = key;
+        _key = key;
         Text = text;
     }
 
@@ -22,7 +22,7 @@ internal sealed record AgeRecipient
     public string Text { get; }
 
     /// <summary>The raw X25519 public key (RFC 7748's u-coordinate, little-endian).</summary>
-    public ReadOnlySpan<byte> PublicKey => key;
+    public ReadOnlySpan<byte> PublicKey => _key;
 
     public static AgeRecipient Parse(string text)
     {
@@ -61,9 +61,9 @@ internal sealed record AgeRecipient
             ? new AgeRecipient(publicKey.ToArray(), Bech32.Encode(Hrp, publicKey))
             : throw new ArgumentException($"an X25519 public key is {KeySize} bytes", nameof(publicKey));
 
-    public bool Equals(AgeRecipient? other) => other is not null && key.AsSpan().SequenceEqual(other.key);
+    public bool Equals(AgeRecipient? other) => other is not null && _key.AsSpan().SequenceEqual(other._key);
 
-    public override int GetHashCode() => BitConverter.ToInt32(key);
+    public override int GetHashCode() => BitConverter.ToInt32(_key);
 
     public override string ToString() => Text;
 

@@ -164,7 +164,7 @@ internal sealed class ChunkWriter(
         return new ChunkedStream(chunks, total, Convert.ToHexStringLower(streamSha.GetHashAndReset()), head.AsMemory(0, headLength));
     }
 
-    private void LogChunk(ChunkRecord record) => Log.ChunkReady(logger, stream.Name, record.Name, record.Size, record.Sha256);
+    private void LogChunk(ChunkRecord record) => Log.ChunkReady(logger, stream.Name, record.Name, record.Size, record.StreamSize, record.Sha256);
 
     /// <summary>A chunk being written: its temporary file, its encoder, and the hashes of what went into it so far.</summary>
     private sealed class OpenChunk : IDisposable

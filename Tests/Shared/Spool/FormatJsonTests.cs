@@ -41,7 +41,7 @@ public sealed class FormatJsonTests
         CollectionAssert.AreEqual(Header.NestedPaths.ToList(), read.NestedPaths.ToList());
         CollectionAssert.AreEqual(Header.SendCommand.ToList(), read.SendCommand.ToList());
         CollectionAssert.AreEquivalent(
-            new[] { "format_version", "stream", "subvolume", "nested", "nested_paths", "kind", "source", "snapshot", "parent", "generation", "chain_position", "chunk_size", "part_size", "send_command", "send_protocol", "compressed_data", "compression", "encryption", "recipient_fingerprints", "created_at" },
+            new[] { "format_version", "stream", "subvolume", "nested", "nested_paths", "kind", "source", "snapshot", "parent", "generation", "chain_position", "chunk_size", "part_size", "send_command", "send_protocol", "compressed_data", "compression", "encryption", "recipient_fingerprints", "recipients", "created_at" },
             Names(json));
     }
 
