@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using BtrfsToS3.Shared.Spool;
 
 namespace BtrfsToS3.Shared.Configuration;
 
@@ -31,7 +32,7 @@ internal static class ConfigLoader
         SpoolOptions spool = SpoolOptions.Read(Section("spool"), encryption.On);
         StateOptions state = StateOptions.Read(Section("state"));
         ScheduleOptions schedule = ScheduleOptions.Read(Section("schedule"));
-        S3Options s3 = S3Options.Read(Section("s3"), spool.ChunkSize);
+        S3Options s3 = S3Options.Read(Section("s3"), ChunkEncoding.StoredBound(spool.ChunkSize, encryption.On || !spool.Compression.IsNone));
         UploaderOptions uploader = UploaderOptions.Read(Section("uploader"));
         RetentionOptions retention = RetentionOptions.Read(Section("retention"));
         PriceOptions prices = PriceOptions.Read(Section("prices"));

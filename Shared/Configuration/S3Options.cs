@@ -36,7 +36,7 @@ internal sealed record S3Options(
     /// <summary>Reads and checks [s3].</summary>
     /// <param name="section">The [s3] section.</param>
     /// <param name="chunkSize">
-    /// [spool] chunk_size, already checked. The one rule across two sections lives here rather than in the loader or
+    /// The most bytes a chunk takes as stored ([spool] chunk_size, already checked, and its encoding). The one rule across two sections lives here rather than in the loader or
     /// in <see cref="SpoolOptions"/>: it is S3's limit on parts, beside S3's other limits, and the key to change is
     /// part_size, which the error names.
     /// </param>

@@ -131,10 +131,7 @@ internal sealed class ChunkWriter(
                     var segment = new ReadOnlyMemory<byte>(buffer, offset, length);
                     OpenChunk current = chunk;
 
-                    // The stream's hash runs beside the encoding and the chunk's hashes; on 2 cores the four keep both busy.
-                    Task streamHash = Task.Run(() => streamSha.AppendData(segment.Span), cancellationToken);
-                    await current.AddAsync(segment, cancellationToken).ConfigureAwait(false);
-                    await streamHash.ConfigureAwait(false);
+                    await current.AddAsync(segment, streamSha, cancellationToken).ConfigureAwait(false);
 
                     offset += length;
                     total += length;
@@ -193,18 +190,31 @@ internal sealed class ChunkWriter(
         /// <summary>Stream bytes the chunk holds so far.</summary>
         public long StreamLength { get; private set; }
 
-        /// <summary>Encodes stream bytes into the chunk; what the encoder has ready is hashed and written.</summary>
-        public async Task AddAsync(ReadOnlyMemory<byte> segment, CancellationToken cancellationToken)
+        /// <summary>
+        /// Adds stream bytes to the chunk and to the stream's hash; what the encoder has ready is hashed and written.
+        /// Unencoded, the stored bytes are the stream bytes, and one task hashes them for both; encoded, the stream's
+        /// hash runs beside the encoding.
+        /// </summary>
+        public async Task AddAsync(ReadOnlyMemory<byte> segment, IncrementalHash streamSha, CancellationToken cancellationToken)
         {
             StreamLength += segment.Length;
-            await StoreAsync(_encoder is null ? segment : _encoder.Encode(segment.Span), cancellationToken).ConfigureAwait(false);
+            if (_encoder is null)
+            {
+                await StoreAsync(segment, streamSha, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            Task streamHash = Task.Run(() => streamSha.AppendData(segment.Span), cancellationToken);
+            ReadOnlyMemory<byte> stored = _encoder.Encode(segment.Span);
+            await StoreAsync(stored, null, cancellationToken).ConfigureAwait(false);
+            await streamHash.ConfigureAwait(false);
         }
 
         public async Task<ChunkRecord> FinishAsync(CancellationToken cancellationToken)
         {
             if (_encoder is not null)
             {
-                await StoreAsync(_encoder.Finish(), cancellationToken).ConfigureAwait(false);
+                await StoreAsync(_encoder.Finish(), null, cancellationToken).ConfigureAwait(false);
             }
 
             await File.FinishAsync().ConfigureAwait(false);
@@ -236,9 +246,10 @@ internal sealed class ChunkWriter(
 
         /// <summary>
         /// Three independent consumers of the same stored bytes; MD5 is the slowest (CRC-32 costs a tenth of it), so
-        /// the part hashes get a thread of their own.
+        /// the part hashes get a thread of their own, and the SHA-256s (the chunk's, and the stream's where the bytes
+        /// are the same) another.
         /// </summary>
-        private async Task StoreAsync(ReadOnlyMemory<byte> stored, CancellationToken cancellationToken)
+        private async Task StoreAsync(ReadOnlyMemory<byte> stored, IncrementalHash? streamSha, CancellationToken cancellationToken)
         {
             if (stored.IsEmpty)
             {
@@ -246,7 +257,13 @@ internal sealed class ChunkWriter(
             }
 
             Task md5 = Task.Run(() => PartHashes.Append(stored.Span), cancellationToken);
-            Task sha = Task.Run(() => Sha256.AppendData(stored.Span), cancellationToken);
+            Task sha = Task.Run(
+                () =>
+                {
+                    streamSha?.AppendData(stored.Span);
+                    Sha256.AppendData(stored.Span);
+                },
+                cancellationToken);
             await File.WriteAsync(stored).ConfigureAwait(false);
             await Task.WhenAll(md5, sha).ConfigureAwait(false);
         }
