@@ -112,6 +112,12 @@ public sealed class ChunkEncodingTests : BtrfsAndS3Test
         Assert.AreEqual(ExitCodes.Ok, code, output);
         SendStreams.AssertSameTree(Path.Combine(_fx.Snapshots, newIncremental.Snapshot.Name), Path.Combine(newTarget, "data"));
 
+        // Neither verify nor status needs the identity.
+        (code, output) = ToolRun.Run(UploaderTool, "verify", "--config", encrypted);
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        (code, output) = ToolRun.Run(UploaderTool, "status", "--config", encrypted);
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+
         // What check suggests to prove a key: the newest stream alone, decrypted and dumped.
         (code, output) = ToolRun.Run(UploaderTool, "restore", "--config", encrypted, "--subvolume", "data", "--dump", "--last", "--identity", key);
         Assert.AreEqual(ExitCodes.Ok, code, output);

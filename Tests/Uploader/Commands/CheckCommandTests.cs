@@ -89,6 +89,21 @@ public sealed class CheckCommandTests : BtrfsAndS3Test
     }
 
     [TestMethod]
+    public void Check_WithAndWithoutRecipients_WarnsOrSaysHowToProveTheKey()
+    {
+        const string Recipient = "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj";
+
+        (int plainCode, string plain) = ToolRun.Run(UploaderTool, "check", "--config", Config(_s3));
+        (int encryptedCode, string encrypted) = ToolRun.Run(UploaderTool, "check", "--config", Config(_s3), "--encryption.recipients", Recipient);
+
+        Assert.AreEqual(ExitCodes.Ok, plainCode, plain);
+        StringAssert.Contains(plain, "client encryption       warning: off ([encryption] recipients is empty): whoever can read the bucket");
+        Assert.AreEqual(ExitCodes.Ok, encryptedCode, encrypted);
+        StringAssert.Contains(encrypted, "client encryption       age to age1zvkyg2lq… (sha256:6a804773982840fa); prove the private key");
+        StringAssert.Contains(encrypted, "restore --subvolume NAME --dump --last --identity FILE");
+    }
+
+    [TestMethod]
     public void Check_ArchiveProbe_WritesInTheDataClassAndLeavesNothing()
     {
         (int code, string output) = ToolRun.Run(UploaderTool, "check", "--archive-probe", "--config", Config(_s3));
