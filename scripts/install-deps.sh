@@ -23,8 +23,6 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "install-deps: missing ${missing[*]}; run as root to install them" >&2
     exit 77
   fi
-  echo "install-deps: installing ${missing[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  source "$(dirname "$0")/apt-install.sh"
+  apt_install install-deps "${missing[@]}" || exit 69
 fi

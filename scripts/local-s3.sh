@@ -59,16 +59,10 @@ ensure_installed() {
     done
     [ "$missing" = 0 ] && return 0
     [ "$(id -u)" = 0 ] || die "ceph is not installed and installing needs root"
-    log "installing ceph packages (first use)"
-    local pkgs=(ceph-mon ceph-osd radosgw ceph-common curl)
-    export DEBIAN_FRONTEND=noninteractive
-    # apt's chatter goes to stderr: stdout carries only the env lines, so
-    # `eval "$(scripts/local-s3.sh start)"` works. A fresh machine may have no
-    # or stale package lists: update only then.
-    if ! apt-get install -y --no-install-recommends "${pkgs[@]}" >&2; then
-        apt-get update >&2
-        apt-get install -y --no-install-recommends "${pkgs[@]}" >&2
-    fi
+    # One line on stderr, apt's output in a log: stdout carries only the env lines, so
+    # `eval "$(scripts/local-s3.sh start)"` works.
+    source "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh"
+    apt_install "local-s3 (first use)" ceph-mon ceph-osd radosgw ceph-common curl || die "could not install ceph"
 }
 
 pid_file() { echo "$STATE_DIR/run/$1.pid"; }
