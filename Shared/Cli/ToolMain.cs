@@ -6,14 +6,16 @@ using Microsoft.Extensions.Logging;
 namespace BtrfsToS3.Shared.Cli;
 
 /// <summary>
-/// What both programs' Main does around their work: parse the command line, set up logging, turn SIGTERM and SIGINT
-/// into cancellation, map the outcome to the exit code, and flush the log before the process ends.
+/// What both programs' Main does around their work: answer --help and --version, parse the command line, set up
+/// logging, turn SIGTERM and SIGINT into cancellation, map the outcome to the exit code, and flush the log before the
+/// process ends.
 /// </summary>
 internal static class ToolMain
 {
     public static int Run(
         string tool,
         string usage,
+        string version,
         CommandLineParser parser,
         IReadOnlyList<string> args,
         Func<CommandLine, ILoggerFactory, CancellationToken, Task<int>> body)
@@ -21,6 +23,12 @@ internal static class ToolMain
         if (args.Contains("--help") || args.Contains("-h"))
         {
             Console.Out.Write(usage);
+            return ExitCodes.Ok;
+        }
+
+        if (args.Contains("--version"))
+        {
+            Console.Out.WriteLine(version);
             return ExitCodes.Ok;
         }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using BtrfsToS3.Shared.Btrfs;
+using BtrfsToS3.Shared.Cli;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.State;
 using BtrfsToS3.Uploader.S3;
@@ -36,6 +37,7 @@ internal static class StatusCommand
         DateTimeOffset at = DateTimeOffset.UtcNow;
         var report = new StatusReport(
             FormatJson.Version,
+            new WrittenBy("btrfs-to-s3-uploader", BuildInfo.Version, BuildInfo.Commit, S3Clients.SdkVersion),
             at,
             options.S3.Bucket,
             options.S3.Prefix,

@@ -1,4 +1,5 @@
 using Amazon.S3.Model;
+using BtrfsToS3.Shared.Cli;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Publishing;
@@ -45,6 +46,8 @@ public sealed class RunCommandTests : BtrfsAndS3Test
         string stats = File.ReadAllText(Path.Combine(_fx.State, "stats.jsonl"));
         StringAssert.Contains(stats, "\"type\":\"chunk\"");
         StringAssert.Contains(stats, "\"type\":\"run\"");
+        StringAssert.Contains(stats, $"\"written_by\":\"{BuildInfo.WrittenBy}\"");
+        Assert.AreEqual(BuildInfo.WrittenBy, last.WrittenBy);
     }
 
     [TestMethod]
@@ -62,6 +65,8 @@ public sealed class RunCommandTests : BtrfsAndS3Test
         System.Text.Json.JsonElement root = json.RootElement;
         Assert.AreEqual(FormatJson.Version, root.GetProperty("format_version").GetInt32());
         Assert.AreEqual(_s3.Bucket, root.GetProperty("bucket").GetString());
+        Assert.AreEqual(BuildInfo.Version, root.GetProperty("written_by").GetProperty("version").GetString());
+        StringAssert.StartsWith(root.GetProperty("written_by").GetProperty("aws_sdk").GetString(), "AWSSDK.S3 ");
         Assert.AreEqual(ByteSize.GiB, root.GetProperty("spool_quota").GetInt64());
         Assert.AreEqual(0, root.GetProperty("last_run").GetProperty("exit_code").GetInt32());
         System.Text.Json.JsonElement data = root.GetProperty("subvolumes")[0];
