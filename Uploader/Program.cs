@@ -20,8 +20,12 @@ const string Usage = """
               leaving nothing behind (in a versioned bucket, or with [retention] prune_in_run = no, without
               writing anything and without the delete); exit 78 when one is missing. --archive-probe also writes one tiny object
               in the data storage class and deletes it (billed for the class's minimum duration: under a cent)
-      status  per subvolume: current generation, last full and incremental, next full due, streams in the
-              spool; the spool against its quota; the last run (--json for a machine-readable form)
+      status [--json | --max-age DURATION]
+              per subvolume: current generation, last full and incremental, next full due, streams in the
+              spool; the spool against its quota; the last run (--json for a machine-readable form, with the build
+              as written_by); --max-age 9d, for cron or a monitoring agent, prints instead one line for each
+              subvolume last published longer ago than that (or never), nothing when all are fresh, and exits 1
+              for any such
       plan    objects, requests and dollars per full and per incremental, monthly storage, early-deletion
               exposure, and what a restore of each subvolume costs; sizes measured, or given with --size NAME=SIZE;
               the weekly change taken from the incrementals in S3, else from <state dir>/growth.tsv (written by
@@ -48,9 +52,10 @@ const string Usage = """
       --verbose            log debug messages too
       --profile NAME       take credentials from profile NAME of ~/.aws/credentials (AWS_SHARED_CREDENTIALS_FILE)
       --SECTION.KEY VALUE  override a configuration key, e.g. --s3.concurrency 32
+      --version            print the version, the git commit it was built from and the AWS SDK's version, and exit
 
     Credentials come from --profile, else the AWS SDK's default chain (environment, profile, instance role).
-    Exit codes: 0 ok, 64 usage, 65 bad data (a chunk failed verification), 69 unavailable, 70 internal error,
+    Exit codes: 0 ok, 1 stale (status --max-age), 64 usage, 65 bad data (a chunk failed verification), 69 unavailable, 70 internal error,
     73 cannot create, 75 try again later (S3 unreachable past give_up_after, or another uploader runs),
     78 configuration (also: S3 rejected the credentials, the bucket does not exist, or S3 denied a permission).
 
@@ -63,13 +68,13 @@ var parser = new CommandLineParser(
         ["run"] = new HashSet<string> { "once", "take-over", "verbose", "profile" },
         ["check"] = new HashSet<string> { "archive-probe", "verbose", "profile" },
         ["prune"] = new HashSet<string> { "dry-run", "verbose", "profile" },
-        ["status"] = new HashSet<string> { "json", "verbose", "profile" },
+        ["status"] = new HashSet<string> { "json", "max-age", "verbose", "profile" },
         ["plan"] = new HashSet<string> { "size", "weekly-change", "verbose", "profile" },
         ["restore"] = new HashSet<string> { "subvolume", "all", "no-nested", "target", "generation", "until", "as-of", "pointer-version", "identity", "last", "dump", "request-only", "wait", "verbose" },
         ["verify"] = new HashSet<string> { "verbose", "profile" },
     },
     new HashSet<string> { "once", "dry-run", "json", "all", "no-nested", "last", "dump", "request-only", "wait", "archive-probe", "verbose" },
-    new HashSet<string> { "size", "weekly-change", "subvolume", "target", "generation", "until", "take-over", "as-of", "pointer-version", "profile", "identity" });
+    new HashSet<string> { "max-age", "size", "weekly-change", "subvolume", "target", "generation", "until", "take-over", "as-of", "pointer-version", "profile", "identity" });
 return ToolMain.Run(Tool, Usage, BuildInfo.Line(Tool, $"AWS SDK for .NET: {S3Clients.SdkVersion}"), parser, args, async (commandLine, loggers, cancellationToken) =>
 {
     ILogger logger = loggers.CreateLogger(Tool);
@@ -91,7 +96,7 @@ return ToolMain.Run(Tool, Usage, BuildInfo.Line(Tool, $"AWS SDK for .NET: {S3Cli
     return commandLine.Command switch
     {
         "check" => await CheckCommand.RunAsync(store, options, commandLine.Has("archive-probe"), profile, Console.Out, cancellationToken),
-        "status" => await StatusCommand.RunAsync(repository, options, commandLine.Has("json"), Console.Out, cancellationToken),
+        "status" => await StatusCommand.RunAsync(repository, options, commandLine.Has("json"), MaxAge(commandLine), Console.Out, cancellationToken),
         "restore" => await new RestoreCommand(repository, options, TimeProvider.System, logger).RunAsync(
             new RestoreRequest(
                 (commandLine.ValuesOf("subvolume"), commandLine.Has("all")) switch
@@ -154,6 +159,15 @@ static async Task<int> PlanAsync(BackupOptions options, CommandLine commandLine,
         return await Plan(new BackupRepository(store, options.S3), null);
     }
 }
+
+// --max-age takes a duration as the configuration writes one (9d); its lines replace the report, so --json has no place.
+static TimeSpan? MaxAge(CommandLine commandLine) => (commandLine.ValuesOf("max-age").LastOrDefault(), commandLine.Has("json")) switch
+{
+    (null, _) => null,
+    (_, true) => throw new BackupFailure(FailureKind.Usage, "usage: status takes --max-age or --json, not both"),
+    (string text, _) when Duration.TryParse(text) is { } age && age > TimeSpan.Zero => age,
+    (string text, _) => throw new BackupFailure(FailureKind.Usage, $"usage: --max-age wants a duration such as 9d or 36h (got \"{text}\")"),
+};
 
 // --as-of takes a UTC time as S3 and the logs write it (2026-12-02T03:00:00Z), or now.
 static DateTimeOffset? AsOf(IReadOnlyList<string> values) => values.LastOrDefault() switch

@@ -6,6 +6,12 @@ namespace BtrfsToS3.Shared.Failures;
 internal static class ExitCodes
 {
     public const int Ok = 0;
+
+    /// <summary>
+    /// <c>status --max-age</c> found a subvolume not published within that time: not a failure of the command, and no
+    /// sysexits.h meaning fits, so the plain "check failed" that cron and monitoring agents take as a warning.
+    /// </summary>
+    public const int Stale = 1;
     public const int Usage = 64;
     public const int DataError = 65;
     public const int Unavailable = 69;

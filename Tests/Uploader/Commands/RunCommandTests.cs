@@ -51,7 +51,7 @@ public sealed class RunCommandTests : BtrfsAndS3Test
     }
 
     [TestMethod]
-    public void Status_Json_DescribesGenerationsSpoolAndLastRun()
+    public void Status_JsonAndMaxAge_DescribeGenerationsSpoolLastRunAndStaleness()
     {
         string config = Config(subvolumes: ["data", "home"]);
         Spool(config);
@@ -79,6 +79,17 @@ public sealed class RunCommandTests : BtrfsAndS3Test
         System.Text.Json.JsonElement home = root.GetProperty("subvolumes")[1];
         Assert.AreEqual(1, home.GetProperty("spool").GetArrayLength());
         Assert.IsTrue(home.GetProperty("spool")[0].GetProperty("sealed").GetBoolean());
+
+        // The stale check for cron: silent and 0 while every subvolume is fresh, one line each and 1 once any is not.
+        using ToolRun fresh = ToolRun.Start(UploaderTool, "status", "--max-age", "9d", "--config", config);
+        Assert.AreEqual(ExitCodes.Ok, fresh.WaitForExit(TimeSpan.FromMinutes(1)), fresh.Output);
+        Assert.AreEqual(string.Empty, fresh.StandardOutput);
+        using ToolRun stale = ToolRun.Start(UploaderTool, "status", "--max-age", "1s", "--config", config);
+        Assert.AreEqual(ExitCodes.Stale, stale.WaitForExit(TimeSpan.FromMinutes(1)), stale.Output);
+        string[] lines = stale.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.HasCount(2, lines, stale.StandardOutput);
+        StringAssert.StartsWith(lines[0], "data: stale: last published ");
+        StringAssert.StartsWith(lines[1], "home: stale: last published ");
     }
 
     [TestMethod]
