@@ -26,7 +26,7 @@ var parser = new CommandLineParser(
     "run",
     new Dictionary<string, IReadOnlySet<string>> { ["run"] = new HashSet<string> { "full", "verbose" } },
     new HashSet<string> { "full", "verbose" });
-return ToolMain.Run(Tool, Usage, BuildInfo.Line(Tool, null), parser, args, async (commandLine, loggers, cancellationToken) =>
+return ToolMain.Run(Tool, Usage, BuildInfo.Line(Tool, null), parser, args, async (commandLine, loggers, _, cancellationToken) =>
 {
     ILogger logger = loggers.CreateLogger(Tool);
     BackupOptions options = ConfigLoader.Load(commandLine.ConfigPath, commandLine.Overrides);

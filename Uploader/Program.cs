@@ -1,13 +1,17 @@
 using Amazon.S3;
 using BtrfsToS3.Shared.Cli;
+using BtrfsToS3.Shared.Logging;
 using BtrfsToS3.Uploader;
 using BtrfsToS3.Uploader.Commands;
+using BtrfsToS3.Uploader.Notify;
 using BtrfsToS3.Uploader.Restore;
 using BtrfsToS3.Uploader.S3;
+using BtrfsToS3.Uploader.Upload;
 
 const string Tool = "btrfs-to-s3-uploader";
 const string Usage = """
-    Usage: btrfs-to-s3-uploader [run|check|prune|status|plan|restore|verify] [--config FILE] [--once] [--dry-run] [--json] [--verbose] [--SECTION.KEY VALUE ...]
+    Usage: btrfs-to-s3-uploader [run|check|prune|status|plan|restore|verify|notify] [--config FILE] [--once] [--dry-run] [--json] [--verbose] [--SECTION.KEY VALUE ...]
+           btrfs-to-s3-uploader --version | --help
 
       run     drain the spool into S3: upload each chunk, verify it there, delete it from the spool, and publish
               every sealed stream (manifest, then pointer). Keeps following while a spooler runs. (default)
@@ -46,6 +50,10 @@ const string Usage = """
               Object Lock, no longer locked (every version of their objects in a versioned bucket); the uploader
               also does this after every publish unless [retention] prune_in_run = no; with --dry-run, only say
               what would go. A host without delete rights runs it under a second identity: --profile NAME
+      notify --unit NAME
+              tell [notify] url (URL/fail) and command that systemd unit NAME failed; run by
+              btrfs-to-s3-notify@.service (OnFailure= of both services), reads only [notify]. A run itself tells
+              [notify] when it starts (url/start) and how it ended (url or url/fail, and the command)
 
       --config FILE        configuration file (default /etc/btrfs_to_s3.ini)
       --once               drain what is in the spool now and exit, without waiting for a spooler
@@ -72,18 +80,31 @@ var parser = new CommandLineParser(
         ["plan"] = new HashSet<string> { "size", "weekly-change", "verbose", "profile" },
         ["restore"] = new HashSet<string> { "subvolume", "all", "no-nested", "target", "generation", "until", "as-of", "pointer-version", "identity", "last", "dump", "request-only", "wait", "verbose" },
         ["verify"] = new HashSet<string> { "verbose", "profile" },
+        ["notify"] = new HashSet<string> { "unit", "verbose" },
     },
     new HashSet<string> { "once", "dry-run", "json", "all", "no-nested", "last", "dump", "request-only", "wait", "archive-probe", "verbose" },
-    new HashSet<string> { "max-age", "size", "weekly-change", "subvolume", "target", "generation", "until", "take-over", "as-of", "pointer-version", "profile", "identity" });
-return ToolMain.Run(Tool, Usage, BuildInfo.Line(Tool, $"AWS SDK for .NET: {S3Clients.SdkVersion}"), parser, args, async (commandLine, loggers, cancellationToken) =>
+    new HashSet<string> { "unit", "max-age", "size", "weekly-change", "subvolume", "target", "generation", "until", "take-over", "as-of", "pointer-version", "profile", "identity" });
+return ToolMain.Run(Tool, Usage, BuildInfo.Line(Tool, $"AWS SDK for .NET: {S3Clients.SdkVersion}"), parser, args, async (commandLine, loggers, failures, cancellationToken) =>
 {
     ILogger logger = loggers.CreateLogger(Tool);
-    BackupOptions options = ConfigLoader.Load(commandLine.ConfigPath, commandLine.Overrides);
-    if (commandLine.Command == "plan")
+    if (commandLine.Command == "notify")
     {
-        return await PlanAsync(options, commandLine, logger, cancellationToken);
+        string unit = commandLine.ValuesOf("unit").LastOrDefault() ?? throw new BackupFailure(FailureKind.Usage, "usage: notify needs --unit NAME, the unit that failed");
+        return await NotifyCommand.RunAsync(ConfigLoader.LoadNotify(commandLine.ConfigPath, commandLine.Overrides), unit, Environment.GetEnvironmentVariable, logger);
     }
 
+    BackupOptions options = ConfigLoader.Load(commandLine.ConfigPath, commandLine.Overrides);
+    return commandLine.Command switch
+    {
+        "plan" => await PlanAsync(options, commandLine, logger, cancellationToken),
+        "run" => await NotifiedAsync(options, failures, logger, () => CommandAsync(options, commandLine, logger, cancellationToken)),
+        _ => await CommandAsync(options, commandLine, logger, cancellationToken),
+    };
+});
+
+// Every command that needs S3, with its client, the store and the repository over it.
+static async Task<int> CommandAsync(BackupOptions options, CommandLine commandLine, ILogger logger, CancellationToken cancellationToken)
+{
     UploaderChecks.Check(options);
     var clock = new OutageClock(TimeProvider.System);
     string? profile = commandLine.ValuesOf("profile").LastOrDefault();
@@ -121,7 +142,31 @@ return ToolMain.Run(Tool, Usage, BuildInfo.Line(Tool, $"AWS SDK for .NET: {S3Cli
         "prune" => await PruneCommand.RunAsync(repository, options, commandLine.Has("dry-run"), TimeProvider.System, logger, cancellationToken),
         _ => await new RunCommand(repository, options, bandwidth, TakeOver(commandLine.ValuesOf("take-over"), options), TimeProvider.System, logger).RunAsync(commandLine.Has("once"), cancellationToken),
     };
-});
+}
+
+// The uploader's run completes a backup (it publishes), so it is the one that tells [notify] a run started and how it
+// ended, its failing line quoted: its failure is logged here, not by ToolMain, so that the line is there to quote.
+static async Task<int> NotifiedAsync(BackupOptions options, FailureRecorder failures, ILogger logger, Func<Task<int>> run)
+{
+    using var notifier = new Notifier(options.Notify, logger);
+    string host = Environment.MachineName;
+    DateTimeOffset startedAt = DateTimeOffset.UtcNow;
+    long started = System.Diagnostics.Stopwatch.GetTimestamp();
+    await notifier.StartedAsync(RunReport.Started(host));
+    int code;
+    try
+    {
+        code = await run();
+    }
+    catch (Exception e)
+    {
+        code = ToolMain.Report(logger, e);
+    }
+
+    RunStats? stats = new StatsFile(options.State.Dir).LastRun() is { } last && last.StartedAt >= startedAt ? last : null;
+    await notifier.EndedAsync(code == ExitCodes.Ok, RunReport.Ended(host, code, System.Diagnostics.Stopwatch.GetElapsedTime(started), stats, code == ExitCodes.Ok ? null : failures.LastLine));
+    return code;
+}
 
 // --take-over names a configured subvolume; a typo must not silently take nothing over.
 static HashSet<string> TakeOver(IReadOnlyList<string> names, BackupOptions options) =>

@@ -18,7 +18,7 @@ internal static class ToolMain
         string version,
         CommandLineParser parser,
         IReadOnlyList<string> args,
-        Func<CommandLine, ILoggerFactory, CancellationToken, Task<int>> body)
+        Func<CommandLine, ILoggerFactory, FailureRecorder, CancellationToken, Task<int>> body)
     {
         if (args.Contains("--help") || args.Contains("-h"))
         {
@@ -33,7 +33,8 @@ internal static class ToolMain
         }
 
         bool verbose = args.Contains("--verbose");
-        using ILoggerFactory loggers = LoggingSetup.Create(verbose);
+        using var failures = new FailureRecorder();
+        using ILoggerFactory loggers = LoggingSetup.Create(verbose, failures);
         ILogger logger = loggers.CreateLogger(tool);
         using var stop = new CancellationTokenSource();
         void OnSignal(PosixSignalContext context)
@@ -50,7 +51,7 @@ internal static class ToolMain
         try
         {
             CommandLine commandLine = parser.Parse(args);
-            code = body(commandLine, loggers, stop.Token).GetAwaiter().GetResult();
+            code = body(commandLine, loggers, failures, stop.Token).GetAwaiter().GetResult();
         }
         catch (Exception e)
         {

@@ -44,6 +44,21 @@ internal static class ExitCodes
         _ => Software,
     };
 
+    /// <summary>A code's meaning in a few words, as README's table names it, for a notification read without the table.</summary>
+    public static string Meaning(int code) => code switch
+    {
+        Ok => "done",
+        Stale => "stale",
+        Usage => "usage",
+        DataError => "bad data",
+        Unavailable => "unavailable",
+        Software => "internal error",
+        CannotCreate => "cannot create",
+        TryAgainLater => "try again later",
+        Config => "configuration",
+        _ => "unknown",
+    };
+
     /// <summary>The worst of several outcomes: any failure beats success, and a bug beats everything.</summary>
     public static int Worst(int a, int b)
     {
