@@ -6,6 +6,7 @@ using BtrfsToS3.Shared.Btrfs;
 const string Tool = "btrfs-to-s3-spooler";
 const string Usage = """
     Usage: btrfs-to-s3-spooler [run] [--config FILE] [--full] [--verbose] [--SECTION.KEY VALUE ...]
+           btrfs-to-s3-spooler --version | --help
 
     Snapshots each configured subvolume and writes its btrfs send stream into hashed chunk files in the spool,
     for btrfs-to-s3-uploader to send to S3.
@@ -14,6 +15,7 @@ const string Usage = """
       --full               send full streams, whatever the schedule says
       --verbose            log debug messages too
       --SECTION.KEY VALUE  override a configuration key, e.g. --spool.quota 100GiB
+      --version            print the version and the git commit it was built from, and exit
 
     Exit codes: 0 ok, 64 usage, 65 bad data, 69 btrfs or S3 unavailable, 70 internal error,
     73 cannot create (disk full), 75 try again later (another run holds the lock), 78 configuration.
@@ -24,7 +26,7 @@ var parser = new CommandLineParser(
     "run",
     new Dictionary<string, IReadOnlySet<string>> { ["run"] = new HashSet<string> { "full", "verbose" } },
     new HashSet<string> { "full", "verbose" });
-return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, cancellationToken) =>
+return ToolMain.Run(Tool, Usage, BuildInfo.Line(Tool, null), parser, args, async (commandLine, loggers, _, cancellationToken) =>
 {
     ILogger logger = loggers.CreateLogger(Tool);
     BackupOptions options = ConfigLoader.Load(commandLine.ConfigPath, commandLine.Overrides);

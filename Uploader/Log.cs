@@ -1,3 +1,5 @@
+using BtrfsToS3.Uploader.Notify;
+
 namespace BtrfsToS3.Uploader;
 
 /// <summary>The uploader's log messages (event ids 200–299).</summary>
@@ -122,4 +124,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 242, EventName = "StreamHeld", Level = LogLevel.Error, Message = "stream {Stream} is held since {HeldAt:O}: {Chunk} part {Part} is damaged on the spool ({Reason}); nothing of it is sent until a person acts (README, \"A damaged chunk\"): {Dir}")]
     public static partial void StreamHeld(ILogger logger, string stream, DateTimeOffset heldAt, string chunk, int part, string reason, string dir);
+
+    [LoggerMessage(EventId = 270, EventName = "NotifyFailed", Level = LogLevel.Warning, Message = "notify: {Target} ({Event}) not told: {Problem}; the run's outcome is unchanged")]
+    public static partial void NotifyFailed(ILogger logger, string target, NotifyEvent @event, string problem);
+
+    [LoggerMessage(EventId = 271, EventName = "NotifyAlreadyReported", Level = LogLevel.Information, Message = "notify: {Unit} ended with exit {ExitStatus} and told [notify] itself; not told again")]
+    public static partial void NotifyAlreadyReported(ILogger logger, string unit, string exitStatus);
 }

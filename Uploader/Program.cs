@@ -1,13 +1,17 @@
 using Amazon.S3;
 using BtrfsToS3.Shared.Cli;
+using BtrfsToS3.Shared.Logging;
 using BtrfsToS3.Uploader;
 using BtrfsToS3.Uploader.Commands;
+using BtrfsToS3.Uploader.Notify;
 using BtrfsToS3.Uploader.Restore;
 using BtrfsToS3.Uploader.S3;
+using BtrfsToS3.Uploader.Upload;
 
 const string Tool = "btrfs-to-s3-uploader";
 const string Usage = """
-    Usage: btrfs-to-s3-uploader [run|check|prune|status|plan|restore|verify] [--config FILE] [--once] [--dry-run] [--json] [--verbose] [--SECTION.KEY VALUE ...]
+    Usage: btrfs-to-s3-uploader [run|check|prune|status|plan|restore|verify|notify] [--config FILE] [--once] [--dry-run] [--json] [--verbose] [--SECTION.KEY VALUE ...]
+           btrfs-to-s3-uploader --version | --help
 
       run     drain the spool into S3: upload each chunk, verify it there, delete it from the spool, and publish
               every sealed stream (manifest, then pointer). Keeps following while a spooler runs. (default)
@@ -20,8 +24,12 @@ const string Usage = """
               leaving nothing behind (in a versioned bucket, or with [retention] prune_in_run = no, without
               writing anything and without the delete); exit 78 when one is missing. --archive-probe also writes one tiny object
               in the data storage class and deletes it (billed for the class's minimum duration: under a cent)
-      status  per subvolume: current generation, last full and incremental, next full due, streams in the
-              spool; the spool against its quota; the last run (--json for a machine-readable form)
+      status [--json | --max-age DURATION]
+              per subvolume: current generation, last full and incremental, next full due, streams in the
+              spool; the spool against its quota; the last run (--json for a machine-readable form, with the build
+              as written_by); --max-age 9d, for cron or a monitoring agent, prints instead one line for each
+              subvolume last published longer ago than that (or never), nothing when all are fresh, and exits 1
+              for any such
       plan    objects, requests and dollars per full and per incremental, monthly storage, early-deletion
               exposure, and what a restore of each subvolume costs; sizes measured, or given with --size NAME=SIZE;
               the weekly change taken from the incrementals in S3, else from <state dir>/growth.tsv (written by
@@ -42,15 +50,20 @@ const string Usage = """
               Object Lock, no longer locked (every version of their objects in a versioned bucket); the uploader
               also does this after every publish unless [retention] prune_in_run = no; with --dry-run, only say
               what would go. A host without delete rights runs it under a second identity: --profile NAME
+      notify --unit NAME
+              tell [notify] url (URL/fail) and command that systemd unit NAME failed; run by
+              btrfs-to-s3-notify@.service (OnFailure= of both services), reads only [notify]. A run itself tells
+              [notify] when it starts (url/start) and how it ended (url or url/fail, and the command)
 
       --config FILE        configuration file (default /etc/btrfs_to_s3.ini)
       --once               drain what is in the spool now and exit, without waiting for a spooler
       --verbose            log debug messages too
       --profile NAME       take credentials from profile NAME of ~/.aws/credentials (AWS_SHARED_CREDENTIALS_FILE)
       --SECTION.KEY VALUE  override a configuration key, e.g. --s3.concurrency 32
+      --version            print the version, the git commit it was built from and the AWS SDK's version, and exit
 
     Credentials come from --profile, else the AWS SDK's default chain (environment, profile, instance role).
-    Exit codes: 0 ok, 64 usage, 65 bad data (a chunk failed verification), 69 unavailable, 70 internal error,
+    Exit codes: 0 ok, 1 stale (status --max-age), 64 usage, 65 bad data (a chunk failed verification), 69 unavailable, 70 internal error,
     73 cannot create, 75 try again later (S3 unreachable past give_up_after, or another uploader runs),
     78 configuration (also: S3 rejected the credentials, the bucket does not exist, or S3 denied a permission).
 
@@ -63,22 +76,35 @@ var parser = new CommandLineParser(
         ["run"] = new HashSet<string> { "once", "take-over", "verbose", "profile" },
         ["check"] = new HashSet<string> { "archive-probe", "verbose", "profile" },
         ["prune"] = new HashSet<string> { "dry-run", "verbose", "profile" },
-        ["status"] = new HashSet<string> { "json", "verbose", "profile" },
+        ["status"] = new HashSet<string> { "json", "max-age", "verbose", "profile" },
         ["plan"] = new HashSet<string> { "size", "weekly-change", "verbose", "profile" },
         ["restore"] = new HashSet<string> { "subvolume", "all", "no-nested", "target", "generation", "until", "as-of", "pointer-version", "identity", "last", "dump", "request-only", "wait", "verbose" },
         ["verify"] = new HashSet<string> { "verbose", "profile" },
+        ["notify"] = new HashSet<string> { "unit", "verbose" },
     },
     new HashSet<string> { "once", "dry-run", "json", "all", "no-nested", "last", "dump", "request-only", "wait", "archive-probe", "verbose" },
-    new HashSet<string> { "size", "weekly-change", "subvolume", "target", "generation", "until", "take-over", "as-of", "pointer-version", "profile", "identity" });
-return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, cancellationToken) =>
+    new HashSet<string> { "unit", "max-age", "size", "weekly-change", "subvolume", "target", "generation", "until", "take-over", "as-of", "pointer-version", "profile", "identity" });
+return ToolMain.Run(Tool, Usage, BuildInfo.Line(Tool, $"AWS SDK for .NET: {S3Clients.SdkVersion}"), parser, args, async (commandLine, loggers, failures, cancellationToken) =>
 {
     ILogger logger = loggers.CreateLogger(Tool);
-    BackupOptions options = ConfigLoader.Load(commandLine.ConfigPath, commandLine.Overrides);
-    if (commandLine.Command == "plan")
+    if (commandLine.Command == "notify")
     {
-        return await PlanAsync(options, commandLine, logger, cancellationToken);
+        string unit = commandLine.ValuesOf("unit").LastOrDefault() ?? throw new BackupFailure(FailureKind.Usage, "usage: notify needs --unit NAME, the unit that failed");
+        return await NotifyCommand.RunAsync(ConfigLoader.LoadNotify(commandLine.ConfigPath, commandLine.Overrides), unit, Environment.GetEnvironmentVariable, logger);
     }
 
+    BackupOptions options = ConfigLoader.Load(commandLine.ConfigPath, commandLine.Overrides);
+    return commandLine.Command switch
+    {
+        "plan" => await PlanAsync(options, commandLine, logger, cancellationToken),
+        "run" => await NotifiedAsync(options, failures, logger, () => CommandAsync(options, commandLine, logger, cancellationToken)),
+        _ => await CommandAsync(options, commandLine, logger, cancellationToken),
+    };
+});
+
+// Every command that needs S3, with its client, the store and the repository over it.
+static async Task<int> CommandAsync(BackupOptions options, CommandLine commandLine, ILogger logger, CancellationToken cancellationToken)
+{
     UploaderChecks.Check(options);
     var clock = new OutageClock(TimeProvider.System);
     string? profile = commandLine.ValuesOf("profile").LastOrDefault();
@@ -91,7 +117,7 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
     return commandLine.Command switch
     {
         "check" => await CheckCommand.RunAsync(store, options, commandLine.Has("archive-probe"), profile, Console.Out, cancellationToken),
-        "status" => await StatusCommand.RunAsync(repository, options, commandLine.Has("json"), Console.Out, cancellationToken),
+        "status" => await StatusCommand.RunAsync(repository, options, commandLine.Has("json"), MaxAge(commandLine), Console.Out, cancellationToken),
         "restore" => await new RestoreCommand(repository, options, TimeProvider.System, logger).RunAsync(
             new RestoreRequest(
                 (commandLine.ValuesOf("subvolume"), commandLine.Has("all")) switch
@@ -116,7 +142,31 @@ return ToolMain.Run(Tool, Usage, parser, args, async (commandLine, loggers, canc
         "prune" => await PruneCommand.RunAsync(repository, options, commandLine.Has("dry-run"), TimeProvider.System, logger, cancellationToken),
         _ => await new RunCommand(repository, options, bandwidth, TakeOver(commandLine.ValuesOf("take-over"), options), TimeProvider.System, logger).RunAsync(commandLine.Has("once"), cancellationToken),
     };
-});
+}
+
+// The uploader's run completes a backup (it publishes), so it is the one that tells [notify] a run started and how it
+// ended, its failing line quoted: its failure is logged here, not by ToolMain, so that the line is there to quote.
+static async Task<int> NotifiedAsync(BackupOptions options, FailureRecorder failures, ILogger logger, Func<Task<int>> run)
+{
+    using var notifier = new Notifier(options.Notify, logger);
+    string host = Environment.MachineName;
+    DateTimeOffset startedAt = DateTimeOffset.UtcNow;
+    long started = System.Diagnostics.Stopwatch.GetTimestamp();
+    await notifier.StartedAsync(RunReport.Started(host));
+    int code;
+    try
+    {
+        code = await run();
+    }
+    catch (Exception e)
+    {
+        code = ToolMain.Report(logger, e);
+    }
+
+    RunStats? stats = new StatsFile(options.State.Dir).LastRun() is { } last && last.StartedAt >= startedAt ? last : null;
+    await notifier.EndedAsync(code == ExitCodes.Ok, RunReport.Ended(host, code, System.Diagnostics.Stopwatch.GetElapsedTime(started), stats, code == ExitCodes.Ok ? null : failures.LastLine));
+    return code;
+}
 
 // --take-over names a configured subvolume; a typo must not silently take nothing over.
 static HashSet<string> TakeOver(IReadOnlyList<string> names, BackupOptions options) =>
@@ -154,6 +204,15 @@ static async Task<int> PlanAsync(BackupOptions options, CommandLine commandLine,
         return await Plan(new BackupRepository(store, options.S3), null);
     }
 }
+
+// --max-age takes a duration as the configuration writes one (9d); its lines replace the report, so --json has no place.
+static TimeSpan? MaxAge(CommandLine commandLine) => (commandLine.ValuesOf("max-age").LastOrDefault(), commandLine.Has("json")) switch
+{
+    (null, _) => null,
+    (_, true) => throw new BackupFailure(FailureKind.Usage, "usage: status takes --max-age or --json, not both"),
+    (string text, _) when Duration.TryParse(text) is { } age && age > TimeSpan.Zero => age,
+    (string text, _) => throw new BackupFailure(FailureKind.Usage, $"usage: --max-age wants a duration such as 9d or 36h (got \"{text}\")"),
+};
 
 // --as-of takes a UTC time as S3 and the logs write it (2026-12-02T03:00:00Z), or now.
 static DateTimeOffset? AsOf(IReadOnlyList<string> values) => values.LastOrDefault() switch

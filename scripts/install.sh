@@ -47,7 +47,8 @@ fi
 
 install -d "$unit_dir"
 install -m 0644 systemd-units/btrfs-to-s3.timer systemd-units/btrfs-to-s3-spooler.service \
-  systemd-units/btrfs-to-s3-uploader.service systemd-units/run-btrfs_to_s3-spool.mount "$unit_dir/"
+  systemd-units/btrfs-to-s3-uploader.service systemd-units/btrfs-to-s3-notify@.service \
+  systemd-units/run-btrfs_to_s3-spool.mount "$unit_dir/"
 for service in btrfs-to-s3-spooler btrfs-to-s3-uploader; do
   install -d "$unit_dir/$service.service.d"
   if [ "$spool" = "$tmpfs_spool" ]; then

@@ -6,17 +6,19 @@ using Microsoft.Extensions.Logging;
 namespace BtrfsToS3.Shared.Cli;
 
 /// <summary>
-/// What both programs' Main does around their work: parse the command line, set up logging, turn SIGTERM and SIGINT
-/// into cancellation, map the outcome to the exit code, and flush the log before the process ends.
+/// What both programs' Main does around their work: answer --help and --version, parse the command line, set up
+/// logging, turn SIGTERM and SIGINT into cancellation, map the outcome to the exit code, and flush the log before the
+/// process ends.
 /// </summary>
 internal static class ToolMain
 {
     public static int Run(
         string tool,
         string usage,
+        string version,
         CommandLineParser parser,
         IReadOnlyList<string> args,
-        Func<CommandLine, ILoggerFactory, CancellationToken, Task<int>> body)
+        Func<CommandLine, ILoggerFactory, FailureRecorder, CancellationToken, Task<int>> body)
     {
         if (args.Contains("--help") || args.Contains("-h"))
         {
@@ -24,8 +26,15 @@ internal static class ToolMain
             return ExitCodes.Ok;
         }
 
+        if (args.Contains("--version"))
+        {
+            Console.Out.WriteLine(version);
+            return ExitCodes.Ok;
+        }
+
         bool verbose = args.Contains("--verbose");
-        using ILoggerFactory loggers = LoggingSetup.Create(verbose);
+        using var failures = new FailureRecorder();
+        using ILoggerFactory loggers = LoggingSetup.Create(verbose, failures);
         ILogger logger = loggers.CreateLogger(tool);
         using var stop = new CancellationTokenSource();
         void OnSignal(PosixSignalContext context)
@@ -42,7 +51,7 @@ internal static class ToolMain
         try
         {
             CommandLine commandLine = parser.Parse(args);
-            code = body(commandLine, loggers, stop.Token).GetAwaiter().GetResult();
+            code = body(commandLine, loggers, failures, stop.Token).GetAwaiter().GetResult();
         }
         catch (Exception e)
         {

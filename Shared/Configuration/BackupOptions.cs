@@ -15,4 +15,5 @@ internal sealed record BackupOptions(
     PriceOptions Prices,
     RestoreOptions Restore,
     BtrfsOptions Btrfs,
-    EncryptionOptions Encryption);
+    EncryptionOptions Encryption,
+    NotifyOptions Notify);

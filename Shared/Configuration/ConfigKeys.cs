@@ -47,6 +47,7 @@ internal static class ConfigKeys
                 ("egress_per_gb", "0.09"),
                 ("restored_copy_per_gb_month", "0.023")),
             ["restore"] = Section(("tier", "Bulk"), ("days", "auto"), ("download_rate", "100Mbit"), ("poll_interval", "15m")),
+            ["notify"] = Section(("url", ""), ("command", "")),
         };
 
     private static Dictionary<string, string?> Section(params (string Key, string? Default)[] keys) =>

@@ -37,8 +37,19 @@ internal static class ConfigLoader
         RetentionOptions retention = RetentionOptions.Read(Section("retention"));
         PriceOptions prices = PriceOptions.Read(Section("prices"));
         RestoreOptions restore = RestoreOptions.Read(Section("restore"), s3.StorageClassData);
+        NotifyOptions notify = NotifyOptions.Read(Section("notify"));
 
-        return new BackupOptions(source, subvolumes, nested, snapshots, spool, state, schedule, s3, uploader, retention, prices, restore, btrfs, encryption);
+        return new BackupOptions(source, subvolumes, nested, snapshots, spool, state, schedule, s3, uploader, retention, prices, restore, btrfs, encryption, notify);
+    }
+
+    /// <summary>
+    /// [notify] alone, for reporting that a service failed: that failure may be a mistake elsewhere in the file, which
+    /// must not also silence the report of it. The file must still exist and parse, and [notify] itself be right.
+    /// </summary>
+    public static NotifyOptions LoadNotify(string path, IReadOnlyDictionary<string, string> overrides)
+    {
+        string file = Path.GetFullPath(path);
+        return NotifyOptions.Read(new ConfigSection(Read(file, overrides), new ConfigSource(file, overrides), "notify"));
     }
 
     /// <summary>The file, a full path, with the overrides laid over it; no key is checked yet.</summary>

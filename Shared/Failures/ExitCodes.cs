@@ -6,6 +6,12 @@ namespace BtrfsToS3.Shared.Failures;
 internal static class ExitCodes
 {
     public const int Ok = 0;
+
+    /// <summary>
+    /// <c>status --max-age</c> found a subvolume not published within that time: not a failure of the command, and no
+    /// sysexits.h meaning fits, so the plain "check failed" that cron and monitoring agents take as a warning.
+    /// </summary>
+    public const int Stale = 1;
     public const int Usage = 64;
     public const int DataError = 65;
     public const int Unavailable = 69;
@@ -36,6 +42,21 @@ internal static class ExitCodes
         IOException io when IsDiskFull(io) => CannotCreate,
         UnauthorizedAccessException => CannotCreate,
         _ => Software,
+    };
+
+    /// <summary>A code's meaning in a few words, as README's table names it, for a notification read without the table.</summary>
+    public static string Meaning(int code) => code switch
+    {
+        Ok => "done",
+        Stale => "stale",
+        Usage => "usage",
+        DataError => "bad data",
+        Unavailable => "unavailable",
+        Software => "internal error",
+        CannotCreate => "cannot create",
+        TryAgainLater => "try again later",
+        Config => "configuration",
+        _ => "unknown",
     };
 
     /// <summary>The worst of several outcomes: any failure beats success, and a bug beats everything.</summary>

@@ -10,7 +10,8 @@ namespace BtrfsToS3.Shared.Logging;
 /// </summary>
 internal static class LoggingSetup
 {
-    public static ILoggerFactory Create(bool verbose)
+    /// <param name="failures">Also told every error line, for the run's notification.</param>
+    public static ILoggerFactory Create(bool verbose, FailureRecorder failures)
     {
         // systemd sets INVOCATION_ID for every service and JOURNAL_STREAM when stdout/stderr go to the journal.
         bool underSystemd = Environment.GetEnvironmentVariable("JOURNAL_STREAM") is not null
@@ -19,6 +20,7 @@ internal static class LoggingSetup
         {
             builder.SetMinimumLevel(verbose ? LogLevel.Debug : LogLevel.Information);
             builder.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.AddProvider(failures);
             if (underSystemd)
             {
                 builder.AddSystemdConsole(options =>

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using BtrfsToS3.Shared.Cli;
 using BtrfsToS3.Shared.Spool;
 
 namespace BtrfsToS3.Shared.Publishing;
@@ -29,9 +30,15 @@ internal sealed record Manifest : SentStreamFacts<ManifestChunk>
 
     public required string StorageClass { get; init; }
 
+    /// <summary>
+    /// The build that published the stream (<c>btrfs_to_s3 0.2.0 (abc1234)</c>), for whoever restores it years later
+    /// and meets a question only that code answers; not part of the stream's identity, and absent from older manifests.
+    /// </summary>
+    public string? WrittenBy { get; init; }
+
     /// <summary>The manifest of a sealed stream whose chunks are verified in S3 under the given keys.</summary>
     public static Manifest Of(Seal seal, string? parentManifest, DateTimeOffset publishedAt, string storageClass, IReadOnlyList<ManifestChunk> chunks) =>
-        new(seal, storageClass, chunks) { ParentManifest = parentManifest, SendStartedAt = seal.StartedAt, SendFinishedAt = seal.FinishedAt, PublishedAt = publishedAt };
+        new(seal, storageClass, chunks) { ParentManifest = parentManifest, SendStartedAt = seal.StartedAt, SendFinishedAt = seal.FinishedAt, PublishedAt = publishedAt, WrittenBy = BuildInfo.WrittenBy };
 
     /// <summary>True when the two describe the same stream, byte for byte (publication time aside).</summary>
     public bool SameStreamAs(Manifest other) =>

@@ -45,7 +45,7 @@ public sealed class SystemdUnitsTests
 
             Assert.AreEqual(0, code, output + error);
             Assert.AreEqual(string.Empty, (output + error).Trim());
-            Assert.HasCount(4, units);
+            Assert.HasCount(5, units);
         }
         finally
         {

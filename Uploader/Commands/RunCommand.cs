@@ -1,3 +1,4 @@
+using BtrfsToS3.Shared.Cli;
 using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Uploader.Publish;
 using BtrfsToS3.Uploader.S3;
@@ -192,7 +193,8 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
                 Math.Round(seconds, 3),
                 Math.Round(seconds > 0 ? bytesDone / seconds / 1e6 : 0, 1),
                 retries,
-                published));
+                published,
+                BuildInfo.WrittenBy));
             Log.RunSummary(logger, chunksDone, bytesDone, seconds, seconds > 0 ? bytesDone / seconds / 1e6 : 0, retries, published);
             MetricsFile.Write(options, _spool, code, bytesDone, seconds, time.GetUtcNow());
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using BtrfsToS3.Shared.Btrfs;
+using BtrfsToS3.Shared.Cli;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.State;
 using BtrfsToS3.Uploader.S3;
@@ -13,10 +14,12 @@ namespace BtrfsToS3.Uploader.Commands;
 /// <c>btrfs-to-s3-uploader status [--json]</c>: per subvolume the current generation, last full and incremental, next
 /// full due and what waits in the spool; the spool against its quota; the last run. S3 is read through the pointers,
 /// as any reader must; when S3 cannot be reached, the local part is still shown and the problem named.
+/// <c>status --max-age DURATION</c> prints instead only the subvolumes not published within that time (<see cref="StaleCheck"/>).
 /// </summary>
 internal static class StatusCommand
 {
-    public static async Task<int> RunAsync(BackupRepository repository, BackupOptions options, bool json, TextWriter output, CancellationToken cancellationToken)
+    /// <param name="maxAge">With <c>--max-age</c>: report only stale subvolumes, and exit <see cref="ExitCodes.Stale"/> for them.</param>
+    public static async Task<int> RunAsync(BackupRepository repository, BackupOptions options, bool json, TimeSpan? maxAge, TextWriter output, CancellationToken cancellationToken)
     {
         var spool = new SpoolDirectory(options.Spool.Dir);
         (IReadOnlyList<SpoolStream> streams, _) = spool.Scan();
@@ -36,6 +39,7 @@ internal static class StatusCommand
         DateTimeOffset at = DateTimeOffset.UtcNow;
         var report = new StatusReport(
             FormatJson.Version,
+            new WrittenBy("btrfs-to-s3-uploader", BuildInfo.Version, BuildInfo.Commit, S3Clients.SdkVersion),
             at,
             options.S3.Bucket,
             options.S3.Prefix,
@@ -49,6 +53,18 @@ internal static class StatusCommand
                 ? new RunSummary(run.FinishedAt, run.ExitCode, run.Chunks, run.Bytes, run.Seconds, run.MbPerS, run.StreamsPublished)
                 : null,
             subvolumes);
+        int code = subvolumes.Any(s => s.Problem is not null) ? ExitCodes.Unavailable : ExitCodes.Ok;
+        if (maxAge is { } age)
+        {
+            IReadOnlyList<string> stale = StaleCheck.Lines(subvolumes, age, at);
+            foreach (string line in stale)
+            {
+                output.WriteLine(line);
+            }
+
+            return stale.Count > 0 ? ExitCodes.Worst(code, ExitCodes.Stale) : code;
+        }
+
         if (json)
         {
             output.WriteLine(JsonSerializer.Serialize(report, StatusJson.Default.StatusReport));
@@ -58,7 +74,7 @@ internal static class StatusCommand
             WriteText(report, output);
         }
 
-        return subvolumes.Any(s => s.Problem is not null) ? ExitCodes.Unavailable : ExitCodes.Ok;
+        return code;
     }
 
     /// <summary>The nested subvolumes S3 holds chains of; none when S3 cannot be read (the configured one's line says why).</summary>

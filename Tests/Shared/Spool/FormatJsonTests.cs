@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using BtrfsToS3.Shared.Cli;
 using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.Spool;
@@ -78,12 +79,13 @@ public sealed class FormatJsonTests
         Assert.IsTrue(read.SameStreamAs(manifest));
         Assert.AreEqual(seal.StartedAt, read.SendStartedAt);
         Assert.AreEqual("btrfs-progs v6.2", read.BtrfsProgsVersion);
+        Assert.AreEqual(BuildInfo.WrittenBy, read.WrittenBy);
         CollectionAssert.AreEquivalent(
             new[]
             {
                 "format_version", "subvolume", "nested", "nested_paths", "stream", "kind", "source", "generation", "chain_position", "snapshot", "parent", "parent_manifest", "send_command",
                 "send_protocol", "compressed_data", "compression", "encryption", "recipient_fingerprints", "btrfs_progs_version", "kernel_version", "send_started_at", "send_finished_at", "published_at", "chunk_size", "part_size", "total_bytes",
-                "sha256", "storage_class", "chunks",
+                "sha256", "storage_class", "written_by", "chunks",
             },
             Names(json));
     }

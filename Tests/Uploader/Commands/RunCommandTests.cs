@@ -1,4 +1,5 @@
 using Amazon.S3.Model;
+using BtrfsToS3.Shared.Cli;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Publishing;
@@ -45,10 +46,12 @@ public sealed class RunCommandTests : BtrfsAndS3Test
         string stats = File.ReadAllText(Path.Combine(_fx.State, "stats.jsonl"));
         StringAssert.Contains(stats, "\"type\":\"chunk\"");
         StringAssert.Contains(stats, "\"type\":\"run\"");
+        StringAssert.Contains(stats, $"\"written_by\":\"{BuildInfo.WrittenBy}\"");
+        Assert.AreEqual(BuildInfo.WrittenBy, last.WrittenBy);
     }
 
     [TestMethod]
-    public void Status_Json_DescribesGenerationsSpoolAndLastRun()
+    public void Status_JsonAndMaxAge_DescribeGenerationsSpoolLastRunAndStaleness()
     {
         string config = Config(subvolumes: ["data", "home"]);
         Spool(config);
@@ -62,6 +65,8 @@ public sealed class RunCommandTests : BtrfsAndS3Test
         System.Text.Json.JsonElement root = json.RootElement;
         Assert.AreEqual(FormatJson.Version, root.GetProperty("format_version").GetInt32());
         Assert.AreEqual(_s3.Bucket, root.GetProperty("bucket").GetString());
+        Assert.AreEqual(BuildInfo.Version, root.GetProperty("written_by").GetProperty("version").GetString());
+        StringAssert.StartsWith(root.GetProperty("written_by").GetProperty("aws_sdk").GetString(), "AWSSDK.S3 ");
         Assert.AreEqual(ByteSize.GiB, root.GetProperty("spool_quota").GetInt64());
         Assert.AreEqual(0, root.GetProperty("last_run").GetProperty("exit_code").GetInt32());
         System.Text.Json.JsonElement data = root.GetProperty("subvolumes")[0];
@@ -74,6 +79,17 @@ public sealed class RunCommandTests : BtrfsAndS3Test
         System.Text.Json.JsonElement home = root.GetProperty("subvolumes")[1];
         Assert.AreEqual(1, home.GetProperty("spool").GetArrayLength());
         Assert.IsTrue(home.GetProperty("spool")[0].GetProperty("sealed").GetBoolean());
+
+        // The stale check for cron: silent and 0 while every subvolume is fresh, one line each and 1 once any is not.
+        using ToolRun fresh = ToolRun.Start(UploaderTool, "status", "--max-age", "9d", "--config", config);
+        Assert.AreEqual(ExitCodes.Ok, fresh.WaitForExit(TimeSpan.FromMinutes(1)), fresh.Output);
+        Assert.AreEqual(string.Empty, fresh.StandardOutput);
+        using ToolRun stale = ToolRun.Start(UploaderTool, "status", "--max-age", "1s", "--config", config);
+        Assert.AreEqual(ExitCodes.Stale, stale.WaitForExit(TimeSpan.FromMinutes(1)), stale.Output);
+        string[] lines = stale.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.HasCount(2, lines, stale.StandardOutput);
+        StringAssert.StartsWith(lines[0], "data: stale: last published ");
+        StringAssert.StartsWith(lines[1], "home: stale: last published ");
     }
 
     [TestMethod]
