@@ -47,8 +47,9 @@ for program in btrfs-to-s3-spooler btrfs-to-s3-uploader; do
   ln -s "../lib/$name/$program" "$root/usr/bin/$program"
 done
 install -m 0644 "$work/publish/libsodium.so" "$work/publish/libMonoPosixHelper.so" "$root/usr/lib/$name/"
-# NuGet's libMonoPosixHelper.so comes with its symbols; dh_strip would strip it the same way.
-strip --strip-unneeded "$root/usr/lib/$name/libMonoPosixHelper.so"
+# As dh_strip does: NuGet's libMonoPosixHelper.so comes with its symbols, and every ELF file with a compiler's .comment.
+strip --remove-section=.comment --remove-section=.note "$root/usr/lib/$name/btrfs-to-s3-"*
+strip --remove-section=.comment --remove-section=.note --strip-unneeded "$root/usr/lib/$name/"*.so
 
 for unit in btrfs-to-s3.timer btrfs-to-s3-spooler.service btrfs-to-s3-uploader.service run-btrfs_to_s3-spool.mount; do
   sed -e "s|file:/opt/btrfs_to_s3/README.md|man:btrfs-to-s3-spooler(8) man:btrfs-to-s3-uploader(8)|" \
@@ -101,6 +102,8 @@ EOF
 chmod 0644 "$root/usr/share/lintian/overrides/$name"
 
 echo /etc/btrfs_to_s3.ini > "$root/DEBIAN/conffiles"
+# As dh_md5sums does: debsums and dpkg --verify check the installed files against them.
+(cd "$root" && find . -type f ! -path './DEBIAN/*' -printf '%P\0' | LC_ALL=C sort -z | xargs -0 md5sum) > "$root/DEBIAN/md5sums"
 # The maintainer scripts do what debhelper's systemd snippets do (systemd reads the new units; nothing is enabled or
 # started) and make the default spool and state directories owner-only, as scripts/install.sh does (a directory in the
 # package would have to be 0755). Purge removes them only when empty: the state chains the next incremental.
