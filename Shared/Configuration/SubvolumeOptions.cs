@@ -30,7 +30,7 @@ internal sealed partial record SubvolumeOptions(string Name, string Path, Nested
         foreach ((string name, string? path) in section.Entries().Where(e => !e.Key.Equals(NestedKey, StringComparison.OrdinalIgnoreCase)))
         {
             // The name goes into file names and S3 keys, so it is refused rather than escaped.
-            if (!SubvolumeName().IsMatch(name))
+            if (!FormatGrammar.ConfiguredName(name))
             {
                 throw section.Error(
                     name,
@@ -47,7 +47,4 @@ internal sealed partial record SubvolumeOptions(string Name, string Path, Nested
 
         return subvolumes;
     }
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
-    private static partial Regex SubvolumeName();
 }

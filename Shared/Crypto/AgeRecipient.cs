@@ -55,6 +55,19 @@ internal sealed record AgeRecipient
             : throw new AgeException($"age recipient {Quote(text)}: it holds {decoded.data.Length} bytes, not the {KeySize} of an X25519 public key");
     }
 
+    /// <summary>The recipient <paramref name="text"/> names, or null when it names none.</summary>
+    public static AgeRecipient? TryParse(string text)
+    {
+        try
+        {
+            return Parse(text);
+        }
+        catch (AgeException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The recipient of a raw X25519 public key.</summary>
     public static AgeRecipient FromPublicKey(ReadOnlySpan<byte> publicKey) =>
         publicKey.Length == KeySize

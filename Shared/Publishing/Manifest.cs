@@ -40,6 +40,30 @@ internal sealed record Manifest : SentStreamFacts<ManifestChunk>
     public static Manifest Of(Seal seal, string? parentManifest, DateTimeOffset publishedAt, string storageClass, IReadOnlyList<ManifestChunk> chunks) =>
         new(seal, storageClass, chunks) { ParentManifest = parentManifest, SendStartedAt = seal.StartedAt, SendFinishedAt = seal.FinishedAt, PublishedAt = publishedAt, WrittenBy = BuildInfo.WrittenBy };
 
+    /// <summary>
+    /// The facts and chunks, and every key recomputed from the manifest's own fields (its chunks', its parent's) and
+    /// equal to the one recorded: a reader reads no object a manifest names by a key of its own making.
+    /// </summary>
+    public override void Validate(FieldCheck check)
+    {
+        ValidateSent(check);
+        check.Text(StorageClass, "storage_class", FormatGrammar.StorageClass, "is not an S3 storage class");
+        for (int i = 0; i < Chunks.Count; i++)
+        {
+            check.Key(Chunks[i].Key, $"chunks[{i}].key", ObjectKeys.Chunk(string.Empty, Subvolume, Generation, Stream, FormatGrammar.ChunkName(i)));
+            check.That(Chunks[i].Version is null || FormatGrammar.S3Id(Chunks[i].Version!), $"chunks[{i}].version", Chunks[i].Version, "is not an S3 version id");
+        }
+
+        if (Parent is null)
+        {
+            check.That(ParentManifest is null, "parent_manifest", ParentManifest, "must be null for a full stream");
+        }
+        else
+        {
+            check.Key(ParentManifest, "parent_manifest", ObjectKeys.Manifest(string.Empty, Subvolume, Generation, Parent.Name));
+        }
+    }
+
     /// <summary>True when the two describe the same stream, byte for byte (publication time aside).</summary>
     public bool SameStreamAs(Manifest other) =>
         Stream == other.Stream

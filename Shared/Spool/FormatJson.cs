@@ -33,10 +33,21 @@ internal sealed partial class FormatJson : JsonSerializerContext
     public const int Version = 2;
 
     /// <summary>
-    /// Reads a file or object that must be whole and of the format version this build knows; anything else is bad data,
-    /// named by <paramref name="where"/> (a path, or an s3:// address).
+    /// The largest pointer a reader takes, refused by its length before its body is read: a pointer of 10,000
+    /// generations of a weekly chain's manifests is a few MiB.
     /// </summary>
-    public static T Parse<T>(ReadOnlySpan<byte> body, JsonTypeInfo<T> type, string where)
+    public const long MaxPointerBytes = 16 * 1024 * 1024;
+
+    /// <summary>The largest manifest a reader takes, likewise: 200,000 chunks (<see cref="SentStreamFacts{TChunk}.MaxChunks"/>) at about 300 bytes each.</summary>
+    public const long MaxManifestBytes = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// Reads a file or object that must be whole, of the format version this build knows, and whose fields all hold to
+    /// their grammar (<see cref="IFormatVersioned.Validate"/>); anything else is bad data, named by
+    /// <paramref name="where"/> (a path, or an s3:// address).
+    /// </summary>
+    /// <param name="prefix">[s3] prefix, where the reader knows it: keys in the body are checked whole under it.</param>
+    public static T Parse<T>(ReadOnlySpan<byte> body, JsonTypeInfo<T> type, string where, string? prefix = null)
         where T : IFormatVersioned
     {
         T? value;
@@ -54,8 +65,12 @@ internal sealed partial class FormatJson : JsonSerializerContext
             throw new BackupFailure(FailureKind.BadData, $"{where}: empty {typeof(T).Name}");
         }
 
-        return value.FormatVersion == Version
-            ? value
-            : throw new BackupFailure(FailureKind.BadData, $"{where}: format version {value.FormatVersion}, but this build reads version {Version}");
+        if (value.FormatVersion != Version)
+        {
+            throw new BackupFailure(FailureKind.BadData, $"{where}: format version {value.FormatVersion}, but this build reads version {Version}");
+        }
+
+        value.Validate(new FieldCheck(where, prefix));
+        return value;
     }
 }

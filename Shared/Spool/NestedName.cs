@@ -25,7 +25,13 @@ internal static class NestedName
     /// </summary>
     public const int MaxLength = 238;
 
-    public static string For(string parent, string path)
+    public static string For(string parent, string path) =>
+        TryFor(parent, path) ?? throw new BackupFailure(
+            FailureKind.Config,
+            $"nested subvolume {path} in {parent}: its name would be more than the {MaxLength} characters a snapshot's file name allows; exclude it ([subvolumes] nested = exclude) or move it higher up");
+
+    /// <summary>The name, or null when it would be longer than <see cref="MaxLength"/>.</summary>
+    public static string? TryFor(string parent, string path)
     {
         var name = new StringBuilder(parent).Append('.');
         foreach (byte b in Encoding.UTF8.GetBytes(path))
@@ -45,10 +51,6 @@ internal static class NestedName
             }
         }
 
-        return name.Length <= MaxLength
-            ? name.ToString()
-            : throw new BackupFailure(
-                FailureKind.Config,
-                $"nested subvolume {path} in {parent}: its name would be {name.Length} characters, more than the {MaxLength} a snapshot's file name allows; exclude it ([subvolumes] nested = exclude) or move it higher up");
+        return name.Length <= MaxLength ? name.ToString() : null;
     }
 }

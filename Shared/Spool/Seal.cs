@@ -27,6 +27,17 @@ internal sealed record Seal : SentStreamFacts<ChunkRecord>
 
     public required DateTimeOffset FinishedAt { get; init; }
 
+    /// <summary>The facts and chunks, and each chunk's own record (its name, its parts at the stream's part size).</summary>
+    public override void Validate(FieldCheck check)
+    {
+        ValidateSent(check);
+        for (int i = 0; i < Chunks.Count; i++)
+        {
+            Chunks[i].Validate(check, $"chunks[{i}].");
+            check.That(Chunks[i].PartSize == PartSize, $"chunks[{i}].part_size", Chunks[i].PartSize, "is not the stream's part_size");
+        }
+    }
+
     /// <summary>The seal of the stream the header describes: its facts, and what only the end of the stream knows.</summary>
     public static Seal Of(StreamHeader header, IReadOnlyList<ChunkRecord> chunks, long totalBytes, string sha256, string btrfsProgsVersion, string kernelVersion, DateTimeOffset startedAt, DateTimeOffset finishedAt) =>
         new(header, chunks, totalBytes, sha256, btrfsProgsVersion, kernelVersion) { StartedAt = startedAt, FinishedAt = finishedAt };

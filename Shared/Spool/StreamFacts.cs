@@ -59,4 +59,67 @@ internal abstract record StreamFacts : IFormatVersioned
     /// a restore checks its identity against them before it thaws or downloads anything. Not key material.
     /// </summary>
     public IReadOnlyList<string> RecipientFingerprints { get; init; } = [];
+
+    public abstract void Validate(FieldCheck check);
+
+    /// <summary>
+    /// The facts every header, seal and manifest shares: names that become paths and keys, the chain they claim, and the
+    /// encoding; each against its grammar and against the others (a stream is named after its snapshot, of its subvolume).
+    /// </summary>
+    protected void ValidateFacts(FieldCheck check)
+    {
+        check.Text(Subvolume, "subvolume", FormatGrammar.SubvolumeName, "is not a subvolume name");
+        if (Nested is null)
+        {
+            check.That(FormatGrammar.ConfiguredName(Subvolume), "subvolume", Subvolume, "is a nested subvolume's name, but nested is null");
+            foreach ((string path, int i) in check.List(NestedPaths, "nested_paths", 100_000).Select((p, i) => (p, i)))
+            {
+                check.Text(path, $"nested_paths[{i}]", FormatGrammar.RelativePath, "is not a relative path without '.', '..' or empty parts");
+            }
+        }
+        else
+        {
+            check.Text(Nested.In, "nested.in", FormatGrammar.ConfiguredName, "is not a configured subvolume's name");
+            check.Text(Nested.Path, "nested.path", FormatGrammar.RelativePath, "is not a relative path without '.', '..' or empty parts");
+            check.That(NestedName.TryFor(Nested.In, Nested.Path) == Subvolume, "subvolume", Subvolume, $"is not the name of the subvolume nested in {Nested.In} at nested.path");
+            check.That(check.List(NestedPaths, "nested_paths", 0).Count == 0, "nested_paths", NestedPaths.Count, "must be empty for a nested subvolume");
+        }
+
+        check.That(Source is not null && FormatGrammar.Uuid(Source.FilesystemUuid) && FormatGrammar.Uuid(Source.SubvolumeUuid), "source", Source?.ToString(), "must hold two UUIDs");
+        check.That(Snapshot is not null, "snapshot", null, "must be present");
+        check.That(SnapshotName.TryParse(Snapshot!.Name, out string snapshotOf, out DateTimeOffset taken) && snapshotOf == Subvolume, "snapshot.name", Snapshot.Name, $"is not a snapshot name of subvolume {Subvolume}");
+        check.Text(Snapshot.Uuid, "snapshot.uuid", FormatGrammar.Uuid, "is not a UUID");
+        check.That(Stream == Snapshot.Name, "stream", Stream, "is not the snapshot's name");
+        check.Text(Generation, "generation", FormatGrammar.Generation, "is not a generation (a UTC time such as 20261125T020000Z)");
+        SnapshotName.TryParse($"x.{Generation}", out _, out DateTimeOffset started);
+        check.That(started <= taken, "generation", Generation, "starts after the snapshot was taken");
+        if (Kind == StreamKind.Full)
+        {
+            check.That(Parent is null, "parent", Parent?.Name, "must be null for a full stream");
+            check.That(ChainPosition == 0, "chain_position", ChainPosition, "must be 0 for a full stream");
+            check.That(Generation == SnapshotName.Generation(Snapshot.Name), "generation", Generation, "is not the full's snapshot time");
+        }
+        else
+        {
+            check.That(Kind == StreamKind.Incremental, "kind", Kind.ToString(), "is neither full nor incremental");
+            check.That(Parent is not null, "parent", null, "must name the parent snapshot of an incremental stream");
+            check.That(SnapshotName.TryParse(Parent!.Name, out string parentOf, out DateTimeOffset parentTaken) && parentOf == Subvolume && parentTaken < taken, "parent.name", Parent.Name, $"is not an earlier snapshot of subvolume {Subvolume}");
+            check.Text(Parent.Uuid, "parent.uuid", FormatGrammar.Uuid, "is not a UUID");
+            check.That(ChainPosition >= 1, "chain_position", ChainPosition, "must be 1 or more for an incremental stream");
+        }
+
+        check.That(ChunkSize is >= 1 and <= Configuration.S3Limits.MaxChunkSize, "chunk_size", ChunkSize, "is not from 1 byte to 5 TiB");
+        check.That(PartSize is >= 1 and <= Configuration.S3Limits.MaxPartSize, "part_size", PartSize, "is not from 1 byte to 5 GiB");
+        check.List(SendCommand, "send_command", 16);
+        check.That(SendProtocol is 1 or 2, "send_protocol", SendProtocol, "is not 1 or 2");
+        check.That(!CompressedData || SendProtocol == 2, "compressed_data", CompressedData.ToString(), "needs send_protocol 2");
+        check.That(ChunkCompression.TryParse(Compression ?? string.Empty) is not null, "compression", Compression, "is not none, auto or zstd:LEVEL");
+        check.That(Encryption is ChunkEncoding.Plain or ChunkEncoding.Age, "encryption", Encryption, "is not none or age");
+        check.List(RecipientFingerprints, "recipient_fingerprints", ChunkEncoding.MaxRecipients);
+        check.That((Encryption == ChunkEncoding.Age) == (RecipientFingerprints.Count > 0), "recipient_fingerprints", RecipientFingerprints.Count, $"does not fit encryption {Encryption}");
+        foreach ((string fingerprint, int i) in RecipientFingerprints.Select((f, i) => (f, i)))
+        {
+            check.Text(fingerprint, $"recipient_fingerprints[{i}]", FormatGrammar.Fingerprint, "is not a fingerprint (sha256: and 16 hex digits)");
+        }
+    }
 }

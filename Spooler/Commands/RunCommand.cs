@@ -243,6 +243,18 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
             return null;
         }
 
+        // What runs is made again from the header's checked names, never taken from the file: a header that records any
+        // other command (edited, or of another snapshot directory) is not resent.
+        IReadOnlyList<string> command = BtrfsTool.SendCommand(
+            options.Snapshots.PathOf(header.Snapshot.Name),
+            header.Parent is null ? null : options.Snapshots.PathOf(header.Parent.Name),
+            new SendSettings(header.SendProtocol, header.CompressedData));
+        if (header.Stream != stream.Name || !header.SendCommand.SequenceEqual(command))
+        {
+            Log.CannotResend(logger, stream.Name, $"its header is of stream {FieldCheck.Show(header.Stream)} with the send command {FieldCheck.Show(string.Join(' ', header.SendCommand))}, not {string.Join(' ', command)}");
+            return null;
+        }
+
         foreach (SnapshotRef? needed in new[] { header.Snapshot, header.Parent })
         {
             if (needed is null)

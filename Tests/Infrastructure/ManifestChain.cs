@@ -1,3 +1,4 @@
+using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.Spool;
 
@@ -26,17 +27,17 @@ internal static class ManifestChain
                 NestedPaths = [],
                 Kind = i == 0 ? StreamKind.Full : StreamKind.Incremental,
                 Source = new SourceRef("0f1e2d3c-0000-4000-8000-000000000001", "5a6b7c8d-0000-4000-8000-000000000002"),
-                Snapshot = new SnapshotRef(name, $"uuid-{i}"),
+                Snapshot = new SnapshotRef(name, ValidFormat.Uuid(i)),
                 Parent = i == 0 ? null : chain[i - 1].Snapshot,
                 Generation = generation,
                 ChainPosition = i,
-                ChunkSize = 10,
-                PartSize = 10,
+                ChunkSize = 200 * ByteSize.GiB,
+                PartSize = 64 * ByteSize.MiB,
                 SendCommand = ["btrfs", "send", name],
                 CreatedAt = Start,
             };
-            Seal seal = Seal.Of(header, [], streams[i].Bytes, "sha", "btrfs-progs v6.2", "6.1", Start, Start);
-            chain.Add(Manifest.Of(seal, i == 0 ? null : $"{chain[i - 1].Stream}/manifest.json", Start, "DEEP_ARCHIVE", []));
+            Seal seal = Seal.Of(header, [], streams[i].Bytes, ValidFormat.Sha256(name), "btrfs-progs v6.2", "6.1", Start, Start);
+            chain.Add(Manifest.Of(seal, i == 0 ? null : ObjectKeys.Manifest(ValidFormat.Prefix, subvolume, generation, chain[i - 1].Stream), Start, "DEEP_ARCHIVE", ValidFormat.Chunks(header, streams[i].Bytes)));
         }
 
         return chain;

@@ -14,6 +14,7 @@ internal sealed class MemoryObjectStore : IObjectStore
 {
     private readonly SortedDictionary<string, byte[]> _objects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _written = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _signatures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedDictionary<int, byte[]>> _parts = new(StringComparer.Ordinal);
 
     public List<PendingUpload> Uploads { get; } = [];
@@ -45,12 +46,22 @@ internal sealed class MemoryObjectStore : IObjectStore
     /// <summary>The GETs asked for, answered or not.</summary>
     public int GetRequests { get; private set; }
 
-    public Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken)
+    public Task<ObjectBody?> GetAsync(string key, string? versionId, long maxBytes, CancellationToken cancellationToken)
     {
         GetRequests++;
-        return Unreachable is { } outage
-            ? Task.FromException<byte[]?>(outage)
-            : Task.FromResult(_objects.TryGetValue(key, out byte[]? body) ? body : null);
+        if (Unreachable is { } outage)
+        {
+            return Task.FromException<ObjectBody?>(outage);
+        }
+
+        if (!_objects.TryGetValue(key, out byte[]? body) || (versionId is not null && versionId != "null"))
+        {
+            return Task.FromResult<ObjectBody?>(null);
+        }
+
+        return body.Length > maxBytes
+            ? Task.FromException<ObjectBody?>(new BackupFailure(FailureKind.BadData, $"{Address(key)}: {body.Length} bytes, more than {maxBytes}"))
+            : Task.FromResult<ObjectBody?>(new ObjectBody(body, Etag(body), null, _signatures.GetValueOrDefault(key)));
     }
 
     public Task<IReadOnlyList<ObjectVersion>> ListVersionsAsync(string key, CancellationToken cancellationToken) =>
@@ -62,11 +73,6 @@ internal sealed class MemoryObjectStore : IObjectStore
     public Task DeleteVersionsAsync(IReadOnlyList<StoredVersion> versions, CancellationToken cancellationToken) =>
         DeleteAsync([.. versions.Select(v => v.Key)], cancellationToken);
 
-    public Task<byte[]?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken) =>
-        Task.FromResult(versionId == "null" && _objects.TryGetValue(key, out byte[]? body) ? body : null);
-
-    public Task<ObjectBody?> GetWithEtagAsync(string key, CancellationToken cancellationToken) =>
-        Task.FromResult(_objects.TryGetValue(key, out byte[]? body) ? new ObjectBody(body, Etag(body)) : null);
 
     public Task<ObjectWritten?> PutAsync(string key, byte[] body, ObjectWrite write, CancellationToken cancellationToken)
     {
@@ -82,6 +88,15 @@ internal sealed class MemoryObjectStore : IObjectStore
         }
 
         Put(key, body);
+        if (write.Signature is { } signature)
+        {
+            _signatures[key] = signature;
+        }
+        else
+        {
+            _signatures.Remove(key);
+        }
+
         return Task.FromResult<ObjectWritten?>(new ObjectWritten(null));
     }
 

@@ -23,7 +23,7 @@ internal static class Published
             seal.Generation,
             seal.ChainPosition,
             DateTimeOffset.UtcNow,
-            $"test/{seal.Stream}/manifest.json"));
+            ObjectKeys.Manifest("backup/", seal.Subvolume, seal.Generation, seal.Stream)));
         Directory.Delete(Path.Combine(fixture.Spool, seal.Stream), recursive: true);
     }
 

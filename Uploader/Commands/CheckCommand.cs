@@ -134,7 +134,7 @@ internal static class CheckCommand
             Expect(report, "write under prefix", written is null, $"S3 wrote {store.Address(key)} although the write named an ETag no object has; delete it by hand", "ok: allowed (a write conditional on an ETag no object has, refused by its condition: nothing written)");
         }
 
-        (bool read, byte[]? got) = await report.TryAsync("read under prefix", needs: true, () => store.GetAsync(key, cancellationToken)).ConfigureAwait(false);
+        (bool read, ObjectBody? got) = await report.TryAsync("read under prefix", needs: true, () => store.GetAsync(key, null, body.Length, cancellationToken)).ConfigureAwait(false);
         if (read)
         {
             Expect(report, "read under prefix", got is null, "S3 found an object at a fresh probe key", "ok: allowed (a read of a key that does not exist: 404)");
@@ -166,8 +166,8 @@ internal static class CheckCommand
         if (written)
         {
             report.Line("write under prefix", "ok");
-            (bool read, byte[]? got) = await report.TryAsync("read under prefix", needs: true, () => store.GetAsync(key, cancellationToken)).ConfigureAwait(false);
-            if (read && got.AsSpan().SequenceEqual(body))
+            (bool read, ObjectBody? got) = await report.TryAsync("read under prefix", needs: true, () => store.GetAsync(key, null, body.Length, cancellationToken)).ConfigureAwait(false);
+            if (read && got is not null && got.Bytes.AsSpan().SequenceEqual(body))
             {
                 report.Line("read under prefix", "ok");
             }

@@ -58,7 +58,14 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
                 throw new BackupFailure(FailureKind.BadData, $"stream {stream.Name}: {chunk.Name} was uploaded as {uploaded.Size} bytes sha256 {uploaded.Sha256}, but the seal says {chunk.Size} bytes sha256 {chunk.Sha256}");
             }
 
-            chunks.Add(new ManifestChunk(chunk.Index, uploaded.Key, chunk.Size, chunk.StreamSize, chunk.Sha256, chunk.Etag, chunk.Crc32, uploaded.Version));
+            // The key is the one the stream's names make, never the record's own word for it.
+            string key = repository.ChunkKey(seal, chunk.Name);
+            if (uploaded.Key != key)
+            {
+                throw new BackupFailure(FailureKind.BadData, $"stream {stream.Name}: {chunk.Name}'s uploaded record names the key {FieldCheck.Show(uploaded.Key)}, not {key}; the stream cannot be published");
+            }
+
+            chunks.Add(new ManifestChunk(chunk.Index, key, chunk.Size, chunk.StreamSize, chunk.Sha256, chunk.Etag, chunk.Crc32, uploaded.Version));
         }
 
         string manifestKey = repository.ManifestKey(seal);

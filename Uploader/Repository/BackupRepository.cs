@@ -37,24 +37,20 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     public string ChunkKey(StreamFacts stream, string chunkName) => ObjectKeys.Chunk(options.Prefix, stream.Subvolume, stream.Generation, stream.Stream, chunkName);
 
     /// <summary>The subvolume's pointer, or null when nothing of it was published.</summary>
-    public Task<Pointer?> ReadPointerAsync(string subvolume, CancellationToken cancellationToken) =>
-        ReadAsync(PointerKey(subvolume), null, FormatJson.Default.Pointer, cancellationToken);
+    public async Task<Pointer?> ReadPointerAsync(string subvolume, CancellationToken cancellationToken) =>
+        (await ReadPointerBodyAsync(subvolume, null, cancellationToken).ConfigureAwait(false))?.Pointer;
 
     /// <summary>The versions of the subvolume's pointer, newest first (a versioned bucket keeps every one written).</summary>
     public Task<IReadOnlyList<ObjectVersion>> PointerVersionsAsync(string subvolume, CancellationToken cancellationToken) =>
         store.ListVersionsAsync(PointerKey(subvolume), cancellationToken);
 
     /// <summary>One version of the subvolume's pointer, or null when there is no such version.</summary>
-    public Task<Pointer?> ReadPointerVersionAsync(string subvolume, string versionId, CancellationToken cancellationToken) =>
-        ReadAsync(PointerKey(subvolume), versionId, FormatJson.Default.Pointer, cancellationToken);
+    public async Task<Pointer?> ReadPointerVersionAsync(string subvolume, string versionId, CancellationToken cancellationToken) =>
+        (await ReadPointerBodyAsync(subvolume, versionId, cancellationToken).ConfigureAwait(false))?.Pointer;
 
     /// <summary>The subvolume's pointer with the ETag a rewrite of it names, or null when nothing of it was published.</summary>
-    public async Task<StoredPointer?> ReadPointerForUpdateAsync(string subvolume, CancellationToken cancellationToken)
-    {
-        string key = PointerKey(subvolume);
-        ObjectBody? body = await GetFormatObjectAsync(key, store.GetWithEtagAsync, cancellationToken).ConfigureAwait(false);
-        return body is null ? null : new StoredPointer(FormatJson.Parse(body.Bytes, FormatJson.Default.Pointer, store.Address(key)), body.Etag);
-    }
+    public Task<StoredPointer?> ReadPointerForUpdateAsync(string subvolume, CancellationToken cancellationToken) =>
+        ReadPointerBodyAsync(subvolume, null, cancellationToken);
 
     /// <summary>
     /// Writes the subvolume's pointer, the commit, only over the version it was read as (If-Match on
@@ -88,14 +84,17 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
 
     /// <summary>The manifest's current version; null when there is none. A pointer's manifests are read by <see cref="ReadNamedManifestAsync"/>.</summary>
     public Task<Manifest?> ReadManifestAsync(string key, CancellationToken cancellationToken) =>
-        ReadAsync(key, null, FormatJson.Default.Manifest, cancellationToken);
+        ReadNamedManifestAsync(key, null, cancellationToken);
 
     /// <summary>
     /// The manifest as a pointer names it: the version named (a versioned bucket), else the current one; null when
     /// there is no such manifest or version. What was written over the key since does not matter to a reader.
     /// </summary>
-    public Task<Manifest?> ReadNamedManifestAsync(string key, string? version, CancellationToken cancellationToken) =>
-        ReadAsync(key, version, FormatJson.Default.Manifest, cancellationToken);
+    public async Task<Manifest?> ReadNamedManifestAsync(string key, string? version, CancellationToken cancellationToken)
+    {
+        ObjectBody? body = await GetFormatObjectAsync(key, version, FormatJson.MaxManifestBytes, cancellationToken).ConfigureAwait(false);
+        return body is null ? null : ParseAt(body, key, version, FormatJson.Default.Manifest, ManifestKey);
+    }
 
     /// <summary>
     /// Writes the manifest once (If-None-Match: *). Written is true when this call wrote it, false when an earlier run
@@ -111,8 +110,8 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
             return (true, written.VersionId);
         }
 
-        ObjectBody? existing = await GetFormatObjectAsync(key, store.GetWithEtagAsync, cancellationToken).ConfigureAwait(false);
-        return existing is not null && FormatJson.Parse(existing.Bytes, FormatJson.Default.Manifest, store.Address(key)).SameStreamAs(manifest)
+        ObjectBody? existing = await GetFormatObjectAsync(key, null, FormatJson.MaxManifestBytes, cancellationToken).ConfigureAwait(false);
+        return existing is not null && ParseAt(existing, key, null, FormatJson.Default.Manifest, ManifestKey).SameStreamAs(manifest)
             ? (false, existing.VersionId)
             : throw new BackupFailure(FailureKind.BadData, $"manifest {key} already exists and describes another stream; it is never overwritten");
     }
@@ -290,29 +289,39 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
         return new PartWrite(number, chunk.DataPath, offset, length, part.Md5, FlexibleChecksums ? part.Crc32 : null);
     }
 
+    /// <summary>The pointer (the version named, or the current one) with the ETag and version it was read as; null when there is none.</summary>
+    private async Task<StoredPointer?> ReadPointerBodyAsync(string subvolume, string? version, CancellationToken cancellationToken)
+    {
+        string key = PointerKey(subvolume);
+        ObjectBody? body = await GetFormatObjectAsync(key, version, FormatJson.MaxPointerBytes, cancellationToken).ConfigureAwait(false);
+        return body is null ? null : new StoredPointer(ParseAt(body, key, version, FormatJson.Default.Pointer, p => PointerKey(p.Subvolume)), body.Etag);
+    }
+
     /// <summary>
-    /// Reads a format object, the version named or (null) the current one; null when there is none, bad data when it is
-    /// not whole or of another format version.
+    /// A format object read from <paramref name="key"/>: whole, of this format version, every field of its grammar
+    /// (<see cref="FormatJson.Parse"/>), and at the very key its own fields name, so that an object copied to another
+    /// key (a manifest of one stream under another's name, a pointer of another subvolume) is refused.
     /// </summary>
-    private async Task<T?> ReadAsync<T>(string key, string? version, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    private T ParseAt<T>(ObjectBody body, string key, string? version, JsonTypeInfo<T> type, Func<T, string> keyOf)
         where T : class, IFormatVersioned
     {
-        byte[]? body = version is null
-            ? await GetFormatObjectAsync(key, store.GetAsync, cancellationToken).ConfigureAwait(false)
-            : await GetFormatObjectAsync(key, (k, ct) => store.GetVersionAsync(k, version, ct), cancellationToken).ConfigureAwait(false);
-        return body is null ? null : FormatJson.Parse(body, type, version is null ? store.Address(key) : $"{store.Address(key)} version {version}");
+        string where = version is null ? store.Address(key) : $"{store.Address(key)} version {version}";
+        T value = FormatJson.Parse(body.Bytes, type, where, options.Prefix);
+        string named = keyOf(value);
+        return named == key
+            ? value
+            : throw new BackupFailure(FailureKind.BadData, $"{where}: its fields name the key {FieldCheck.Show(named)}, not the one it was read from; it is not trusted");
     }
 
     /// <summary>
     /// A manifest or pointer must be readable at once. One in an archive class got there by a bucket lifecycle rule
     /// (the configuration refuses an archive class for them): one line says what to change, and how to read it now.
     /// </summary>
-    private async Task<TBody?> GetFormatObjectAsync<TBody>(string key, Func<string, CancellationToken, Task<TBody?>> get, CancellationToken cancellationToken)
-        where TBody : class
+    private async Task<ObjectBody?> GetFormatObjectAsync(string key, string? version, long maxBytes, CancellationToken cancellationToken)
     {
         try
         {
-            return await get(key, cancellationToken).ConfigureAwait(false);
+            return await store.GetAsync(key, version, maxBytes, cancellationToken).ConfigureAwait(false);
         }
         catch (ObjectNotThawedException e)
         {

@@ -13,22 +13,19 @@ internal interface IObjectStore
     string Address(string key);
 
     /// <summary>
-    /// The object's bytes, or null when there is no such key; throws <see cref="ObjectNotThawedException"/> for an
-    /// object in an archive storage class (a lifecycle rule can move any object there).
+    /// The whole of a small object (the version named, or the current one when null) with its ETag, version and
+    /// signature, or null when there is no such key or version. An object larger than <paramref name="maxBytes"/> is
+    /// refused (bad data) by its length, before its body is read, so that memory stays bounded whatever the bucket
+    /// holds. Throws <see cref="ObjectNotThawedException"/> for an object in an archive storage class (a lifecycle rule
+    /// can move any object there).
     /// </summary>
-    Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken);
+    Task<ObjectBody?> GetAsync(string key, string? versionId, long maxBytes, CancellationToken cancellationToken);
 
     /// <summary>The versions of exactly this key, newest first, delete markers left out (a versioned bucket).</summary>
     Task<IReadOnlyList<ObjectVersion>> ListVersionsAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>Every version under the prefix, delete markers included (a versioned bucket).</summary>
     Task<IReadOnlyList<StoredVersion>> ListVersionsUnderAsync(string prefix, CancellationToken cancellationToken);
-
-    /// <summary>The bytes of one version of the object, or null when there is no such version.</summary>
-    Task<byte[]?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken);
-
-    /// <summary>As <see cref="GetAsync"/>, with the ETag a conditional rewrite of the object names.</summary>
-    Task<ObjectBody?> GetWithEtagAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>
     /// Writes the object; null when the write was conditional (<see cref="ObjectWrite.Conditional"/>) and its

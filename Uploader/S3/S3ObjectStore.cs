@@ -15,8 +15,8 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
 {
     public string Address(string key) => $"s3://{bucket}/{key}";
 
-    public async Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken) =>
-        (await GetWithEtagAsync(key, cancellationToken).ConfigureAwait(false))?.Bytes;
+    public async Task<ObjectBody?> GetAsync(string key, string? versionId, long maxBytes, CancellationToken cancellationToken) =>
+        (await guard.RunAsync(versionId is null ? $"get {key}" : $"get {key} version {versionId}", ct => GetWholeOnceAsync(key, versionId, maxBytes, ct), cancellationToken).ConfigureAwait(false)).Result;
 
     public async Task<IReadOnlyList<ObjectVersion>> ListVersionsAsync(string key, CancellationToken cancellationToken) =>
         [.. (await ListVersionsUnderAsync(key, cancellationToken).ConfigureAwait(false))
@@ -51,11 +51,6 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             },
             cancellationToken).ConfigureAwait(false)).Result;
 
-    public async Task<byte[]?> GetVersionAsync(string key, string versionId, CancellationToken cancellationToken) =>
-        (await guard.RunAsync($"get {key} version {versionId}", ct => GetWholeOnceAsync(key, versionId, ct), cancellationToken).ConfigureAwait(false)).Result?.Bytes;
-
-    public async Task<ObjectBody?> GetWithEtagAsync(string key, CancellationToken cancellationToken) =>
-        (await guard.RunAsync($"get {key}", ct => GetWholeOnceAsync(key, null, ct), cancellationToken).ConfigureAwait(false)).Result;
 
     public async Task<ObjectWritten?> PutAsync(string key, byte[] body, ObjectWrite write, CancellationToken cancellationToken) =>
         (await guard.RunAsync(
@@ -433,14 +428,33 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
     /// One GET of a whole small object, or of the version named; null when there is no such object or version (S3
     /// answers 400 InvalidArgument for a version id it cannot read as one).
     /// </summary>
-    private async Task<ObjectBody?> GetWholeOnceAsync(string key, string? versionId, CancellationToken cancellationToken)
+    private async Task<ObjectBody?> GetWholeOnceAsync(string key, string? versionId, long maxBytes, CancellationToken cancellationToken)
     {
         try
         {
             using GetObjectResponse response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key, VersionId = versionId }, cancellationToken).ConfigureAwait(false);
-            using var buffer = new MemoryStream();
-            await response.ResponseStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            return new ObjectBody(buffer.ToArray(), response.ETag ?? string.Empty, Version(response.VersionId));
+            if (response.ContentLength > maxBytes)
+            {
+                throw TooLarge(key, versionId, response.ContentLength, maxBytes);
+            }
+
+            // Content-Length said how much comes, but the bytes are counted as they arrive all the same: a server that
+            // sends more than it announced gets no more memory than the bound.
+            using var buffer = new MemoryStream((int)Math.Max(response.ContentLength, 0));
+            byte[] piece = new byte[64 * 1024];
+            int n;
+            while ((n = await response.ResponseStream.ReadAsync(piece, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + n > maxBytes)
+                {
+                    throw TooLarge(key, versionId, buffer.Length + n, maxBytes);
+                }
+
+                buffer.Write(piece, 0, n);
+            }
+
+            string? signature = response.Metadata[ObjectWrite.SignatureMetadata];
+            return new ObjectBody(buffer.ToArray(), response.ETag ?? string.Empty, Version(response.VersionId), string.IsNullOrEmpty(signature) ? null : signature);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound || (versionId is not null && e.StatusCode == HttpStatusCode.BadRequest && e.ErrorCode == "InvalidArgument"))
         {
@@ -451,6 +465,9 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             throw new ObjectNotThawedException(Address(key));
         }
     }
+
+    private BackupFailure TooLarge(string key, string? versionId, long bytes, long maxBytes) =>
+        new(FailureKind.BadData, $"{Address(key)}{(versionId is null ? string.Empty : $" version {versionId}")}: {bytes} bytes or more, more than the {maxBytes} bytes such an object may have (docs/FORMAT.md); it was not read, and is not trusted");
 
     /// <summary>One PUT of a small object; null when its condition failed (412).</summary>
     private async Task<ObjectWritten?> PutOnceAsync(string key, byte[] body, ObjectWrite write, string? ifMatch, CancellationToken cancellationToken)
@@ -472,6 +489,11 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             ObjectLockMode = write.Lock is null ? null : ObjectLockMode.FindValue(write.Lock.Mode),
             ObjectLockRetainUntilDate = write.Lock?.RetainUntil.UtcDateTime,
         };
+        if (write.Signature is not null)
+        {
+            request.Metadata.Add(ObjectWrite.SignatureMetadata, write.Signature);
+        }
+
         try
         {
             PutObjectResponse response = await s3.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);

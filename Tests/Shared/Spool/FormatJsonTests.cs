@@ -4,6 +4,7 @@ using BtrfsToS3.Shared.Cli;
 using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.Spool;
+using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Shared.Spool;
 
@@ -19,17 +20,20 @@ public sealed class FormatJsonTests
         NestedPaths = ["var/lib/vm-100-disk-0"],
         Kind = StreamKind.Incremental,
         Source = new SourceRef("0f1e2d3c-0000-4000-8000-000000000001", "5a6b7c8d-0000-4000-8000-000000000002"),
-        Snapshot = new SnapshotRef("data.20261202T020000Z", "b5a1"),
-        Parent = new SnapshotRef("data.20261125T020000Z", "19c1"),
+        Snapshot = new SnapshotRef("data.20261202T020000Z", ValidFormat.Uuid(2)),
+        Parent = new SnapshotRef("data.20261125T020000Z", ValidFormat.Uuid(1)),
         Generation = "20261125T020000Z",
         ChainPosition = 1,
         ChunkSize = 1024,
-        PartSize = 512,
+        PartSize = 5 * 1024 * 1024,
         SendCommand = ["btrfs", "send", "-p", "/s/data.20261125T020000Z", "/s/data.20261202T020000Z"],
         CreatedAt = new DateTimeOffset(2026, 12, 2, 2, 0, 1, TimeSpan.Zero),
     };
 
-    private static readonly ChunkRecord Chunk = new(FormatJson.Version, 0, "chunk-000000", 1000, 1000, "51e6", "y/Q5Jg==", 512, [new PartRecord("aa", "AAAAAA=="), new PartRecord("bb", "BBBBBB==")], "9b2c-2");
+    /// <summary>The one part's MD5, and so the chunk's ETag (a single PUT).</summary>
+    private const string PartMd5 = "9b2cf535f27731c974343645a3985328";
+
+    private static readonly ChunkRecord Chunk = new(FormatJson.Version, 0, "chunk-000000", 1000, 1000, ValidFormat.Sha256("chunk"), "y/Q5Jg==", 5 * 1024 * 1024, [new PartRecord(PartMd5, "y/Q5Jg==")], PartMd5);
 
     [TestMethod]
     public void Parse_HeaderWrittenBySerializer_RoundTripsWithDocumentedNames()
@@ -49,7 +53,7 @@ public sealed class FormatJsonTests
     [TestMethod]
     public void Of_SealFromHeader_CarriesTheHeadersFactsAndTheDocumentedFields()
     {
-        Seal seal = Seal.Of(Header, [Chunk], 1000, "a104", "btrfs-progs v6.2", "6.1.0", Header.CreatedAt, Header.CreatedAt.AddMinutes(1));
+        Seal seal = Seal.Of(Header, [Chunk], 1000, ValidFormat.Sha256("stream"), "btrfs-progs v6.2", "6.1.0", Header.CreatedAt, Header.CreatedAt.AddMinutes(1));
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(seal, FormatJson.Default.Seal);
 
         Seal read = FormatJson.Parse(json, FormatJson.Default.Seal, "seal.json");
@@ -70,8 +74,8 @@ public sealed class FormatJsonTests
     [TestMethod]
     public void Of_ManifestFromSeal_CarriesTheSealsFactsAndTheDocumentedFields()
     {
-        Seal seal = Seal.Of(Header, [Chunk], 1000, "a104", "btrfs-progs v6.2", "6.1.0", Header.CreatedAt, Header.CreatedAt.AddMinutes(1));
-        Manifest manifest = Manifest.Of(seal, "p/manifest.json", Header.CreatedAt.AddHours(1), "DEEP_ARCHIVE", [new ManifestChunk(0, "k/chunk-000000", 1000, 1000, "51e6", "9b2c-2", "y/Q5Jg==")]);
+        Seal seal = Seal.Of(Header, [Chunk], 1000, ValidFormat.Sha256("stream"), "btrfs-progs v6.2", "6.1.0", Header.CreatedAt, Header.CreatedAt.AddMinutes(1));
+        Manifest manifest = Manifest.Of(seal, "backup/data/20261125T020000Z/data.20261125T020000Z/manifest.json", Header.CreatedAt.AddHours(1), "DEEP_ARCHIVE", [new ManifestChunk(0, "backup/data/20261125T020000Z/data.20261202T020000Z/chunk-000000", 1000, 1000, ValidFormat.Sha256("chunk"), PartMd5, "y/Q5Jg==")]);
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(manifest, FormatJson.Default.Manifest);
 
         Manifest read = FormatJson.Parse(json, FormatJson.Default.Manifest, "manifest.json");
@@ -117,7 +121,7 @@ public sealed class FormatJsonTests
     public void Parse_MissingField_IsBadData()
     {
         string json = Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(Chunk, FormatJson.Default.ChunkRecord));
-        byte[] cut = Encoding.UTF8.GetBytes(json.Replace("\"etag\": \"9b2c-2\"", "\"etag\": null", StringComparison.Ordinal));
+        byte[] cut = Encoding.UTF8.GetBytes(json.Replace($"\"etag\": \"{PartMd5}\"", "\"etag\": null", StringComparison.Ordinal));
 
         BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => FormatJson.Parse(cut, FormatJson.Default.ChunkRecord, "chunk-000000.json"));
 

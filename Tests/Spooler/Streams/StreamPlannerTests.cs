@@ -1,3 +1,4 @@
+using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Shared.State;
@@ -133,7 +134,7 @@ public sealed class StreamPlannerTests
         string uuid = Shell.Run("btrfs", "subvolume", "show", path).Split('\n').First(l => l.Trim().StartsWith("UUID:", StringComparison.Ordinal)).Split(':', 2)[1].Trim();
         var snapshot = new SnapshotRef(name, uuid);
         StateFiles.WritePublished(_fx.State, new PublishedSnapshot(
-            FormatJson.Version, "data", snapshot, StreamKind.Incremental, SnapshotName.Generation(SnapshotName.Format("data", generationStart)), 3, generationStart.AddDays(1), "test"));
+            FormatJson.Version, "data", snapshot, StreamKind.Incremental, SnapshotName.Generation(SnapshotName.Format("data", generationStart)), 3, generationStart.AddDays(1), ObjectKeys.Manifest("backup/", "data", SnapshotName.Generation(SnapshotName.Format("data", generationStart)), name)));
         return snapshot;
     }
 }

@@ -52,7 +52,7 @@ public sealed class PublisherRaceTests
     [TestMethod]
     public async Task TryPublishAsync_AnotherOwnerWritesThePointerBetweenReadAndWrite_RefusesAndKeepsTheirs()
     {
-        var theirs = new Pointer(FormatJson.Version, "data", null, Theirs, "20200101T000000Z", DateTimeOffset.UnixEpoch, [new PointerGeneration("20200101T000000Z", ["their/manifest.json"])]);
+        var theirs = new Pointer(FormatJson.Version, "data", null, Theirs, "20200101T000000Z", DateTimeOffset.UnixEpoch, [new PointerGeneration("20200101T000000Z", [ObjectKeys.Manifest("backup/", "data", "20200101T000000Z", "data.20200101T000000Z")])]);
         bool raced = false;
         _store.BeforePut = (key, _, write) =>
         {

@@ -53,11 +53,11 @@ public sealed class BackupRepositoryTests
     {
         Manifest manifest = Manifest("data.20261202T020000Z", "sha-a");
         await _repository.PutManifestAsync(manifest, CancellationToken.None);
-        byte[] first = (await _store.GetAsync(_repository.ManifestKey(manifest), CancellationToken.None))!;
+        byte[] first = (await _store.GetAsync(_repository.ManifestKey(manifest), null, long.MaxValue, CancellationToken.None))!.Bytes;
 
         Assert.IsFalse((await _repository.PutManifestAsync(manifest with { PublishedAt = manifest.PublishedAt.AddHours(1) }, CancellationToken.None)).Written);
 
-        CollectionAssert.AreEqual(first, await _store.GetAsync(_repository.ManifestKey(manifest), CancellationToken.None));
+        CollectionAssert.AreEqual(first, (await _store.GetAsync(_repository.ManifestKey(manifest), null, long.MaxValue, CancellationToken.None))!.Bytes);
     }
 
     [TestMethod]
@@ -71,7 +71,7 @@ public sealed class BackupRepositoryTests
 
         Assert.AreEqual(FailureKind.BadData, failure.Kind);
         Assert.AreEqual($"manifest {_repository.ManifestKey(manifest)} already exists and describes another stream; it is never overwritten", failure.Message);
-        Assert.AreEqual("sha-a", (await _repository.ReadManifestAsync(_repository.ManifestKey(manifest), CancellationToken.None))!.Sha256);
+        Assert.AreEqual(ValidFormat.Sha256("sha-a"), (await _repository.ReadManifestAsync(_repository.ManifestKey(manifest), CancellationToken.None))!.Sha256);
     }
 
     [TestMethod]
@@ -103,20 +103,20 @@ public sealed class BackupRepositoryTests
     [TestMethod]
     public async Task WritePointerAsync_ThenRead_GivesTheSamePointer()
     {
-        var pointer = new Pointer(FormatJson.Version, "data", null, Owner, Generation, DateTimeOffset.UnixEpoch, [new PointerGeneration(Generation, ["a", "b"])]);
+        var pointer = new Pointer(FormatJson.Version, "data", null, Owner, Generation, DateTimeOffset.UnixEpoch, [new PointerGeneration(Generation, [ManifestKeyOf(Generation), ManifestKeyOf("20261202T020000Z")])]);
 
         Assert.IsTrue(await _repository.WritePointerAsync(pointer, null, CancellationToken.None));
 
         Pointer read = (await _repository.ReadPointerAsync("data", CancellationToken.None))!;
         Assert.AreEqual(Generation, read.CurrentGeneration);
         Assert.AreEqual(Owner, read.Owner);
-        CollectionAssert.AreEqual(new[] { "a", "b" }, read.Generations[0].Manifests.ToArray());
+        CollectionAssert.AreEqual(new[] { ManifestKeyOf(Generation), ManifestKeyOf("20261202T020000Z") }, read.Generations[0].Manifests.ToArray());
     }
 
     [TestMethod]
     public async Task WritePointerAsync_FirstPointerWhereOneAppeared_IsRefused()
     {
-        var pointer = new Pointer(FormatJson.Version, "data", null, Owner, Generation, DateTimeOffset.UnixEpoch, [new PointerGeneration(Generation, ["a"])]);
+        var pointer = new Pointer(FormatJson.Version, "data", null, Owner, Generation, DateTimeOffset.UnixEpoch, [new PointerGeneration(Generation, [ManifestKeyOf(Generation)])]);
         Assert.IsTrue(await _repository.WritePointerAsync(pointer, null, CancellationToken.None));
 
         Assert.IsFalse(await _repository.WritePointerAsync(pointer with { CurrentGeneration = "other" }, null, CancellationToken.None));
@@ -127,7 +127,7 @@ public sealed class BackupRepositoryTests
     [TestMethod]
     public async Task WritePointerAsync_OverAVersionSinceChanged_IsRefused()
     {
-        var pointer = new Pointer(FormatJson.Version, "data", null, Owner, Generation, DateTimeOffset.UnixEpoch, [new PointerGeneration(Generation, ["a"])]);
+        var pointer = new Pointer(FormatJson.Version, "data", null, Owner, Generation, DateTimeOffset.UnixEpoch, [new PointerGeneration(Generation, [ManifestKeyOf(Generation)])]);
         await _repository.WritePointerAsync(pointer, null, CancellationToken.None);
         StoredPointer first = (await _repository.ReadPointerForUpdateAsync("data", CancellationToken.None))!;
         Assert.IsTrue(await _repository.WritePointerAsync(pointer with { UpdatedAt = DateTimeOffset.UnixEpoch.AddDays(1) }, first.Etag, CancellationToken.None));
@@ -184,6 +184,9 @@ public sealed class BackupRepositoryTests
         CollectionAssert.AreEqual(new[] { resumable }, _store.Uploads);
     }
 
+    /// <summary>The key of the manifest of data's stream at <paramref name="time"/> in the test's generation.</summary>
+    private static string ManifestKeyOf(string time) => ObjectKeys.Manifest(ValidFormat.Prefix, "data", Generation, $"data.{time}");
+
     private static Manifest Manifest(string stream, string sha256)
     {
         var header = new StreamHeader
@@ -193,18 +196,18 @@ public sealed class BackupRepositoryTests
             Subvolume = "data",
             Nested = null,
             NestedPaths = [],
-            Kind = StreamKind.Full,
+            Kind = StreamKind.Incremental,
             Source = new SourceRef("0f1e2d3c-0000-4000-8000-000000000001", "5a6b7c8d-0000-4000-8000-000000000002"),
-            Snapshot = new SnapshotRef(stream, "u"),
-            Parent = null,
+            Snapshot = new SnapshotRef(stream, ValidFormat.Uuid(2)),
+            Parent = new SnapshotRef($"data.{Generation}", ValidFormat.Uuid(1)),
             Generation = Generation,
-            ChainPosition = 0,
-            ChunkSize = 10,
-            PartSize = 10,
+            ChainPosition = 1,
+            ChunkSize = 10 * ByteSize.MiB,
+            PartSize = 5 * ByteSize.MiB,
             SendCommand = ["btrfs", "send", stream],
             CreatedAt = DateTimeOffset.UnixEpoch,
         };
-        Seal seal = Seal.Of(header, [], 0, sha256, "btrfs-progs v6.2", "6.1", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
-        return BtrfsToS3.Shared.Publishing.Manifest.Of(seal, null, DateTimeOffset.UnixEpoch, "DEEP_ARCHIVE", []);
+        Seal seal = Seal.Of(header, [], 1000, ValidFormat.Sha256(sha256), "btrfs-progs v6.2", "6.1", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+        return BtrfsToS3.Shared.Publishing.Manifest.Of(seal, ObjectKeys.Manifest(ValidFormat.Prefix, "data", Generation, $"data.{Generation}"), DateTimeOffset.UnixEpoch, "DEEP_ARCHIVE", ValidFormat.Chunks(header, 1000));
     }
 }

@@ -30,7 +30,7 @@ public sealed class S3ObjectStoreTests
     {
         S3ObjectStore store = Store(_s3.Client);
         await store.PutAsync(Key, "one"u8.ToArray(), Metadata, CancellationToken.None);
-        ObjectBody read = (await store.GetWithEtagAsync(Key, CancellationToken.None))!;
+        ObjectBody read = (await store.GetAsync(Key, null, 1024 * 1024, CancellationToken.None))!;
 
         bool written = await store.PutAsync(Key, "two"u8.ToArray(), Metadata with { IfMatch = read.Etag }, CancellationToken.None) is not null;
 
@@ -43,7 +43,7 @@ public sealed class S3ObjectStoreTests
     {
         S3ObjectStore store = Store(_s3.Client);
         await store.PutAsync(Key, "one"u8.ToArray(), Metadata, CancellationToken.None);
-        ObjectBody read = (await store.GetWithEtagAsync(Key, CancellationToken.None))!;
+        ObjectBody read = (await store.GetAsync(Key, null, 1024 * 1024, CancellationToken.None))!;
         await store.PutAsync(Key, "another writer"u8.ToArray(), Metadata, CancellationToken.None);
 
         bool written = await store.PutAsync(Key, "stale"u8.ToArray(), Metadata with { IfMatch = read.Etag }, CancellationToken.None) is not null;
@@ -69,7 +69,7 @@ public sealed class S3ObjectStoreTests
         using AmazonS3Client client = LocalS3.CreateClient(_s3.Endpoint, emulator);
         S3ObjectStore store = Store(client);
         await store.PutAsync(Key, "one"u8.ToArray(), Metadata, CancellationToken.None);
-        ObjectBody read = (await store.GetWithEtagAsync(Key, CancellationToken.None))!;
+        ObjectBody read = (await store.GetAsync(Key, null, 1024 * 1024, CancellationToken.None))!;
         emulator.Conflicts = 2;
 
         bool written = await store.PutAsync(Key, "two"u8.ToArray(), Metadata with { IfMatch = read.Etag }, CancellationToken.None) is not null;
