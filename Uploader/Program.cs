@@ -1,5 +1,6 @@
 using Amazon.S3;
 using BtrfsToS3.Shared.Cli;
+using BtrfsToS3.Shared.Crypto;
 using BtrfsToS3.Shared.Logging;
 using BtrfsToS3.Uploader;
 using BtrfsToS3.Uploader.Commands;
@@ -44,8 +45,13 @@ const string Usage = """
               pointer version written by then that names a whole (and locked) chain, --pointer-version ID from that
               one (a versioned bucket: a pointer an intruder rewrote is passed over); --identity FILE: the age
               private key (age-keygen's file) of one of [encryption] recipients, for encrypted streams; --dump
-              --last reads the newest stream of the chain alone (proves a key without thawing the whole chain)
-      verify  HEAD every chunk the pointers name and compare size and ETag with the manifests (no download)
+              --last reads the newest stream of the chain alone (proves a key without thawing the whole chain);
+              --trust KEY: also take pointers and manifests signed by that key (ed25519:…, as check prints it;
+              besides this host's and [restore] trusted_keys); --allow-unsigned: take unsigned ones (written before
+              btrfs_to_s3 signed); --allow-unencrypted: take unencrypted streams although [encryption] recipients
+              are set or --identity is given (a stream written before encryption was set)
+      verify  HEAD every chunk the pointers name and compare size and ETag with the manifests (no download);
+              every pointer and manifest must be signed by a trusted key (--trust KEY, --allow-unsigned as restore)
       prune   delete generations beyond [retention] keep_generations that are older than min_age_days and, under
               Object Lock, no longer locked (every version of their objects in a versioned bucket); the uploader
               also does this after every publish unless [retention] prune_in_run = no; with --dry-run, only say
@@ -75,15 +81,15 @@ var parser = new CommandLineParser(
     {
         ["run"] = new HashSet<string> { "once", "take-over", "verbose", "profile" },
         ["check"] = new HashSet<string> { "archive-probe", "verbose", "profile" },
-        ["prune"] = new HashSet<string> { "dry-run", "verbose", "profile" },
+        ["prune"] = new HashSet<string> { "dry-run", "trust", "allow-unsigned", "verbose", "profile" },
         ["status"] = new HashSet<string> { "json", "max-age", "verbose", "profile" },
         ["plan"] = new HashSet<string> { "size", "weekly-change", "verbose", "profile" },
-        ["restore"] = new HashSet<string> { "subvolume", "all", "no-nested", "target", "generation", "until", "as-of", "pointer-version", "identity", "last", "dump", "request-only", "wait", "verbose" },
-        ["verify"] = new HashSet<string> { "verbose", "profile" },
+        ["restore"] = new HashSet<string> { "subvolume", "all", "no-nested", "target", "generation", "until", "as-of", "pointer-version", "identity", "last", "dump", "request-only", "wait", "trust", "allow-unsigned", "allow-unencrypted", "verbose" },
+        ["verify"] = new HashSet<string> { "trust", "allow-unsigned", "verbose", "profile" },
         ["notify"] = new HashSet<string> { "unit", "verbose" },
     },
-    new HashSet<string> { "once", "dry-run", "json", "all", "no-nested", "last", "dump", "request-only", "wait", "archive-probe", "verbose" },
-    new HashSet<string> { "unit", "max-age", "size", "weekly-change", "subvolume", "target", "generation", "until", "take-over", "as-of", "pointer-version", "profile", "identity" });
+    new HashSet<string> { "once", "dry-run", "json", "all", "no-nested", "last", "dump", "request-only", "wait", "archive-probe", "allow-unsigned", "allow-unencrypted", "verbose" },
+    new HashSet<string> { "unit", "max-age", "size", "weekly-change", "subvolume", "target", "generation", "until", "take-over", "as-of", "pointer-version", "profile", "identity", "trust" });
 return ToolMain.Run(Tool, Usage, BuildInfo.Line(Tool, $"AWS SDK for .NET: {S3Clients.SdkVersion}"), parser, args, async (commandLine, loggers, failures, cancellationToken) =>
 {
     ILogger logger = loggers.CreateLogger(Tool);
@@ -113,7 +119,13 @@ static async Task<int> CommandAsync(BackupOptions options, CommandLine commandLi
     TimeSpan patience = commandLine.Command is "status" or "check" ? TimeSpan.FromSeconds(10) : options.Uploader.GiveUpAfter;
     var bandwidth = new BandwidthLimiter(options.Uploader.Bandwidth, TimeProvider.System, logger);
     var store = new S3ObjectStore(client, options.S3.Bucket, new OutageGuard(patience, options.S3.Bucket, clock, logger), bandwidth);
-    var repository = new BackupRepository(store, options.S3, LockPolicy.Of(options, TimeProvider.System));
+    using SigningKey? own = commandLine.Command == "run" ? SigningKey.LoadOrCreate(options.State.Dir) : SigningKey.TryLoad(options.State.Dir);
+    if (commandLine.Command == "prune" && !commandLine.Has("dry-run") && own is null)
+    {
+        throw new BackupFailure(FailureKind.Config, $"prune rewrites each pointer it prunes, and signs it with the host's key, but there is none in {options.State.Dir} ({SigningKey.FileName}): run prune on the host whose state directory that is");
+    }
+
+    var repository = new BackupRepository(store, options.S3, LockPolicy.Of(options, TimeProvider.System), Signatures(options, commandLine, own));
     return commandLine.Command switch
     {
         "check" => await CheckCommand.RunAsync(store, options, commandLine.Has("archive-probe"), profile, Console.Out, cancellationToken),
@@ -136,7 +148,8 @@ static async Task<int> CommandAsync(BackupOptions options, CommandLine commandLi
                 AsOf(commandLine.ValuesOf("as-of")),
                 commandLine.ValuesOf("pointer-version").LastOrDefault(),
                 commandLine.ValuesOf("identity").LastOrDefault(),
-                commandLine.Has("last")),
+                commandLine.Has("last"),
+                commandLine.Has("allow-unencrypted")),
             cancellationToken),
         "verify" => await VerifyCommand.RunAsync(repository, options.Subvolumes, Console.Out, cancellationToken),
         "prune" => await PruneCommand.RunAsync(repository, options, commandLine.Has("dry-run"), TimeProvider.System, logger, cancellationToken),
@@ -166,6 +179,26 @@ static async Task<int> NotifiedAsync(BackupOptions options, FailureRecorder fail
     RunStats? stats = new StatsFile(options.State.Dir).LastRun() is { } last && last.StartedAt >= startedAt ? last : null;
     await notifier.EndedAsync(code == ExitCodes.Ok, RunReport.Ended(host, code, System.Diagnostics.Stopwatch.GetElapsedTime(started), stats, code == ExitCodes.Ok ? null : failures.LastLine));
     return code;
+}
+
+// Which signatures a command takes (docs/FORMAT.md, "Signatures"): this host's key, [restore] trusted_keys and --trust;
+// restore, verify and prune refuse an unsigned object unless --allow-unsigned. run signs what it writes, and prune the
+// pointer it rewrites, with this host's key.
+static SignaturePolicy Signatures(BackupOptions options, CommandLine commandLine, SigningKey? own)
+{
+    var trusted = new HashSet<string>(options.Restore.TrustedKeys ?? [], StringComparer.Ordinal);
+    if (own is not null)
+    {
+        trusted.Add(own.PublicKeyText);
+    }
+
+    foreach (string key in commandLine.ValuesOf("trust"))
+    {
+        trusted.Add(SignaturePublicKey.Check(key, "usage: --trust"));
+    }
+
+    bool strict = commandLine.Command is "restore" or "verify" or "prune" && !commandLine.Has("allow-unsigned");
+    return new SignaturePolicy(trusted, strict, commandLine.Command is "run" or "prune" ? own : null);
 }
 
 // --take-over names a configured subvolume; a typo must not silently take nothing over.

@@ -173,11 +173,12 @@ internal sealed partial class BtrfsTool
         File.Exists(featureFile) && int.TryParse(File.ReadAllText(featureFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int version) ? version : 1;
 
     /// <summary>
-    /// <c>btrfs receive</c> into the target, or <c>--dump</c> (null target) to check a stream without receiving it;
-    /// run it with <see cref="ProcessRunner.StartWithInput"/>, the stream on its standard input.
+    /// <c>btrfs receive</c> into the target, confined to it by chroot(2) (<c>--chroot</c>), so that no path a stream
+    /// names reaches outside it, or <c>--dump</c> (null target) to check a stream without receiving it; run it with
+    /// <see cref="ProcessRunner.StartWithInput"/>, the stream on its standard input.
     /// </summary>
     public static IReadOnlyList<string> ReceiveCommand(string? target) =>
-        target is null ? [Executable, "receive", "--dump"] : [Executable, "receive", target];
+        target is null ? [Executable, "receive", "--dump"] : [Executable, "receive", "--chroot", target];
 
     private async Task<IReadOnlyList<ListedSubvolume>> ListAsync(string path, bool readOnlyOnly, CancellationToken cancellationToken)
     {

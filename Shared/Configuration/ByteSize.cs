@@ -39,7 +39,13 @@ internal static partial class ByteSize
             factor = known;
         }
 
-        decimal number = decimal.Parse(match.Groups["number"].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+        // decimal holds 28 digits: a longer number is no size this tool could take, not an overflow to fail on.
+        if (!decimal.TryParse(match.Groups["number"].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal number)
+            || number > long.MaxValue / factor)
+        {
+            return null;
+        }
+
         decimal bytes = number * factor;
         if (bytes != decimal.Truncate(bytes) || bytes > long.MaxValue)
         {

@@ -46,7 +46,7 @@ internal static class ConfigKeys
                 ("get_per_1000", "0.0004"),
                 ("egress_per_gb", "0.09"),
                 ("restored_copy_per_gb_month", "0.023")),
-            ["restore"] = Section(("tier", "Bulk"), ("days", "auto"), ("download_rate", "100Mbit"), ("poll_interval", "15m")),
+            ["restore"] = Section(("tier", "Bulk"), ("days", "auto"), ("download_rate", "100Mbit"), ("poll_interval", "15m"), ("trusted_keys", string.Empty)),
             ["notify"] = Section(("url", ""), ("command", "")),
         };
 

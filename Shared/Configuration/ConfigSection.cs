@@ -214,9 +214,9 @@ internal sealed partial class ConfigSection(IConfiguration root, ConfigSource so
     public string Prefix(string key)
     {
         string text = Text(key);
-        if (text.StartsWith('/') || (text.Length > 0 && !text.EndsWith('/')) || text.Contains("//", StringComparison.Ordinal))
+        if (!Spool.FormatGrammar.Prefix(text))
         {
-            throw ConfigError.At(Where(key), $"\"{text}\" is not a key prefix: it must be empty or end with '/', and neither start with '/' nor hold '//'");
+            throw ConfigError.At(Where(key), $"{Spool.FieldCheck.Show(text)} is not a key prefix: it must be empty or end with '/', and have no empty, '.' or '..' part, no control character, and at most {Spool.FormatGrammar.MaxKeyLength / 2} characters");
         }
 
         return text;

@@ -9,7 +9,11 @@ namespace BtrfsToS3.Shared.Configuration;
 /// <param name="Days">[restore] days: auto (null) or from 1 to 365. Default auto.</param>
 /// <param name="DownloadRate">[restore] download_rate: a rate, in bytes per second here. Default 100Mbit.</param>
 /// <param name="PollInterval">[restore] poll_interval: from 1s to 1d. Default 15m.</param>
-internal sealed record RestoreOptions(string Tier, int? Days, long DownloadRate, TimeSpan PollInterval)
+/// <param name="TrustedKeys">
+/// [restore] trusted_keys: the signing public keys (<c>ed25519:…</c>) whose pointers and manifests restore, verify and
+/// prune take, besides this host's own; an earlier host's key after a rebuild. Default none.
+/// </param>
+internal sealed record RestoreOptions(string Tier, int? Days, long DownloadRate, TimeSpan PollInterval, IReadOnlyList<string>? TrustedKeys = null)
 {
     /// <summary>S3's longest thaw (RestoreObject Days).</summary>
     private const int MaxDays = 365;
@@ -28,8 +32,26 @@ internal sealed record RestoreOptions(string Tier, int? Days, long DownloadRate,
         }
 
         int? days = section.Text("days") == "auto" ? null : section.Integer("days", min: 1, max: MaxDays);
-        return new RestoreOptions(tier, days, section.Rate("download_rate"), section.Duration("poll_interval", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)));
+        var trusted = new List<string>();
+        foreach (string key in section.Text("trusted_keys").Split([' ', ',', '\t'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (Crypto.SignaturePublicKey.TryParse(key) is null)
+            {
+                throw section.Error("trusted_keys", $"{Spool.FieldCheck.Show(key)} is not a signing public key (ed25519: and 44 base64 characters, as check and status print it)");
+            }
+
+            trusted.Add(key);
+        }
+
+        return new RestoreOptions(tier, days, section.Rate("download_rate"), section.Duration("poll_interval", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)), trusted.Count == 0 ? null : trusted);
     }
+
+    public bool Equals(RestoreOptions? other) =>
+        other is not null
+        && (Tier, Days, DownloadRate, PollInterval) == (other.Tier, other.Days, other.DownloadRate, other.PollInterval)
+        && (TrustedKeys ?? []).SequenceEqual(other.TrustedKeys ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(Tier, Days, DownloadRate, PollInterval);
 
     /// <summary>
     /// The days thawed copies of <paramref name="bytes"/> are kept. Every chunk of the chain is thawed at once, and the

@@ -9,5 +9,5 @@ internal sealed record SnapshotOptions(string Dir, LocalRetention Retention)
     public static SnapshotOptions Read(ConfigSection section) => new(section.AbsolutePath("dir"), section.Retention("retention"));
 
     /// <summary>Where the snapshot of that name is (or would be) in the snapshot directory.</summary>
-    public string PathOf(string snapshotName) => Path.Combine(Dir, snapshotName);
+    public string PathOf(string snapshotName) => IO.ContainedPath.Join(Dir, snapshotName, "snapshot");
 }

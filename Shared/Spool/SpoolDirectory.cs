@@ -29,7 +29,7 @@ internal sealed class SpoolDirectory(string dir)
     public FileLock LockRestore() => FileLock.Acquire(Path.Combine(Dir, SpoolLayout.RestoreLock), "restore");
 
     /// <summary>The stream of that name, whether or not the spool holds it.</summary>
-    public SpoolStream Stream(string name) => new(Path.Combine(Dir, name), name);
+    public SpoolStream Stream(string name) => new(ContainedPath.Join(Dir, name, "spool stream"), name);
 
     /// <summary>Makes the directory of a new stream, owner-only, and makes its entry durable.</summary>
     public SpoolStream CreateStream(string name)
@@ -67,7 +67,7 @@ internal sealed class SpoolDirectory(string dir)
     }
 
     /// <summary>Where a restore downloads the chunks of one stream.</summary>
-    public RestoreArea RestoreArea(string stream) => new(Path.Combine(Dir, SpoolLayout.RestoreDir, stream));
+    public RestoreArea RestoreArea(string stream) => new(ContainedPath.Join(Dir, $"{SpoolLayout.RestoreDir}/{stream}", "restore area"));
 
     /// <summary>Bytes of ready chunk files: what uploads will free. Headers, records and seals stay until publication.</summary>
     public long ReadyChunkBytes() => Sum(SpoolLayout.ReadyChunkPattern);

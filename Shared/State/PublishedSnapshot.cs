@@ -17,7 +17,8 @@ internal sealed record PublishedSnapshot(
     DateTimeOffset PublishedAt,
     string ManifestKey,
     string Compression = "none",
-    string Encryption = "none") : IFormatVersioned
+    string Encryption = "none",
+    string? SigningKey = null) : IFormatVersioned
 {
     /// <summary>
     /// A snapshot of its subvolume in a generation that started no later, and the manifest key those name: it becomes
@@ -31,5 +32,6 @@ internal sealed record PublishedSnapshot(
         check.Key(ManifestKey, "manifest_key", Publishing.ObjectKeys.Manifest(string.Empty, Subvolume, Generation, Snapshot!.Name));
         check.That(ChunkCompression.TryParse(Compression ?? string.Empty) is not null, "compression", Compression, "is not none, auto or zstd:LEVEL");
         check.That(Encryption is ChunkEncoding.Plain or ChunkEncoding.Age, "encryption", Encryption, "is not none or age");
+        check.That(SigningKey is null || Crypto.SignaturePublicKey.TryParse(SigningKey) is not null, "signing_key", SigningKey, "is not a signing public key");
     }
 }

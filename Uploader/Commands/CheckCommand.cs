@@ -1,3 +1,4 @@
+using BtrfsToS3.Shared.Crypto;
 using System.Globalization;
 using System.Security.Cryptography;
 using BtrfsToS3.Shared.Publishing;
@@ -36,6 +37,9 @@ internal static class CheckCommand
         report.Line("client encryption", options.Encryption.On
             ? $"age to {string.Join(", ", options.Encryption.Recipients.Select(r => $"{r.Text[..12]}… ({ChunkEncoding.Fingerprint(r.Text)})"))}; prove the private key is at hand and opens the chunks: restore --subvolume NAME --dump --last --identity FILE (thaws and decrypts the newest stream alone, receives nothing)"
             : "warning: off ([encryption] recipients is empty): whoever can read the bucket, or steals these keys, can read every backed-up file; set age recipients (age-keygen) to encrypt from the next full");
+        report.Line("signing key", SigningKey.TryLoad(options.State.Dir) is { } signing
+            ? $"{signing.PublicKeyText}: every pointer and manifest is signed with it; keep this line with the age key, restore trusts it ([restore] trusted_keys, --trust)"
+            : $"none yet: the first run makes it in {Path.Combine(options.State.Dir, SigningKey.FileName)}; check then prints the public key to keep with the age key");
         report.Line("concurrency", $"{o.Concurrency} parts in flight");
         report.Line("wire checksums", o.ChecksumsWhenRequiredOnly ? "when_required (compatibility mode)" : "when_supported");
         report.Line("object lock wanted", o.ObjectLock is null ? "off" : $"{o.ObjectLock.ToLowerInvariant()}, each object locked until its generation may go plus lock_margin {Duration.Format(o.LockMargin)}");

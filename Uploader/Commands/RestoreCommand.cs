@@ -64,6 +64,7 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
         }
 
         await CheckReceiveAsync(chains.SelectMany(c => c.Manifests), cancellationToken).ConfigureAwait(false);
+        CheckNoDowngrade(chains.SelectMany(c => c.Manifests), request);
         _identities = ReadIdentities(request.Identity);
         if (chains.SelectMany(c => c.Manifests).Select(m => ChunkDecoder.Problem(m, _identities, request.Identity)).FirstOrDefault(p => p is not null) is { } undecodable)
         {
@@ -223,6 +224,27 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
     private static DateTimeOffset SnapshotTime(string generation) =>
         SnapshotName.TryParse($"x.{generation}", out _, out DateTimeOffset time) ? time : DateTimeOffset.MaxValue;
 
+    /// <summary>
+    /// Age does not say who encrypted a file, and a manifest is only as good as its signature: a backup that should be
+    /// encrypted ([encryption] recipients set, or an --identity given) and is not may be a stream put in its place. Such a
+    /// stream is refused (exit 65) before anything is thawed, unless the person says it was written before encryption.
+    /// </summary>
+    private void CheckNoDowngrade(IEnumerable<Manifest> manifests, RestoreRequest request)
+    {
+        if (request.AllowUnencrypted || (!options.Encryption.On && request.Identity is null))
+        {
+            return;
+        }
+
+        if (manifests.FirstOrDefault(m => m.Encryption != ChunkEncoding.Age) is { } plain)
+        {
+            string why = request.Identity is null ? "[encryption] recipients are set" : $"--identity {request.Identity} was given";
+            throw new BackupFailure(
+                FailureKind.BadData,
+                $"stream {plain.Stream} ({repository.Address(repository.ManifestKey(plain))}) is not encrypted, but {why}: it may have been put there in place of this host's stream; nothing was thawed or received. If it was written before encryption was set, restore with --allow-unencrypted");
+        }
+    }
+
     /// <summary>The identities in the --identity file, or none without one; a file that holds none is exit 64.</summary>
     private static IReadOnlyList<AgeIdentity> ReadIdentities(string? file)
     {
@@ -283,8 +305,8 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
     /// </summary>
     private async Task PutInPlaceAsync(string target, RestoreChain chain, CancellationToken cancellationToken)
     {
-        string received = Path.Combine(target, chain.Manifests[^1].Snapshot.Name);
-        string place = chain.Nested is null ? Path.Combine(target, chain.Subvolume) : Path.Combine(target, chain.Nested.In, chain.Nested.Path);
+        string received = ContainedPath.Join(target, chain.Manifests[^1].Snapshot.Name, "received snapshot");
+        string place = ContainedPath.Join(target, chain.Nested is null ? chain.Subvolume : $"{chain.Nested.In}/{chain.Nested.Path}", $"the place of subvolume {chain.Subvolume}");
         if (await _btrfs.ShowAsync(place, cancellationToken).ConfigureAwait(false) is not null)
         {
             return;
@@ -405,7 +427,7 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
             await Task.WhenAll(downloads.Values).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             if (!request.DumpOnly)
             {
-                await RemoveHalfReceivedAsync(Path.Combine(request.Target!, manifest.Snapshot.Name)).ConfigureAwait(false);
+                await RemoveHalfReceivedAsync(ContainedPath.Join(request.Target!, manifest.Snapshot.Name, "received snapshot")).ConfigureAwait(false);
             }
 
             throw;
@@ -446,7 +468,7 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
     /// </summary>
     private async Task<bool> AlreadyReceivedAsync(string target, Manifest manifest, CancellationToken cancellationToken)
     {
-        string path = Path.Combine(target, manifest.Snapshot.Name);
+        string path = ContainedPath.Join(target, manifest.Snapshot.Name, "received snapshot");
         if (!Directory.Exists(path))
         {
             return false;

@@ -1,3 +1,4 @@
+using BtrfsToS3.Shared.Crypto;
 using System.Globalization;
 using System.Text.Json;
 using BtrfsToS3.Shared.Btrfs;
@@ -52,7 +53,8 @@ internal static class StatusCommand
             new StatsFile(options.State.Dir).LastRun() is { } run
                 ? new RunSummary(run.FinishedAt, run.ExitCode, run.Chunks, run.Bytes, run.Seconds, run.MbPerS, run.StreamsPublished)
                 : null,
-            subvolumes);
+            subvolumes,
+            SigningKey.TryLoad(options.State.Dir)?.PublicKeyText);
         int code = subvolumes.Any(s => s.Problem is not null) ? ExitCodes.Unavailable : ExitCodes.Ok;
         if (maxAge is { } age)
         {
@@ -156,6 +158,7 @@ internal static class StatusCommand
             ? $"last upload run: {When(run.FinishedAt)}, exit {run.ExitCode}, {run.Chunks} chunks, {ByteSize.Human(run.Bytes)} in {run.Seconds:0} s ({run.MegabytesPerSecond:0.0} MB/s), {run.StreamsPublished} streams published"
             : "last upload run: none recorded");
         output.WriteLine($"bandwidth: cap now {report.Bandwidth.CapNow}; schedule: {report.Bandwidth.Schedule}");
+        output.WriteLine($"signing key: {report.SigningKey ?? "none yet (the first run makes it)"}; keep it with the age key: a restore trusts what it signed");
         foreach (SubvolumeStatus s in report.Subvolumes)
         {
             output.WriteLine();

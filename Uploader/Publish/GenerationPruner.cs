@@ -17,6 +17,8 @@ namespace BtrfsToS3.Uploader.Publish;
 internal sealed class GenerationPruner(BackupRepository repository, RetentionOptions retention, TimeProvider time, ILogger logger)
 {
     private readonly HashSet<string> _reportedStrays = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Subvolume, string Generation)> _proven = [];
+    private readonly ChainProof _proof = new(repository, time);
     private bool? _versioned;
 
     /// <param name="filesystemUuid">
@@ -66,6 +68,7 @@ internal sealed class GenerationPruner(BackupRepository repository, RetentionOpt
             }
 
             kept.RemoveAt(0);
+            await ProveKeptAsync(subvolume, kept, oldest.Generation, cancellationToken).ConfigureAwait(false);
             IReadOnlyList<StoredObject> generation = Ours(subvolume, objects, oldest.Generation);
             if (dryRun)
             {
@@ -90,6 +93,26 @@ internal sealed class GenerationPruner(BackupRepository repository, RetentionOpt
         if (!dryRun)
         {
             await DeleteUnnamedAsync(subvolume, objects, kept[0].Generation, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Before a generation goes, each one kept must be proven whole (<see cref="ChainProof"/>): a pointer that names
+    /// generations which are not there (forged, or damaged) must never cost the real ones. One that is not is bad data,
+    /// and nothing is deleted.
+    /// </summary>
+    private async Task ProveKeptAsync(string subvolume, IReadOnlyList<PointerGeneration> kept, string deleting, CancellationToken cancellationToken)
+    {
+        foreach (PointerGeneration generation in kept.Where(g => !_proven.Contains((subvolume, g.Generation))))
+        {
+            if (await _proof.FlawAsync(subvolume, generation, cancellationToken).ConfigureAwait(false) is { } flaw)
+            {
+                throw new BackupFailure(
+                    FailureKind.BadData,
+                    $"retention: generation {generation.Generation} of subvolume {subvolume}, which the pointer keeps, cannot be proven whole ({flaw}), so generation {deleting} is not deleted; verify shows what is wrong");
+            }
+
+            _proven.Add((subvolume, generation.Generation));
         }
     }
 

@@ -88,6 +88,15 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
                 throw refusal;
             }
 
+            // The run signs whatever it appends to: an unsigned pointer where this host last published a signed one was
+            // written by someone else, and is not to be signed over.
+            if (stored is { SignedBy: null } && StateFiles.ReadPublished(stateDir, seal.Subvolume)?.SigningKey is { } signedBefore)
+            {
+                throw new BackupFailure(
+                    FailureKind.BadData,
+                    $"subvolume {seal.Subvolume}: pointer {repository.Address(repository.PointerKey(seal.Subvolume))} is not signed, but this host signed the one it published last ({signedBefore}, {StateFiles.PublishedPath(stateDir, seal.Subvolume)}): someone else wrote it, and nothing is published over it; see docs/SECURITY.md");
+            }
+
             if (!manifestWritten)
             {
                 string? parentManifest = await ParentManifestAsync(seal, pointer, cancellationToken).ConfigureAwait(false);
@@ -141,7 +150,7 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
         }
 
         StateFiles.WritePublished(stateDir, new PublishedSnapshot(
-            FormatJson.Version, seal.Subvolume, seal.Snapshot, seal.Kind, seal.Generation, seal.ChainPosition, time.GetUtcNow(), manifestKey, seal.Compression, seal.Encryption));
+            FormatJson.Version, seal.Subvolume, seal.Snapshot, seal.Kind, seal.Generation, seal.ChainPosition, time.GetUtcNow(), manifestKey, seal.Compression, seal.Encryption, repository.SigningKeyText));
         CrashPoint.Reached("uploader-after-state");
         stream.Remove();
         Log.StreamPublished(logger, seal.Stream, seal.Kind.ToString().ToLowerInvariant(), seal.Generation, seal.ChainPosition, manifestKey);

@@ -12,7 +12,11 @@ namespace BtrfsToS3.Uploader.Repository;
 /// behind aborted. Commands speak to S3 only through this type (docs/FORMAT.md, "S3 layout").
 /// </summary>
 /// <param name="locks">The Object Lock every chunk, manifest and pointer is written with; null when [s3] object_lock is off.</param>
-internal sealed class BackupRepository(IObjectStore store, S3Options options, LockPolicy? locks = null)
+/// <param name="signatures">
+/// Which signatures pointers and manifests read must carry, and the key those written are signed with; null, for unit
+/// tests of what lies above, neither checks nor signs.
+/// </param>
+internal sealed class BackupRepository(IObjectStore store, S3Options options, LockPolicy? locks = null, SignaturePolicy? signatures = null)
 {
         private readonly ObjectWrite _metadata = new(options.StorageClassMetadata, "application/json", IfNoneMatch: false);
 
@@ -24,6 +28,9 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     /// null without Object Lock.
     /// </summary>
     public DateTimeOffset? LockNeeded(string generation, DateTimeOffset newest) => locks?.Needed(generation, newest);
+
+    /// <summary>The public key of the key this repository signs with; null where it does not sign.</summary>
+    public string? SigningKeyText => signatures?.Signer?.PublicKeyText;
 
     /// <summary>The storage class chunks are written with.</summary>
     public string StorageClassData => options.StorageClassData;
@@ -57,12 +64,15 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     /// <paramref name="readAs"/>), or, when <paramref name="readAs"/> is null, only where there is none yet
     /// (If-None-Match: *). False when another writer changed it in between: the caller reads it again.
     /// </summary>
-    public async Task<bool> WritePointerAsync(Pointer pointer, string? readAs, CancellationToken cancellationToken) =>
-        await store.PutAsync(
+    public async Task<bool> WritePointerAsync(Pointer pointer, string? readAs, CancellationToken cancellationToken)
+    {
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(pointer, FormatJson.Default.Pointer);
+        return await store.PutAsync(
             PointerKey(pointer.Subvolume),
-            JsonSerializer.SerializeToUtf8Bytes(pointer, FormatJson.Default.Pointer),
-            (readAs is null ? _metadata with { IfNoneMatch = true } : _metadata with { IfMatch = readAs }) with { Lock = locks?.For(pointer.CurrentGeneration) },
+            body,
+            (readAs is null ? _metadata with { IfNoneMatch = true } : _metadata with { IfMatch = readAs }) with { Lock = locks?.For(pointer.CurrentGeneration), Signature = signatures?.Signer?.Sign(body) },
             cancellationToken).ConfigureAwait(false) is not null;
+    }
 
     /// <summary>The pointers of the subvolumes found nested in a configured one, whether or not they are still on the host, by path.</summary>
     public async Task<IReadOnlyList<Pointer>> NestedPointersAsync(string configured, CancellationToken cancellationToken)
@@ -93,7 +103,7 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     public async Task<Manifest?> ReadNamedManifestAsync(string key, string? version, CancellationToken cancellationToken)
     {
         ObjectBody? body = await GetFormatObjectAsync(key, version, FormatJson.MaxManifestBytes, cancellationToken).ConfigureAwait(false);
-        return body is null ? null : ParseAt(body, key, version, FormatJson.Default.Manifest, ManifestKey);
+        return body is null ? null : ParseAt(body, key, version, FormatJson.Default.Manifest, ManifestKey).Value;
     }
 
     /// <summary>
@@ -105,13 +115,13 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     {
         string key = ManifestKey(manifest);
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(manifest, FormatJson.Default.Manifest);
-        if (await store.PutAsync(key, body, _metadata with { IfNoneMatch = true, Lock = locks?.For(manifest.Generation) }, cancellationToken).ConfigureAwait(false) is { } written)
+        if (await store.PutAsync(key, body, _metadata with { IfNoneMatch = true, Lock = locks?.For(manifest.Generation), Signature = signatures?.Signer?.Sign(body) }, cancellationToken).ConfigureAwait(false) is { } written)
         {
             return (true, written.VersionId);
         }
 
         ObjectBody? existing = await GetFormatObjectAsync(key, null, FormatJson.MaxManifestBytes, cancellationToken).ConfigureAwait(false);
-        return existing is not null && ParseAt(existing, key, null, FormatJson.Default.Manifest, ManifestKey).SameStreamAs(manifest)
+        return existing is not null && ParseAt(existing, key, null, FormatJson.Default.Manifest, ManifestKey).Value.SameStreamAs(manifest)
             ? (false, existing.VersionId)
             : throw new BackupFailure(FailureKind.BadData, $"manifest {key} already exists and describes another stream; it is never overwritten");
     }
@@ -294,24 +304,36 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     {
         string key = PointerKey(subvolume);
         ObjectBody? body = await GetFormatObjectAsync(key, version, FormatJson.MaxPointerBytes, cancellationToken).ConfigureAwait(false);
-        return body is null ? null : new StoredPointer(ParseAt(body, key, version, FormatJson.Default.Pointer, p => PointerKey(p.Subvolume)), body.Etag);
+        if (body is null)
+        {
+            return null;
+        }
+
+        (Pointer pointer, string? signedBy) = ParseAt(body, key, version, FormatJson.Default.Pointer, p => PointerKey(p.Subvolume));
+        return new StoredPointer(pointer, body.Etag, signedBy);
     }
 
     /// <summary>
     /// A format object read from <paramref name="key"/>: whole, of this format version, every field of its grammar
-    /// (<see cref="FormatJson.Parse"/>), and at the very key its own fields name, so that an object copied to another
-    /// key (a manifest of one stream under another's name, a pointer of another subvolume) is refused.
+    /// (<see cref="FormatJson.Parse"/>), at the very key its own fields name, so that an object copied to another key
+    /// (a manifest of one stream under another's name, a pointer of another subvolume) is refused, and signed as the
+    /// <see cref="SignaturePolicy"/> requires.
     /// </summary>
-    private T ParseAt<T>(ObjectBody body, string key, string? version, JsonTypeInfo<T> type, Func<T, string> keyOf)
+    private (T Value, string? SignedBy) ParseAt<T>(ObjectBody body, string key, string? version, JsonTypeInfo<T> type, Func<T, string> keyOf)
         where T : class, IFormatVersioned
     {
-        string where = version is null ? store.Address(key) : $"{store.Address(key)} version {version}";
+        string where = Where(key, version);
         T value = FormatJson.Parse(body.Bytes, type, where, options.Prefix);
         string named = keyOf(value);
-        return named == key
-            ? value
-            : throw new BackupFailure(FailureKind.BadData, $"{where}: its fields name the key {FieldCheck.Show(named)}, not the one it was read from; it is not trusted");
+        if (named != key)
+        {
+            throw new BackupFailure(FailureKind.BadData, $"{where}: its fields name the key {FieldCheck.Show(named)}, not the one it was read from; it is not trusted");
+        }
+
+        return (value, signatures?.Check(body, where));
     }
+
+    private string Where(string key, string? version) => version is null ? store.Address(key) : $"{store.Address(key)} version {version}";
 
     /// <summary>
     /// A manifest or pointer must be readable at once. One in an archive class got there by a bucket lifecycle rule

@@ -7,11 +7,15 @@ namespace BtrfsToS3.Uploader.Restore;
 /// The pointer a restore starts from. By default the current one. Whoever holds the host's credentials can write a new
 /// pointer version, but under Object Lock cannot remove the older ones nor the streams they name; so with
 /// <c>--as-of TIME</c> the restore takes the newest version written at or before TIME whose chain to restore is whole
-/// (every manifest and chunk of our layout, there as the manifests say) and, under [s3] object_lock, locked; with
-/// <c>--pointer-version ID</c>, that version. Each version passed over is logged with why.
+/// (every manifest and chunk of our layout, there as the manifests say, signed as required) and, under [s3] object_lock,
+/// locked; with <c>--pointer-version ID</c>, that version. A current pointer that is not trusted (forged, unsigned, or
+/// signed by a key not trusted) is passed over the same way in a versioned bucket, as with --as-of now. Each version
+/// passed over is logged with why.
 /// </summary>
 internal sealed class PointerChooser(BackupRepository repository, TimeProvider time, ILogger logger)
 {
+    private readonly ChainProof _proof = new(repository, time);
+
     /// <summary>The pointer, and the time the version chosen was written (null for the current one).</summary>
     public async Task<(Pointer? Pointer, DateTimeOffset? WrittenAt)> ChooseAsync(string subvolume, string? generation, DateTimeOffset? asOf, string? versionId, CancellationToken cancellationToken)
     {
@@ -24,13 +28,41 @@ internal sealed class PointerChooser(BackupRepository repository, TimeProvider t
 
         if (asOf is null)
         {
-            return (await repository.ReadPointerAsync(subvolume, cancellationToken).ConfigureAwait(false), null);
+            BackupFailure untrusted;
+            try
+            {
+                return (await repository.ReadPointerAsync(subvolume, cancellationToken).ConfigureAwait(false), null);
+            }
+            catch (BackupFailure e) when (e.Kind == FailureKind.BadData)
+            {
+                untrusted = e;
+            }
+
+            // In a versioned bucket the versions before a forged or unsigned one are still there: the newest that is
+            // trusted, and names a whole chain, is the restore's.
+            if (!await repository.VersionedAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw untrusted;
+            }
+
+            Log.PointerVersionPassedOver(logger, subvolume, "current", "now", untrusted.Message);
+            asOf = time.GetUtcNow();
         }
 
         foreach (ObjectVersion version in (await repository.PointerVersionsAsync(subvolume, cancellationToken).ConfigureAwait(false)).Where(v => v.LastModified <= asOf))
         {
-            Pointer? pointer = await repository.ReadPointerVersionAsync(subvolume, version.VersionId, cancellationToken).ConfigureAwait(false);
-            string? flaw = pointer is null ? "it cannot be read" : await FlawAsync(pointer, generation, cancellationToken).ConfigureAwait(false);
+            Pointer? pointer;
+            string? flaw;
+            try
+            {
+                pointer = await repository.ReadPointerVersionAsync(subvolume, version.VersionId, cancellationToken).ConfigureAwait(false);
+                flaw = pointer is null ? "it cannot be read" : await FlawAsync(pointer, generation, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BackupFailure e) when (e.Kind == FailureKind.BadData)
+            {
+                (pointer, flaw) = (null, e.Message);
+            }
+
             if (flaw is null)
             {
                 Log.PointerVersionChosen(logger, subvolume, version.VersionId, version.LastModified.ToString("O"));
@@ -49,44 +81,8 @@ internal sealed class PointerChooser(BackupRepository repository, TimeProvider t
     private async Task<string?> FlawAsync(Pointer pointer, string? generation, CancellationToken cancellationToken)
     {
         PointerGeneration? chosen = generation is null ? pointer.Generations.LastOrDefault() : pointer.Generations.FirstOrDefault(g => g.Generation == generation);
-        if (chosen is null)
-        {
-            return generation is null ? "it names no generation" : $"it has no generation {generation}";
-        }
-
-        DateTimeOffset now = time.GetUtcNow();
-        foreach ((string key, string? version) in chosen.Named())
-        {
-            if (repository.GenerationOf(pointer.Subvolume, key) != chosen.Generation)
-            {
-                return $"it names {key}, which is not a manifest of generation {chosen.Generation}";
-            }
-
-            if (await repository.ReadNamedManifestAsync(key, version, cancellationToken).ConfigureAwait(false) is not { } manifest)
-            {
-                return $"its manifest {key} is missing";
-            }
-
-            foreach (ManifestChunk chunk in manifest.Chunks)
-            {
-                if (repository.GenerationOf(pointer.Subvolume, chunk.Key) != chosen.Generation)
-                {
-                    return $"manifest {key} names {chunk.Key}, which is not a chunk of its generation";
-                }
-
-                ObjectHead? head = await repository.HeadAsync(chunk.Key, chunk.Version, cancellationToken).ConfigureAwait(false);
-                if (head is null || !chunk.Identity.IsStoredAs(head.Size, head.Etag, head.Crc32))
-                {
-                    return $"chunk {chunk.Key} is {(head is null ? "missing" : $"{head}, not {chunk.Identity}")}";
-                }
-
-                if (repository.Locking && (head.Lock is null || head.Lock.RetainUntil < now))
-                {
-                    return $"chunk {chunk.Key} is not locked ([s3] object_lock)";
-                }
-            }
-        }
-
-        return null;
+        return chosen is null
+            ? generation is null ? "it names no generation" : $"it has no generation {generation}"
+            : await _proof.FlawAsync(pointer.Subvolume, chosen, cancellationToken).ConfigureAwait(false);
     }
 }

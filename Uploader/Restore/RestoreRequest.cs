@@ -20,4 +20,5 @@ internal sealed record RestoreRequest(
     DateTimeOffset? AsOf = null,
     string? PointerVersion = null,
     string? Identity = null,
-    bool LastOnly = false);
+    bool LastOnly = false,
+    bool AllowUnencrypted = false);

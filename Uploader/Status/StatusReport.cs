@@ -18,4 +18,5 @@ internal sealed record StatusReport(
     bool UploaderRunning,
     BandwidthStatus Bandwidth,
     RunSummary? LastRun,
-    IReadOnlyList<SubvolumeStatus> Subvolumes);
+    IReadOnlyList<SubvolumeStatus> Subvolumes,
+    string? SigningKey = null);

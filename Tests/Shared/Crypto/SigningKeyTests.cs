@@ -1,0 +1,67 @@
+using System.Text;
+using BtrfsToS3.Shared.Crypto;
+using BtrfsToS3.Shared.Failures;
+
+namespace BtrfsToS3.Tests.Shared.Crypto;
+
+[TestClass]
+public sealed class SigningKeyTests
+{
+    private string _state = null!;
+
+    [TestInitialize]
+    public void MakeState() => _state = Directory.CreateTempSubdirectory("btrfs_to_s3-state-").FullName;
+
+    [TestCleanup]
+    public void RemoveState() => Directory.Delete(_state, recursive: true);
+
+    [TestMethod]
+    public void LoadOrCreate_NoKey_MakesAnOwnerOnlyKeyThatLoadsAgain()
+    {
+        using SigningKey made = SigningKey.LoadOrCreate(_state);
+        using SigningKey loaded = SigningKey.TryLoad(_state)!;
+
+        Assert.AreEqual(made.PublicKeyText, loaded.PublicKeyText);
+        Assert.AreEqual(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_state, SigningKey.FileName)));
+        StringAssert.StartsWith(made.PublicKeyText, "ed25519:");
+        Assert.AreEqual(52, made.PublicKeyText.Length);
+    }
+
+    [TestMethod]
+    public void TryLoad_NoKey_IsNull() => Assert.IsNull(SigningKey.TryLoad(_state));
+
+    [TestMethod]
+    public void TryLoad_NotAKey_IsBadDataNamingTheFile()
+    {
+        File.WriteAllText(Path.Combine(_state, SigningKey.FileName), "hello\n");
+
+        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => SigningKey.TryLoad(_state));
+
+        Assert.AreEqual(FailureKind.BadData, failure.Kind);
+        StringAssert.StartsWith(failure.Message, Path.Combine(_state, SigningKey.FileName));
+    }
+
+    [TestMethod]
+    public void Sign_ThenVerify_HoldsForTheBytesAndNoOthers()
+    {
+        using SigningKey key = SigningKey.LoadOrCreate(_state);
+        byte[] body = Encoding.UTF8.GetBytes("{\"format_version\": 2}");
+
+        ObjectSignature signature = ObjectSignature.TryParse(key.Sign(body))!;
+
+        Assert.AreEqual(key.PublicKeyText, signature.PublicKey);
+        Assert.IsTrue(signature.Verifies(body));
+        body[^2] ^= 1;
+        Assert.IsFalse(signature.Verifies(body));
+    }
+
+    [TestMethod]
+    [DataRow("")]
+    [DataRow("ed25519:abc sig")]
+    [DataRow("rsa:AAAA AAAA")]
+    public void TryParse_NotASignature_IsNull(string text) => Assert.IsNull(ObjectSignature.TryParse(text));
+
+    [TestMethod]
+    public void Message_IsTheDomainThenTheBytes() =>
+        CollectionAssert.AreEqual(Encoding.ASCII.GetBytes("btrfs_to_s3 signed object v1\nxy"), ObjectSignature.Message("xy"u8));
+}
