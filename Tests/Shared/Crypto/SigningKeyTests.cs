@@ -1,6 +1,7 @@
 using System.Text;
 using BtrfsToS3.Shared.Crypto;
 using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Shared.Crypto;
 
@@ -64,4 +65,26 @@ public sealed class SigningKeyTests
     [TestMethod]
     public void Message_IsTheDomainThenTheBytes() =>
         CollectionAssert.AreEqual(Encoding.ASCII.GetBytes("btrfs_to_s3 signed object v1\nxy"), ObjectSignature.Message("xy"u8));
+
+    /// <summary>The by-hand check of docs/FORMAT.md ("Signatures") with openssl, as a person would run it.</summary>
+    [TestMethod]
+    public void Sign_CheckedByHandWithOpenssl_AsFormatMdSays()
+    {
+        using SigningKey key = SigningKey.LoadOrCreate(_state);
+        byte[] body = Encoding.UTF8.GetBytes("{\n  \"format_version\": 2\n}");
+        ObjectSignature signature = ObjectSignature.TryParse(key.Sign(body))!;
+        File.WriteAllBytes(Path.Combine(_state, "object"), body);
+        string script = $$"""
+            set -e
+            cd {{_state}}
+            { printf 'btrfs_to_s3 signed object v1\n'; cat object; } > message
+            { printf '\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00'; echo {{signature.PublicKey["ed25519:".Length..]}} | base64 -d; } > pub.der
+            echo {{Convert.ToBase64String(signature.Signature)}} | base64 -d > sig
+            openssl pkeyutl -verify -pubin -inkey pub.der -keyform DER -rawin -in message -sigfile sig
+            """;
+
+        StringAssert.Contains(Shell.Run("bash", "-c", script), "Signature Verified Successfully");
+        File.AppendAllText(Path.Combine(_state, "object"), " ");
+        Assert.AreNotEqual(0, Shell.TryRun("bash", ["-c", script]).Code);
+    }
 }
