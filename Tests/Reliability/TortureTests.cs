@@ -1,5 +1,7 @@
 using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Crypto;
 using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Shared.State;
 using BtrfsToS3.Tests.Infrastructure;
 
@@ -40,6 +42,9 @@ public sealed class TortureTests : BtrfsAndS3Test
 
     private static readonly string[] PublishSteps = ["uploader-after-verify", "uploader-after-manifest", "uploader-after-pointer", "uploader-after-state"];
 
+    /// <summary>The age key file restore is given for the cycles whose generation is encrypted.</summary>
+    private string _identity = null!;
+
     public TestContext TestContext { get; set; } = null!;
 
     protected override int DataMiB => 6;
@@ -51,18 +56,28 @@ public sealed class TortureTests : BtrfsAndS3Test
         int cycles = int.TryParse(Environment.GetEnvironmentVariable("TORTURE_CYCLES"), out int c) ? c : Faults.Length;
         Console.WriteLine($"torture: seed {seed}, {cycles} cycles (TORTURE_SEED={seed} reproduces it)");
         var random = new Random(seed);
-        string config = _fx.WriteConfig(
+        AgeIdentity identity = AgeIdentity.Generate();
+        _identity = Path.Combine(_fx.Dir, "key.txt");
+        File.WriteAllText(_identity, $"{identity.ToSecretText()}\n");
+        string Config(bool encrypted) => _fx.WriteConfig(
             ByteSize.MiB,
             4 * ByteSize.MiB,
             ["data"],
-            _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s\nabort_uploads_older_than = 0s\n[retention]\nkeep_generations = 1\nmin_age_days = 0");
+            _s3.ConfigSection(_s3.Endpoint) + $"\n[uploader]\nlinger = 0s\nabort_uploads_older_than = 0s\n[retention]\nkeep_generations = 1\nmin_age_days = 0\n[encryption]\nrecipients = {(encrypted ? identity.Recipient.Text : string.Empty)}",
+            compression: "auto");
+        string config = Config(encrypted: false);
         using var proxy = new TcpProxy(new Uri(_s3.Endpoint));
         var log = new List<string>();
         for (int cycle = 0; cycle < cycles; cycle++)
         {
             Mutate(random, cycle);
+
+            // What users run: the default encoding (compression auto) in every cycle, and age in about a third of them;
+            // the setting takes effect at the next full, as for a user who changes it.
+            bool encrypted = random.Next(3) == 0;
+            config = Config(encrypted);
             string fault = cycle < Faults.Length ? Faults[cycle] : Faults[random.Next(Faults.Length)];
-            string what = Inject(fault, random, config, proxy);
+            string what = $"{Inject(fault, random, config, proxy)} (compression auto, {(encrypted ? "age" : "no encryption")} for a full)";
             log.Add($"cycle {cycle}: {what}");
             Console.WriteLine($"torture: cycle {cycle}: {what}");
             string history = string.Join('\n', log);
@@ -129,9 +144,10 @@ public sealed class TortureTests : BtrfsAndS3Test
     private string SpoolerAtCrashPoint(string fault, string config)
     {
         string point = fault["spooler at ".Length..];
-        // Alone and with a quota of one chunk, so that the second chunk must wait for room.
+        // Alone and with a quota of one chunk (its encoded bound: 1 MiB of stream, a 1,024th and 64 KiB), so that the
+        // second chunk must wait for room.
         using ToolRun spooler = ToolRun.Start(
-            Spooler, new Dictionary<string, string> { ["BTRFS_TO_S3_CRASH_AT"] = point }, "--config", config, "--spool.quota", "1MiB");
+            Spooler, new Dictionary<string, string> { ["BTRFS_TO_S3_CRASH_AT"] = point }, "--config", config, "--spool.quota", "1100KiB");
         int code = spooler.WaitForExit(TimeSpan.FromMinutes(2));
         Assert.AreEqual(137, code, $"the spooler did not reach {point}:\n{spooler.Output}");
         return $"spooler killed at {point}";
@@ -294,9 +310,11 @@ public sealed class TortureTests : BtrfsAndS3Test
 
     private void AssertRestoresTheLastPublished(string config, int cycle)
     {
-        string published = StateFiles.ReadPublished(_fx.State, "data")!.Snapshot.Name;
+        PublishedSnapshot state = StateFiles.ReadPublished(_fx.State, "data")!;
+        string published = state.Snapshot.Name;
         string target = Directory.CreateDirectory(Path.Combine(_fx.Mount, $"restored-{cycle}")).FullName;
-        (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--target", target);
+        string[] decrypt = state.Encryption == ChunkEncoding.Age ? ["--identity", _identity] : ["--allow-unencrypted"];
+        (int code, string output) = ToolRun.Run(UploaderTool, ["restore", "--config", config, "--subvolume", "data", "--target", target, .. decrypt]);
         Assert.AreEqual(ExitCodes.Ok, code, output);
         SendStreams.AssertSameTree(Path.Combine(_fx.Snapshots, published), Path.Combine(target, published));
         foreach (string received in Directory.GetDirectories(target))
