@@ -53,7 +53,8 @@ bench_awscli() {
 }
 aws() { "$aws_bin" --endpoint-url "$S3_ENDPOINT" "$@"; }
 
-# Writes $work/bench.ini: chunk size $1, quota $2, and extra lines for [s3] ($3, e.g. "part_size = 64MiB").
+# Writes $work/bench.ini: chunk size $1, quota $2, extra lines for [s3] ($3, e.g. "part_size = 64MiB"), and extra
+# sections at the end ($4, e.g. "[encryption]" and its recipients).
 bench_config() {
   cat > "$work/bench.ini" <<INI
 [subvolumes]
@@ -76,6 +77,7 @@ ${3:-}
 linger = 0s
 [retention]
 min_age_days = 0
+${4:-}
 INI
 }
 
