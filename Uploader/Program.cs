@@ -182,8 +182,9 @@ static async Task<int> NotifiedAsync(BackupOptions options, FailureRecorder fail
 }
 
 // Which signatures a command takes (docs/FORMAT.md, "Signatures"): this host's key, [restore] trusted_keys and --trust;
-// restore, verify and prune refuse an unsigned object unless --allow-unsigned. run signs what it writes, and prune the
-// pointer it rewrites, with this host's key.
+// restore, verify and prune refuse an object another key signed, and an unsigned one unless --allow-unsigned; run
+// decides from who signed the pointer (Publisher). run signs what it writes, and prune the pointer it rewrites, with
+// this host's key.
 static SignaturePolicy Signatures(BackupOptions options, CommandLine commandLine, SigningKey? own)
 {
     var trusted = new HashSet<string>(options.Restore.TrustedKeys ?? [], StringComparer.Ordinal);
@@ -197,8 +198,11 @@ static SignaturePolicy Signatures(BackupOptions options, CommandLine commandLine
         trusted.Add(SignaturePublicKey.Check(key, "usage: --trust"));
     }
 
-    bool strict = commandLine.Command is "restore" or "verify" or "prune" && !commandLine.Has("allow-unsigned");
-    return new SignaturePolicy(trusted, strict, commandLine.Command is "run" or "prune" ? own : null);
+    return new SignaturePolicy(
+        trusted,
+        RequireTrusted: commandLine.Command is "restore" or "verify" or "prune",
+        AllowUnsigned: commandLine.Has("allow-unsigned"),
+        commandLine.Command is "run" or "prune" ? own : null);
 }
 
 // --take-over names a configured subvolume; a typo must not silently take nothing over.

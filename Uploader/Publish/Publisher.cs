@@ -88,9 +88,17 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
                 throw refusal;
             }
 
-            // The run signs whatever it appends to: an unsigned pointer where this host last published a signed one was
-            // written by someone else, and is not to be signed over.
-            if (stored is { SignedBy: null } && StateFiles.ReadPublished(stateDir, seal.Subvolume)?.SigningKey is { } signedBefore)
+            // The run signs whatever it appends to: a pointer signed by a key neither this host's nor trusted, or unsigned
+            // where this host last published a signed one, was written by someone else and is not to be signed over,
+            // unless a person said to take it over (a rebuilt host, whose new key goes on from its predecessor's).
+            if (stored?.SignedBy is { } signer && !repository.Trusts(signer) && !TakesOver(seal.Subvolume))
+            {
+                throw new BackupFailure(
+                    FailureKind.BadData,
+                    $"subvolume {seal.Subvolume}: pointer {repository.Address(repository.PointerKey(seal.Subvolume))} is signed by {signer}, which is neither this host's key nor in [restore] trusted_keys: someone else wrote it, and nothing is published over it; after a rebuild, add the old host's key to trusted_keys or run --take-over {seal.Subvolume}; see docs/SECURITY.md");
+            }
+
+            if (stored is { SignedBy: null } && !TakesOver(seal.Subvolume) && StateFiles.ReadPublished(stateDir, seal.Subvolume)?.SigningKey is { } signedBefore)
             {
                 throw new BackupFailure(
                     FailureKind.BadData,

@@ -32,6 +32,9 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     /// <summary>The public key of the key this repository signs with; null where it does not sign.</summary>
     public string? SigningKeyText => signatures?.Signer?.PublicKeyText;
 
+    /// <summary>Whether the key is this host's or one it was told to trust (always, where nothing is checked).</summary>
+    public bool Trusts(string publicKey) => signatures is null || signatures.Trusted.Contains(publicKey);
+
     /// <summary>The storage class chunks are written with.</summary>
     public string StorageClassData => options.StorageClassData;
 

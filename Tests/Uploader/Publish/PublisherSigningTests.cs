@@ -33,7 +33,7 @@ public sealed class PublisherSigningTests
         _repository = new BackupRepository(
             _store,
             new S3Options("b-test", string.Empty, "backup/", string.Empty, "DEEP_ARCHIVE", "STANDARD", 4, 5 * ByteSize.MiB, TimeSpan.FromMinutes(1), ChecksumsWhenRequiredOnly: true, ObjectLock: null, LockMargin: TimeSpan.Zero),
-            signatures: new SignaturePolicy(new HashSet<string> { _key.PublicKeyText }, RequireSigned: false, _key));
+            signatures: new SignaturePolicy(new HashSet<string> { _key.PublicKeyText }, RequireTrusted: false, AllowUnsigned: false, _key));
         _spooled = await SpooledChunk.CreateAsync(ByteSize.MiB, 5 * ByteSize.MiB);
         ReadyChunk chunk = _spooled.Chunk;
         StreamHeader header = _spooled.Stream.ReadHeader();
@@ -86,6 +86,25 @@ public sealed class PublisherSigningTests
 
         Assert.IsNotNull(await Publisher().TryPublishAsync(_spooled.Stream, CancellationToken.None));
 
+        Assert.AreEqual(_key.PublicKeyText, (await _repository.ReadPointerForUpdateAsync("data", CancellationToken.None))!.SignedBy);
+    }
+
+    [TestMethod]
+    public async Task TryPublishAsync_PointerSignedByAnUntrustedKey_IsBadDataUnlessTakenOver()
+    {
+        Seal seal = _spooled.Stream.ReadSeal();
+        string other = Directory.CreateTempSubdirectory("btrfs_to_s3-other-").FullName;
+        using SigningKey otherKey = SigningKey.LoadOrCreate(other);
+        Directory.Delete(other, recursive: true);
+        var theirs = new Pointer(FormatJson.Version, "data", null, seal.Source, "20261118T020000Z", DateTimeOffset.UnixEpoch, [new PointerGeneration("20261118T020000Z", [ObjectKeys.Manifest("backup/", "data", "20261118T020000Z", "data.20261118T020000Z")])]);
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(theirs, FormatJson.Default.Pointer);
+        await _store.PutAsync(_repository.PointerKey("data"), body, new BtrfsToS3.Uploader.S3.ObjectWrite("STANDARD", "application/json", IfNoneMatch: false, Signature: otherKey.Sign(body)), CancellationToken.None);
+
+        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() => Publisher().TryPublishAsync(_spooled.Stream, CancellationToken.None));
+        Seal? taken = await new Publisher(_repository, _state, new HashSet<string> { "data" }, TimeProvider.System, NullLogger.Instance).TryPublishAsync(_spooled.Stream, CancellationToken.None);
+
+        StringAssert.Contains(failure.Message, $"is signed by {otherKey.PublicKeyText}, which is neither this host's key nor in [restore] trusted_keys");
+        Assert.IsNotNull(taken);
         Assert.AreEqual(_key.PublicKeyText, (await _repository.ReadPointerForUpdateAsync("data", CancellationToken.None))!.SignedBy);
     }
 
