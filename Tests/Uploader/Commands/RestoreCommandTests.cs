@@ -156,7 +156,7 @@ public sealed class RestoreCommandTests : BtrfsAndS3Test
             (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", _config, "--subvolume", "data", "--target", notBtrfs);
 
             Assert.AreEqual(ExitCodes.Unavailable, code, output);
-            StringAssert.Contains(output, $"stream {_snapshots[0]}: btrfs receive {notBtrfs} exited");
+            StringAssert.Contains(output, $"stream {_snapshots[0]}: btrfs receive --chroot {notBtrfs} exited");
             StringAssert.Contains(output, "btrfs: ERROR");
             Assert.IsEmpty(Directory.GetFileSystemEntries(notBtrfs));
         }
