@@ -102,14 +102,14 @@ public sealed class SystemdUnitsTests
     }
 
     [TestMethod]
-    public void SpoolMount_Options_SizedAndOwnerOnlyAndNotEnablable()
+    public void SpoolMount_Options_SizedAndGroupSharedAndNotEnablable()
     {
         string[] mount = File.ReadAllLines(SourceTree.File("systemd-units/run-btrfs_to_s3-spool.mount"));
 
         CollectionAssert.Contains(mount, "Where=/run/btrfs_to_s3/spool");
         CollectionAssert.Contains(mount, "Type=tmpfs");
         string[] options = mount.Single(l => l.StartsWith("Options=", StringComparison.Ordinal))["Options=".Length..].Split(',');
-        CollectionAssert.Contains(options, "mode=0700");
+        CollectionAssert.Contains(options, "mode=2770");
         Assert.IsTrue(options.Any(o => o.StartsWith("size=", StringComparison.Ordinal)), string.Join(',', options));
         CollectionAssert.DoesNotContain(mount, "[Install]");
     }
