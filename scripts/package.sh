@@ -108,7 +108,8 @@ echo /etc/btrfs_to_s3.ini > "$root/DEBIAN/conffiles"
 # started), make the system user and group btrfs-to-s3 the uploader runs as, and make the default spool and state
 # directories root:btrfs-to-s3 2770, shared with the uploader through the group (setgid: everything made in them is the
 # group's), as scripts/install.sh does (a directory in the package would have to be 0755). What an earlier, root-only
-# version left there (0600 and 0700) is handed to the group. /etc/btrfs_to_s3/aws-credentials, the uploader's
+# version left inside them stays as it was: lintian rightly refuses a recursive chown or chmod in a maintainer script
+# (it would follow links), so README says the one command to hand it over. /etc/btrfs_to_s3/aws-credentials, the uploader's
 # LoadCredential= source, is made empty (root, 0600) when missing: an instance role needs nothing in it. Purge removes
 # the user, the group and /etc/btrfs_to_s3, and the spool and state directories only when empty: the state chains the
 # next incremental.
@@ -119,9 +120,6 @@ if [ "$1" = configure ]; then
   adduser --quiet --system --group --no-create-home --home /nonexistent btrfs-to-s3
   for dir in /var/spool/btrfs_to_s3 /var/lib/btrfs_to_s3; do
     install -d -o root -g btrfs-to-s3 -m 2770 "$dir"
-    chgrp -R btrfs-to-s3 "$dir"
-    chmod -R g+rwX,o-rwx "$dir"
-    find "$dir" -type d -exec chmod g+s {} +
   done
   install -d -o root -g root -m 0700 /etc/btrfs_to_s3
   if [ ! -e /etc/btrfs_to_s3/aws-credentials ]; then
