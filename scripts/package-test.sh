@@ -134,11 +134,12 @@ work = sys.argv[1]
 def names(group):
     out = subprocess.run(["systemd-analyze", "syscall-filter", group], capture_output=True, text=True, check=True).stdout
     found = set()
-    for word in out.split():
-        if word.startswith("@"):
-            found |= names(word) if word != group else set()
-        elif re.fullmatch(r"[a-z_0-9]+", word):
-            found.add(word)
+    for line in out.splitlines():
+        word = line.strip()
+        # A group's listing starts with its own name and a comment line ("# Raw I/O port access"): neither is a call.
+        if not word or word.startswith("#") or word == group:
+            continue
+        found |= names(word) if word.startswith("@") else {word}
     return found
 allowed = names("@system-service") - names("@privileged") - names("@resources")
 bad = []
