@@ -5,8 +5,8 @@ using BtrfsToS3.Spooler.Streams;
 namespace BtrfsToS3.Spooler;
 
 /// <summary>
-/// The part of configuration validation that looks at the machine: the paths exist, a spool on tmpfs can hold its
-/// quota, the subvolumes are subvolumes, and the snapshot directory is on their filesystem. Runs before anything is
+/// The part of configuration validation that looks at the machine: the paths exist, the spool and state directories
+/// are nobody else's to change (<see cref="SharedDirectoryCheck"/>), a spool on tmpfs can hold its quota, the subvolumes are subvolumes, and the snapshot directory is on their filesystem. Runs before anything is
 /// touched; every failure is exit 78.
 /// </summary>
 internal static class SpoolerChecks
@@ -18,6 +18,8 @@ internal static class SpoolerChecks
         RequireDirectory(options.Snapshots.Dir, snapshotsWhere);
         RequireDirectory(options.Spool.Dir, source.Where("spool", "dir"));
         RequireDirectory(options.State.Dir, source.Where("state", "dir"));
+        SharedDirectoryCheck.Check(options.Spool.Dir, source.Where("spool", "dir"));
+        SharedDirectoryCheck.Check(options.State.Dir, source.Where("state", "dir"));
         CheckTmpfsSpool(options.Spool, source);
 
         Guid snapshotsFs = FilesystemId.Of(options.Snapshots.Dir)

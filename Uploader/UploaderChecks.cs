@@ -1,6 +1,10 @@
 namespace BtrfsToS3.Uploader;
 
-/// <summary>What the uploader needs of the configuration beyond its syntax: a bucket, and the spool and state directories.</summary>
+/// <summary>
+/// What the uploader needs of the configuration beyond its syntax: a bucket, and the spool and state directories, which
+/// must exist and be nobody else's to change (<see cref="SharedDirectoryCheck"/>). Every command that talks to S3 (run,
+/// check, status, verify, prune, restore) checks this first.
+/// </summary>
 internal static class UploaderChecks
 {
     public static void Check(BackupOptions options)
@@ -16,6 +20,8 @@ internal static class UploaderChecks
             {
                 throw ConfigError.At(options.Source.Where(section, "dir"), $"{dir} does not exist");
             }
+
+            SharedDirectoryCheck.Check(dir, options.Source.Where(section, "dir"));
         }
     }
 }

@@ -51,6 +51,13 @@ for path in /usr/bin/btrfs-to-s3-spooler /usr/bin/btrfs-to-s3-uploader /etc/btrf
   [ -e "$path" ] || fail "$path is not installed"
 done
 grep -qx /etc/btrfs_to_s3.ini /var/lib/dpkg/info/btrfs-to-s3.conffiles || fail "/etc/btrfs_to_s3.ini is no conffile"
+getent passwd btrfs-to-s3 >/dev/null || fail "postinst made no user btrfs-to-s3"
+for dir in /var/spool/btrfs_to_s3 /var/lib/btrfs_to_s3; do
+  [ "$(stat -c '%U:%G %a' "$dir")" = "root:btrfs-to-s3 2770" ] || fail "$dir is $(stat -c '%U:%G %a' "$dir"), not root:btrfs-to-s3 2770"
+done
+[ "$(stat -c '%U:%G %a' /etc/btrfs_to_s3.ini)" = "root:btrfs-to-s3 640" ] || fail "/etc/btrfs_to_s3.ini is $(stat -c '%U:%G %a' /etc/btrfs_to_s3.ini)"
+[ "$(stat -c '%U %a %s' /etc/btrfs_to_s3/aws-credentials)" = "root 600 0" ] || fail "/etc/btrfs_to_s3/aws-credentials is not an empty root 0600 file"
+echo "postinst: user btrfs-to-s3; spool and state root:btrfs-to-s3 2770; the configuration 0640; an empty credentials file"
 units=(/lib/systemd/system/btrfs-to-s3.timer /lib/systemd/system/btrfs-to-s3-spooler.service
   /lib/systemd/system/btrfs-to-s3-uploader.service /lib/systemd/system/btrfs-to-s3-notify@.service
   /lib/systemd/system/run-btrfs_to_s3-spool.mount)
@@ -99,15 +106,18 @@ mount -t tmpfs -o size=1M none "$dotnet_dir"
 if dotnet --info >/dev/null 2>&1; then echo "package-test: dotnet still runs" >&2; exit 1; fi
 unset DOTNET_ROOT
 backup() {
-  btrfs-to-s3-uploader --config "$work/btrfs_to_s3.ini" > "$work/uploader.log" 2>&1 &
+  $trace_uploader btrfs-to-s3-uploader --config "$work/btrfs_to_s3.ini" > "$work/uploader.log" 2>&1 &
   local uploader=$!
-  btrfs-to-s3-spooler --config "$work/btrfs_to_s3.ini" > "$work/spooler.log" 2>&1 || { cat "$work/spooler.log"; exit 1; }
+  $trace_spooler btrfs-to-s3-spooler --config "$work/btrfs_to_s3.ini" > "$work/spooler.log" 2>&1 || { cat "$work/spooler.log"; exit 1; }
   wait "$uploader" || { cat "$work/uploader.log"; exit 1; }
   grep -E "stream, because" "$work/spooler.log" | sed 's/.*\] //' | cut -c1-120
 }
+trace_uploader= trace_spooler=
 backup
 echo "changed" >> "$work/fx/mnt/data/docs/doc1.txt"
 head -c $((3 * 1024 * 1024)) /dev/urandom > "$work/fx/mnt/data/new.bin"
+# The incremental under strace: every system call the AOT programs (and btrfs, their child) make, for the units' checks.
+trace_uploader="strace -f -qq -o $work/uploader.strace" trace_spooler="strace -f -qq -o $work/spooler.strace"
 backup
 btrfs-to-s3-uploader status --config "$work/btrfs_to_s3.ini" > "$work/status.txt" 2>&1 || { cat "$work/status.txt"; exit 1; }
 for subvolume in data home; do
@@ -115,6 +125,48 @@ for subvolume in data home; do
     --identity "$work/age-key.txt" > "$work/restore.log" 2>&1 || { cat "$work/restore.log"; exit 1; }
 done
 NO_DOTNET
+# What the units' MemoryDenyWriteExecute=yes and SystemCallFilter= refuse (systemd.exec(5)), looked for in the traces:
+# an mmap asking for PROT_WRITE and PROT_EXEC, an mprotect or pkey_mprotect adding PROT_EXEC, a shmat with SHM_EXEC, and
+# any call outside @system-service or inside @privileged or @resources.
+python3 - "$work" <<'UNITS_CHECK' || fail "the installed programs make a call their unit refuses"
+import re, subprocess, sys
+work = sys.argv[1]
+def names(group):
+    out = subprocess.run(["systemd-analyze", "syscall-filter", group], capture_output=True, text=True, check=True).stdout
+    found = set()
+    for line in out.splitlines():
+        word = line.strip()
+        # A group's listing starts with its own name and a comment line ("# Raw I/O port access"): neither is a call.
+        if not word or word.startswith("#") or word == group:
+            continue
+        found |= names(word) if word.startswith("@") else {word}
+    return found
+allowed = names("@system-service") - names("@privileged") - names("@resources")
+bad = []
+for program in ("uploader", "spooler"):
+    used = set()
+    for line in open(f"{work}/{program}.strace"):
+        m = re.match(r"\d+\s+([a-z_0-9]+)\((.*)", line)
+        if not m:
+            continue
+        call, args = m.groups()
+        used.add(call)
+        if call == "mmap" and "PROT_WRITE" in args and "PROT_EXEC" in args:
+            bad.append(f"{program}: W^X: {line.strip()}")
+        if call in ("mprotect", "pkey_mprotect") and "PROT_EXEC" in args:
+            bad.append(f"{program}: W^X: {line.strip()}")
+        if call == "shmat" and "SHM_EXEC" in args:
+            bad.append(f"{program}: W^X: {line.strip()}")
+    outside = sorted(used - allowed)
+    if outside:
+        bad.append(f"{program}: outside the filter: {' '.join(outside)}")
+    print(f"{program}: {len(used)} distinct system calls, all in the unit's filter" if not outside else "", end="")
+    print()
+for line in bad[:20]:
+    print(line, file=sys.stderr)
+sys.exit(1 if bad else 0)
+UNITS_CHECK
+echo "W^X and the system-call filter: nothing the units refuse"
 for subvolume in data home; do
   printf '%s: ' "$subvolume"
   python3 scripts/compare-trees.py "$work/fx/mnt/$subvolume" "$work/restore/$subvolume"
@@ -129,9 +181,11 @@ while IFS= read -r path; do
   if [ "$path" != /. ] && [ -e "$path" ] && ! dpkg -S "$path" >/dev/null 2>&1; then left+=("$path"); fi
 done <<< "$files"
 # The conffile, and the directories postinst made (empty here: the backup used its own).
-for path in /etc/btrfs_to_s3.ini /var/spool/btrfs_to_s3 /var/lib/btrfs_to_s3 /var/lib/dpkg/info/btrfs-to-s3.list; do
+for path in /etc/btrfs_to_s3.ini /etc/btrfs_to_s3 /var/spool/btrfs_to_s3 /var/lib/btrfs_to_s3 /var/lib/dpkg/info/btrfs-to-s3.list; do
   if [ -e "$path" ]; then left+=("$path"); fi
 done
+if getent passwd btrfs-to-s3 >/dev/null; then left+=("user btrfs-to-s3"); fi
+if getent group btrfs-to-s3 >/dev/null; then left+=("group btrfs-to-s3"); fi
 [ ${#left[@]} -eq 0 ] || fail "left after dpkg --purge: ${left[*]}"
 echo "dpkg --purge: nothing of the package is left"
 

@@ -105,13 +105,28 @@ echo /etc/btrfs_to_s3.ini > "$root/DEBIAN/conffiles"
 # As dh_md5sums does: debsums and dpkg --verify check the installed files against them.
 (cd "$root" && find . -type f ! -path './DEBIAN/*' -printf '%P\0' | LC_ALL=C sort -z | xargs -0 md5sum) > "$root/DEBIAN/md5sums"
 # The maintainer scripts do what debhelper's systemd snippets do (systemd reads the new units; nothing is enabled or
-# started) and make the default spool and state directories owner-only, as scripts/install.sh does (a directory in the
-# package would have to be 0755). Purge removes them only when empty: the state chains the next incremental.
+# started), make the system user and group btrfs-to-s3 the uploader runs as, and make the default spool and state
+# directories root:btrfs-to-s3 2770, shared with the uploader through the group (setgid: everything made in them is the
+# group's), as scripts/install.sh does (a directory in the package would have to be 0755). What an earlier, root-only
+# version left inside them stays as it was: lintian rightly refuses a recursive chown or chmod in a maintainer script
+# (it would follow links), so README says the one command to hand it over. /etc/btrfs_to_s3/aws-credentials, the uploader's
+# LoadCredential= source, is made empty (root, 0600) when missing: an instance role needs nothing in it. Purge removes
+# the user, the group and /etc/btrfs_to_s3, and the spool and state directories only when empty: the state chains the
+# next incremental.
 cat > "$root/DEBIAN/postinst" <<'EOF'
 #!/bin/sh
 set -e
 if [ "$1" = configure ]; then
-  install -d -m 0700 /var/spool/btrfs_to_s3 /var/lib/btrfs_to_s3
+  adduser --quiet --system --group --no-create-home --home /nonexistent btrfs-to-s3
+  for dir in /var/spool/btrfs_to_s3 /var/lib/btrfs_to_s3; do
+    install -d -o root -g btrfs-to-s3 -m 2770 "$dir"
+  done
+  install -d -o root -g root -m 0700 /etc/btrfs_to_s3
+  if [ ! -e /etc/btrfs_to_s3/aws-credentials ]; then
+    install -o root -g root -m 0600 /dev/null /etc/btrfs_to_s3/aws-credentials
+  fi
+  chown root:btrfs-to-s3 /etc/btrfs_to_s3.ini
+  chmod 0640 /etc/btrfs_to_s3.ini
 fi
 if [ -d /run/systemd/system ]; then
   systemctl --system daemon-reload >/dev/null || true
@@ -122,13 +137,16 @@ cat > "$root/DEBIAN/postrm" <<'EOF'
 set -e
 if [ "$1" = purge ]; then
   rmdir --ignore-fail-on-non-empty /var/spool/btrfs_to_s3 /var/lib/btrfs_to_s3 2>/dev/null || true
+  rm -rf /etc/btrfs_to_s3
+  if getent passwd btrfs-to-s3 >/dev/null; then deluser --quiet --system btrfs-to-s3 >/dev/null || true; fi
+  if getent group btrfs-to-s3 >/dev/null; then delgroup --quiet --system btrfs-to-s3 >/dev/null || true; fi
 fi
 if [ -d /run/systemd/system ]; then
   systemctl --system daemon-reload >/dev/null || true
 fi
 EOF
 chmod 0755 "$root/DEBIAN/postinst" "$root/DEBIAN/postrm"
-# libc6: the executables need GLIBC_2.34; libssl3: .NET's cryptography (SHA-256, ChaCha20-Poly1305, TLS) opens
+# adduser: postinst makes the system user; libc6: the executables need GLIBC_2.34; libssl3: .NET's cryptography (SHA-256, ChaCha20-Poly1305, TLS) opens
 # libssl.so.3 at run time, which ldd does not show; zlib1g: libMonoPosixHelper.so links it.
 cat > "$root/DEBIAN/control" <<EOF
 Package: $name
@@ -136,7 +154,7 @@ Version: $version
 Architecture: amd64
 Maintainer: $maintainer
 Installed-Size: $(du -sk --exclude=DEBIAN "$root" | cut -f1)
-Depends: btrfs-progs, libc6 (>= 2.34), libssl3 | libssl3t64, zlib1g
+Depends: adduser, btrfs-progs, libc6 (>= 2.34), libssl3 | libssl3t64, zlib1g
 Section: admin
 Priority: optional
 Description: off-site backup of btrfs subvolumes to AWS S3

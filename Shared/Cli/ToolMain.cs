@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Shared.Logging;
 using Microsoft.Extensions.Logging;
 
@@ -7,8 +8,8 @@ namespace BtrfsToS3.Shared.Cli;
 
 /// <summary>
 /// What both programs' Main does around their work: answer --help and --version, parse the command line, set up
-/// logging, turn SIGTERM and SIGINT into cancellation, map the outcome to the exit code, and flush the log before the
-/// process ends.
+/// logging, set the umask of the spool and state's sharing rule (<see cref="GroupShared"/>), turn SIGTERM and SIGINT into
+/// cancellation, map the outcome to the exit code, and flush the log before the process ends.
 /// </summary>
 internal static class ToolMain
 {
@@ -32,6 +33,7 @@ internal static class ToolMain
             return ExitCodes.Ok;
         }
 
+        GroupShared.ApplyUmask();
         bool verbose = args.Contains("--verbose");
         using var failures = new FailureRecorder();
         using ILoggerFactory loggers = LoggingSetup.Create(verbose, failures);

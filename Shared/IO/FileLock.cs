@@ -26,12 +26,18 @@ internal sealed class FileLock : IDisposable
     /// <summary>Takes the lock or throws a TryAgainLater failure naming the holder's pid.</summary>
     public static FileLock Acquire(string path, string what)
     {
-        const FilePermissions mode = FilePermissions.S_IRUSR | FilePermissions.S_IWUSR;
-        int fd = Syscall.open(path, OpenFlags.O_RDWR | OpenFlags.O_CREAT | OpenFlags.O_CLOEXEC, mode);
+        // O_NOFOLLOW: the spool is shared with the uploader's group, and a link put at a lock's name must not make root
+        // open (and truncate) whatever it points to. Group read and write: the uploader looks at the spooler's lock.
+        const FilePermissions mode = (FilePermissions)GroupShared.FileMode;
+        int fd = Syscall.open(path, OpenFlags.O_RDWR | OpenFlags.O_CREAT | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, mode);
         if (fd < 0)
         {
             Errno error = Stdlib.GetLastError();
-            throw new BackupFailure(FailureKind.CannotCreate, $"cannot open lock file {path}: {UnixMarshal.GetErrorDescription(error)}");
+            throw new BackupFailure(
+                FailureKind.CannotCreate,
+                error == Errno.ELOOP
+                    ? $"lock file {path} is a symbolic link; refusing to open it (who may write {System.IO.Path.GetDirectoryName(path)} put it there)"
+                    : $"cannot open lock file {path}: {UnixMarshal.GetErrorDescription(error)}");
         }
 
         var request = new Flock { l_type = LockType.F_WRLCK, l_whence = SeekFlags.SEEK_SET, l_start = 0, l_len = 0 };
@@ -68,7 +74,7 @@ internal sealed class FileLock : IDisposable
     /// <summary>True when some process holds the lock on the file now (the uploader asks this of the spooler's lock).</summary>
     public static bool IsHeld(string path)
     {
-        int fd = Syscall.open(path, OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC);
+        int fd = Syscall.open(path, OpenFlags.O_RDONLY | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC);
         if (fd < 0)
         {
             return false;

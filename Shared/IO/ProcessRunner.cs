@@ -3,7 +3,10 @@ using BtrfsToS3.Shared.Failures;
 
 namespace BtrfsToS3.Shared.IO;
 
-/// <summary>Starts helper commands (btrfs) with a fixed C locale so that their output parses the same everywhere.</summary>
+/// <summary>
+/// Starts helper commands (btrfs) with a fixed C locale so that their output parses the same everywhere, and without
+/// the AWS_* variables (<see cref="ChildEnvironment"/>).
+/// </summary>
 internal static class ProcessRunner
 {
     private static ProcessStartInfo StartInfo(IReadOnlyList<string> command)
@@ -21,6 +24,7 @@ internal static class ProcessRunner
         }
 
         info.Environment["LC_ALL"] = "C";
+        ChildEnvironment.RemoveAws(info);
         return info;
     }
 

@@ -10,7 +10,7 @@ internal sealed class RestoreArea(string dir)
 {
     public string Dir { get; } = dir;
 
-    public void Create() => Directory.CreateDirectory(Dir, AtomicFile.OwnerOnlyDirectory);
+    public void Create() => GroupShared.CreateDirectory(Dir);
 
     /// <summary>The verified chunk's path.</summary>
     public string ChunkPath(int index) => Path.Combine(Dir, SpoolLayout.ChunkName(index));

@@ -31,11 +31,11 @@ internal sealed class SpoolDirectory(string dir)
     /// <summary>The stream of that name, whether or not the spool holds it.</summary>
     public SpoolStream Stream(string name) => new(ContainedPath.Join(Dir, name, "spool stream"), name);
 
-    /// <summary>Makes the directory of a new stream, owner-only, and makes its entry durable.</summary>
+    /// <summary>Makes the directory of a new stream, shared with the group (<see cref="GroupShared"/>), and makes its entry durable.</summary>
     public SpoolStream CreateStream(string name)
     {
         SpoolStream stream = Stream(name);
-        Directory.CreateDirectory(stream.Dir, AtomicFile.OwnerOnlyDirectory);
+        GroupShared.CreateDirectory(stream.Dir);
         Posix.FsyncDirectory(Dir);
         return stream;
     }

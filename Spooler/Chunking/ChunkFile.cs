@@ -45,24 +45,44 @@ internal sealed class ChunkFile : IDisposable
     /// <summary>Bytes written so far.</summary>
     public long Length { get; private set; }
 
-    /// <summary>Creates the file; it must not exist (a leftover means recovery did not run, which is a bug).</summary>
+    /// <summary>
+    /// Creates the file; it must not exist (a leftover means recovery did not run, which is a bug). O_EXCL with
+    /// O_NOFOLLOW: a symbolic link at the name (the spool is shared with the uploader's group) is refused, never followed.
+    /// </summary>
     public static ChunkFile Create(string path)
     {
-        const OpenFlags flags = OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_CLOEXEC;
-        const FilePermissions mode = FilePermissions.S_IRUSR | FilePermissions.S_IWUSR;
+        const OpenFlags flags = OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
+        const FilePermissions mode = (FilePermissions)GroupShared.FileMode;
         int fd = Syscall.open(path, flags | OpenFlags.O_DIRECT, mode);
-        if (fd >= 0)
+        if (fd < 0 && Stdlib.GetLastError() == Errno.EINVAL)
         {
-            return new ChunkFile(path, fd, direct: true);
+            fd = Syscall.open(path, flags, mode);
+            if (fd >= 0)
+            {
+                return Made(path, fd, direct: false);
+            }
+        }
+        else if (fd >= 0)
+        {
+            return Made(path, fd, direct: true);
         }
 
-        if (Stdlib.GetLastError() != Errno.EINVAL)
+        Errno errno = Stdlib.GetLastError();
+        ExclusiveFile.RefuseLink(path);
+        throw new BackupFailure(FailureKind.CannotCreate, $"{path}: cannot create: {UnixMarshal.GetErrorDescription(errno)}");
+    }
+
+    // The mode is set on the descriptor so that it holds whatever the umask.
+    private static ChunkFile Made(string path, int fd, bool direct)
+    {
+        if (Syscall.fchmod(fd, (FilePermissions)GroupShared.FileMode) != 0)
         {
-            throw Failure(path, "cannot create");
+            BackupFailure failure = Failure(path, "cannot set its mode");
+            Syscall.close(fd);
+            throw failure;
         }
 
-        fd = Syscall.open(path, flags, mode);
-        return fd >= 0 ? new ChunkFile(path, fd, direct: false) : throw Failure(path, "cannot create");
+        return new ChunkFile(path, fd, direct);
     }
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data)

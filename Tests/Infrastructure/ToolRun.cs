@@ -62,14 +62,33 @@ internal sealed class ToolRun : IDisposable
     public static ToolRun Start(string tool, params string[] arguments) => Start(tool, new Dictionary<string, string>(), arguments);
 
     /// <summary>Starts a program with extra environment variables (e.g. those systemd sets).</summary>
-    public static ToolRun Start(string tool, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static ToolRun Start(string tool, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Start([], tool, environment, arguments);
+
+    /// <summary>
+    /// Runs a program as a systemd unit with User= and Group= starts it: that user's uid, gid and groups, no capabilities
+    /// (setpriv, as root). The environment is ours with <paramref name="environment"/> over it.
+    /// </summary>
+    public static (int Code, string Output) RunAs(string user, IReadOnlyDictionary<string, string> environment, string tool, params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet")
+        using ToolRun run = Start(["setpriv", $"--reuid={user}", $"--regid={user}", "--init-groups", "--inh-caps=-all", "--"], tool, environment, arguments);
+        int code = run.WaitForExit(TimeSpan.FromMinutes(3));
+        return (code, run.Output);
+    }
+
+    private static ToolRun Start(string[] prefix, string tool, IReadOnlyDictionary<string, string> environment, string[] arguments)
+    {
+        var info = new ProcessStartInfo(prefix.Length > 0 ? prefix[0] : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (string word in prefix.Skip(1).Append(prefix.Length > 0 ? "dotnet" : null).OfType<string>())
+        {
+            info.ArgumentList.Add(word);
+        }
+
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, tool + ".dll"));
         foreach (string argument in arguments)
         {
@@ -80,7 +99,15 @@ internal sealed class ToolRun : IDisposable
         info.Environment.Remove("INVOCATION_ID");
         foreach ((string name, string value) in environment)
         {
-            info.Environment[name] = value;
+            // An empty value takes the variable away, as a unit's environment lacks what a shell has.
+            if (value.Length == 0)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
         }
 
         return new ToolRun(Process.Start(info)!);

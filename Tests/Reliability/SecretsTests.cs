@@ -1,5 +1,6 @@
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Reliability;
@@ -50,21 +51,23 @@ public sealed class SecretsTests : BtrfsAndS3Test
     }
 
     [TestMethod]
-    public void Files_SpoolStateAndLocks_AreNotWorldReadable()
+    public void Files_SpoolStateAndLocks_OwnerAndGroupOnly()
     {
         string config = _fx.WriteConfig(ByteSize.MiB, ByteSize.GiB, ["data"], _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s");
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config).Code);
-        const UnixFileMode others = UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
+        const UnixFileMode others = UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
+        // The programs set their umask, so a test runner's 022 must not show: files 0660, directories 0770.
         foreach (string path in Directory.EnumerateFileSystemEntries(_fx.Spool, "*", SearchOption.AllDirectories))
         {
-            Assert.AreEqual((UnixFileMode)0, File.GetUnixFileMode(path) & others, path);
+            Assert.AreEqual(Directory.Exists(path) ? GroupShared.DirectoryMode : GroupShared.FileMode, File.GetUnixFileMode(path) & ~UnixFileMode.SetGroup, path);
         }
 
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(UploaderTool, "--config", config).Code);
         foreach (string path in Directory.EnumerateFileSystemEntries(_fx.State).Concat(Directory.EnumerateFiles(_fx.Spool)))
         {
             Assert.AreEqual((UnixFileMode)0, File.GetUnixFileMode(path) & others, path);
+            Assert.AreEqual(UnixFileMode.GroupRead | UnixFileMode.GroupWrite, File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite), path);
         }
     }
 }

@@ -62,6 +62,25 @@ public sealed class SpoolerChecksTests : BtrfsTest
     }
 
     [TestMethod]
+    public void Run_SpoolWritableByOthers_Exits78NamingItsMode()
+    {
+        File.SetUnixFileMode(_fx.Spool, (UnixFileMode)Convert.ToInt32("1777", 8));
+        string config = Config($"[subvolumes]\ndata = {_fx.Subvolume("data")}");
+
+        AssertConfigError(config, $"{config}: [spool] dir: {_fx.Spool} is writable by others (mode 1777)");
+    }
+
+    [TestMethod]
+    public void Run_StateOwnedByAnotherUser_Exits78NamingTheOwner()
+    {
+        const int nobody = 65534;
+        Mono.Unix.Native.Syscall.chown(_fx.State, nobody, 0);
+        string config = Config($"[subvolumes]\ndata = {_fx.Subvolume("data")}");
+
+        AssertConfigError(config, $"{config}: [state] dir: {_fx.State} is owned by nobody (uid 65534) (mode 0755), neither root nor root (uid 0), who runs this");
+    }
+
+    [TestMethod]
     public void Run_UnknownKeyOnCommandLine_Exits78NamingTheFlag()
     {
         string config = Config($"[subvolumes]\ndata = {_fx.Subvolume("data")}");

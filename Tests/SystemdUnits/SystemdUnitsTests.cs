@@ -53,15 +53,63 @@ public sealed class SystemdUnitsTests
         }
     }
 
+    /// <summary>The exposure README ("The units") documents for each service; a change that raises one fails here.</summary>
     [TestMethod]
-    public void SpoolMount_Options_SizedAndOwnerOnlyAndNotEnablable()
+    [DataRow("btrfs-to-s3-spooler.service", 1.5)]
+    [DataRow("btrfs-to-s3-uploader.service", 1.3)]
+    [DataRow("btrfs-to-s3-notify@.service", 1.3)]
+    public void Security_EachService_ExposureAtMostTheDocumentedScore(string unit, double documented)
+    {
+        if (!File.Exists("/usr/bin/systemd-analyze") && !File.Exists("/bin/systemd-analyze"))
+        {
+            Assert.Inconclusive("systemd-analyze is not installed");
+        }
+
+        (int code, string output, string error) = Shell.TryRun("systemd-analyze", ["security", "--offline=yes", SourceTree.File("systemd-units/" + unit)]);
+
+        Assert.AreEqual(0, code, output + error);
+        string last = (output + error).Trim().Split('\n')[^1];
+        var score = System.Text.RegularExpressions.Regex.Match(last, @"Overall exposure level for \S+: (\d+\.\d)");
+        Assert.IsTrue(score.Success, last);
+        Assert.IsLessThanOrEqualTo(documented, double.Parse(score.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), last);
+        StringAssert.Contains(File.ReadAllText(SourceTree.File("README.md")), $"| `{unit}` | {documented.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} |");
+    }
+
+    [TestMethod]
+    public void Uploader_User_UnprivilegedWithCredentialsFromLoadCredential()
+    {
+        string[] unit = File.ReadAllLines(SourceTree.File("systemd-units/btrfs-to-s3-uploader.service"));
+
+        CollectionAssert.Contains(unit, "User=btrfs-to-s3");
+        CollectionAssert.Contains(unit, "Group=btrfs-to-s3");
+        CollectionAssert.Contains(unit, "CapabilityBoundingSet=");
+        CollectionAssert.Contains(unit, "LoadCredential=aws:/etc/btrfs_to_s3/aws-credentials");
+        CollectionAssert.Contains(unit, "Environment=AWS_SHARED_CREDENTIALS_FILE=%d/aws");
+        CollectionAssert.Contains(unit, "UMask=0007");
+        Assert.IsFalse(unit.Any(l => l.StartsWith("EnvironmentFile=", StringComparison.Ordinal)), "credentials never come through the environment file");
+    }
+
+    [TestMethod]
+    public void Spooler_Capabilities_OnlyWhatBtrfsNeedsAndLocalSocketsOnly()
+    {
+        string[] unit = File.ReadAllLines(SourceTree.File("systemd-units/btrfs-to-s3-spooler.service"));
+
+        CollectionAssert.Contains(unit, "CapabilityBoundingSet=CAP_SYS_ADMIN CAP_DAC_READ_SEARCH CAP_FOWNER");
+        CollectionAssert.Contains(unit, "RestrictAddressFamilies=AF_UNIX");
+        CollectionAssert.Contains(unit, "PrivateNetwork=yes");
+        CollectionAssert.Contains(unit, "SupplementaryGroups=btrfs-to-s3");
+        CollectionAssert.Contains(unit, "UMask=0007");
+    }
+
+    [TestMethod]
+    public void SpoolMount_Options_SizedAndGroupSharedAndNotEnablable()
     {
         string[] mount = File.ReadAllLines(SourceTree.File("systemd-units/run-btrfs_to_s3-spool.mount"));
 
         CollectionAssert.Contains(mount, "Where=/run/btrfs_to_s3/spool");
         CollectionAssert.Contains(mount, "Type=tmpfs");
         string[] options = mount.Single(l => l.StartsWith("Options=", StringComparison.Ordinal))["Options=".Length..].Split(',');
-        CollectionAssert.Contains(options, "mode=0700");
+        CollectionAssert.Contains(options, "mode=2770");
         Assert.IsTrue(options.Any(o => o.StartsWith("size=", StringComparison.Ordinal)), string.Join(',', options));
         CollectionAssert.DoesNotContain(mount, "[Install]");
     }

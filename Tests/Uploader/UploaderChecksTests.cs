@@ -38,6 +38,36 @@ public sealed class UploaderChecksTests : BtrfsAndS3Test
     protected override int DataMiB => 2;
 
     [TestMethod]
+    public void Commands_SpoolOrStateWritableByOthers_Exit78NamingTheDirectoryAndItsMode()
+    {
+        string config = _fx.WriteConfig(ByteSize.MiB, ByteSize.GiB, ["data"], _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s");
+        (int spooled, string spoolerOutput) = ToolRun.Run(Spooler, "--config", config);
+        Assert.AreEqual(ExitCodes.Ok, spooled, spoolerOutput);
+        string before = _fx.SpoolListing();
+
+        foreach ((string dir, string key) in new[] { (_fx.Spool, "[spool] dir"), (_fx.State, "[state] dir") })
+        {
+            UnixFileMode kept = File.GetUnixFileMode(dir);
+            File.SetUnixFileMode(dir, kept | UnixFileMode.OtherWrite);
+            string mode = Convert.ToString((int)(kept | UnixFileMode.OtherWrite), 8).PadLeft(4, '0');
+            foreach (string command in new[] { "run", "check", "status", "verify", "prune" })
+            {
+                (int code, string output) = ToolRun.Run(UploaderTool, command, "--config", config);
+
+                Assert.AreEqual(ExitCodes.Config, code, $"{command}\n{output}");
+                string[] failures = [.. output.Split('\n').Where(l => l.Contains(" fail: ", StringComparison.Ordinal))];
+                Assert.HasCount(1, failures, $"{command}\n{output}");
+                StringAssert.Contains(failures[0], $"{config}: {key}: {dir} is writable by others (mode {mode})", command);
+            }
+
+            File.SetUnixFileMode(dir, kept);
+        }
+
+        Assert.AreEqual(before, _fx.SpoolListing());
+        Assert.IsEmpty(_s3.List());
+    }
+
+    [TestMethod]
     public void Run_MisuseTable_OneLineEachExit64Or78AndNothingTouched()
     {
         string config = _fx.WriteConfig(ByteSize.MiB, ByteSize.GiB, ["data"], _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s");

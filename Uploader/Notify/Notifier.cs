@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using BtrfsToS3.Shared.IO;
 
 namespace BtrfsToS3.Uploader.Notify;
 
@@ -84,6 +85,7 @@ internal sealed class Notifier(NotifyOptions options, ILogger logger) : IDisposa
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add(options.Command);
         info.Environment["BTRFS_TO_S3_EVENT"] = notifyEvent.ToString().ToLowerInvariant();
+        ChildEnvironment.RemoveAws(info);
         using var timeout = new CancellationTokenSource(Timeout);
         try
         {

@@ -66,13 +66,7 @@ internal sealed class ChunkFetcher(BackupRepository repository, ILogger logger)
     /// </summary>
     private async Task<string> DownloadRangesAsync(ManifestChunk chunk, string temp, long rangeSize, int parallelRanges, CancellationToken cancellationToken)
     {
-        await using (var stream = new FileStream(temp, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.ReadWrite,
-            Options = FileOptions.Asynchronous,
-            UnixCreateMode = AtomicFile.OwnerOnlyFile,
-        }))
+        await using (FileStream stream = ExclusiveFile.Create(temp, GroupShared.FileMode, FileAccess.ReadWrite, FileOptions.Asynchronous))
         {
             Microsoft.Win32.SafeHandles.SafeFileHandle file = stream.SafeFileHandle;
             RandomAccess.SetLength(file, chunk.Size);
@@ -118,13 +112,7 @@ internal sealed class ChunkFetcher(BackupRepository repository, ILogger logger)
             async (body, ct) =>
             {
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                await using (var file = new FileStream(temp, new FileStreamOptions
-                {
-                    Mode = FileMode.Create,
-                    Access = FileAccess.Write,
-                    UnixCreateMode = AtomicFile.OwnerOnlyFile,
-                    BufferSize = 0,
-                }))
+                await using (FileStream file = ExclusiveFile.Create(temp, GroupShared.FileMode))
                 {
                     byte[] buffer = new byte[BufferSize];
                     int n;

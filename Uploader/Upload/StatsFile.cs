@@ -22,7 +22,7 @@ internal sealed class StatsFile(string stateDir)
             {
                 Mode = FileMode.Append,
                 Access = FileAccess.Write,
-                UnixCreateMode = AtomicFile.OwnerOnlyFile,
+                UnixCreateMode = GroupShared.FileMode,
             });
             stream.Write(Encoding.UTF8.GetBytes(line));
         }

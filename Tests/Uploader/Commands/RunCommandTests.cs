@@ -2,6 +2,7 @@ using Amazon.S3.Model;
 using BtrfsToS3.Shared.Cli;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Tests.Infrastructure;
@@ -110,7 +111,7 @@ public sealed class RunCommandTests : BtrfsAndS3Test
         Assert.IsLessThan(120, Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - success));
         Assert.IsTrue(lines.Where(l => !l.StartsWith('#')).All(l => l.Split(' ').Length == 2), string.Join('\n', lines));
         Assert.AreEqual(UnixFileMode.OtherRead, File.GetUnixFileMode(metrics) & UnixFileMode.OtherRead);
-        Assert.AreEqual((UnixFileMode)0, File.GetUnixFileMode(Path.Combine(_fx.State, "data.published.json")) & (UnixFileMode.OtherRead | UnixFileMode.GroupRead));
+        Assert.AreEqual(GroupShared.FileMode, File.GetUnixFileMode(Path.Combine(_fx.State, "data.published.json")), "the state is the group's, never others'");
     }
 
     [TestMethod]

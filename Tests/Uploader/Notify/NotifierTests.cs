@@ -29,6 +29,30 @@ public sealed class NotifierTests
     }
 
     [TestMethod]
+    public async Task EndedAsync_Command_StartsWithoutAnyAwsVariable()
+    {
+        string dir = Directory.CreateTempSubdirectory("btrfs_to_s3-notify-").FullName;
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY_CANARY", "canary-secret");
+        try
+        {
+            string file = Path.Combine(dir, "env");
+            using (var notifier = new Notifier(new NotifyOptions(string.Empty, $"env > {file}"), new RecordingLogger()))
+            {
+                await notifier.EndedAsync(success: true, "ended 0 on h");
+            }
+
+            string[] lines = File.ReadAllLines(file);
+            Assert.IsEmpty(lines.Where(l => l.StartsWith("AWS_", StringComparison.Ordinal)), string.Join('\n', lines));
+            CollectionAssert.Contains(lines, "BTRFS_TO_S3_EVENT=success");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY_CANARY", null);
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [TestMethod]
     public async Task EndedAsync_Command_GetsTheSummaryOnStdinAndTheEvent()
     {
         string dir = Directory.CreateTempSubdirectory("btrfs_to_s3-notify-").FullName;
