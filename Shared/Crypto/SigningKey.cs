@@ -42,7 +42,8 @@ internal sealed class SigningKey : IDisposable
         byte[] seed = RandomNumberGenerator.GetBytes(32);
         try
         {
-            AtomicFile.Write(path, Encoding.ASCII.GetBytes($"{FileHeader}\n{Convert.ToBase64String(seed)}\n"), overwrite: false);
+            // Owner-only, unlike the rest of the state directory (GroupShared): the spooler never signs, and nobody else may.
+            AtomicFile.Write(path, Encoding.ASCII.GetBytes($"{FileHeader}\n{Convert.ToBase64String(seed)}\n"), overwrite: false, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             return FromSeed(seed, path);
         }
         finally

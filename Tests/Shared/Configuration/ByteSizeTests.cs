@@ -24,6 +24,13 @@ public sealed class ByteSizeTests
     public void TryParse_NotASize_ReturnsNull(string text) => Assert.IsNull(ByteSize.TryParse(text));
 
     [TestMethod]
+    [DataRow(200_000, "")]
+    [DataRow(29, "")]
+    [DataRow(19, "TiB")]
+    public void TryParse_NumberTooLongForAnySize_ReturnsNullNotAnOverflow(int digits, string unit) =>
+        Assert.IsNull(ByteSize.TryParse(new string('9', digits) + unit));
+
+    [TestMethod]
     public void Format_WholeUnit_UsesLargestExactUnit()
     {
         Assert.AreEqual("200GiB", ByteSize.Format(200 * ByteSize.GiB));

@@ -235,8 +235,11 @@ public sealed class ConfigSectionTests : SectionTest
     [DataRow("/backup/")]
     [DataRow("backup")]
     [DataRow("backup//data/")]
+    [DataRow("../x/")]
+    [DataRow("backup/./data/")]
+    [DataRow("backup/../../")]
     public void Prefix_Invalid_RejectedNotRepaired(string value) =>
-        AssertRejected("s3", $"prefix = {value}", $"[s3] prefix: \"{value}\" is not a key prefix: it must be empty or end with '/', and neither start with '/' nor hold '//'", s => s.Prefix("prefix"));
+        AssertRejected("s3", $"prefix = {value}", $"[s3] prefix: \"{value}\" is not a key prefix: it must be empty or end with '/', and have no empty, '.' or '..' part, no control character, and at most 512 characters", s => s.Prefix("prefix"));
 
     [TestMethod]
     [DataRow("")]

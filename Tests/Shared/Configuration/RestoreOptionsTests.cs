@@ -43,4 +43,22 @@ public sealed class RestoreOptionsTests : SectionTest
     [TestMethod]
     public void DaysFor_DaysGiven_IsThatMany() =>
         Assert.AreEqual(7, RestoreOptions.Read(Ini.Section("restore", "days = 7"), "DEEP_ARCHIVE").DaysFor(5_497_558_138_880L));
+
+    [TestMethod]
+    public void Read_TrustedKeyNotASigningKey_IsAConfigurationError()
+    {
+        BtrfsToS3.Shared.Failures.BackupFailure failure = Assert.ThrowsExactly<BtrfsToS3.Shared.Failures.BackupFailure>(
+            () => RestoreOptions.Read(Ini.Section("restore", "trusted_keys = ed25519:nope"), "DEEP_ARCHIVE"));
+
+        StringAssert.Contains(failure.Message, "[restore] trusted_keys: \"ed25519:nope\" is not a signing public key");
+    }
+
+
+    [TestMethod]
+    public void Read_TrustedKeys_AreKept()
+    {
+        const string Key = "ed25519:0pk8O5U2cS2cvRWpfMnBHGBr4Fjs6Xo4xbl3TVd6Gm0=";
+
+        CollectionAssert.AreEqual(new[] { Key }, RestoreOptions.Read(Ini.Section("restore", $"trusted_keys = {Key}"), "DEEP_ARCHIVE").TrustedKeys!.ToArray());
+    }
 }

@@ -62,7 +62,7 @@ public sealed class S3OptionsTests : SectionTest
 
     [TestMethod]
     [DataRow("bucket = Not_A_Bucket", "[s3] bucket: \"Not_A_Bucket\" is not a valid bucket name (3 to 63 lower-case letters, digits, '.' and '-')")]
-    [DataRow("prefix = backup", "[s3] prefix: \"backup\" is not a key prefix: it must be empty or end with '/', and neither start with '/' nor hold '//'")]
+    [DataRow("prefix = backup", "[s3] prefix: \"backup\" is not a key prefix: it must be empty or end with '/', and have no empty, '.' or '..' part, no control character, and at most 512 characters")]
     [DataRow("endpoint = ftp://x", "[s3] endpoint: \"ftp://x\" is not an http:// or https:// URL (leave it empty for AWS)")]
     [DataRow("storage_class_data = DEEPER_ARCHIVE", "[s3] storage_class_data: \"DEEPER_ARCHIVE\" is not an S3 storage class (one of STANDARD, REDUCED_REDUNDANCY, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER, GLACIER_IR, DEEP_ARCHIVE)")]
     [DataRow("storage_class_metadata = standard", "[s3] storage_class_metadata: \"standard\" is not an S3 storage class (one of STANDARD, REDUCED_REDUNDANCY, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER, GLACIER_IR, DEEP_ARCHIVE)")]
