@@ -61,7 +61,16 @@ internal sealed class SigningKey : IDisposable
             return null;
         }
 
-        string[] lines = File.ReadAllLines(path).Where(l => l.Length > 0 && !l.StartsWith('#')).ToArray();
+        string[] lines;
+        try
+        {
+            lines = [.. File.ReadAllLines(path).Where(l => l.Length > 0 && !l.StartsWith('#'))];
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new BackupFailure(FailureKind.Config, $"{path}: this user cannot read the signing key (it is owner-only); give it to the user the uploader runs as (chown btrfs-to-s3 {path}), or run as its owner");
+        }
+
         byte[] seed = [];
         if (lines.Length != 1 || !TryBase64(lines[0], out seed) || seed.Length != 32)
         {
