@@ -102,6 +102,22 @@ public sealed class HostileBucketTests : BtrfsAndS3Test
     }
 
     [TestMethod]
+    public void Restore_UntrustedCurrentPointerInAVersionedBucket_PassesItOverToTheNewestSignedVersion()
+    {
+        _s3.Client.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = _s3.Bucket, VersioningConfig = new S3BucketVersioningConfig { Status = Amazon.S3.VersionStatus.Enabled } }).GetAwaiter().GetResult();
+        BackUpAChange(_config);
+        string key = ObjectKeys.Pointer("backup/", "data");
+        Put(key, _s3.Get(key), signature: null);
+
+        (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", _config, "--subvolume", "data", "--target", _target);
+
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        StringAssert.Contains(output, "pointer version current");
+        StringAssert.Contains(output, "not signed");
+        SendStreams.AssertSameTree(_fx.Subvolume("data"), Path.Combine(_target, "data"));
+    }
+
+    [TestMethod]
     public void Restore_UnsignedBackupWithAllowUnsigned_Restores()
     {
         foreach (string key in _pointer.Generations[0].Manifests.Append(ObjectKeys.Pointer("backup/", "data")))

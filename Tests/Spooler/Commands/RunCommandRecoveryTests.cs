@@ -44,6 +44,36 @@ public sealed class RunCommandRecoveryTests : BtrfsTest
         Assert.IsEmpty(Directory.GetFiles(streamDir, "*.tmp"));
     }
 
+    /// <summary>
+    /// The spool is shared with the uploader's user: a header whose send command was changed there must not get root to
+    /// run it. The command is made again from the header's checked names; a header recording another is not resent.
+    /// </summary>
+    [TestMethod]
+    public void Run_UnsealedHeaderWithAnotherSendCommand_IsNotRunAndTheStreamIsSentAnew()
+    {
+        UseLargerStream();
+        string config = ThreeChunkConfig("data");
+        using (ToolRun run = StartPausedSpooler(config))
+        {
+            run.KillHard();
+        }
+
+        string streamDir = Directory.GetDirectories(_fx.Spool, "data.*").Single();
+        string canary = Path.Combine(_fx.Dir, "ran-by-root");
+        string header = Path.Combine(streamDir, SpoolLayout.Header);
+        System.Text.Json.Nodes.JsonNode json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(header))!;
+        json["send_command"] = new System.Text.Json.Nodes.JsonArray("touch", canary);
+        File.WriteAllText(header, json.ToJsonString());
+
+        (int code, string output) = ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB");
+
+        Assert.AreEqual(ExitCodes.Ok, code, output);
+        Assert.IsFalse(File.Exists(canary), "the recorded command was run");
+        StringAssert.Contains(output, $"with the send command \"touch {canary}\", not btrfs send");
+        StringAssert.Contains(output, "unsealed; removed from the spool with its snapshot");
+        Assert.IsTrue(File.Exists(Path.Combine(Directory.GetDirectories(_fx.Spool, "data.*").Single(), SpoolLayout.Seal)), "no stream was sent anew");
+    }
+
     [TestMethod]
     public void Run_Sigterm_Exits75LeavesTheStreamUnsealedAndTheNextRunFinishesIt()
     {

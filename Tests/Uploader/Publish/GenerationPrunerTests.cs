@@ -33,6 +33,28 @@ public sealed class GenerationPrunerTests : BtrfsAndS3Test
         Published.AssertPointerNamesOnlyCompleteStreams(_s3, "data");
     }
 
+    /// <summary>A pointer that names a generation that is not whole must never cost the real ones (docs/SECURITY.md).</summary>
+    [TestMethod]
+    public void Prune_KeptGenerationNotWhole_Exits65AndDeletesNothing()
+    {
+        string config = Config("min_age_days = 0\nprune_in_run = no");
+        BackUpAChange(config);
+        string oldGeneration = Published.ReadPointer(_s3, "data")!.CurrentGeneration;
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--full").Code);
+        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(UploaderTool, "--config", config).Code);
+        Pointer pointer = Published.ReadPointer(_s3, "data")!;
+        string lost = Published.ReadManifest(_s3, pointer.Generations[^1].Manifests[0]).Chunks[0].Key;
+        _s3.Client.DeleteObjectAsync(_s3.Bucket, lost).GetAwaiter().GetResult();
+        int before = _s3.List($"backup/data/{oldGeneration}/").Count;
+
+        (int code, string output) = ToolRun.Run(UploaderTool, "prune", "--config", config);
+
+        Assert.AreEqual(ExitCodes.DataError, code, output);
+        StringAssert.Contains(output, $"which the pointer keeps, cannot be proven whole (chunk {lost} is missing), so generation {oldGeneration} is not deleted");
+        Assert.HasCount(before, _s3.List($"backup/data/{oldGeneration}/"));
+        Assert.HasCount(2, Published.ReadPointer(_s3, "data")!.Generations);
+    }
+
     [TestMethod]
     public void Run_OldGenerationYoungerThanMinimumAge_IsHeldBackWithItsDate()
     {
