@@ -86,10 +86,24 @@ internal static class ManPage
         page.Append(".TP\n").Append(flags).Append(value).Append('\n').Append(Escape(option.Description ?? string.Empty)).Append('\n');
     }
 
-    /// <summary>Text as troff prints it: backslashes and hyphens literal, no line taken for a request.</summary>
+    /// <summary>
+    /// Text as troff prints it: backslashes and hyphens literal, no line taken for a request, and any character beyond
+    /// ASCII (the … of a key) named, as troff reads its input as Latin-1.
+    /// </summary>
     public static string Escape(string text)
     {
-        string escaped = text.Replace("\\", "\\e", StringComparison.Ordinal).Replace("-", "\\-", StringComparison.Ordinal);
-        return escaped.StartsWith('.') || escaped.StartsWith('\'') ? "\\&" + escaped : escaped;
+        var escaped = new StringBuilder();
+        foreach (char c in text)
+        {
+            escaped.Append(c switch
+            {
+                '\\' => "\\e",
+                '-' => "\\-",
+                > '\x7f' => $"\\[u{(int)c:X4}]",
+                _ => c.ToString(),
+            });
+        }
+
+        return text.StartsWith('.') || text.StartsWith('\'') ? "\\&" + escaped : escaped.ToString();
     }
 }
