@@ -47,9 +47,21 @@ dpkg -i "$deb" >/dev/null
 installed=1
 files=$(dpkg -L btrfs-to-s3)
 for path in /usr/bin/btrfs-to-s3-spooler /usr/bin/btrfs-to-s3-uploader /etc/btrfs_to_s3.ini \
-  /usr/share/doc/btrfs-to-s3/examples/btrfs_to_s3.ini /usr/share/man/man5/btrfs_to_s3.ini.5.gz; do
+  /usr/share/doc/btrfs-to-s3/examples/btrfs_to_s3.ini /usr/share/man/man5/btrfs_to_s3.ini.5.gz \
+  /usr/share/man/man8/btrfs-to-s3-spooler.8.gz /usr/share/man/man8/btrfs-to-s3-uploader.8.gz \
+  /usr/share/bash-completion/completions/btrfs-to-s3-spooler /usr/share/bash-completion/completions/btrfs-to-s3-uploader; do
   [ -e "$path" ] || fail "$path is not installed"
 done
+# The installed completion, as bash-completion loads it at the first Tab: the commands, then the options of the one named.
+complete_words() {
+  bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); "_${1//-/_}"; printf "%s\n" "${COMPREPLY[@]}"' \
+    _ "/usr/share/bash-completion/completions/$1" "$@"
+}
+complete_words btrfs-to-s3-uploader re | grep -qx restore || fail "the uploader's completion does not offer restore"
+complete_words btrfs-to-s3-uploader restore --ta | grep -qx -- --target || fail "the uploader's completion does not offer --target"
+complete_words btrfs-to-s3-spooler --fu | grep -qx -- --full || fail "the spooler's completion does not offer --full"
+zcat /usr/share/man/man8/btrfs-to-s3-uploader.8.gz | grep -qF '\fB\-\-take\-over\fR' || fail "btrfs-to-s3-uploader.8 lacks --take-over"
+echo "bash completion and man pages: installed and answering"
 grep -qx /etc/btrfs_to_s3.ini /var/lib/dpkg/info/btrfs-to-s3.conffiles || fail "/etc/btrfs_to_s3.ini is no conffile"
 getent passwd btrfs-to-s3 >/dev/null || fail "postinst made no user btrfs-to-s3"
 for dir in /var/spool/btrfs_to_s3 /var/lib/btrfs_to_s3; do

@@ -3,8 +3,9 @@
 # to stderr). Both programs are published as Native AOT executables (the publish profile linux-x64 in Spooler/ and
 # Uploader/: no .NET on the host) into /usr/lib/btrfs-to-s3 beside the two native libraries they load, with links in
 # /usr/bin; the systemd units go to /lib/systemd/system with their paths rewritten for /usr/bin, as scripts/install.sh
-# rewrites them for its prefix; /etc/btrfs_to_s3.ini is a conffile (dpkg never overwrites an edited one); the man pages
-# are generated from the programs' --help and btrfs_to_s3.ini by scripts/manpages.py. lintian checks the result.
+# rewrites them for its prefix; /etc/btrfs_to_s3.ini is a conffile (dpkg never overwrites an edited one); the programs'
+# man pages and bash completions are written by the programs from the declaration of their command line (--man-page,
+# --bash-completion), the configuration's page from btrfs_to_s3.ini by scripts/manpages.py. lintian checks the result.
 # The version is the one <Version> of Shared/Shared.csproj, which --version prints too.
 #   scripts/package.sh [OUT_DIR]     (default: a new temporary directory)
 # Needs the .NET SDK, git and python3, and, installed here when missing (as root): dpkg-dev, gcc and zlib1g-dev (the AOT
@@ -40,7 +41,7 @@ done
 
 install -d "$root/usr/lib/$name" "$root/usr/bin" "$root/lib/systemd/system" "$root/etc" \
   "$root/usr/share/doc/$name/examples" "$root/usr/share/man/man5" "$root/usr/share/man/man8" \
-  "$root/usr/share/$name" "$root/DEBIAN"
+  "$root/usr/share/$name" "$root/usr/share/bash-completion/completions" "$root/DEBIAN"
 for program in btrfs-to-s3-spooler btrfs-to-s3-uploader; do
   install -m 0755 "$work/publish/$program" "$root/usr/lib/$name/"
   # The executable finds its libraries in its own (link-resolved) directory.
@@ -82,13 +83,13 @@ printf '%s (%s) unstable; urgency=medium\n\n  * Packaged by scripts/package.sh f
   "$name" "$version" "$(git rev-parse --short HEAD)" "$maintainer" "$date" \
   | gzip -9n > "$root/usr/share/doc/$name/changelog.gz"
 
-"$work/publish/btrfs-to-s3-spooler" --help > "$work/spooler.help"
-"$work/publish/btrfs-to-s3-uploader" --help > "$work/uploader.help"
-python3 scripts/manpages.py --version "$version" --out "$work/man" --spooler-help "$work/spooler.help" \
-  --uploader-help "$work/uploader.help" --ini btrfs_to_s3.ini
+python3 scripts/manpages.py --version "$version" --out "$work/man" --ini btrfs_to_s3.ini
 gzip -9n < "$work/man/btrfs_to_s3.ini.5" > "$root/usr/share/man/man5/btrfs_to_s3.ini.5.gz"
+# Each program writes its man page and its bash completion from the declaration of its command line, as its --help.
 for program in btrfs-to-s3-spooler btrfs-to-s3-uploader; do
-  gzip -9n < "$work/man/$program.8" > "$root/usr/share/man/man8/$program.8.gz"
+  "$work/publish/$program" --man-page | gzip -9n > "$root/usr/share/man/man8/$program.8.gz"
+  "$work/publish/$program" --bash-completion > "$root/usr/share/bash-completion/completions/$program"
+  chmod 0644 "$root/usr/share/bash-completion/completions/$program"
 done
 
 install -d "$root/usr/share/lintian/overrides"

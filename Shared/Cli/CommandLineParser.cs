@@ -1,39 +1,34 @@
+using System.CommandLine;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
 
 namespace BtrfsToS3.Shared.Cli;
 
 /// <summary>
-/// Parses <c>[command] [--config FILE] [--switch ...] [--section.key VALUE ...]</c>. A flag with a dot is a configuration key
-/// (validated with the file, so an unknown one is a configuration error); any other unknown flag is a usage error, and
-/// so is a known one that the command does not take (it would otherwise be silently ignored).
+/// Parses <c>[command] [--config FILE] [--switch ...] [--section.key VALUE ...]</c> against a program's declaration.
+/// System.CommandLine parses the options; this walk, before it, keeps what our command lines have always allowed and it
+/// has no word for: the command anywhere on the line (<c>--config FILE status</c>), and any configuration key as an
+/// option (<c>--s3.concurrency 32</c>, validated with the file, so an unknown one is a configuration error). It also
+/// gives each usage error its one line, in the order of the arguments: an unknown flag, a switch given a value, a value
+/// option without one (the next argument an option), a stray argument; then a known flag the command does not take
+/// (it would otherwise be silently ignored).
 /// </summary>
-/// <param name="commands">Each command, with the switches and value options it takes.</param>
-internal sealed class CommandLineParser(
-    string defaultCommand,
-    IReadOnlyDictionary<string, IReadOnlySet<string>> commands,
-    IReadOnlySet<string> switches,
-    IReadOnlySet<string>? valueOptions = null)
+internal sealed class CommandLineParser(ToolDeclaration tool)
 {
+    private static readonly ParserConfiguration Configuration = new() { ResponseFileTokenReplacer = null, EnablePosixBundling = false };
+
     public CommandLine Parse(IReadOnlyList<string> args)
     {
-        string? command = null;
-        string config = ConfigLoader.DefaultPath;
-        var given = new HashSet<string>(StringComparer.Ordinal);
+        Command? command = null;
         var overrides = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var values = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-
+        var options = new List<string>();
+        var flags = new List<Option>();
         for (int i = 0; i < args.Count; i++)
         {
             string arg = args[i];
             if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
-                if (command is not null || !commands.ContainsKey(arg))
-                {
-                    throw Usage($"unexpected argument \"{arg}\"");
-                }
-
-                command = arg;
+                command = command is null && tool.CommandNamed(arg) is { } named ? named : throw Usage($"unexpected argument \"{arg}\"");
                 continue;
             }
 
@@ -46,50 +41,53 @@ internal sealed class CommandLineParser(
                 name = name[..equals];
             }
 
-            if (name == "config" || name.Contains('.', StringComparison.Ordinal))
+            if (name.Contains('.', StringComparison.Ordinal))
             {
-                string value = inline ?? NextValue(args, ref i, name);
-                if (name == "config")
-                {
-                    config = value;
-                }
-                else
-                {
-                    overrides[name.Replace('.', ':')] = value;
-                }
+                overrides[name.Replace('.', ':')] = inline ?? NextValue(args, ref i, name);
+                continue;
             }
-            else if (valueOptions?.Contains(name) == true)
-            {
-                string value = inline ?? NextValue(args, ref i, name);
-                if (!values.TryGetValue(name, out List<string>? list))
-                {
-                    values[name] = list = [];
-                }
 
-                list.Add(value);
-            }
-            else if (switches.Contains(name) && inline is null)
+            Option option = tool.OptionNamed("--" + name) is { } known && (ToolDeclaration.TakesValue(known) || inline is null)
+                ? known
+                : throw Usage($"unknown option \"{arg}\"");
+            flags.Add(option);
+            options.Add("--" + name);
+            if (ToolDeclaration.TakesValue(option))
             {
-                given.Add(name);
+                options.Add(inline ?? NextValue(args, ref i, name));
+            }
+        }
+
+        command ??= tool.CommandNamed(tool.DefaultCommand)!;
+        Option[] taken = [.. tool.OptionsOf(command)];
+        if (flags.FirstOrDefault(o => !taken.Contains(o)) is { } misplaced)
+        {
+            throw Usage($"{misplaced.Name} is not an option of {command.Name}");
+        }
+
+        ParseResult result = tool.Root.Parse([command.Name, .. options], Configuration);
+        if (result.Errors.Count > 0)
+        {
+            throw Usage(result.Errors[0].Message);
+        }
+
+        var switches = new HashSet<string>(StringComparer.Ordinal);
+        var values = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (Option option in flags.Distinct())
+        {
+            string key = option.Name[2..];
+            if (option is Option<string[]> valued)
+            {
+                values[key] = result.GetValue(valued) ?? [];
             }
             else
             {
-                throw Usage($"unknown option \"{arg}\"");
+                switches.Add(key);
             }
         }
 
-        command ??= defaultCommand;
-        if (given.Concat(values.Keys).FirstOrDefault(o => !commands[command].Contains(o)) is { } misplaced)
-        {
-            throw Usage($"--{misplaced} is not an option of {command}");
-        }
-
-        return new CommandLine(
-            command,
-            config,
-            given,
-            overrides,
-            values.ToDictionary(v => v.Key, v => (IReadOnlyList<string>)v.Value, StringComparer.Ordinal));
+        string config = values.Remove("config", out IReadOnlyList<string>? paths) ? paths[^1] : ConfigLoader.DefaultPath;
+        return new CommandLine(command.Name, config, switches, overrides, values);
     }
 
     /// <summary>The next argument as the option's value; another option there means the value was left out.</summary>

@@ -9,21 +9,34 @@ namespace BtrfsToS3.Shared.Cli;
 /// <summary>
 /// What both programs' Main does around their work: answer --help and --version, parse the command line, set up
 /// logging, set the umask of the spool and state's sharing rule (<see cref="GroupShared"/>), turn SIGTERM and SIGINT into
-/// cancellation, map the outcome to the exit code, and flush the log before the process ends.
+/// cancellation, map the outcome to the exit code, and flush the log before the process ends. Alone on the line,
+/// --man-page and --bash-completion print the man page and the completion script the package installs
+/// (scripts/package.sh): build steps, not options, so neither --help nor the completion offers them.
 /// </summary>
 internal static class ToolMain
 {
     public static int Run(
-        string tool,
-        string usage,
+        ToolDeclaration declaration,
         string version,
-        CommandLineParser parser,
         IReadOnlyList<string> args,
         Func<CommandLine, ILoggerFactory, FailureRecorder, CancellationToken, Task<int>> body)
     {
+        string tool = declaration.Name;
+        switch (args)
+        {
+            case ["--man-page"]:
+                Console.Out.Write(ManPage.Render(declaration, BuildInfo.Version));
+                return ExitCodes.Ok;
+            case ["--bash-completion"]:
+                Console.Out.Write(BashCompletion.Render(declaration));
+                return ExitCodes.Ok;
+        }
+
         if (args.Contains("--help") || args.Contains("-h"))
         {
-            Console.Out.Write(usage);
+            // The first command named gets its own help; whatever else the line holds is not looked at, as before.
+            string[] command = [.. args.Where(a => declaration.CommandNamed(a) is not null).Take(1)];
+            declaration.Root.Parse([.. command, "--help"]).Invoke();
             return ExitCodes.Ok;
         }
 
@@ -52,7 +65,7 @@ internal static class ToolMain
         int code;
         try
         {
-            CommandLine commandLine = parser.Parse(args);
+            CommandLine commandLine = new CommandLineParser(declaration).Parse(args);
             code = body(commandLine, loggers, failures, stop.Token).GetAwaiter().GetResult();
         }
         catch (Exception e)

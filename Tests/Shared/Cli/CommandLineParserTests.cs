@@ -1,5 +1,7 @@
+using System.CommandLine;
 using BtrfsToS3.Shared.Cli;
 using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Spooler;
 
 namespace BtrfsToS3.Tests.Shared.Cli;
 
@@ -7,16 +9,23 @@ namespace BtrfsToS3.Tests.Shared.Cli;
 public sealed class CommandLineParserTests
 {
     // Shaped like the uploader's: a default command, one that takes a value option, switches some commands do not take.
-    private static readonly CommandLineParser Parser = new(
+    private static readonly CommandLineParser Parser = new(new ToolDeclaration(
+        CliSymbols.Root(
+            "tool",
+            "a tool",
+            "Exit codes: none\n",
+            "print the version",
+            new Command("run", "run it") { CliSymbols.Switch("--once", "once") },
+            new Command("prune", "prune it") { CliSymbols.Switch("--dry-run", "dry") },
+            new Command("restore", "restore it")
+            {
+                CliSymbols.Value("--subvolume", "NAME", "which"),
+                CliSymbols.Value("--generation", "G", "when"),
+                CliSymbols.Switch("--dump", "dump"),
+            }),
         "run",
-        new Dictionary<string, IReadOnlySet<string>>
-        {
-            ["run"] = new HashSet<string> { "once", "verbose" },
-            ["prune"] = new HashSet<string> { "dry-run", "verbose" },
-            ["restore"] = new HashSet<string> { "subvolume", "generation", "dump", "verbose" },
-        },
-        new HashSet<string> { "once", "dry-run", "dump", "verbose" },
-        new HashSet<string> { "subvolume", "generation" });
+        "a tool",
+        "Exit codes: none\n"));
 
     [TestMethod]
     public void Parse_NoArguments_DefaultCommandAndDefaultConfig()
@@ -95,10 +104,7 @@ public sealed class CommandLineParserTests
     public void Parse_ValueOptionOfAParserWithoutValueOptions_IsUnknown()
     {
         // The spooler's parser takes no value options at all.
-        var parser = new CommandLineParser(
-            "run",
-            new Dictionary<string, IReadOnlySet<string>> { ["run"] = new HashSet<string> { "full", "verbose" } },
-            new HashSet<string> { "full", "verbose" });
+        var parser = new CommandLineParser(SpoolerCommandLine.Declaration);
 
         BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => parser.Parse(["--subvolume", "data"]));
 
