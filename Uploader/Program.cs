@@ -45,7 +45,7 @@ static async Task<int> CommandAsync(BackupOptions options, CommandLine commandLi
         throw new BackupFailure(FailureKind.Config, $"prune rewrites each pointer it prunes, and signs it with the host's key, but there is none in {options.State.Dir} ({SigningKey.FileName}): run prune on the host whose state directory that is");
     }
 
-    var repository = new BackupRepository(store, options.S3, LockPolicy.Of(options, TimeProvider.System), Signatures(options, commandLine, own));
+    var repository = new BackupRepository(store, options.S3, LockPolicy.Of(options, TimeProvider.System), SignaturePolicy.For(commandLine.Command, options, own, [.. commandLine.ValuesOf("trust").Select(k => SignaturePublicKey.Check(k, "usage: --trust"))], commandLine.Has("allow-unsigned")));
     return commandLine.Command switch
     {
         "check" => await CheckCommand.RunAsync(store, options, commandLine.Has("archive-probe"), profile, Console.Out, cancellationToken),
@@ -99,30 +99,6 @@ static async Task<int> NotifiedAsync(BackupOptions options, FailureRecorder fail
     RunStats? stats = new StatsFile(options.State.Dir).LastRun() is { } last && last.StartedAt >= startedAt ? last : null;
     await notifier.EndedAsync(code == ExitCodes.Ok, RunReport.Ended(host, code, System.Diagnostics.Stopwatch.GetElapsedTime(started), stats, code == ExitCodes.Ok ? null : failures.LastLine));
     return code;
-}
-
-// Which signatures a command takes (docs/FORMAT.md, "Signatures"): this host's key, [restore] trusted_keys and --trust;
-// restore, verify and prune refuse an object another key signed, and an unsigned one unless --allow-unsigned; run
-// decides from who signed the pointer (Publisher). run signs what it writes, and prune the pointer it rewrites, with
-// this host's key.
-static SignaturePolicy Signatures(BackupOptions options, CommandLine commandLine, SigningKey? own)
-{
-    var trusted = new HashSet<string>(options.Restore.TrustedKeys ?? [], StringComparer.Ordinal);
-    if (own is not null)
-    {
-        trusted.Add(own.PublicKeyText);
-    }
-
-    foreach (string key in commandLine.ValuesOf("trust"))
-    {
-        trusted.Add(SignaturePublicKey.Check(key, "usage: --trust"));
-    }
-
-    return new SignaturePolicy(
-        trusted,
-        RequireTrusted: commandLine.Command is "restore" or "verify" or "prune",
-        AllowUnsigned: commandLine.Has("allow-unsigned"),
-        commandLine.Command is "run" or "prune" ? own : null);
 }
 
 // --take-over names a configured subvolume; a typo must not silently take nothing over.

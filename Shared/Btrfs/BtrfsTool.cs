@@ -174,11 +174,20 @@ internal sealed partial class BtrfsTool
 
     /// <summary>
     /// <c>btrfs receive</c> into the target, confined to it by chroot(2) (<c>--chroot</c>), so that no path a stream
-    /// names reaches outside it, or <c>--dump</c> (null target) to check a stream without receiving it; run it with
-    /// <see cref="ProcessRunner.StartWithInput"/>, the stream on its standard input.
+    /// names reaches outside it, or <c>--dump</c> (null target) to check a stream without receiving it.
     /// </summary>
     public static IReadOnlyList<string> ReceiveCommand(string? target) =>
         target is null ? [Executable, "receive", "--dump"] : [Executable, "receive", "--chroot", target];
+
+    /// <summary>Starts <c>btrfs send</c> as <see cref="SendCommand"/> made it; its stream is the process's output.</summary>
+    public static BtrfsProcess StartSend(IReadOnlyList<string> command, Action<string> onError) =>
+        command.Count >= 2 && command[0] == Executable && command[1] == "send"
+            ? BtrfsProcess.Reading(command, onError)
+            : throw new ArgumentException($"not a btrfs send command: {string.Join(' ', command)}", nameof(command));
+
+    /// <summary>Starts <see cref="ReceiveCommand"/>; the caller writes the stream to the process's input.</summary>
+    public static BtrfsProcess StartReceive(string? target, Action<string> onError) =>
+        BtrfsProcess.Writing(ReceiveCommand(target), onError);
 
     private async Task<IReadOnlyList<ListedSubvolume>> ListAsync(string path, bool readOnlyOnly, CancellationToken cancellationToken)
     {

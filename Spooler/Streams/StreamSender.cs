@@ -1,8 +1,7 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 using System.Text;
+using BtrfsToS3.Shared.Btrfs;
 using BtrfsToS3.Shared.Crypto;
-using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Spooler.Chunking;
 
 namespace BtrfsToS3.Spooler.Streams;
@@ -22,31 +21,22 @@ internal sealed class StreamSender(
         DateTimeOffset startedAt = time.GetUtcNow();
         Log.SendStarted(logger, header.Stream, header.Kind.ToString().ToLowerInvariant(), string.Join(' ', header.SendCommand));
 
-        using Process send = ProcessRunner.Start(header.SendCommand);
-        Task stderr = PumpStandardErrorAsync(send, header.Stream);
         ChunkedStream chunked;
-        try
+        int exitCode;
+        string command;
+        await using (BtrfsProcess send = BtrfsTool.StartSend(header.SendCommand, line => Log.SendOutput(logger, header.Stream, line)))
         {
+            command = send.CommandLine;
             ChunkCompression compression = ChunkCompression.TryParse(header.Compression)
                 ?? throw new BackupFailure(FailureKind.BadData, $"stream {header.Stream}: its header asks for compression \"{header.Compression}\", which this version does not write");
             var writer = new ChunkWriter(stream, header.ChunkSize, header.PartSize, compression, Recipients(header), gate, logger);
-            chunked = await writer.WriteAsync(send.StandardOutput.BaseStream, cancellationToken).ConfigureAwait(false);
-            await send.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            await stderr.ConfigureAwait(false);
-        }
-        finally
-        {
-            if (!send.HasExited)
-            {
-                send.Kill(entireProcessTree: true);
-                await send.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            }
+            chunked = await writer.WriteAsync(send.Output, cancellationToken).ConfigureAwait(false);
+            (exitCode, _) = await send.FinishAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        string command = string.Join(' ', header.SendCommand);
-        if (send.ExitCode != 0)
+        if (exitCode != 0)
         {
-            throw new BackupFailure(FailureKind.Unavailable, $"stream {header.Stream}: {command} exited {send.ExitCode} (its stderr is in the log above)");
+            throw new BackupFailure(FailureKind.Unavailable, $"stream {header.Stream}: {command} exited {exitCode} (its stderr is in the log above)");
         }
 
         if (!chunked.Head.Span.StartsWith(StreamMagic))
@@ -100,17 +90,6 @@ internal sealed class StreamSender(
         if (sum != chunked.TotalBytes)
         {
             throw new BackupFailure(FailureKind.BadData, $"stream {stream}: the chunks hold {sum} bytes, but {chunked.TotalBytes} came from btrfs send");
-        }
-    }
-
-    private async Task PumpStandardErrorAsync(Process send, string stream)
-    {
-        while (await send.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
-        {
-            if (line.Length > 0)
-            {
-                Log.SendOutput(logger, stream, line);
-            }
         }
     }
 }

@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Amazon.S3;
 using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Crypto;
 using BtrfsToS3.Uploader.Commands;
 using BtrfsToS3.Uploader.Repository;
 using BtrfsToS3.Uploader.S3;
@@ -18,6 +19,7 @@ internal sealed class AwsRepository : IDisposable
 {
     private readonly ConditionalWriteEmulator _emulator;
     private readonly AmazonS3Client _client;
+    private readonly SigningKey _signingKey;
 
     /// <param name="credentials">A <see cref="PolicyUser"/>'s keys; null for the test user's.</param>
     public AwsRepository(LocalS3 s3, BackupOptions options, LockPolicy? locks, AWSCredentials? credentials = null)
@@ -25,7 +27,9 @@ internal sealed class AwsRepository : IDisposable
         _emulator = new ConditionalWriteEmulator(credentials) { InVersionedBuckets = true };
         _client = LocalS3.CreateClient(s3.Endpoint, _emulator, credentials);
         Bandwidth = new BandwidthLimiter(BandwidthSchedule.Off, TimeProvider.System, NullLogger.Instance);
-        Repository = new BackupRepository(LocalS3.Store(_client, options.S3.Bucket, TimeSpan.FromMinutes(1), Bandwidth), options.S3, locks);
+        // Signed with the state directory's key, and checked, as the uploader's run does.
+        _signingKey = SigningKey.LoadOrCreate(options.State.Dir);
+        Repository = new BackupRepository(LocalS3.Store(_client, options.S3.Bucket, TimeSpan.FromMinutes(1), Bandwidth), options.S3, locks, SignaturePolicy.For("run", options, _signingKey, [], allowUnsigned: false));
     }
 
     public BackupRepository Repository { get; }
@@ -40,5 +44,6 @@ internal sealed class AwsRepository : IDisposable
     {
         _client.Dispose();
         _emulator.Dispose();
+        _signingKey.Dispose();
     }
 }

@@ -108,6 +108,12 @@ internal sealed class ConditionalWriteEmulator : HttpClientFactory, IDisposable
             ObjectLockMode = Header("x-amz-object-lock-mode") is { } mode ? ObjectLockMode.FindValue(mode) : null,
             ObjectLockRetainUntilDate = Header("x-amz-object-lock-retain-until-date") is { } until ? DateTime.Parse(until, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal) : null,
         };
+        // The object's user metadata (our signature among it) goes with the write, as S3 keeps it with the version.
+        foreach ((string name, IEnumerable<string> values) in request.Headers.Where(h => h.Key.StartsWith("x-amz-meta-", StringComparison.OrdinalIgnoreCase)))
+        {
+            put.Metadata.Add(name, values.First());
+        }
+
         PutObjectResponse written = await _server.PutObjectAsync(put, cancellationToken);
         var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent([]) };
         response.Headers.TryAddWithoutValidation("ETag", written.ETag);

@@ -105,7 +105,7 @@ internal sealed class GenerationPruner(BackupRepository repository, RetentionOpt
     {
         foreach (PointerGeneration generation in kept.Where(g => !_proven.Contains((subvolume, g.Generation))))
         {
-            if (await _proof.FlawAsync(subvolume, generation, cancellationToken).ConfigureAwait(false) is { } flaw)
+            if (await _proof.FlawAsync(subvolume, generation, forRetention: true, cancellationToken).ConfigureAwait(false) is { } flaw)
             {
                 throw new BackupFailure(
                     FailureKind.BadData,

@@ -5,16 +5,20 @@ namespace BtrfsToS3.Uploader.Repository;
 
 /// <summary>
 /// Proves a generation a pointer names whole, from S3 itself: every manifest there (the version named), readable and
-/// signed as the repository's <see cref="SignaturePolicy"/> requires, each chunk it names one of the generation's, there
-/// with its size and checksums, and under [s3] object_lock still locked. What a restore starts from (<c>--as-of</c>) and
-/// what prune keeps before it deletes anything older are proven the same way.
+/// signed as the repository's <see cref="SignaturePolicy"/> requires, each chunk it names there with its size and
+/// checksums and, under [s3] object_lock, locked. What a restore starts from (<c>--as-of</c>) and what prune keeps
+/// before it deletes anything older are proven the same way; they differ only in how long a lock must still hold.
 /// </summary>
 internal sealed class ChainProof(BackupRepository repository, TimeProvider time)
 {
     /// <summary>Why the generation cannot be trusted whole, or null when it can.</summary>
-    public async Task<string?> FlawAsync(string subvolume, PointerGeneration generation, CancellationToken cancellationToken)
+    /// <param name="forRetention">
+    /// False for a restore: every object still locked now. True for prune: locked as long as retention needs the
+    /// generation (docs/FORMAT.md, "Object Lock"), which asks nothing of a generation retention could delete already.
+    /// </param>
+    public async Task<string?> FlawAsync(string subvolume, PointerGeneration generation, bool forRetention, CancellationToken cancellationToken)
     {
-        DateTimeOffset now = time.GetUtcNow();
+        var manifests = new List<(string Key, string? Version, Manifest Manifest)>();
         foreach ((string key, string? version) in generation.Named())
         {
             if (repository.GenerationOf(subvolume, key) != generation.Generation)
@@ -22,21 +26,27 @@ internal sealed class ChainProof(BackupRepository repository, TimeProvider time)
                 return $"it names {key}, which is not a manifest of generation {generation.Generation}";
             }
 
-            Manifest? manifest;
             try
             {
-                manifest = await repository.ReadNamedManifestAsync(key, version, cancellationToken).ConfigureAwait(false);
+                if (await repository.ReadNamedManifestAsync(key, version, cancellationToken).ConfigureAwait(false) is not { } manifest)
+                {
+                    return $"its manifest {key} is missing";
+                }
+
+                manifests.Add((key, version, manifest));
             }
             catch (BackupFailure e) when (e.Kind == FailureKind.BadData)
             {
                 return e.Message;
             }
+        }
 
-            if (manifest is null)
-            {
-                return $"its manifest {key} is missing";
-            }
-
+        DateTimeOffset now = time.GetUtcNow();
+        DateTimeOffset? lockedUntil = !repository.Locking ? null
+            : !forRetention ? now
+            : repository.LockNeeded(generation.Generation, manifests.Max(m => m.Manifest.PublishedAt)) is { } needed && needed > now ? needed : null;
+        foreach ((string key, string? version, Manifest manifest) in manifests)
+        {
             foreach (ManifestChunk chunk in manifest.Chunks)
             {
                 ObjectHead? head = await repository.HeadAsync(chunk.Key, chunk.Version, cancellationToken).ConfigureAwait(false);
@@ -45,9 +55,9 @@ internal sealed class ChainProof(BackupRepository repository, TimeProvider time)
                     return $"chunk {chunk.Key} is {(head is null ? "missing" : $"{head}, not {chunk.Identity}")}";
                 }
 
-                if (repository.Locking && (head.Lock is null || head.Lock.RetainUntil < now))
+                if (lockedUntil is { } until && (head.Lock is null || head.Lock.RetainUntil < until))
                 {
-                    return $"chunk {chunk.Key} is not locked ([s3] object_lock)";
+                    return $"chunk {chunk.Key} is {(head.Lock is null ? "not locked" : $"locked only until {head.Lock.RetainUntil:O}")}, but must be until {until:O} ([s3] object_lock)";
                 }
             }
         }

@@ -19,6 +19,23 @@ namespace BtrfsToS3.Uploader.Repository;
 internal sealed record SignaturePolicy(IReadOnlySet<string> Trusted, bool RequireTrusted, bool AllowUnsigned, SigningKey? Signer)
 {
     /// <summary>
+    /// The policy of an uploader command: trusted are this host's key, [restore] trusted_keys and <paramref name="trust"/>
+    /// (--trust); restore, verify and prune require it; run signs what it writes, and prune the pointer it rewrites.
+    /// </summary>
+    /// <param name="own">The host's key from the state directory; null where none was made yet.</param>
+    public static SignaturePolicy For(string command, BackupOptions options, SigningKey? own, IReadOnlyList<string> trust, bool allowUnsigned)
+    {
+        var trusted = new HashSet<string>(options.Restore.TrustedKeys ?? [], StringComparer.Ordinal);
+        trusted.UnionWith(trust);
+        if (own is not null)
+        {
+            trusted.Add(own.PublicKeyText);
+        }
+
+        return new SignaturePolicy(trusted, RequireTrusted: command is "restore" or "verify" or "prune", allowUnsigned, command is "run" or "prune" ? own : null);
+    }
+
+    /// <summary>
     /// The public key that signed the object, or null for an unsigned one this policy takes; throws bad data, naming
     /// <paramref name="where"/>, for any other.
     /// </summary>

@@ -83,6 +83,6 @@ internal sealed class PointerChooser(BackupRepository repository, TimeProvider t
         PointerGeneration? chosen = generation is null ? pointer.Generations.LastOrDefault() : pointer.Generations.FirstOrDefault(g => g.Generation == generation);
         return chosen is null
             ? generation is null ? "it names no generation" : $"it has no generation {generation}"
-            : await _proof.FlawAsync(pointer.Subvolume, chosen, cancellationToken).ConfigureAwait(false);
+            : await _proof.FlawAsync(pointer.Subvolume, chosen, forRetention: false, cancellationToken).ConfigureAwait(false);
     }
 }
