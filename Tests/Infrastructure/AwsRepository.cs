@@ -4,6 +4,7 @@ using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Uploader.Commands;
 using BtrfsToS3.Uploader.Repository;
 using BtrfsToS3.Uploader.S3;
+using BtrfsToS3.Uploader.Upload;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -25,16 +26,20 @@ internal sealed class AwsRepository : IDisposable
         _emulator = new ConditionalWriteEmulator(credentials) { InVersionedBuckets = true };
         _client = LocalS3.CreateClient(s3.Endpoint, _emulator, credentials);
         Bandwidth = new BandwidthLimiter(BandwidthSchedule.Off, TimeProvider.System, NullLogger.Instance);
-        Repository = new BackupRepository(LocalS3.Store(_client, options.S3.Bucket, TimeSpan.FromMinutes(1), Bandwidth), options.S3, locks);
+        S3ObjectStore store = LocalS3.Store(_client, options.S3.Bucket, TimeSpan.FromMinutes(1), Bandwidth);
+        Repository = new BackupRepository(store, options.S3, locks);
+        Chunks = new ChunkStore(store, options.S3, locks);
     }
 
     public BackupRepository Repository { get; }
+
+    public ChunkStore Chunks { get; }
 
     public BandwidthLimiter Bandwidth { get; }
 
     /// <summary>The uploader's run (<c>--once</c>) over this repository; returns its exit code.</summary>
     public int Run(BackupOptions options, ILogger logger) =>
-        new RunCommand(Repository, options, Bandwidth, new HashSet<string>(), TimeProvider.System, logger).RunAsync(once: true, CancellationToken.None).GetAwaiter().GetResult();
+        new RunCommand(Repository, Chunks, options, Bandwidth, new HashSet<string>(), TimeProvider.System, logger).RunAsync(once: true, CancellationToken.None).GetAwaiter().GetResult();
 
     public void Dispose()
     {

@@ -12,8 +12,9 @@ namespace BtrfsToS3.Uploader.Commands;
 /// verified before it is deleted, and every sealed stream published once all its chunks are in S3. In follow mode it
 /// keeps going while a spooler runs.
 /// </summary>
+/// <param name="chunks">The bucket as sending and verifying a chunk sees it.</param>
 /// <param name="takeOver">Subvolumes whose pointers this host may take over from another source (<c>--take-over NAME</c>).</param>
-internal sealed class RunCommand(BackupRepository repository, BackupOptions options, BandwidthLimiter bandwidth, IReadOnlySet<string> takeOver, TimeProvider time, ILogger logger)
+internal sealed class RunCommand(BackupRepository repository, IChunkStore chunks, BackupOptions options, BandwidthLimiter bandwidth, IReadOnlySet<string> takeOver, TimeProvider time, ILogger logger)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(30);
 
@@ -27,7 +28,7 @@ internal sealed class RunCommand(BackupRepository repository, BackupOptions opti
         long started = time.GetTimestamp();
         var progress = new ProgressMeter(time, logger, ProgressInterval, bandwidth);
         using var parts = new SemaphoreSlim(options.S3.Concurrency);
-        var uploader = new ChunkUploader(repository, options.S3.Concurrency, parts, progress, options.Retention.PruneInRun, time, logger);
+        var uploader = new ChunkUploader(repository, chunks, options.S3.Concurrency, parts, progress, options.Retention.PruneInRun, time, logger);
         var publisher = new Publisher(repository, options.State.Dir, takeOver, time, logger);
         var scheduler = new ChunkScheduler(_spool, repository, uploader, publisher, options.S3.Concurrency, options.Uploader.Linger, progress, _stats, time, logger);
         // After every publish, not only a full's: a generation held back by min_age_days becomes deletable weeks after the
