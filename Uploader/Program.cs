@@ -45,7 +45,8 @@ static async Task<int> CommandAsync(BackupOptions options, CommandLine commandLi
         throw new BackupFailure(FailureKind.Config, $"prune rewrites each pointer it prunes, and signs it with the host's key, but there is none in {options.State.Dir} ({SigningKey.FileName}): run prune on the host whose state directory that is");
     }
 
-    var repository = new BackupRepository(store, options.S3, LockPolicy.Of(options, TimeProvider.System), SignaturePolicy.For(commandLine.Command, options, own, [.. commandLine.ValuesOf("trust").Select(k => SignaturePublicKey.Check(k, "usage: --trust"))], commandLine.Has("allow-unsigned")));
+    LockPolicy? locks = LockPolicy.Of(options, TimeProvider.System);
+    var repository = new BackupRepository(store, options.S3, locks, SignaturePolicy.For(commandLine.Command, options, own, [.. commandLine.ValuesOf("trust").Select(k => SignaturePublicKey.Check(k, "usage: --trust"))], commandLine.Has("allow-unsigned")));
     return commandLine.Command switch
     {
         "check" => await CheckCommand.RunAsync(store, options, commandLine.Has("archive-probe"), profile, Console.Out, cancellationToken),
@@ -73,7 +74,7 @@ static async Task<int> CommandAsync(BackupOptions options, CommandLine commandLi
             cancellationToken),
         "verify" => await VerifyCommand.RunAsync(repository, options.Subvolumes, Console.Out, cancellationToken),
         "prune" => await PruneCommand.RunAsync(repository, options, commandLine.Has("dry-run"), TimeProvider.System, logger, cancellationToken),
-        _ => await new RunCommand(repository, options, bandwidth, TakeOver(commandLine.ValuesOf("take-over"), options), TimeProvider.System, logger).RunAsync(commandLine.Has("once"), cancellationToken),
+        _ => await new RunCommand(repository, new ChunkStore(store, options.S3, locks), options, bandwidth, TakeOver(commandLine.ValuesOf("take-over"), options), TimeProvider.System, logger).RunAsync(commandLine.Has("once"), cancellationToken),
     };
 }
 

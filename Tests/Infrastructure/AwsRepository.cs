@@ -5,6 +5,7 @@ using BtrfsToS3.Shared.Crypto;
 using BtrfsToS3.Uploader.Commands;
 using BtrfsToS3.Uploader.Repository;
 using BtrfsToS3.Uploader.S3;
+using BtrfsToS3.Uploader.Upload;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -27,18 +28,22 @@ internal sealed class AwsRepository : IDisposable
         _emulator = new ConditionalWriteEmulator(credentials) { InVersionedBuckets = true };
         _client = LocalS3.CreateClient(s3.Endpoint, _emulator, credentials);
         Bandwidth = new BandwidthLimiter(BandwidthSchedule.Off, TimeProvider.System, NullLogger.Instance);
+        S3ObjectStore store = LocalS3.Store(_client, options.S3.Bucket, TimeSpan.FromMinutes(1), Bandwidth);
         // Signed with the state directory's key, and checked, as the uploader's run does.
         _signingKey = SigningKey.LoadOrCreate(options.State.Dir);
-        Repository = new BackupRepository(LocalS3.Store(_client, options.S3.Bucket, TimeSpan.FromMinutes(1), Bandwidth), options.S3, locks, SignaturePolicy.For("run", options, _signingKey, [], allowUnsigned: false));
+        Repository = new BackupRepository(store, options.S3, locks, SignaturePolicy.For("run", options, _signingKey, [], allowUnsigned: false));
+        Chunks = new ChunkStore(store, options.S3, locks);
     }
 
     public BackupRepository Repository { get; }
+
+    public ChunkStore Chunks { get; }
 
     public BandwidthLimiter Bandwidth { get; }
 
     /// <summary>The uploader's run (<c>--once</c>) over this repository; returns its exit code.</summary>
     public int Run(BackupOptions options, ILogger logger) =>
-        new RunCommand(Repository, options, Bandwidth, new HashSet<string>(), TimeProvider.System, logger).RunAsync(once: true, CancellationToken.None).GetAwaiter().GetResult();
+        new RunCommand(Repository, Chunks, options, Bandwidth, new HashSet<string>(), TimeProvider.System, logger).RunAsync(once: true, CancellationToken.None).GetAwaiter().GetResult();
 
     public void Dispose()
     {

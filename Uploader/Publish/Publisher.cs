@@ -39,6 +39,26 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
     public async Task<Seal?> TryPublishAsync(SpoolStream stream, CancellationToken cancellationToken)
     {
         Seal seal = stream.ReadSeal();
+        if (UploadedChunks(stream, seal) is not { } chunks)
+        {
+            return null;
+        }
+
+        string manifestKey = repository.ManifestKey(seal);
+        Pointer committed = await CommitAsync(seal, chunks, manifestKey, cancellationToken).ConfigureAwait(false);
+        await ExtendLocksAsync(seal, committed, cancellationToken).ConfigureAwait(false);
+        RecordState(seal, manifestKey);
+        stream.Remove();
+        Log.StreamPublished(logger, seal.Stream, seal.Kind.ToString().ToLowerInvariant(), seal.Generation, seal.ChainPosition, manifestKey);
+        return seal;
+    }
+
+    /// <summary>
+    /// The manifest's chunks, each as its uploaded record proves it verified in S3 under the key the stream's names
+    /// make; null while a chunk of the seal is still in the spool.
+    /// </summary>
+    private List<ManifestChunk>? UploadedChunks(SpoolStream stream, Seal seal)
+    {
         var chunks = new List<ManifestChunk>(seal.Chunks.Count);
         foreach (ChunkRecord chunk in seal.Chunks)
         {
@@ -68,86 +88,127 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
             chunks.Add(new ManifestChunk(chunk.Index, key, chunk.Size, chunk.StreamSize, chunk.Sha256, chunk.Etag, chunk.Crc32, uploaded.Version));
         }
 
-        string manifestKey = repository.ManifestKey(seal);
+        return chunks;
+    }
+
+    /// <summary>
+    /// Writes the manifest once, then the pointer over the version read, reading it again when another writer changed
+    /// it in between; returns the pointer that names the manifest.
+    /// </summary>
+    private async Task<Pointer> CommitAsync(Seal seal, IReadOnlyList<ManifestChunk> chunks, string manifestKey, CancellationToken cancellationToken)
+    {
         bool manifestWritten = false;
         string? manifestVersion = null;
-        Pointer committed;
         for (int attempt = 1; ; attempt++)
         {
             StoredPointer? stored = await repository.ReadPointerForUpdateAsync(seal.Subvolume, cancellationToken).ConfigureAwait(false);
-            Pointer? pointer = stored?.Pointer;
-            if (pointer?.Generations.Any(g => g.Manifests.Contains(manifestKey)) == true)
+            if (stored?.Pointer is { } pointer && pointer.Generations.Any(g => g.Manifests.Contains(manifestKey)))
             {
                 // Committed by an earlier run, or by this one's write whose answer was lost.
-                committed = pointer;
-                break;
+                return pointer;
             }
 
-            if (Refusal(pointer, seal) is { } refusal)
-            {
-                throw refusal;
-            }
-
-            // The run signs whatever it appends to: a pointer signed by a key neither this host's nor trusted, or unsigned
-            // where this host last published a signed one, was written by someone else and is not to be signed over,
-            // unless a person said to take it over (a rebuilt host, whose new key goes on from its predecessor's).
-            if (stored?.SignedBy is { } signer && !repository.Trusts(signer) && !TakesOver(seal.Subvolume))
-            {
-                throw new BackupFailure(
-                    FailureKind.BadData,
-                    $"subvolume {seal.Subvolume}: pointer {repository.Address(repository.PointerKey(seal.Subvolume))} is signed by {signer}, which is neither this host's key nor in [restore] trusted_keys: someone else wrote it, and nothing is published over it; after a rebuild, add the old host's key to trusted_keys or run --take-over {seal.Subvolume}; see docs/SECURITY.md");
-            }
-
-            if (stored is { SignedBy: null } && !TakesOver(seal.Subvolume) && StateFiles.ReadPublished(stateDir, seal.Subvolume)?.SigningKey is { } signedBefore)
-            {
-                throw new BackupFailure(
-                    FailureKind.BadData,
-                    $"subvolume {seal.Subvolume}: pointer {repository.Address(repository.PointerKey(seal.Subvolume))} is not signed, but this host signed the one it published last ({signedBefore}, {StateFiles.PublishedPath(stateDir, seal.Subvolume)}): someone else wrote it, and nothing is published over it; see docs/SECURITY.md");
-            }
-
+            CheckOwnerAndSignature(stored, seal);
             if (!manifestWritten)
             {
-                string? parentManifest = await ParentManifestAsync(seal, pointer, cancellationToken).ConfigureAwait(false);
-                Manifest manifest = Manifest.Of(seal, parentManifest, time.GetUtcNow(), repository.StorageClassData, chunks);
-                (bool written, manifestVersion) = await repository.PutManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
-                if (!written)
-                {
-                    Log.ManifestAlreadyWritten(logger, manifestKey);
-                }
-
+                manifestVersion = await WriteManifestAsync(seal, stored?.Pointer, chunks, manifestKey, cancellationToken).ConfigureAwait(false);
                 manifestWritten = true;
-                CrashPoint.Reached("uploader-after-manifest");
             }
             else
             {
                 // The pointer moved on since the manifest named its parent: the chain must still end with that parent.
-                await ParentManifestAsync(seal, pointer, cancellationToken).ConfigureAwait(false);
+                await ParentManifestAsync(seal, stored?.Pointer, cancellationToken).ConfigureAwait(false);
             }
 
-            if (pointer is not null && !pointer.Owner.SameAs(seal.Source))
+            if (await WritePointerAsync(seal, stored, manifestKey, manifestVersion, cancellationToken).ConfigureAwait(false) is { } written)
             {
-                Log.PointerTakenOver(logger, seal.Stream, repository.Address(repository.PointerKey(seal.Subvolume)), pointer.Owner.ToString(), seal.Source.ToString());
+                return written;
             }
 
-            Pointer extended = Extend(pointer, seal, manifestKey, manifestVersion);
-            if (await repository.WritePointerAsync(extended, stored?.Etag, cancellationToken).ConfigureAwait(false))
-            {
-                CrashPoint.Reached("uploader-after-pointer");
-                committed = extended;
-                break;
-            }
-
-            Log.PointerChanged(logger, seal.Stream, repository.Address(repository.PointerKey(seal.Subvolume)), attempt);
+            Log.PointerChanged(logger, seal.Stream, PointerAddress(seal), attempt);
             if (attempt == PointerAttempts)
             {
                 throw new BackupFailure(
                     FailureKind.TryAgainLater,
-                    $"stream {seal.Stream}: pointer {repository.Address(repository.PointerKey(seal.Subvolume))} changed under every one of {PointerAttempts} writes: other writers publish to it; the stream stays in the spool");
+                    $"stream {seal.Stream}: pointer {PointerAddress(seal)} changed under every one of {PointerAttempts} writes: other writers publish to it; the stream stays in the spool");
             }
         }
+    }
 
-        // After the commit, and again by any later publish if a run dies here: the generation's earlier objects are kept
-        // locked as long as the newest (docs/FORMAT.md, "Object Lock").
+    /// <summary>
+    /// The pointer read must be one this host may append to: its source's (or taken over), and signed where this host
+    /// signed the one it published last.
+    /// </summary>
+    private void CheckOwnerAndSignature(StoredPointer? stored, Seal seal)
+    {
+        if (Refusal(stored?.Pointer, seal) is { } refusal)
+        {
+            throw refusal;
+        }
+
+        // The run signs whatever it appends to: a pointer signed by a key neither this host's nor trusted, or unsigned
+        // where this host last published a signed one, was written by someone else and is not to be signed over,
+        // unless a person said to take it over (a rebuilt host, whose new key goes on from its predecessor's).
+        if (TakesOver(seal.Subvolume))
+        {
+            return;
+        }
+
+        if (stored?.SignedBy is { } signer && !repository.Trusts(signer))
+        {
+            throw new BackupFailure(
+                FailureKind.BadData,
+                $"subvolume {seal.Subvolume}: pointer {PointerAddress(seal)} is signed by {signer}, which is neither this host's key nor in [restore] trusted_keys: someone else wrote it, and nothing is published over it; after a rebuild, add the old host's key to trusted_keys or run --take-over {seal.Subvolume}; see docs/SECURITY.md");
+        }
+
+        if (stored is { SignedBy: null } && StateFiles.ReadPublished(stateDir, seal.Subvolume)?.SigningKey is { } signedBefore)
+        {
+            throw new BackupFailure(
+                FailureKind.BadData,
+                $"subvolume {seal.Subvolume}: pointer {PointerAddress(seal)} is not signed, but this host signed the one it published last ({signedBefore}, {StateFiles.PublishedPath(stateDir, seal.Subvolume)}): someone else wrote it, and nothing is published over it; see docs/SECURITY.md");
+        }
+    }
+
+    /// <summary>Writes the stream's manifest (or finds it written by an earlier run); returns the version the pointer names.</summary>
+    private async Task<string?> WriteManifestAsync(Seal seal, Pointer? pointer, IReadOnlyList<ManifestChunk> chunks, string manifestKey, CancellationToken cancellationToken)
+    {
+        string? parentManifest = await ParentManifestAsync(seal, pointer, cancellationToken).ConfigureAwait(false);
+        Manifest manifest = Manifest.Of(seal, parentManifest, time.GetUtcNow(), repository.StorageClassData, chunks);
+        (bool written, string? version) = await repository.PutManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
+        if (!written)
+        {
+            Log.ManifestAlreadyWritten(logger, manifestKey);
+        }
+
+        CrashPoint.Reached("uploader-after-manifest");
+        return version;
+    }
+
+    /// <summary>The commit: the pointer extended by the manifest, written only over the version read; null when another writer changed it.</summary>
+    private async Task<Pointer?> WritePointerAsync(Seal seal, StoredPointer? stored, string manifestKey, string? manifestVersion, CancellationToken cancellationToken)
+    {
+        Pointer? pointer = stored?.Pointer;
+        if (pointer is not null && !pointer.Owner.SameAs(seal.Source))
+        {
+            Log.PointerTakenOver(logger, seal.Stream, PointerAddress(seal), pointer.Owner.ToString(), seal.Source.ToString());
+        }
+
+        Pointer extended = Extend(pointer, seal, manifestKey, manifestVersion);
+        if (!await repository.WritePointerAsync(extended, stored?.Etag, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        CrashPoint.Reached("uploader-after-pointer");
+        return extended;
+    }
+
+    /// <summary>
+    /// After the commit, and again by any later publish if a run dies here: the generation's earlier objects are kept
+    /// locked as long as the newest (docs/FORMAT.md, "Object Lock").
+    /// </summary>
+    private async Task ExtendLocksAsync(Seal seal, Pointer committed, CancellationToken cancellationToken)
+    {
         if (repository.Locking && committed.Generations.FirstOrDefault(g => g.Generation == seal.Generation) is { } generation)
         {
             (int objects, DateTimeOffset until) = await repository.ExtendLocksAsync(generation, cancellationToken).ConfigureAwait(false);
@@ -156,14 +217,17 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
                 Log.LocksExtended(logger, seal.Subvolume, seal.Generation, objects, until.ToString("O"));
             }
         }
+    }
 
+    /// <summary>The local state names the stream published, before its spool directory goes.</summary>
+    private void RecordState(Seal seal, string manifestKey)
+    {
         StateFiles.WritePublished(stateDir, new PublishedSnapshot(
             FormatJson.Version, seal.Subvolume, seal.Snapshot, seal.Kind, seal.Generation, seal.ChainPosition, time.GetUtcNow(), manifestKey, seal.Compression, seal.Encryption, repository.SigningKeyText));
         CrashPoint.Reached("uploader-after-state");
-        stream.Remove();
-        Log.StreamPublished(logger, seal.Stream, seal.Kind.ToString().ToLowerInvariant(), seal.Generation, seal.ChainPosition, manifestKey);
-        return seal;
     }
+
+    private string PointerAddress(Seal seal) => repository.Address(repository.PointerKey(seal.Subvolume));
 
     /// <summary>
     /// An incremental is published only right after its parent: the pointer's current generation must end with the

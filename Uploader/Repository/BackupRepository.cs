@@ -7,11 +7,12 @@ namespace BtrfsToS3.Uploader.Repository;
 
 /// <summary>
 /// The backup format on top of the object store (restic's repository over its backend): the key layout, the format
-/// version check of every object read, manifests written once, the pointer read and written, chunks uploaded, checked
-/// by HEAD against their identity and read back, generation folders listed and deleted, and multipart uploads left
-/// behind aborted. Commands speak to S3 only through this type (docs/FORMAT.md, "S3 layout").
+/// version check of every object read, manifests written once, the pointer read and written, chunks checked by HEAD
+/// against their identity and read back, generation folders listed and deleted, and multipart uploads left behind
+/// aborted. Commands speak to S3 only through this type, and chunks are sent through Upload's own narrow
+/// <see cref="Upload.IChunkStore"/> (docs/FORMAT.md, "S3 layout").
 /// </summary>
-/// <param name="locks">The Object Lock every chunk, manifest and pointer is written with; null when [s3] object_lock is off.</param>
+/// <param name="locks">The Object Lock every manifest and pointer is written with (and, through Upload's chunk store, every chunk); null when [s3] object_lock is off.</param>
 /// <param name="signatures">
 /// Which signatures pointers and manifests read must carry, and the key those written are signed with; null, for unit
 /// tests of what lies above, neither checks nor signs.
@@ -166,51 +167,8 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
         return (extended, wanted.RetainUntil);
     }
 
-    /// <summary>The chunk's HEAD, or null when S3 has no such object.</summary>
-    public Task<ObjectHead?> HeadAsync(string key, CancellationToken cancellationToken) => store.HeadAsync(key, cancellationToken);
-
     /// <summary>The HEAD of the version named (the current one when null), or null when S3 has no such object or version.</summary>
     public Task<ObjectHead?> HeadAsync(string key, string? version, CancellationToken cancellationToken) => store.HeadAsync(key, version, cancellationToken);
-
-    /// <summary>Sends a chunk of one part as a single PUT; returns the attempts that failed on the way.</summary>
-    public Task<int> PutChunkAsync(string key, ReadyChunk chunk, Action<long> progress, CancellationToken cancellationToken) =>
-        store.PutFileAsync(key, PartOf(chunk, 1), ChunkWriteOf(chunk), progress, cancellationToken);
-
-    /// <summary>Creates the multipart upload of a chunk; returns its upload id.</summary>
-    public Task<string> StartUploadAsync(string key, ReadyChunk chunk, CancellationToken cancellationToken) =>
-        store.StartUploadAsync(key, ChunkWriteOf(chunk), cancellationToken);
-
-    /// <summary>The parts S3 holds for the upload; null when S3 no longer knows it.</summary>
-    public Task<IReadOnlyList<StoredPart>?> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken) =>
-        store.ListPartsAsync(key, uploadId, cancellationToken);
-
-    /// <summary>Sends part <paramref name="number"/> of the chunk with the checksums the spooler recorded for it.</summary>
-    public Task<(string Etag, int Retries)> UploadPartAsync(string key, string uploadId, ReadyChunk chunk, int number, Action<long> progress, CancellationToken cancellationToken) =>
-        store.UploadPartAsync(key, uploadId, PartOf(chunk, number), progress, cancellationToken);
-
-    /// <summary>Completes the chunk's upload from its parts' ETags, in part order.</summary>
-    public Task CompleteUploadAsync(string key, string uploadId, ChunkRecord record, IReadOnlyList<string> etags, CancellationToken cancellationToken) =>
-        store.CompleteUploadAsync(
-            key,
-            uploadId,
-            [.. etags.Select((etag, i) => new CompletedPart(i + 1, etag, FlexibleChecksums ? record.Parts[i].Crc32 : null))],
-            FlexibleChecksums ? record.Crc32 : null,
-            cancellationToken);
-
-    /// <summary>Aborts the key's multipart uploads other than <paramref name="keep"/>: parts S3 bills and nothing will complete.</summary>
-    public async Task AbortUploadsOfAsync(string key, string? keep, CancellationToken cancellationToken)
-    {
-        foreach (PendingUpload upload in await store.ListUploadsAsync(key, cancellationToken).ConfigureAwait(false))
-        {
-            if (upload.Key == key && upload.UploadId != keep)
-            {
-                await store.AbortUploadAsync(upload, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>Deletes an object of ours that must not stay (a chunk S3 stored wrong).</summary>
-    public Task DeleteAsync(string key, CancellationToken cancellationToken) => store.DeleteAsync([key], cancellationToken);
 
     /// <summary>Hands the chunk's bytes (or a range of them) to <paramref name="consume"/>, again from the start after a failure.</summary>
     public Task ReadChunkAsync(ManifestChunk chunk, (long First, long Last)? range, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken) =>
@@ -284,22 +242,6 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
         }
 
         return stale;
-    }
-
-    /// <summary>
-    /// True where chunks carry a full-object CRC-32 that S3 checks and keeps (AWS); false for a server without
-    /// flexible checksums ([s3] request_checksum_calculation = when_required), where Content-MD5 alone guards each part.
-    /// </summary>
-    private bool FlexibleChecksums => !options.ChecksumsWhenRequiredOnly;
-
-    private ChunkWrite ChunkWriteOf(ReadyChunk chunk) =>
-        new(StorageClassData, chunk.Record.Sha256, FlexibleChecksums ? chunk.Record.Crc32 : null, locks?.For(chunk.Header.Generation));
-
-    private PartWrite PartOf(ReadyChunk chunk, int number)
-    {
-        (long offset, long length) = chunk.Record.PartRange(number);
-        PartRecord part = chunk.Record.Parts[number - 1];
-        return new PartWrite(number, chunk.DataPath, offset, length, part.Md5, FlexibleChecksums ? part.Crc32 : null);
     }
 
     /// <summary>The pointer (the version named, or the current one) with the ETag and version it was read as; null when there is none.</summary>

@@ -8,11 +8,12 @@ namespace BtrfsToS3.Uploader.Upload;
 /// "Verifying a chunk"). A chunk S3 already holds with the same size, SHA-256, ETag and CRC-32 is verified and not sent
 /// again. A chunk whose bytes S3 refuses is damaged on the spool: its stream is held for a person.
 /// </summary>
+/// <param name="chunks">The bucket as sending and verifying a chunk sees it.</param>
 /// <param name="parts">The run's parts in flight over all chunks, [s3] concurrency of them.</param>
 /// <param name="deletes">False on a host without delete rights ([retention] prune_in_run = no).</param>
-internal sealed class ChunkUploader(BackupRepository repository, int concurrency, SemaphoreSlim parts, ProgressMeter progress, bool deletes, TimeProvider time, ILogger logger)
+internal sealed class ChunkUploader(BackupRepository repository, IChunkStore chunks, int concurrency, SemaphoreSlim parts, ProgressMeter progress, bool deletes, TimeProvider time, ILogger logger)
 {
-    private readonly ResumableUpload _upload = new(repository, concurrency, parts, time, logger);
+    private readonly ResumableUpload _upload = new(chunks, concurrency, parts, time, logger);
     private readonly Lock _holding = new();
 
     /// <summary>Parts one chunk may have in flight or waiting for the run's gate.</summary>
@@ -23,7 +24,7 @@ internal sealed class ChunkUploader(BackupRepository repository, int concurrency
         long started = time.GetTimestamp();
         ChunkRecord record = chunk.Record;
         string key = repository.ChunkKey(chunk.Header, record.Name);
-        ObjectHead? existing = await repository.HeadAsync(key, cancellationToken).ConfigureAwait(false);
+        ObjectHead? existing = await chunks.HeadAsync(key, cancellationToken).ConfigureAwait(false);
         bool alreadyThere = existing is not null && record.Identity.IsSameAs(existing.Size, existing.Etag, existing.Crc32, existing.Sha256);
         int retries = 0;
         if (!alreadyThere)
@@ -79,7 +80,7 @@ internal sealed class ChunkUploader(BackupRepository repository, int concurrency
         {
             try
             {
-                await repository.AbortUploadsOfAsync(key, keep: null, timeout.Token).ConfigureAwait(false);
+                await chunks.AbortUploadsAsync(key, timeout.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OperationCanceledException or BackupFailure)
             {
@@ -111,7 +112,7 @@ internal sealed class ChunkUploader(BackupRepository repository, int concurrency
     /// </summary>
     private async Task<string?> VerifyAsync(ReadyChunk chunk, string key, CancellationToken cancellationToken)
     {
-        ObjectHead head = await repository.HeadAsync(key, cancellationToken).ConfigureAwait(false)
+        ObjectHead head = await chunks.HeadAsync(key, cancellationToken).ConfigureAwait(false)
             ?? throw new BackupFailure(FailureKind.BadData, $"chunk {chunk.DataPath}: uploaded, but S3 has no object {key}");
         if (!chunk.Record.Identity.IsStoredAs(head.Size, head.Etag, head.Crc32))
         {
@@ -119,7 +120,7 @@ internal sealed class ChunkUploader(BackupRepository repository, int concurrency
             // that may not delete leaves it to be overwritten when the chunk is sent again (and verified again then).
             if (deletes)
             {
-                await repository.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+                await chunks.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
             }
 
             throw new BackupFailure(

@@ -16,7 +16,7 @@ namespace BtrfsToS3.Uploader.Upload;
 /// which is why chunks are sent with the multipart calls themselves (README, "How chunks are sent").
 /// </summary>
 /// <param name="parts">The run's parts in flight, over all chunks ([s3] concurrency): each part holds one while it is sent.</param>
-internal sealed class ResumableUpload(BackupRepository repository, int concurrency, SemaphoreSlim parts, TimeProvider time, ILogger logger)
+internal sealed class ResumableUpload(IChunkStore chunks, int concurrency, SemaphoreSlim parts, TimeProvider time, ILogger logger)
 {
     /// <summary>Starts of one chunk's upload within one attempt, when S3 keeps forgetting it, before the run gives up on it.</summary>
     private const int StartsAtMost = 3;
@@ -30,7 +30,7 @@ internal sealed class ResumableUpload(BackupRepository repository, int concurren
             await parts.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await repository.PutChunkAsync(key, chunk, progress, cancellationToken).ConfigureAwait(false);
+                return await chunks.PutAsync(key, chunk, progress, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -41,7 +41,7 @@ internal sealed class ResumableUpload(BackupRepository repository, int concurren
         int retries = await SendMultipartAsync(chunk, key, progress, cancellationToken).ConfigureAwait(false);
         // The object is whole; any upload of its key still open is an orphan S3 bills for: a create whose answer was lost
         // in an outage, and that the SDK sent again, leaves one that no record names.
-        await repository.AbortUploadsOfAsync(key, keep: null, cancellationToken).ConfigureAwait(false);
+        await chunks.AbortUploadsAsync(key, cancellationToken).ConfigureAwait(false);
         return retries;
     }
 
@@ -56,7 +56,7 @@ internal sealed class ResumableUpload(BackupRepository repository, int concurren
             {
                 retries += await SendMissingAsync(chunk, upload, etags, progress, cancellationToken).ConfigureAwait(false);
                 CrashPoint.Reached("uploader-before-complete");
-                await repository.CompleteUploadAsync(key, upload.UploadId, chunk.Record, etags!, cancellationToken).ConfigureAwait(false);
+                await chunks.CompleteAsync(key, upload.UploadId, chunk.Record, etags!, cancellationToken).ConfigureAwait(false);
                 return retries;
             }
             catch (UploadGoneException)
@@ -64,7 +64,7 @@ internal sealed class ResumableUpload(BackupRepository repository, int concurren
                 // Aborted under us (a lifecycle rule, a person), or completed by an attempt whose answer was lost: the
                 // object decides which. Either way the record is spent.
                 chunk.Stream.ForgetUpload(chunk.Record.Index);
-                if (await repository.HeadAsync(key, cancellationToken).ConfigureAwait(false) is { } head
+                if (await chunks.HeadAsync(key, cancellationToken).ConfigureAwait(false) is { } head
                     && chunk.Record.Identity.IsStoredAs(head.Size, head.Etag, head.Crc32))
                 {
                     return retries;
@@ -74,7 +74,7 @@ internal sealed class ResumableUpload(BackupRepository repository, int concurren
                 {
                     throw new BackupFailure(
                         FailureKind.TryAgainLater,
-                        $"{repository.Address(key)}: S3 dropped the chunk's multipart upload {StartsAtMost} times while it was being sent (is a lifecycle rule aborting uploads after 0 days?); the chunk stays in the spool");
+                        $"{chunks.Address(key)}: S3 dropped the chunk's multipart upload {StartsAtMost} times while it was being sent (is a lifecycle rule aborting uploads after 0 days?); the chunk stays in the spool");
                 }
 
                 Log.UploadStartedOver(logger, key, upload.UploadId);
@@ -93,7 +93,7 @@ internal sealed class ResumableUpload(BackupRepository repository, int concurren
         UploadRecord? upload = chunk.Stream.ReadUpload(record.Index);
         if (upload is not null && upload.Key == key)
         {
-            IReadOnlyList<StoredPart>? stored = await repository.ListPartsAsync(key, upload.UploadId, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<StoredPart>? stored = await chunks.PartsAsync(key, upload.UploadId, cancellationToken).ConfigureAwait(false);
             if (stored is not null)
             {
                 long keptBytes = 0;
@@ -120,8 +120,8 @@ internal sealed class ResumableUpload(BackupRepository repository, int concurren
 
         // Uploads of this key that no record names (a run killed between creating one and recording it) are billed
         // and would never complete.
-        await repository.AbortUploadsOfAsync(key, keep: null, cancellationToken).ConfigureAwait(false);
-        string uploadId = await repository.StartUploadAsync(key, chunk, cancellationToken).ConfigureAwait(false);
+        await chunks.AbortUploadsAsync(key, cancellationToken).ConfigureAwait(false);
+        string uploadId = await chunks.StartAsync(key, chunk, cancellationToken).ConfigureAwait(false);
         upload = new UploadRecord(FormatJson.Version, record.Index, key, uploadId, time.GetUtcNow(), []);
         chunk.Stream.WriteUpload(upload);
         return (upload, etags);
@@ -148,7 +148,7 @@ internal sealed class ResumableUpload(BackupRepository repository, int concurren
                 await parts.WaitAsync(ct).ConfigureAwait(false);
                 try
                 {
-                    (etag, partRetries) = await repository.UploadPartAsync(upload.Key, upload.UploadId, chunk, number, progress, ct).ConfigureAwait(false);
+                    (etag, partRetries) = await chunks.SendPartAsync(upload.Key, upload.UploadId, chunk, number, progress, ct).ConfigureAwait(false);
                 }
                 finally
                 {

@@ -6,6 +6,7 @@ using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Tests.Infrastructure;
 using BtrfsToS3.Uploader.Publish;
 using BtrfsToS3.Uploader.Repository;
+using BtrfsToS3.Uploader.Upload;
 using BtrfsToS3.Uploader.S3;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,6 +21,8 @@ public sealed class PublisherRaceTests
 {
     private static readonly SourceRef Theirs = new("99999999-0000-4000-8000-000000000009", "88888888-0000-4000-8000-000000000008");
 
+    private static readonly S3Options Options = new S3Options("b-test", string.Empty, "backup/", string.Empty, "DEEP_ARCHIVE", "STANDARD", 4, 5 * ByteSize.MiB, TimeSpan.FromMinutes(1), ChecksumsWhenRequiredOnly: true, ObjectLock: null, LockMargin: TimeSpan.Zero);
+
     private readonly MemoryObjectStore _store = new();
     private BackupRepository _repository = null!;
     private SpooledChunk _spooled = null!;
@@ -30,13 +33,13 @@ public sealed class PublisherRaceTests
     {
         _repository = new BackupRepository(
             _store,
-            new S3Options("b-test", string.Empty, "backup/", string.Empty, "DEEP_ARCHIVE", "STANDARD", 4, 5 * ByteSize.MiB, TimeSpan.FromMinutes(1), ChecksumsWhenRequiredOnly: true, ObjectLock: null, LockMargin: TimeSpan.Zero));
+            Options);
         _spooled = await SpooledChunk.CreateAsync(ByteSize.MiB, 5 * ByteSize.MiB);
         _state = Directory.CreateTempSubdirectory("btrfs_to_s3-state-").FullName;
         ReadyChunk chunk = _spooled.Chunk;
         StreamHeader header = _spooled.Stream.ReadHeader();
         string key = _repository.ChunkKey(header, chunk.Record.Name);
-        await _repository.PutChunkAsync(key, chunk, _ => { }, CancellationToken.None);
+        await new ChunkStore(_store, Options, locks: null).PutAsync(key, chunk, _ => { }, CancellationToken.None);
         ChunkRecord record = chunk.Record;
         _spooled.Stream.MarkUploaded(chunk, new UploadedRecord(FormatJson.Version, record.Index, record.Name, key, record.Size, record.Sha256, record.Etag, record.Crc32, "DEEP_ARCHIVE", DateTimeOffset.UtcNow, 1, 0, false));
         _spooled.Stream.WriteSeal(Seal.Of(header, [record], record.Size, record.Sha256, "btrfs-progs v6.2", "6.1.0", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));

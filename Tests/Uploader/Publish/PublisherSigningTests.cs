@@ -8,6 +8,7 @@ using BtrfsToS3.Shared.State;
 using BtrfsToS3.Tests.Infrastructure;
 using BtrfsToS3.Uploader.Publish;
 using BtrfsToS3.Uploader.Repository;
+using BtrfsToS3.Uploader.Upload;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BtrfsToS3.Tests.Uploader.Publish;
@@ -19,6 +20,8 @@ namespace BtrfsToS3.Tests.Uploader.Publish;
 [TestClass]
 public sealed class PublisherSigningTests
 {
+    private static readonly S3Options Options = new S3Options("b-test", string.Empty, "backup/", string.Empty, "DEEP_ARCHIVE", "STANDARD", 4, 5 * ByteSize.MiB, TimeSpan.FromMinutes(1), ChecksumsWhenRequiredOnly: true, ObjectLock: null, LockMargin: TimeSpan.Zero);
+
     private readonly MemoryObjectStore _store = new();
     private BackupRepository _repository = null!;
     private SpooledChunk _spooled = null!;
@@ -32,13 +35,13 @@ public sealed class PublisherSigningTests
         _key = SigningKey.LoadOrCreate(_state);
         _repository = new BackupRepository(
             _store,
-            new S3Options("b-test", string.Empty, "backup/", string.Empty, "DEEP_ARCHIVE", "STANDARD", 4, 5 * ByteSize.MiB, TimeSpan.FromMinutes(1), ChecksumsWhenRequiredOnly: true, ObjectLock: null, LockMargin: TimeSpan.Zero),
+            Options,
             signatures: new SignaturePolicy(new HashSet<string> { _key.PublicKeyText }, RequireTrusted: false, AllowUnsigned: false, _key));
         _spooled = await SpooledChunk.CreateAsync(ByteSize.MiB, 5 * ByteSize.MiB);
         ReadyChunk chunk = _spooled.Chunk;
         StreamHeader header = _spooled.Stream.ReadHeader();
         string key = _repository.ChunkKey(header, chunk.Record.Name);
-        await _repository.PutChunkAsync(key, chunk, _ => { }, CancellationToken.None);
+        await new ChunkStore(_store, Options, locks: null).PutAsync(key, chunk, _ => { }, CancellationToken.None);
         ChunkRecord record = chunk.Record;
         _spooled.Stream.MarkUploaded(chunk, new UploadedRecord(FormatJson.Version, record.Index, record.Name, key, record.Size, record.Sha256, record.Etag, record.Crc32, "DEEP_ARCHIVE", DateTimeOffset.UtcNow, 1, 0, false));
         _spooled.Stream.WriteSeal(Seal.Of(header, [record], record.Size, record.Sha256, "btrfs-progs v6.2", "6.1.0", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));

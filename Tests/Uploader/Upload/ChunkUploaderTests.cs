@@ -132,9 +132,9 @@ public sealed class ChunkUploaderTests
     {
         // An earlier run sent parts 1 and 2 but was killed before it recorded part 2: S3's list wins over the record.
         ReadyChunk chunk = _spooled.Chunk;
-        (BackupRepository repository, string key, string uploadId) = await StartUploadAsync(chunk);
-        await repository.UploadPartAsync(key, uploadId, chunk, 1, _ => { }, CancellationToken.None);
-        await repository.UploadPartAsync(key, uploadId, chunk, 2, _ => { }, CancellationToken.None);
+        (ChunkStore chunks, string key, string uploadId) = await StartUploadAsync(chunk);
+        await chunks.SendPartAsync(key, uploadId, chunk, 1, _ => { }, CancellationToken.None);
+        await chunks.SendPartAsync(key, uploadId, chunk, 2, _ => { }, CancellationToken.None);
         chunk.Stream.WriteUpload(new UploadRecord(FormatJson.Version, 0, key, uploadId, DateTimeOffset.UtcNow, [1]));
         using var proxy = new TcpProxy(new Uri(_s3.Endpoint));
         string copy = CopyOf(chunk);
@@ -152,7 +152,7 @@ public sealed class ChunkUploaderTests
     public async Task UploadAsync_UploadS3NoLongerKnows_StartsOverAndAbortsNothingElse()
     {
         ReadyChunk chunk = _spooled.Chunk;
-        (BackupRepository repository, string key, string uploadId) = await StartUploadAsync(chunk);
+        (_, string key, string uploadId) = await StartUploadAsync(chunk);
         chunk.Stream.WriteUpload(new UploadRecord(FormatJson.Version, 0, key, uploadId, DateTimeOffset.UtcNow, [1, 2]));
         await _s3.Client.AbortMultipartUploadAsync(_s3.Bucket, key, uploadId);
 
@@ -166,7 +166,7 @@ public sealed class ChunkUploaderTests
     public async Task UploadAsync_PartS3HoldsWithAnotherEtag_IsSentAgain()
     {
         ReadyChunk chunk = _spooled.Chunk;
-        (BackupRepository repository, string key, string uploadId) = await StartUploadAsync(chunk);
+        (_, string key, string uploadId) = await StartUploadAsync(chunk);
         // Part 1 of other bytes (a chunk sent before the spooler started over, say), accepted by S3 with their own MD5.
         string other = Path.Combine(_spooled.Dir, "other");
         byte[] otherBytes = System.Security.Cryptography.RandomNumberGenerator.GetBytes((int)PartSize);
@@ -190,18 +190,18 @@ public sealed class ChunkUploaderTests
         var limiter = new BandwidthLimiter(schedule, TimeProvider.System, NullLogger.Instance);
         ReadyChunk chunk = _spooled.Chunk;
 
-        await new ChunkUploader(Repository(null, whenRequired: true, limiter), concurrency: 2, new SemaphoreSlim(2), new ProgressMeter(TimeProvider.System, NullLogger.Instance, TimeSpan.FromMinutes(1)), deletes: true, TimeProvider.System, NullLogger.Instance)
-            .UploadAsync(chunk, CancellationToken.None);
+        await Uploader(null, whenRequired: true, limiter).UploadAsync(chunk, CancellationToken.None);
 
         Assert.AreEqual(chunk.Record.Size, limiter.BytesDrawn);
     }
 
     /// <summary>A multipart upload of the chunk started straight on the server, as an earlier run would have.</summary>
-    private async Task<(BackupRepository Repository, string Key, string UploadId)> StartUploadAsync(ReadyChunk chunk)
+    private async Task<(ChunkStore Chunks, string Key, string UploadId)> StartUploadAsync(ReadyChunk chunk)
     {
-        BackupRepository repository = Repository(null, whenRequired: true);
-        string key = repository.ChunkKey(chunk.Header, chunk.Record.Name);
-        return (repository, key, await repository.StartUploadAsync(key, chunk, CancellationToken.None));
+        S3ObjectStore store = Store(null);
+        var chunks = new ChunkStore(store, Options(whenRequired: true), locks: null);
+        string key = new BackupRepository(store, Options(whenRequired: true)).ChunkKey(chunk.Header, chunk.Record.Name);
+        return (chunks, key, await chunks.StartAsync(key, chunk, CancellationToken.None));
     }
 
     /// <summary>A copy of the chunk file, which the upload deletes.</summary>
@@ -212,11 +212,14 @@ public sealed class ChunkUploaderTests
         return copy;
     }
 
-    private ChunkUploader Uploader(object? through, bool whenRequired) =>
-        new ChunkUploader(Repository(through, whenRequired), concurrency: 2, new SemaphoreSlim(2), new ProgressMeter(TimeProvider.System, NullLogger.Instance, TimeSpan.FromMinutes(1)), deletes: true, TimeProvider.System, NullLogger.Instance);
+    private ChunkUploader Uploader(object? through, bool whenRequired, BandwidthLimiter? limiter = null)
+    {
+        S3ObjectStore store = Store(through, limiter);
+        return new ChunkUploader(new BackupRepository(store, Options(whenRequired)), new ChunkStore(store, Options(whenRequired), locks: null), concurrency: 2, new SemaphoreSlim(2), new ProgressMeter(TimeProvider.System, NullLogger.Instance, TimeSpan.FromMinutes(1)), deletes: true, TimeProvider.System, NullLogger.Instance);
+    }
 
-    private BackupRepository Repository(object? through, bool whenRequired, BandwidthLimiter? limiter = null) =>
-        new(Store(through, limiter), new S3Options(_s3.Bucket, string.Empty, "backup/", _s3.Endpoint, "STANDARD", "STANDARD", 2, PartSize, TimeSpan.FromMinutes(1), whenRequired, ObjectLock: null, LockMargin: TimeSpan.Zero));
+    private S3Options Options(bool whenRequired) =>
+        new(_s3.Bucket, string.Empty, "backup/", _s3.Endpoint, "STANDARD", "STANDARD", 2, PartSize, TimeSpan.FromMinutes(1), whenRequired, ObjectLock: null, LockMargin: TimeSpan.Zero);
 
     /// <param name="through">A <see cref="ChecksumEmulator"/> or a <see cref="TcpProxy"/> in front of the server, or null for straight.</param>
     private S3ObjectStore Store(object? through, BandwidthLimiter? limiter = null)
