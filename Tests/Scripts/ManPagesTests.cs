@@ -11,25 +11,25 @@ namespace BtrfsToS3.Tests.Scripts;
 [TestClass]
 public sealed partial class ManPagesTests
 {
-    private static string _dir = string.Empty;
+    private static TempDirectory _dir = null!;
     private static string _spoolerHelp = string.Empty;
     private static string _uploaderHelp = string.Empty;
 
     [ClassInitialize]
     public static void Generate(TestContext context)
     {
-        _dir = Directory.CreateTempSubdirectory("btrfs_to_s3-man-").FullName;
+        _dir = new TempDirectory("man");
         _spoolerHelp = Help("btrfs-to-s3-spooler");
         _uploaderHelp = Help("btrfs-to-s3-uploader");
-        File.WriteAllText(Path.Combine(_dir, "spooler.help"), _spoolerHelp);
-        File.WriteAllText(Path.Combine(_dir, "uploader.help"), _uploaderHelp);
-        Shell.Run("python3", SourceTree.File("scripts/manpages.py"), "--version", "0.0.0-test", "--out", _dir,
-            "--spooler-help", Path.Combine(_dir, "spooler.help"), "--uploader-help", Path.Combine(_dir, "uploader.help"),
+        File.WriteAllText(Path.Combine(_dir.Path, "spooler.help"), _spoolerHelp);
+        File.WriteAllText(Path.Combine(_dir.Path, "uploader.help"), _uploaderHelp);
+        Shell.Run("python3", SourceTree.File("scripts/manpages.py"), "--version", "0.0.0-test", "--out", _dir.Path,
+            "--spooler-help", Path.Combine(_dir.Path, "spooler.help"), "--uploader-help", Path.Combine(_dir.Path, "uploader.help"),
             "--ini", SourceTree.File("btrfs_to_s3.ini"));
     }
 
     [ClassCleanup]
-    public static void Remove() => Directory.Delete(_dir, recursive: true);
+    public static void Remove() => _dir.Dispose();
 
     [TestMethod]
     [DataRow("btrfs-to-s3-spooler")]
@@ -88,7 +88,7 @@ public sealed partial class ManPagesTests
 
     /// <summary>A page as its text reads: troff's escaped hyphens and backslashes back as they print.</summary>
     private static string Page(string name) =>
-        File.ReadAllText(Path.Combine(_dir, name)).Replace("\\-", "-", StringComparison.Ordinal)
+        File.ReadAllText(Path.Combine(_dir.Path, name)).Replace("\\-", "-", StringComparison.Ordinal)
             .Replace("\\e", "\\", StringComparison.Ordinal).Replace("\\&", string.Empty, StringComparison.Ordinal);
 
     private static string[] Lines(string page) => page.Split('\n');

@@ -22,14 +22,14 @@ public sealed class PublisherSigningTests
     private readonly MemoryObjectStore _store = new();
     private BackupRepository _repository = null!;
     private SpooledChunk _spooled = null!;
-    private string _state = null!;
+    private TempDirectory _state = null!;
     private SigningKey _key = null!;
 
     [TestInitialize]
     public async Task SealAStreamWhoseChunkIsUploaded()
     {
-        _state = Directory.CreateTempSubdirectory("btrfs_to_s3-state-").FullName;
-        _key = SigningKey.LoadOrCreate(_state);
+        _state = new TempDirectory("state");
+        _key = SigningKey.LoadOrCreate(_state.Path);
         _repository = new BackupRepository(
             _store,
             new S3Options("b-test", string.Empty, "backup/", string.Empty, "DEEP_ARCHIVE", "STANDARD", 4, 5 * ByteSize.MiB, TimeSpan.FromMinutes(1), ChecksumsWhenRequiredOnly: true, ObjectLock: null, LockMargin: TimeSpan.Zero),
@@ -49,7 +49,7 @@ public sealed class PublisherSigningTests
     {
         _key?.Dispose();
         _spooled?.Dispose();
-        Directory.Delete(_state, recursive: true);
+        _state.Dispose();
     }
 
     [TestMethod]
@@ -59,14 +59,14 @@ public sealed class PublisherSigningTests
 
         StoredPointer stored = (await _repository.ReadPointerForUpdateAsync("data", CancellationToken.None))!;
         Assert.AreEqual(_key.PublicKeyText, stored.SignedBy);
-        Assert.AreEqual(_key.PublicKeyText, StateFiles.ReadPublished(_state, seal.Subvolume)!.SigningKey);
+        Assert.AreEqual(_key.PublicKeyText, StateFiles.ReadPublished(_state.Path, seal.Subvolume)!.SigningKey);
     }
 
     [TestMethod]
     public async Task TryPublishAsync_UnsignedPointerWhereTheHostSignedLast_IsBadDataAndWritesNothing()
     {
         Seal seal = _spooled.Stream.ReadSeal();
-        StateFiles.WritePublished(_state, new PublishedSnapshot(FormatJson.Version, "data", seal.Snapshot with { Name = "data.20261118T020000Z" }, StreamKind.Full, "20261118T020000Z", 0, DateTimeOffset.UtcNow, ObjectKeys.Manifest("backup/", "data", "20261118T020000Z", "data.20261118T020000Z"), SigningKey: _key.PublicKeyText));
+        StateFiles.WritePublished(_state.Path, new PublishedSnapshot(FormatJson.Version, "data", seal.Snapshot with { Name = "data.20261118T020000Z" }, StreamKind.Full, "20261118T020000Z", 0, DateTimeOffset.UtcNow, ObjectKeys.Manifest("backup/", "data", "20261118T020000Z", "data.20261118T020000Z"), SigningKey: _key.PublicKeyText));
         var forged = new Pointer(FormatJson.Version, "data", null, seal.Source, "20261118T020000Z", DateTimeOffset.UnixEpoch, [new PointerGeneration("20261118T020000Z", [ObjectKeys.Manifest("backup/", "data", "20261118T020000Z", "data.20261118T020000Z")])]);
         _store.Put(_repository.PointerKey("data"), JsonSerializer.SerializeToUtf8Bytes(forged, FormatJson.Default.Pointer));
 
@@ -89,5 +89,5 @@ public sealed class PublisherSigningTests
         Assert.AreEqual(_key.PublicKeyText, (await _repository.ReadPointerForUpdateAsync("data", CancellationToken.None))!.SignedBy);
     }
 
-    private Publisher Publisher() => new(_repository, _state, new HashSet<string>(), TimeProvider.System, NullLogger.Instance);
+    private Publisher Publisher() => new(_repository, _state.Path, new HashSet<string>(), TimeProvider.System, NullLogger.Instance);
 }
