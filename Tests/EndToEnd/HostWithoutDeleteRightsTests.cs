@@ -84,7 +84,8 @@ public sealed class HostWithoutDeleteRightsTests
         int versionsBefore = Versions(ObjectKeys.Generation(Prefix, "data", oldGeneration)).Count;
 
         // Ceph RGW 16 does not check s3:BypassGovernanceRetention, which AWS does: see GovernanceBypassEmulator.
-        using (AmazonS3Client host = LocalS3.CreateClient(_s3.Endpoint, new GovernanceBypassEmulator(), _host.Credentials))
+        using var governance = new GovernanceBypassEmulator();
+        using (AmazonS3Client host = LocalS3.CreateClient(_s3.Endpoint, _host.Credentials, governance))
         {
             string chunkVersion = Head(chunk).VersionId;
             string pointerVersion = Head(ObjectKeys.Pointer(Prefix, "data")).VersionId;

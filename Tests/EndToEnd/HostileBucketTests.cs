@@ -67,19 +67,13 @@ public sealed class HostileBucketTests : BtrfsAndS3Test
     [TestMethod]
     public void Restore_ManifestSignedByAnotherKey_Exits65NamingTheKey()
     {
-        string other = Directory.CreateTempSubdirectory("btrfs_to_s3-intruder-").FullName;
-        try
-        {
-            using SigningKey intruder = SigningKey.LoadOrCreate(other);
-            byte[] body = _s3.Get(_fullKey);
-            Put(_fullKey, body, intruder.Sign(body));
+        using var other = new TempDirectory("intruder");
 
-            AssertRefused(_fullKey, $"signed by {intruder.PublicKeyText}, which is not trusted");
-        }
-        finally
-        {
-            Directory.Delete(other, recursive: true);
-        }
+        using SigningKey intruder = SigningKey.LoadOrCreate(other.Path);
+        byte[] body = _s3.Get(_fullKey);
+        Put(_fullKey, body, intruder.Sign(body));
+
+        AssertRefused(_fullKey, $"signed by {intruder.PublicKeyText}, which is not trusted");
     }
 
     [TestMethod]

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 
@@ -9,7 +8,7 @@ namespace BtrfsToS3.Tests.Infrastructure;
 /// <summary>
 /// Glacier/Deep Archive behaviour on top of the real local S3 server. RGW 16 keeps an object's storage class (HEAD and
 /// LIST report DEEP_ARCHIVE), but answers RestoreObject with 501, serves archived objects at once and never moves an
-/// object to another class. An HTTP handler under the SDK client does what AWS documents, for objects whose class is
+/// object to another class. This layer under the SDK client (<see cref="LayeredHttp"/>) does what AWS documents, for objects whose class is
 /// GLACIER or DEEP_ARCHIVE (as the server reports it, or as <see cref="Transition"/> set it):
 /// <list type="bullet">
 /// <item>a GET of one that is not thawed is 403 InvalidObjectState (API reference, GetObject);</item>
@@ -24,7 +23,7 @@ namespace BtrfsToS3.Tests.Infrastructure;
 /// </list>
 /// Every other request goes to the real server unchanged. The days each RestoreObject asked for are kept.
 /// </summary>
-internal sealed class ArchiveEmulator(TimeProvider clock, TimeSpan thawTime) : HttpClientFactory, IDisposable
+internal sealed class ArchiveEmulator(TimeProvider clock, TimeSpan thawTime) : DelegatingHandler
 {
     /// <summary>S3 lifecycle's default floor: smaller objects are not transitioned.</summary>
     public const long LifecycleMinimumSize = 128 * 1024;
@@ -75,13 +74,15 @@ internal sealed class ArchiveEmulator(TimeProvider clock, TimeSpan thawTime) : H
         }
     }
 
-    public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(new Handler(this, new HttpClientHandler()));
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _server.Dispose();
+        }
 
-    public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
-
-    public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => true;
-
-    public void Dispose() => _server.Dispose();
+        base.Dispose(disposing);
+    }
 
     private async Task<string> ClassOfAsync(string bucket, string key)
     {
@@ -122,82 +123,79 @@ internal sealed class ArchiveEmulator(TimeProvider clock, TimeSpan thawTime) : H
         Content = new StringContent($"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{message}</Message></Error>", Encoding.UTF8, "application/xml"),
     };
 
-    private sealed class Handler(ArchiveEmulator emulator, HttpMessageHandler inner) : DelegatingHandler(inner)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        string path = Uri.UnescapeDataString(request.RequestUri!.AbsolutePath);
+        int slash = path.IndexOf('/', 1);
+        string bucket = slash > 0 ? path[1..slash] : path.Trim('/');
+        string key = slash > 0 ? path[(slash + 1)..] : string.Empty;
+        bool restore = request.Method == HttpMethod.Post && request.RequestUri.Query.Contains("restore", StringComparison.Ordinal);
+        if (key.Length == 0 || !(restore || request.Method == HttpMethod.Get || request.Method == HttpMethod.Head) || request.RequestUri.Query.Contains("uploadId", StringComparison.Ordinal))
         {
-            string path = Uri.UnescapeDataString(request.RequestUri!.AbsolutePath);
-            int slash = path.IndexOf('/', 1);
-            string bucket = slash > 0 ? path[1..slash] : path.Trim('/');
-            string key = slash > 0 ? path[(slash + 1)..] : string.Empty;
-            bool restore = request.Method == HttpMethod.Post && request.RequestUri.Query.Contains("restore", StringComparison.Ordinal);
-            if (key.Length == 0 || !(restore || request.Method == HttpMethod.Get || request.Method == HttpMethod.Head) || request.RequestUri.Query.Contains("uploadId", StringComparison.Ordinal))
-            {
-                return await base.SendAsync(request, cancellationToken);
-            }
-
-            string storageClass = await emulator.ClassOfAsync(bucket, key);
-            if (!Archive.Contains(storageClass))
-            {
-                return restore
-                    ? Error(HttpStatusCode.Forbidden, "ObjectAlreadyInActiveTierError", "Restore is not allowed for the object's current storage class")
-                    : await WithClassAsync(request, storageClass, cancellationToken);
-            }
-
-            bool? ready = emulator.Ready(key);
-            if (restore)
-            {
-                if (ready == false)
-                {
-                    return Error(HttpStatusCode.Conflict, "RestoreAlreadyInProgress", "Object restore is already in progress");
-                }
-
-                string body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
-                int days = int.Parse(System.Text.RegularExpressions.Regex.Match(body, "<Days>([0-9]+)</Days>").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-                lock (emulator._requested)
-                {
-                    emulator.Thaws.Add((key, days));
-                    if (ready == true)
-                    {
-                        return new HttpResponseMessage(HttpStatusCode.OK);
-                    }
-
-                    emulator._requested[key] = emulator.Now;
-                    emulator.RestoreRequests++;
-                }
-
-                return new HttpResponseMessage(HttpStatusCode.Accepted);
-            }
-
-            if (request.Method == HttpMethod.Get && ready != true)
-            {
-                return Error(HttpStatusCode.Forbidden, "InvalidObjectState", "The operation is not valid for the object's storage class");
-            }
-
-            HttpResponseMessage response = await WithClassAsync(request, storageClass, cancellationToken);
-            if (request.Method == HttpMethod.Head && ready is not null)
-            {
-                response.Headers.TryAddWithoutValidation(
-                    "x-amz-restore",
-                    ready == true
-                        ? $"ongoing-request=\"false\", expiry-date=\"{emulator.Now.AddDays(7):R}\""
-                        : "ongoing-request=\"true\"");
-            }
-
-            return response;
+            return await base.SendAsync(request, cancellationToken);
         }
 
-        /// <summary>The server's answer, with the class a transition gave the object (AWS sends none for STANDARD).</summary>
-        private async Task<HttpResponseMessage> WithClassAsync(HttpRequestMessage request, string storageClass, CancellationToken cancellationToken)
+        string storageClass = await ClassOfAsync(bucket, key);
+        if (!Archive.Contains(storageClass))
         {
-            HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
-            response.Headers.Remove("x-amz-storage-class");
-            if (storageClass != "STANDARD")
+            return restore
+                ? Error(HttpStatusCode.Forbidden, "ObjectAlreadyInActiveTierError", "Restore is not allowed for the object's current storage class")
+                : await WithClassAsync(request, storageClass, cancellationToken);
+        }
+
+        bool? ready = Ready(key);
+        if (restore)
+        {
+            if (ready == false)
             {
-                response.Headers.TryAddWithoutValidation("x-amz-storage-class", storageClass);
+                return Error(HttpStatusCode.Conflict, "RestoreAlreadyInProgress", "Object restore is already in progress");
             }
 
-            return response;
+            string body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
+            int days = int.Parse(System.Text.RegularExpressions.Regex.Match(body, "<Days>([0-9]+)</Days>").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            lock (_requested)
+            {
+                Thaws.Add((key, days));
+                if (ready == true)
+                {
+                    return new HttpResponseMessage(HttpStatusCode.OK);
+                }
+
+                _requested[key] = Now;
+                RestoreRequests++;
+            }
+
+            return new HttpResponseMessage(HttpStatusCode.Accepted);
         }
+
+        if (request.Method == HttpMethod.Get && ready != true)
+        {
+            return Error(HttpStatusCode.Forbidden, "InvalidObjectState", "The operation is not valid for the object's storage class");
+        }
+
+        HttpResponseMessage response = await WithClassAsync(request, storageClass, cancellationToken);
+        if (request.Method == HttpMethod.Head && ready is not null)
+        {
+            response.Headers.TryAddWithoutValidation(
+                "x-amz-restore",
+                ready == true
+                    ? $"ongoing-request=\"false\", expiry-date=\"{Now.AddDays(7):R}\""
+                    : "ongoing-request=\"true\"");
+        }
+
+        return response;
+    }
+
+    /// <summary>The server's answer, with the class a transition gave the object (AWS sends none for STANDARD).</summary>
+    private async Task<HttpResponseMessage> WithClassAsync(HttpRequestMessage request, string storageClass, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
+        response.Headers.Remove("x-amz-storage-class");
+        if (storageClass != "STANDARD")
+        {
+            response.Headers.TryAddWithoutValidation("x-amz-storage-class", storageClass);
+        }
+
+        return response;
     }
 }

@@ -26,7 +26,7 @@ internal sealed class AwsRepository : IDisposable
     public AwsRepository(LocalS3 s3, BackupOptions options, LockPolicy? locks, AWSCredentials? credentials = null)
     {
         _emulator = new ConditionalWriteEmulator(credentials) { InVersionedBuckets = true };
-        _client = LocalS3.CreateClient(s3.Endpoint, _emulator, credentials);
+        _client = LocalS3.CreateClient(s3.Endpoint, credentials, _emulator);
         Bandwidth = new BandwidthLimiter(BandwidthSchedule.Off, TimeProvider.System, NullLogger.Instance);
         S3ObjectStore store = LocalS3.Store(_client, options.S3.Bucket, TimeSpan.FromMinutes(1), Bandwidth);
         // Signed with the state directory's key, and checked, as the uploader's run does.

@@ -1,14 +1,13 @@
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using Amazon.Runtime;
 using BtrfsToS3.Shared.Hashing;
 
 namespace BtrfsToS3.Tests.Infrastructure;
 
 /// <summary>
 /// AWS's flexible checksums on top of the real local S3 server, which has none (Ceph RGW 16 accepts the
-/// <c>x-amz-checksum-*</c> headers, signs them, and ignores them). An HTTP handler under the SDK client does what AWS
+/// <c>x-amz-checksum-*</c> headers, signs them, and ignores them). This layer under the SDK client (<see cref="LayeredHttp"/>) does what AWS
 /// documents for CRC-32 (S3 user guide, "Checking object integrity in Amazon S3"; API reference: PutObject, UploadPart,
 /// CreateMultipartUpload, CompleteMultipartUpload, HeadObject):
 /// <list type="bullet">
@@ -23,7 +22,7 @@ namespace BtrfsToS3.Tests.Infrastructure;
 /// Every other request, and these once checked, go to the real server unchanged. The headers of every request are kept
 /// for tests of the request shape. Part bodies are kept in memory: test chunks are MiBs.
 /// </summary>
-internal sealed partial class ChecksumEmulator : HttpClientFactory
+internal sealed partial class ChecksumEmulator : DelegatingHandler
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, string> _fullObjectUploads = new(StringComparer.Ordinal);
@@ -47,12 +46,6 @@ internal sealed partial class ChecksumEmulator : HttpClientFactory
             }
         }
     }
-
-    public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(new Handler(this, new HttpClientHandler()));
-
-    public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
-
-    public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => true;
 
     private static HttpResponseMessage BadDigest() => new(HttpStatusCode.BadRequest)
     {
@@ -96,123 +89,120 @@ internal sealed partial class ChecksumEmulator : HttpClientFactory
         }
     }
 
-    private sealed class Handler(ChecksumEmulator emulator, HttpMessageHandler inner) : DelegatingHandler(inner)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        string path = Uri.UnescapeDataString(request.RequestUri!.AbsolutePath);
+        int slash = path.IndexOf('/', 1);
+        string key = slash > 0 ? path[(slash + 1)..] : string.Empty;
+        string query = request.RequestUri.Query;
+        string? uploadId = QueryValue(query, "uploadId");
+        string? crc32 = Header(request, "x-amz-checksum-crc32");
+        Record(request, path + query);
+
+        if (request.Method == HttpMethod.Put && crc32 is not null && request.Content is not null)
         {
-            string path = Uri.UnescapeDataString(request.RequestUri!.AbsolutePath);
-            int slash = path.IndexOf('/', 1);
-            string key = slash > 0 ? path[(slash + 1)..] : string.Empty;
-            string query = request.RequestUri.Query;
-            string? uploadId = QueryValue(query, "uploadId");
-            string? crc32 = Header(request, "x-amz-checksum-crc32");
-            emulator.Record(request, path + query);
-
-            if (request.Method == HttpMethod.Put && crc32 is not null && request.Content is not null)
+            byte[] body = await request.Content.ReadAsByteArrayAsync(cancellationToken);
+            byte[] payload = Payload(request, body);
+            if (S3Crc32.Of(payload) != crc32)
             {
-                byte[] body = await request.Content.ReadAsByteArrayAsync(cancellationToken);
-                byte[] payload = Payload(request, body);
-                if (S3Crc32.Of(payload) != crc32)
-                {
-                    return BadDigest();
-                }
-
-                request.Content = Copy(request.Content, body);
-                HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    emulator.Stored(key, uploadId, QueryValue(query, "partNumber"), payload, crc32);
-                }
-
-                return response;
+                return BadDigest();
             }
 
-            if (request.Method == HttpMethod.Post && query.Contains("uploads", StringComparison.Ordinal) && uploadId is null
-                && Header(request, "x-amz-checksum-algorithm") == "CRC32" && Header(request, "x-amz-checksum-type") == "FULL_OBJECT")
+            request.Content = Copy(request.Content, body);
+            HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
+            if (response.IsSuccessStatusCode)
             {
-                HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
-                string xml = await response.Content.ReadAsStringAsync(cancellationToken);
-                if (response.IsSuccessStatusCode && UploadIdElement().Match(xml) is { Success: true } id)
-                {
-                    lock (emulator._gate)
-                    {
-                        emulator._fullObjectUploads[id.Groups[1].Value] = key;
-                    }
-                }
-
-                response.Content = new StringContent(xml, Encoding.UTF8, "application/xml");
-                return response;
+                Stored(key, uploadId, QueryValue(query, "partNumber"), payload, crc32);
             }
 
-            if (request.Method == HttpMethod.Post && uploadId is not null && emulator.IsFullObject(uploadId) && request.Content is not null)
-            {
-                byte[] body = await request.Content.ReadAsByteArrayAsync(cancellationToken);
-                string whole = emulator.WholeCrc32(uploadId, Encoding.UTF8.GetString(body));
-                if (crc32 is not null && crc32 != whole)
-                {
-                    return BadDigest();
-                }
-
-                request.Content = Copy(request.Content, body);
-                HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    lock (emulator._gate)
-                    {
-                        emulator.StoredCrc32[key] = whole;
-                    }
-                }
-
-                return response;
-            }
-
-            HttpResponseMessage answer = await base.SendAsync(request, cancellationToken);
-            if (request.Method == HttpMethod.Head && Header(request, "x-amz-checksum-mode") == "ENABLED" && answer.IsSuccessStatusCode)
-            {
-                lock (emulator._gate)
-                {
-                    if (emulator.StoredCrc32.TryGetValue(key, out string? stored))
-                    {
-                        answer.Headers.Add("x-amz-checksum-crc32", emulator.ReportedCrc32 ?? stored);
-                        answer.Headers.Add("x-amz-checksum-type", "FULL_OBJECT");
-                    }
-                }
-            }
-            else if (request.Method == HttpMethod.Delete || (request.Method == HttpMethod.Post && query.Contains("delete", StringComparison.Ordinal)))
-            {
-                lock (emulator._gate)
-                {
-                    emulator.StoredCrc32.Remove(key);
-                }
-            }
-
-            return answer;
+            return response;
         }
 
-        private static string? QueryValue(string query, string name)
+        if (request.Method == HttpMethod.Post && query.Contains("uploads", StringComparison.Ordinal) && uploadId is null
+            && Header(request, "x-amz-checksum-algorithm") == "CRC32" && Header(request, "x-amz-checksum-type") == "FULL_OBJECT")
         {
-            foreach (string pair in query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+            HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
+            string xml = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (response.IsSuccessStatusCode && UploadIdElement().Match(xml) is { Success: true } id)
             {
-                string[] parts = pair.Split('=', 2);
-                if (parts[0] == name)
+                lock (_gate)
                 {
-                    return parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : string.Empty;
+                    _fullObjectUploads[id.Groups[1].Value] = key;
                 }
             }
 
-            return null;
+            response.Content = new StringContent(xml, Encoding.UTF8, "application/xml");
+            return response;
         }
 
-        private static ByteArrayContent Copy(HttpContent original, byte[] body)
+        if (request.Method == HttpMethod.Post && uploadId is not null && IsFullObject(uploadId) && request.Content is not null)
         {
-            var copy = new ByteArrayContent(body);
-            foreach (KeyValuePair<string, IEnumerable<string>> header in original.Headers)
+            byte[] body = await request.Content.ReadAsByteArrayAsync(cancellationToken);
+            string whole = WholeCrc32(uploadId, Encoding.UTF8.GetString(body));
+            if (crc32 is not null && crc32 != whole)
             {
-                copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                return BadDigest();
             }
 
-            return copy;
+            request.Content = Copy(request.Content, body);
+            HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                lock (_gate)
+                {
+                    StoredCrc32[key] = whole;
+                }
+            }
+
+            return response;
         }
+
+        HttpResponseMessage answer = await base.SendAsync(request, cancellationToken);
+        if (request.Method == HttpMethod.Head && Header(request, "x-amz-checksum-mode") == "ENABLED" && answer.IsSuccessStatusCode)
+        {
+            lock (_gate)
+            {
+                if (StoredCrc32.TryGetValue(key, out string? stored))
+                {
+                    answer.Headers.Add("x-amz-checksum-crc32", ReportedCrc32 ?? stored);
+                    answer.Headers.Add("x-amz-checksum-type", "FULL_OBJECT");
+                }
+            }
+        }
+        else if (request.Method == HttpMethod.Delete || (request.Method == HttpMethod.Post && query.Contains("delete", StringComparison.Ordinal)))
+        {
+            lock (_gate)
+            {
+                StoredCrc32.Remove(key);
+            }
+        }
+
+        return answer;
+    }
+
+    private static string? QueryValue(string query, string name)
+    {
+        foreach (string pair in query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string[] parts = pair.Split('=', 2);
+            if (parts[0] == name)
+            {
+                return parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : string.Empty;
+            }
+        }
+
+        return null;
+    }
+
+    private static ByteArrayContent Copy(HttpContent original, byte[] body)
+    {
+        var copy = new ByteArrayContent(body);
+        foreach (KeyValuePair<string, IEnumerable<string>> header in original.Headers)
+        {
+            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        return copy;
     }
 
     private void Record(HttpRequestMessage request, string target)

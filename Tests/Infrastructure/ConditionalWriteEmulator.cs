@@ -15,12 +15,12 @@ namespace BtrfsToS3.Tests.Infrastructure;
 /// writes"). The next <see cref="Conflicts"/> conditional PUTs are answered so, without reaching the server.</item>
 /// <item>If-Match in a versioned bucket (so in one with Object Lock), which AWS honours like any other (same pages)
 /// and Ceph RGW 16 refuses with 412 whatever the ETag (tried). With <see cref="InVersionedBuckets"/>, the
-/// handler compares the ETag itself and makes the write through a plain client: 412 when it differs, the write and
+/// layer compares the ETag itself and makes the write through a plain client: 412 when it differs, the write and
 /// its answer when it matches.</item>
 /// </list>
 /// Everything else goes to the real server unchanged.
 /// </summary>
-internal sealed class ConditionalWriteEmulator : HttpClientFactory, IDisposable
+internal sealed class ConditionalWriteEmulator : DelegatingHandler
 {
     // Reads the object's ETag and makes the write an If-Match allowed: a plain client, outside this handler, with the
     // keys of the client the handler serves, so that the server checks the same user's permissions.
@@ -45,13 +45,15 @@ internal sealed class ConditionalWriteEmulator : HttpClientFactory, IDisposable
     /// <summary>Whether If-Match and If-None-Match are answered here as AWS does, rather than by the server (for versioned buckets).</summary>
     public bool InVersionedBuckets { get; init; }
 
-    public void Dispose() => _server.Dispose();
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _server.Dispose();
+        }
 
-    public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(new Handler(this, new HttpClientHandler()));
-
-    public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
-
-    public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => true;
+        base.Dispose(disposing);
+    }
 
     private static HttpResponseMessage PreconditionFailed() => new(HttpStatusCode.PreconditionFailed)
     {
@@ -125,39 +127,36 @@ internal sealed class ConditionalWriteEmulator : HttpClientFactory, IDisposable
         return response;
     }
 
-    private sealed class Handler(ConditionalWriteEmulator emulator, HttpMessageHandler inner) : DelegatingHandler(inner)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        bool conditional = request.Method == HttpMethod.Put && (request.Headers.Contains("If-Match") || request.Headers.Contains("If-None-Match"));
+        if (conditional && Interlocked.Decrement(ref _conflicts) >= 0)
         {
-            bool conditional = request.Method == HttpMethod.Put && (request.Headers.Contains("If-Match") || request.Headers.Contains("If-None-Match"));
-            if (conditional && Interlocked.Decrement(ref emulator._conflicts) >= 0)
+            Answered++;
+            return new HttpResponseMessage(HttpStatusCode.Conflict)
             {
-                emulator.Answered++;
-                return new HttpResponseMessage(HttpStatusCode.Conflict)
-                {
-                    Content = new StringContent(
-                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>ConditionalRequestConflict</Code><Message>A conflicting conditional operation is currently in progress against this resource. Please try again.</Message></Error>",
-                        Encoding.UTF8,
-                        "application/xml"),
-                };
-            }
-
-            if (conditional)
-            {
-                Interlocked.Exchange(ref emulator._conflicts, 0);
-            }
-
-            if (emulator.InVersionedBuckets && conditional && request.Headers.TryGetValues("If-Match", out IEnumerable<string>? ifMatch))
-            {
-                return await emulator.IfMatchAsync(request, ifMatch.First(), cancellationToken);
-            }
-
-            if (emulator.InVersionedBuckets && conditional && await emulator.IfNoneMatchAsync(request, cancellationToken) is { } refused)
-            {
-                return refused;
-            }
-
-            return await base.SendAsync(request, cancellationToken);
+                Content = new StringContent(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>ConditionalRequestConflict</Code><Message>A conflicting conditional operation is currently in progress against this resource. Please try again.</Message></Error>",
+                    Encoding.UTF8,
+                    "application/xml"),
+            };
         }
+
+        if (conditional)
+        {
+            Interlocked.Exchange(ref _conflicts, 0);
+        }
+
+        if (InVersionedBuckets && conditional && request.Headers.TryGetValues("If-Match", out IEnumerable<string>? ifMatch))
+        {
+            return await IfMatchAsync(request, ifMatch.First(), cancellationToken);
+        }
+
+        if (InVersionedBuckets && conditional && await IfNoneMatchAsync(request, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        return await base.SendAsync(request, cancellationToken);
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Amazon.Runtime;
 
 namespace BtrfsToS3.Tests.Infrastructure;
 
@@ -13,25 +12,16 @@ namespace BtrfsToS3.Tests.Infrastructure;
 /// 16 takes the header from any user allowed s3:PutObjectRetention and shortens the lock (tried): here a request that
 /// carries it is answered 403 AccessDenied without reaching the server. Everything else goes to the server unchanged.
 /// </summary>
-internal sealed class GovernanceBypassEmulator : HttpClientFactory
+internal sealed class GovernanceBypassEmulator : DelegatingHandler
 {
-    public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(new Handler(new HttpClientHandler()));
-
-    public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
-
-    public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => true;
-
-    private sealed class Handler(HttpMessageHandler inner) : DelegatingHandler(inner)
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            request.Headers.TryGetValues("x-amz-bypass-governance-retention", out IEnumerable<string>? bypass) && bypass.Any(v => v.Equals("true", StringComparison.OrdinalIgnoreCase))
-                ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.Forbidden)
-                {
-                    Content = new StringContent(
-                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>",
-                        Encoding.UTF8,
-                        "application/xml"),
-                })
-                : base.SendAsync(request, cancellationToken);
-    }
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        request.Headers.TryGetValues("x-amz-bypass-governance-retention", out IEnumerable<string>? bypass) && bypass.Any(v => v.Equals("true", StringComparison.OrdinalIgnoreCase))
+            ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.Forbidden)
+            {
+                Content = new StringContent(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>",
+                    Encoding.UTF8,
+                    "application/xml"),
+            })
+            : base.SendAsync(request, cancellationToken);
 }

@@ -60,9 +60,12 @@ internal sealed class LocalS3 : IDisposable
         return s3;
     }
 
-    /// <param name="http">Where the client's HTTP requests go through (a fault or behaviour emulation); null for straight.</param>
+    /// <param name="layers">AWS behaviours the client's requests go through (<see cref="LayeredHttp"/>), outermost first; none for straight.</param>
+    public static AmazonS3Client CreateClient(string endpoint, params DelegatingHandler[] layers) => CreateClient(endpoint, credentials: null, layers);
+
     /// <param name="credentials">Another user's keys (<see cref="PolicyUser"/>); null for the test user's, from the environment.</param>
-    public static AmazonS3Client CreateClient(string endpoint, HttpClientFactory? http = null, Amazon.Runtime.AWSCredentials? credentials = null)
+    /// <param name="layers">AWS behaviours the client's requests go through (<see cref="LayeredHttp"/>), outermost first; none for straight.</param>
+    public static AmazonS3Client CreateClient(string endpoint, AWSCredentials? credentials, params DelegatingHandler[] layers)
     {
         var config = new AmazonS3Config
         {
@@ -72,9 +75,9 @@ internal sealed class LocalS3 : IDisposable
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
         };
-        if (http is not null)
+        if (layers.Length > 0)
         {
-            config.HttpClientFactory = http;
+            config.HttpClientFactory = new LayeredHttp(layers);
         }
 
         return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);

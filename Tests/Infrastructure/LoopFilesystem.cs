@@ -6,24 +6,22 @@ namespace BtrfsToS3.Tests.Infrastructure;
 /// </summary>
 internal sealed class LoopFilesystem : IDisposable
 {
-    private readonly string _root;
+    private readonly TempDirectory _root = new("test-ext4");
 
-    private LoopFilesystem(string root)
+    private LoopFilesystem()
     {
-        _root = root;
     }
 
-    public string Dir => Path.Combine(_root, "mnt");
+    public string Dir => _root.File("mnt");
 
     /// <param name="size">The image's size, as truncate takes it, e.g. 24M.</param>
     public static LoopFilesystem Create(string size)
     {
         Requirements.Root();
-        string root = Directory.CreateTempSubdirectory("btrfs_to_s3-test-ext4-").FullName;
-        var filesystem = new LoopFilesystem(root);
+        var filesystem = new LoopFilesystem();
         try
         {
-            string image = Path.Combine(root, "disk.img");
+            string image = filesystem._root.File("disk.img");
             Shell.Run("truncate", "-s", size, image);
             Shell.Run("mkfs.ext4", "-q", "-F", "-m", "0", image);
             Directory.CreateDirectory(filesystem.Dir);
@@ -44,6 +42,6 @@ internal sealed class LoopFilesystem : IDisposable
     public void Dispose()
     {
         Shell.TryRun("umount", [Dir]);
-        Directory.Delete(_root, recursive: true);
+        _root.Dispose();
     }
 }

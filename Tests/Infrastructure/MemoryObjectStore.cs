@@ -1,20 +1,25 @@
 using System.Security.Cryptography;
 using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.Hashing;
 using BtrfsToS3.Uploader.S3;
 
 namespace BtrfsToS3.Tests.Infrastructure;
 
 /// <summary>
 /// An object store in a dictionary, for unit tests of the logic above <see cref="IObjectStore"/> (the repository's
-/// keys, formats and decisions). It claims nothing about S3: every behaviour of S3 itself is tested against the real
-/// server. It counts the delete requests, so that batching can be seen, and the GETs; it can stand for an S3 that cannot
-/// be reached.
+/// keys, formats and decisions). <see cref="MemoryObjectStoreContractTests"/> holds it to what the real server does in
+/// <see cref="Uploader.S3.ObjectStoreContract"/>: ETags (a multipart object's too), conditional writes, signatures,
+/// listings, multipart uploads. What it does not do: versions (one per key, "null"), storage classes and thaws (every
+/// object is STANDARD and readable), Object Lock, checksums and the bucket's settings; those are tested against the
+/// real server only. It counts the delete requests, so that batching can be seen, and the GETs; it can stand for an S3
+/// that cannot be reached.
 /// </summary>
 internal sealed class MemoryObjectStore : IObjectStore
 {
     private readonly SortedDictionary<string, byte[]> _objects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _written = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _signatures = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _etags = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedDictionary<int, byte[]>> _parts = new(StringComparer.Ordinal);
 
     public List<PendingUpload> Uploads { get; } = [];
@@ -34,11 +39,8 @@ internal sealed class MemoryObjectStore : IObjectStore
     /// <summary>The time objects written from now on are dated (their LastModified in a listing).</summary>
     public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
 
-    public void Put(string key, byte[] body)
-    {
-        _objects[key] = body;
-        _written[key] = Now;
-    }
+    /// <summary>Writes the object as a single PUT does: a new object, without a signature.</summary>
+    public void Put(string key, byte[] body) => Store(key, body, Etag(body));
 
     /// <summary>When set, every GET fails with it, as the outage guard ends a call S3 never answered.</summary>
     public BackupFailure? Unreachable { get; set; }
@@ -61,7 +63,7 @@ internal sealed class MemoryObjectStore : IObjectStore
 
         return body.Length > maxBytes
             ? Task.FromException<ObjectBody?>(new BackupFailure(FailureKind.BadData, $"{Address(key)}: {body.Length} bytes, more than {maxBytes}"))
-            : Task.FromResult<ObjectBody?>(new ObjectBody(body, Etag(body), null, _signatures.GetValueOrDefault(key)));
+            : Task.FromResult<ObjectBody?>(new ObjectBody(body, _etags[key], null, _signatures.GetValueOrDefault(key)));
     }
 
     public Task<IReadOnlyList<ObjectVersion>> ListVersionsAsync(string key, CancellationToken cancellationToken) =>
@@ -81,8 +83,8 @@ internal sealed class MemoryObjectStore : IObjectStore
             return Task.FromResult(answer ? new ObjectWritten(null) : null);
         }
 
-        bool exists = _objects.TryGetValue(key, out byte[]? there);
-        if ((write.IfNoneMatch && exists) || (write.IfMatch is { } etag && (!exists || Etag(there!) != etag)))
+        bool exists = _etags.TryGetValue(key, out string? there);
+        if ((write.IfNoneMatch && exists) || (write.IfMatch is { } etag && (!exists || S3Etag.Normalize(there!) != S3Etag.Normalize(etag))))
         {
             return Task.FromResult<ObjectWritten?>(null);
         }
@@ -92,16 +94,12 @@ internal sealed class MemoryObjectStore : IObjectStore
         {
             _signatures[key] = signature;
         }
-        else
-        {
-            _signatures.Remove(key);
-        }
 
         return Task.FromResult<ObjectWritten?>(new ObjectWritten(null));
     }
 
     public Task<ObjectHead?> HeadAsync(string key, string? versionId, CancellationToken cancellationToken) =>
-        Task.FromResult(_objects.TryGetValue(key, out byte[]? body) ? new ObjectHead(body.Length, string.Empty, null, null, "STANDARD", false, null) : null);
+        Task.FromResult(_objects.TryGetValue(key, out byte[]? body) ? new ObjectHead(body.Length, _etags[key], null, null, "STANDARD", false, null) : null);
 
     public Task<IReadOnlyList<StoredObject>> ListAsync(string prefix, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<StoredObject>>([.. _objects.Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(o => new StoredObject(o.Key, o.Value.Length, _written.GetValueOrDefault(o.Key, Now)))]);
@@ -119,6 +117,8 @@ internal sealed class MemoryObjectStore : IObjectStore
         {
             _objects.Remove(key);
             _written.Remove(key);
+            _etags.Remove(key);
+            _signatures.Remove(key);
         }
 
         return Task.CompletedTask;
@@ -141,21 +141,33 @@ internal sealed class MemoryObjectStore : IObjectStore
 
     public Task<IReadOnlyList<StoredPart>?> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<StoredPart>?>(_parts.TryGetValue(uploadId, out SortedDictionary<int, byte[]>? parts)
-            ? [.. parts.Select(p => new StoredPart(p.Key, Convert.ToHexStringLower(MD5.HashData(p.Value)), p.Value.Length))]
+            ? [.. parts.Select(p => new StoredPart(p.Key, Etag(p.Value), p.Value.Length))]
             : null);
 
     public Task<(string Etag, int Retries)> UploadPartAsync(string key, string uploadId, PartWrite part, Action<long> progress, CancellationToken cancellationToken)
     {
+        if (!_parts.TryGetValue(uploadId, out SortedDictionary<int, byte[]>? parts))
+        {
+            return Task.FromException<(string, int)>(new UploadGoneException(key, uploadId));
+        }
+
         byte[] bytes = ReadPart(part);
-        _parts[uploadId][part.Number] = bytes;
+        parts[part.Number] = bytes;
         progress(part.Length);
-        return Task.FromResult((Convert.ToHexStringLower(MD5.HashData(bytes)), 0));
+        return Task.FromResult((Etag(bytes), 0));
     }
 
     public Task CompleteUploadAsync(string key, string uploadId, IReadOnlyList<CompletedPart> parts, string? crc32, CancellationToken cancellationToken)
     {
-        Put(key, [.. parts.SelectMany(p => _parts[uploadId][p.Number])]);
-        _parts.Remove(uploadId);
+        if (!_parts.Remove(uploadId, out SortedDictionary<int, byte[]>? held))
+        {
+            return Task.FromException(new UploadGoneException(key, uploadId));
+        }
+
+        // S3's ETag of a multipart object: the MD5 of the parts' binary MD5s, then "-" and the number of parts.
+        byte[][] bodies = [.. parts.Select(p => held[p.Number])];
+        string etag = $"\"{Convert.ToHexStringLower(MD5.HashData([.. bodies.SelectMany(b => MD5.HashData(b))]))}-{bodies.Length}\"";
+        Store(key, [.. bodies.SelectMany(b => b)], etag);
         Uploads.RemoveAll(u => u.UploadId == uploadId);
         return Task.CompletedTask;
     }
@@ -173,6 +185,7 @@ internal sealed class MemoryObjectStore : IObjectStore
     public Task AbortUploadAsync(PendingUpload upload, CancellationToken cancellationToken)
     {
         Uploads.Remove(upload);
+        _parts.Remove(upload.UploadId);
         return Task.CompletedTask;
     }
 
@@ -181,6 +194,14 @@ internal sealed class MemoryObjectStore : IObjectStore
     public Task<ThawAnswer> RequestThawAsync(string key, string? versionId, int days, string tier, CancellationToken cancellationToken) => Task.FromResult(ThawAnswer.NotArchived);
 
     private static string Etag(byte[] body) => $"\"{Convert.ToHexStringLower(MD5.HashData(body))}\"";
+
+    private void Store(string key, byte[] body, string etag)
+    {
+        _objects[key] = body;
+        _written[key] = Now;
+        _etags[key] = etag;
+        _signatures.Remove(key);
+    }
 
     private static byte[] ReadPart(PartWrite part)
     {

@@ -14,9 +14,13 @@ internal sealed class SpooledChunk : IDisposable
 {
     private const string StreamName = "data.20261125T020000Z";
 
-    private SpooledChunk(string dir) => Dir = dir;
+    private readonly TempDirectory _dir = new("spooled");
 
-    public string Dir { get; }
+    private SpooledChunk()
+    {
+    }
+
+    public string Dir => _dir.Path;
 
     public SpoolStream Stream => new SpoolDirectory(Dir).Stream(StreamName);
 
@@ -25,7 +29,7 @@ internal sealed class SpooledChunk : IDisposable
 
     public static async Task<SpooledChunk> CreateAsync(long size, long partSize)
     {
-        var spooled = new SpooledChunk(Directory.CreateTempSubdirectory("btrfs_to_s3-spooled-").FullName);
+        var spooled = new SpooledChunk();
         var spool = new SpoolDirectory(spooled.Dir);
         SpoolStream stream = spool.CreateStream(StreamName);
         stream.WriteHeader(new StreamHeader
@@ -62,5 +66,5 @@ internal sealed class SpooledChunk : IDisposable
         file.WriteByte((byte)~b);
     }
 
-    public void Dispose() => Directory.Delete(Dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 }

@@ -14,25 +14,25 @@ namespace BtrfsToS3.Tests.Scripts;
 [TestClass]
 public sealed class ManPagesTests
 {
-    private static string _dir = string.Empty;
+    private static TempDirectory _dir = null!;
 
     [ClassInitialize]
     public static void Generate(TestContext context)
     {
-        _dir = Directory.CreateTempSubdirectory("btrfs_to_s3-man-").FullName;
+        _dir = new TempDirectory("man");
         foreach (string program in new[] { SpoolerCommandLine.Tool, UploaderCommandLine.Tool })
         {
             using ToolRun run = ToolRun.Start(program, "--man-page");
             Assert.AreEqual(0, run.WaitForExit(TimeSpan.FromMinutes(1)), run.Output);
-            File.WriteAllText(Path.Combine(_dir, program + ".8"), run.StandardOutput);
+            File.WriteAllText(Path.Combine(_dir.Path, program + ".8"), run.StandardOutput);
         }
 
-        Shell.Run("python3", SourceTree.File("scripts/manpages.py"), "--version", "0.0.0-test", "--out", _dir,
+        Shell.Run("python3", SourceTree.File("scripts/manpages.py"), "--version", "0.0.0-test", "--out", _dir.Path,
             "--ini", SourceTree.File("btrfs_to_s3.ini"));
     }
 
     [ClassCleanup]
-    public static void Remove() => Directory.Delete(_dir, recursive: true);
+    public static void Remove() => _dir.Dispose();
 
     [TestMethod]
     [DataRow(SpoolerCommandLine.Tool)]
@@ -71,7 +71,7 @@ public sealed class ManPagesTests
     {
         foreach (string program in new[] { SpoolerCommandLine.Tool, UploaderCommandLine.Tool })
         {
-            (int code, string output, string error) = Shell.TryRun("groff", ["-man", "-ww", "-z", "-Tutf8", Path.Combine(_dir, program + ".8")]);
+            (int code, string output, string error) = Shell.TryRun("groff", ["-man", "-ww", "-z", "-Tutf8", Path.Combine(_dir.Path, program + ".8")]);
 
             Assert.AreEqual(0, code, output + error);
             Assert.AreEqual(string.Empty, error, program);
@@ -106,7 +106,7 @@ public sealed class ManPagesTests
 
     /// <summary>A page as its text reads: troff's escaped hyphens and backslashes back as they print.</summary>
     private static string Page(string name) =>
-        File.ReadAllText(Path.Combine(_dir, name)).Replace("\\-", "-", StringComparison.Ordinal)
+        File.ReadAllText(Path.Combine(_dir.Path, name)).Replace("\\-", "-", StringComparison.Ordinal)
             .Replace("\\e", "\\", StringComparison.Ordinal).Replace("\\[u2026]", "…", StringComparison.Ordinal).Replace("\\&", string.Empty, StringComparison.Ordinal);
 
     private static string[] Lines(string page) => page.Split('\n');

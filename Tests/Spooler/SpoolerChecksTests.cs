@@ -39,17 +39,11 @@ public sealed class SpoolerChecksTests : BtrfsTest
     [TestMethod]
     public void Run_SnapshotDirNotOnBtrfs_Exits78NamingIt()
     {
-        string elsewhere = Directory.CreateTempSubdirectory("btrfs_to_s3-notbtrfs-").FullName;
-        try
-        {
-            string config = Config($"[subvolumes]\ndata = {_fx.Subvolume("data")}", snapshots: elsewhere);
+        using var elsewhere = new TempDirectory("notbtrfs");
+        string config = Config($"[subvolumes]\ndata = {_fx.Subvolume("data")}", snapshots: elsewhere.Path);
 
-            AssertConfigError(config, $"{config}: [snapshots] dir: {elsewhere} is not on a btrfs filesystem");
-        }
-        finally
-        {
-            Directory.Delete(elsewhere);
-        }
+        AssertConfigError(config, $"{config}: [snapshots] dir: {elsewhere.Path} is not on a btrfs filesystem");
+        Assert.IsEmpty(Directory.GetFileSystemEntries(elsewhere.Path), "a refused snapshot directory is left as it was");
     }
 
     [TestMethod]

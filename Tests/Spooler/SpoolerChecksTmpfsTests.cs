@@ -13,13 +13,13 @@ public sealed class SpoolerChecksTmpfsTests
 {
     private const string Spooler = "btrfs-to-s3-spooler";
 
-    private string _dir = null!;
+    private TempDirectory _dir = null!;
 
     [TestInitialize]
-    public void SetUp() => _dir = Directory.CreateTempSubdirectory("btrfs_to_s3-tmpfs-checks-").FullName;
+    public void SetUp() => _dir = new TempDirectory("tmpfs-checks");
 
     [TestCleanup]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
+    public void TearDown() => _dir.Dispose();
 
     [TestMethod]
     public void Run_QuotaAboveTheTmpfs_Exits78NamingQuotaAndBothSizes()
@@ -62,25 +62,25 @@ public sealed class SpoolerChecksTmpfsTests
 
         (int code, string output) = ToolRun.Run(Spooler, "--config", config);
 
-        AssertConfigError(code, output, spool.Dir, $"configuration: {config}: [snapshots] dir: {_dir}/snapshots is not on a btrfs filesystem");
+        AssertConfigError(code, output, spool.Dir, $"configuration: {config}: [snapshots] dir: {_dir.Path}/snapshots is not on a btrfs filesystem");
     }
 
     private string Config(string spool, long quota)
     {
-        Directory.CreateDirectory(Path.Combine(_dir, "snapshots"));
-        Directory.CreateDirectory(Path.Combine(_dir, "state"));
-        string path = Path.Combine(_dir, "tmpfs.ini");
+        Directory.CreateDirectory(Path.Combine(_dir.Path, "snapshots"));
+        Directory.CreateDirectory(Path.Combine(_dir.Path, "state"));
+        string path = Path.Combine(_dir.Path, "tmpfs.ini");
         File.WriteAllText(path, $"""
             [subvolumes]
-            data = {_dir}/data
+            data = {_dir.Path}/data
             [snapshots]
-            dir = {_dir}/snapshots
+            dir = {_dir.Path}/snapshots
             [spool]
             dir = {spool}
             quota = {quota}
             chunk_size = {ByteSize.MiB}
             [state]
-            dir = {_dir}/state
+            dir = {_dir.Path}/state
             """);
         return path;
     }
@@ -91,7 +91,7 @@ public sealed class SpoolerChecksTmpfsTests
         string[] errors = [.. output.Split('\n').Where(l => l.Contains(" fail: ", StringComparison.Ordinal))];
         Assert.HasCount(1, errors, output);
         StringAssert.Contains(errors[0], expected);
-        Assert.IsEmpty(Directory.GetFileSystemEntries(Path.Combine(_dir, "snapshots")), "a snapshot was made");
+        Assert.IsEmpty(Directory.GetFileSystemEntries(Path.Combine(_dir.Path, "snapshots")), "a snapshot was made");
         Assert.IsEmpty(Directory.GetFileSystemEntries(spool), "the spool was touched");
     }
 }

@@ -15,42 +15,36 @@ public sealed class SystemdUnitsTests
             Assert.Inconclusive("systemd-analyze is not installed");
         }
 
-        string dir = Directory.CreateTempSubdirectory("btrfs_to_s3-units-").FullName;
-        try
+        using var dir = new TempDirectory("units");
+
+        // verify checks that ExecStart= names an executable, so the units point at stand-ins in the temporary folder.
+        string bin = Directory.CreateDirectory(Path.Combine(dir.Path, "bin")).FullName;
+        foreach (string tool in new[] { "btrfs-to-s3-spooler", "btrfs-to-s3-uploader" })
         {
-            // verify checks that ExecStart= names an executable, so the units point at stand-ins in the temporary folder.
-            string bin = Directory.CreateDirectory(Path.Combine(dir, "bin")).FullName;
-            foreach (string tool in new[] { "btrfs-to-s3-spooler", "btrfs-to-s3-uploader" })
-            {
-                File.WriteAllText(Path.Combine(bin, tool), "#!/bin/sh\n");
-                File.SetUnixFileMode(Path.Combine(bin, tool), UnixFileMode.UserRead | UnixFileMode.UserExecute);
-            }
-
-            var units = new List<string>();
-            foreach (string unit in Directory.GetFiles(SourceTree.File("systemd-units")).Where(f => Path.GetExtension(f) != ".conf"))
-            {
-                string copy = Path.Combine(dir, Path.GetFileName(unit));
-                File.WriteAllText(copy, File.ReadAllText(unit).Replace("/opt/btrfs_to_s3/", bin + "/", StringComparison.Ordinal));
-                units.Add(copy);
-            }
-
-            // verify reads drop-ins from <unit>.d/ beside the units, so the tmpfs spool's drop-in is checked in place.
-            foreach (string service in new[] { "btrfs-to-s3-spooler.service", "btrfs-to-s3-uploader.service" })
-            {
-                string dropIns = Directory.CreateDirectory(Path.Combine(dir, service + ".d")).FullName;
-                File.Copy(SourceTree.File("systemd-units/spool-on-tmpfs.conf"), Path.Combine(dropIns, "spool-on-tmpfs.conf"));
-            }
-
-            (int code, string output, string error) = Shell.TryRun("systemd-analyze", ["verify", .. units]);
-
-            Assert.AreEqual(0, code, output + error);
-            Assert.AreEqual(string.Empty, (output + error).Trim());
-            Assert.HasCount(5, units);
+            File.WriteAllText(Path.Combine(bin, tool), "#!/bin/sh\n");
+            File.SetUnixFileMode(Path.Combine(bin, tool), UnixFileMode.UserRead | UnixFileMode.UserExecute);
         }
-        finally
+
+        var units = new List<string>();
+        foreach (string unit in Directory.GetFiles(SourceTree.File("systemd-units")).Where(f => Path.GetExtension(f) != ".conf"))
         {
-            Directory.Delete(dir, recursive: true);
+            string copy = Path.Combine(dir.Path, Path.GetFileName(unit));
+            File.WriteAllText(copy, File.ReadAllText(unit).Replace("/opt/btrfs_to_s3/", bin + "/", StringComparison.Ordinal));
+            units.Add(copy);
         }
+
+        // verify reads drop-ins from <unit>.d/ beside the units, so the tmpfs spool's drop-in is checked in place.
+        foreach (string service in new[] { "btrfs-to-s3-spooler.service", "btrfs-to-s3-uploader.service" })
+        {
+            string dropIns = Directory.CreateDirectory(Path.Combine(dir.Path, service + ".d")).FullName;
+            File.Copy(SourceTree.File("systemd-units/spool-on-tmpfs.conf"), Path.Combine(dropIns, "spool-on-tmpfs.conf"));
+        }
+
+        (int code, string output, string error) = Shell.TryRun("systemd-analyze", ["verify", .. units]);
+
+        Assert.AreEqual(0, code, output + error);
+        Assert.AreEqual(string.Empty, (output + error).Trim());
+        Assert.HasCount(5, units);
     }
 
     /// <summary>The exposure README ("The units") documents for each service; a change that raises one fails here.</summary>

@@ -1,5 +1,6 @@
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Shared.Configuration;
 
@@ -14,13 +15,13 @@ public sealed class ConfigLoaderTests
         dir = /srv/data/.btrfs_to_s3
         """;
 
-    private string _dir = null!;
+    private TempDirectory _dir = null!;
 
     [TestInitialize]
-    public void SetUp() => _dir = Directory.CreateTempSubdirectory("btrfs_to_s3-config-").FullName;
+    public void SetUp() => _dir = new TempDirectory("config");
 
     [TestCleanup]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
+    public void TearDown() => _dir.Dispose();
 
     [TestMethod]
     public void Load_MinimalFile_AppliesDocumentedDefaults()
@@ -121,7 +122,7 @@ public sealed class ConfigLoaderTests
     public void Load_MissingFile_FailsWithConfigError()
     {
         BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(
-            () => ConfigLoader.Load(Path.Combine(_dir, "absent.ini"), new Dictionary<string, string>()));
+            () => ConfigLoader.Load(Path.Combine(_dir.Path, "absent.ini"), new Dictionary<string, string>()));
 
         Assert.AreEqual(FailureKind.Config, failure.Kind);
         StringAssert.Contains(failure.Message, "the configuration file does not exist");
@@ -129,7 +130,7 @@ public sealed class ConfigLoaderTests
 
     private string Write(string content)
     {
-        string path = Path.Combine(_dir, "btrfs_to_s3.ini");
+        string path = Path.Combine(_dir.Path, "btrfs_to_s3.ini");
         File.WriteAllText(path, content);
         return path;
     }

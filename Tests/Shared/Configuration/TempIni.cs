@@ -1,4 +1,5 @@
 using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Shared.Configuration;
 
@@ -8,10 +9,10 @@ namespace BtrfsToS3.Tests.Shared.Configuration;
 /// </summary>
 internal sealed class TempIni : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("btrfs_to_s3-config-").FullName;
+    private readonly TempDirectory _dir = new("config");
 
     /// <summary>The file's full path, as every error names it.</summary>
-    public string File => Path.Combine(_dir, "btrfs_to_s3.ini");
+    public string File => _dir.File("btrfs_to_s3.ini");
 
     /// <summary>Writes <c>[name]</c> and the lines, lays the overrides (<c>section:key</c>) over them and returns the section.</summary>
     public ConfigSection Section(string name, string lines, params (string Key, string Value)[] overrides)
@@ -21,5 +22,5 @@ internal sealed class TempIni : IDisposable
         return new ConfigSection(ConfigLoader.Read(File, flags), new ConfigSource(File, flags), name);
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using BtrfsToS3.Shared.Crypto;
+using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Shared.Crypto;
 
@@ -71,7 +72,7 @@ public sealed class AgeDecryptorTests
     [DataRow(2 * Segment + 7)]
     public void Read_AgeEncryptedToRecipient_Decrypts(int size)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("age");
         (string keyFile, string recipient) = AgeTool.Keygen(dir, "key.txt");
         byte[] plaintext = AgeFiles.Plaintext(size);
 
@@ -83,7 +84,7 @@ public sealed class AgeDecryptorTests
     [TestMethod]
     public void Read_AgeEncryptedWithRecipientsFileAndIdentityFile_EachKeyDecrypts()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("age");
         (string firstKey, string firstRecipient) = AgeTool.Keygen(dir, "first.txt");
         (string secondKey, _) = AgeTool.Keygen(dir, "second.txt");
         string recipients = dir.Write("recipients.txt", $"# the first\n{firstRecipient}\n");
@@ -98,7 +99,7 @@ public sealed class AgeDecryptorTests
     [TestMethod]
     public void Read_AgeEncryptedToOurIdentity_Decrypts()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("age");
         AgeIdentity identity = AgeIdentity.Generate();
         byte[] plaintext = AgeFiles.Plaintext(5000);
 
@@ -111,7 +112,7 @@ public sealed class AgeDecryptorTests
     public void ReadHeader_WrongIdentity_SaysNoIdentityMatchesAndHowManyRecipients()
     {
         byte[] file = AgeFiles.Encrypt([1, 2, 3], AgeIdentity.Generate().Recipient, AgeIdentity.Generate().Recipient);
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("age");
         string keyFile = dir.Write("key.txt", AgeIdentity.Generate().ToSecretText() + "\n");
         using var decryptor = new AgeDecryptor(new MemoryStream(file), AgeIdentity.ReadFile(keyFile));
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using BtrfsToS3.Shared.Crypto;
+using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Shared.Crypto;
 
@@ -54,7 +55,7 @@ public sealed class AgeEncryptorTests
     [DataRow(3 * Segment + 12345)]
     public void Write_ToAgeKeygenKeyAndOurs_AgeDecryptsWithEither(int size)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("age");
         (string keygenFile, string keygenRecipient) = AgeTool.Keygen(dir, "keygen.txt");
         AgeIdentity ours = AgeIdentity.Generate();
         string ourFile = dir.Write("ours.txt", ours.ToSecretText() + "\n");

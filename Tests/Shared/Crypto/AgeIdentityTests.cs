@@ -1,4 +1,5 @@
 using BtrfsToS3.Shared.Crypto;
+using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Shared.Crypto;
 
@@ -47,7 +48,7 @@ public sealed class AgeIdentityTests
     [TestMethod]
     public void ReadFile_AgeKeygenLayout_SkipsCommentsAndBlankLines()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("age");
         string path = dir.Write("key.txt", $"# created: 2026-01-01T00:00:00Z\n# public key: {SpecRecipient}\n{SpecIdentity}\n\n");
 
         IReadOnlyList<AgeIdentity> identities = AgeIdentity.ReadFile(path);
@@ -60,7 +61,7 @@ public sealed class AgeIdentityTests
     [TestMethod]
     public void ReadFile_AgeKeygenOutput_HasTheRecipientAgeKeygenPrints()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("age");
         (string keyFile, string recipient) = AgeTool.Keygen(dir, "key.txt");
 
         IReadOnlyList<AgeIdentity> identities = AgeIdentity.ReadFile(keyFile);
@@ -74,7 +75,7 @@ public sealed class AgeIdentityTests
     public void ReadFile_TwoIdentities_ReadsBothInOrder()
     {
         AgeIdentity other = AgeIdentity.Generate();
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("age");
         string path = dir.Write("keys.txt", $"{SpecIdentity}\r\n# second\r\n{other.ToSecretText()}\r\n");
 
         IReadOnlyList<AgeIdentity> identities = AgeIdentity.ReadFile(path);
@@ -85,7 +86,7 @@ public sealed class AgeIdentityTests
     [TestMethod]
     public void ReadFile_BadLine_NamesTheFileAndLine()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("age");
         string path = dir.Write("key.txt", $"# a comment\n{SpecIdentity}\n {SpecIdentity}\n");
 
         AgeException e = Assert.ThrowsExactly<AgeException>(() => AgeIdentity.ReadFile(path));
@@ -99,7 +100,7 @@ public sealed class AgeIdentityTests
     [DataRow("# created: 2026-01-01T00:00:00Z\n\n# nothing else\n", DisplayName = "comments only")]
     public void ReadFile_NoIdentity_Throws(string content)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("age");
         string path = dir.Write("key.txt", content);
 
         AgeException e = Assert.ThrowsExactly<AgeException>(() => AgeIdentity.ReadFile(path));
@@ -110,7 +111,7 @@ public sealed class AgeIdentityTests
     [TestMethod]
     public void ReadFile_Missing_NamesTheFile()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDirectory("age");
         string path = Path.Combine(dir.Path, "absent.txt");
 
         AgeException e = Assert.ThrowsExactly<AgeException>(() => AgeIdentity.ReadFile(path));

@@ -1,22 +1,23 @@
 using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.IO;
+using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Shared.IO;
 
 [TestClass]
 public sealed class ContainedPathTests
 {
-    private string _root = null!;
+    private TempDirectory _root = null!;
 
     [TestInitialize]
-    public void MakeRoot() => _root = Directory.CreateTempSubdirectory("btrfs_to_s3-target-").FullName;
+    public void MakeRoot() => _root = new TempDirectory("target");
 
     [TestCleanup]
-    public void RemoveRoot() => Directory.Delete(_root, recursive: true);
+    public void RemoveRoot() => _root.Dispose();
 
     [TestMethod]
     public void Join_RelativePath_IsUnderTheRoot() =>
-        Assert.AreEqual($"{_root}/root/var/lib/vm", ContainedPath.Join(_root, "root/var/lib/vm", "place"));
+        Assert.AreEqual($"{_root.Path}/root/var/lib/vm", ContainedPath.Join(_root.Path, "root/var/lib/vm", "place"));
 
     [TestMethod]
     [DataRow("../../etc")]
@@ -26,7 +27,7 @@ public sealed class ContainedPathTests
     [DataRow("a//b")]
     public void Join_PathLeavingTheRoot_IsBadData(string relative)
     {
-        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => ContainedPath.Join(_root, relative, "place"));
+        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => ContainedPath.Join(_root.Path, relative, "place"));
 
         Assert.AreEqual(FailureKind.BadData, failure.Kind);
         StringAssert.StartsWith(failure.Message, "place: ");
@@ -35,19 +36,14 @@ public sealed class ContainedPathTests
     [TestMethod]
     public void Join_ThroughASymbolicLink_IsBadData()
     {
-        string outside = Directory.CreateTempSubdirectory("btrfs_to_s3-outside-").FullName;
-        try
-        {
-            Directory.CreateDirectory(Path.Combine(_root, "root"));
-            File.CreateSymbolicLink(Path.Combine(_root, "root", "var"), outside);
+        using var outside = new TempDirectory("outside");
 
-            BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => ContainedPath.Join(_root, "root/var/lib", "place"));
+        Directory.CreateDirectory(Path.Combine(_root.Path, "root"));
+        File.CreateSymbolicLink(Path.Combine(_root.Path, "root", "var"), outside.Path);
 
-            StringAssert.Contains(failure.Message, "is a symbolic link");
-        }
-        finally
-        {
-            Directory.Delete(outside);
-        }
+        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => ContainedPath.Join(_root.Path, "root/var/lib", "place"));
+
+        StringAssert.Contains(failure.Message, "is a symbolic link");
+        Assert.IsEmpty(Directory.GetFileSystemEntries(outside.Path), "nothing is made behind the link");
     }
 }

@@ -1,4 +1,5 @@
 using BtrfsToS3.Shared.Spool;
+using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Shared.Spool;
 
@@ -6,18 +7,18 @@ namespace BtrfsToS3.Tests.Shared.Spool;
 [TestClass]
 public sealed class SpoolStreamTests
 {
-    private string _dir = null!;
+    private TempDirectory _dir = null!;
     private SpoolStream _stream = null!;
 
     [TestInitialize]
     public void SetUp()
     {
-        _dir = Directory.CreateTempSubdirectory("btrfs_to_s3-stream-").FullName;
-        _stream = new SpoolDirectory(_dir).CreateStream("data.20261125T020000Z");
+        _dir = new TempDirectory("stream");
+        _stream = new SpoolDirectory(_dir.Path).CreateStream("data.20261125T020000Z");
     }
 
     [TestCleanup]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
+    public void TearDown() => _dir.Dispose();
 
     [TestMethod]
     public void WriteUpload_ThenReadUpload_GivesTheRecordBackAndForgetUploadRemovesIt()

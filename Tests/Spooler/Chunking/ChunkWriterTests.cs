@@ -3,6 +3,7 @@ using System.Text;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Spooler.Chunking;
+using BtrfsToS3.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BtrfsToS3.Tests.Spooler.Chunking;
@@ -10,13 +11,13 @@ namespace BtrfsToS3.Tests.Spooler.Chunking;
 [TestClass]
 public sealed class ChunkWriterTests
 {
-    private string _spool = null!;
+    private TempDirectory _spool = null!;
 
     [TestInitialize]
-    public void SetUp() => _spool = Directory.CreateTempSubdirectory("btrfs_to_s3-chunks-").FullName;
+    public void SetUp() => _spool = new TempDirectory("chunks");
 
     [TestCleanup]
-    public void TearDown() => Directory.Delete(_spool, recursive: true);
+    public void TearDown() => _spool.Dispose();
 
     [TestMethod]
     public async Task WriteAsync_EmptyStream_WritesNoChunk()
@@ -125,11 +126,11 @@ public sealed class ChunkWriterTests
         CollectionAssert.AreEqual(first.Chunks.ToArray(), second.Chunks.ToArray());
     }
 
-    private string StreamDir => Path.Combine(_spool, "data.20261125T020000Z");
+    private string StreamDir => Path.Combine(_spool.Path, "data.20261125T020000Z");
 
     private async Task<ChunkedStream> Write(byte[] data, long chunkSize, long partSize, ChunkCompression? compression = null)
     {
-        var spool = new SpoolDirectory(_spool);
+        var spool = new SpoolDirectory(_spool.Path);
         var gate = new QuotaGate(spool, ByteSize.GiB, TimeSpan.FromMilliseconds(10), TimeProvider.System, NullLogger.Instance);
         var writer = new ChunkWriter(spool.CreateStream(Path.GetFileName(StreamDir)), chunkSize, partSize, compression ?? ChunkCompression.None, [], gate, NullLogger.Instance);
         using var source = new MemoryStream(data);

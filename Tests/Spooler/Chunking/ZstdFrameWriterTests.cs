@@ -19,21 +19,15 @@ public sealed class ZstdFrameWriterTests
     public void Write_TextAndRandom_TheZstdToolDecodesTheFrames(string compression)
     {
         byte[] data = [.. Text, .. RandomNumberGenerator.GetBytes(2_500_000)];
-        string file = Path.Combine(Path.GetTempPath(), $"btrfs_to_s3-frames-{Guid.NewGuid():N}.zst");
-        try
-        {
-            File.WriteAllBytes(file, Encode(data, compression, piece: 333_333));
+        using var dir = new TempDirectory("frames");
+        string file = dir.File("frames.zst");
 
-            (int code, _, string error) = Shell.TryRun("zstd", ["-d", "-c", "-q", file], file + ".out");
+        File.WriteAllBytes(file, Encode(data, compression, piece: 333_333));
 
-            Assert.AreEqual(0, code, error);
-            CollectionAssert.AreEqual(data, File.ReadAllBytes(file + ".out"));
-        }
-        finally
-        {
-            File.Delete(file);
-            File.Delete(file + ".out");
-        }
+        (int code, _, string error) = Shell.TryRun("zstd", ["-d", "-c", "-q", file], file + ".out");
+
+        Assert.AreEqual(0, code, error);
+        CollectionAssert.AreEqual(data, File.ReadAllBytes(file + ".out"));
     }
 
     [TestMethod]

@@ -1,10 +1,11 @@
-using BtrfsToS3.Shared.Publishing;
+using BtrfsToS3.Shared.Btrfs;
 using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Shared.State;
-using BtrfsToS3.Shared.Btrfs;
 using BtrfsToS3.Spooler.Streams;
 using BtrfsToS3.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BtrfsToS3.Tests.Spooler.Streams;
 
@@ -32,25 +33,26 @@ public sealed class StreamPlannerTests
     public async Task Plan_AcrossTheCadence_IncrementalUntilFullEveryDaysThenFull()
     {
         SnapshotRef parent = PublishSnapshot(GenerationStart);
-        var clock = new ManualClock(GenerationStart.AddDays(7));
+        var clock = new FakeTimeProvider(GenerationStart.AddDays(7));
         var planner = new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock);
 
         var decisions = new List<(int Day, StreamKind Kind)>();
         foreach (int day in new[] { 7, 14, 90, 181 })
         {
-            clock.Now = GenerationStart.AddDays(day);
+            clock.SetUtcNow(GenerationStart.AddDays(day));
             decisions.Add((day, (await Plan(planner, clock)).Kind));
         }
 
-        clock.Now = GenerationStart.AddDays(182);
+        clock.SetUtcNow(GenerationStart.AddDays(182));
         StreamPlan due = await Plan(planner, clock);
 
         Assert.IsTrue(decisions.All(d => d.Kind == StreamKind.Incremental), string.Join(", ", decisions));
         Assert.AreEqual(StreamKind.Full, due.Kind);
         StringAssert.Contains(due.Reason, "started 182 days ago (full_every_days = 182)");
-        Assert.AreEqual(SnapshotName.Generation(SnapshotName.Format("data", clock.Now)), due.Generation);
+        Assert.AreEqual(SnapshotName.Generation(SnapshotName.Format("data", clock.GetUtcNow())), due.Generation);
         Assert.AreEqual(0, due.ChainPosition);
-        clock.Now = GenerationStart.AddDays(8);
+        // The host's clock set back (AdjustTime: FakeTimeProvider's time otherwise only moves on).
+        clock.AdjustTime(GenerationStart.AddDays(8));
         StreamPlan incremental = await Plan(planner, clock);
         Assert.AreEqual(parent, incremental.Parent);
         Assert.AreEqual(SnapshotName.Generation(SnapshotName.Format("data", GenerationStart)), incremental.Generation);
@@ -61,7 +63,7 @@ public sealed class StreamPlannerTests
     public async Task Plan_ClockBeforeTheGeneration_StaysIncremental()
     {
         PublishSnapshot(GenerationStart);
-        var clock = new ManualClock(GenerationStart.AddDays(-3));
+        var clock = new FakeTimeProvider(GenerationStart.AddDays(-3));
 
         StreamPlan plan = await Plan(new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock), clock);
 
@@ -73,7 +75,7 @@ public sealed class StreamPlannerTests
     {
         SnapshotRef parent = PublishSnapshot(GenerationStart);
         Shell.Run("btrfs", "subvolume", "delete", Path.Combine(_fx.Snapshots, parent.Name));
-        var clock = new ManualClock(GenerationStart.AddDays(7));
+        var clock = new FakeTimeProvider(GenerationStart.AddDays(7));
 
         StreamPlan plan = await Plan(new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock), clock);
 
@@ -86,7 +88,7 @@ public sealed class StreamPlannerTests
     {
         SnapshotRef parent = PublishSnapshot(GenerationStart);
         Shell.Run("btrfs", "property", "set", "-f", "-ts", Path.Combine(_fx.Snapshots, parent.Name), "ro", "false");
-        var clock = new ManualClock(GenerationStart.AddDays(7));
+        var clock = new FakeTimeProvider(GenerationStart.AddDays(7));
 
         StreamPlan plan = await Plan(new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock), clock);
 
@@ -101,7 +103,7 @@ public sealed class StreamPlannerTests
         PublishSnapshot(GenerationStart);
         Shell.Run("btrfs", "subvolume", "delete", _fx.Subvolume("data"));
         Shell.Run("btrfs", "subvolume", "create", _fx.Subvolume("data"));
-        var clock = new ManualClock(GenerationStart.AddDays(7));
+        var clock = new FakeTimeProvider(GenerationStart.AddDays(7));
 
         StreamPlan plan = await Plan(new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock), clock);
 
@@ -114,7 +116,7 @@ public sealed class StreamPlannerTests
     {
         PublishSnapshot(GenerationStart);
         File.WriteAllText(StateFiles.PublishedPath(_fx.State, "data"), "{ not json");
-        var clock = new ManualClock(GenerationStart.AddDays(7));
+        var clock = new FakeTimeProvider(GenerationStart.AddDays(7));
 
         StreamPlan plan = await Plan(new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock), clock);
 

@@ -12,19 +12,19 @@ public sealed class NotifyCommandTests
 {
     private const string UploaderTool = "btrfs-to-s3-uploader";
 
-    private string _dir = null!;
+    private TempDirectory _dir = null!;
 
     [TestInitialize]
-    public void SetUp() => _dir = Directory.CreateTempSubdirectory("btrfs_to_s3-notify-").FullName;
+    public void SetUp() => _dir = new TempDirectory("notify");
 
     [TestCleanup]
-    public void TearDown() => Directory.Delete(_dir, recursive: true);
+    public void TearDown() => _dir.Dispose();
 
     [TestMethod]
     public void Run_FailsBeforeS3_PingsStartAndFailAndTellsTheCommandTheFailingLine()
     {
         using var listener = new PingListener();
-        string told = Path.Combine(_dir, "told");
+        string told = Path.Combine(_dir.Path, "told");
 
         using ToolRun run = ToolRun.Start(UploaderTool, "run", "--once", "--config", Config(listener.Url, $"cat > {told}"));
 
@@ -71,18 +71,18 @@ public sealed class NotifyCommandTests
 
     private string Config(string url, string command, string extra = "")
     {
-        string file = Path.Combine(_dir, "btrfs_to_s3.ini");
+        string file = Path.Combine(_dir.Path, "btrfs_to_s3.ini");
         File.WriteAllText(file, $"""
             [subvolumes]
-            data = {_dir}
+            data = {_dir.Path}
             [snapshots]
-            dir = {_dir}
+            dir = {_dir.Path}
             [spool]
-            dir = {_dir}
+            dir = {_dir.Path}
             quota = 1GiB
             chunk_size = 256MiB
             [state]
-            dir = {_dir}
+            dir = {_dir.Path}
             [notify]
             url = {url}
             command = {command}

@@ -150,20 +150,14 @@ public sealed class RestoreCommandTests : BtrfsAndS3Test
     [TestMethod]
     public void Restore_ReceiveFails_Exits69WithBtrfsReasonInTheLog()
     {
-        string notBtrfs = Directory.CreateTempSubdirectory("btrfs_to_s3-not-btrfs-").FullName;
-        try
-        {
-            (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", _config, "--subvolume", "data", "--target", notBtrfs);
+        using var notBtrfs = new TempDirectory("not-btrfs");
 
-            Assert.AreEqual(ExitCodes.Unavailable, code, output);
-            StringAssert.Contains(output, $"stream {_snapshots[0]}: btrfs receive --chroot {notBtrfs} exited");
-            StringAssert.Contains(output, "btrfs: ERROR");
-            Assert.IsEmpty(Directory.GetFileSystemEntries(notBtrfs));
-        }
-        finally
-        {
-            Directory.Delete(notBtrfs, recursive: true);
-        }
+        (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", _config, "--subvolume", "data", "--target", notBtrfs.Path);
+
+        Assert.AreEqual(ExitCodes.Unavailable, code, output);
+        StringAssert.Contains(output, $"stream {_snapshots[0]}: btrfs receive --chroot {notBtrfs.Path} exited");
+        StringAssert.Contains(output, "btrfs: ERROR");
+        Assert.IsEmpty(Directory.GetFileSystemEntries(notBtrfs.Path));
     }
 
     [TestMethod]

@@ -55,25 +55,18 @@ public sealed class NotifierTests
     [TestMethod]
     public async Task EndedAsync_Command_GetsTheSummaryOnStdinAndTheEvent()
     {
-        string dir = Directory.CreateTempSubdirectory("btrfs_to_s3-notify-").FullName;
-        try
+        using var dir = new TempDirectory("notify");
+        string file = dir.File("told");
+        var logger = new RecordingLogger();
+        using (var notifier = new Notifier(new NotifyOptions(string.Empty, $"cat > {file}; echo \"event $BTRFS_TO_S3_EVENT\" >> {file}"), logger))
         {
-            string file = Path.Combine(dir, "told");
-            var logger = new RecordingLogger();
-            using (var notifier = new Notifier(new NotifyOptions(string.Empty, $"cat > {file}; echo \"event $BTRFS_TO_S3_EVENT\" >> {file}"), logger))
-            {
-                await notifier.StartedAsync("started");
-                Assert.IsFalse(File.Exists(file), "the command hears only how runs end");
-                await notifier.EndedAsync(success: false, "ended 69 on h: Failing line: btrfs send exited 1");
-            }
+            await notifier.StartedAsync("started");
+            Assert.IsFalse(File.Exists(file), "the command hears only how runs end");
+            await notifier.EndedAsync(success: false, "ended 69 on h: Failing line: btrfs send exited 1");
+        }
 
-            Assert.AreEqual("ended 69 on h: Failing line: btrfs send exited 1\nevent fail\n", File.ReadAllText(file));
-            Assert.IsEmpty(logger.Entries);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        Assert.AreEqual("ended 69 on h: Failing line: btrfs send exited 1\nevent fail\n", File.ReadAllText(file));
+        Assert.IsEmpty(logger.Entries);
     }
 
     [TestMethod]

@@ -1,4 +1,5 @@
 using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Tests.Infrastructure;
 using BtrfsToS3.Uploader.Plan;
 
 namespace BtrfsToS3.Tests.Uploader.Plan;
@@ -6,12 +7,12 @@ namespace BtrfsToS3.Tests.Uploader.Plan;
 [TestClass]
 public sealed class GrowthScanTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("btrfs_to_s3-growth-").FullName;
+    private readonly TempDirectory _dir = new("growth");
 
-    private string File => Path.Combine(_dir, "growth.tsv");
+    private string File => _dir.File("growth.tsv");
 
     [TestCleanup]
-    public void Remove() => Directory.Delete(_dir, recursive: true);
+    public void Remove() => _dir.Dispose();
 
     [TestMethod]
     public void ReadAll_NoFile_NoRows() => Assert.IsEmpty(GrowthScan.ReadAll(File));

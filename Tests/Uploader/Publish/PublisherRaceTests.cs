@@ -26,7 +26,7 @@ public sealed class PublisherRaceTests
     private readonly MemoryObjectStore _store = new();
     private BackupRepository _repository = null!;
     private SpooledChunk _spooled = null!;
-    private string _state = null!;
+    private TempDirectory _state = null!;
 
     [TestInitialize]
     public async Task SealAStreamWhoseChunkIsUploaded()
@@ -35,7 +35,7 @@ public sealed class PublisherRaceTests
             _store,
             Options);
         _spooled = await SpooledChunk.CreateAsync(ByteSize.MiB, 5 * ByteSize.MiB);
-        _state = Directory.CreateTempSubdirectory("btrfs_to_s3-state-").FullName;
+        _state = new TempDirectory("state");
         ReadyChunk chunk = _spooled.Chunk;
         StreamHeader header = _spooled.Stream.ReadHeader();
         string key = _repository.ChunkKey(header, chunk.Record.Name);
@@ -49,7 +49,7 @@ public sealed class PublisherRaceTests
     public void Remove()
     {
         _spooled?.Dispose();
-        Directory.Delete(_state, recursive: true);
+        _state.Dispose();
     }
 
     [TestMethod]
@@ -112,5 +112,5 @@ public sealed class PublisherRaceTests
         StringAssert.Contains(failure.Message, "changed under every one of 5 writes");
     }
 
-    private Publisher Publisher() => new(_repository, _state, new HashSet<string>(), TimeProvider.System, NullLogger.Instance);
+    private Publisher Publisher() => new(_repository, _state.Path, new HashSet<string>(), TimeProvider.System, NullLogger.Instance);
 }

@@ -25,14 +25,14 @@ public sealed class PublisherSigningTests
     private readonly MemoryObjectStore _store = new();
     private BackupRepository _repository = null!;
     private SpooledChunk _spooled = null!;
-    private string _state = null!;
+    private TempDirectory _state = null!;
     private SigningKey _key = null!;
 
     [TestInitialize]
     public async Task SealAStreamWhoseChunkIsUploaded()
     {
-        _state = Directory.CreateTempSubdirectory("btrfs_to_s3-state-").FullName;
-        _key = SigningKey.LoadOrCreate(_state);
+        _state = new TempDirectory("state");
+        _key = SigningKey.LoadOrCreate(_state.Path);
         _repository = new BackupRepository(
             _store,
             Options,
@@ -52,7 +52,7 @@ public sealed class PublisherSigningTests
     {
         _key?.Dispose();
         _spooled?.Dispose();
-        Directory.Delete(_state, recursive: true);
+        _state.Dispose();
     }
 
     [TestMethod]
@@ -62,14 +62,14 @@ public sealed class PublisherSigningTests
 
         StoredPointer stored = (await _repository.ReadPointerForUpdateAsync("data", CancellationToken.None))!;
         Assert.AreEqual(_key.PublicKeyText, stored.SignedBy);
-        Assert.AreEqual(_key.PublicKeyText, StateFiles.ReadPublished(_state, seal.Subvolume)!.SigningKey);
+        Assert.AreEqual(_key.PublicKeyText, StateFiles.ReadPublished(_state.Path, seal.Subvolume)!.SigningKey);
     }
 
     [TestMethod]
     public async Task TryPublishAsync_UnsignedPointerWhereTheHostSignedLast_IsBadDataAndWritesNothing()
     {
         Seal seal = _spooled.Stream.ReadSeal();
-        StateFiles.WritePublished(_state, new PublishedSnapshot(FormatJson.Version, "data", seal.Snapshot with { Name = "data.20261118T020000Z" }, StreamKind.Full, "20261118T020000Z", 0, DateTimeOffset.UtcNow, ObjectKeys.Manifest("backup/", "data", "20261118T020000Z", "data.20261118T020000Z"), SigningKey: _key.PublicKeyText));
+        StateFiles.WritePublished(_state.Path, new PublishedSnapshot(FormatJson.Version, "data", seal.Snapshot with { Name = "data.20261118T020000Z" }, StreamKind.Full, "20261118T020000Z", 0, DateTimeOffset.UtcNow, ObjectKeys.Manifest("backup/", "data", "20261118T020000Z", "data.20261118T020000Z"), SigningKey: _key.PublicKeyText));
         var forged = new Pointer(FormatJson.Version, "data", null, seal.Source, "20261118T020000Z", DateTimeOffset.UnixEpoch, [new PointerGeneration("20261118T020000Z", [ObjectKeys.Manifest("backup/", "data", "20261118T020000Z", "data.20261118T020000Z")])]);
         _store.Put(_repository.PointerKey("data"), JsonSerializer.SerializeToUtf8Bytes(forged, FormatJson.Default.Pointer));
 
@@ -96,20 +96,19 @@ public sealed class PublisherSigningTests
     public async Task TryPublishAsync_PointerSignedByAnUntrustedKey_IsBadDataUnlessTakenOver()
     {
         Seal seal = _spooled.Stream.ReadSeal();
-        string other = Directory.CreateTempSubdirectory("btrfs_to_s3-other-").FullName;
-        using SigningKey otherKey = SigningKey.LoadOrCreate(other);
-        Directory.Delete(other, recursive: true);
+        using var other = new TempDirectory("other");
+        using SigningKey otherKey = SigningKey.LoadOrCreate(other.Path);
         var theirs = new Pointer(FormatJson.Version, "data", null, seal.Source, "20261118T020000Z", DateTimeOffset.UnixEpoch, [new PointerGeneration("20261118T020000Z", [ObjectKeys.Manifest("backup/", "data", "20261118T020000Z", "data.20261118T020000Z")])]);
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(theirs, FormatJson.Default.Pointer);
         await _store.PutAsync(_repository.PointerKey("data"), body, new BtrfsToS3.Uploader.S3.ObjectWrite("STANDARD", "application/json", IfNoneMatch: false, Signature: otherKey.Sign(body)), CancellationToken.None);
 
         BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() => Publisher().TryPublishAsync(_spooled.Stream, CancellationToken.None));
-        Seal? taken = await new Publisher(_repository, _state, new HashSet<string> { "data" }, TimeProvider.System, NullLogger.Instance).TryPublishAsync(_spooled.Stream, CancellationToken.None);
+        Seal? taken = await new Publisher(_repository, _state.Path, new HashSet<string> { "data" }, TimeProvider.System, NullLogger.Instance).TryPublishAsync(_spooled.Stream, CancellationToken.None);
 
         StringAssert.Contains(failure.Message, $"is signed by {otherKey.PublicKeyText}, which is neither this host's key nor in [restore] trusted_keys");
         Assert.IsNotNull(taken);
         Assert.AreEqual(_key.PublicKeyText, (await _repository.ReadPointerForUpdateAsync("data", CancellationToken.None))!.SignedBy);
     }
 
-    private Publisher Publisher() => new(_repository, _state, new HashSet<string>(), TimeProvider.System, NullLogger.Instance);
+    private Publisher Publisher() => new(_repository, _state.Path, new HashSet<string>(), TimeProvider.System, NullLogger.Instance);
 }

@@ -1,4 +1,5 @@
 using BtrfsToS3.Uploader.Repository;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BtrfsToS3.Tests.Uploader.Repository;
 
@@ -49,5 +50,5 @@ public sealed class LockPolicyTests
     }
 
     private static LockPolicy Policy(DateTimeOffset now, int keep) =>
-        new("GOVERNANCE", FullEveryDays: 182, KeepGenerations: keep, MinAgeDays: 180, Margin: TimeSpan.FromDays(30), new Infrastructure.ManualClock(now));
+        new("GOVERNANCE", FullEveryDays: 182, KeepGenerations: keep, MinAgeDays: 180, Margin: TimeSpan.FromDays(30), new FakeTimeProvider(now));
 }

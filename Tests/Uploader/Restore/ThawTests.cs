@@ -8,6 +8,7 @@ using BtrfsToS3.Uploader.Repository;
 using BtrfsToS3.Uploader.Restore;
 using BtrfsToS3.Uploader.S3;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BtrfsToS3.Tests.Uploader.Restore;
 
@@ -32,7 +33,7 @@ public sealed class ThawTests : BtrfsAndS3Test
     [TestMethod]
     public async Task Restore_ArchivedChain_RequestsWaitsForPartialReadinessThenReceives()
     {
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var emulator = new ArchiveEmulator(clock, TimeSpan.FromHours(48));
         using var s3 = LocalS3.CreateClient(_s3.Endpoint, emulator);
         string target = Directory.CreateDirectory(Path.Combine(_fx.Mount, "restored")).FullName;
@@ -51,12 +52,12 @@ public sealed class ThawTests : BtrfsAndS3Test
         StringAssert.Contains(notYet.Message, "expected by");
         Assert.AreEqual(chunks, emulator.RestoreRequests, "a thaw in progress was requested again");
 
-        clock.Now += TimeSpan.FromHours(2);
+        clock.Advance(TimeSpan.FromHours(2));
         BackupFailure partly = await Assert.ThrowsExactlyAsync<BackupFailure>(() => command.RunAsync(Request(target), CancellationToken.None));
         StringAssert.Contains(partly.Message, $"1 of {chunks} chunks thawed");
         Assert.IsEmpty(Directory.GetDirectories(target), "something was received before the chain was thawed");
 
-        clock.Now += TimeSpan.FromHours(47);
+        clock.Advance(TimeSpan.FromHours(47));
         Assert.AreEqual(ExitCodes.Ok, await command.RunAsync(Request(target), CancellationToken.None));
         SendStreams.AssertSameTree(_fx.Subvolume("data"), Path.Combine(target, "data"));
     }
@@ -64,13 +65,13 @@ public sealed class ThawTests : BtrfsAndS3Test
     [TestMethod]
     public async Task Restore_ThawExpired_IsRequestedAgain()
     {
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var emulator = new ArchiveEmulator(clock, TimeSpan.FromHours(12));
         using var s3 = LocalS3.CreateClient(_s3.Endpoint, emulator);
         var command = new RestoreCommand(Repository(s3), _options, clock, NullLogger.Instance);
         await command.RunAsync(Request(null, requestOnly: true), CancellationToken.None);
         int first = emulator.RestoreRequests;
-        clock.Now += TimeSpan.FromHours(13);
+        clock.Advance(TimeSpan.FromHours(13));
 
         emulator.ExpireAll();
         await command.RunAsync(Request(null, requestOnly: true), CancellationToken.None);
@@ -96,7 +97,7 @@ public sealed class ThawTests : BtrfsAndS3Test
     public async Task Restore_ChunksALifecycleRuleMovedToDeepArchive_AreThawedForTheDaysTheDownloadTakesThenReceived()
     {
         BackUpAFullAs("STANDARD");
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var emulator = new ArchiveEmulator(clock, TimeSpan.FromHours(48));
         emulator.Transition(_s3.Bucket, "backup/", "DEEP_ARCHIVE");
         using var s3 = LocalS3.CreateClient(_s3.Endpoint, emulator);
@@ -112,7 +113,7 @@ public sealed class ThawTests : BtrfsAndS3Test
         Assert.AreEqual(FailureKind.TryAgainLater, notYet.Kind, notYet.Message);
         Assert.AreEqual(archived, emulator.RestoreRequests, "chunks moved by the rule were not thawed (or small ones were)");
         Assert.IsTrue(emulator.Thaws.All(t => t.Days == _options.Restore.DaysFor(full.TotalBytes)));
-        clock.Now += TimeSpan.FromHours(49);
+        clock.Advance(TimeSpan.FromHours(49));
         Assert.AreEqual(ExitCodes.Ok, await command.RunAsync(Request(target), CancellationToken.None));
         SendStreams.AssertSameTree(_fx.Subvolume("data"), Path.Combine(target, "data"));
     }
@@ -157,13 +158,13 @@ public sealed class ThawTests : BtrfsAndS3Test
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(UploaderTool, "--config", _config).Code);
         IReadOnlyList<Manifest> chain = CurrentChain();
         Assert.HasCount(2, chain);
-        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var emulator = new ArchiveEmulator(clock, TimeSpan.FromHours(12));
         using var s3 = LocalS3.CreateClient(_s3.Endpoint, emulator);
         string target = Directory.CreateDirectory(Path.Combine(_fx.Mount, "restored")).FullName;
         var command = new RestoreCommand(Repository(s3), _options, clock, NullLogger.Instance);
         await command.RunAsync(Request(target, requestOnly: true) with { Until = chain[0].Snapshot.Name }, CancellationToken.None);
-        clock.Now += TimeSpan.FromHours(13);
+        clock.Advance(TimeSpan.FromHours(13));
         Assert.AreEqual(ExitCodes.Ok, await command.RunAsync(Request(target) with { Until = chain[0].Snapshot.Name }, CancellationToken.None));
         emulator.ExpireAll();
         emulator.Thaws.Clear();
@@ -173,7 +174,7 @@ public sealed class ThawTests : BtrfsAndS3Test
         Assert.AreEqual(FailureKind.TryAgainLater, thawing.Kind);
         CollectionAssert.AreEquivalent(chain[1].Chunks.Select(c => c.Key).ToList(), emulator.Thaws.Select(t => t.Key).ToList(), "the received full was thawed again");
         Assert.IsTrue(emulator.Thaws.All(t => t.Days == _options.Restore.DaysFor(chain[1].TotalBytes)));
-        clock.Now += TimeSpan.FromHours(13);
+        clock.Advance(TimeSpan.FromHours(13));
         Assert.AreEqual(ExitCodes.Ok, await command.RunAsync(Request(target), CancellationToken.None));
         Assert.IsTrue(Directory.Exists(Path.Combine(target, chain[1].Snapshot.Name)));
     }

@@ -1,6 +1,7 @@
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Tests.Infrastructure;
 using BtrfsToS3.Uploader.S3;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BtrfsToS3.Tests.Uploader.S3;
 
@@ -19,7 +20,7 @@ public sealed class BandwidthLimiterTests
     [DataRow(16)]
     public void WaitAsync_GreedyCallersAt100Mbit_EveryTenSecondsWithinFivePercent(int callers)
     {
-        var clock = new SteppedClock(Noon);
+        var clock = new FakeTimeProvider(Noon);
         var limiter = new BandwidthLimiter(Schedule("100Mbit"), clock, _logger);
 
         long[] through = Simulate(clock, limiter, callers, TimeSpan.FromSeconds(30));
@@ -32,7 +33,7 @@ public sealed class BandwidthLimiterTests
     [TestMethod]
     public void WaitAsync_IdleSpellsBetweenGreedyOnes_NoTenSecondsMoreThanFivePercentOver()
     {
-        var clock = new SteppedClock(Noon);
+        var clock = new FakeTimeProvider(Noon);
         var limiter = new BandwidthLimiter(Schedule("100Mbit"), clock, _logger);
 
         // Busy 3 s, idle 5 s (the bucket fills), busy again: the refill is the burst, not a backlog.
@@ -44,7 +45,7 @@ public sealed class BandwidthLimiterTests
     [TestMethod]
     public void WaitAsync_ScheduleBoundaryCrossed_RateChangesAndEachCapIsLoggedOnce()
     {
-        var clock = new SteppedClock(new DateTimeOffset(2025, 3, 1, 7, 59, 50, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 3, 1, 7, 59, 50, TimeSpan.Zero));
         var limiter = new BandwidthLimiter(Schedule("07:00,50Mbit 08:00,100Mbit 23:00,off"), clock, _logger);
 
         long[] through = Simulate(clock, limiter, callers: 4, TimeSpan.FromSeconds(20));
@@ -68,15 +69,16 @@ public sealed class BandwidthLimiterTests
     [TestMethod]
     public void WaitAsync_CapEnds_LoggedOnceAndNoMoreWaits()
     {
-        var clock = new SteppedClock(new DateTimeOffset(2025, 3, 1, 22, 59, 55, TimeSpan.Zero));
-        var limiter = new BandwidthLimiter(Schedule("08:00,100Mbit 23:00,off"), clock, _logger);
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 3, 1, 22, 59, 55, TimeSpan.Zero));
+        var timers = new TimerLog(clock);
+        var limiter = new BandwidthLimiter(Schedule("08:00,100Mbit 23:00,off"), timers, _logger);
         Simulate(clock, limiter, callers: 4, TimeSpan.FromSeconds(5));
-        int timersWhileCapped = clock.TimersSet;
+        int timersWhileCapped = timers.Waits.Count;
 
         long[] through = Simulate(clock, limiter, callers: 4, TimeSpan.FromSeconds(1), maxReadsPerStep: 100);
 
         Assert.IsGreaterThan(0, timersWhileCapped);
-        Assert.AreEqual(timersWhileCapped, clock.TimersSet);
+        Assert.HasCount(timersWhileCapped, timers.Waits);
         Assert.AreEqual(4L * 100 * Read, through[0]);
         CollectionAssert.AreEqual(
             new[] { "BandwidthCap", "NoBandwidthCap" },
@@ -89,8 +91,8 @@ public sealed class BandwidthLimiterTests
     [DataRow("08:00,off 23:00,100Mbit")]
     public void WaitAsync_NoCapNow_NeverWaitsLogsNothingAndAllocatesNothing(string schedule)
     {
-        var clock = new SteppedClock(Noon);
-        var limiter = new BandwidthLimiter(Schedule(schedule), clock, _logger);
+        var timers = new TimerLog(new FakeTimeProvider(Noon));
+        var limiter = new BandwidthLimiter(Schedule(schedule), timers, _logger);
         Assert.IsTrue(limiter.WaitAsync(Read, CancellationToken.None).IsCompletedSuccessfully);
 
         long allocated = GC.GetAllocatedBytesForCurrentThread();
@@ -102,14 +104,14 @@ public sealed class BandwidthLimiterTests
 
         Assert.AreEqual(0, GC.GetAllocatedBytesForCurrentThread() - allocated);
         Assert.IsTrue(allAtOnce);
-        Assert.AreEqual(0, clock.TimersSet);
+        Assert.IsEmpty(timers.Waits);
         Assert.IsEmpty(_logger.Entries);
     }
 
     [TestMethod]
     public void WaitAsync_ReadLargerThanTheBucket_GoesOnceItsDebtIsPaid()
     {
-        var clock = new SteppedClock(Noon);
+        var clock = new FakeTimeProvider(Noon);
         var limiter = new BandwidthLimiter(Schedule("500kbit"), clock, _logger);
 
         // 1 MiB at 62,500 bytes/s: 16.777216 s, rounded up to whole milliseconds.
@@ -125,7 +127,7 @@ public sealed class BandwidthLimiterTests
     [TestMethod]
     public void WaitAsync_CancelledWhileWaiting_Cancelled()
     {
-        var clock = new SteppedClock(Noon);
+        var clock = new FakeTimeProvider(Noon);
         var limiter = new BandwidthLimiter(Schedule("100Mbit"), clock, _logger);
         using var cancel = new CancellationTokenSource();
 
@@ -138,7 +140,7 @@ public sealed class BandwidthLimiterTests
     [TestMethod]
     public void CurrentCapAndLargestRead_FollowTheScheduleWithoutAnyCall()
     {
-        var clock = new SteppedClock(new DateTimeOffset(2025, 3, 1, 22, 59, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 3, 1, 22, 59, 0, TimeSpan.Zero));
         var limiter = new BandwidthLimiter(Schedule("08:00,100Mbit 23:00,off"), clock, _logger);
         (string, int) capped = (limiter.CurrentCap, limiter.LargestRead);
 
@@ -158,7 +160,7 @@ public sealed class BandwidthLimiterTests
     /// Runs callers that each ask for the next read the moment the last one is let through (while busy), stepping the
     /// clock a millisecond at a time; returns the bytes let through in each millisecond.
     /// </summary>
-    private static long[] Simulate(SteppedClock clock, BandwidthLimiter limiter, int callers, TimeSpan span, Func<int, bool>? busy = null, int maxReadsPerStep = int.MaxValue)
+    private static long[] Simulate(FakeTimeProvider clock, BandwidthLimiter limiter, int callers, TimeSpan span, Func<int, bool>? busy = null, int maxReadsPerStep = int.MaxValue)
     {
         var through = new long[(int)span.TotalMilliseconds];
         var waits = new Task?[callers];

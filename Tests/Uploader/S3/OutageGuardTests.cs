@@ -6,6 +6,7 @@ using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Tests.Infrastructure;
 using BtrfsToS3.Uploader.S3;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BtrfsToS3.Tests.Uploader.S3;
 
@@ -15,8 +16,11 @@ public sealed class OutageGuardTests
     private const string Bucket = "backup-bucket";
     private const string CredentialChain = "they come from the AWS SDK's default chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws, instance role)";
 
-    private readonly FakeClock _clock = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly TimerLog _clock;
     private int _calls;
+
+    public OutageGuardTests() => _clock = new TimerLog(_time);
 
     [TestMethod]
     public async Task RunAsync_Succeeds_ReturnsTheResultWithNoRetries()
@@ -42,7 +46,7 @@ public sealed class OutageGuardTests
     [DataRow("network error inside an SDK exception")]
     public async Task RunAsync_TransientFailures_RetriedAndResultReturnedWithRetryCount(string failure)
     {
-        (string result, int retries) = await Guard(TimeSpan.FromHours(1)).RunAsync("manifest", FailingTimes(2, failure), CancellationToken.None);
+        (string result, int retries) = await _clock.Drive(Guard(TimeSpan.FromHours(1)).RunAsync("manifest", FailingTimes(2, failure), CancellationToken.None));
 
         Assert.AreEqual("done", result);
         Assert.AreEqual(2, retries);
@@ -53,7 +57,7 @@ public sealed class OutageGuardTests
     [TestMethod]
     public async Task RunAsync_LongOutage_BackoffDoublesFromOneSecondToAtMostSixty()
     {
-        (string _, int retries) = await Guard(TimeSpan.FromHours(1)).RunAsync("manifest", FailingTimes(10), CancellationToken.None);
+        (string _, int retries) = await _clock.Drive(Guard(TimeSpan.FromHours(1)).RunAsync("manifest", FailingTimes(10), CancellationToken.None));
 
         Assert.AreEqual(10, retries);
         CollectionAssert.AreEqual(Seconds(1, 2, 4, 8, 16, 32, 60, 60, 60, 60), _clock.Waits.ToArray());
@@ -65,7 +69,7 @@ public sealed class OutageGuardTests
         OutageGuard guard = Guard(TimeSpan.FromMinutes(5));
 
         BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(
-            () => guard.RunAsync("chunk data/chunk-000001", FailingTimes(int.MaxValue, "network error inside an SDK exception"), CancellationToken.None));
+            () => _clock.Drive(guard.RunAsync("chunk data/chunk-000001", FailingTimes(int.MaxValue, "network error inside an SDK exception"), CancellationToken.None)));
 
         Assert.AreEqual(FailureKind.TryAgainLater, failure.Kind);
         Assert.StartsWith("S3 unreachable for", failure.Message);
@@ -94,12 +98,12 @@ public sealed class OutageGuardTests
     public async Task RunAsync_SuccessInBetween_RestartsTheOutageClock()
     {
         OutageGuard guard = Guard(TimeSpan.FromSeconds(10));
-        (string _, int retries) = await guard.RunAsync("manifest", FailingTimes(3), CancellationToken.None);
+        (string _, int retries) = await _clock.Drive(guard.RunAsync("manifest", FailingTimes(3), CancellationToken.None));
         Assert.AreEqual(3, retries);
         _calls = 0;
 
         // The first run succeeded 7 s in; down since then: 0, 1, 3, 7, then 15 s, the first at least 10 s.
-        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() => guard.RunAsync("pointer", FailingTimes(int.MaxValue), CancellationToken.None));
+        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() => _clock.Drive(guard.RunAsync("pointer", FailingTimes(int.MaxValue), CancellationToken.None)));
 
         Assert.StartsWith("S3 unreachable for 15s (pointer: connection refused)", failure.Message);
         Assert.AreEqual(5, _calls);
@@ -115,10 +119,10 @@ public sealed class OutageGuardTests
         OutageGuard guard = Guard(TimeSpan.FromHours(1));
         if (!insideTheOperation)
         {
-            _clock.Advance(TimeSpan.FromHours(2));
+            _time.Advance(TimeSpan.FromHours(2));
         }
 
-        (string result, int retries) = await guard.RunAsync(
+        (string result, int retries) = await _clock.Drive(guard.RunAsync(
             "chunk data/chunk-000001",
             _ =>
             {
@@ -126,7 +130,7 @@ public sealed class OutageGuardTests
                 {
                     if (insideTheOperation)
                     {
-                        _clock.Advance(TimeSpan.FromHours(2));
+                        _time.Advance(TimeSpan.FromHours(2));
                     }
 
                     throw Failure("HttpRequestException");
@@ -134,7 +138,7 @@ public sealed class OutageGuardTests
 
                 return Task.FromResult("done");
             },
-            CancellationToken.None);
+            CancellationToken.None));
 
         Assert.AreEqual("done", result);
         Assert.AreEqual(1, retries);
@@ -147,11 +151,11 @@ public sealed class OutageGuardTests
         var clock = new OutageClock(_clock);
         var guard = new OutageGuard(TimeSpan.FromMinutes(1), Bucket, clock, NullLogger.Instance);
 
-        (string result, int retries) = await guard.RunAsync(
+        (string result, int retries) = await _clock.Drive(guard.RunAsync(
             "chunk data/chunk-000001",
             _ =>
             {
-                _clock.Advance(TimeSpan.FromSeconds(50));
+                _time.Advance(TimeSpan.FromSeconds(50));
                 if (++_calls <= 3)
                 {
                     clock.Answered();
@@ -160,7 +164,7 @@ public sealed class OutageGuardTests
 
                 return Task.FromResult("done");
             },
-            CancellationToken.None);
+            CancellationToken.None));
 
         Assert.AreEqual("done", result);
         Assert.AreEqual(3, retries, "150 s of attempts, each answered before it failed, is no outage of 1 min");

@@ -83,7 +83,8 @@ public sealed class S3ObjectStoreTests
     public async Task LifecycleAsync_AndOfPrefixAndTagAsAwsAnswersIt_ReadsBothAndTheRuleSkipsOurObjects()
     {
         PutTaggedRule();
-        using AmazonS3Client client = LocalS3.CreateClient(_s3.Endpoint, new LifecycleAndEmulator());
+        using var lifecycleAnd = new LifecycleAndEmulator();
+        using AmazonS3Client client = LocalS3.CreateClient(_s3.Endpoint, lifecycleAnd);
 
         BucketLifecycle lifecycle = await Store(client).LifecycleAsync(CancellationToken.None);
 

@@ -2,12 +2,13 @@ using Amazon.Runtime;
 using Amazon.S3;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
-using BtrfsToS3.Tests.Infrastructure;
 using BtrfsToS3.Shared.Spool;
+using BtrfsToS3.Tests.Infrastructure;
 using BtrfsToS3.Uploader.Repository;
 using BtrfsToS3.Uploader.S3;
 using BtrfsToS3.Uploader.Upload;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BtrfsToS3.Tests.Uploader.Upload;
 
@@ -41,7 +42,7 @@ public sealed class ChunkUploaderTests
     [TestMethod]
     public async Task UploadAsync_FlexibleChecksums_EveryPartCarriesItsChecksumsAndS3KeepsTheChunksCrc32()
     {
-        var emulator = new ChecksumEmulator();
+        using var emulator = new ChecksumEmulator();
         ReadyChunk chunk = _spooled.Chunk;
         ChunkRecord record = chunk.Record;
 
@@ -67,7 +68,7 @@ public sealed class ChunkUploaderTests
     [TestMethod]
     public async Task UploadAsync_WhenRequired_SendsContentMd5AndNoCrc32()
     {
-        var emulator = new ChecksumEmulator();
+        using var emulator = new ChecksumEmulator();
 
         UploadedRecord uploaded = await Uploader(emulator, whenRequired: true).UploadAsync(_spooled.Chunk, CancellationToken.None);
 
@@ -80,7 +81,7 @@ public sealed class ChunkUploaderTests
     public async Task UploadAsync_SinglePartChunk_IsOnePutWithItsChecksums()
     {
         using SpooledChunk small = await SpooledChunk.CreateAsync(1_000_000, PartSize);
-        var emulator = new ChecksumEmulator();
+        using var emulator = new ChecksumEmulator();
         ChunkRecord record = small.Chunk.Record;
 
         UploadedRecord uploaded = await Uploader(emulator, whenRequired: false).UploadAsync(small.Chunk, CancellationToken.None);
@@ -94,7 +95,7 @@ public sealed class ChunkUploaderTests
     [TestMethod]
     public async Task UploadAsync_S3KeepsAnotherCrc32_FailsVerificationAndDeletesTheObject()
     {
-        var emulator = new ChecksumEmulator { ReportedCrc32 = "AAAAAA==" };
+        using var emulator = new ChecksumEmulator { ReportedCrc32 = "AAAAAA==" };
         ReadyChunk chunk = _spooled.Chunk;
 
         BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() => Uploader(emulator, whenRequired: false).UploadAsync(chunk, CancellationToken.None));
@@ -104,6 +105,37 @@ public sealed class ChunkUploaderTests
         StringAssert.Contains(failure.Message, "CRC-32 AAAAAA==");
         Assert.IsEmpty(_s3.List());
         Assert.IsTrue(File.Exists(chunk.DataPath));
+    }
+
+    [TestMethod]
+    public async Task UploadAsync_ChunkLaterInDeepArchive_HeadKeepsItsCrc32ThroughTheThawAndTheBytesComeBackWhole()
+    {
+        // AWS's checksums and its archive tiers on one client: a chunk checked on the way in, moved to Deep Archive by
+        // a lifecycle rule, then thawed, is still reported with the CRC-32 S3 checked, and reads back as it was sent.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var archive = new ArchiveEmulator(clock, TimeSpan.FromHours(12));
+        using var checksums = new ChecksumEmulator();
+        ReadyChunk chunk = _spooled.Chunk;
+        ChunkRecord record = chunk.Record;
+        byte[] sent = File.ReadAllBytes(chunk.DataPath);
+        S3ObjectStore store = Store(new DelegatingHandler[] { archive, checksums });
+        UploadedRecord uploaded = await UploaderOver(store).UploadAsync(chunk, CancellationToken.None);
+        archive.Transition(_s3.Bucket, "backup/", "DEEP_ARCHIVE");
+
+        ObjectHead archived = (await store.HeadAsync(uploaded.Key, null, CancellationToken.None))!;
+        await Assert.ThrowsExactlyAsync<ObjectNotThawedException>(() => store.ReadAsync(uploaded.Key, null, null, (_, _) => Task.CompletedTask, CancellationToken.None));
+        ThawAnswer thaw = await store.RequestThawAsync(uploaded.Key, null, days: 7, "Bulk", CancellationToken.None);
+        clock.Advance(TimeSpan.FromHours(13));
+        ObjectHead thawed = (await store.HeadAsync(uploaded.Key, null, CancellationToken.None))!;
+        using var body = new MemoryStream();
+        await store.ReadAsync(uploaded.Key, null, null, (stream, token) => stream.CopyToAsync(body, token), CancellationToken.None);
+
+        Assert.AreEqual(("DEEP_ARCHIVE", record.Crc32, false, (DateTime?)null), (archived.StorageClass, archived.Crc32, archived.ThawOngoing, archived.ThawExpires));
+        Assert.AreEqual(ThawAnswer.Thawing, thaw);
+        Assert.AreEqual(("DEEP_ARCHIVE", record.Crc32, false), (thawed.StorageClass, thawed.Crc32, thawed.ThawOngoing));
+        Assert.IsNotNull(thawed.ThawExpires);
+        Assert.AreEqual(record.Crc32, checksums.StoredCrc32[uploaded.Key]);
+        CollectionAssert.AreEqual(sent, body.ToArray());
     }
 
     [TestMethod]
@@ -212,21 +244,23 @@ public sealed class ChunkUploaderTests
         return copy;
     }
 
-    private ChunkUploader Uploader(object? through, bool whenRequired, BandwidthLimiter? limiter = null)
-    {
-        S3ObjectStore store = Store(through, limiter);
-        return new ChunkUploader(new BackupRepository(store, Options(whenRequired)), new ChunkStore(store, Options(whenRequired), locks: null), concurrency: 2, new SemaphoreSlim(2), new ProgressMeter(TimeProvider.System, NullLogger.Instance, TimeSpan.FromMinutes(1)), deletes: true, TimeProvider.System, NullLogger.Instance);
-    }
+    private ChunkUploader Uploader(object? through, bool whenRequired, BandwidthLimiter? limiter = null) => UploaderOver(Store(through, limiter), whenRequired);
+
+    /// <summary>An uploader over a store the test reads too.</summary>
+    private ChunkUploader UploaderOver(S3ObjectStore store, bool whenRequired = false) =>
+        new(new BackupRepository(store, Options(whenRequired)), new ChunkStore(store, Options(whenRequired), locks: null), concurrency: 2, new SemaphoreSlim(2), new ProgressMeter(TimeProvider.System, NullLogger.Instance, TimeSpan.FromMinutes(1)), deletes: true, TimeProvider.System, NullLogger.Instance);
 
     private S3Options Options(bool whenRequired) =>
         new(_s3.Bucket, string.Empty, "backup/", _s3.Endpoint, "STANDARD", "STANDARD", 2, PartSize, TimeSpan.FromMinutes(1), whenRequired, ObjectLock: null, LockMargin: TimeSpan.Zero);
 
-    /// <param name="through">A <see cref="ChecksumEmulator"/> or a <see cref="TcpProxy"/> in front of the server, or null for straight.</param>
+    /// <param name="through">AWS behaviours over the server (a <see cref="ChecksumEmulator"/>, or several layers), a
+    /// <see cref="TcpProxy"/> in front of it, or null for straight.</param>
     private S3ObjectStore Store(object? through, BandwidthLimiter? limiter = null)
     {
         AmazonS3Client client = through switch
         {
-            ChecksumEmulator emulator => LocalS3.CreateClient(_s3.Endpoint, emulator),
+            DelegatingHandler layer => LocalS3.CreateClient(_s3.Endpoint, layer),
+            DelegatingHandler[] layers => LocalS3.CreateClient(_s3.Endpoint, layers),
             TcpProxy proxy => LocalS3.CreateClient(proxy.Endpoint),
             _ => LocalS3.CreateClient(_s3.Endpoint),
         };

@@ -2,13 +2,14 @@ using BtrfsToS3.Tests.Infrastructure;
 using BtrfsToS3.Tests.Uploader.S3;
 using BtrfsToS3.Uploader.S3;
 using BtrfsToS3.Uploader.Upload;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BtrfsToS3.Tests.Uploader.Upload;
 
 [TestClass]
 public sealed class ProgressMeterTests
 {
-    private readonly FakeClock _clock = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly RecordingLogger _logger = new();
 
     [TestMethod]
