@@ -13,7 +13,7 @@ namespace BtrfsToS3.Uploader.Upload;
 /// longer knows is started over. Every part carries the spooler's Content-MD5 (and CRC-32), so S3 refuses bytes that
 /// changed on the spool before any object exists.
 /// The SDK's TransferUtility cannot do either (resume an upload another process started, or send our part checksums),
-/// which is why chunks are sent with the multipart calls themselves (README, "How chunks are sent").
+/// which is why chunks are sent with the multipart calls themselves (docs/DEVELOPING.md, "How chunks are sent").
 /// </summary>
 /// <param name="parts">The run's parts in flight, over all chunks ([s3] concurrency): each part holds one while it is sent.</param>
 internal sealed class ResumableUpload(IChunkStore chunks, int concurrency, SemaphoreSlim parts, TimeProvider time, ILogger logger)
