@@ -9,19 +9,19 @@ namespace BtrfsToS3.Tests.Shared.Cli;
 [TestClass]
 public sealed class BashCompletionTests
 {
-    private static string _dir = string.Empty;
+    private static TempDirectory _dir = null!;
 
     [ClassInitialize]
     public static void Write(TestContext context)
     {
-        _dir = Directory.CreateTempSubdirectory("btrfs_to_s3-completion-").FullName;
-        File.WriteAllText(Path.Combine(_dir, UploaderCommandLine.Tool), BashCompletion.Render(UploaderCommandLine.Declaration));
-        File.WriteAllText(Path.Combine(_dir, SpoolerCommandLine.Tool), BashCompletion.Render(SpoolerCommandLine.Declaration));
-        File.WriteAllText(Path.Combine(_dir, "backup.ini"), string.Empty);
+        _dir = new TempDirectory("completion");
+        File.WriteAllText(Path.Combine(_dir.Path, UploaderCommandLine.Tool), BashCompletion.Render(UploaderCommandLine.Declaration));
+        File.WriteAllText(Path.Combine(_dir.Path, SpoolerCommandLine.Tool), BashCompletion.Render(SpoolerCommandLine.Declaration));
+        File.WriteAllText(Path.Combine(_dir.Path, "backup.ini"), string.Empty);
     }
 
     [ClassCleanup]
-    public static void Remove() => Directory.Delete(_dir, recursive: true);
+    public static void Remove() => _dir.Dispose();
 
     [TestMethod]
     public void Render_FirstWord_OffersEveryCommand()
@@ -65,7 +65,7 @@ public sealed class BashCompletionTests
 
     [TestMethod]
     public void Render_AfterAFileOption_OffersFiles() =>
-        CollectionAssert.AreEqual(new[] { Path.Combine(_dir, "backup.ini") }, Complete(UploaderCommandLine.Tool, "status", "--config", Path.Combine(_dir, "back")));
+        CollectionAssert.AreEqual(new[] { Path.Combine(_dir.Path, "backup.ini") }, Complete(UploaderCommandLine.Tool, "status", "--config", Path.Combine(_dir.Path, "back")));
 
     [TestMethod]
     public void Render_AfterAnotherValueOption_OffersNothing() =>
@@ -76,7 +76,7 @@ public sealed class BashCompletionTests
     {
         string function = "_" + program.Replace('-', '_');
         string script = $"source \"$1\"; shift; COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); {function}; printf '%s\\n' \"${{COMPREPLY[@]}}\"";
-        string output = Shell.Run("bash", ["-c", script, "_", Path.Combine(_dir, program), program, .. words]);
+        string output = Shell.Run("bash", ["-c", script, "_", Path.Combine(_dir.Path, program), program, .. words]);
         return [.. output.Split('\n').Where(l => l.Length > 0)];
     }
 }

@@ -1,5 +1,6 @@
 using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.IO;
+using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Shared.IO;
 
@@ -7,20 +8,20 @@ namespace BtrfsToS3.Tests.Shared.IO;
 [TestClass]
 public sealed class ExclusiveFileTests
 {
-    private string _dir = null!;
+    private TempDirectory _dir = null!;
 
     [TestInitialize]
-    public void CreateDir() => _dir = Directory.CreateTempSubdirectory("btrfs_to_s3-exclusive-").FullName;
+    public void CreateDir() => _dir = new TempDirectory("exclusive");
 
     [TestCleanup]
-    public void RemoveDir() => Directory.Delete(_dir, recursive: true);
+    public void RemoveDir() => _dir.Dispose();
 
     [TestMethod]
     public void Create_SymlinkAtTheName_RefusedNamingItAndTheTargetUntouched()
     {
-        string victim = Path.Combine(_dir, "victim");
+        string victim = Path.Combine(_dir.Path, "victim");
         File.WriteAllText(victim, "precious");
-        string temp = Path.Combine(_dir, "metrics.prom.tmp");
+        string temp = Path.Combine(_dir.Path, "metrics.prom.tmp");
         File.CreateSymbolicLink(temp, victim);
 
         var failure = Assert.ThrowsExactly<BackupFailure>(() => ExclusiveFile.Create(temp, GroupShared.FileMode).Dispose());
@@ -34,8 +35,8 @@ public sealed class ExclusiveFileTests
     [TestMethod]
     public void Create_DanglingSymlink_RefusedAndNothingMadeWhereItPoints()
     {
-        string nowhere = Path.Combine(_dir, "made-through-the-link");
-        string temp = Path.Combine(_dir, "chunk-000000.tmp");
+        string nowhere = Path.Combine(_dir.Path, "made-through-the-link");
+        string temp = Path.Combine(_dir.Path, "chunk-000000.tmp");
         File.CreateSymbolicLink(temp, nowhere);
 
         Assert.ThrowsExactly<BackupFailure>(() => ExclusiveFile.Create(temp, GroupShared.FileMode).Dispose());
@@ -46,7 +47,7 @@ public sealed class ExclusiveFileTests
     [TestMethod]
     public void Create_LeftoverOfACrash_ReplacedWithExactlyTheMode()
     {
-        string temp = Path.Combine(_dir, "stream.json.tmp");
+        string temp = Path.Combine(_dir.Path, "stream.json.tmp");
         File.WriteAllText(temp, "half a header");
         const UnixFileMode readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
@@ -62,9 +63,9 @@ public sealed class ExclusiveFileTests
     [TestMethod]
     public void Write_AtomicFileOverASymlinkedTemp_RefusedAndTheFinalNameUntouched()
     {
-        string final = Path.Combine(_dir, "data.published.json");
+        string final = Path.Combine(_dir.Path, "data.published.json");
         File.WriteAllText(final, "old");
-        string victim = Path.Combine(_dir, "victim");
+        string victim = Path.Combine(_dir.Path, "victim");
         File.WriteAllText(victim, "precious");
         File.CreateSymbolicLink(final + AtomicFile.TempSuffix, victim);
 
@@ -77,7 +78,7 @@ public sealed class ExclusiveFileTests
     [TestMethod]
     public void Write_NewFile_OwnerAndGroupReadWriteNothingForOthers()
     {
-        string path = Path.Combine(_dir, "seal.json");
+        string path = Path.Combine(_dir.Path, "seal.json");
 
         AtomicFile.Write(path, "{}"u8, overwrite: false);
 

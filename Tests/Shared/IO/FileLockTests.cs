@@ -1,5 +1,6 @@
 using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.IO;
+using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Shared.IO;
 
@@ -10,24 +11,17 @@ public sealed class FileLockTests
     [TestMethod]
     public void Acquire_SymlinkAtTheName_RefusedAndTheTargetUntouched()
     {
-        string dir = Directory.CreateTempSubdirectory("btrfs_to_s3-lock-").FullName;
-        try
-        {
-            string victim = Path.Combine(dir, "victim");
-            File.WriteAllText(victim, "precious");
-            string lockPath = Path.Combine(dir, "spooler.lock");
-            File.CreateSymbolicLink(lockPath, victim);
+        using var dir = new TempDirectory("lock");
+        string victim = dir.File("victim");
+        File.WriteAllText(victim, "precious");
+        string lockPath = dir.File("spooler.lock");
+        File.CreateSymbolicLink(lockPath, victim);
 
-            var failure = Assert.ThrowsExactly<BackupFailure>(() => FileLock.Acquire(lockPath, "spooler").Dispose());
+        var failure = Assert.ThrowsExactly<BackupFailure>(() => FileLock.Acquire(lockPath, "spooler").Dispose());
 
-            Assert.AreEqual(FailureKind.CannotCreate, failure.Kind);
-            StringAssert.StartsWith(failure.Message, $"lock file {lockPath} is a symbolic link");
-            Assert.AreEqual("precious", File.ReadAllText(victim));
-            Assert.IsFalse(FileLock.IsHeld(lockPath));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        Assert.AreEqual(FailureKind.CannotCreate, failure.Kind);
+        StringAssert.StartsWith(failure.Message, $"lock file {lockPath} is a symbolic link");
+        Assert.AreEqual("precious", File.ReadAllText(victim));
+        Assert.IsFalse(FileLock.IsHeld(lockPath));
     }
 }

@@ -1,5 +1,6 @@
 using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.IO;
+using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Shared.IO;
 
@@ -7,21 +8,21 @@ namespace BtrfsToS3.Tests.Shared.IO;
 [TestClass]
 public sealed class GroupSharedTests
 {
-    private string _dir = null!;
+    private TempDirectory _dir = null!;
 
     [TestInitialize]
-    public void CreateDir() => _dir = Directory.CreateTempSubdirectory("btrfs_to_s3-shared-").FullName;
+    public void CreateDir() => _dir = new TempDirectory("shared");
 
     [TestCleanup]
-    public void RemoveDir() => Directory.Delete(_dir, recursive: true);
+    public void RemoveDir() => _dir.Dispose();
 
     [TestMethod]
     public void CreateDirectory_InASetgidDirectory_InheritsTheGroupAndTheSetgidBit()
     {
         const int group = 65534;
-        Mono.Unix.Native.Syscall.chown(_dir, 0, group);
-        File.SetUnixFileMode(_dir, (UnixFileMode)Convert.ToInt32("2770", 8));
-        string stream = Path.Combine(_dir, "data.20261125T020000Z");
+        Mono.Unix.Native.Syscall.chown(_dir.Path, 0, group);
+        File.SetUnixFileMode(_dir.Path, (UnixFileMode)Convert.ToInt32("2770", 8));
+        string stream = Path.Combine(_dir.Path, "data.20261125T020000Z");
 
         GroupShared.CreateDirectory(stream);
 
@@ -34,8 +35,8 @@ public sealed class GroupSharedTests
     [TestMethod]
     public void CreateDirectory_SymlinkToADirectoryAtTheName_Refused()
     {
-        string elsewhere = Directory.CreateDirectory(Path.Combine(_dir, "elsewhere")).FullName;
-        string stream = Path.Combine(_dir, "data.20261125T020000Z");
+        string elsewhere = Directory.CreateDirectory(Path.Combine(_dir.Path, "elsewhere")).FullName;
+        string stream = Path.Combine(_dir.Path, "data.20261125T020000Z");
         Directory.CreateSymbolicLink(stream, elsewhere);
 
         var failure = Assert.ThrowsExactly<BackupFailure>(() => GroupShared.CreateDirectory(stream));

@@ -31,11 +31,11 @@ public sealed class NotifierTests
     [TestMethod]
     public async Task EndedAsync_Command_StartsWithoutAnyAwsVariable()
     {
-        string dir = Directory.CreateTempSubdirectory("btrfs_to_s3-notify-").FullName;
+        using var dir = new TempDirectory("notify");
         Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY_CANARY", "canary-secret");
         try
         {
-            string file = Path.Combine(dir, "env");
+            string file = dir.File("env");
             using (var notifier = new Notifier(new NotifyOptions(string.Empty, $"env > {file}"), new RecordingLogger()))
             {
                 await notifier.EndedAsync(success: true, "ended 0 on h");
@@ -48,7 +48,6 @@ public sealed class NotifierTests
         finally
         {
             Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY_CANARY", null);
-            Directory.Delete(dir, recursive: true);
         }
     }
 
