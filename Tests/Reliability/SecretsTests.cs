@@ -1,4 +1,5 @@
 using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Crypto;
 using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Tests.Infrastructure;
@@ -64,10 +65,14 @@ public sealed class SecretsTests : BtrfsAndS3Test
         }
 
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(UploaderTool, "--config", config).Code);
-        foreach (string path in Directory.EnumerateFileSystemEntries(_fx.State).Concat(Directory.EnumerateFiles(_fx.Spool)))
+        string signingKey = Path.Combine(_fx.State, SigningKey.FileName);
+        foreach (string path in Directory.EnumerateFileSystemEntries(_fx.State).Concat(Directory.EnumerateFiles(_fx.Spool)).Where(p => p != signingKey))
         {
             Assert.AreEqual((UnixFileMode)0, File.GetUnixFileMode(path) & others, path);
             Assert.AreEqual(UnixFileMode.GroupRead | UnixFileMode.GroupWrite, File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite), path);
         }
+
+        // The signing key alone is the owner's: the spooler never signs, and the group must not.
+        Assert.AreEqual(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(signingKey));
     }
 }
