@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Spool;
 
 namespace BtrfsToS3.Shared.Configuration;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.Format;
 using Microsoft.Extensions.Configuration;
 
 namespace BtrfsToS3.Shared.Configuration;
@@ -214,9 +215,9 @@ internal sealed partial class ConfigSection(IConfiguration root, ConfigSource so
     public string Prefix(string key)
     {
         string text = Text(key);
-        if (!Spool.FormatGrammar.Prefix(text))
+        if (!Format.FormatGrammar.Prefix(text))
         {
-            throw ConfigError.At(Where(key), $"{Spool.FieldCheck.Show(text)} is not a key prefix: it must be empty or end with '/', and have no empty, '.' or '..' part, no control character, and at most {Spool.FormatGrammar.MaxKeyLength / 2} characters");
+            throw ConfigError.At(Where(key), $"{Format.FieldCheck.Show(text)} is not a key prefix: it must be empty or end with '/', and have no empty, '.' or '..' part, no control character, and at most {Format.FormatGrammar.MaxKeyLength / 2} characters");
         }
 
         return text;

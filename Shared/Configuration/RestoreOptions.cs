@@ -1,3 +1,5 @@
+using BtrfsToS3.Shared.Format;
+
 namespace BtrfsToS3.Shared.Configuration;
 
 /// <summary>
@@ -37,7 +39,7 @@ internal sealed record RestoreOptions(string Tier, int? Days, long DownloadRate,
         {
             if (Crypto.SignaturePublicKey.TryParse(key) is null)
             {
-                throw section.Error("trusted_keys", $"{Spool.FieldCheck.Show(key)} is not a signing public key (ed25519: and 44 base64 characters, as check and status print it)");
+                throw section.Error("trusted_keys", $"{Format.FieldCheck.Show(key)} is not a signing public key (ed25519: and 44 base64 characters, as check and status print it)");
             }
 
             trusted.Add(key);

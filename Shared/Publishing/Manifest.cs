@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using BtrfsToS3.Shared.Cli;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Spool;
 
 namespace BtrfsToS3.Shared.Publishing;

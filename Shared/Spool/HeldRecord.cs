@@ -1,3 +1,5 @@
+using BtrfsToS3.Shared.Format;
+
 namespace BtrfsToS3.Shared.Spool;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using BtrfsToS3.Shared.Format;
 
 namespace BtrfsToS3.Shared.Spool;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.IO;
 
 namespace BtrfsToS3.Shared.Spool;

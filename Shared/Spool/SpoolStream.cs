@@ -1,4 +1,5 @@
 using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.IO;
 
 namespace BtrfsToS3.Shared.Spool;

@@ -1,3 +1,4 @@
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Spool;
 
 namespace BtrfsToS3.Shared.State;

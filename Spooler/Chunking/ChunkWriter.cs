@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using BtrfsToS3.Shared.Crypto;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Hashing;
 using BtrfsToS3.Shared.IO;
 

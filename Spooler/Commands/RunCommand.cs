@@ -1,4 +1,5 @@
 using BtrfsToS3.Shared.Btrfs;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Spooler.Chunking;
 using BtrfsToS3.Spooler.Streams;

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using BtrfsToS3.Shared.Btrfs;
 using BtrfsToS3.Shared.Crypto;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Spooler.Chunking;
 
 namespace BtrfsToS3.Spooler.Streams;

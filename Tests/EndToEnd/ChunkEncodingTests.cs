@@ -6,6 +6,7 @@ using BtrfsToS3.Shared.Btrfs;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Crypto;
 using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Tests.Infrastructure;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Shared.State;

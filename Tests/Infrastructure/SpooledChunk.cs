@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Spooler.Chunking;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Hashing;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.Spool;

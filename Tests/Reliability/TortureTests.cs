@@ -1,6 +1,7 @@
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Crypto;
 using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Shared.State;
 using BtrfsToS3.Tests.Infrastructure;

@@ -1,6 +1,7 @@
 using BtrfsToS3.Shared.Crypto;
 using System.Globalization;
 using System.Security.Cryptography;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Uploader.S3;
 

@@ -1,4 +1,5 @@
 using BtrfsToS3.Shared.Crypto;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Uploader.Restore;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using BtrfsToS3.Shared.Btrfs;
 using BtrfsToS3.Shared.Cli;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.State;
 using BtrfsToS3.Uploader.S3;

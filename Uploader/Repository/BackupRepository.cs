@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Uploader.S3;
 

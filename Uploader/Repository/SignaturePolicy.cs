@@ -1,4 +1,5 @@
 using BtrfsToS3.Shared.Crypto;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Uploader.S3;
 
 namespace BtrfsToS3.Uploader.Repository;

@@ -1,5 +1,6 @@
 using BtrfsToS3.Shared.Btrfs;
 using BtrfsToS3.Shared.Crypto;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Publishing;
 
 namespace BtrfsToS3.Uploader.Restore;

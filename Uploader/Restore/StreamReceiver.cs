@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BtrfsToS3.Shared.Btrfs;
 using BtrfsToS3.Shared.Crypto;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Shared.Publishing;
 

@@ -1,3 +1,4 @@
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Uploader.S3;
 

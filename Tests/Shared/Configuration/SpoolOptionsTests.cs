@@ -1,4 +1,5 @@
 using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Spool;
 
 namespace BtrfsToS3.Tests.Shared.Configuration;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Spooler.Chunking;
 using BtrfsToS3.Tests.Infrastructure;

@@ -1,5 +1,6 @@
 using BtrfsToS3.Shared.Btrfs;
 using BtrfsToS3.Shared.Configuration;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Shared.State;

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Tests.Infrastructure;

@@ -4,7 +4,7 @@ using System.IO.Hashing;
 using ZstdSharp;
 using ZstdSharp.Unsafe;
 
-namespace BtrfsToS3.Spooler.Chunking;
+namespace BtrfsToS3.Shared.Format;
 
 /// <summary>
 /// Writes a chunk's share of the stream as standard zstd frames (RFC 8878), one per <see cref="ChunkCompression.FrameSize"/>

@@ -2,11 +2,12 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Tests.Infrastructure;
 
-namespace BtrfsToS3.Tests.Shared.Spool;
+namespace BtrfsToS3.Tests.Shared.Format;
 
 /// <summary>
 /// What an intruder with the bucket's keys, or a damaged spool, can put in a format object: each such value is bad data

@@ -1,4 +1,4 @@
-namespace BtrfsToS3.Shared.Spool;
+namespace BtrfsToS3.Shared.Format;
 
 /// <summary>
 /// Every file and object of docs/FORMAT.md carries its format version, which a reader checks before trusting it, and

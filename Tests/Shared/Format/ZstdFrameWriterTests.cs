@@ -1,11 +1,12 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Spooler.Chunking;
 using BtrfsToS3.Tests.Infrastructure;
 
-namespace BtrfsToS3.Tests.Spooler.Chunking;
+namespace BtrfsToS3.Tests.Shared.Format;
 
 [TestClass]
 public sealed class ZstdFrameWriterTests

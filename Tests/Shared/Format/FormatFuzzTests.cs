@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.IO;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.Spool;
@@ -11,7 +12,7 @@ using BtrfsToS3.Shared.State;
 using BtrfsToS3.Tests.Infrastructure;
 using CsCheck;
 
-namespace BtrfsToS3.Tests.Shared.Spool;
+namespace BtrfsToS3.Tests.Shared.Format;
 
 /// <summary>
 /// Property tests over what a stranger can put in a pointer, manifest, spool record or configuration value: whatever it

@@ -1,4 +1,4 @@
-namespace BtrfsToS3.Shared.Spool;
+namespace BtrfsToS3.Shared.Format;
 
 /// <summary>How large a chunk can become as stored, when it is compressed or encrypted (docs/FORMAT.md, "Chunk encoding").</summary>
 internal static class ChunkEncoding

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using BtrfsToS3.Shared.Configuration;
 
-namespace BtrfsToS3.Shared.Spool;
+using BtrfsToS3.Shared.Spool;
+
+namespace BtrfsToS3.Shared.Format;
 
 /// <summary>
 /// The grammar of every field that becomes a name, key, path or hash (docs/FORMAT.md, "Field grammar"): the one place

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace BtrfsToS3.Shared.Spool;
+namespace BtrfsToS3.Shared.Format;
 
 /// <summary>
 /// How a chunk holds its share of the stream: as it left <c>btrfs send</c> (<c>none</c>), or as a sequence of standard

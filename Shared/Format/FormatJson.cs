@@ -5,7 +5,9 @@ using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.State;
 
-namespace BtrfsToS3.Shared.Spool;
+using BtrfsToS3.Shared.Spool;
+
+namespace BtrfsToS3.Shared.Format;
 
 /// <summary>
 /// Source-generated JSON for every file and object the tools write: snake_case names, indented so that <c>cat</c> reads them,

@@ -1,7 +1,7 @@
 using System.Buffers;
 using BtrfsToS3.Shared.Crypto;
 
-namespace BtrfsToS3.Spooler.Chunking;
+namespace BtrfsToS3.Shared.Format;
 
 /// <summary>
 /// Turns a chunk's share of the stream into the bytes stored for it (docs/FORMAT.md, "Chunk encoding"): zstd frames

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using BtrfsToS3.Shared.Failures;
 
-namespace BtrfsToS3.Shared.Spool;
+namespace BtrfsToS3.Shared.Format;
 
 /// <summary>
 /// The fields of one file or object read back (from S3 or the spool), checked against the grammar docs/FORMAT.md gives

@@ -1,8 +1,11 @@
 using BtrfsToS3.Shared.Crypto;
+using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Publishing;
 using ZstdSharp;
 
-namespace BtrfsToS3.Uploader.Restore;
+using BtrfsToS3.Shared.Spool;
+
+namespace BtrfsToS3.Shared.Format;
 
 /// <summary>
 /// Reads a downloaded, verified chunk back into the stream bytes it holds, as its manifest says it was written

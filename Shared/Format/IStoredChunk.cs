@@ -1,4 +1,4 @@
-namespace BtrfsToS3.Shared.Spool;
+namespace BtrfsToS3.Shared.Format;
 
 /// <summary>A chunk as a seal or a manifest lists it: its place, its stream bytes, and its stored bytes' size and hashes.</summary>
 internal interface IStoredChunk

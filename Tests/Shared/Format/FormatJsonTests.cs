@@ -2,11 +2,12 @@ using System.Text;
 using System.Text.Json;
 using BtrfsToS3.Shared.Cli;
 using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Tests.Infrastructure;
 
-namespace BtrfsToS3.Tests.Shared.Spool;
+namespace BtrfsToS3.Tests.Shared.Format;
 
 [TestClass]
 public sealed class FormatJsonTests
