@@ -3,6 +3,8 @@ using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Spooler.Chunking;
+using BtrfsToS3.Uploader.Repository;
+using BtrfsToS3.Uploader.Upload;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BtrfsToS3.Tests.Infrastructure;
@@ -55,6 +57,21 @@ internal sealed class SpooledChunk : IDisposable
         using var source = new MemoryStream(RandomNumberGenerator.GetBytes(checked((int)size)));
         await new ChunkWriter(stream, size, partSize, ChunkCompression.None, [], gate, NullLogger.Instance).WriteAsync(source, CancellationToken.None);
         return spooled;
+    }
+
+    /// <summary>
+    /// Does by hand what the uploader does before it publishes: puts the chunk at its key, records it uploaded, and
+    /// seals the stream, so that what is left is the publish alone.
+    /// </summary>
+    public async Task UploadAndSealAsync(ChunkStore chunks, BackupRepository repository)
+    {
+        ReadyChunk chunk = Chunk;
+        StreamHeader header = Stream.ReadHeader();
+        string key = repository.ChunkKey(header, chunk.Record.Name);
+        await chunks.PutAsync(key, chunk, _ => { }, CancellationToken.None);
+        ChunkRecord record = chunk.Record;
+        Stream.MarkUploaded(chunk, new UploadedRecord(FormatJson.Version, record.Index, record.Name, key, record.Size, record.Sha256, record.Etag, record.Crc32, "DEEP_ARCHIVE", DateTimeOffset.UtcNow, 1, 0, false));
+        Stream.WriteSeal(Seal.Of(header, [record], record.Size, record.Sha256, "btrfs-progs v6.2", "6.1.0", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
     }
 
     /// <summary>Flips every bit of one byte of the chunk file, as a failing SSD or a bad cable would.</summary>

@@ -39,13 +39,7 @@ public sealed class PublisherSigningTests
             Options,
             signatures: new SignaturePolicy(new HashSet<string> { _key.PublicKeyText }, RequireTrusted: false, AllowUnsigned: false, _key));
         _spooled = await SpooledChunk.CreateAsync(ByteSize.MiB, 5 * ByteSize.MiB);
-        ReadyChunk chunk = _spooled.Chunk;
-        StreamHeader header = _spooled.Stream.ReadHeader();
-        string key = _repository.ChunkKey(header, chunk.Record.Name);
-        await new ChunkStore(_store, Options, locks: null).PutAsync(key, chunk, _ => { }, CancellationToken.None);
-        ChunkRecord record = chunk.Record;
-        _spooled.Stream.MarkUploaded(chunk, new UploadedRecord(FormatJson.Version, record.Index, record.Name, key, record.Size, record.Sha256, record.Etag, record.Crc32, "DEEP_ARCHIVE", DateTimeOffset.UtcNow, 1, 0, false));
-        _spooled.Stream.WriteSeal(Seal.Of(header, [record], record.Size, record.Sha256, "btrfs-progs v6.2", "6.1.0", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
+        await _spooled.UploadAndSealAsync(new ChunkStore(_store, Options, locks: null), _repository);
     }
 
     [TestCleanup]
