@@ -34,12 +34,15 @@ public sealed class TortureTests : BtrfsAndS3Test
         "spooler killed and restarted under the uploader",
         "uploader killed on a slow link",
         "uploader at a publish step",
-        "uploader at uploader-during-retention",
+        RetentionFault,
         "network cut for 3 s",
         "network cut until the uploader gives up",
         "network cut for 30-120 s mid-chunk",
         "uploader killed mid-chunk, resumed",
     ];
+
+    /// <summary>The fault whose cycle sends a new full (and so may change the generation's encryption).</summary>
+    private const string RetentionFault = "uploader at uploader-during-retention";
 
     private static readonly string[] PublishSteps = ["uploader-after-verify", "uploader-after-manifest", "uploader-after-pointer", "uploader-after-state"];
 
@@ -66,19 +69,26 @@ public sealed class TortureTests : BtrfsAndS3Test
             ["data"],
             _s3.ConfigSection(_s3.Endpoint) + $"\n[uploader]\nlinger = 0s\nabort_uploads_older_than = 0s\n[retention]\nkeep_generations = 1\nmin_age_days = 0\n[encryption]\nrecipients = {(encrypted ? identity.Recipient.Text : string.Empty)}",
             compression: "auto");
-        string config = Config(encrypted: false);
+        bool encrypted = false;
+        string config = Config(encrypted);
         using var proxy = new TcpProxy(new Uri(_s3.Endpoint));
         var log = new List<string>();
         for (int cycle = 0; cycle < cycles; cycle++)
         {
             Mutate(random, cycle);
-
-            // What users run: the default encoding (compression auto) in every cycle, and age in about a third of them;
-            // the setting takes effect at the next full, as for a user who changes it.
-            bool encrypted = random.Next(3) == 0;
-            config = Config(encrypted);
             string fault = cycle < Faults.Length ? Faults[cycle] : Faults[random.Next(Faults.Length)];
-            string what = $"{Inject(fault, random, config, proxy)} (compression auto, {(encrypted ? "age" : "no encryption")} for a full)";
+
+            // What users run: the default encoding (compression auto) in every cycle, and age in about half of the
+            // generations. A user changes recipients for the next full, and an encrypted generation is never continued
+            // unencrypted (without recipients the spooler refuses it, exit 78), so the setting changes only where a
+            // full is sent: the first cycle, chosen at random, and each new full of the retention fault, the other way.
+            if (cycle == 0 || fault == RetentionFault)
+            {
+                encrypted = cycle == 0 ? random.Next(2) == 0 : !encrypted;
+            }
+
+            config = Config(encrypted);
+            string what = $"{Inject(fault, random, config, proxy)} (compression auto, {(encrypted ? "age recipients set" : "no encryption")})";
             log.Add($"cycle {cycle}: {what}");
             Console.WriteLine($"torture: cycle {cycle}: {what}");
             string history = string.Join('\n', log);
@@ -122,7 +132,7 @@ public sealed class TortureTests : BtrfsAndS3Test
             "btrfs send dies" => SendDies(random, config),
             "spooler killed and restarted under the uploader" => SpoolerRestartedUnderTheUploader(random, config),
             "uploader killed on a slow link" => UploaderKilledOnASlowLink(random, config, proxy),
-            "uploader at a publish step" or "uploader at uploader-during-retention" => UploaderAtCrashPoint(fault, random, config),
+            "uploader at a publish step" or RetentionFault => UploaderAtCrashPoint(fault, random, config),
             "network cut for 3 s" => NetworkCutBriefly(random, config, proxy),
             "network cut until the uploader gives up" => NetworkCutUntilGiveUp(random, config, proxy),
             "network cut for 30-120 s mid-chunk" => LongOutageMidChunk(random, config, proxy),
