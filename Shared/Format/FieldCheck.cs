@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using BtrfsToS3.Shared.Failures;
+using BtrfsToS3.Shared.Spool;
 
 namespace BtrfsToS3.Shared.Format;
 
@@ -48,6 +49,28 @@ internal sealed class FieldCheck(string where, string? prefix = null)
         That(value is not null && grammar(value), field, value, rule);
         return value!;
     }
+
+    /// <summary>
+    /// A subvolume's name and its place: a configured name where <paramref name="nested"/> is null, else the name the
+    /// configured subvolume and the relative path of the place make (<see cref="NestedName"/>).
+    /// </summary>
+    public void Subvolume(string subvolume, NestedPlace? nested)
+    {
+        Text(subvolume, "subvolume", FormatGrammar.SubvolumeName, "is not a subvolume name");
+        if (nested is null)
+        {
+            That(FormatGrammar.ConfiguredName(subvolume), "subvolume", subvolume, "is a nested subvolume's name, but nested is null");
+            return;
+        }
+
+        Text(nested.In, "nested.in", FormatGrammar.ConfiguredName, "is not a configured subvolume's name");
+        Text(nested.Path, "nested.path", FormatGrammar.RelativePath, "is not a relative path without '.', '..' or empty parts");
+        That(NestedName.TryFor(nested.In, nested.Path) == subvolume, "subvolume", subvolume, $"is not the name of the subvolume nested in {nested.In} at nested.path");
+    }
+
+    /// <summary>A source (a stream's, or a pointer's owner): a filesystem UUID and a subvolume UUID.</summary>
+    public void Source(SourceRef? source, string field) =>
+        That(source is not null && FormatGrammar.Uuid(source.FilesystemUuid) && FormatGrammar.Uuid(source.SubvolumeUuid), field, source?.ToString(), "must hold two UUIDs");
 
     /// <summary>A list field must be present and hold no null element (JSON <c>[null]</c> reads as one).</summary>
     public IReadOnlyList<T> List<T>(IReadOnlyList<T>? values, string field, int max)

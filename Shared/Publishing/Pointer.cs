@@ -30,19 +30,8 @@ internal sealed record Pointer(
     /// </summary>
     public void Validate(FieldCheck check)
     {
-        check.Text(Subvolume, "subvolume", FormatGrammar.SubvolumeName, "is not a subvolume name");
-        if (Nested is null)
-        {
-            check.That(FormatGrammar.ConfiguredName(Subvolume), "subvolume", Subvolume, "is a nested subvolume's name, but nested is null");
-        }
-        else
-        {
-            check.Text(Nested.In, "nested.in", FormatGrammar.ConfiguredName, "is not a configured subvolume's name");
-            check.Text(Nested.Path, "nested.path", FormatGrammar.RelativePath, "is not a relative path without '.', '..' or empty parts");
-            check.That(NestedName.TryFor(Nested.In, Nested.Path) == Subvolume, "subvolume", Subvolume, $"is not the name of the subvolume nested in {Nested.In} at nested.path");
-        }
-
-        check.That(Owner is not null && FormatGrammar.Uuid(Owner.FilesystemUuid) && FormatGrammar.Uuid(Owner.SubvolumeUuid), "owner", Owner?.ToString(), "must hold two UUIDs");
+        check.Subvolume(Subvolume, Nested);
+        check.Source(Owner, "owner");
         check.List(Generations, "generations", MaxGenerations);
         check.That(Generations.Count >= 1, "generations", Generations.Count, "must name at least one generation");
         for (int g = 0; g < Generations.Count; g++)

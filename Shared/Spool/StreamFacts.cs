@@ -70,10 +70,9 @@ internal abstract record StreamFacts : IFormatVersioned
     /// </summary>
     protected void ValidateFacts(FieldCheck check)
     {
-        check.Text(Subvolume, "subvolume", FormatGrammar.SubvolumeName, "is not a subvolume name");
+        check.Subvolume(Subvolume, Nested);
         if (Nested is null)
         {
-            check.That(FormatGrammar.ConfiguredName(Subvolume), "subvolume", Subvolume, "is a nested subvolume's name, but nested is null");
             foreach ((string path, int i) in check.List(NestedPaths, "nested_paths", 100_000).Select((p, i) => (p, i)))
             {
                 check.Text(path, $"nested_paths[{i}]", FormatGrammar.RelativePath, "is not a relative path without '.', '..' or empty parts");
@@ -81,13 +80,10 @@ internal abstract record StreamFacts : IFormatVersioned
         }
         else
         {
-            check.Text(Nested.In, "nested.in", FormatGrammar.ConfiguredName, "is not a configured subvolume's name");
-            check.Text(Nested.Path, "nested.path", FormatGrammar.RelativePath, "is not a relative path without '.', '..' or empty parts");
-            check.That(NestedName.TryFor(Nested.In, Nested.Path) == Subvolume, "subvolume", Subvolume, $"is not the name of the subvolume nested in {Nested.In} at nested.path");
             check.That(check.List(NestedPaths, "nested_paths", 0).Count == 0, "nested_paths", NestedPaths.Count, "must be empty for a nested subvolume");
         }
 
-        check.That(Source is not null && FormatGrammar.Uuid(Source.FilesystemUuid) && FormatGrammar.Uuid(Source.SubvolumeUuid), "source", Source?.ToString(), "must hold two UUIDs");
+        check.Source(Source, "source");
         check.That(Snapshot is not null, "snapshot", null, "must be present");
         check.That(SnapshotName.TryParse(Snapshot!.Name, out string snapshotOf, out DateTimeOffset taken) && snapshotOf == Subvolume, "snapshot.name", Snapshot.Name, $"is not a snapshot name of subvolume {Subvolume}");
         check.Text(Snapshot.Uuid, "snapshot.uuid", FormatGrammar.Uuid, "is not a UUID");
