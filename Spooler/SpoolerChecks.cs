@@ -29,7 +29,7 @@ internal static class SpoolerChecks
         {
             string where = source.Where(ConfigKeys.Subvolumes, subvolume.Name);
             RequireDirectory(subvolume.Path, where);
-            if (await btrfs.ShowAsync(subvolume.Path, cancellationToken).ConfigureAwait(false) is null)
+            if (await btrfs.ShowAsync(subvolume.Path, cancellationToken) is null)
             {
                 throw ConfigError.At(where, $"{subvolume.Path} is not a btrfs subvolume");
             }
@@ -43,7 +43,7 @@ internal static class SpoolerChecks
             }
 
             if (options.Nested == NestedMode.Fail
-                && await new NestedDiscovery(options.Snapshots, options.Nested, btrfs, logger).BackupableAsync(subvolume, cancellationToken).ConfigureAwait(false) is { Count: > 0 } nested)
+                && await new NestedDiscovery(options.Snapshots, options.Nested, btrfs, logger).BackupableAsync(subvolume, cancellationToken) is { Count: > 0 } nested)
             {
                 throw ConfigError.At(
                     source.Where(ConfigKeys.Subvolumes, SubvolumeOptions.NestedKey),

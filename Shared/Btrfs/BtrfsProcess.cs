@@ -64,9 +64,9 @@ internal sealed class BtrfsProcess : IAsyncDisposable
             }
         }
 
-        await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        await _errors.ConfigureAwait(false);
-        return (_process.ExitCode, await _lines.ConfigureAwait(false));
+        await _process.WaitForExitAsync(cancellationToken);
+        await _errors;
+        return (_process.ExitCode, await _lines);
     }
 
     public async ValueTask DisposeAsync()
@@ -75,16 +75,16 @@ internal sealed class BtrfsProcess : IAsyncDisposable
         {
             _process.Kill(entireProcessTree: true);
             // Cleanup has no token of its own to wait on: a killed process ends at once.
-            await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            await _process.WaitForExitAsync(CancellationToken.None);
         }
 
-        await _errors.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        await _errors.ContinueWith(_ => { }, TaskScheduler.Default);
         _process.Dispose();
     }
 
     private static async Task PumpAsync(StreamReader errors, Action<string> onError)
     {
-        while (await errors.ReadLineAsync().ConfigureAwait(false) is { } line)
+        while (await errors.ReadLineAsync() is { } line)
         {
             if (line.Length > 0)
             {
@@ -96,7 +96,7 @@ internal sealed class BtrfsProcess : IAsyncDisposable
     private static async Task<long> CountAsync(StreamReader output)
     {
         long lines = 0;
-        while (await output.ReadLineAsync().ConfigureAwait(false) is not null)
+        while (await output.ReadLineAsync() is not null)
         {
             lines++;
         }

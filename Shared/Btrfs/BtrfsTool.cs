@@ -18,7 +18,7 @@ internal sealed partial class BtrfsTool
     /// <summary>The subvolume at the path, or null when there is none (missing path, or a plain directory).</summary>
     public async Task<SubvolumeInfo?> ShowAsync(string path, CancellationToken cancellationToken)
     {
-        ProcessResult result = await Run(["subvolume", "show", path], cancellationToken).ConfigureAwait(false);
+        ProcessResult result = await Run(["subvolume", "show", path], cancellationToken);
         if (result.ExitCode != 0)
         {
             return null;
@@ -65,7 +65,7 @@ internal sealed partial class BtrfsTool
     /// </summary>
     public async Task<IReadOnlyList<NestedSubvolume>> NestedAsync(string path, CancellationToken cancellationToken)
     {
-        ProcessResult show = await Run(["subvolume", "show", path], cancellationToken).ConfigureAwait(false);
+        ProcessResult show = await Run(["subvolume", "show", path], cancellationToken);
         string[] shown = show.StandardOutput.Split('\n');
         string? idText = shown.Select(l => l.Split(':', 2, StringSplitOptions.TrimEntries)).FirstOrDefault(p => p is ["Subvolume ID", _])?[1];
         if (show.ExitCode != 0 || !long.TryParse(idText, CultureInfo.InvariantCulture, out long id))
@@ -75,8 +75,8 @@ internal sealed partial class BtrfsTool
 
         // The first line is the subvolume's path from the filesystem's top, "/" for the top itself.
         string own = shown[0].Trim() == "/" ? string.Empty : TopRelative(shown[0].Trim());
-        IReadOnlyList<ListedSubvolume> all = await ListAsync(path, readOnlyOnly: false, cancellationToken).ConfigureAwait(false);
-        HashSet<long> readOnly = [.. (await ListAsync(path, readOnlyOnly: true, cancellationToken).ConfigureAwait(false)).Select(s => s.Id)];
+        IReadOnlyList<ListedSubvolume> all = await ListAsync(path, readOnlyOnly: false, cancellationToken);
+        HashSet<long> readOnly = [.. (await ListAsync(path, readOnlyOnly: true, cancellationToken)).Select(s => s.Id)];
         Dictionary<long, ListedSubvolume> byId = all.ToDictionary(s => s.Id);
         var nested = new List<NestedSubvolume>();
         foreach (ListedSubvolume subvolume in all)
@@ -99,7 +99,7 @@ internal sealed partial class BtrfsTool
 
     public async Task CreateReadOnlySnapshotAsync(string source, string destination, CancellationToken cancellationToken)
     {
-        ProcessResult result = await Run(["subvolume", "snapshot", "-r", source, destination], cancellationToken).ConfigureAwait(false);
+        ProcessResult result = await Run(["subvolume", "snapshot", "-r", source, destination], cancellationToken);
         if (result.ExitCode != 0)
         {
             throw new BackupFailure(FailureKind.CannotCreate, $"btrfs subvolume snapshot -r {source} {destination} failed: {result.Reason}");
@@ -109,7 +109,7 @@ internal sealed partial class BtrfsTool
     /// <summary>A writable snapshot: a restored subvolume put back where the host had it.</summary>
     public async Task CreateSnapshotAsync(string source, string destination, CancellationToken cancellationToken)
     {
-        ProcessResult result = await Run(["subvolume", "snapshot", source, destination], cancellationToken).ConfigureAwait(false);
+        ProcessResult result = await Run(["subvolume", "snapshot", source, destination], cancellationToken);
         if (result.ExitCode != 0)
         {
             throw new BackupFailure(FailureKind.CannotCreate, $"btrfs subvolume snapshot {source} {destination} failed: {result.Reason}");
@@ -118,7 +118,7 @@ internal sealed partial class BtrfsTool
 
     public async Task DeleteSubvolumeAsync(string path, CancellationToken cancellationToken)
     {
-        ProcessResult result = await Run(["subvolume", "delete", path], cancellationToken).ConfigureAwait(false);
+        ProcessResult result = await Run(["subvolume", "delete", path], cancellationToken);
         if (result.ExitCode != 0)
         {
             throw new BackupFailure(FailureKind.Unavailable, $"btrfs subvolume delete {path} failed: {result.Reason}");
@@ -128,7 +128,7 @@ internal sealed partial class BtrfsTool
     /// <summary>The btrfs-progs version, e.g. "btrfs-progs v6.2", for the seal and the manifest.</summary>
     public async Task<string> VersionAsync(CancellationToken cancellationToken)
     {
-        ProcessResult result = await Run(["--version"], cancellationToken).ConfigureAwait(false);
+        ProcessResult result = await Run(["--version"], cancellationToken);
         return result.ExitCode == 0
             ? result.StandardOutput.Trim().Split('\n')[0]
             : throw new BackupFailure(FailureKind.Unavailable, $"btrfs --version failed: {result.Reason}");
@@ -137,7 +137,7 @@ internal sealed partial class BtrfsTool
     /// <summary>Bytes the subvolume's files take (<c>btrfs filesystem du</c>), or null with btrfs's reason when it cannot say.</summary>
     public async Task<(long? Bytes, string Reason)> DiskUsageAsync(string path, CancellationToken cancellationToken)
     {
-        ProcessResult du = await Run(["filesystem", "du", "-s", "--raw", path], cancellationToken).ConfigureAwait(false);
+        ProcessResult du = await Run(["filesystem", "du", "-s", "--raw", path], cancellationToken);
         string[] lines = du.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         return du.ExitCode == 0 && lines.Length >= 2 && long.TryParse(lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture, out long bytes)
             ? (bytes, string.Empty)
@@ -191,7 +191,7 @@ internal sealed partial class BtrfsTool
 
     private async Task<IReadOnlyList<ListedSubvolume>> ListAsync(string path, bool readOnlyOnly, CancellationToken cancellationToken)
     {
-        ProcessResult list = await Run(readOnlyOnly ? ["subvolume", "list", "-a", "-p", "-r", path] : ["subvolume", "list", "-a", "-p", "-u", "-q", path], cancellationToken).ConfigureAwait(false);
+        ProcessResult list = await Run(readOnlyOnly ? ["subvolume", "list", "-a", "-p", "-r", path] : ["subvolume", "list", "-a", "-p", "-u", "-q", path], cancellationToken);
         if (list.ExitCode != 0)
         {
             throw new BackupFailure(FailureKind.Unavailable, $"btrfs subvolume list {path} failed: {list.Reason}");

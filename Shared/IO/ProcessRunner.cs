@@ -58,7 +58,7 @@ internal static class ProcessRunner
         Task<string> stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         try
         {
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            await process.WaitForExitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -66,6 +66,6 @@ internal static class ProcessRunner
             throw;
         }
 
-        return new ProcessResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+        return new ProcessResult(process.ExitCode, await stdout, await stderr);
     }
 }

@@ -92,7 +92,7 @@ internal sealed class ChunkFile : IDisposable
             data = data[Stage(data.Span)..];
             if (_staged == StagingSize)
             {
-                await _pending.ConfigureAwait(false);
+                await _pending;
                 nint full = _buffers[_current];
                 _pending = Task.Run(() => WriteAll(full, StagingSize));
                 _current ^= 1;
@@ -104,7 +104,7 @@ internal sealed class ChunkFile : IDisposable
     /// <summary>Writes what is left, makes it durable and checks the file holds exactly the bytes written.</summary>
     public async Task FinishAsync()
     {
-        await _pending.ConfigureAwait(false);
+        await _pending;
         WriteTail();
         if (Syscall.fsync(_fd) != 0)
         {

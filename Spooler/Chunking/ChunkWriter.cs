@@ -49,16 +49,16 @@ internal sealed class ChunkWriter(
             TaskScheduler.Default);
         try
         {
-            ChunkedStream result = await ConsumeAsync(filled.Reader, free.Writer, cancellationToken).ConfigureAwait(false);
-            await reader.ConfigureAwait(false);
+            ChunkedStream result = await ConsumeAsync(filled.Reader, free.Writer, cancellationToken);
+            await reader;
             return result;
         }
         catch
         {
-            await readerStop.CancelAsync().ConfigureAwait(false);
+            await readerStop.CancelAsync();
             try
             {
-                await reader.ConfigureAwait(false);
+                await reader;
             }
             catch (Exception e) when (e is OperationCanceledException or IOException)
             {
@@ -110,7 +110,7 @@ internal sealed class ChunkWriter(
         OpenChunk? chunk = null;
         try
         {
-            await foreach ((byte[] buffer, int count) in filled.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach ((byte[] buffer, int count) in filled.ReadAllAsync(cancellationToken))
             {
                 int offset = 0;
                 if (headLength < HeadSize)
@@ -124,7 +124,7 @@ internal sealed class ChunkWriter(
                 {
                     if (chunk is null)
                     {
-                        await gate.WaitForRoomAsync(ChunkEncoding.StoredBound(chunkSize, !compression.IsNone || recipients.Count > 0), cancellationToken).ConfigureAwait(false);
+                        await gate.WaitForRoomAsync(ChunkEncoding.StoredBound(chunkSize, !compression.IsNone || recipients.Count > 0), cancellationToken);
                         chunk = new OpenChunk(stream, chunks.Count, partSize, ChunkEncoder.For(compression, recipients));
                     }
 
@@ -132,24 +132,24 @@ internal sealed class ChunkWriter(
                     var segment = new ReadOnlyMemory<byte>(buffer, offset, length);
                     OpenChunk current = chunk;
 
-                    await current.AddAsync(segment, streamSha, cancellationToken).ConfigureAwait(false);
+                    await current.AddAsync(segment, streamSha, cancellationToken);
 
                     offset += length;
                     total += length;
                     if (current.StreamLength == chunkSize)
                     {
-                        chunks.Add(await current.FinishAsync(cancellationToken).ConfigureAwait(false));
+                        chunks.Add(await current.FinishAsync(cancellationToken));
                         LogChunk(chunks[^1]);
                         chunk = null;
                     }
                 }
 
-                await free.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+                await free.WriteAsync(buffer, cancellationToken);
             }
 
             if (chunk is not null)
             {
-                chunks.Add(await chunk.FinishAsync(cancellationToken).ConfigureAwait(false));
+                chunks.Add(await chunk.FinishAsync(cancellationToken));
                 LogChunk(chunks[^1]);
                 chunk = null;
             }
@@ -201,24 +201,24 @@ internal sealed class ChunkWriter(
             StreamLength += segment.Length;
             if (_encoder is null)
             {
-                await StoreAsync(segment, streamSha, cancellationToken).ConfigureAwait(false);
+                await StoreAsync(segment, streamSha, cancellationToken);
                 return;
             }
 
             Task streamHash = Task.Run(() => streamSha.AppendData(segment.Span), cancellationToken);
             ReadOnlyMemory<byte> stored = _encoder.Encode(segment.Span);
-            await StoreAsync(stored, null, cancellationToken).ConfigureAwait(false);
-            await streamHash.ConfigureAwait(false);
+            await StoreAsync(stored, null, cancellationToken);
+            await streamHash;
         }
 
         public async Task<ChunkRecord> FinishAsync(CancellationToken cancellationToken)
         {
             if (_encoder is not null)
             {
-                await StoreAsync(_encoder.Finish(), null, cancellationToken).ConfigureAwait(false);
+                await StoreAsync(_encoder.Finish(), null, cancellationToken);
             }
 
-            await File.FinishAsync().ConfigureAwait(false);
+            await File.FinishAsync();
             File.Dispose();
             (IReadOnlyList<PartRecord> parts, string etag, string crc32) = PartHashes.Finish();
             var record = new ChunkRecord(
@@ -265,8 +265,8 @@ internal sealed class ChunkWriter(
                     Sha256.AppendData(stored.Span);
                 },
                 cancellationToken);
-            await File.WriteAsync(stored).ConfigureAwait(false);
-            await Task.WhenAll(md5, sha).ConfigureAwait(false);
+            await File.WriteAsync(stored);
+            await Task.WhenAll(md5, sha);
         }
     }
 }

@@ -54,7 +54,7 @@ internal sealed class QuotaGate(SpoolDirectory spool, long quota, TimeSpan pollI
                 CrashPoint.Reached("spooler-in-quota-pause");
             }
 
-            await Task.Delay(pollInterval, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(pollInterval, time, cancellationToken);
         }
     }
 }

@@ -21,7 +21,7 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
     public async Task<int> RunAsync(bool forceFull, CancellationToken cancellationToken)
     {
         using FileLock spoolerLock = _spool.LockSpooler();
-        string btrfsVersion = await btrfs.VersionAsync(cancellationToken).ConfigureAwait(false);
+        string btrfsVersion = await btrfs.VersionAsync(cancellationToken);
         string kernelVersion = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
         _send = SendSettings.Of(options.Btrfs, SendSettings.ParseProgs(btrfsVersion), BtrfsTool.KernelSendProtocol());
         var gate = new QuotaGate(_spool, options.Spool.Quota, quotaPoll, time, logger);
@@ -43,7 +43,7 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
         {
             try
             {
-                await step().ConfigureAwait(false);
+                await step();
                 return true;
             }
             catch (Exception e) when (e is not OperationCanceledException && ExitCodes.For(e) != ExitCodes.Software)
@@ -62,7 +62,7 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
 
             // With fail, the checks have already found that there is nothing nested to back up.
             if (options.Nested == NestedMode.Fail
-                || await TryAsync(configured, async () => group.AddRange(await discovery.FindAsync(configured, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false))
+                || await TryAsync(configured, async () => group.AddRange(await discovery.FindAsync(configured, cancellationToken))))
             {
                 discovered.Add(configured.Name);
             }
@@ -80,7 +80,7 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
                 List<SpoolStream> own = [.. streams.Where(s => s.Subvolume == subvolume.Name)];
                 await TryAsync(subvolume, async () =>
                 {
-                    if (await PrepareAsync(subvolume, nestedPaths, own, planner, forceFull, at, cancellationToken).ConfigureAwait(false) is { } prepared)
+                    if (await PrepareAsync(subvolume, nestedPaths, own, planner, forceFull, at, cancellationToken) is { } prepared)
                     {
                         toSend.Add((subvolume, prepared.Stream, prepared.Header));
                     }
@@ -88,12 +88,12 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
                     {
                         done.Add(subvolume);
                     }
-                }).ConfigureAwait(false);
+                });
             }
 
             foreach ((SubvolumeOptions subvolume, SpoolStream stream, StreamHeader header) in toSend)
             {
-                if (await TryAsync(subvolume, () => SendOrAbandonAsync(sender, stream, header, cancellationToken)).ConfigureAwait(false))
+                if (await TryAsync(subvolume, () => SendOrAbandonAsync(sender, stream, header, cancellationToken)))
                 {
                     done.Add(subvolume);
                 }
@@ -101,7 +101,7 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
 
             foreach (SubvolumeOptions subvolume in done)
             {
-                await TryAsync(subvolume, () => pruner.PruneAsync(subvolume, cancellationToken)).ConfigureAwait(false);
+                await TryAsync(subvolume, () => pruner.PruneAsync(subvolume, cancellationToken));
             }
         }
 
@@ -109,7 +109,7 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
         foreach (SpoolStream orphan in streams.Where(s =>
             !s.IsSealed && !backedUp.Contains(s.Subvolume) && s.Subvolume.Split('.')[0] is { } parent && parent != s.Subvolume && discovered.Contains(parent)))
         {
-            await AbandonAsync(orphan, cancellationToken).ConfigureAwait(false);
+            await AbandonAsync(orphan, cancellationToken);
         }
 
         return code;
@@ -138,10 +138,10 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
         foreach (SpoolStream unsealed in inSpool)
         {
             // The snapshot is made before its stream directory, so an unsealed stream always names a snapshot of ours.
-            StreamHeader? resumable = unsealed.HasHeader ? await ResumableHeaderAsync(unsealed, cancellationToken).ConfigureAwait(false) : null;
+            StreamHeader? resumable = unsealed.HasHeader ? await ResumableHeaderAsync(unsealed, cancellationToken) : null;
             if (resumable is null)
             {
-                await AbandonAsync(unsealed, cancellationToken).ConfigureAwait(false);
+                await AbandonAsync(unsealed, cancellationToken);
                 continue;
             }
 
@@ -150,13 +150,13 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
         }
 
         string snapshotName = NewSnapshotName(subvolume.Name, at);
-        StreamPlan plan = await planner.PlanAsync(subvolume, snapshotName, forceFull, cancellationToken).ConfigureAwait(false);
+        StreamPlan plan = await planner.PlanAsync(subvolume, snapshotName, forceFull, cancellationToken);
         Log.StreamPlanned(logger, subvolume.Name, plan.Kind.ToString().ToLowerInvariant(), plan.Reason);
         (string compression, string encryption) = GenerationEncoding(subvolume, plan);
 
         string snapshotPath = options.Snapshots.PathOf(snapshotName);
-        await btrfs.CreateReadOnlySnapshotAsync(subvolume.Path, snapshotPath, cancellationToken).ConfigureAwait(false);
-        SubvolumeInfo snapshot = await btrfs.ShowAsync(snapshotPath, cancellationToken).ConfigureAwait(false)
+        await btrfs.CreateReadOnlySnapshotAsync(subvolume.Path, snapshotPath, cancellationToken);
+        SubvolumeInfo snapshot = await btrfs.ShowAsync(snapshotPath, cancellationToken)
             ?? throw new BackupFailure(FailureKind.Unavailable, $"snapshot {snapshotPath} was created but btrfs cannot show it");
         Log.SnapshotCreated(logger, snapshotPath, snapshot.Uuid);
 
@@ -264,7 +264,7 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
             }
 
             string path = options.Snapshots.PathOf(needed.Name);
-            SubvolumeInfo? found = await btrfs.ShowAsync(path, cancellationToken).ConfigureAwait(false);
+            SubvolumeInfo? found = await btrfs.ShowAsync(path, cancellationToken);
             if (found is null || !found.ReadOnly || !string.Equals(found.Uuid, needed.Uuid, StringComparison.OrdinalIgnoreCase))
             {
                 Log.CannotResend(logger, stream.Name, $"snapshot {path} is gone or changed");
@@ -279,12 +279,12 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
     {
         try
         {
-            await sender.SendAsync(stream, header, cancellationToken).ConfigureAwait(false);
+            await sender.SendAsync(stream, header, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // No seal and no chunks may outlive a failed send; the snapshot was made for this stream alone.
-            await AbandonAsync(stream, CancellationToken.None).ConfigureAwait(false);
+            await AbandonAsync(stream, CancellationToken.None);
             throw;
         }
     }
@@ -295,9 +295,9 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
         Log.StreamAbandoned(logger, stream.Name);
         stream.Remove();
         string path = options.Snapshots.PathOf(stream.Name);
-        if (await btrfs.ShowAsync(path, cancellationToken).ConfigureAwait(false) is not null)
+        if (await btrfs.ShowAsync(path, cancellationToken) is not null)
         {
-            await btrfs.DeleteSubvolumeAsync(path, cancellationToken).ConfigureAwait(false);
+            await btrfs.DeleteSubvolumeAsync(path, cancellationToken);
         }
     }
 

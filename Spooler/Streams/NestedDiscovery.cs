@@ -13,7 +13,7 @@ internal sealed class NestedDiscovery(SnapshotOptions snapshots, NestedMode mode
     /// <summary>The nested subvolumes to back up as chains of their own (none with exclude), each named by <see cref="NestedName"/>.</summary>
     public async Task<IReadOnlyList<SubvolumeOptions>> FindAsync(SubvolumeOptions configured, CancellationToken cancellationToken)
     {
-        IReadOnlyList<SubvolumeOptions> found = await BackupableAsync(configured, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<SubvolumeOptions> found = await BackupableAsync(configured, cancellationToken);
         if (mode == NestedMode.Exclude && found.Count > 0)
         {
             Log.NestedExcluded(logger, configured.Name, found.Count, string.Join(", ", found.Select(n => n.Nested!.Path)));
@@ -32,7 +32,7 @@ internal sealed class NestedDiscovery(SnapshotOptions snapshots, NestedMode mode
     public async Task<IReadOnlyList<SubvolumeOptions>> BackupableAsync(SubvolumeOptions configured, CancellationToken cancellationToken)
     {
         var found = new List<SubvolumeOptions>();
-        foreach (NestedSubvolume nested in await btrfs.NestedAsync(configured.Path, cancellationToken).ConfigureAwait(false))
+        foreach (NestedSubvolume nested in await btrfs.NestedAsync(configured.Path, cancellationToken))
         {
             string path = Path.Combine(configured.Path, nested.Path);
             if (path.StartsWith(snapshots.Dir + "/", StringComparison.Ordinal))

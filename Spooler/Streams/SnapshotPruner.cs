@@ -70,12 +70,12 @@ internal sealed class SnapshotPruner(SnapshotOptions snapshots, StateOptions sta
         foreach (string name in ours.Where(n => !keep.Contains(n)))
         {
             string path = snapshots.PathOf(name);
-            if (await btrfs.ShowAsync(path, cancellationToken).ConfigureAwait(false) is not { ReadOnly: true })
+            if (await btrfs.ShowAsync(path, cancellationToken) is not { ReadOnly: true })
             {
                 continue;
             }
 
-            await btrfs.DeleteSubvolumeAsync(path, cancellationToken).ConfigureAwait(false);
+            await btrfs.DeleteSubvolumeAsync(path, cancellationToken);
             Log.SnapshotDeleted(logger, path, snapshots.Retention.ToString());
         }
     }

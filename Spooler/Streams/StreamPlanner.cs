@@ -46,7 +46,7 @@ internal sealed class StreamPlanner(SnapshotOptions snapshots, StateOptions stat
         }
 
         string parentPath = snapshots.PathOf(published.Snapshot.Name);
-        SubvolumeInfo? parent = await btrfs.ShowAsync(parentPath, cancellationToken).ConfigureAwait(false);
+        SubvolumeInfo? parent = await btrfs.ShowAsync(parentPath, cancellationToken);
         if (parent is null)
         {
             return Full($"the parent snapshot {parentPath} is missing");
@@ -64,7 +64,7 @@ internal sealed class StreamPlanner(SnapshotOptions snapshots, StateOptions stat
 
         // By path and UUID: the parent must be a snapshot of this very subvolume, not of one that was deleted and made
         // anew at the same path (a VM disk recreated), which an incremental would silently graft onto the old one.
-        SubvolumeInfo? source = await btrfs.ShowAsync(subvolume.Path, cancellationToken).ConfigureAwait(false);
+        SubvolumeInfo? source = await btrfs.ShowAsync(subvolume.Path, cancellationToken);
         if (source is null || !string.Equals(parent.ParentUuid, source.Uuid, StringComparison.OrdinalIgnoreCase))
         {
             return Full($"{subvolume.Path} is not the subvolume {parentPath} was taken of (UUID {source?.Uuid}, the snapshot's source {parent.ParentUuid})");

@@ -31,8 +31,8 @@ internal sealed class StreamSender(
             ChunkCompression compression = ChunkCompression.TryParse(header.Compression)
                 ?? throw new BackupFailure(FailureKind.BadData, $"stream {header.Stream}: its header asks for compression \"{header.Compression}\", which this version does not write");
             var writer = new ChunkWriter(stream, header.ChunkSize, header.PartSize, compression, Recipients(header), gate, logger);
-            chunked = await writer.WriteAsync(send.Output, cancellationToken).ConfigureAwait(false);
-            (exitCode, _) = await send.FinishAsync(cancellationToken).ConfigureAwait(false);
+            chunked = await writer.WriteAsync(send.Output, cancellationToken);
+            (exitCode, _) = await send.FinishAsync(cancellationToken);
         }
 
         if (exitCode != 0)

@@ -51,7 +51,7 @@ internal static class CheckCommand
         report.Line("retention", options.Retention.PruneInRun
             ? "applied by every run after a publish ([retention] prune_in_run = yes): these credentials delete"
             : "not applied here ([retention] prune_in_run = no): this host deletes nothing; prune --profile under another identity, or a lifecycle rule, applies it");
-        bool? versioned = await ReportBucketAsync(store, o, report, cancellationToken).ConfigureAwait(false);
+        bool? versioned = await ReportBucketAsync(store, o, report, cancellationToken);
         byte[] body = "btrfs_to_s3 check\n"u8.ToArray();
         // A probe written and deleted in a versioned bucket would stay as a noncurrent version and a delete marker, and a
         // host without delete rights cannot remove one: there every permission is tried without writing anything.
@@ -60,21 +60,21 @@ internal static class CheckCommand
             : null;
         if (leaveNothing is null)
         {
-            await ProbeObjectAsync(store, o, body, report, cancellationToken).ConfigureAwait(false);
+            await ProbeObjectAsync(store, o, body, report, cancellationToken);
         }
         else
         {
-            await ProbeWithoutWritingAsync(store, o, body, leaveNothing, report, cancellationToken).ConfigureAwait(false);
+            await ProbeWithoutWritingAsync(store, o, body, leaveNothing, report, cancellationToken);
         }
 
-        await ProbeMultipartAsync(store, o, body, report, cancellationToken).ConfigureAwait(false);
+        await ProbeMultipartAsync(store, o, body, report, cancellationToken);
         if (archiveProbe && leaveNothing is not null)
         {
             report.Line("archive-class write", $"skipped: {leaveNothing}, and the probe object would stay");
         }
         else if (archiveProbe)
         {
-            await ProbeArchiveClassAsync(store, o, body, report, cancellationToken).ConfigureAwait(false);
+            await ProbeArchiveClassAsync(store, o, body, report, cancellationToken);
         }
         else
         {
@@ -91,7 +91,7 @@ internal static class CheckCommand
     private static async Task<bool?> ReportBucketAsync(IObjectStore store, S3Options options, CheckReport report, CancellationToken cancellationToken)
     {
         string prefix = options.Prefix;
-        (bool read, BucketLifecycle lifecycle) = await report.TryAsync("abort incomplete MPU", needs: false, () => store.LifecycleAsync(cancellationToken)).ConfigureAwait(false);
+        (bool read, BucketLifecycle lifecycle) = await report.TryAsync("abort incomplete MPU", needs: false, () => store.LifecycleAsync(cancellationToken));
         if (read)
         {
             report.Line("abort incomplete MPU", AbortLine(lifecycle, prefix));
@@ -101,14 +101,14 @@ internal static class CheckCommand
             }
         }
 
-        (bool versioningRead, string versioning) = await report.TryAsync("versioning", needs: false, () => store.VersioningAsync(cancellationToken)).ConfigureAwait(false);
+        (bool versioningRead, string versioning) = await report.TryAsync("versioning", needs: false, () => store.VersioningAsync(cancellationToken));
         if (versioningRead)
         {
             report.Line("versioning", VersioningLine(versioning, read ? lifecycle : null, prefix));
         }
 
         string? wanted = options.ObjectLock;
-        (bool lockRead, ObjectLockState objectLock) = await report.TryAsync("object lock", needs: wanted is not null, () => store.ObjectLockAsync(cancellationToken)).ConfigureAwait(false);
+        (bool lockRead, ObjectLockState objectLock) = await report.TryAsync("object lock", needs: wanted is not null, () => store.ObjectLockAsync(cancellationToken));
         if (lockRead && wanted is not null && !objectLock.Enabled)
         {
             // Every write would be refused: S3 takes a retention only in a bucket created with Object Lock.
@@ -133,27 +133,27 @@ internal static class CheckCommand
         (bool tried, ObjectWritten? written) = await report.TryAsync(
             "write under prefix",
             needs: true,
-            () => store.PutAsync(key, body, new ObjectWrite(o.StorageClassMetadata, "text/plain", IfNoneMatch: false, IfMatch: NoSuchEtag), cancellationToken)).ConfigureAwait(false);
+            () => store.PutAsync(key, body, new ObjectWrite(o.StorageClassMetadata, "text/plain", IfNoneMatch: false, IfMatch: NoSuchEtag), cancellationToken));
         if (tried)
         {
             Expect(report, "write under prefix", written is null, $"S3 wrote {store.Address(key)} although the write named an ETag no object has; delete it by hand", "ok: allowed (a write conditional on an ETag no object has, refused by its condition: nothing written)");
         }
 
-        (bool read, ObjectBody? got) = await report.TryAsync("read under prefix", needs: true, () => store.GetAsync(key, null, body.Length, cancellationToken)).ConfigureAwait(false);
+        (bool read, ObjectBody? got) = await report.TryAsync("read under prefix", needs: true, () => store.GetAsync(key, null, body.Length, cancellationToken));
         if (read)
         {
             Expect(report, "read under prefix", got is null, "S3 found an object at a fresh probe key", "ok: allowed (a read of a key that does not exist: 404)");
         }
 
         report.Line("head under prefix", "tried below, by the head of a missing key");
-        (bool listed, IReadOnlyList<StoredObject> _) = await report.TryAsync("list under prefix", needs: true, () => store.ListAsync(key, cancellationToken)).ConfigureAwait(false);
+        (bool listed, IReadOnlyList<StoredObject> _) = await report.TryAsync("list under prefix", needs: true, () => store.ListAsync(key, cancellationToken));
         if (listed)
         {
             report.Line("list under prefix", "ok");
         }
 
         report.Line("delete under prefix", $"not tried: {why}");
-        (bool missingHeaded, ObjectHead? missing) = await report.TryAsync("head of a missing key", needs: true, () => store.HeadAsync(ObjectKeys.Probe(o.Prefix), cancellationToken)).ConfigureAwait(false);
+        (bool missingHeaded, ObjectHead? missing) = await report.TryAsync("head of a missing key", needs: true, () => store.HeadAsync(ObjectKeys.Probe(o.Prefix), cancellationToken));
         if (missingHeaded)
         {
             Expect(report, "head of a missing key", missing is null, "S3 found an object at a fresh probe key");
@@ -167,11 +167,11 @@ internal static class CheckCommand
         (bool written, ObjectWritten? _) = await report.TryAsync(
             "write under prefix",
             needs: true,
-            () => store.PutAsync(key, body, new ObjectWrite(o.StorageClassMetadata, "text/plain", IfNoneMatch: false), cancellationToken)).ConfigureAwait(false);
+            () => store.PutAsync(key, body, new ObjectWrite(o.StorageClassMetadata, "text/plain", IfNoneMatch: false), cancellationToken));
         if (written)
         {
             report.Line("write under prefix", "ok");
-            (bool read, ObjectBody? got) = await report.TryAsync("read under prefix", needs: true, () => store.GetAsync(key, null, body.Length, cancellationToken)).ConfigureAwait(false);
+            (bool read, ObjectBody? got) = await report.TryAsync("read under prefix", needs: true, () => store.GetAsync(key, null, body.Length, cancellationToken));
             if (read && got is not null && got.Bytes.AsSpan().SequenceEqual(body))
             {
                 report.Line("read under prefix", "ok");
@@ -181,13 +181,13 @@ internal static class CheckCommand
                 report.Fail("read under prefix", "WRONG CONTENT: S3 returned other bytes than were written", ExitCodes.DataError);
             }
 
-            (bool headed, ObjectHead? head) = await report.TryAsync("head under prefix", needs: true, () => store.HeadAsync(key, cancellationToken)).ConfigureAwait(false);
+            (bool headed, ObjectHead? head) = await report.TryAsync("head under prefix", needs: true, () => store.HeadAsync(key, cancellationToken));
             if (headed)
             {
                 Expect(report, "head under prefix", head is not null, "S3 has no object at the key just written");
             }
 
-            (bool listed, IReadOnlyList<StoredObject> found) = await report.TryAsync("list under prefix", needs: true, () => store.ListAsync(key, cancellationToken)).ConfigureAwait(false);
+            (bool listed, IReadOnlyList<StoredObject> found) = await report.TryAsync("list under prefix", needs: true, () => store.ListAsync(key, cancellationToken));
             if (listed)
             {
                 Expect(report, "list under prefix", found.Any(f => f.Key == key), "the listing lacks the key just written");
@@ -198,10 +198,10 @@ internal static class CheckCommand
                 needs: true,
                 async () =>
                 {
-                    await store.DeleteAsync([key], cancellationToken).ConfigureAwait(false);
+                    await store.DeleteAsync([key], cancellationToken);
                     return true;
                 },
-                $"the probe object {store.Address(key)} stays: delete it by hand").ConfigureAwait(false);
+                $"the probe object {store.Address(key)} stays: delete it by hand");
             if (deleted)
             {
                 report.Line("delete under prefix", "ok");
@@ -217,7 +217,7 @@ internal static class CheckCommand
 
         // Without s3:ListBucket, S3 answers a HEAD of a key that does not exist with 403 instead of 404 (HeadObject), and
         // the uploader, which asks whether a pointer or chunk is there yet, stops.
-        (bool missingHeaded, ObjectHead? missing) = await report.TryAsync("head of a missing key", needs: true, () => store.HeadAsync(ObjectKeys.Probe(o.Prefix), cancellationToken)).ConfigureAwait(false);
+        (bool missingHeaded, ObjectHead? missing) = await report.TryAsync("head of a missing key", needs: true, () => store.HeadAsync(ObjectKeys.Probe(o.Prefix), cancellationToken));
         if (missingHeaded)
         {
             Expect(report, "head of a missing key", missing is null, "S3 found an object at a fresh probe key");
@@ -231,7 +231,7 @@ internal static class CheckCommand
         (bool started, string uploadId) = await report.TryAsync(
             "multipart create",
             needs: true,
-            () => store.StartUploadAsync(key, new ChunkWrite(o.StorageClassData, Convert.ToHexStringLower(SHA256.HashData(body)), Crc32: null), cancellationToken)).ConfigureAwait(false);
+            () => store.StartUploadAsync(key, new ChunkWrite(o.StorageClassData, Convert.ToHexStringLower(SHA256.HashData(body)), Crc32: null), cancellationToken));
         if (!started)
         {
             foreach (string label in new[] { "multipart list parts", "multipart list uploads", "multipart abort" })
@@ -243,13 +243,13 @@ internal static class CheckCommand
         }
 
         report.Line("multipart create", "ok");
-        (bool partsListed, IReadOnlyList<StoredPart>? parts) = await report.TryAsync("multipart list parts", needs: true, () => store.ListPartsAsync(key, uploadId, cancellationToken)).ConfigureAwait(false);
+        (bool partsListed, IReadOnlyList<StoredPart>? parts) = await report.TryAsync("multipart list parts", needs: true, () => store.ListPartsAsync(key, uploadId, cancellationToken));
         if (partsListed)
         {
             Expect(report, "multipart list parts", parts is { Count: 0 }, "S3 does not know the upload just created");
         }
 
-        (bool uploadsListed, IReadOnlyList<PendingUpload> uploads) = await report.TryAsync("multipart list uploads", needs: true, () => store.ListUploadsAsync(key, cancellationToken)).ConfigureAwait(false);
+        (bool uploadsListed, IReadOnlyList<PendingUpload> uploads) = await report.TryAsync("multipart list uploads", needs: true, () => store.ListUploadsAsync(key, cancellationToken));
         if (uploadsListed)
         {
             Expect(report, "multipart list uploads", uploads.Any(u => u.UploadId == uploadId), "the listing lacks the upload just created");
@@ -260,10 +260,10 @@ internal static class CheckCommand
             needs: true,
             async () =>
             {
-                await store.AbortUploadAsync(new PendingUpload(key, uploadId, null), cancellationToken).ConfigureAwait(false);
+                await store.AbortUploadAsync(new PendingUpload(key, uploadId, null), cancellationToken);
                 return true;
             },
-            $"the probe upload of {store.Address(key)} stays (it has no parts: S3 bills nothing for it) until the bucket's abort rule, or a run allowed to abort, removes it").ConfigureAwait(false);
+            $"the probe upload of {store.Address(key)} stays (it has no parts: S3 bills nothing for it) until the bucket's abort rule, or a run allowed to abort, removes it");
         if (aborted)
         {
             report.Line("multipart abort", "ok");
@@ -279,22 +279,22 @@ internal static class CheckCommand
     {
         const string Label = "archive-class write";
         string key = ObjectKeys.Probe(o.Prefix);
-        (bool written, ObjectWritten? _) = await report.TryAsync(Label, needs: true, () => store.PutAsync(key, body, new ObjectWrite(o.StorageClassData, "text/plain", IfNoneMatch: false), cancellationToken)).ConfigureAwait(false);
+        (bool written, ObjectWritten? _) = await report.TryAsync(Label, needs: true, () => store.PutAsync(key, body, new ObjectWrite(o.StorageClassData, "text/plain", IfNoneMatch: false), cancellationToken));
         if (!written)
         {
             return;
         }
 
-        (bool headed, ObjectHead? head) = await report.TryAsync(Label, needs: true, () => store.HeadAsync(key, cancellationToken)).ConfigureAwait(false);
+        (bool headed, ObjectHead? head) = await report.TryAsync(Label, needs: true, () => store.HeadAsync(key, cancellationToken));
         (bool deleted, bool _) = await report.TryAsync(
             Label,
             needs: true,
             async () =>
             {
-                await store.DeleteAsync([key], cancellationToken).ConfigureAwait(false);
+                await store.DeleteAsync([key], cancellationToken);
                 return true;
             },
-            $"the probe object {store.Address(key)} stays: delete it by hand").ConfigureAwait(false);
+            $"the probe object {store.Address(key)} stays: delete it by hand");
         if (headed && deleted)
         {
             Expect(report, Label, head?.StorageClass == o.StorageClassData, $"written as {o.StorageClassData}, S3 reports {head?.StorageClass ?? "no object"}", $"ok: written as {o.StorageClassData} and deleted");

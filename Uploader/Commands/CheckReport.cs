@@ -28,7 +28,7 @@ internal sealed class CheckReport(TextWriter output)
     {
         try
         {
-            return (true, await probe().ConfigureAwait(false));
+            return (true, await probe());
         }
         catch (BackupFailure denied) when (S3Errors.IsDenied(denied.InnerException))
         {

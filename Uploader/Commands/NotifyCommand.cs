@@ -23,7 +23,7 @@ internal static class NotifyCommand
         }
 
         using var notifier = new Notifier(options, logger);
-        await notifier.EndedAsync(success: false, RunReport.UnitFailed(unit, Environment.MachineName, result, status)).ConfigureAwait(false);
+        await notifier.EndedAsync(success: false, RunReport.UnitFailed(unit, Environment.MachineName, result, status));
         return ExitCodes.Ok;
     }
 

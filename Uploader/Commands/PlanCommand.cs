@@ -55,10 +55,10 @@ internal static class PlanCommand
         {
             IReadOnlyList<(string Name, string Path, long Size)> measured = given.TryGetValue(subvolume.Name, out long s)
                 ? [(subvolume.Name, subvolume.Path, s)]
-                : await MeasureAsync(subvolume, options.Nested == NestedMode.Include, cancellationToken).ConfigureAwait(false);
+                : await MeasureAsync(subvolume, options.Nested == NestedMode.Include, cancellationToken);
             foreach ((string name, string path, long size) in measured)
             {
-                WeeklyChange weekly = await changes.ForAsync(name, path, size, cancellationToken).ConfigureAwait(false);
+                WeeklyChange weekly = await changes.ForAsync(name, path, size, cancellationToken);
                 plans.Add((CostPlan.For(name, size, weekly.Bytes, options), weekly));
             }
         }
@@ -78,11 +78,11 @@ internal static class PlanCommand
     private static async Task<IReadOnlyList<(string Name, string Path, long Size)>> MeasureAsync(SubvolumeOptions subvolume, bool nested, CancellationToken cancellationToken)
     {
         var btrfs = new BtrfsTool();
-        IReadOnlyList<NestedSubvolume> below = nested ? await btrfs.NestedAsync(subvolume.Path, cancellationToken).ConfigureAwait(false) : [];
-        var total = new Dictionary<string, long>(StringComparer.Ordinal) { [string.Empty] = await DiskUsageAsync(btrfs, subvolume, subvolume.Path, cancellationToken).ConfigureAwait(false) };
+        IReadOnlyList<NestedSubvolume> below = nested ? await btrfs.NestedAsync(subvolume.Path, cancellationToken) : [];
+        var total = new Dictionary<string, long>(StringComparer.Ordinal) { [string.Empty] = await DiskUsageAsync(btrfs, subvolume, subvolume.Path, cancellationToken) };
         foreach (NestedSubvolume n in below)
         {
-            total[n.Path] = await DiskUsageAsync(btrfs, subvolume, Path.Combine(subvolume.Path, n.Path), cancellationToken).ConfigureAwait(false);
+            total[n.Path] = await DiskUsageAsync(btrfs, subvolume, Path.Combine(subvolume.Path, n.Path), cancellationToken);
         }
 
         // What a path holds itself: its total less that of each subvolume right below it.
@@ -102,7 +102,7 @@ internal static class PlanCommand
 
     private static async Task<long> DiskUsageAsync(BtrfsTool btrfs, SubvolumeOptions subvolume, string path, CancellationToken cancellationToken)
     {
-        (long? bytes, string reason) = await btrfs.DiskUsageAsync(path, cancellationToken).ConfigureAwait(false);
+        (long? bytes, string reason) = await btrfs.DiskUsageAsync(path, cancellationToken);
         return bytes ?? throw new BackupFailure(FailureKind.Unavailable, $"cannot measure {path} with btrfs filesystem du ({reason}); give its size with --size {subvolume.Name}=SIZE");
     }
 

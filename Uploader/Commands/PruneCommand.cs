@@ -22,10 +22,10 @@ internal static class PruneCommand
             string filesystem = FilesystemId.Of(subvolume.Path)?.ToString() ?? throw new BackupFailure(
                 FailureKind.Config,
                 $"prune: subvolume {subvolume.Name}: {subvolume.Path} is not on a btrfs filesystem here, so this host cannot show that the pointers it would prune are its own; run prune on the host that backs it up");
-            await pruner.PruneAsync(subvolume.Name, filesystem, dryRun, cancellationToken).ConfigureAwait(false);
-            foreach (Pointer nested in await repository.NestedPointersAsync(subvolume.Name, cancellationToken).ConfigureAwait(false))
+            await pruner.PruneAsync(subvolume.Name, filesystem, dryRun, cancellationToken);
+            foreach (Pointer nested in await repository.NestedPointersAsync(subvolume.Name, cancellationToken))
             {
-                await pruner.PruneAsync(nested.Subvolume, filesystem, dryRun, cancellationToken).ConfigureAwait(false);
+                await pruner.PruneAsync(nested.Subvolume, filesystem, dryRun, cancellationToken);
             }
         }
 

@@ -25,7 +25,7 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
         }
 
         using FileLock restoreLock = _spool.LockRestore();
-        IReadOnlyList<RestoreChain> chains = await ChainsAsync(request, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<RestoreChain> chains = await ChainsAsync(request, cancellationToken);
         string? target = request.DumpOnly ? null : request.Target;
         if (!request.DumpOnly && !request.RequestOnly && (target is null || !Directory.Exists(target)))
         {
@@ -33,7 +33,7 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
         }
 
         IReadOnlyList<Manifest> all = [.. chains.SelectMany(c => c.Manifests)];
-        await RestoreChecks.CheckReceiveAsync(all, cancellationToken).ConfigureAwait(false);
+        await RestoreChecks.CheckReceiveAsync(all, cancellationToken);
         RestoreChecks.CheckNoDowngrade(all, request, options, repository);
         IReadOnlyList<AgeIdentity> identities = RestoreChecks.ReadIdentities(request.Identity);
         if (all.Select(m => ChunkDecoder.Problem(m, identities, request.Identity)).FirstOrDefault(p => p is not null) is { } undecodable)
@@ -47,13 +47,13 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
         var toReceive = new List<Manifest>();
         foreach (Manifest manifest in all)
         {
-            if (target is null || !Directory.Exists(target) || !await receiver.AlreadyReceivedAsync(target, manifest, cancellationToken).ConfigureAwait(false))
+            if (target is null || !Directory.Exists(target) || !await receiver.AlreadyReceivedAsync(target, manifest, cancellationToken))
             {
                 toReceive.Add(manifest);
             }
         }
 
-        if (!await new ThawWaiter(repository, options, time, logger).ThawAsync(toReceive, request, cancellationToken).ConfigureAwait(false))
+        if (!await new ThawWaiter(repository, options, time, logger).ThawAsync(toReceive, request, cancellationToken))
         {
             return ExitCodes.Ok;
         }
@@ -63,18 +63,18 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
         {
             foreach (Manifest manifest in chain.Manifests)
             {
-                if (target is not null && await receiver.AlreadyReceivedAsync(target, manifest, cancellationToken).ConfigureAwait(false))
+                if (target is not null && await receiver.AlreadyReceivedAsync(target, manifest, cancellationToken))
                 {
                     Log.StreamAlreadyReceived(logger, manifest.Stream);
                     continue;
                 }
 
-                await receiver.ReceiveAsync(manifest, target, cancellationToken).ConfigureAwait(false);
+                await receiver.ReceiveAsync(manifest, target, cancellationToken);
             }
 
             if (target is not null)
             {
-                await placer.PutInPlaceAsync(target, chain, cancellationToken).ConfigureAwait(false);
+                await placer.PutInPlaceAsync(target, chain, cancellationToken);
             }
         }
 
@@ -87,7 +87,7 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
         var chains = new List<RestoreChain>();
         foreach (string subvolume in request.Subvolumes)
         {
-            (RestoreChain chain, DateTimeOffset? pointerWritten) = await _chains.ChainAsync(subvolume, request, cancellationToken).ConfigureAwait(false);
+            (RestoreChain chain, DateTimeOffset? pointerWritten) = await _chains.ChainAsync(subvolume, request, cancellationToken);
             if (request.LastOnly)
             {
                 chains.Add(chain with { Manifests = [chain.Manifests[^1]] });
@@ -98,7 +98,7 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
             if (!request.NoNested)
             {
                 // Nested subvolumes' pointers as they were when the configured one's was written, when that is older.
-                chains.AddRange(await _chains.NestedChainsAsync(chain, request.AsOf ?? pointerWritten, cancellationToken).ConfigureAwait(false));
+                chains.AddRange(await _chains.NestedChainsAsync(chain, request.AsOf ?? pointerWritten, cancellationToken));
             }
         }
 

@@ -40,8 +40,8 @@ internal sealed class RunCommand(BackupRepository repository, IChunkStore chunks
         int published = 0;
         try
         {
-            await CheckObjectLockAsync(cancellationToken).ConfigureAwait(false);
-            await AbortOrphanUploadsAsync(cancellationToken).ConfigureAwait(false);
+            await CheckObjectLockAsync(cancellationToken);
+            await AbortOrphanUploadsAsync(cancellationToken);
             await scheduler.RunAsync(
                 once,
                 (seal, ct) =>
@@ -49,7 +49,7 @@ internal sealed class RunCommand(BackupRepository repository, IChunkStore chunks
                     published++;
                     return pruner is null ? Task.CompletedTask : pruner.PruneAsync(seal.Subvolume, seal.Source.FilesystemUuid, dryRun: false, ct);
                 },
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken);
             code = scheduler.Code;
         }
         catch (Exception e)
@@ -68,7 +68,7 @@ internal sealed class RunCommand(BackupRepository repository, IChunkStore chunks
     /// <summary>Every write would be refused (400 InvalidRequest) where [s3] object_lock asks for a lock the bucket cannot keep: say why once, before anything is sent.</summary>
     private async Task CheckObjectLockAsync(CancellationToken cancellationToken)
     {
-        if (options.S3.ObjectLock is { } mode && !await repository.BucketHasObjectLockAsync(cancellationToken).ConfigureAwait(false))
+        if (options.S3.ObjectLock is { } mode && !await repository.BucketHasObjectLockAsync(cancellationToken))
         {
             throw new BackupFailure(
                 FailureKind.Config,
@@ -83,7 +83,7 @@ internal sealed class RunCommand(BackupRepository repository, IChunkStore chunks
     private async Task AbortOrphanUploadsAsync(CancellationToken cancellationToken)
     {
         HashSet<string> resumable = [.. _spool.Scan().Streams.SelectMany(s => s.ReadyChunks()).Select(c => c.Stream.ReadUpload(c.Record.Index)?.UploadId).OfType<string>()];
-        foreach (PendingUpload upload in await repository.AbortUploadsStartedBeforeAsync(time.GetUtcNow() - options.Uploader.AbortUploadsOlderThan, resumable, cancellationToken).ConfigureAwait(false))
+        foreach (PendingUpload upload in await repository.AbortUploadsStartedBeforeAsync(time.GetUtcNow() - options.Uploader.AbortUploadsOlderThan, resumable, cancellationToken))
         {
             Log.AbortedUpload(logger, upload.Key, upload.Initiated?.ToString("O") ?? "?");
         }

@@ -30,11 +30,11 @@ internal static class StatusCommand
         {
             // Nested subvolumes live on their configured one's filesystem.
             string? filesystem = FilesystemId.Of(subvolume.Path)?.ToString();
-            subvolumes.Add(await SubvolumeAsync(repository, options, subvolume.Name, null, filesystem, streams, cancellationToken).ConfigureAwait(false));
-            foreach (Pointer nested in await NestedAsync(repository, subvolume.Name, cancellationToken).ConfigureAwait(false))
+            subvolumes.Add(await SubvolumeAsync(repository, options, subvolume.Name, null, filesystem, streams, cancellationToken));
+            foreach (Pointer nested in await NestedAsync(repository, subvolume.Name, cancellationToken))
             {
                 bool gone = !Directory.Exists(Path.Combine(subvolume.Path, nested.Nested!.Path));
-                subvolumes.Add(await SubvolumeAsync(repository, options, nested.Subvolume, (nested.Nested, gone), filesystem, streams, cancellationToken).ConfigureAwait(false));
+                subvolumes.Add(await SubvolumeAsync(repository, options, nested.Subvolume, (nested.Nested, gone), filesystem, streams, cancellationToken));
             }
         }
 
@@ -85,7 +85,7 @@ internal static class StatusCommand
     {
         try
         {
-            return await repository.NestedPointersAsync(subvolume, cancellationToken).ConfigureAwait(false);
+            return await repository.NestedPointersAsync(subvolume, cancellationToken);
         }
         catch (BackupFailure)
         {
@@ -107,16 +107,16 @@ internal static class StatusCommand
         try
         {
             parent = StateFiles.ReadPublished(options.State.Dir, subvolume)?.Snapshot.Name;
-            Pointer? pointer = await repository.ReadPointerAsync(subvolume, cancellationToken).ConfigureAwait(false);
+            Pointer? pointer = await repository.ReadPointerAsync(subvolume, cancellationToken);
             if (pointer is null)
             {
                 return new SubvolumeStatus(subvolume, nested?.Place, nested?.Gone, null, false, null, 0, 0, [], null, null, null, parent, spool, null);
             }
 
             PointerGeneration current = pointer.Generations[^1];
-            Manifest? full = await repository.ReadNamedManifestAsync(current.Manifests[0], current.VersionOf(0), cancellationToken).ConfigureAwait(false);
+            Manifest? full = await repository.ReadNamedManifestAsync(current.Manifests[0], current.VersionOf(0), cancellationToken);
             Manifest? last = current.Manifests.Count > 1
-                ? await repository.ReadNamedManifestAsync(current.Manifests[^1], current.VersionOf(current.Manifests.Count - 1), cancellationToken).ConfigureAwait(false)
+                ? await repository.ReadNamedManifestAsync(current.Manifests[^1], current.VersionOf(current.Manifests.Count - 1), cancellationToken)
                 : null;
             DateTimeOffset? nextFull = SnapshotName.TryParse($"{subvolume}.{current.Generation}", out _, out DateTimeOffset started)
                 ? started.AddDays(options.Schedule.FullEveryDays)
@@ -126,7 +126,7 @@ internal static class StatusCommand
             foreach (PointerGeneration generation in pointer.Generations)
             {
                 // The full's manifest stands for its generation: locked at least as long as the rest (docs/FORMAT.md).
-                ObjectLock? held = (await repository.HeadAsync(generation.Manifests[0], generation.VersionOf(0), cancellationToken).ConfigureAwait(false))?.Lock;
+                ObjectLock? held = (await repository.HeadAsync(generation.Manifests[0], generation.VersionOf(0), cancellationToken))?.Lock;
                 locks.Add(new GenerationLock(generation.Generation, held?.Mode, held?.RetainUntil));
             }
 

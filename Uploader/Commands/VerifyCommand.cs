@@ -20,12 +20,12 @@ internal static class VerifyCommand
         foreach (SubvolumeOptions subvolume in subvolumes)
         {
             names.Add(subvolume.Name);
-            names.AddRange((await repository.NestedPointersAsync(subvolume.Name, cancellationToken).ConfigureAwait(false)).Select(p => p.Subvolume));
+            names.AddRange((await repository.NestedPointersAsync(subvolume.Name, cancellationToken)).Select(p => p.Subvolume));
         }
 
         foreach (string name in names)
         {
-            Pointer? pointer = await repository.ReadPointerAsync(name, cancellationToken).ConfigureAwait(false);
+            Pointer? pointer = await repository.ReadPointerAsync(name, cancellationToken);
             if (pointer is null)
             {
                 output.WriteLine($"{name}: nothing published");
@@ -45,7 +45,7 @@ internal static class VerifyCommand
                         continue;
                     }
 
-                    Manifest? manifest = await repository.ReadNamedManifestAsync(key, version, cancellationToken).ConfigureAwait(false);
+                    Manifest? manifest = await repository.ReadNamedManifestAsync(key, version, cancellationToken);
                     if (manifest is null)
                     {
                         problems.Add($"{key}{(version is null ? string.Empty : $" version {version}")}: named by the pointer, missing");
@@ -64,7 +64,7 @@ internal static class VerifyCommand
                         }
 
                         // The version the manifest names: what was written over the key since is not the backup's.
-                        ObjectHead? head = await repository.HeadAsync(chunk.Key, chunk.Version, cancellationToken).ConfigureAwait(false);
+                        ObjectHead? head = await repository.HeadAsync(chunk.Key, chunk.Version, cancellationToken);
                         heads[chunk.Key] = head;
                         if (head is null)
                         {
@@ -81,7 +81,7 @@ internal static class VerifyCommand
                 {
                     foreach ((string key, string? version) in manifests.SelectMany(m => m.Manifest.Chunks.Select(c => (c.Key, c.Version)).Append((m.Key, m.Version))))
                     {
-                        ObjectHead? head = heads.TryGetValue(key, out ObjectHead? chunkHead) ? chunkHead : await repository.HeadAsync(key, version, cancellationToken).ConfigureAwait(false);
+                        ObjectHead? head = heads.TryGetValue(key, out ObjectHead? chunkHead) ? chunkHead : await repository.HeadAsync(key, version, cancellationToken);
                         if (head is not null && (head.Lock is null || head.Lock.RetainUntil < needed))
                         {
                             problems.Add($"{key}: {(head.Lock is null ? "not locked" : $"locked ({head.Lock.Mode}) only until {head.Lock.RetainUntil:O}")}, but retention may delete its generation only from {needed:O} ([s3] object_lock)");

@@ -24,8 +24,8 @@ internal sealed class Notifier(NotifyOptions options, ILogger logger) : IDisposa
     public async Task EndedAsync(bool success, string summary)
     {
         NotifyEvent notifyEvent = success ? NotifyEvent.Success : NotifyEvent.Fail;
-        await PingAsync(notifyEvent, summary).ConfigureAwait(false);
-        await RunCommandAsync(notifyEvent, summary).ConfigureAwait(false);
+        await PingAsync(notifyEvent, summary);
+        await RunCommandAsync(notifyEvent, summary);
     }
 
     public void Dispose() => _http.Dispose();
@@ -51,7 +51,7 @@ internal sealed class Notifier(NotifyOptions options, ILogger logger) : IDisposa
         {
             using var timeout = new CancellationTokenSource(Timeout);
             using var body = new StringContent(summary, Encoding.UTF8, "text/plain");
-            using HttpResponseMessage response = await _http.PostAsync(PingUrl(options.Url, notifyEvent), body, timeout.Token).ConfigureAwait(false);
+            using HttpResponseMessage response = await _http.PostAsync(PingUrl(options.Url, notifyEvent), body, timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
                 Log.NotifyFailed(logger, target, notifyEvent, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
@@ -94,7 +94,7 @@ internal sealed class Notifier(NotifyOptions options, ILogger logger) : IDisposa
             Task<string> error = process.StandardError.ReadToEndAsync(timeout.Token);
             try
             {
-                await process.StandardInput.WriteLineAsync(summary.AsMemory(), timeout.Token).ConfigureAwait(false);
+                await process.StandardInput.WriteLineAsync(summary.AsMemory(), timeout.Token);
                 process.StandardInput.Close();
             }
             catch (IOException)
@@ -104,7 +104,7 @@ internal sealed class Notifier(NotifyOptions options, ILogger logger) : IDisposa
 
             try
             {
-                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+                await process.WaitForExitAsync(timeout.Token);
             }
             catch (OperationCanceledException)
             {
@@ -113,8 +113,8 @@ internal sealed class Notifier(NotifyOptions options, ILogger logger) : IDisposa
                 return;
             }
 
-            await output.ConfigureAwait(false);
-            string said = (await error.ConfigureAwait(false)).Trim().Split('\n')[^1];
+            await output;
+            string said = (await error).Trim().Split('\n')[^1];
             if (process.ExitCode != 0)
             {
                 Log.NotifyFailed(logger, Target, notifyEvent, $"exited {process.ExitCode}{(said.Length > 0 ? $": {said}" : string.Empty)}");

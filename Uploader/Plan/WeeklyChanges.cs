@@ -28,7 +28,7 @@ internal sealed class WeeklyChanges(BackupRepository? repository, string? unread
         {
             try
             {
-                (WeeklyChange? published, whyNotPublished) = await PublishedAsync(repository, subvolume, cancellationToken).ConfigureAwait(false);
+                (WeeklyChange? published, whyNotPublished) = await PublishedAsync(repository, subvolume, cancellationToken);
                 if (published is not null)
                 {
                     return published;
@@ -59,7 +59,7 @@ internal sealed class WeeklyChanges(BackupRepository? repository, string? unread
     /// <summary>The rate of the current generation's incrementals, or why there is none.</summary>
     private static async Task<(WeeklyChange? Change, string? WhyNot)> PublishedAsync(BackupRepository repository, string subvolume, CancellationToken cancellationToken)
     {
-        if (await repository.ReadPointerAsync(subvolume, cancellationToken).ConfigureAwait(false) is not { } pointer)
+        if (await repository.ReadPointerAsync(subvolume, cancellationToken) is not { } pointer)
         {
             return (null, "nothing yet");
         }
@@ -67,7 +67,7 @@ internal sealed class WeeklyChanges(BackupRepository? repository, string? unread
         var chain = new List<Manifest>();
         foreach ((string key, string? version) in pointer.Generations[^1].Named())
         {
-            if (await repository.ReadNamedManifestAsync(key, version, cancellationToken).ConfigureAwait(false) is not { } manifest)
+            if (await repository.ReadNamedManifestAsync(key, version, cancellationToken) is not { } manifest)
             {
                 return (null, $"manifest {repository.Address(key)} is named by the pointer but missing");
             }

@@ -27,7 +27,7 @@ internal sealed class GenerationPruner(BackupRepository repository, RetentionOpt
     /// </param>
     public async Task PruneAsync(string subvolume, string filesystemUuid, bool dryRun, CancellationToken cancellationToken)
     {
-        StoredPointer? stored = await repository.ReadPointerForUpdateAsync(subvolume, cancellationToken).ConfigureAwait(false);
+        StoredPointer? stored = await repository.ReadPointerForUpdateAsync(subvolume, cancellationToken);
         if (stored is null)
         {
             return;
@@ -40,7 +40,7 @@ internal sealed class GenerationPruner(BackupRepository repository, RetentionOpt
                 $"retention: pointer {repository.Address(repository.PointerKey(subvolume))} belongs to {stored.Pointer.Owner}, not to this host's filesystem {filesystemUuid}; its generations are not pruned from here");
         }
 
-        IReadOnlyList<StoredObject> objects = await repository.ListSubvolumeAsync(subvolume, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<StoredObject> objects = await repository.ListSubvolumeAsync(subvolume, cancellationToken);
         ReportStrays(subvolume, objects);
         List<PointerGeneration> kept = [.. stored.Pointer.Generations];
         while (kept.Count > retention.KeepGenerations)
@@ -49,7 +49,7 @@ internal sealed class GenerationPruner(BackupRepository repository, RetentionOpt
             DateTimeOffset newest = DateTimeOffset.MinValue;
             foreach ((string key, string? version) in oldest.Named())
             {
-                Manifest? manifest = await repository.ReadNamedManifestAsync(key, version, cancellationToken).ConfigureAwait(false);
+                Manifest? manifest = await repository.ReadNamedManifestAsync(key, version, cancellationToken);
                 newest = manifest is not null && manifest.PublishedAt > newest ? manifest.PublishedAt : newest;
             }
 
@@ -61,14 +61,14 @@ internal sealed class GenerationPruner(BackupRepository repository, RetentionOpt
             }
 
             // Every object of a generation is locked to one date (docs/FORMAT.md, "Object Lock"), its manifests last.
-            if (await repository.LockedUntilAsync(oldest.Named(), cancellationToken).ConfigureAwait(false) is { } lockedUntil && time.GetUtcNow() < lockedUntil)
+            if (await repository.LockedUntilAsync(oldest.Named(), cancellationToken) is { } lockedUntil && time.GetUtcNow() < lockedUntil)
             {
                 Log.GenerationLocked(logger, subvolume, oldest.Generation, lockedUntil.ToString("yyyy-MM-dd HH:mm:ss 'UTC'"));
                 break;
             }
 
             kept.RemoveAt(0);
-            await ProveKeptAsync(subvolume, kept, oldest.Generation, cancellationToken).ConfigureAwait(false);
+            await ProveKeptAsync(subvolume, kept, oldest.Generation, cancellationToken);
             IReadOnlyList<StoredObject> generation = Ours(subvolume, objects, oldest.Generation);
             if (dryRun)
             {
@@ -77,7 +77,7 @@ internal sealed class GenerationPruner(BackupRepository repository, RetentionOpt
             }
 
             Pointer pruned = stored.Pointer with { Generations = kept, UpdatedAt = time.GetUtcNow() };
-            if (!await repository.WritePointerAsync(pruned, stored.Etag, cancellationToken).ConfigureAwait(false))
+            if (!await repository.WritePointerAsync(pruned, stored.Etag, cancellationToken))
             {
                 // Another writer changed the pointer since it was read: nothing is deleted on a stale reading.
                 Log.PointerChangedDuringRetention(logger, subvolume, repository.Address(repository.PointerKey(subvolume)));
@@ -85,14 +85,14 @@ internal sealed class GenerationPruner(BackupRepository repository, RetentionOpt
             }
 
             CrashPoint.Reached("uploader-during-retention");
-            await DeleteAsync(subvolume, oldest.Generation, generation, cancellationToken).ConfigureAwait(false);
-            stored = await repository.ReadPointerForUpdateAsync(subvolume, cancellationToken).ConfigureAwait(false)
+            await DeleteAsync(subvolume, oldest.Generation, generation, cancellationToken);
+            stored = await repository.ReadPointerForUpdateAsync(subvolume, cancellationToken)
                 ?? throw new BackupFailure(FailureKind.Unavailable, $"retention: pointer {repository.Address(repository.PointerKey(subvolume))} vanished while it was pruned");
         }
 
         if (!dryRun)
         {
-            await DeleteUnnamedAsync(subvolume, objects, kept[0].Generation, cancellationToken).ConfigureAwait(false);
+            await DeleteUnnamedAsync(subvolume, objects, kept[0].Generation, cancellationToken);
         }
     }
 
@@ -105,7 +105,7 @@ internal sealed class GenerationPruner(BackupRepository repository, RetentionOpt
     {
         foreach (PointerGeneration generation in kept.Where(g => !_proven.Contains((subvolume, g.Generation))))
         {
-            if (await _proof.FlawAsync(subvolume, generation, forRetention: true, cancellationToken).ConfigureAwait(false) is { } flaw)
+            if (await _proof.FlawAsync(subvolume, generation, forRetention: true, cancellationToken) is { } flaw)
             {
                 throw new BackupFailure(
                     FailureKind.BadData,
@@ -135,29 +135,29 @@ internal sealed class GenerationPruner(BackupRepository repository, RetentionOpt
             }
 
             // A killed run's unpublished objects were written locked like any of the generation's: they wait as long.
-            if (await repository.LockedUntilAsync(folder.Select(o => (o.Key, (string?)null)), cancellationToken).ConfigureAwait(false) is { } lockedUntil && time.GetUtcNow() < lockedUntil)
+            if (await repository.LockedUntilAsync(folder.Select(o => (o.Key, (string?)null)), cancellationToken) is { } lockedUntil && time.GetUtcNow() < lockedUntil)
             {
                 Log.GenerationLocked(logger, subvolume, folder.Key, lockedUntil.ToString("yyyy-MM-dd HH:mm:ss 'UTC'"));
                 continue;
             }
 
-            await DeleteAsync(subvolume, folder.Key, [.. folder], cancellationToken).ConfigureAwait(false);
+            await DeleteAsync(subvolume, folder.Key, [.. folder], cancellationToken);
         }
     }
 
     /// <summary>Deletes the generation's objects; in a versioned bucket every version of them, delete markers included.</summary>
     private async Task DeleteAsync(string subvolume, string generation, IReadOnlyList<StoredObject> current, CancellationToken cancellationToken)
     {
-        _versioned ??= await repository.VersionedAsync(cancellationToken).ConfigureAwait(false);
+        _versioned ??= await repository.VersionedAsync(cancellationToken);
         if (_versioned == true)
         {
-            IReadOnlyList<StoredVersion> versions = await repository.GenerationVersionsAsync(subvolume, generation, cancellationToken).ConfigureAwait(false);
-            await repository.DeleteVersionsAsync(versions, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<StoredVersion> versions = await repository.GenerationVersionsAsync(subvolume, generation, cancellationToken);
+            await repository.DeleteVersionsAsync(versions, cancellationToken);
             Log.GenerationDeleted(logger, subvolume, generation, versions.Count, versions.Sum(v => v.Size));
             return;
         }
 
-        await repository.DeleteObjectsAsync(current, cancellationToken).ConfigureAwait(false);
+        await repository.DeleteObjectsAsync(current, cancellationToken);
         Log.GenerationDeleted(logger, subvolume, generation, current.Count, current.Sum(o => o.Size));
     }
 

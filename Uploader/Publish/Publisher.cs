@@ -46,8 +46,8 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
         }
 
         string manifestKey = repository.ManifestKey(seal);
-        Pointer committed = await CommitAsync(seal, chunks, manifestKey, cancellationToken).ConfigureAwait(false);
-        await ExtendLocksAsync(seal, committed, cancellationToken).ConfigureAwait(false);
+        Pointer committed = await CommitAsync(seal, chunks, manifestKey, cancellationToken);
+        await ExtendLocksAsync(seal, committed, cancellationToken);
         RecordState(seal, manifestKey);
         stream.Remove();
         Log.StreamPublished(logger, seal.Stream, seal.Kind.ToString().ToLowerInvariant(), seal.Generation, seal.ChainPosition, manifestKey);
@@ -102,7 +102,7 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
         string? manifestVersion = null;
         for (int attempt = 1; ; attempt++)
         {
-            StoredPointer? stored = await repository.ReadPointerForUpdateAsync(seal.Subvolume, cancellationToken).ConfigureAwait(false);
+            StoredPointer? stored = await repository.ReadPointerForUpdateAsync(seal.Subvolume, cancellationToken);
             if (stored?.Pointer is { } pointer && pointer.Generations.Any(g => g.Manifests.Contains(manifestKey)))
             {
                 // Committed by an earlier run, or by this one's write whose answer was lost.
@@ -112,16 +112,16 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
             CheckOwnerAndSignature(stored, seal);
             if (!manifestWritten)
             {
-                manifestVersion = await WriteManifestAsync(seal, stored?.Pointer, chunks, manifestKey, cancellationToken).ConfigureAwait(false);
+                manifestVersion = await WriteManifestAsync(seal, stored?.Pointer, chunks, manifestKey, cancellationToken);
                 manifestWritten = true;
             }
             else
             {
                 // The pointer moved on since the manifest named its parent: the chain must still end with that parent.
-                await ParentManifestAsync(seal, stored?.Pointer, cancellationToken).ConfigureAwait(false);
+                await ParentManifestAsync(seal, stored?.Pointer, cancellationToken);
             }
 
-            if (await WritePointerAsync(seal, stored, manifestKey, manifestVersion, cancellationToken).ConfigureAwait(false) is { } written)
+            if (await WritePointerAsync(seal, stored, manifestKey, manifestVersion, cancellationToken) is { } written)
             {
                 return written;
             }
@@ -173,9 +173,9 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
     /// <summary>Writes the stream's manifest (or finds it written by an earlier run); returns the version the pointer names.</summary>
     private async Task<string?> WriteManifestAsync(Seal seal, Pointer? pointer, IReadOnlyList<ManifestChunk> chunks, string manifestKey, CancellationToken cancellationToken)
     {
-        string? parentManifest = await ParentManifestAsync(seal, pointer, cancellationToken).ConfigureAwait(false);
+        string? parentManifest = await ParentManifestAsync(seal, pointer, cancellationToken);
         Manifest manifest = Manifest.Of(seal, parentManifest, time.GetUtcNow(), repository.StorageClassData, chunks);
-        (bool written, string? version) = await repository.PutManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
+        (bool written, string? version) = await repository.PutManifestAsync(manifest, cancellationToken);
         if (!written)
         {
             Log.ManifestAlreadyWritten(logger, manifestKey);
@@ -195,7 +195,7 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
         }
 
         Pointer extended = Extend(pointer, seal, manifestKey, manifestVersion);
-        if (!await repository.WritePointerAsync(extended, stored?.Etag, cancellationToken).ConfigureAwait(false))
+        if (!await repository.WritePointerAsync(extended, stored?.Etag, cancellationToken))
         {
             return null;
         }
@@ -212,7 +212,7 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
     {
         if (repository.Locking && committed.Generations.FirstOrDefault(g => g.Generation == seal.Generation) is { } generation)
         {
-            (int objects, DateTimeOffset until) = await repository.ExtendLocksAsync(generation, cancellationToken).ConfigureAwait(false);
+            (int objects, DateTimeOffset until) = await repository.ExtendLocksAsync(generation, cancellationToken);
             if (objects > 0)
             {
                 Log.LocksExtended(logger, seal.Subvolume, seal.Generation, objects, until.ToString("O"));
@@ -243,7 +243,7 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
 
         PointerGeneration? generation = pointer?.Generations.FirstOrDefault(g => g.Generation == seal.Generation);
         string? last = generation?.Manifests.LastOrDefault();
-        Manifest? parent = last is null ? null : await repository.ReadNamedManifestAsync(last, generation!.VersionOf(generation.Manifests.Count - 1), cancellationToken).ConfigureAwait(false);
+        Manifest? parent = last is null ? null : await repository.ReadNamedManifestAsync(last, generation!.VersionOf(generation.Manifests.Count - 1), cancellationToken);
         if (parent is null || parent.Snapshot != seal.Parent || generation != pointer!.Generations[^1])
         {
             throw new BackupFailure(

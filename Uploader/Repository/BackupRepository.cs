@@ -50,7 +50,7 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
 
     /// <summary>The subvolume's pointer, or null when nothing of it was published.</summary>
     public async Task<Pointer?> ReadPointerAsync(string subvolume, CancellationToken cancellationToken) =>
-        (await ReadPointerBodyAsync(subvolume, null, cancellationToken).ConfigureAwait(false))?.Pointer;
+        (await ReadPointerBodyAsync(subvolume, null, cancellationToken))?.Pointer;
 
     /// <summary>The versions of the subvolume's pointer, newest first (a versioned bucket keeps every one written).</summary>
     public Task<IReadOnlyList<ObjectVersion>> PointerVersionsAsync(string subvolume, CancellationToken cancellationToken) =>
@@ -58,7 +58,7 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
 
     /// <summary>One version of the subvolume's pointer, or null when there is no such version.</summary>
     public async Task<Pointer?> ReadPointerVersionAsync(string subvolume, string versionId, CancellationToken cancellationToken) =>
-        (await ReadPointerBodyAsync(subvolume, versionId, cancellationToken).ConfigureAwait(false))?.Pointer;
+        (await ReadPointerBodyAsync(subvolume, versionId, cancellationToken))?.Pointer;
 
     /// <summary>The subvolume's pointer with the ETag a rewrite of it names, or null when nothing of it was published.</summary>
     public Task<StoredPointer?> ReadPointerForUpdateAsync(string subvolume, CancellationToken cancellationToken) =>
@@ -76,18 +76,18 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
             PointerKey(pointer.Subvolume),
             body,
             (readAs is null ? _metadata with { IfNoneMatch = true } : _metadata with { IfMatch = readAs }) with { Lock = locks?.For(pointer.CurrentGeneration), Signature = signatures?.Signer?.Sign(body) },
-            cancellationToken).ConfigureAwait(false) is not null;
+            cancellationToken) is not null;
     }
 
     /// <summary>The pointers of the subvolumes found nested in a configured one, whether or not they are still on the host, by path.</summary>
     public async Task<IReadOnlyList<Pointer>> NestedPointersAsync(string configured, CancellationToken cancellationToken)
     {
         var pointers = new List<Pointer>();
-        foreach (string folder in await store.ListFoldersAsync(options.Prefix, cancellationToken).ConfigureAwait(false))
+        foreach (string folder in await store.ListFoldersAsync(options.Prefix, cancellationToken))
         {
             string name = folder[options.Prefix.Length..].TrimEnd('/');
             if (name.StartsWith(configured + ".", StringComparison.Ordinal)
-                && await ReadPointerAsync(name, cancellationToken).ConfigureAwait(false) is { Nested: { } place } pointer
+                && await ReadPointerAsync(name, cancellationToken) is { Nested: { } place } pointer
                 && place.In == configured)
             {
                 pointers.Add(pointer);
@@ -107,7 +107,7 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     /// </summary>
     public async Task<Manifest?> ReadNamedManifestAsync(string key, string? version, CancellationToken cancellationToken)
     {
-        ObjectBody? body = await GetFormatObjectAsync(key, version, FormatJson.MaxManifestBytes, cancellationToken).ConfigureAwait(false);
+        ObjectBody? body = await GetFormatObjectAsync(key, version, FormatJson.MaxManifestBytes, cancellationToken);
         return body is null ? null : ParseAt(body, key, version, FormatJson.Default.Manifest, ManifestKey).Value;
     }
 
@@ -120,12 +120,12 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     {
         string key = ManifestKey(manifest);
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(manifest, FormatJson.Default.Manifest);
-        if (await store.PutAsync(key, body, _metadata with { IfNoneMatch = true, Lock = locks?.For(manifest.Generation), Signature = signatures?.Signer?.Sign(body) }, cancellationToken).ConfigureAwait(false) is { } written)
+        if (await store.PutAsync(key, body, _metadata with { IfNoneMatch = true, Lock = locks?.For(manifest.Generation), Signature = signatures?.Signer?.Sign(body) }, cancellationToken) is { } written)
         {
             return (true, written.VersionId);
         }
 
-        ObjectBody? existing = await GetFormatObjectAsync(key, null, FormatJson.MaxManifestBytes, cancellationToken).ConfigureAwait(false);
+        ObjectBody? existing = await GetFormatObjectAsync(key, null, FormatJson.MaxManifestBytes, cancellationToken);
         return existing is not null && ParseAt(existing, key, null, FormatJson.Default.Manifest, ManifestKey).Value.SameStreamAs(manifest)
             ? (false, existing.VersionId)
             : throw new BackupFailure(FailureKind.BadData, $"manifest {key} already exists and describes another stream; it is never overwritten");
@@ -133,7 +133,7 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
 
     /// <summary>Whether the bucket was made with Object Lock: only then does S3 take the retention [s3] object_lock asks for.</summary>
     public async Task<bool> BucketHasObjectLockAsync(CancellationToken cancellationToken) =>
-        (await store.ObjectLockAsync(cancellationToken).ConfigureAwait(false)).Enabled;
+        (await store.ObjectLockAsync(cancellationToken)).Enabled;
 
     /// <summary>
     /// Under Object Lock, brings every object of the generation (its manifests and their chunks) up to the date an
@@ -152,14 +152,14 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
         int extended = 0;
         foreach ((string manifestKey, string? manifestVersion) in generation.Named())
         {
-            Manifest manifest = await ReadNamedManifestAsync(manifestKey, manifestVersion, cancellationToken).ConfigureAwait(false)
+            Manifest manifest = await ReadNamedManifestAsync(manifestKey, manifestVersion, cancellationToken)
                 ?? throw new BackupFailure(FailureKind.BadData, $"the pointer names {store.Address(manifestKey)}, but there is no such manifest");
             // The versions the commit names: a version written over one of them later is not the backup's.
             foreach ((string key, string? version) in manifest.Chunks.Select(c => (c.Key, c.Version)).Append((manifestKey, manifestVersion)))
             {
-                if (await store.HeadAsync(key, version, cancellationToken).ConfigureAwait(false) is { } head && (head.Lock is null || head.Lock.RetainUntil < wanted.RetainUntil))
+                if (await store.HeadAsync(key, version, cancellationToken) is { } head && (head.Lock is null || head.Lock.RetainUntil < wanted.RetainUntil))
                 {
-                    await store.ExtendLockAsync(key, version, head.Lock is null ? wanted : wanted with { Mode = head.Lock.Mode }, cancellationToken).ConfigureAwait(false);
+                    await store.ExtendLockAsync(key, version, head.Lock is null ? wanted : wanted with { Mode = head.Lock.Mode }, cancellationToken);
                     extended++;
                 }
             }
@@ -190,17 +190,17 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     {
         foreach (StoredObject[] batch in objects.Chunk(1000))
         {
-            await store.DeleteAsync([.. batch.Select(o => o.Key)], cancellationToken).ConfigureAwait(false);
+            await store.DeleteAsync([.. batch.Select(o => o.Key)], cancellationToken);
         }
     }
 
     /// <summary>Whether the bucket keeps versions (Enabled, or Suspended after being enabled): a delete there only adds a marker.</summary>
     public async Task<bool> VersionedAsync(CancellationToken cancellationToken) =>
-        await store.VersioningAsync(cancellationToken).ConfigureAwait(false) != "Off";
+        await store.VersioningAsync(cancellationToken) != "Off";
 
     /// <summary>Every version of our manifests and chunks of the generation, delete markers included (a versioned bucket).</summary>
     public async Task<IReadOnlyList<StoredVersion>> GenerationVersionsAsync(string subvolume, string generation, CancellationToken cancellationToken) =>
-        [.. (await store.ListVersionsUnderAsync(ObjectKeys.Generation(options.Prefix, subvolume, generation), cancellationToken).ConfigureAwait(false))
+        [.. (await store.ListVersionsUnderAsync(ObjectKeys.Generation(options.Prefix, subvolume, generation), cancellationToken))
             .Where(v => GenerationOf(subvolume, v.Key) == generation)];
 
     /// <summary>Deletes the versions for good, 1,000 a request.</summary>
@@ -208,7 +208,7 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     {
         foreach (StoredVersion[] batch in versions.Chunk(1000))
         {
-            await store.DeleteVersionsAsync(batch, cancellationToken).ConfigureAwait(false);
+            await store.DeleteVersionsAsync(batch, cancellationToken);
         }
     }
 
@@ -218,7 +218,7 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
         DateTimeOffset? until = null;
         foreach ((string key, string? version) in objects)
         {
-            if ((await store.HeadAsync(key, version, cancellationToken).ConfigureAwait(false))?.Lock is { } held && (until is null || held.RetainUntil > until))
+            if ((await store.HeadAsync(key, version, cancellationToken))?.Lock is { } held && (until is null || held.RetainUntil > until))
             {
                 until = held.RetainUntil;
             }
@@ -235,11 +235,11 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     /// </summary>
     public async Task<IReadOnlyList<PendingUpload>> AbortUploadsStartedBeforeAsync(DateTimeOffset cutoff, IReadOnlySet<string> resumable, CancellationToken cancellationToken)
     {
-        IReadOnlyList<PendingUpload> uploads = await store.ListUploadsAsync(options.Prefix, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<PendingUpload> uploads = await store.ListUploadsAsync(options.Prefix, cancellationToken);
         List<PendingUpload> stale = [.. uploads.Where(u => u.Initiated is { } at && at <= cutoff && !resumable.Contains(u.UploadId) && ObjectKeys.IsOurs(options.Prefix, u.Key))];
         foreach (PendingUpload upload in stale)
         {
-            await store.AbortUploadAsync(upload, cancellationToken).ConfigureAwait(false);
+            await store.AbortUploadAsync(upload, cancellationToken);
         }
 
         return stale;
@@ -249,7 +249,7 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     private async Task<StoredPointer?> ReadPointerBodyAsync(string subvolume, string? version, CancellationToken cancellationToken)
     {
         string key = PointerKey(subvolume);
-        ObjectBody? body = await GetFormatObjectAsync(key, version, FormatJson.MaxPointerBytes, cancellationToken).ConfigureAwait(false);
+        ObjectBody? body = await GetFormatObjectAsync(key, version, FormatJson.MaxPointerBytes, cancellationToken);
         if (body is null)
         {
             return null;
@@ -289,7 +289,7 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     {
         try
         {
-            return await store.GetAsync(key, version, maxBytes, cancellationToken).ConfigureAwait(false);
+            return await store.GetAsync(key, version, maxBytes, cancellationToken);
         }
         catch (ObjectNotThawedException e)
         {

@@ -28,7 +28,7 @@ internal sealed class ChainProof(BackupRepository repository, TimeProvider time)
 
             try
             {
-                if (await repository.ReadNamedManifestAsync(key, version, cancellationToken).ConfigureAwait(false) is not { } manifest)
+                if (await repository.ReadNamedManifestAsync(key, version, cancellationToken) is not { } manifest)
                 {
                     return $"its manifest {key} is missing";
                 }
@@ -49,7 +49,7 @@ internal sealed class ChainProof(BackupRepository repository, TimeProvider time)
         {
             foreach (ManifestChunk chunk in manifest.Chunks)
             {
-                ObjectHead? head = await repository.HeadAsync(chunk.Key, chunk.Version, cancellationToken).ConfigureAwait(false);
+                ObjectHead? head = await repository.HeadAsync(chunk.Key, chunk.Version, cancellationToken);
                 if (head is null || !chunk.Identity.IsStoredAs(head.Size, head.Etag, head.Crc32))
                 {
                     return $"chunk {chunk.Key} is {(head is null ? "missing" : $"{head}, not {chunk.Identity}")}";

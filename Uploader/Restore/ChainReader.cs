@@ -14,7 +14,7 @@ internal sealed class ChainReader(BackupRepository repository, S3Options s3, Tim
     /// <summary>A configured subvolume's manifests to receive, full first, each the child of the one before; up to --until.</summary>
     public async Task<(RestoreChain Chain, DateTimeOffset? PointerWritten)> ChainAsync(string subvolume, RestoreRequest request, CancellationToken cancellationToken)
     {
-        (Pointer? found, DateTimeOffset? written) = await _pointers.ChooseAsync(subvolume, request.Generation, request.AsOf, request.PointerVersion, cancellationToken).ConfigureAwait(false);
+        (Pointer? found, DateTimeOffset? written) = await _pointers.ChooseAsync(subvolume, request.Generation, request.AsOf, request.PointerVersion, cancellationToken);
         Pointer pointer = found
             ?? throw new BackupFailure(FailureKind.Unavailable, $"nothing of subvolume {subvolume} is published under s3://{s3.Bucket}/{s3.Prefix} (no pointer)");
         PointerGeneration generation = request.Generation is null
@@ -24,7 +24,7 @@ internal sealed class ChainReader(BackupRepository repository, S3Options s3, Tim
         var chain = new List<Manifest>();
         foreach ((string key, string? version) in generation.Named())
         {
-            chain.Add(await NextAsync(chain, key, version, cancellationToken).ConfigureAwait(false));
+            chain.Add(await NextAsync(chain, key, version, cancellationToken));
             if (chain[^1].Snapshot.Name == request.Until)
             {
                 return (new RestoreChain(subvolume, null, chain), written);
@@ -49,12 +49,12 @@ internal sealed class ChainReader(BackupRepository repository, S3Options s3, Tim
         foreach (string path in last.NestedPaths.OrderBy(p => p.Count(c => c == '/')).ThenBy(p => p, StringComparer.Ordinal))
         {
             string name = NestedName.For(parent.Subvolume, path);
-            Pointer? pointer = (await _pointers.ChooseAsync(name, null, asOf, null, cancellationToken).ConfigureAwait(false)).Pointer;
+            Pointer? pointer = (await _pointers.ChooseAsync(name, null, asOf, null, cancellationToken)).Pointer;
             PointerGeneration? generation = pointer?.Generations.LastOrDefault(g => SnapshotTime(g.Generation) <= until);
             var chain = new List<Manifest>();
             foreach ((string key, string? version) in generation?.Named() ?? [])
             {
-                Manifest manifest = await NextAsync(chain, key, version, cancellationToken).ConfigureAwait(false);
+                Manifest manifest = await NextAsync(chain, key, version, cancellationToken);
                 SnapshotName.TryParse(manifest.Snapshot.Name, out _, out DateTimeOffset taken);
                 if (taken > until)
                 {
@@ -82,7 +82,7 @@ internal sealed class ChainReader(BackupRepository repository, S3Options s3, Tim
     /// <summary>The manifest the pointer names (its version, in a versioned bucket), which must follow the chain so far.</summary>
     private async Task<Manifest> NextAsync(List<Manifest> chain, string key, string? version, CancellationToken cancellationToken)
     {
-        Manifest manifest = await repository.ReadNamedManifestAsync(key, version, cancellationToken).ConfigureAwait(false)
+        Manifest manifest = await repository.ReadNamedManifestAsync(key, version, cancellationToken)
             ?? throw new BackupFailure(FailureKind.BadData, $"the pointer names {key}, but there is no such manifest");
         return manifest.Parent == (chain.Count == 0 ? null : chain[^1].Snapshot)
             ? manifest

@@ -33,8 +33,8 @@ internal sealed class ChunkFetcher(BackupRepository repository, ILogger logger)
             try
             {
                 sha = chunk.Size > rangeSize
-                    ? await DownloadRangesAsync(chunk, temp, rangeSize, parallelRanges, cancellationToken).ConfigureAwait(false)
-                    : await DownloadAsync(chunk, temp, cancellationToken).ConfigureAwait(false);
+                    ? await DownloadRangesAsync(chunk, temp, rangeSize, parallelRanges, cancellationToken)
+                    : await DownloadAsync(chunk, temp, cancellationToken);
             }
             catch (ObjectNotThawedException e)
             {
@@ -83,9 +83,9 @@ internal sealed class ChunkFetcher(BackupRepository repository, ILogger logger)
                         byte[] buffer = new byte[BufferSize];
                         long at = start;
                         int n;
-                        while ((n = await body.ReadAsync(buffer, attemptToken).ConfigureAwait(false)) > 0)
+                        while ((n = await body.ReadAsync(buffer, attemptToken)) > 0)
                         {
-                            await RandomAccess.WriteAsync(file, buffer.AsMemory(0, n), at, attemptToken).ConfigureAwait(false);
+                            await RandomAccess.WriteAsync(file, buffer.AsMemory(0, n), at, attemptToken);
                             at += n;
                         }
 
@@ -94,13 +94,13 @@ internal sealed class ChunkFetcher(BackupRepository repository, ILogger logger)
                             throw new IOException($"range {start}-{end} of {chunk.Key} ended at {at}");
                         }
                     },
-                    ct).ConfigureAwait(false);
-            }).ConfigureAwait(false);
+                    ct);
+            });
             RandomAccess.FlushToDisk(file);
         }
 
         await using FileStream read = File.OpenRead(temp);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(read, cancellationToken).ConfigureAwait(false));
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(read, cancellationToken));
     }
 
     private async Task<string> DownloadAsync(ManifestChunk chunk, string temp, CancellationToken cancellationToken)
@@ -116,10 +116,10 @@ internal sealed class ChunkFetcher(BackupRepository repository, ILogger logger)
                 {
                     byte[] buffer = new byte[BufferSize];
                     int n;
-                    while ((n = await body.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+                    while ((n = await body.ReadAsync(buffer, ct)) > 0)
                     {
                         hash.AppendData(buffer, 0, n);
-                        await file.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+                        await file.WriteAsync(buffer.AsMemory(0, n), ct);
                     }
 
                     file.Flush(flushToDisk: true);
@@ -127,7 +127,7 @@ internal sealed class ChunkFetcher(BackupRepository repository, ILogger logger)
 
                 sha = Convert.ToHexStringLower(hash.GetHashAndReset());
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
         return sha;
     }
 }

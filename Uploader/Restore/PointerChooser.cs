@@ -21,9 +21,9 @@ internal sealed class PointerChooser(BackupRepository repository, TimeProvider t
     {
         if (versionId is not null)
         {
-            ObjectVersion version = (await repository.PointerVersionsAsync(subvolume, cancellationToken).ConfigureAwait(false)).FirstOrDefault(v => v.VersionId == versionId)
+            ObjectVersion version = (await repository.PointerVersionsAsync(subvolume, cancellationToken)).FirstOrDefault(v => v.VersionId == versionId)
                 ?? throw new BackupFailure(FailureKind.Usage, $"usage: pointer {repository.Address(repository.PointerKey(subvolume))} has no version {versionId}");
-            return (await repository.ReadPointerVersionAsync(subvolume, versionId, cancellationToken).ConfigureAwait(false), version.LastModified);
+            return (await repository.ReadPointerVersionAsync(subvolume, versionId, cancellationToken), version.LastModified);
         }
 
         if (asOf is null)
@@ -31,7 +31,7 @@ internal sealed class PointerChooser(BackupRepository repository, TimeProvider t
             BackupFailure untrusted;
             try
             {
-                return (await repository.ReadPointerAsync(subvolume, cancellationToken).ConfigureAwait(false), null);
+                return (await repository.ReadPointerAsync(subvolume, cancellationToken), null);
             }
             catch (BackupFailure e) when (e.Kind == FailureKind.BadData)
             {
@@ -40,7 +40,7 @@ internal sealed class PointerChooser(BackupRepository repository, TimeProvider t
 
             // In a versioned bucket the versions before a forged or unsigned one are still there: the newest that is
             // trusted, and names a whole chain, is the restore's.
-            if (!await repository.VersionedAsync(cancellationToken).ConfigureAwait(false))
+            if (!await repository.VersionedAsync(cancellationToken))
             {
                 throw untrusted;
             }
@@ -49,14 +49,14 @@ internal sealed class PointerChooser(BackupRepository repository, TimeProvider t
             asOf = time.GetUtcNow();
         }
 
-        foreach (ObjectVersion version in (await repository.PointerVersionsAsync(subvolume, cancellationToken).ConfigureAwait(false)).Where(v => v.LastModified <= asOf))
+        foreach (ObjectVersion version in (await repository.PointerVersionsAsync(subvolume, cancellationToken)).Where(v => v.LastModified <= asOf))
         {
             Pointer? pointer;
             string? flaw;
             try
             {
-                pointer = await repository.ReadPointerVersionAsync(subvolume, version.VersionId, cancellationToken).ConfigureAwait(false);
-                flaw = pointer is null ? "it cannot be read" : await FlawAsync(pointer, generation, cancellationToken).ConfigureAwait(false);
+                pointer = await repository.ReadPointerVersionAsync(subvolume, version.VersionId, cancellationToken);
+                flaw = pointer is null ? "it cannot be read" : await FlawAsync(pointer, generation, cancellationToken);
             }
             catch (BackupFailure e) when (e.Kind == FailureKind.BadData)
             {
@@ -83,6 +83,6 @@ internal sealed class PointerChooser(BackupRepository repository, TimeProvider t
         PointerGeneration? chosen = generation is null ? pointer.Generations.LastOrDefault() : pointer.Generations.FirstOrDefault(g => g.Generation == generation);
         return chosen is null
             ? generation is null ? "it names no generation" : $"it has no generation {generation}"
-            : await _proof.FlawAsync(pointer.Subvolume, chosen, forRetention: false, cancellationToken).ConfigureAwait(false);
+            : await _proof.FlawAsync(pointer.Subvolume, chosen, forRetention: false, cancellationToken);
     }
 }

@@ -33,7 +33,7 @@ internal sealed class ReceiveFeed(string stream, long totalBytes, string sha256,
         Fed += data.Length;
         if (free > 0)
         {
-            await receive.WriteAsync(data[..free], cancellationToken).ConfigureAwait(false);
+            await receive.WriteAsync(data[..free], cancellationToken);
         }
 
         data[free..].Span.CopyTo(_tail.AsSpan(_tailLength));
@@ -51,7 +51,7 @@ internal sealed class ReceiveFeed(string stream, long totalBytes, string sha256,
                 $"stream {stream}: its chunks decode to {Fed} bytes with SHA-256 {sha}, but it left btrfs send as {totalBytes} bytes with SHA-256 {sha256}; its end was held back, so btrfs receive kept nothing of it");
         }
 
-        await receive.WriteAsync(_tail.AsMemory(0, _tailLength), cancellationToken).ConfigureAwait(false);
+        await receive.WriteAsync(_tail.AsMemory(0, _tailLength), cancellationToken);
     }
 
     public void Dispose() => _sha.Dispose();

@@ -50,7 +50,7 @@ internal static class RestoreChecks
     {
         List<Manifest> all = [.. manifests];
         if (all.Any(m => m.SendProtocol > 1)
-            && ReceiveProblem(all, await new BtrfsTool().VersionAsync(cancellationToken).ConfigureAwait(false)) is { } problem)
+            && ReceiveProblem(all, await new BtrfsTool().VersionAsync(cancellationToken)) is { } problem)
         {
             throw new BackupFailure(FailureKind.Config, problem);
         }

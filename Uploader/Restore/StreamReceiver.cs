@@ -50,7 +50,7 @@ internal sealed class StreamReceiver(BackupRepository repository, BackupOptions 
         {
             // The first chunk is verified and opened before btrfs receive starts: one that cannot be read back (a wrong
             // identity) ends the restore with nothing received.
-            Stream decoded = Open(0, await Download(0).ConfigureAwait(false));
+            Stream decoded = Open(0, await Download(0));
             await using BtrfsProcess receive = BtrfsTool.StartReceive(target, line => Log.ReceiveOutput(logger, manifest.Stream, line));
             using var feed = new ReceiveFeed(manifest.Stream, manifest.TotalBytes, manifest.Sha256, receive.Input);
             bool fedAll = false;
@@ -58,9 +58,9 @@ internal sealed class StreamReceiver(BackupRepository repository, BackupOptions 
             {
                 for (int i = 0; ; i++)
                 {
-                    await using (decoded.ConfigureAwait(false))
+                    await using (decoded)
                     {
-                        await FeedChunkAsync(manifest, manifest.Chunks[i], decoded, feed, cancellationToken).ConfigureAwait(false);
+                        await FeedChunkAsync(manifest, manifest.Chunks[i], decoded, feed, cancellationToken);
                     }
 
                     File.Delete(area.ChunkPath(i));
@@ -69,10 +69,10 @@ internal sealed class StreamReceiver(BackupRepository repository, BackupOptions 
                         break;
                     }
 
-                    decoded = Open(i + 1, await Download(i + 1).ConfigureAwait(false));
+                    decoded = Open(i + 1, await Download(i + 1));
                 }
 
-                await feed.FinishAsync(cancellationToken).ConfigureAwait(false);
+                await feed.FinishAsync(cancellationToken);
                 fedAll = true;
             }
             catch (IOException) when (receive.HasExited || receive.WaitForExit(TimeSpan.FromSeconds(5)))
@@ -80,7 +80,7 @@ internal sealed class StreamReceiver(BackupRepository repository, BackupOptions 
                 // btrfs receive stopped reading: its exit code and stderr say why, below.
             }
 
-            (int exitCode, long lines) = await receive.FinishAsync(cancellationToken).ConfigureAwait(false);
+            (int exitCode, long lines) = await receive.FinishAsync(cancellationToken);
             if (exitCode != 0 || !fedAll)
             {
                 throw new BackupFailure(
@@ -97,11 +97,11 @@ internal sealed class StreamReceiver(BackupRepository repository, BackupOptions 
         }
         catch
         {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(downloads.Values).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            await stop.CancelAsync();
+            await Task.WhenAll(downloads.Values).ContinueWith(_ => { }, TaskScheduler.Default);
             if (target is not null)
             {
-                await RemoveHalfReceivedAsync(ContainedPath.Join(target, manifest.Snapshot.Name, "received snapshot")).ConfigureAwait(false);
+                await RemoveHalfReceivedAsync(ContainedPath.Join(target, manifest.Snapshot.Name, "received snapshot"));
             }
 
             throw;
@@ -122,7 +122,7 @@ internal sealed class StreamReceiver(BackupRepository repository, BackupOptions 
             return false;
         }
 
-        SubvolumeInfo? found = await _btrfs.ShowAsync(path, cancellationToken).ConfigureAwait(false);
+        SubvolumeInfo? found = await _btrfs.ShowAsync(path, cancellationToken);
         if (found is { ReadOnly: true } && string.Equals(found.ReceivedUuid, manifest.Snapshot.Uuid, StringComparison.OrdinalIgnoreCase))
         {
             return true;
@@ -130,7 +130,7 @@ internal sealed class StreamReceiver(BackupRepository repository, BackupOptions 
 
         if (found is { ReadOnly: false, ReceivedUuid: null })
         {
-            await RemoveHalfReceivedAsync(path).ConfigureAwait(false);
+            await RemoveHalfReceivedAsync(path);
             return false;
         }
 
@@ -145,9 +145,9 @@ internal sealed class StreamReceiver(BackupRepository repository, BackupOptions 
         try
         {
             int n;
-            while ((n = await decoded.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            while ((n = await decoded.ReadAsync(buffer, cancellationToken)) > 0)
             {
-                await feed.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                await feed.WriteAsync(buffer.AsMemory(0, n), cancellationToken);
             }
         }
         catch (Exception e) when (e is ZstdSharp.ZstdException or AgeException or InvalidDataException or EndOfStreamException)
@@ -172,7 +172,7 @@ internal sealed class StreamReceiver(BackupRepository repository, BackupOptions 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         try
         {
-            await _btrfs.DeleteSubvolumeAsync(path, timeout.Token).ConfigureAwait(false);
+            await _btrfs.DeleteSubvolumeAsync(path, timeout.Token);
             Log.HalfReceivedRemoved(logger, path, "deleted");
         }
         catch (Exception e) when (e is BackupFailure or OperationCanceledException)

@@ -27,7 +27,7 @@ internal sealed class ThawWaiter(BackupRepository repository, BackupOptions opti
         string recordPath = StateFiles.ThawPath(options.State.Dir, string.Join('+', request.Subvolumes));
         while (true)
         {
-            ThawStatus status = await thawer.CheckAsync(chain, request: true, cancellationToken).ConfigureAwait(false);
+            ThawStatus status = await thawer.CheckAsync(chain, request: true, cancellationToken);
 
             if (status.RequestedNow > 0)
             {
@@ -58,7 +58,7 @@ internal sealed class ThawWaiter(BackupRepository repository, BackupOptions opti
                     $"subvolume {string.Join(", ", request.Subvolumes)}: {status.Ready} of {status.Total} chunks thawed ({expected}); run the restore again then, or with --wait");
             }
 
-            await Task.Delay(options.Restore.PollInterval, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(options.Restore.PollInterval, time, cancellationToken);
         }
     }
 }

@@ -29,7 +29,7 @@ internal sealed class Thawer(BackupRepository repository, RestoreOptions restore
             foreach (ManifestChunk chunk in manifest.Chunks)
             {
                 total++;
-                ObjectHead head = await repository.HeadAsync(chunk.Key, chunk.Version, cancellationToken).ConfigureAwait(false)
+                ObjectHead head = await repository.HeadAsync(chunk.Key, chunk.Version, cancellationToken)
                     ?? throw new BackupFailure(FailureKind.BadData, $"chunk {repository.Address(chunk.Key)}{(chunk.Version is null ? string.Empty : $" version {chunk.Version}")} is named by manifest {manifest.Stream} but missing");
                 if (!S3Limits.ArchiveStorageClasses.Contains(head.StorageClass))
                 {
@@ -67,7 +67,7 @@ internal sealed class Thawer(BackupRepository repository, RestoreOptions restore
             Log.ThawDays(logger, days, toReceive.Sum(m => m.TotalBytes), restore.Days is null ? $"auto, at [restore] download_rate {BandwidthSchedule.DescribeRate(restore.DownloadRate)}" : "[restore] days");
             foreach (ManifestChunk chunk in toRequest)
             {
-                if (await repository.RequestThawAsync(chunk.Key, chunk.Version, days, restore.Tier, cancellationToken).ConfigureAwait(false) == ThawAnswer.Thawing)
+                if (await repository.RequestThawAsync(chunk.Key, chunk.Version, days, restore.Tier, cancellationToken) == ThawAnswer.Thawing)
                 {
                     requested++;
                 }

@@ -17,7 +17,7 @@ internal sealed class TreePlacer(ILogger logger)
     {
         string received = ContainedPath.Join(target, chain.Manifests[^1].Snapshot.Name, "received snapshot");
         string place = ContainedPath.Join(target, chain.Nested is null ? chain.Subvolume : $"{chain.Nested.In}/{chain.Nested.Path}", $"the place of subvolume {chain.Subvolume}");
-        if (await _btrfs.ShowAsync(place, cancellationToken).ConfigureAwait(false) is not null)
+        if (await _btrfs.ShowAsync(place, cancellationToken) is not null)
         {
             return;
         }
@@ -32,7 +32,7 @@ internal sealed class TreePlacer(ILogger logger)
             Directory.Delete(place);
         }
 
-        await _btrfs.CreateSnapshotAsync(received, place, cancellationToken).ConfigureAwait(false);
+        await _btrfs.CreateSnapshotAsync(received, place, cancellationToken);
         Log.PutInPlace(logger, chain.Subvolume, place);
     }
 }

@@ -46,7 +46,7 @@ internal sealed class FileSliceStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        int n = await RandomAccess.ReadAsync(_file.SafeFileHandle, buffer[..Take(buffer.Length)], _offset + _position, cancellationToken).ConfigureAwait(false);
+        int n = await RandomAccess.ReadAsync(_file.SafeFileHandle, buffer[..Take(buffer.Length)], _offset + _position, cancellationToken);
         _position += n;
         return n;
     }

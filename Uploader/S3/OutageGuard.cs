@@ -21,7 +21,7 @@ internal sealed class OutageGuard(TimeSpan giveUpAfter, string bucket, OutageClo
         {
             try
             {
-                T result = await operation(cancellationToken).ConfigureAwait(false);
+                T result = await operation(cancellationToken);
                 clock.Answered();
                 return (result, retries);
             }
@@ -40,7 +40,7 @@ internal sealed class OutageGuard(TimeSpan giveUpAfter, string bucket, OutageClo
                 }
 
                 Log.Retrying(logger, what, Innermost(e), backoff.TotalSeconds);
-                await Task.Delay(backoff, clock.Time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(backoff, clock.Time, cancellationToken);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
             catch (AmazonServiceException e)

@@ -16,10 +16,10 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
     public string Address(string key) => $"s3://{bucket}/{key}";
 
     public async Task<ObjectBody?> GetAsync(string key, string? versionId, long maxBytes, CancellationToken cancellationToken) =>
-        (await guard.RunAsync(versionId is null ? $"get {key}" : $"get {key} version {versionId}", ct => GetWholeOnceAsync(key, versionId, maxBytes, ct), cancellationToken).ConfigureAwait(false)).Result;
+        (await guard.RunAsync(versionId is null ? $"get {key}" : $"get {key} version {versionId}", ct => GetWholeOnceAsync(key, versionId, maxBytes, ct), cancellationToken)).Result;
 
     public async Task<IReadOnlyList<ObjectVersion>> ListVersionsAsync(string key, CancellationToken cancellationToken) =>
-        [.. (await ListVersionsUnderAsync(key, cancellationToken).ConfigureAwait(false))
+        [.. (await ListVersionsUnderAsync(key, cancellationToken))
             .Where(v => v.Key == key && !v.IsDeleteMarker)
             .Select(v => new ObjectVersion(v.VersionId, v.LastModified))
             .OrderByDescending(v => v.LastModified)];
@@ -33,7 +33,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                 var request = new ListVersionsRequest { BucketName = bucket, Prefix = prefix };
                 while (true)
                 {
-                    ListVersionsResponse page = await s3.ListVersionsAsync(request, ct).ConfigureAwait(false);
+                    ListVersionsResponse page = await s3.ListVersionsAsync(request, ct);
                     all.AddRange((page.Versions ?? []).Select(v => new StoredVersion(
                         v.Key,
                         v.VersionId ?? "null",
@@ -49,7 +49,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                     request.VersionIdMarker = page.NextVersionIdMarker;
                 }
             },
-            cancellationToken).ConfigureAwait(false)).Result;
+            cancellationToken)).Result;
 
 
     public async Task<ObjectWritten?> PutAsync(string key, byte[] body, ObjectWrite write, CancellationToken cancellationToken) =>
@@ -57,7 +57,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             $"put {key}",
             async ct =>
             {
-                if (await PutOnceAsync(key, body, write, write.IfMatch, ct).ConfigureAwait(false) is { } written)
+                if (await PutOnceAsync(key, body, write, write.IfMatch, ct) is { } written)
                 {
                     return written;
                 }
@@ -65,27 +65,27 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                 // Ceph RGW 16 compares If-Match with the stored ETag stripped of its quotes, so the quoted form S3 sends
                 // and AWS takes (RFC 9110 entity-tag) never matches there (tried). A 412 while the object still has the
                 // ETag we named can only be that: the write is sent again with the bare ETag, still conditional.
-                if (write.IfMatch is not { } etag || !etag.StartsWith('"') || await HeadOnceAsync(key, null, ct).ConfigureAwait(false) is not { } head || head.Etag != etag)
+                if (write.IfMatch is not { } etag || !etag.StartsWith('"') || await HeadOnceAsync(key, null, ct) is not { } head || head.Etag != etag)
                 {
                     return null;
                 }
 
-                if (await PutOnceAsync(key, body, write, etag.Trim('"'), ct).ConfigureAwait(false) is { } rewritten)
+                if (await PutOnceAsync(key, body, write, etag.Trim('"'), ct) is { } rewritten)
                 {
                     return rewritten;
                 }
 
                 // Refused again: another writer in between, or a server that never honours If-Match on this bucket.
-                return (await HeadOnceAsync(key, null, ct).ConfigureAwait(false))?.Etag != etag
+                return (await HeadOnceAsync(key, null, ct))?.Etag != etag
                     ? null
                     : throw new BackupFailure(
                         FailureKind.Unavailable,
                         $"put {key}: the S3 server refuses every conditional overwrite (If-Match) although the object still has the ETag named (Ceph RGW does so in versioned buckets, hence with Object Lock); the pointer cannot be written safely there");
             },
-            cancellationToken).ConfigureAwait(false)).Result;
+            cancellationToken)).Result;
 
     public async Task<ObjectHead?> HeadAsync(string key, string? versionId, CancellationToken cancellationToken) =>
-        (await guard.RunAsync(versionId is null ? $"head {key}" : $"head {key} version {versionId}", ct => HeadOnceAsync(key, versionId, ct), cancellationToken).ConfigureAwait(false)).Result;
+        (await guard.RunAsync(versionId is null ? $"head {key}" : $"head {key} version {versionId}", ct => HeadOnceAsync(key, versionId, ct), cancellationToken)).Result;
 
     public async Task<IReadOnlyList<StoredObject>> ListAsync(string prefix, CancellationToken cancellationToken) =>
         (await guard.RunAsync(
@@ -96,7 +96,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                 var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix };
                 while (true)
                 {
-                    ListObjectsV2Response page = await s3.ListObjectsV2Async(request, ct).ConfigureAwait(false);
+                    ListObjectsV2Response page = await s3.ListObjectsV2Async(request, ct);
                     all.AddRange((page.S3Objects ?? []).Select(o => new StoredObject(o.Key, o.Size ?? 0, o.LastModified is { } at ? new DateTimeOffset(at.ToUniversalTime()) : DateTimeOffset.MinValue)));
                     if (page.IsTruncated != true)
                     {
@@ -106,7 +106,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                     request.ContinuationToken = page.NextContinuationToken;
                 }
             },
-            cancellationToken).ConfigureAwait(false)).Result;
+            cancellationToken)).Result;
 
     public async Task<IReadOnlyList<string>> ListFoldersAsync(string prefix, CancellationToken cancellationToken) =>
         (await guard.RunAsync(
@@ -117,7 +117,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                 var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, Delimiter = "/" };
                 while (true)
                 {
-                    ListObjectsV2Response page = await s3.ListObjectsV2Async(request, ct).ConfigureAwait(false);
+                    ListObjectsV2Response page = await s3.ListObjectsV2Async(request, ct);
                     all.AddRange(page.CommonPrefixes ?? []);
                     if (page.IsTruncated != true)
                     {
@@ -127,7 +127,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                     request.ContinuationToken = page.NextContinuationToken;
                 }
             },
-            cancellationToken).ConfigureAwait(false)).Result;
+            cancellationToken)).Result;
 
     public async Task DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
@@ -139,7 +139,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
         await guard.RunAsync(
             $"delete {keys.Count} objects under {keys[0]}",
             ct => s3.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = bucket, Objects = [.. keys.Select(k => new KeyVersion { Key = k })] }, ct),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
     }
 
     public async Task DeleteVersionsAsync(IReadOnlyList<StoredVersion> versions, CancellationToken cancellationToken)
@@ -152,7 +152,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
         await guard.RunAsync(
             $"delete {versions.Count} versions under {versions[0].Key}",
             ct => s3.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = bucket, Objects = [.. versions.Select(v => new KeyVersion { Key = v.Key, VersionId = v.VersionId })] }, ct),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
     }
 
     public async Task<int> PutFileAsync(string key, PartWrite part, ChunkWrite write, Action<long> progress, CancellationToken cancellationToken) =>
@@ -176,10 +176,10 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                     ObjectLockRetainUntilDate = write.Lock?.RetainUntil.UtcDateTime,
                 };
                 request.Metadata.Add(ChunkWrite.Sha256Metadata, write.Sha256);
-                await SendCountedAsync(part.Number, progress, h => request.StreamTransferProgress += h, () => s3.PutObjectAsync(request, ct)).ConfigureAwait(false);
+                await SendCountedAsync(part.Number, progress, h => request.StreamTransferProgress += h, () => s3.PutObjectAsync(request, ct));
                 return 0;
             },
-            cancellationToken).ConfigureAwait(false)).Retries;
+            cancellationToken)).Retries;
 
     public async Task<string> StartUploadAsync(string key, ChunkWrite write, CancellationToken cancellationToken) =>
         (await guard.RunAsync(
@@ -204,9 +204,9 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                 }
 
                 request.Metadata.Add(ChunkWrite.Sha256Metadata, write.Sha256);
-                return (await s3.InitiateMultipartUploadAsync(request, ct).ConfigureAwait(false)).UploadId;
+                return (await s3.InitiateMultipartUploadAsync(request, ct)).UploadId;
             },
-            cancellationToken).ConfigureAwait(false)).Result;
+            cancellationToken)).Result;
 
     public async Task<IReadOnlyList<StoredPart>?> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken) =>
         (await guard.RunAsync(
@@ -219,7 +219,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                 {
                     while (true)
                     {
-                        ListPartsResponse page = await s3.ListPartsAsync(request, ct).ConfigureAwait(false);
+                        ListPartsResponse page = await s3.ListPartsAsync(request, ct);
                         all.AddRange((page.Parts ?? []).Select(p => new StoredPart(p.PartNumber ?? 0, p.ETag ?? string.Empty, p.Size ?? 0)));
                         if (page.IsTruncated != true)
                         {
@@ -234,7 +234,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                     return null;
                 }
             },
-            cancellationToken).ConfigureAwait(false)).Result;
+            cancellationToken)).Result;
 
     public async Task<(string Etag, int Retries)> UploadPartAsync(string key, string uploadId, PartWrite part, Action<long> progress, CancellationToken cancellationToken) =>
         await guard.RunAsync(
@@ -256,7 +256,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                 };
                 try
                 {
-                    UploadPartResponse response = await SendCountedAsync(part.Number, progress, h => request.StreamTransferProgress += h, () => s3.UploadPartAsync(request, ct)).ConfigureAwait(false);
+                    UploadPartResponse response = await SendCountedAsync(part.Number, progress, h => request.StreamTransferProgress += h, () => s3.UploadPartAsync(request, ct));
                     return response.ETag ?? string.Empty;
                 }
                 catch (AmazonS3Exception e) when (IsUploadGone(e))
@@ -264,7 +264,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                     throw new UploadGoneException(key, uploadId);
                 }
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
 
     public async Task CompleteUploadAsync(string key, string uploadId, IReadOnlyList<CompletedPart> parts, string? crc32, CancellationToken cancellationToken) =>
         await guard.RunAsync(
@@ -286,7 +286,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
 
                 try
                 {
-                    await s3.CompleteMultipartUploadAsync(request, ct).ConfigureAwait(false);
+                    await s3.CompleteMultipartUploadAsync(request, ct);
                     return 0;
                 }
                 catch (AmazonS3Exception e) when (e.ErrorCode == "BadDigest")
@@ -298,7 +298,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                     throw new UploadGoneException(key, uploadId);
                 }
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
 
     public async Task ReadAsync(string key, string? versionId, (long First, long Last)? range, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken) =>
         await guard.RunAsync(
@@ -313,9 +313,9 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
 
                 try
                 {
-                    using GetObjectResponse response = await s3.GetObjectAsync(request, ct).ConfigureAwait(false);
+                    using GetObjectResponse response = await s3.GetObjectAsync(request, ct);
                     await using var body = new ThrottledStream(response.ResponseStream, bandwidth, ownsInner: false);
-                    await consume(body, ct).ConfigureAwait(false);
+                    await consume(body, ct);
                     return 0;
                 }
                 catch (AmazonS3Exception e) when (e.ErrorCode == "InvalidObjectState")
@@ -323,16 +323,16 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                     throw new ObjectNotThawedException(Address(key));
                 }
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
 
     public async Task<IReadOnlyList<PendingUpload>> ListUploadsAsync(string prefix, CancellationToken cancellationToken) =>
-        (await guard.RunAsync($"list multipart uploads under {prefix}", ct => ListUploadsOnceAsync(prefix, ct), cancellationToken).ConfigureAwait(false)).Result;
+        (await guard.RunAsync($"list multipart uploads under {prefix}", ct => ListUploadsOnceAsync(prefix, ct), cancellationToken)).Result;
 
     public async Task AbortUploadAsync(PendingUpload upload, CancellationToken cancellationToken) =>
         await guard.RunAsync(
             $"abort multipart upload of {upload.Key}",
             ct => s3.AbortMultipartUploadAsync(bucket, upload.Key, upload.UploadId, ct),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
 
     public async Task ExtendLockAsync(string key, string? versionId, ObjectLock objectLock, CancellationToken cancellationToken) =>
         await guard.RunAsync(
@@ -346,7 +346,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                     Retention = new ObjectLockRetention { Mode = ObjectLockRetentionMode.FindValue(objectLock.Mode), RetainUntilDate = objectLock.RetainUntil.UtcDateTime },
                 },
                 ct),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
 
     public async Task<ThawAnswer> RequestThawAsync(string key, string? versionId, int days, string tier, CancellationToken cancellationToken) =>
         (await guard.RunAsync(
@@ -357,7 +357,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                 {
                     await s3.RestoreObjectAsync(
                         new RestoreObjectRequest { BucketName = bucket, Key = key, VersionId = versionId, Days = days, RetrievalTier = GlacierJobTier.FindValue(tier) },
-                        ct).ConfigureAwait(false);
+                        ct);
                     return ThawAnswer.Thawing;
                 }
                 catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.Conflict && e.ErrorCode == "RestoreAlreadyInProgress")
@@ -371,7 +371,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                     return ThawAnswer.NotArchived;
                 }
             },
-            cancellationToken).ConfigureAwait(false)).Result;
+            cancellationToken)).Result;
 
     public async Task<BucketLifecycle> LifecycleAsync(CancellationToken cancellationToken) =>
         (await guard.RunAsync(
@@ -380,7 +380,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             {
                 try
                 {
-                    return BucketLifecycleReader.From(await s3.GetLifecycleConfigurationAsync(bucket, ct).ConfigureAwait(false));
+                    return BucketLifecycleReader.From(await s3.GetLifecycleConfigurationAsync(bucket, ct));
                 }
                 catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchLifecycleConfiguration")
                 {
@@ -396,13 +396,13 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                     return BucketLifecycle.None with { Problem = $"S3's answer could not be read: {e.Message}" };
                 }
             },
-            cancellationToken).ConfigureAwait(false)).Result;
+            cancellationToken)).Result;
 
     public async Task<string> VersioningAsync(CancellationToken cancellationToken) =>
         (await guard.RunAsync(
             "get bucket versioning",
-            async ct => (await s3.GetBucketVersioningAsync(bucket, ct).ConfigureAwait(false)).VersioningConfig?.Status?.Value ?? "Off",
-            cancellationToken).ConfigureAwait(false)).Result;
+            async ct => (await s3.GetBucketVersioningAsync(bucket, ct)).VersioningConfig?.Status?.Value ?? "Off",
+            cancellationToken)).Result;
 
     public async Task<ObjectLockState> ObjectLockAsync(CancellationToken cancellationToken) =>
         (await guard.RunAsync(
@@ -413,7 +413,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                 {
                     ObjectLockConfiguration? lockConfiguration = (await s3.GetObjectLockConfigurationAsync(
                         new GetObjectLockConfigurationRequest { BucketName = bucket },
-                        ct).ConfigureAwait(false)).ObjectLockConfiguration;
+                        ct)).ObjectLockConfiguration;
                     DefaultRetention? retention = lockConfiguration?.Rule?.DefaultRetention;
                     return new ObjectLockState(lockConfiguration?.ObjectLockEnabled == ObjectLockEnabled.Enabled, retention?.Mode?.Value, retention?.Days, retention?.Years);
                 }
@@ -422,7 +422,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
                     return ObjectLockState.Off;
                 }
             },
-            cancellationToken).ConfigureAwait(false)).Result;
+            cancellationToken)).Result;
 
     /// <summary>
     /// One GET of a whole small object, or of the version named; null when there is no such object or version (S3
@@ -432,7 +432,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
     {
         try
         {
-            using GetObjectResponse response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key, VersionId = versionId }, cancellationToken).ConfigureAwait(false);
+            using GetObjectResponse response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key, VersionId = versionId }, cancellationToken);
             if (response.ContentLength > maxBytes)
             {
                 throw TooLarge(key, versionId, response.ContentLength, maxBytes);
@@ -443,7 +443,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             using var buffer = new MemoryStream((int)Math.Max(response.ContentLength, 0));
             byte[] piece = new byte[64 * 1024];
             int n;
-            while ((n = await response.ResponseStream.ReadAsync(piece, cancellationToken).ConfigureAwait(false)) > 0)
+            while ((n = await response.ResponseStream.ReadAsync(piece, cancellationToken)) > 0)
             {
                 if (buffer.Length + n > maxBytes)
                 {
@@ -496,7 +496,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
 
         try
         {
-            PutObjectResponse response = await s3.PutObjectAsync(request, cancellationToken).ConfigureAwait(false);
+            PutObjectResponse response = await s3.PutObjectAsync(request, cancellationToken);
             return new ObjectWritten(Version(response.VersionId));
         }
         catch (AmazonS3Exception e) when (write.Conditional && e.StatusCode == HttpStatusCode.PreconditionFailed)
@@ -524,7 +524,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             // Checksum mode asks S3 for the object's stored checksum (HeadObject, x-amz-checksum-mode: ENABLED).
             GetObjectMetadataResponse head = await s3.GetObjectMetadataAsync(
                 new GetObjectMetadataRequest { BucketName = bucket, Key = key, VersionId = versionId, ChecksumMode = ChecksumMode.ENABLED },
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken);
             return new ObjectHead(
                 head.ContentLength,
                 head.ETag ?? string.Empty,
@@ -551,7 +551,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
         var request = new ListMultipartUploadsRequest { BucketName = bucket, Prefix = prefix };
         while (true)
         {
-            ListMultipartUploadsResponse page = await s3.ListMultipartUploadsAsync(request, cancellationToken).ConfigureAwait(false);
+            ListMultipartUploadsResponse page = await s3.ListMultipartUploadsAsync(request, cancellationToken);
             all.AddRange((page.MultipartUploads ?? []).Select(u => new PendingUpload(u.Key, u.UploadId, u.Initiated is { } at ? new DateTimeOffset(at.ToUniversalTime()) : null)));
             if (page.IsTruncated != true)
             {
@@ -578,7 +578,7 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
         });
         try
         {
-            return await send().ConfigureAwait(false);
+            return await send();
         }
         catch (AmazonS3Exception e) when (e.ErrorCode == "BadDigest")
         {

@@ -60,10 +60,10 @@ internal sealed class ThrottledStream(Stream inner, BandwidthLimiter limiter, bo
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        int read = await inner.ReadAsync(buffer[..Math.Min(buffer.Length, limiter.LargestRead)], cancellationToken).ConfigureAwait(false);
+        int read = await inner.ReadAsync(buffer[..Math.Min(buffer.Length, limiter.LargestRead)], cancellationToken);
         if (_sending)
         {
-            await limiter.WaitAsync(read, cancellationToken).ConfigureAwait(false);
+            await limiter.WaitAsync(read, cancellationToken);
         }
 
         return read;

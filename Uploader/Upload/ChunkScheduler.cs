@@ -52,11 +52,11 @@ internal sealed class ChunkScheduler(
     {
         try
         {
-            await FollowAsync(once, published, cancellationToken).ConfigureAwait(false);
+            await FollowAsync(once, published, cancellationToken);
         }
         catch (Exception)
         {
-            await DrainInFlightAsync().ConfigureAwait(false);
+            await DrainInFlightAsync();
             throw;
         }
     }
@@ -68,16 +68,16 @@ internal sealed class ChunkScheduler(
         while (true)
         {
             bool spoolerRunning = spool.SpoolerRunning;
-            IReadOnlyList<SpoolStream> streams = await OwnedAsync(Workable(), cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<SpoolStream> streams = await OwnedAsync(Workable(), cancellationToken);
             if (_refusals.Values.Any(r => r is not null))
             {
                 Code = ExitCodes.Worst(Code, ExitCodes.Config);
             }
 
-            bool publishedThisPass = await PublishSealedAsync(streams, published, cancellationToken).ConfigureAwait(false);
+            bool publishedThisPass = await PublishSealedAsync(streams, published, cancellationToken);
             if (publishedThisPass)
             {
-                streams = await OwnedAsync(Workable(), cancellationToken).ConfigureAwait(false);
+                streams = await OwnedAsync(Workable(), cancellationToken);
             }
 
             int ready = StartReady(streams, cancellationToken);
@@ -101,7 +101,7 @@ internal sealed class ChunkScheduler(
                 continue;
             }
 
-            await CollectAsync(cancellationToken).ConfigureAwait(false);
+            await CollectAsync(cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             progress.MaybeReport();
         }
@@ -115,10 +115,10 @@ internal sealed class ChunkScheduler(
         {
             try
             {
-                if (await publisher.TryPublishAsync(stream, cancellationToken).ConfigureAwait(false) is { } seal)
+                if (await publisher.TryPublishAsync(stream, cancellationToken) is { } seal)
                 {
                     any = true;
-                    await published(seal, cancellationToken).ConfigureAwait(false);
+                    await published(seal, cancellationToken);
                 }
             }
             catch (BackupFailure e) when (e.Kind is FailureKind.BadData or FailureKind.Config)
@@ -158,13 +158,13 @@ internal sealed class ChunkScheduler(
     private async Task CollectAsync(CancellationToken cancellationToken)
     {
         Task poll = Task.Delay(Poll, time, cancellationToken);
-        await Task.WhenAny(_inFlight.Values.Select(f => (Task)f.Task).Append(poll)).ConfigureAwait(false);
+        await Task.WhenAny(_inFlight.Values.Select(f => (Task)f.Task).Append(poll));
         foreach ((string path, (_, Task<UploadedRecord> task, _)) in _inFlight.Where(f => f.Value.Task.IsCompleted).ToList())
         {
             _inFlight.Remove(path);
             try
             {
-                Record(await task.ConfigureAwait(false));
+                Record(await task);
             }
             catch (BackupFailure e) when (e.Kind == FailureKind.BadData)
             {
@@ -241,7 +241,7 @@ internal sealed class ChunkScheduler(
             if (!_refusals.TryGetValue(stream.Subvolume, out BackupFailure? refusal))
             {
                 StreamHeader header = stream.ReadHeader();
-                refusal = publisher.Refusal(await repository.ReadPointerAsync(header.Subvolume, cancellationToken).ConfigureAwait(false), header);
+                refusal = publisher.Refusal(await repository.ReadPointerAsync(header.Subvolume, cancellationToken), header);
                 _refusals[stream.Subvolume] = refusal;
                 if (refusal is not null)
                 {
@@ -263,7 +263,7 @@ internal sealed class ChunkScheduler(
     {
         try
         {
-            await Task.WhenAll(_inFlight.Values.Select(f => f.Task)).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            await Task.WhenAll(_inFlight.Values.Select(f => f.Task)).WaitAsync(TimeSpan.FromSeconds(30));
         }
         catch (Exception)
         {

@@ -43,11 +43,11 @@ internal sealed class ChunkStore(IObjectStore store, S3Options options, LockPoli
     public async Task AbortUploadsAsync(string key, CancellationToken cancellationToken)
     {
         // The listing is by prefix: it may hold uploads of longer keys, which are not this one's.
-        foreach (PendingUpload upload in await store.ListUploadsAsync(key, cancellationToken).ConfigureAwait(false))
+        foreach (PendingUpload upload in await store.ListUploadsAsync(key, cancellationToken))
         {
             if (upload.Key == key)
             {
-                await store.AbortUploadAsync(upload, cancellationToken).ConfigureAwait(false);
+                await store.AbortUploadAsync(upload, cancellationToken);
             }
         }
     }

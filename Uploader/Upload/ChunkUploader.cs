@@ -25,22 +25,22 @@ internal sealed class ChunkUploader(BackupRepository repository, IChunkStore chu
         long started = time.GetTimestamp();
         ChunkRecord record = chunk.Record;
         string key = repository.ChunkKey(chunk.Header, record.Name);
-        ObjectHead? existing = await chunks.HeadAsync(key, cancellationToken).ConfigureAwait(false);
+        ObjectHead? existing = await chunks.HeadAsync(key, cancellationToken);
         bool alreadyThere = existing is not null && record.Identity.IsSameAs(existing.Size, existing.Etag, existing.Crc32, existing.Sha256);
         int retries = 0;
         if (!alreadyThere)
         {
             try
             {
-                retries = await _upload.SendAsync(chunk, key, progress.Add, cancellationToken).ConfigureAwait(false);
+                retries = await _upload.SendAsync(chunk, key, progress.Add, cancellationToken);
             }
             catch (PartRefusedException refused)
             {
-                throw await HoldAsync(chunk, key, refused).ConfigureAwait(false);
+                throw await HoldAsync(chunk, key, refused);
             }
         }
 
-        string? version = await VerifyAsync(chunk, key, cancellationToken).ConfigureAwait(false);
+        string? version = await VerifyAsync(chunk, key, cancellationToken);
         CrashPoint.Reached("uploader-after-verify");
         double seconds = time.GetElapsedTime(started).TotalSeconds;
         var uploaded = new UploadedRecord(
@@ -81,7 +81,7 @@ internal sealed class ChunkUploader(BackupRepository repository, IChunkStore chu
         {
             try
             {
-                await chunks.AbortUploadsAsync(key, timeout.Token).ConfigureAwait(false);
+                await chunks.AbortUploadsAsync(key, timeout.Token);
             }
             catch (Exception e) when (e is OperationCanceledException or BackupFailure)
             {
@@ -113,7 +113,7 @@ internal sealed class ChunkUploader(BackupRepository repository, IChunkStore chu
     /// </summary>
     private async Task<string?> VerifyAsync(ReadyChunk chunk, string key, CancellationToken cancellationToken)
     {
-        ObjectHead head = await chunks.HeadAsync(key, cancellationToken).ConfigureAwait(false)
+        ObjectHead head = await chunks.HeadAsync(key, cancellationToken)
             ?? throw new BackupFailure(FailureKind.BadData, $"chunk {chunk.DataPath}: uploaded, but S3 has no object {key}");
         if (!chunk.Record.Identity.IsStoredAs(head.Size, head.Etag, head.Crc32))
         {
@@ -121,7 +121,7 @@ internal sealed class ChunkUploader(BackupRepository repository, IChunkStore chu
             // that may not delete leaves it to be overwritten when the chunk is sent again (and verified again then).
             if (deletes)
             {
-                await chunks.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+                await chunks.DeleteAsync(key, CancellationToken.None);
             }
 
             throw new BackupFailure(

@@ -28,10 +28,10 @@ internal sealed class ResumableUpload(IChunkStore chunks, int concurrency, Semap
         if (chunk.Record.PartCount == 1)
         {
             // A single PUT: its ETag is then the plain MD5 of the bytes (docs/FORMAT.md), and there is nothing to resume.
-            await parts.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await parts.WaitAsync(cancellationToken);
             try
             {
-                return await chunks.PutAsync(key, chunk, progress, cancellationToken).ConfigureAwait(false);
+                return await chunks.PutAsync(key, chunk, progress, cancellationToken);
             }
             finally
             {
@@ -39,10 +39,10 @@ internal sealed class ResumableUpload(IChunkStore chunks, int concurrency, Semap
             }
         }
 
-        int retries = await SendMultipartAsync(chunk, key, progress, cancellationToken).ConfigureAwait(false);
+        int retries = await SendMultipartAsync(chunk, key, progress, cancellationToken);
         // The object is whole; any upload of its key still open is an orphan S3 bills for: a create whose answer was lost
         // in an outage, and that the SDK sent again, leaves one that no record names.
-        await chunks.AbortUploadsAsync(key, cancellationToken).ConfigureAwait(false);
+        await chunks.AbortUploadsAsync(key, cancellationToken);
         return retries;
     }
 
@@ -52,12 +52,12 @@ internal sealed class ResumableUpload(IChunkStore chunks, int concurrency, Semap
         int retries = 0;
         for (int start = 1; ; start++)
         {
-            (UploadRecord upload, string?[] etags) = await OpenAsync(chunk, key, progress, cancellationToken).ConfigureAwait(false);
+            (UploadRecord upload, string?[] etags) = await OpenAsync(chunk, key, progress, cancellationToken);
             try
             {
-                retries += await SendMissingAsync(chunk, upload, etags, progress, cancellationToken).ConfigureAwait(false);
+                retries += await SendMissingAsync(chunk, upload, etags, progress, cancellationToken);
                 CrashPoint.Reached("uploader-before-complete");
-                await chunks.CompleteAsync(key, upload.UploadId, chunk.Record, etags!, cancellationToken).ConfigureAwait(false);
+                await chunks.CompleteAsync(key, upload.UploadId, chunk.Record, etags!, cancellationToken);
                 return retries;
             }
             catch (UploadGoneException)
@@ -65,7 +65,7 @@ internal sealed class ResumableUpload(IChunkStore chunks, int concurrency, Semap
                 // Aborted under us (a lifecycle rule, a person), or completed by an attempt whose answer was lost: the
                 // object decides which. Either way the record is spent.
                 chunk.Stream.ForgetUpload(chunk.Record.Index);
-                if (await chunks.HeadAsync(key, cancellationToken).ConfigureAwait(false) is { } head
+                if (await chunks.HeadAsync(key, cancellationToken) is { } head
                     && chunk.Record.Identity.IsStoredAs(head.Size, head.Etag, head.Crc32))
                 {
                     return retries;
@@ -94,7 +94,7 @@ internal sealed class ResumableUpload(IChunkStore chunks, int concurrency, Semap
         UploadRecord? upload = chunk.Stream.ReadUpload(record.Index);
         if (upload is not null && upload.Key == key)
         {
-            IReadOnlyList<StoredPart>? stored = await chunks.PartsAsync(key, upload.UploadId, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<StoredPart>? stored = await chunks.PartsAsync(key, upload.UploadId, cancellationToken);
             if (stored is not null)
             {
                 long keptBytes = 0;
@@ -121,8 +121,8 @@ internal sealed class ResumableUpload(IChunkStore chunks, int concurrency, Semap
 
         // Uploads of this key that no record names (a run killed between creating one and recording it) are billed
         // and would never complete.
-        await chunks.AbortUploadsAsync(key, cancellationToken).ConfigureAwait(false);
-        string uploadId = await chunks.StartAsync(key, chunk, cancellationToken).ConfigureAwait(false);
+        await chunks.AbortUploadsAsync(key, cancellationToken);
+        string uploadId = await chunks.StartAsync(key, chunk, cancellationToken);
         upload = new UploadRecord(FormatJson.Version, record.Index, key, uploadId, time.GetUtcNow(), []);
         chunk.Stream.WriteUpload(upload);
         return (upload, etags);
@@ -146,10 +146,10 @@ internal sealed class ResumableUpload(IChunkStore chunks, int concurrency, Semap
             {
                 string etag;
                 int partRetries;
-                await parts.WaitAsync(ct).ConfigureAwait(false);
+                await parts.WaitAsync(ct);
                 try
                 {
-                    (etag, partRetries) = await chunks.SendPartAsync(upload.Key, upload.UploadId, chunk, number, progress, ct).ConfigureAwait(false);
+                    (etag, partRetries) = await chunks.SendPartAsync(upload.Key, upload.UploadId, chunk, number, progress, ct);
                 }
                 finally
                 {
@@ -171,7 +171,7 @@ internal sealed class ResumableUpload(IChunkStore chunks, int concurrency, Semap
                     confirmed.Add(number);
                     chunk.Stream.WriteUpload(upload with { ConfirmedParts = [.. confirmed] });
                 }
-            }).ConfigureAwait(false);
+            });
         return retries;
     }
 }
