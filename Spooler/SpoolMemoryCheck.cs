@@ -14,13 +14,14 @@ internal static class SpoolMemoryCheck
     /// <remarks>
     /// A quota above the tmpfs's size is never reached (the spooler pauses at the tmpfs's free space instead): it was
     /// chosen for another filesystem. The defaults are for a 450 GiB SSD, and their 200 GiB chunk fits no tmpfs, which
-    /// would fail the run with exit 73 only after a snapshot was made; refused here, nothing is touched.
-    /// Half of MemTotal is the kernel's own default size of a tmpfs: the share of memory it lets one take without
-    /// being told more. Beyond it the spool competes with the page cache that <c>btrfs send</c> reads through and with
-    /// the host's own work, and on a host without swap the OOM killer, not the quota's pause, would end the backup.
-    /// A tmpfs can be mounted larger than that (size= above RAM, with swap), so both limits are checked.
+    /// would fail the run with exit 73 only after a snapshot was made; refused here, nothing is touched. Half of
+    /// MemTotal is the kernel's own default size of a tmpfs: the share of memory it lets one take without being told
+    /// more. Beyond it the spool competes with the page cache that <c>btrfs send</c> reads through and with the host's
+    /// own work, and on a host without swap the OOM killer, not the quota's pause, would end the backup. A tmpfs can be
+    /// mounted larger than that (size= above RAM, with swap), so both limits are checked.
     /// </remarks>
-    /// <param name="tmpfsBytes">The tmpfs's size by statvfs; 0 for one mounted with size=0, which has no limit of its own.</param>
+    /// <param name="tmpfsBytes">The tmpfs's size by statvfs; 0 for one mounted with size=0, which has no limit of its
+    /// own.</param>
     /// <param name="memTotal">The machine's memory, MemTotal of /proc/meminfo in bytes.</param>
     public static string? Problem(string spoolDir, long quota, long tmpfsBytes, long memTotal)
     {
@@ -39,18 +40,25 @@ internal static class SpoolMemoryCheck
         return null;
     }
 
-    /// <summary>The machine's memory from the text of /proc/meminfo, in bytes (the file says kB and means KiB).</summary>
+    /// <summary>The machine's memory from the text of /proc/meminfo, in bytes (the file says kB and means
+    /// KiB).</summary>
     public static long MemTotal(string meminfo)
     {
         foreach (string line in meminfo.Split('\n'))
         {
             string[] fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields is ["MemTotal:", string number, "kB"] && long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out long kib))
+            if (
+                fields is ["MemTotal:", string number, "kB"]
+                && long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out long kib)
+            )
             {
                 return kib * ByteSize.KiB;
             }
         }
 
-        throw new BackupFailure(FailureKind.Unavailable, "/proc/meminfo has no MemTotal line in kB: cannot tell how much memory a tmpfs spool may take");
+        throw new BackupFailure(
+            FailureKind.Unavailable,
+            "/proc/meminfo has no MemTotal line in kB: cannot tell how much memory a tmpfs spool may take"
+        );
     }
 }

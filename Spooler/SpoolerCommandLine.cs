@@ -20,7 +20,10 @@ internal static class SpoolerCommandLine
 
     private static ToolDeclaration Declare()
     {
-        var run = new System.CommandLine.Command("run", "snapshot each configured subvolume and spool its stream: a full or an incremental, as the schedule says (default)")
+        var run = new System.CommandLine.Command(
+            "run",
+            "snapshot each configured subvolume and spool its stream: a full or an incremental, as the schedule says (default)"
+        )
         {
             Switch("--full", "send full streams, whatever the schedule says"),
         };
@@ -29,7 +32,13 @@ internal static class SpoolerCommandLine
             "Snapshots each configured subvolume and writes its btrfs send stream into hashed chunk files in the spool, for btrfs-to-s3-uploader to send to S3.",
             Notes,
             "print the version and the git commit it was built from, and exit",
-            run);
-        return new ToolDeclaration(root, "run", "snapshot btrfs subvolumes and spool their send streams as hashed chunks", Notes);
+            run
+        );
+        return new ToolDeclaration(
+            root,
+            "run",
+            "snapshot btrfs subvolumes and spool their send streams as hashed chunks",
+            Notes
+        );
     }
 }

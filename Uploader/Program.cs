@@ -10,54 +10,113 @@ using BtrfsToS3.Uploader.S3;
 using BtrfsToS3.Uploader.Upload;
 
 const string Tool = UploaderCommandLine.Tool;
-return ToolMain.Run(UploaderCommandLine.Declaration, BuildInfo.Line(Tool, $"AWS SDK for .NET: {S3Clients.SdkVersion}"), args, async (commandLine, loggers, failures, cancellationToken) =>
-{
-    ILogger logger = loggers.CreateLogger(Tool);
-    if (commandLine.Command == "notify")
+return ToolMain.Run(
+    UploaderCommandLine.Declaration,
+    BuildInfo.Line(Tool, $"AWS SDK for .NET: {S3Clients.SdkVersion}"),
+    args,
+    async (commandLine, loggers, failures, cancellationToken) =>
     {
-        string unit = commandLine.ValuesOf("unit").LastOrDefault() ?? throw new BackupFailure(FailureKind.Usage, "usage: notify needs --unit NAME, the unit that failed");
-        return await NotifyCommand.RunAsync(ConfigLoader.LoadNotify(commandLine.ConfigPath, commandLine.Overrides), unit, Environment.GetEnvironmentVariable, logger);
-    }
+        ILogger logger = loggers.CreateLogger(Tool);
+        if (commandLine.Command == "notify")
+        {
+            string unit = commandLine.ValuesOf("unit").LastOrDefault()
+                ?? throw new BackupFailure(FailureKind.Usage, "usage: notify needs --unit NAME, the unit that failed");
+            return await NotifyCommand.RunAsync(
+                ConfigLoader.LoadNotify(commandLine.ConfigPath, commandLine.Overrides),
+                unit,
+                Environment.GetEnvironmentVariable,
+                logger
+            );
+        }
 
-    BackupOptions options = ConfigLoader.Load(commandLine.ConfigPath, commandLine.Overrides);
-    return commandLine.Command switch
-    {
-        "plan" => await PlanAsync(options, commandLine, logger, cancellationToken),
-        "run" => await NotifiedAsync(options, failures, logger, () => CommandAsync(options, commandLine, logger, cancellationToken)),
-        _ => await CommandAsync(options, commandLine, logger, cancellationToken),
-    };
-});
+        BackupOptions options = ConfigLoader.Load(commandLine.ConfigPath, commandLine.Overrides);
+        return commandLine.Command switch
+        {
+            "plan" => await PlanAsync(options, commandLine, logger, cancellationToken),
+            "run" => await NotifiedAsync(options, failures, logger, () =>
+                CommandAsync(options, commandLine, logger, cancellationToken)
+            ),
+            _ => await CommandAsync(options, commandLine, logger, cancellationToken),
+        };
+    }
+);
 
 // Every command that needs S3, with its client, the store and the repository over it.
-static async Task<int> CommandAsync(BackupOptions options, CommandLine commandLine, ILogger logger, CancellationToken cancellationToken)
+static async Task<int> CommandAsync(
+    BackupOptions options,
+    CommandLine commandLine,
+    ILogger logger,
+    CancellationToken cancellationToken
+)
 {
     UploaderChecks.Check(options);
     var clock = new OutageClock(TimeProvider.System);
     string? profile = commandLine.ValuesOf("profile").LastOrDefault();
     using AmazonS3Client client = S3Clients.Create(options.S3, clock, logger, profile);
     // status and check answer a person at a terminal: a short outage is waited out, a long one is reported.
-    TimeSpan patience = commandLine.Command is "status" or "check" ? TimeSpan.FromSeconds(10) : options.Uploader.GiveUpAfter;
+    TimeSpan patience = commandLine.Command is "status" or "check"
+        ? TimeSpan.FromSeconds(10)
+        : options.Uploader.GiveUpAfter;
     var bandwidth = new BandwidthLimiter(options.Uploader.Bandwidth, TimeProvider.System, logger);
-    var store = new S3ObjectStore(client, options.S3.Bucket, new OutageGuard(patience, options.S3.Bucket, clock, logger), bandwidth);
-    using SigningKey? own = commandLine.Command == "run" ? SigningKey.LoadOrCreate(options.State.Dir) : SigningKey.TryLoad(options.State.Dir);
+    var store = new S3ObjectStore(
+        client,
+        options.S3.Bucket,
+        new OutageGuard(patience, options.S3.Bucket, clock, logger),
+        bandwidth
+    );
+    using SigningKey? own =
+        commandLine.Command == "run"
+            ? SigningKey.LoadOrCreate(options.State.Dir)
+            : SigningKey.TryLoad(options.State.Dir);
     if (commandLine.Command == "prune" && !commandLine.Has("dry-run") && own is null)
     {
-        throw new BackupFailure(FailureKind.Config, $"prune rewrites each pointer it prunes, and signs it with the host's key, but there is none in {options.State.Dir} ({SigningKey.FileName}): run prune on the host whose state directory that is");
+        throw new BackupFailure(
+            FailureKind.Config,
+            $"prune rewrites each pointer it prunes, and signs it with the host's key, but there is none in {options.State.Dir} ({SigningKey.FileName}): run prune on the host whose state directory that is"
+        );
     }
 
     LockPolicy? locks = LockPolicy.Of(options, TimeProvider.System);
-    var repository = new BackupRepository(store, options.S3, locks, SignaturePolicy.For(commandLine.Command, options, own, [.. commandLine.ValuesOf("trust").Select(k => SignaturePublicKey.Check(k, "usage: --trust"))], commandLine.Has("allow-unsigned")));
+    var repository = new BackupRepository(
+        store,
+        options.S3,
+        locks,
+        SignaturePolicy.For(
+            commandLine.Command,
+            options,
+            own,
+            [.. commandLine.ValuesOf("trust").Select(k => SignaturePublicKey.Check(k, "usage: --trust"))],
+            commandLine.Has("allow-unsigned")
+        )
+    );
     return commandLine.Command switch
     {
-        "check" => await CheckCommand.RunAsync(store, options, commandLine.Has("archive-probe"), profile, Console.Out, cancellationToken),
-        "status" => await StatusCommand.RunAsync(repository, options, commandLine.Has("json"), MaxAge(commandLine), Console.Out, cancellationToken),
+        "check" => await CheckCommand.RunAsync(
+            store,
+            options,
+            commandLine.Has("archive-probe"),
+            profile,
+            Console.Out,
+            cancellationToken
+        ),
+        "status" => await StatusCommand.RunAsync(
+            repository,
+            options,
+            commandLine.Has("json"),
+            MaxAge(commandLine),
+            Console.Out,
+            cancellationToken
+        ),
         "restore" => await new RestoreCommand(repository, options, TimeProvider.System, logger).RunAsync(
             new RestoreRequest(
                 (commandLine.ValuesOf("subvolume"), commandLine.Has("all")) switch
                 {
                     ([string subvolume], false) => [subvolume],
                     ([], true) => [.. options.Subvolumes.Select(s => s.Name)],
-                    _ => throw new BackupFailure(FailureKind.Usage, "usage: restore needs one --subvolume NAME, or --all"),
+                    _ => throw new BackupFailure(
+                        FailureKind.Usage,
+                        "usage: restore needs one --subvolume NAME, or --all"
+                    ),
                 },
                 commandLine.ValuesOf("target").LastOrDefault(),
                 commandLine.ValuesOf("generation").LastOrDefault(),
@@ -70,17 +129,39 @@ static async Task<int> CommandAsync(BackupOptions options, CommandLine commandLi
                 commandLine.ValuesOf("pointer-version").LastOrDefault(),
                 commandLine.ValuesOf("identity").LastOrDefault(),
                 commandLine.Has("last"),
-                commandLine.Has("allow-unencrypted")),
-            cancellationToken),
+                commandLine.Has("allow-unencrypted")
+            ),
+            cancellationToken
+        ),
         "verify" => await VerifyCommand.RunAsync(repository, options.Subvolumes, Console.Out, cancellationToken),
-        "prune" => await PruneCommand.RunAsync(repository, options, commandLine.Has("dry-run"), TimeProvider.System, logger, cancellationToken),
-        _ => await new RunCommand(repository, new ChunkStore(store, options.S3, locks), options, bandwidth, TakeOver(commandLine.ValuesOf("take-over"), options), TimeProvider.System, logger).RunAsync(commandLine.Has("once"), cancellationToken),
+        "prune" => await PruneCommand.RunAsync(
+            repository,
+            options,
+            commandLine.Has("dry-run"),
+            TimeProvider.System,
+            logger,
+            cancellationToken
+        ),
+        _ => await new RunCommand(
+            repository,
+            new ChunkStore(store, options.S3, locks),
+            options,
+            bandwidth,
+            TakeOver(commandLine.ValuesOf("take-over"), options),
+            TimeProvider.System,
+            logger
+        ).RunAsync(commandLine.Has("once"), cancellationToken),
     };
 }
 
 // The uploader's run completes a backup (it publishes), so it is the one that tells [notify] a run started and how it
 // ended, its failing line quoted: its failure is logged here, not by ToolMain, so that the line is there to quote.
-static async Task<int> NotifiedAsync(BackupOptions options, FailureRecorder failures, ILogger logger, Func<Task<int>> run)
+static async Task<int> NotifiedAsync(
+    BackupOptions options,
+    FailureRecorder failures,
+    ILogger logger,
+    Func<Task<int>> run
+)
 {
     using var notifier = new Notifier(options.Notify, logger);
     string host = Environment.MachineName;
@@ -97,25 +178,55 @@ static async Task<int> NotifiedAsync(BackupOptions options, FailureRecorder fail
         code = ToolMain.Report(logger, e);
     }
 
-    RunStats? stats = new StatsFile(options.State.Dir).LastRun() is { } last && last.StartedAt >= startedAt ? last : null;
-    await notifier.EndedAsync(code == ExitCodes.Ok, RunReport.Ended(host, code, System.Diagnostics.Stopwatch.GetElapsedTime(started), stats, code == ExitCodes.Ok ? null : failures.LastLine));
+    RunStats? stats =
+        new StatsFile(options.State.Dir).LastRun() is { } last && last.StartedAt >= startedAt ? last : null;
+    await notifier.EndedAsync(
+        code == ExitCodes.Ok,
+        RunReport.Ended(
+            host,
+            code,
+            System.Diagnostics.Stopwatch.GetElapsedTime(started),
+            stats,
+            code == ExitCodes.Ok ? null : failures.LastLine
+        )
+    );
     return code;
 }
 
 // --take-over names a configured subvolume; a typo must not silently take nothing over.
 static HashSet<string> TakeOver(IReadOnlyList<string> names, BackupOptions options) =>
-    [.. names.Select(n => options.Subvolumes.Any(s => s.Name == n)
-        ? n
-        : throw new BackupFailure(FailureKind.Usage, $"usage: --take-over wants a configured subvolume (one of {string.Join(", ", options.Subvolumes.Select(s => s.Name))}), got \"{n}\""))];
+    [
+        .. names.Select(n =>
+            options.Subvolumes.Any(s => s.Name == n)
+                ? n
+                : throw new BackupFailure(
+                    FailureKind.Usage,
+                    $"usage: --take-over wants a configured subvolume (one of {string.Join(", ", options.Subvolumes.Select(s => s.Name))}), got \"{n}\""
+                )
+        ),
+    ];
 
 // plan needs neither a bucket nor S3 (it is run before either exists): without them it takes each subvolume's weekly
-// change from a scan or the flag and says why, so it is not held to UploaderChecks. It waits for S3 as briefly as status
-// does, each request too: a person waits for it at a terminal.
-static async Task<int> PlanAsync(BackupOptions options, CommandLine commandLine, ILogger logger, CancellationToken cancellationToken)
+// change from a scan or the flag and says why, so it is not held to UploaderChecks. It waits for S3 as briefly as
+// status does, each request too: a person waits for it at a terminal.
+static async Task<int> PlanAsync(
+    BackupOptions options,
+    CommandLine commandLine,
+    ILogger logger,
+    CancellationToken cancellationToken
+)
 {
     TimeSpan patience = TimeSpan.FromSeconds(10);
     Task<int> Plan(BackupRepository? repository, string? noRepository) =>
-        PlanCommand.RunAsync(options, repository, noRepository, commandLine.ValuesOf("size"), commandLine.ValuesOf("weekly-change"), Console.Out, cancellationToken);
+        PlanCommand.RunAsync(
+            options,
+            repository,
+            noRepository,
+            commandLine.ValuesOf("size"),
+            commandLine.ValuesOf("weekly-change"),
+            Console.Out,
+            cancellationToken
+        );
     if (options.S3.Bucket.Length == 0)
     {
         return await Plan(null, "no [s3] bucket is configured");
@@ -125,7 +236,15 @@ static async Task<int> PlanAsync(BackupOptions options, CommandLine commandLine,
     AmazonS3Client client;
     try
     {
-        client = S3Clients.Create(options.S3 with { RequestTimeout = patience }, clock, logger, commandLine.ValuesOf("profile").LastOrDefault());
+        client = S3Clients.Create(
+            options.S3 with
+            {
+                RequestTimeout = patience,
+            },
+            clock,
+            logger,
+            commandLine.ValuesOf("profile").LastOrDefault()
+        );
     }
     catch (BackupFailure e)
     {
@@ -134,25 +253,45 @@ static async Task<int> PlanAsync(BackupOptions options, CommandLine commandLine,
 
     using (client)
     {
-        var store = new S3ObjectStore(client, options.S3.Bucket, new OutageGuard(patience, options.S3.Bucket, clock, logger), new BandwidthLimiter(options.Uploader.Bandwidth, TimeProvider.System, logger));
+        var store = new S3ObjectStore(
+            client,
+            options.S3.Bucket,
+            new OutageGuard(patience, options.S3.Bucket, clock, logger),
+            new BandwidthLimiter(options.Uploader.Bandwidth, TimeProvider.System, logger)
+        );
         return await Plan(new BackupRepository(store, options.S3), null);
     }
 }
 
-// --max-age takes a duration as the configuration writes one (9d); its lines replace the report, so --json has no place.
-static TimeSpan? MaxAge(CommandLine commandLine) => (commandLine.ValuesOf("max-age").LastOrDefault(), commandLine.Has("json")) switch
-{
-    (null, _) => null,
-    (_, true) => throw new BackupFailure(FailureKind.Usage, "usage: status takes --max-age or --json, not both"),
-    (string text, _) when Duration.TryParse(text) is { } age && age > TimeSpan.Zero => age,
-    (string text, _) => throw new BackupFailure(FailureKind.Usage, $"usage: --max-age wants a duration such as 9d or 36h (got \"{text}\")"),
-};
+// --max-age takes a duration as the configuration writes one (9d); its lines replace the report, so --json has no
+// place.
+static TimeSpan? MaxAge(CommandLine commandLine) =>
+    (commandLine.ValuesOf("max-age").LastOrDefault(), commandLine.Has("json")) switch
+    {
+        (null, _) => null,
+        (_, true) => throw new BackupFailure(FailureKind.Usage, "usage: status takes --max-age or --json, not both"),
+        (string text, _) when Duration.TryParse(text) is { } age && age > TimeSpan.Zero => age,
+        (string text, _) => throw new BackupFailure(
+            FailureKind.Usage,
+            $"usage: --max-age wants a duration such as 9d or 36h (got \"{text}\")"
+        ),
+    };
 
 // --as-of takes a UTC time as S3 and the logs write it (2026-12-02T03:00:00Z), or now.
-static DateTimeOffset? AsOf(IReadOnlyList<string> values) => values.LastOrDefault() switch
-{
-    null => null,
-    "now" => DateTimeOffset.UtcNow,
-    string text when DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out DateTimeOffset at) => at,
-    string text => throw new BackupFailure(FailureKind.Usage, $"usage: --as-of wants a time such as 2026-12-02T03:00:00Z, or now (got \"{text}\")"),
-};
+static DateTimeOffset? AsOf(IReadOnlyList<string> values) =>
+    values.LastOrDefault() switch
+    {
+        null => null,
+        "now" => DateTimeOffset.UtcNow,
+        string text
+            when DateTimeOffset.TryParse(
+                text,
+                System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal,
+                out DateTimeOffset at
+            ) => at,
+        string text => throw new BackupFailure(
+            FailureKind.Usage,
+            $"usage: --as-of wants a time such as 2026-12-02T03:00:00Z, or now (got \"{text}\")"
+        ),
+    };

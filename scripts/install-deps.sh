@@ -2,8 +2,8 @@
 # Installs what building and testing btrfs_to_s3 needs on a Debian machine with the .NET SDK:
 # btrfs-progs, e2fsprogs (small ext4 spool disks in the tests), age (the reference age tool, which the encryption tests
 # check interoperability with: files we encrypt it decrypts, and the other way round), zstd (which must read our
-# compressed chunks) and the small tools the tests and
-# the demo call (attr for xattrs, curl and python3 for the demo). The local S3 server installs itself (scripts/local-s3.sh).
+# compressed chunks), the small tools the tests and the demo call (attr for xattrs, curl and python3 for the demo), and
+# the formatter (scripts/format.sh). The local S3 server installs itself (scripts/local-s3.sh).
 # Idempotent and quiet when everything is there. Needs root.
 set -euo pipefail
 
@@ -26,3 +26,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   source "$(dirname "$0")/apt-install.sh"
   apt_install install-deps "${missing[@]}" || exit 69
 fi
+
+# CSharpier, which SourceStyleTests runs through scripts/format.sh --check.
+bash "$(dirname "$0")/format.sh" --install

@@ -5,9 +5,9 @@ namespace BtrfsToS3.Shared.Btrfs;
 
 /// <summary>
 /// A long-running btrfs command whose stream the caller reads (<c>btrfs send</c>: <see cref="Output"/>) or writes
-/// (<c>btrfs receive</c>: <see cref="Input"/>), started only by <see cref="BtrfsTool"/>: its standard error goes line by
-/// line to the caller's log, its standard output (where the caller does not read it) is counted in lines, and disposing
-/// of it before it ended kills it with its children, so that no btrfs outlives a failed or cancelled run.
+/// (<c>btrfs receive</c>: <see cref="Input"/>), started only by <see cref="BtrfsTool"/>: its standard error goes line
+/// by line to the caller's log, its standard output (where the caller does not read it) is counted in lines, and
+/// disposing of it before it ended kills it with its children, so that no btrfs outlives a failed or cancelled run.
 /// </summary>
 internal sealed class BtrfsProcess : IAsyncDisposable
 {

@@ -67,7 +67,10 @@ internal sealed partial class BtrfsTool
     {
         ProcessResult show = await Run(["subvolume", "show", path], cancellationToken);
         string[] shown = show.StandardOutput.Split('\n');
-        string? idText = shown.Select(l => l.Split(':', 2, StringSplitOptions.TrimEntries)).FirstOrDefault(p => p is ["Subvolume ID", _])?[1];
+        string? idText = shown
+            .Select(l => l.Split(':', 2, StringSplitOptions.TrimEntries))
+            .FirstOrDefault(p => p is ["Subvolume ID", _])
+            ?[1];
         if (show.ExitCode != 0 || !long.TryParse(idText, CultureInfo.InvariantCulture, out long id))
         {
             throw new BackupFailure(FailureKind.Unavailable, $"btrfs subvolume show {path} failed: {show.Reason}");
@@ -87,22 +90,34 @@ internal sealed partial class BtrfsTool
                 parent = up.ParentId;
             }
 
-            string relative = own.Length == 0 ? subvolume.Path : subvolume.Path.StartsWith(own + "/", StringComparison.Ordinal) ? subvolume.Path[(own.Length + 1)..] : string.Empty;
+            string relative =
+                own.Length == 0 ? subvolume.Path
+                : subvolume.Path.StartsWith(own + "/", StringComparison.Ordinal) ? subvolume.Path[(own.Length + 1)..]
+                : string.Empty;
             if (parent == id && relative.Length > 0)
             {
-                nested.Add(new NestedSubvolume(relative, subvolume.Uuid, subvolume.ParentUuid, readOnly.Contains(subvolume.Id)));
+                nested.Add(
+                    new NestedSubvolume(relative, subvolume.Uuid, subvolume.ParentUuid, readOnly.Contains(subvolume.Id))
+                );
             }
         }
 
         return [.. nested.OrderBy(n => n.Path.Count(c => c == '/')).ThenBy(n => n.Path, StringComparer.Ordinal)];
     }
 
-    public async Task CreateReadOnlySnapshotAsync(string source, string destination, CancellationToken cancellationToken)
+    public async Task CreateReadOnlySnapshotAsync(
+        string source,
+        string destination,
+        CancellationToken cancellationToken
+    )
     {
         ProcessResult result = await Run(["subvolume", "snapshot", "-r", source, destination], cancellationToken);
         if (result.ExitCode != 0)
         {
-            throw new BackupFailure(FailureKind.CannotCreate, $"btrfs subvolume snapshot -r {source} {destination} failed: {result.Reason}");
+            throw new BackupFailure(
+                FailureKind.CannotCreate,
+                $"btrfs subvolume snapshot -r {source} {destination} failed: {result.Reason}"
+            );
         }
     }
 
@@ -112,7 +127,10 @@ internal sealed partial class BtrfsTool
         ProcessResult result = await Run(["subvolume", "snapshot", source, destination], cancellationToken);
         if (result.ExitCode != 0)
         {
-            throw new BackupFailure(FailureKind.CannotCreate, $"btrfs subvolume snapshot {source} {destination} failed: {result.Reason}");
+            throw new BackupFailure(
+                FailureKind.CannotCreate,
+                $"btrfs subvolume snapshot {source} {destination} failed: {result.Reason}"
+            );
         }
     }
 
@@ -134,12 +152,20 @@ internal sealed partial class BtrfsTool
             : throw new BackupFailure(FailureKind.Unavailable, $"btrfs --version failed: {result.Reason}");
     }
 
-    /// <summary>Bytes the subvolume's files take (<c>btrfs filesystem du</c>), or null with btrfs's reason when it cannot say.</summary>
+    /// <summary>Bytes the subvolume's files take (<c>btrfs filesystem du</c>), or null with btrfs's reason when it
+    /// cannot say.</summary>
     public async Task<(long? Bytes, string Reason)> DiskUsageAsync(string path, CancellationToken cancellationToken)
     {
         ProcessResult du = await Run(["filesystem", "du", "-s", "--raw", path], cancellationToken);
         string[] lines = du.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return du.ExitCode == 0 && lines.Length >= 2 && long.TryParse(lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture, out long bytes)
+        return
+            du.ExitCode == 0
+            && lines.Length >= 2
+            && long.TryParse(
+                lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0],
+                CultureInfo.InvariantCulture,
+                out long bytes
+            )
             ? (bytes, string.Empty)
             : (null, du.Reason);
     }
@@ -170,7 +196,15 @@ internal sealed partial class BtrfsTool
     /// where the file is absent.
     /// </summary>
     public static int KernelSendProtocol(string featureFile = "/sys/fs/btrfs/features/send_stream_version") =>
-        File.Exists(featureFile) && int.TryParse(File.ReadAllText(featureFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int version) ? version : 1;
+        File.Exists(featureFile)
+        && int.TryParse(
+            File.ReadAllText(featureFile).Trim(),
+            NumberStyles.None,
+            CultureInfo.InvariantCulture,
+            out int version
+        )
+            ? version
+            : 1;
 
     /// <summary>
     /// <c>btrfs receive</c> into the target, confined to it by chroot(2) (<c>--chroot</c>), so that no path a stream
@@ -179,7 +213,8 @@ internal sealed partial class BtrfsTool
     public static IReadOnlyList<string> ReceiveCommand(string? target) =>
         target is null ? [Executable, "receive", "--dump"] : [Executable, "receive", "--chroot", target];
 
-    /// <summary>Starts <c>btrfs send</c> as <see cref="SendCommand"/> made it; its stream is the process's output.</summary>
+    /// <summary>Starts <c>btrfs send</c> as <see cref="SendCommand"/> made it; its stream is the process's
+    /// output.</summary>
     public static BtrfsProcess StartSend(IReadOnlyList<string> command, Action<string> onError) =>
         command.Count >= 2 && command[0] == Executable && command[1] == "send"
             ? BtrfsProcess.Reading(command, onError)
@@ -189,9 +224,18 @@ internal sealed partial class BtrfsTool
     public static BtrfsProcess StartReceive(string? target, Action<string> onError) =>
         BtrfsProcess.Writing(ReceiveCommand(target), onError);
 
-    private async Task<IReadOnlyList<ListedSubvolume>> ListAsync(string path, bool readOnlyOnly, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ListedSubvolume>> ListAsync(
+        string path,
+        bool readOnlyOnly,
+        CancellationToken cancellationToken
+    )
     {
-        ProcessResult list = await Run(readOnlyOnly ? ["subvolume", "list", "-a", "-p", "-r", path] : ["subvolume", "list", "-a", "-p", "-u", "-q", path], cancellationToken);
+        ProcessResult list = await Run(
+            readOnlyOnly
+                ? ["subvolume", "list", "-a", "-p", "-r", path]
+                : ["subvolume", "list", "-a", "-p", "-u", "-q", path],
+            cancellationToken
+        );
         if (list.ExitCode != 0)
         {
             throw new BackupFailure(FailureKind.Unavailable, $"btrfs subvolume list {path} failed: {list.Reason}");
@@ -203,29 +247,40 @@ internal sealed partial class BtrfsTool
             Match match = ListLine().Match(line);
             if (!match.Success)
             {
-                throw new BackupFailure(FailureKind.Unavailable, $"btrfs subvolume list {path}: cannot read the line \"{line}\"");
+                throw new BackupFailure(
+                    FailureKind.Unavailable,
+                    $"btrfs subvolume list {path}: cannot read the line \"{line}\""
+                );
             }
 
             string parentUuid = match.Groups["parent_uuid"].Value;
-            listed.Add(new ListedSubvolume(
-                long.Parse(match.Groups["id"].Value, CultureInfo.InvariantCulture),
-                long.Parse(match.Groups["parent"].Value, CultureInfo.InvariantCulture),
-                match.Groups["uuid"].Value,
-                parentUuid is "" or "-" ? null : parentUuid,
-                TopRelative(match.Groups["path"].Value)));
+            listed.Add(
+                new ListedSubvolume(
+                    long.Parse(match.Groups["id"].Value, CultureInfo.InvariantCulture),
+                    long.Parse(match.Groups["parent"].Value, CultureInfo.InvariantCulture),
+                    match.Groups["uuid"].Value,
+                    parentUuid is "" or "-" ? null : parentUuid,
+                    TopRelative(match.Groups["path"].Value)
+                )
+            );
         }
 
         return listed;
     }
 
-    /// <summary>btrfs writes paths outside the listed path's subvolume from "&lt;FS_TREE&gt;/"; all are from the top.</summary>
-    private static string TopRelative(string path) => path.StartsWith(FsTree, StringComparison.Ordinal) ? path[FsTree.Length..] : path;
+    /// <summary>btrfs writes paths outside the listed path's subvolume from "&lt;FS_TREE&gt;/"; all are from the
+    /// top.</summary>
+    private static string TopRelative(string path) =>
+        path.StartsWith(FsTree, StringComparison.Ordinal) ? path[FsTree.Length..] : path;
 
     private static Task<ProcessResult> Run(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
         ProcessRunner.RunAsync([Executable, .. arguments], cancellationToken);
 
-    /// <summary>A line of <c>btrfs subvolume list -a -p [-u -q]</c>; the UUID columns are there only with -u and -q.</summary>
-    [GeneratedRegex(@"^ID (?<id>[0-9]+) gen [0-9]+ parent (?<parent>[0-9]+) top level [0-9]+ (parent_uuid (?<parent_uuid>\S+)\s+)?(uuid (?<uuid>\S+) )?path (?<path>.*)$")]
+    /// <summary>A line of <c>btrfs subvolume list -a -p [-u -q]</c>; the UUID columns are there only with -u and
+    /// -q.</summary>
+    [GeneratedRegex(
+        @"^ID (?<id>[0-9]+) gen [0-9]+ parent (?<parent>[0-9]+) top level [0-9]+ (parent_uuid (?<parent_uuid>\S+)\s+)?(uuid (?<uuid>\S+) )?path (?<path>.*)$"
+    )]
     private static partial Regex ListLine();
 
     /// <summary>A subvolume as <c>btrfs subvolume list</c> gives it.</summary>

@@ -6,6 +6,7 @@ namespace BtrfsToS3.Shared.Btrfs;
 /// </summary>
 internal sealed record NestedSubvolume(string Path, string Uuid, string? ParentUuid, bool ReadOnly)
 {
-    /// <summary>A read-only snapshot of another subvolume: Proxmox's <c>&lt;disk&gt;@&lt;snap&gt;</c>, or one of ours.</summary>
+    /// <summary>A read-only snapshot of another subvolume: Proxmox's <c>&lt;disk&gt;@&lt;snap&gt;</c>, or one of
+    /// ours.</summary>
     public bool IsSnapshot => ReadOnly && ParentUuid is not null;
 }

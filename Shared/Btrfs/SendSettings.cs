@@ -13,8 +13,8 @@ internal sealed record SendSettings(int Protocol, bool CompressedData)
     public static readonly Version SendsProtocol2 = new(6, 0);
 
     /// <summary>
-    /// The btrfs-progs a restoring host needs to receive a protocol 2 stream: 6.0.2 and 6.2 fixed bugs in the receive of
-    /// encoded (compressed) writes (btrfs-progs release notes), so older ones are refused rather than trusted.
+    /// The btrfs-progs a restoring host needs to receive a protocol 2 stream: 6.0.2 and 6.2 fixed bugs in the receive
+    /// of encoded (compressed) writes (btrfs-progs release notes), so older ones are refused rather than trusted.
     /// </summary>
     public static readonly Version ReceivesProtocol2 = new(6, 2);
 
@@ -24,18 +24,25 @@ internal sealed record SendSettings(int Protocol, bool CompressedData)
         int protocol = options.SendProtocol ?? (progsCan && kernelProtocol >= 2 ? 2 : 1);
         if (protocol == 2 && !progsCan)
         {
-            throw ConfigError.At("[btrfs] send_protocol", $"2 needs btrfs-progs {SendsProtocol2} or newer to send it; this host has {(progs is null ? "an unknown version" : $"v{progs}")} (set auto or 1)");
+            throw ConfigError.At(
+                "[btrfs] send_protocol",
+                $"2 needs btrfs-progs {SendsProtocol2} or newer to send it; this host has {(progs is null ? "an unknown version" : $"v{progs}")} (set auto or 1)"
+            );
         }
 
         if (protocol == 2 && kernelProtocol < 2)
         {
-            throw ConfigError.At("[btrfs] send_protocol", $"2 needs a kernel that sends it (6.0 or newer); this one sends protocol {kernelProtocol} at most (set auto or 1)");
+            throw ConfigError.At(
+                "[btrfs] send_protocol",
+                $"2 needs a kernel that sends it (6.0 or newer); this one sends protocol {kernelProtocol} at most (set auto or 1)"
+            );
         }
 
         return new SendSettings(protocol, options.CompressedData ?? protocol == 2);
     }
 
-    /// <summary>The version in <c>btrfs --version</c>'s line ("btrfs-progs v6.2", "btrfs-progs v6.0.2"), or null.</summary>
+    /// <summary>The version in <c>btrfs --version</c>'s line ("btrfs-progs v6.2", "btrfs-progs v6.0.2"), or
+    /// null.</summary>
     public static Version? ParseProgs(string versionLine)
     {
         string word = versionLine.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? string.Empty;

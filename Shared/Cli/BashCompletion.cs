@@ -17,13 +17,23 @@ internal static class BashCompletion
         string function = "_" + tool.Name.Replace('-', '_');
         string[] commands = [.. tool.Root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name)];
         Option[] all = [.. tool.AllOptions.Where(o => !o.Hidden)];
-        string Flags(IEnumerable<Option> options) => string.Join(' ', options.Where(o => !o.Hidden).Select(o => o.Name).Append("--help"));
-        string Values(string helpName) => string.Join('|', all.Where(o => ToolDeclaration.TakesValue(o) && o.HelpName == helpName).Select(o => o.Name));
-        string others = string.Join('|', all.Where(o => ToolDeclaration.TakesValue(o) && o.HelpName is not ("FILE" or "DIR")).Select(o => o.Name));
+        string Flags(IEnumerable<Option> options) =>
+            string.Join(' ', options.Where(o => !o.Hidden).Select(o => o.Name).Append("--help"));
+        string Values(string helpName) =>
+            string.Join(
+                '|',
+                all.Where(o => ToolDeclaration.TakesValue(o) && o.HelpName == helpName).Select(o => o.Name)
+            );
+        string others = string.Join(
+            '|',
+            all.Where(o => ToolDeclaration.TakesValue(o) && o.HelpName is not ("FILE" or "DIR")).Select(o => o.Name)
+        );
 
         var script = new StringBuilder();
         void Line(string text) => script.Append(text).Append('\n');
-        Line($"# bash completion for {tool.Name}; generated from its command line's declaration ({tool.Name} --bash-completion).");
+        Line(
+            $"# bash completion for {tool.Name}; generated from its command line's declaration ({tool.Name} --bash-completion)."
+        );
         Line($"{function}()");
         Line("{");
         Line("    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} command= word");

@@ -11,23 +11,40 @@ namespace BtrfsToS3.Shared.Cli;
 /// </summary>
 internal static class CliSymbols
 {
-    /// <summary>The width --help lays its columns out in, whatever the terminal: the same text in a pipe and in tests.</summary>
+    /// <summary>The width --help lays its columns out in, whatever the terminal: the same text in a pipe and in
+    /// tests.</summary>
     private const int HelpWidth = 120;
 
     public static Option<bool> Switch(string name, string description) =>
         new(name) { Description = description, Arity = ArgumentArity.Zero };
 
-    /// <summary>An option with a value; <paramref name="valueName"/> FILE or DIR also tells the completion what to offer.</summary>
+    /// <summary>An option with a value; <paramref name="valueName"/> FILE or DIR also tells the completion what to
+    /// offer.</summary>
     public static Option<string[]> Value(string name, string valueName, string description) =>
-        new(name) { Description = description, HelpName = valueName, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+        new(name)
+        {
+            Description = description,
+            HelpName = valueName,
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
 
     /// <summary>
     /// The program as the root of its declaration: --config and --verbose for every command, --help (each command's
     /// own) followed by the notes, and --version.
     /// </summary>
-    public static Command Root(string name, string description, string notes, string versionHelp, params Command[] commands)
+    public static Command Root(
+        string name,
+        string description,
+        string notes,
+        string versionHelp,
+        params Command[] commands
+    )
     {
-        var help = new HelpOption("--help", "-h") { Description = "print this help (a command's own after the command) and exit" };
+        var help = new HelpOption("--help", "-h")
+        {
+            Description = "print this help (a command's own after the command) and exit",
+        };
         var action = (HelpAction)help.Action!;
         action.MaxWidth = HelpWidth;
         help.Action = new NotesAfterHelp(action, notes);
@@ -35,7 +52,13 @@ internal static class CliSymbols
         config.Recursive = true;
         Option<bool> verbose = Switch("--verbose", "log debug messages too");
         verbose.Recursive = true;
-        var root = new Command(name, description) { config, verbose, help, new VersionOption("--version") { Description = versionHelp } };
+        var root = new Command(name, description)
+        {
+            config,
+            verbose,
+            help,
+            new VersionOption("--version") { Description = versionHelp },
+        };
         foreach (Command command in commands)
         {
             root.Subcommands.Add(command);

@@ -1,14 +1,17 @@
 namespace BtrfsToS3.Shared.Cli;
 
-/// <summary>A parsed command line: the command, its switches, and configuration keys given as <c>--section.key value</c>.</summary>
+/// <summary>A parsed command line: the command, its switches, and configuration keys given as <c>--section.key
+/// value</c>.</summary>
 internal sealed record CommandLine(
     string Command,
     string ConfigPath,
     IReadOnlySet<string> Switches,
     IReadOnlyDictionary<string, string> Overrides,
-    IReadOnlyDictionary<string, IReadOnlyList<string>> Values)
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Values
+)
 {
     public bool Has(string flag) => Switches.Contains(flag);
 
-    public IReadOnlyList<string> ValuesOf(string option) => Values.TryGetValue(option, out IReadOnlyList<string>? values) ? values : [];
+    public IReadOnlyList<string> ValuesOf(string option) =>
+        Values.TryGetValue(option, out IReadOnlyList<string>? values) ? values : [];
 }

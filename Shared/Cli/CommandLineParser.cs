@@ -15,7 +15,11 @@ namespace BtrfsToS3.Shared.Cli;
 /// </summary>
 internal sealed class CommandLineParser(ToolDeclaration tool)
 {
-    private static readonly ParserConfiguration Configuration = new() { ResponseFileTokenReplacer = null, EnablePosixBundling = false };
+    private static readonly ParserConfiguration Configuration = new()
+    {
+        ResponseFileTokenReplacer = null,
+        EnablePosixBundling = false,
+    };
 
     public CommandLine Parse(IReadOnlyList<string> args)
     {
@@ -28,7 +32,10 @@ internal sealed class CommandLineParser(ToolDeclaration tool)
             string arg = args[i];
             if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
-                command = command is null && tool.CommandNamed(arg) is { } named ? named : throw Usage($"unexpected argument \"{arg}\"");
+                command =
+                    command is null && tool.CommandNamed(arg) is { } named
+                        ? named
+                        : throw Usage($"unexpected argument \"{arg}\"");
                 continue;
             }
 
@@ -47,9 +54,10 @@ internal sealed class CommandLineParser(ToolDeclaration tool)
                 continue;
             }
 
-            Option option = tool.OptionNamed("--" + name) is { } known && (ToolDeclaration.TakesValue(known) || inline is null)
-                ? known
-                : throw Usage($"unknown option \"{arg}\"");
+            Option option =
+                tool.OptionNamed("--" + name) is { } known && (ToolDeclaration.TakesValue(known) || inline is null)
+                    ? known
+                    : throw Usage($"unknown option \"{arg}\"");
             flags.Add(option);
             options.Add("--" + name);
             if (ToolDeclaration.TakesValue(option))
@@ -86,13 +94,17 @@ internal sealed class CommandLineParser(ToolDeclaration tool)
             }
         }
 
-        string config = values.Remove("config", out IReadOnlyList<string>? paths) ? paths[^1] : ConfigLoader.DefaultPath;
+        string config = values.Remove("config", out IReadOnlyList<string>? paths)
+            ? paths[^1]
+            : ConfigLoader.DefaultPath;
         return new CommandLine(command.Name, config, switches, overrides, values);
     }
 
     /// <summary>The next argument as the option's value; another option there means the value was left out.</summary>
     private static string NextValue(IReadOnlyList<string> args, ref int i, string name) =>
-        i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : throw Usage($"--{name} needs a value");
+        i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)
+            ? args[++i]
+            : throw Usage($"--{name} needs a value");
 
     private static BackupFailure Usage(string problem) => new(FailureKind.Usage, $"usage: {problem} (see --help)");
 }

@@ -16,7 +16,9 @@ internal static class ManPage
     {
         var page = new StringBuilder();
         void Line(string text) => page.Append(text).Append('\n');
-        Line($".\\\" Generated from the declaration of {tool.Name}'s command line ({tool.Name} --man-page); do not edit.");
+        Line(
+            $".\\\" Generated from the declaration of {tool.Name}'s command line ({tool.Name} --man-page); do not edit."
+        );
         Line($".TH \"{tool.Name.ToUpperInvariant()}\" \"8\" \"\" \"{Package} {version}\" \"System Administration\"");
         Line(".SH NAME");
         Line($"{Escape(tool.Name)} \\- {Escape(tool.Summary)}");
@@ -81,9 +83,19 @@ internal static class ManPage
     /// <summary>The option as it is typed, bold, its value italic, then its help.</summary>
     private static void Item(StringBuilder page, Option option)
     {
-        string flags = string.Join(", ", new[] { option.Name }.Concat(option.Aliases).Select(f => $"\\fB{Escape(f)}\\fR"));
-        string value = ToolDeclaration.TakesValue(option) ? $" \\fI{Escape(option.HelpName ?? "VALUE")}\\fR" : string.Empty;
-        page.Append(".TP\n").Append(flags).Append(value).Append('\n').Append(Escape(option.Description ?? string.Empty)).Append('\n');
+        string flags = string.Join(
+            ", ",
+            new[] { option.Name }.Concat(option.Aliases).Select(f => $"\\fB{Escape(f)}\\fR")
+        );
+        string value = ToolDeclaration.TakesValue(option)
+            ? $" \\fI{Escape(option.HelpName ?? "VALUE")}\\fR"
+            : string.Empty;
+        page.Append(".TP\n")
+            .Append(flags)
+            .Append(value)
+            .Append('\n')
+            .Append(Escape(option.Description ?? string.Empty))
+            .Append('\n');
     }
 
     /// <summary>
@@ -95,13 +107,15 @@ internal static class ManPage
         var escaped = new StringBuilder();
         foreach (char c in text)
         {
-            escaped.Append(c switch
-            {
-                '\\' => "\\e",
-                '-' => "\\-",
-                > '\x7f' => $"\\[u{(int)c:X4}]",
-                _ => c.ToString(),
-            });
+            escaped.Append(
+                c switch
+                {
+                    '\\' => "\\e",
+                    '-' => "\\-",
+                    > '\x7f' => $"\\[u{(int)c:X4}]",
+                    _ => c.ToString(),
+                }
+            );
         }
 
         return text.StartsWith('.') || text.StartsWith('\'') ? "\\&" + escaped : escaped.ToString();

@@ -8,8 +8,8 @@ namespace BtrfsToS3.Shared.Cli;
 
 /// <summary>
 /// What both programs' Main does around their work: answer --help and --version, parse the command line, set up
-/// logging, set the umask of the spool and state's sharing rule (<see cref="GroupShared"/>), turn SIGTERM and SIGINT into
-/// cancellation, map the outcome to the exit code, and flush the log before the process ends. Alone on the line,
+/// logging, set the umask of the spool and state's sharing rule (<see cref="GroupShared"/>), turn SIGTERM and SIGINT
+/// into cancellation, map the outcome to the exit code, and flush the log before the process ends. Alone on the line,
 /// --man-page and --bash-completion print the man page and the completion script the package installs
 /// (scripts/package.sh): build steps, not options, so neither --help nor the completion offers them.
 /// </summary>
@@ -19,7 +19,8 @@ internal static class ToolMain
         ToolDeclaration declaration,
         string version,
         IReadOnlyList<string> args,
-        Func<CommandLine, ILoggerFactory, FailureRecorder, CancellationToken, Task<int>> body)
+        Func<CommandLine, ILoggerFactory, FailureRecorder, CancellationToken, Task<int>> body
+    )
     {
         string tool = declaration.Name;
         switch (args)
@@ -81,8 +82,12 @@ internal static class ToolMain
     /// <summary>The process's peak resident set (VmHWM), which the benchmarks read from the last log line.</summary>
     private static long PeakRssMiB()
     {
-        string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is not null && long.TryParse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], out long kib) ? kib / 1024 : 0;
+        string? line = File.ReadLines("/proc/self/status")
+            .FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return
+            line is not null && long.TryParse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], out long kib)
+            ? kib / 1024
+            : 0;
     }
 
     /// <summary>Logs the one line for a failure and returns its exit code.</summary>

@@ -1,6 +1,7 @@
 namespace BtrfsToS3.Shared.Configuration;
 
-/// <summary>The whole validated configuration, one record per section; <see cref="ConfigLoader"/> is the only way to get one.</summary>
+/// <summary>The whole validated configuration, one record per section; <see cref="ConfigLoader"/> is the only way to
+/// get one.</summary>
 internal sealed record BackupOptions(
     ConfigSource Source,
     IReadOnlyList<SubvolumeOptions> Subvolumes,
@@ -16,4 +17,5 @@ internal sealed record BackupOptions(
     RestoreOptions Restore,
     BtrfsOptions Btrfs,
     EncryptionOptions Encryption,
-    NotifyOptions Notify);
+    NotifyOptions Notify
+);

@@ -9,11 +9,12 @@ namespace BtrfsToS3.Shared.Configuration;
 /// of rclone's <c>--bwlimit</c> timetable. The text is one of
 /// <list type="bullet">
 /// <item><c>off</c>: no cap;</item>
-/// <item>a rate per second: bits in decimal units (<c>500kbit</c>, <c>100Mbit</c>, <c>1Gbit</c>; 1 kbit = 1000 bits), or
-/// bytes in the units sizes take (<c>800KiB</c>, <c>12MiB</c> binary, <c>12MB</c> decimal); an optional <c>/s</c> may
-/// follow; a bare number is refused, since rclone reads it as KiB and people as bytes or bits;</item>
+/// <item>a rate per second: bits in decimal units (<c>500kbit</c>, <c>100Mbit</c>, <c>1Gbit</c>; 1 kbit = 1000 bits),
+/// or bytes in the units sizes take (<c>800KiB</c>, <c>12MiB</c> binary, <c>12MB</c> decimal); an optional <c>/s</c>
+/// may follow; a bare number is refused, since rclone reads it as KiB and people as bytes or bits;</item>
 /// <item>a timetable, <c>HH:MM,RATE</c> entries (RATE may be <c>off</c>) apart by spaces, times increasing: each entry
-/// holds from its time until the next one's, and the last also holds past midnight until the first, as in rclone.</item>
+/// holds from its time until the next one's, and the last also holds past midnight until the first, as in
+/// rclone.</item>
 /// </list>
 /// Equal when written alike: the text is what logs and status show as "the schedule".
 /// </summary>
@@ -28,7 +29,12 @@ internal sealed partial record BandwidthSchedule
 
     public static readonly BandwidthSchedule Off = new("off", []);
 
-    private static readonly (string Unit, long BitsPer)[] BitUnits = [("kbit", 1000), ("Mbit", 1000_000), ("Gbit", 1000_000_000)];
+    private static readonly (string Unit, long BitsPer)[] BitUnits =
+    [
+        ("kbit", 1000),
+        ("Mbit", 1000_000),
+        ("Gbit", 1000_000_000),
+    ];
 
     private readonly (TimeOnly Start, long? BytesPerSecond)[] _entries;
 
@@ -45,8 +51,13 @@ internal sealed partial record BandwidthSchedule
     /// <summary>No entry caps anything: the rate never needs looking up.</summary>
     public bool IsOff { get; }
 
-    /// <summary>Parses the key's text; on failure the problem says what is wrong with which part, in one line.</summary>
-    public static bool TryParse(string text, [NotNullWhen(true)] out BandwidthSchedule? schedule, [NotNullWhen(false)] out string? problem)
+    /// <summary>Parses the key's text; on failure the problem says what is wrong with which part, in one
+    /// line.</summary>
+    public static bool TryParse(
+        string text,
+        [NotNullWhen(true)] out BandwidthSchedule? schedule,
+        [NotNullWhen(false)] out string? problem
+    )
     {
         schedule = null;
         text = text.Trim();
@@ -76,12 +87,21 @@ internal sealed partial record BandwidthSchedule
             Match match = Entry().Match(parts[i]);
             if (!match.Success)
             {
-                problem = $"\"{parts[i]}\" is not a timetable entry (write HH:MM,RATE entries apart by spaces, e.g. 08:00,100Mbit 23:00,off)";
+                problem =
+                    $"\"{parts[i]}\" is not a timetable entry (write HH:MM,RATE entries apart by spaces, e.g. 08:00,100Mbit 23:00,off)";
                 return false;
             }
 
             string time = match.Groups["time"].Value;
-            if (!TimeOnly.TryParseExact(time, "H:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out TimeOnly start))
+            if (
+                !TimeOnly.TryParseExact(
+                    time,
+                    "H:mm",
+                    CultureInfo.InvariantCulture,
+                    DateTimeStyles.None,
+                    out TimeOnly start
+                )
+            )
             {
                 problem = $"\"{time}\" in \"{parts[i]}\" is not a time of day (HH:MM from 00:00 to 23:59)";
                 return false;
@@ -89,7 +109,8 @@ internal sealed partial record BandwidthSchedule
 
             if (i > 0 && start <= entries[i - 1].Start)
             {
-                problem = $"\"{parts[i]}\" does not come after {entries[i - 1].Start:HH:mm}: the times must increase through the day";
+                problem =
+                    $"\"{parts[i]}\" does not come after {entries[i - 1].Start:HH:mm}: the times must increase through the day";
                 return false;
             }
 
@@ -129,7 +150,8 @@ internal sealed partial record BandwidthSchedule
         return _entries[index >= 0 ? index : ^1].BytesPerSecond;
     }
 
-    /// <summary>A cap as people read it beside the MB/s of the progress lines: "100 Mbit/s (12.5 MB/s)", or "off".</summary>
+    /// <summary>A cap as people read it beside the MB/s of the progress lines: "100 Mbit/s (12.5 MB/s)", or
+    /// "off".</summary>
     public static string DescribeRate(long? bytesPerSecond)
     {
         if (bytesPerSecond is not { } bytes)
@@ -144,9 +166,10 @@ internal sealed partial record BandwidthSchedule
             >= 1e6 => string.Create(CultureInfo.InvariantCulture, $"{bits / 1e6:0.##} Mbit/s"),
             _ => string.Create(CultureInfo.InvariantCulture, $"{bits / 1e3:0.##} kbit/s"),
         };
-        string inBytes = bytes >= 1000_000
-            ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:0.##} MB/s")
-            : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e3:0.##} kB/s");
+        string inBytes =
+            bytes >= 1000_000
+                ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:0.##} MB/s")
+                : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e3:0.##} kB/s");
         return $"{inBits} ({inBytes})";
     }
 
@@ -173,7 +196,11 @@ internal sealed partial record BandwidthSchedule
             return false;
         }
 
-        decimal number = decimal.Parse(match.Groups["number"].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+        decimal number = decimal.Parse(
+            match.Groups["number"].Value,
+            NumberStyles.AllowDecimalPoint,
+            CultureInfo.InvariantCulture
+        );
         decimal bytes;
         int bitUnit = Array.FindIndex(BitUnits, u => u.Unit.Equals(unit, StringComparison.OrdinalIgnoreCase));
         if (bitUnit >= 0)
@@ -186,7 +213,8 @@ internal sealed partial record BandwidthSchedule
         }
         else
         {
-            problem = $"\"{text}\" has an unknown unit \"{unit}\" (bits: kbit, Mbit, Gbit; bytes: KiB, MiB, GiB, kB, MB, GB)";
+            problem =
+                $"\"{text}\" has an unknown unit \"{unit}\" (bits: kbit, Mbit, Gbit; bytes: KiB, MiB, GiB, kB, MB, GB)";
             return false;
         }
 

@@ -1,12 +1,11 @@
 namespace BtrfsToS3.Shared.Configuration;
 
 /// <summary>How <c>btrfs send</c> writes streams.</summary>
-/// <param name="SendProtocol">
-/// [btrfs] send_protocol: auto (null: 2 where btrfs-progs and the kernel send it, else 1), 1 or 2. Default auto.
+/// <param name="SendProtocol"> [btrfs] send_protocol: auto (null: 2 where btrfs-progs and the kernel send it, else 1),
+/// 1 or 2. Default auto.
 /// </param>
-/// <param name="CompressedData">
-/// [btrfs] compressed_data: auto (null: with protocol 2), yes or no: <c>--compressed-data</c>, extents compressed on the
-/// filesystem sent as they are. Default auto.
+/// <param name="CompressedData"> [btrfs] compressed_data: auto (null: with protocol 2), yes or no:
+/// <c>--compressed-data</c>, extents compressed on the filesystem sent as they are. Default auto.
 /// </param>
 internal sealed record BtrfsOptions(int? SendProtocol, bool? CompressedData)
 {
@@ -24,7 +23,10 @@ internal sealed record BtrfsOptions(int? SendProtocol, bool? CompressedData)
             string given => given == "yes",
         };
         return protocol == 1 && compressed == true
-            ? throw section.Error("compressed_data", "yes needs send_protocol 2 (or auto): protocol 1 cannot carry compressed extents")
+            ? throw section.Error(
+                "compressed_data",
+                "yes needs send_protocol 2 (or auto): protocol 1 cannot carry compressed extents"
+            )
             : new BtrfsOptions(protocol, compressed);
     }
 }

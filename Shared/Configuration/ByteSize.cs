@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 
 namespace BtrfsToS3.Shared.Configuration;
 
-/// <summary>Sizes as people write them in the configuration: <c>512MiB</c>, <c>200GiB</c>, <c>1.5TiB</c> or plain bytes.</summary>
+/// <summary>Sizes as people write them in the configuration: <c>512MiB</c>, <c>200GiB</c>, <c>1.5TiB</c> or plain
+/// bytes.</summary>
 internal static partial class ByteSize
 {
     public const long KiB = 1024;
@@ -13,9 +14,18 @@ internal static partial class ByteSize
 
     private static readonly (string Unit, long Factor)[] Units =
     [
-        ("B", 1), ("KiB", KiB), ("MiB", MiB), ("GiB", GiB), ("TiB", TiB),
-        // Decimal units are accepted because S3 prices and disk labels use them; they are never guessed from binary ones.
-        ("kB", 1000), ("KB", 1000), ("MB", 1000_000), ("GB", 1000_000_000), ("TB", 1000_000_000_000),
+        ("B", 1),
+        ("KiB", KiB),
+        ("MiB", MiB),
+        ("GiB", GiB),
+        ("TiB", TiB),
+        // Decimal units are accepted because S3 prices and disk labels use them; they are never guessed from binary
+        // ones.
+        ("kB", 1000),
+        ("KB", 1000),
+        ("MB", 1000_000),
+        ("GB", 1000_000_000),
+        ("TB", 1000_000_000_000),
     ];
 
     /// <summary>Parses a size; null when the text is not one (the caller names the key in its message).</summary>
@@ -40,8 +50,15 @@ internal static partial class ByteSize
         }
 
         // decimal holds 28 digits: a longer number is no size this tool could take, not an overflow to fail on.
-        if (!decimal.TryParse(match.Groups["number"].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal number)
-            || number > long.MaxValue / factor)
+        if (
+            !decimal.TryParse(
+                match.Groups["number"].Value,
+                NumberStyles.AllowDecimalPoint,
+                CultureInfo.InvariantCulture,
+                out decimal number
+            )
+            || number > long.MaxValue / factor
+        )
         {
             return null;
         }
@@ -55,7 +72,8 @@ internal static partial class ByteSize
         return (long)bytes;
     }
 
-    /// <summary>The bytes one unit stands for (<c>MiB</c>, <c>MB</c>, ...), spelt exactly; null for an unknown unit.</summary>
+    /// <summary>The bytes one unit stands for (<c>MiB</c>, <c>MB</c>, ...), spelt exactly; null for an unknown
+    /// unit.</summary>
     public static long? UnitFactor(string unit)
     {
         int index = Array.FindIndex(Units, u => u.Unit == unit);

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Configuration;
 using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Spool;
+using Microsoft.Extensions.Configuration;
 
 namespace BtrfsToS3.Shared.Configuration;
 
@@ -23,8 +23,8 @@ internal static class ConfigLoader
         RejectUnknown(root, source);
         ConfigSection Section(string name) => new(root, source, name);
 
-        // Section by section in a fixed order (btrfs_to_s3.ini's), so that of several mistakes the same one is reported;
-        // [spool] comes before [s3], whose part size is checked against the chunk size.
+        // Section by section in a fixed order (btrfs_to_s3.ini's), so that of several mistakes the same one is
+        // reported; [spool] comes before [s3], whose part size is checked against the chunk size.
         IReadOnlyList<SubvolumeOptions> subvolumes = SubvolumeOptions.ReadAll(Section(ConfigKeys.Subvolumes));
         NestedMode nested = SubvolumeOptions.ReadNested(Section(ConfigKeys.Subvolumes));
         SnapshotOptions snapshots = SnapshotOptions.Read(Section("snapshots"));
@@ -33,14 +33,33 @@ internal static class ConfigLoader
         SpoolOptions spool = SpoolOptions.Read(Section("spool"), encryption.On);
         StateOptions state = StateOptions.Read(Section("state"));
         ScheduleOptions schedule = ScheduleOptions.Read(Section("schedule"));
-        S3Options s3 = S3Options.Read(Section("s3"), ChunkEncoding.StoredBound(spool.ChunkSize, encryption.On || !spool.Compression.IsNone));
+        S3Options s3 = S3Options.Read(
+            Section("s3"),
+            ChunkEncoding.StoredBound(spool.ChunkSize, encryption.On || !spool.Compression.IsNone)
+        );
         UploaderOptions uploader = UploaderOptions.Read(Section("uploader"));
         RetentionOptions retention = RetentionOptions.Read(Section("retention"));
         PriceOptions prices = PriceOptions.Read(Section("prices"));
         RestoreOptions restore = RestoreOptions.Read(Section("restore"), s3.StorageClassData);
         NotifyOptions notify = NotifyOptions.Read(Section("notify"));
 
-        return new BackupOptions(source, subvolumes, nested, snapshots, spool, state, schedule, s3, uploader, retention, prices, restore, btrfs, encryption, notify);
+        return new BackupOptions(
+            source,
+            subvolumes,
+            nested,
+            snapshots,
+            spool,
+            state,
+            schedule,
+            s3,
+            uploader,
+            retention,
+            prices,
+            restore,
+            btrfs,
+            encryption,
+            notify
+        );
     }
 
     /// <summary>
@@ -50,7 +69,9 @@ internal static class ConfigLoader
     public static NotifyOptions LoadNotify(string path, IReadOnlyDictionary<string, string> overrides)
     {
         string file = Path.GetFullPath(path);
-        return NotifyOptions.Read(new ConfigSection(Read(file, overrides), new ConfigSource(file, overrides), "notify"));
+        return NotifyOptions.Read(
+            new ConfigSection(Read(file, overrides), new ConfigSource(file, overrides), "notify")
+        );
     }
 
     /// <summary>The file, a full path, with the overrides laid over it; no key is checked yet.</summary>
@@ -68,7 +89,8 @@ internal static class ConfigLoader
                 .AddInMemoryCollection(overrides.Select(o => new KeyValuePair<string, string?>(o.Key, o.Value)))
                 .Build();
         }
-        catch (Exception e) when (e is FormatException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception e)
+            when (e is FormatException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
             throw ConfigError.At(file, $"cannot be read: {(e.InnerException ?? e).Message}");
         }
@@ -85,12 +107,15 @@ internal static class ConfigLoader
 
             if (!ConfigKeys.Known.TryGetValue(section.Key, out IReadOnlyDictionary<string, string?>? keys))
             {
-                string where = source.Overrides.Keys.Any(k => k.StartsWith(section.Key + ":", StringComparison.OrdinalIgnoreCase))
+                string where = source.Overrides.Keys.Any(k =>
+                    k.StartsWith(section.Key + ":", StringComparison.OrdinalIgnoreCase)
+                )
                     ? "command line"
                     : source.File;
                 throw ConfigError.At(
                     where,
-                    $"unknown section [{section.Key}] (known: {string.Join(", ", ConfigKeys.Known.Keys.Select(k => $"[{k}]"))})");
+                    $"unknown section [{section.Key}] (known: {string.Join(", ", ConfigKeys.Known.Keys.Select(k => $"[{k}]"))})"
+                );
             }
 
             foreach (IConfigurationSection key in section.GetChildren())
@@ -99,7 +124,8 @@ internal static class ConfigLoader
                 {
                     throw ConfigError.At(
                         source.Where(section.Key, key.Key),
-                        $"unknown key (keys of [{section.Key}]: {string.Join(", ", keys.Keys)})");
+                        $"unknown key (keys of [{section.Key}]: {string.Join(", ", keys.Keys)})"
+                    );
                 }
             }
         }

@@ -19,16 +19,19 @@ internal sealed partial class ConfigSection(IConfiguration root, ConfigSource so
     /// <summary>The file or the command-line flag a key's value came from, as errors name it.</summary>
     public string Where(string key) => source.Where(name, key);
 
-    /// <summary>The failure for a rule over a key's value that no accessor knows, such as one key against another.</summary>
+    /// <summary>The failure for a rule over a key's value that no accessor knows, such as one key against
+    /// another.</summary>
     public BackupFailure Error(string key, string problem) => ConfigError.At(Where(key), problem);
 
-    /// <summary>The failure for the section as a whole, such as a free section that names nothing; it names the file.</summary>
+    /// <summary>The failure for the section as a whole, such as a free section that names nothing; it names the
+    /// file.</summary>
     public BackupFailure Error(string problem) => ConfigError.At(source.File, $"[{name}] {problem}");
 
     /// <summary>
     /// The keys and raw values of a free section, whose keys are not known in advance ([subvolumes]); no defaults.
     /// </summary>
-    public IEnumerable<(string Key, string? Value)> Entries() => _values.GetChildren().Select(entry => (entry.Key, entry.Value));
+    public IEnumerable<(string Key, string? Value)> Entries() =>
+        _values.GetChildren().Select(entry => (entry.Key, entry.Value));
 
     /// <summary>The value, trimmed, or the key's default; a key without a default must be given.</summary>
     public string Text(string key)
@@ -74,7 +77,8 @@ internal sealed partial class ConfigSection(IConfiguration root, ConfigSource so
     /// <summary>Empty for none, else an absolute path as <see cref="AbsolutePath(string)"/> reads it.</summary>
     public string OptionalAbsolutePath(string key) => Text(key).Length > 0 ? AbsolutePath(key) : string.Empty;
 
-    /// <summary>A size in bytes as <see cref="ByteSize"/> reads it, from min to max; max = long.MaxValue means no upper bound.</summary>
+    /// <summary>A size in bytes as <see cref="ByteSize"/> reads it, from min to max; max = long.MaxValue means no upper
+    /// bound.</summary>
     public long Size(string key, long min, long max)
     {
         string text = Text(key);
@@ -86,7 +90,10 @@ internal sealed partial class ConfigSection(IConfiguration root, ConfigSource so
 
         if (size < min || size > max)
         {
-            string range = max == long.MaxValue ? $"at least {ByteSize.Format(min)}" : $"from {ByteSize.Format(min)} to {ByteSize.Format(max)}";
+            string range =
+                max == long.MaxValue
+                    ? $"at least {ByteSize.Format(min)}"
+                    : $"from {ByteSize.Format(min)} to {ByteSize.Format(max)}";
             throw ConfigError.At(Where(key), $"{text} is out of range: it must be {range}");
         }
 
@@ -116,7 +123,10 @@ internal sealed partial class ConfigSection(IConfiguration root, ConfigSource so
         string text = Text(key);
         return decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal value)
             ? value
-            : throw ConfigError.At(Where(key), $"\"{text}\" is not a price (a decimal number of US dollars, e.g. 0.00099)");
+            : throw ConfigError.At(
+                Where(key),
+                $"\"{text}\" is not a price (a decimal number of US dollars, e.g. 0.00099)"
+            );
     }
 
     /// <summary>One of the choices, spelt exactly as given.</summary>
@@ -140,13 +150,17 @@ internal sealed partial class ConfigSection(IConfiguration root, ConfigSource so
 
         if (value < min || value > max)
         {
-            throw ConfigError.At(Where(key), $"{text} is out of range: it must be from {Configuration.Duration.Format(min)} to {Configuration.Duration.Format(max)}");
+            throw ConfigError.At(
+                Where(key),
+                $"{text} is out of range: it must be from {Configuration.Duration.Format(min)} to {Configuration.Duration.Format(max)}"
+            );
         }
 
         return value.Value;
     }
 
-    /// <summary>A bandwidth cap as <see cref="BandwidthSchedule"/> reads it: off, a rate, or a timetable of rates.</summary>
+    /// <summary>A bandwidth cap as <see cref="BandwidthSchedule"/> reads it: off, a rate, or a timetable of
+    /// rates.</summary>
     public BandwidthSchedule Bandwidth(string key)
     {
         string text = Text(key);
@@ -155,7 +169,8 @@ internal sealed partial class ConfigSection(IConfiguration root, ConfigSource so
             : throw ConfigError.At(Where(key), problem);
     }
 
-    /// <summary>One rate in bits per second, written as a bandwidth cap is (<c>100Mbit</c>); returned in bytes per second.</summary>
+    /// <summary>One rate in bits per second, written as a bandwidth cap is (<c>100Mbit</c>); returned in bytes per
+    /// second.</summary>
     public long Rate(string key)
     {
         string text = Text(key);
@@ -179,12 +194,19 @@ internal sealed partial class ConfigSection(IConfiguration root, ConfigSource so
         }
 
         Match match = KeepLast().Match(text);
-        if (match.Success && int.TryParse(match.Groups[1].Value, CultureInfo.InvariantCulture, out int n) && n is >= 1 and <= 10_000)
+        if (
+            match.Success
+            && int.TryParse(match.Groups[1].Value, CultureInfo.InvariantCulture, out int n)
+            && n is >= 1 and <= 10_000
+        )
         {
             return new LocalRetention(n);
         }
 
-        throw ConfigError.At(Where(key), $"\"{text}\" is not a retention (write minimal or keep_last:N with N from 1 to 10000)");
+        throw ConfigError.At(
+            Where(key),
+            $"\"{text}\" is not a retention (write minimal or keep_last:N with N from 1 to 10000)"
+        );
     }
 
     /// <summary>One of <see cref="S3Limits.StorageClasses"/>, upper case as S3 spells them.</summary>
@@ -193,7 +215,10 @@ internal sealed partial class ConfigSection(IConfiguration root, ConfigSource so
         string text = Text(key);
         if (!S3Limits.StorageClasses.Contains(text))
         {
-            throw ConfigError.At(Where(key), $"\"{text}\" is not an S3 storage class (one of {string.Join(", ", S3Limits.StorageClasses)})");
+            throw ConfigError.At(
+                Where(key),
+                $"\"{text}\" is not an S3 storage class (one of {string.Join(", ", S3Limits.StorageClasses)})"
+            );
         }
 
         return text;
@@ -205,7 +230,10 @@ internal sealed partial class ConfigSection(IConfiguration root, ConfigSource so
         string text = Text(key);
         if (text.Length > 0 && !Bucket().IsMatch(text))
         {
-            throw ConfigError.At(Where(key), $"\"{text}\" is not a valid bucket name (3 to 63 lower-case letters, digits, '.' and '-')");
+            throw ConfigError.At(
+                Where(key),
+                $"\"{text}\" is not a valid bucket name (3 to 63 lower-case letters, digits, '.' and '-')"
+            );
         }
 
         return text;
@@ -217,7 +245,10 @@ internal sealed partial class ConfigSection(IConfiguration root, ConfigSource so
         string text = Text(key);
         if (!Format.FormatGrammar.Prefix(text))
         {
-            throw ConfigError.At(Where(key), $"{Format.FieldCheck.Show(text)} is not a key prefix: it must be empty or end with '/', and have no empty, '.' or '..' part, no control character, and at most {Format.FormatGrammar.MaxKeyLength / 2} characters");
+            throw ConfigError.At(
+                Where(key),
+                $"{Format.FieldCheck.Show(text)} is not a key prefix: it must be empty or end with '/', and have no empty, '.' or '..' part, no control character, and at most {Format.FormatGrammar.MaxKeyLength / 2} characters"
+            );
         }
 
         return text;
@@ -227,8 +258,13 @@ internal sealed partial class ConfigSection(IConfiguration root, ConfigSource so
     public string Endpoint(string key)
     {
         string text = Text(key);
-        if (text.Length > 0
-            && (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+        if (
+            text.Length > 0
+            && (
+                !Uri.TryCreate(text, UriKind.Absolute, out Uri? uri)
+                || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            )
+        )
         {
             throw ConfigError.At(Where(key), $"\"{text}\" is not an http:// or https:// URL (leave it empty for AWS)");
         }

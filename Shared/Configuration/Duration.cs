@@ -9,7 +9,11 @@ internal static partial class Duration
     public static TimeSpan? TryParse(string text)
     {
         Match match = Pattern().Match(text.Trim());
-        if (!match.Success || !long.TryParse(match.Groups[1].Value, CultureInfo.InvariantCulture, out long n) || n > 100_000_000)
+        if (
+            !match.Success
+            || !long.TryParse(match.Groups[1].Value, CultureInfo.InvariantCulture, out long n)
+            || n > 100_000_000
+        )
         {
             return null;
         }
@@ -23,13 +27,23 @@ internal static partial class Duration
         };
     }
 
-    public static string Format(TimeSpan value) => value switch
-    {
-        { TotalDays: >= 1 } when value.TotalDays % 1 == 0 => string.Create(CultureInfo.InvariantCulture, $"{value.TotalDays}d"),
-        { TotalHours: >= 1 } when value.TotalHours % 1 == 0 => string.Create(CultureInfo.InvariantCulture, $"{value.TotalHours}h"),
-        { TotalMinutes: >= 1 } when value.TotalMinutes % 1 == 0 => string.Create(CultureInfo.InvariantCulture, $"{value.TotalMinutes}m"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{(long)value.TotalSeconds}s"),
-    };
+    public static string Format(TimeSpan value) =>
+        value switch
+        {
+            { TotalDays: >= 1 } when value.TotalDays % 1 == 0 => string.Create(
+                CultureInfo.InvariantCulture,
+                $"{value.TotalDays}d"
+            ),
+            { TotalHours: >= 1 } when value.TotalHours % 1 == 0 => string.Create(
+                CultureInfo.InvariantCulture,
+                $"{value.TotalHours}h"
+            ),
+            { TotalMinutes: >= 1 } when value.TotalMinutes % 1 == 0 => string.Create(
+                CultureInfo.InvariantCulture,
+                $"{value.TotalMinutes}m"
+            ),
+            _ => string.Create(CultureInfo.InvariantCulture, $"{(long)value.TotalSeconds}s"),
+        };
 
     [GeneratedRegex("^([0-9]+)\\s*([smhd])$")]
     private static partial Regex Pattern();

@@ -5,10 +5,10 @@ using BtrfsToS3.Shared.Spool;
 namespace BtrfsToS3.Shared.Configuration;
 
 /// <summary>Client-side encryption of the chunks: to whom, if anyone.</summary>
-/// <param name="Recipients">
-/// [encryption] recipients: age X25519 public keys (<c>age1…</c>), separated by spaces or commas, at most
-/// <see cref="ChunkEncoding.MaxRecipients"/>; each chunk is an age file any one of their identities decrypts.
-/// Default none: chunks are not encrypted (S3 still encrypts them at rest, SSE-S3, but any reader of the bucket reads them).
+/// <param name="Recipients"> [encryption] recipients: age X25519 public keys (<c>age1…</c>), separated by spaces or
+/// commas, at most <see cref="ChunkEncoding.MaxRecipients"/>; each chunk is an age file any one of their identities
+/// decrypts. Default none: chunks are not encrypted (S3 still encrypts them at rest, SSE-S3, but any reader of the
+/// bucket reads them).
 /// </param>
 internal sealed record EncryptionOptions(IReadOnlyList<AgeRecipient> Recipients)
 {
@@ -21,7 +21,9 @@ internal sealed record EncryptionOptions(IReadOnlyList<AgeRecipient> Recipients)
     public static EncryptionOptions Read(ConfigSection section)
     {
         var recipients = new List<AgeRecipient>();
-        foreach (string text in section.Text("recipients").Split([' ', ',', '\t'], StringSplitOptions.RemoveEmptyEntries))
+        foreach (
+            string text in section.Text("recipients").Split([' ', ',', '\t'], StringSplitOptions.RemoveEmptyEntries)
+        )
         {
             try
             {
@@ -38,7 +40,10 @@ internal sealed record EncryptionOptions(IReadOnlyList<AgeRecipient> Recipients)
         }
 
         return recipients.Count > ChunkEncoding.MaxRecipients
-            ? throw section.Error("recipients", $"{recipients.Count} recipients; at most {ChunkEncoding.MaxRecipients} fit an age header of the size a chunk allows for")
+            ? throw section.Error(
+                "recipients",
+                $"{recipients.Count} recipients; at most {ChunkEncoding.MaxRecipients} fit an age header of the size a chunk allows for"
+            )
             : new EncryptionOptions(recipients);
     }
 

@@ -25,17 +25,20 @@ internal sealed record PriceOptions(
     decimal RetrievalRequestsPer1000,
     decimal GetPer1000,
     decimal EgressPerGb,
-    decimal RestoredCopyPerGbMonth)
+    decimal RestoredCopyPerGbMonth
+)
 {
     /// <summary>Reads and checks [prices].</summary>
-    public static PriceOptions Read(ConfigSection section) => new(
-        section.Price("storage_per_gb_month"),
-        section.Price("put_per_1000"),
-        section.Integer("min_storage_days", min: 0, max: 3650),
-        section.Integer("object_overhead_kb", min: 0, max: 1024),
-        section.Price("retrieval_per_gb"),
-        section.Price("retrieval_requests_per_1000"),
-        section.Price("get_per_1000"),
-        section.Price("egress_per_gb"),
-        section.Price("restored_copy_per_gb_month"));
+    public static PriceOptions Read(ConfigSection section) =>
+        new(
+            section.Price("storage_per_gb_month"),
+            section.Price("put_per_1000"),
+            section.Integer("min_storage_days", min: 0, max: 3650),
+            section.Integer("object_overhead_kb", min: 0, max: 1024),
+            section.Price("retrieval_per_gb"),
+            section.Price("retrieval_requests_per_1000"),
+            section.Price("get_per_1000"),
+            section.Price("egress_per_gb"),
+            section.Price("restored_copy_per_gb_month")
+        );
 }

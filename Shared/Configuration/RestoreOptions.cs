@@ -7,15 +7,22 @@ namespace BtrfsToS3.Shared.Configuration;
 /// thawed copies stay readable (auto: long enough to download the chain at the expected download rate), and how often
 /// <c>restore --wait</c> looks whether the thaw is done.
 /// </summary>
-/// <param name="Tier">[restore] tier: Bulk, Standard or Expedited (not with storage_class_data = DEEP_ARCHIVE). Default Bulk.</param>
+/// <param name="Tier">[restore] tier: Bulk, Standard or Expedited (not with storage_class_data = DEEP_ARCHIVE). Default
+/// Bulk.</param>
 /// <param name="Days">[restore] days: auto (null) or from 1 to 365. Default auto.</param>
 /// <param name="DownloadRate">[restore] download_rate: a rate, in bytes per second here. Default 100Mbit.</param>
 /// <param name="PollInterval">[restore] poll_interval: from 1s to 1d. Default 15m.</param>
-/// <param name="TrustedKeys">
-/// [restore] trusted_keys: the signing public keys (<c>ed25519:…</c>) whose pointers and manifests restore, verify and
-/// prune take, besides this host's own; an earlier host's key after a rebuild. Default none.
+/// <param name="TrustedKeys"> [restore] trusted_keys: the signing public keys (<c>ed25519:…</c>) whose pointers and
+/// manifests restore, verify and prune take, besides this host's own; an earlier host's key after a rebuild. Default
+/// none.
 /// </param>
-internal sealed record RestoreOptions(string Tier, int? Days, long DownloadRate, TimeSpan PollInterval, IReadOnlyList<string>? TrustedKeys = null)
+internal sealed record RestoreOptions(
+    string Tier,
+    int? Days,
+    long DownloadRate,
+    TimeSpan PollInterval,
+    IReadOnlyList<string>? TrustedKeys = null
+)
 {
     /// <summary>S3's longest thaw (RestoreObject Days).</summary>
     private const int MaxDays = 365;
@@ -30,22 +37,36 @@ internal sealed record RestoreOptions(string Tier, int? Days, long DownloadRate,
         string tier = section.Choice("tier", "Bulk", "Standard", "Expedited");
         if (tier == "Expedited" && storageClassData == "DEEP_ARCHIVE")
         {
-            throw section.Error("tier", "Expedited is not offered for Deep Archive ([s3] storage_class_data = DEEP_ARCHIVE): use Standard (about 12 h) or Bulk (about 48 h)");
+            throw section.Error(
+                "tier",
+                "Expedited is not offered for Deep Archive ([s3] storage_class_data = DEEP_ARCHIVE): use Standard (about 12 h) or Bulk (about 48 h)"
+            );
         }
 
         int? days = section.Text("days") == "auto" ? null : section.Integer("days", min: 1, max: MaxDays);
         var trusted = new List<string>();
-        foreach (string key in section.Text("trusted_keys").Split([' ', ',', '\t'], StringSplitOptions.RemoveEmptyEntries))
+        foreach (
+            string key in section.Text("trusted_keys").Split([' ', ',', '\t'], StringSplitOptions.RemoveEmptyEntries)
+        )
         {
             if (Crypto.SignaturePublicKey.TryParse(key) is null)
             {
-                throw section.Error("trusted_keys", $"{Format.FieldCheck.Show(key)} is not a signing public key (ed25519: and 44 base64 characters, as check and status print it)");
+                throw section.Error(
+                    "trusted_keys",
+                    $"{Format.FieldCheck.Show(key)} is not a signing public key (ed25519: and 44 base64 characters, as check and status print it)"
+                );
             }
 
             trusted.Add(key);
         }
 
-        return new RestoreOptions(tier, days, section.Rate("download_rate"), section.Duration("poll_interval", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)), trusted.Count == 0 ? null : trusted);
+        return new RestoreOptions(
+            tier,
+            days,
+            section.Rate("download_rate"),
+            section.Duration("poll_interval", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
+            trusted.Count == 0 ? null : trusted
+        );
     }
 
     public bool Equals(RestoreOptions? other) =>

@@ -14,8 +14,10 @@ namespace BtrfsToS3.Shared.Configuration;
 internal sealed record RetentionOptions(int KeepGenerations, int MinAgeDays, bool PruneInRun = true)
 {
     /// <summary>Reads and checks [retention].</summary>
-    public static RetentionOptions Read(ConfigSection section) => new(
-        section.Integer("keep_generations", min: 1, max: 1000),
-        section.Integer("min_age_days", min: 0, max: 3650),
-        section.Choice("prune_in_run", "yes", "no") == "yes");
+    public static RetentionOptions Read(ConfigSection section) =>
+        new(
+            section.Integer("keep_generations", min: 1, max: 1000),
+            section.Integer("min_age_days", min: 0, max: 3650),
+            section.Choice("prune_in_run", "yes", "no") == "yes"
+        );
 }

@@ -21,13 +21,23 @@ internal static class S3Limits
     /// <summary>The storage classes a PUT may name.</summary>
     public static readonly IReadOnlySet<string> StorageClasses = new HashSet<string>(StringComparer.Ordinal)
     {
-        "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING",
-        "GLACIER", "GLACIER_IR", "DEEP_ARCHIVE",
+        "STANDARD",
+        "REDUCED_REDUNDANCY",
+        "STANDARD_IA",
+        "ONEZONE_IA",
+        "INTELLIGENT_TIERING",
+        "GLACIER",
+        "GLACIER_IR",
+        "DEEP_ARCHIVE",
     };
 
     /// <summary>
     /// The classes whose objects must be thawed (RestoreObject) before a GET: S3 answers 403 InvalidObjectState until
     /// then (S3 user guide, "Working with archived objects"). GLACIER_IR is read at once.
     /// </summary>
-    public static readonly IReadOnlySet<string> ArchiveStorageClasses = new HashSet<string>(StringComparer.Ordinal) { "GLACIER", "DEEP_ARCHIVE" };
+    public static readonly IReadOnlySet<string> ArchiveStorageClasses = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "GLACIER",
+        "DEEP_ARCHIVE",
+    };
 }

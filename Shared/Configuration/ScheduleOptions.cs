@@ -5,5 +5,6 @@ namespace BtrfsToS3.Shared.Configuration;
 internal sealed record ScheduleOptions(int FullEveryDays)
 {
     /// <summary>Reads and checks [schedule].</summary>
-    public static ScheduleOptions Read(ConfigSection section) => new(section.Integer("full_every_days", min: 1, max: 3650));
+    public static ScheduleOptions Read(ConfigSection section) =>
+        new(section.Integer("full_every_days", min: 1, max: 3650));
 }

@@ -9,5 +9,6 @@ namespace BtrfsToS3.Shared.Configuration;
 internal sealed record StateOptions(string Dir, string MetricsFile)
 {
     /// <summary>Reads and checks [state].</summary>
-    public static StateOptions Read(ConfigSection section) => new(section.AbsolutePath("dir"), section.OptionalAbsolutePath("metrics_file"));
+    public static StateOptions Read(ConfigSection section) =>
+        new(section.AbsolutePath("dir"), section.OptionalAbsolutePath("metrics_file"));
 }

@@ -4,7 +4,8 @@ namespace BtrfsToS3.Shared.Crypto;
 
 /// <summary>
 /// The base64 of age headers: RFC 4648's standard alphabet without '=' padding, and only the canonical encoding
-/// accepted (unused bits zero), as the spec requires, so that a header has exactly one byte form and its MAC one meaning.
+/// accepted (unused bits zero), as the spec requires, so that a header has exactly one byte form and its MAC one
+/// meaning.
 /// </summary>
 internal static class AgeBase64
 {
@@ -31,11 +32,15 @@ internal static class AgeBase64
         }
 
         int padding = (4 - text.Length % 4) % 4;
-        Span<byte> padded = text.Length + padding <= 1024 ? stackalloc byte[text.Length + padding] : new byte[text.Length + padding];
+        Span<byte> padded =
+            text.Length + padding <= 1024 ? stackalloc byte[text.Length + padding] : new byte[text.Length + padding];
         text.CopyTo(padded);
         padded[text.Length..].Fill((byte)'=');
         var decoded = new byte[text.Length * 3 / 4];
-        if (Base64.DecodeFromUtf8(padded, decoded, out _, out int written) != System.Buffers.OperationStatus.Done || written != decoded.Length)
+        if (
+            Base64.DecodeFromUtf8(padded, decoded, out _, out int written) != System.Buffers.OperationStatus.Done
+            || written != decoded.Length
+        )
         {
             return false;
         }

@@ -20,7 +20,8 @@ namespace BtrfsToS3.Shared.Crypto;
 /// </remarks>
 internal sealed class AgeDecryptor : Stream
 {
-    /// <summary>Far above any real header (98 bytes an X25519 recipient), so that garbage cannot make us hold gigabytes.</summary>
+    /// <summary>Far above any real header (98 bytes an X25519 recipient), so that garbage cannot make us hold
+    /// gigabytes.</summary>
     private const int MaxHeaderSize = 1 << 20;
 
     private readonly Stream _ciphertext;
@@ -29,7 +30,8 @@ internal sealed class AgeDecryptor : Stream
 
     private readonly bool _leaveOpen;
 
-    /// <summary>Room for one sealed full segment and one byte more: that byte is what tells a full segment is not the final one.</summary>
+    /// <summary>Room for one sealed full segment and one byte more: that byte is what tells a full segment is not the
+    /// final one.</summary>
     private readonly byte[] _input = new byte[AgePayload.SealedSegmentSize + 1];
 
     private readonly byte[] _plaintext = new byte[AgePayload.SegmentSize];
@@ -86,14 +88,14 @@ internal sealed class AgeDecryptor : Stream
     }
 
     /// <summary>
-    /// Whether <paramref name="head"/>, the start of a file, is the start of an age file of any version (a version other
-    /// than v1 is then refused by the decryptor by name); give it at least the 19 bytes of "age-encryption.org/".
+    /// Whether <paramref name="head"/>, the start of a file, is the start of an age file of any version (a version
+    /// other than v1 is then refused by the decryptor by name); give it at least the 19 bytes of "age-encryption.org/".
     /// </summary>
     public static bool IsAge(ReadOnlySpan<byte> head) => head.StartsWith("age-encryption.org/"u8);
 
     /// <summary>
-    /// Reads and checks the header and the payload nonce, and unwraps the file key, if not done yet: the first read does
-    /// it anyway, but calling it first tells a wrong identity or a damaged header apart from a damaged payload.
+    /// Reads and checks the header and the payload nonce, and unwraps the file key, if not done yet: the first read
+    /// does it anyway, but calling it first tells a wrong identity or a damaged header apart from a damaged payload.
     /// </summary>
     public void ReadHeader()
     {
@@ -168,9 +170,7 @@ internal sealed class AgeDecryptor : Stream
         return Read(one) == 1 ? one[0] : -1;
     }
 
-    public override void Flush()
-    {
-    }
+    public override void Flush() { }
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
@@ -208,7 +208,9 @@ internal sealed class AgeDecryptor : Stream
         ReadOnlySpan<byte> line = ReadLine();
         if (!line.SequenceEqual("age-encryption.org/v1\n"u8))
         {
-            throw new AgeException($"the age file is of version {Printable(line[AgeHeader.Intro.Length..^1])}; only v1 is supported");
+            throw new AgeException(
+                $"the age file is of version {Printable(line[AgeHeader.Intro.Length..^1])}; only v1 is supported"
+            );
         }
 
         headerBytes.Write(line);
@@ -218,10 +220,11 @@ internal sealed class AgeDecryptor : Stream
             headerBytes.Write(line);
             if (headerBytes.WrittenCount > MaxHeaderSize)
             {
-                throw new AgeException($"the age header is longer than {MaxHeaderSize / 1024 / 1024} MiB without its MAC line; this is no age file this tool reads");
+                throw new AgeException(
+                    $"the age header is longer than {MaxHeaderSize / 1024 / 1024} MiB without its MAC line; this is no age file this tool reads"
+                );
             }
-        }
-        while (!line.StartsWith("---"u8));
+        } while (!line.StartsWith("---"u8));
 
         AgeHeader header = AgeHeader.Parse(headerBytes.WrittenSpan);
         byte[] fileKey = UnwrapFileKey(header);
@@ -255,9 +258,11 @@ internal sealed class AgeDecryptor : Stream
     {
         if (header.Stanzas.Any(stanza => stanza.Type == "scrypt"))
         {
-            throw new AgeException(header.Stanzas.Count == 1
-                ? "the age file is encrypted with a passphrase (scrypt); only X25519 identities (AGE-SECRET-KEY-1…) are supported"
-                : "the age header has a passphrase (scrypt) stanza beside other stanzas, which the age spec forbids");
+            throw new AgeException(
+                header.Stanzas.Count == 1
+                    ? "the age file is encrypted with a passphrase (scrypt); only X25519 identities (AGE-SECRET-KEY-1…) are supported"
+                    : "the age header has a passphrase (scrypt) stanza beside other stanzas, which the age spec forbids"
+            );
         }
 
         byte[]? fileKey = null;
@@ -286,28 +291,38 @@ internal sealed class AgeDecryptor : Stream
         string[] sources = [.. _identities.Select(identity => identity.Source).OfType<string>().Distinct()];
         string where = sources.Length > 0 ? $"in {string.Join(", ", sources)}" : "given";
         int others = header.Stanzas.Count - recipients;
-        string otherTypes = others == 0 ? string.Empty : $", and {others} of other types ({string.Join(", ", header.Stanzas.Select(stanza => stanza.Type).Where(type => type != AgeX25519.StanzaType).Distinct().Select(Printable))})";
-        throw new AgeException($"no identity {where} matches a recipient of this file (it is encrypted to {recipients} X25519 recipient{(recipients == 1 ? string.Empty : "s")}{otherTypes})");
+        string otherTypes =
+            others == 0
+                ? string.Empty
+                : $", and {others} of other types ({string.Join(", ", header.Stanzas.Select(stanza => stanza.Type).Where(type => type != AgeX25519.StanzaType).Distinct().Select(Printable))})";
+        throw new AgeException(
+            $"no identity {where} matches a recipient of this file (it is encrypted to {recipients} X25519 recipient{(recipients == 1 ? string.Empty : "s")}{otherTypes})"
+        );
     }
 
     /// <summary>
-    /// Authenticates the next segment into <see cref="_plaintext"/>. Which nonce flag to try first is decided by whether
-    /// more input follows; when that fails, the other flag is tried: a segment that authenticates with it is still
-    /// genuine, so it is released, and the fault it shows (data after the final segment, or the input cut at a segment
-    /// boundary) is thrown on the next read.
+    /// Authenticates the next segment into <see cref="_plaintext"/>. Which nonce flag to try first is decided by
+    /// whether more input follows; when that fails, the other flag is tried: a segment that authenticates with it is
+    /// still genuine, so it is released, and the fault it shows (data after the final segment, or the input cut at a
+    /// segment boundary) is thrown on the next read.
     /// </summary>
     private void OpenNextSegment(ChaCha20Poly1305 payloadAead)
     {
         FillAtLeast(_input.Length);
         int available = _inputEnd - _inputStart;
-        ReadOnlySpan<byte> sealedSegment = _input.AsSpan(_inputStart, Math.Min(available, AgePayload.SealedSegmentSize));
+        ReadOnlySpan<byte> sealedSegment = _input.AsSpan(
+            _inputStart,
+            Math.Min(available, AgePayload.SealedSegmentSize)
+        );
         long number = _segmentIndex + 1;
         if (available > AgePayload.SealedSegmentSize)
         {
             if (!TryOpen(payloadAead, sealedSegment, final: false))
             {
                 _failureAfterSegment = TryOpen(payloadAead, sealedSegment, final: true)
-                    ? new AgeException($"the age file has data after its final payload segment ({number}): bytes were appended")
+                    ? new AgeException(
+                        $"the age file has data after its final payload segment ({number}): bytes were appended"
+                    )
                     : throw new AgeException($"payload segment {number} failed authentication (the file is damaged)");
             }
         }
@@ -327,16 +342,21 @@ internal sealed class AgeDecryptor : Stream
             {
                 if (available == AgePayload.TagSize && _segmentIndex > 0)
                 {
-                    throw new AgeException($"the age file's final payload segment ({number}) is empty, which age allows only for an empty file");
+                    throw new AgeException(
+                        $"the age file's final payload segment ({number}) is empty, which age allows only for an empty file"
+                    );
                 }
 
                 _finished = true;
             }
             else
             {
-                _failureAfterSegment = available == AgePayload.SealedSegmentSize && TryOpen(payloadAead, sealedSegment, final: false)
-                    ? Truncated($"after payload segment {number}, which is not the final one")
-                    : throw new AgeException($"payload segment {number} failed authentication (the file is damaged or truncated)");
+                _failureAfterSegment =
+                    available == AgePayload.SealedSegmentSize && TryOpen(payloadAead, sealedSegment, final: false)
+                        ? Truncated($"after payload segment {number}, which is not the final one")
+                        : throw new AgeException(
+                            $"payload segment {number} failed authentication (the file is damaged or truncated)"
+                        );
             }
         }
 
@@ -362,7 +382,8 @@ internal sealed class AgeDecryptor : Stream
         }
     }
 
-    /// <summary>The next header line, its line feed included; it stays valid until the next read of the input.</summary>
+    /// <summary>The next header line, its line feed included; it stays valid until the next read of the
+    /// input.</summary>
     private ReadOnlySpan<byte> ReadLine()
     {
         int searched = 0;
@@ -379,7 +400,9 @@ internal sealed class AgeDecryptor : Stream
             searched = _inputEnd - _inputStart;
             if (searched == _input.Length)
             {
-                throw new AgeException($"the age header has a line longer than {_input.Length} bytes; this is no age file this tool reads");
+                throw new AgeException(
+                    $"the age header has a line longer than {_input.Length} bytes; this is no age file this tool reads"
+                );
             }
 
             if (!FillAtLeast(searched + 1))
@@ -389,7 +412,8 @@ internal sealed class AgeDecryptor : Stream
         }
     }
 
-    /// <summary>Reads until at least <paramref name="count"/> bytes are held or the input ends; false when it ended first.</summary>
+    /// <summary>Reads until at least <paramref name="count"/> bytes are held or the input ends; false when it ended
+    /// first.</summary>
     private bool FillAtLeast(int count)
     {
         if (_inputStart > 0 && _inputEnd - _inputStart < count)

@@ -10,9 +10,9 @@ namespace BtrfsToS3.Shared.Crypto;
 /// </summary>
 /// <remarks>
 /// A full segment is held back until more plaintext arrives, because only then is it known not to be the final one
-/// (whose nonce carries the final flag): a plaintext that ends on a segment boundary ends with that full segment, and an
-/// empty plaintext is one empty final segment, as the spec wants. Spans longer than a segment are sealed straight from
-/// the caller's memory; only the tail that may be final is copied.
+/// (whose nonce carries the final flag): a plaintext that ends on a segment boundary ends with that full segment, and
+/// an empty plaintext is one empty final segment, as the spec wants. Spans longer than a segment are sealed straight
+/// from the caller's memory; only the tail that may be final is copied.
 /// </remarks>
 internal sealed class AgeEncryptor : IDisposable
 {
@@ -59,8 +59,8 @@ internal sealed class AgeEncryptor : IDisposable
 
     /// <summary>
     /// The size of what this class writes for <paramref name="plaintextSize"/> bytes to <paramref name="recipients"/>
-    /// X25519 recipients (exact, so also the bound a disk quota needs): the header (version line, 98 bytes a stanza, the
-    /// MAC line), the 16-byte nonce, the plaintext and a 16-byte tag a segment.
+    /// X25519 recipients (exact, so also the bound a disk quota needs): the header (version line, 98 bytes a stanza,
+    /// the MAC line), the 16-byte nonce, the plaintext and a 16-byte tag a segment.
     /// </summary>
     public static long MaxSize(long plaintextSize, int recipients)
     {
@@ -69,11 +69,21 @@ internal sealed class AgeEncryptor : IDisposable
         int share = AgeBase64.EncodedLength(AgeRecipient.KeySize);
         int body = AgeBase64.EncodedLength(AgePayload.FileKeySize + AgePayload.TagSize);
         long stanza = "-> X25519 ".Length + share + 1 + body + 1;
-        long headerSize = AgeHeader.VersionLine.Length + 1 + recipients * stanza + "--- ".Length + AgeBase64.EncodedLength(AgeHeader.MacSize) + 1;
-        return headerSize + AgePayload.NonceSize + plaintextSize + AgePayload.SegmentCount(plaintextSize) * AgePayload.TagSize;
+        long headerSize =
+            AgeHeader.VersionLine.Length
+            + 1
+            + recipients * stanza
+            + "--- ".Length
+            + AgeBase64.EncodedLength(AgeHeader.MacSize)
+            + 1;
+        return headerSize
+            + AgePayload.NonceSize
+            + plaintextSize
+            + AgePayload.SegmentCount(plaintextSize) * AgePayload.TagSize;
     }
 
-    /// <summary>Encrypts <paramref name="plaintext"/>, writing the header first on the first call, and every segment known not to be the last.</summary>
+    /// <summary>Encrypts <paramref name="plaintext"/>, writing the header first on the first call, and every segment
+    /// known not to be the last.</summary>
     public void Write(ReadOnlySpan<byte> plaintext, IBufferWriter<byte> output)
     {
         CheckWritable(output);
@@ -100,7 +110,8 @@ internal sealed class AgeEncryptor : IDisposable
         }
     }
 
-    /// <summary>Writes the header if no plaintext came, and the final segment. Nothing may be written after it.</summary>
+    /// <summary>Writes the header if no plaintext came, and the final segment. Nothing may be written after
+    /// it.</summary>
     public void Finish(IBufferWriter<byte> output)
     {
         CheckWritable(output);
@@ -144,7 +155,9 @@ internal sealed class AgeEncryptor : IDisposable
     {
         Span<byte> nonce = stackalloc byte[AgePayload.SegmentNonceSize];
         AgePayload.SegmentNonce(nonce, _segmentIndex, final);
-        Span<byte> sealedSegment = output.GetSpan(segment.Length + AgePayload.TagSize)[..(segment.Length + AgePayload.TagSize)];
+        Span<byte> sealedSegment = output.GetSpan(segment.Length + AgePayload.TagSize)[
+            ..(segment.Length + AgePayload.TagSize)
+        ];
         _aead.Encrypt(nonce, segment, sealedSegment[..segment.Length], sealedSegment[segment.Length..]);
         output.Advance(sealedSegment.Length);
         _segmentIndex++;

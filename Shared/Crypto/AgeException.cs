@@ -7,7 +7,5 @@ namespace BtrfsToS3.Shared.Crypto;
 internal sealed class AgeException : Exception
 {
     public AgeException(string message, Exception? inner = null)
-        : base(message, inner)
-    {
-    }
+        : base(message, inner) { }
 }

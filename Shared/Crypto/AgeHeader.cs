@@ -10,7 +10,8 @@ namespace BtrfsToS3.Shared.Crypto;
 /// </summary>
 /// <param name="Stanzas">The recipient stanzas, in file order.</param>
 /// <param name="Mac">The 32-byte HMAC-SHA-256 of the MAC line.</param>
-/// <param name="MacedLength">How many of the header's bytes the MAC covers: all up to and including the final "---".</param>
+/// <param name="MacedLength">How many of the header's bytes the MAC covers: all up to and including the final
+/// "---".</param>
 internal sealed record AgeHeader(IReadOnlyList<AgeStanza> Stanzas, byte[] Mac, int MacedLength)
 {
     /// <summary>The version line, the first of every age v1 file.</summary>
@@ -105,7 +106,8 @@ internal sealed record AgeHeader(IReadOnlyList<AgeStanza> Stanzas, byte[] Mac, i
         throw Malformed(lineNumber, "the header ends without its MAC line (--- …)");
     }
 
-    /// <summary>The whole header for <paramref name="stanzas"/>, MAC line included, authenticated with the file key.</summary>
+    /// <summary>The whole header for <paramref name="stanzas"/>, MAC line included, authenticated with the file
+    /// key.</summary>
     public static byte[] Write(IReadOnlyList<AgeStanza> stanzas, ReadOnlySpan<byte> fileKey)
     {
         var text = new StringBuilder(VersionLine).Append('\n');
@@ -176,11 +178,17 @@ internal sealed record AgeHeader(IReadOnlyList<AgeStanza> Stanzas, byte[] Mac, i
     private static byte[] ParseMac(ReadOnlySpan<byte> line, int lineNumber)
     {
         ReadOnlySpan<byte> encoded = line[MacMark.Length..];
-        return encoded.Length == 1 + AgeBase64.EncodedLength(MacSize) && encoded[0] == ' '
+        return
+            encoded.Length == 1 + AgeBase64.EncodedLength(MacSize)
+            && encoded[0] == ' '
             && AgeBase64.TryDecode(encoded[1..], out byte[] mac)
             ? mac
-            : throw Malformed(lineNumber, $"the MAC line is not \"--- \" and the {AgeBase64.EncodedLength(MacSize)} characters of a canonical base64 MAC");
+            : throw Malformed(
+                lineNumber,
+                $"the MAC line is not \"--- \" and the {AgeBase64.EncodedLength(MacSize)} characters of a canonical base64 MAC"
+            );
     }
 
-    private static AgeException Malformed(int lineNumber, string problem) => new($"the age header is malformed at line {lineNumber}: {problem}");
+    private static AgeException Malformed(int lineNumber, string problem) =>
+        new($"the age header is malformed at line {lineNumber}: {problem}");
 }

@@ -4,8 +4,8 @@ using NSec.Cryptography;
 namespace BtrfsToS3.Shared.Crypto;
 
 /// <summary>
-/// An age X25519 identity: the 32-byte secret key that decrypts files encrypted to its <see cref="Recipient"/>,
-/// written <c>AGE-SECRET-KEY-1…</c> (Bech32 with the human-readable part "AGE-SECRET-KEY-", upper case), one a line in an
+/// An age X25519 identity: the 32-byte secret key that decrypts files encrypted to its <see cref="Recipient"/>, written
+/// <c>AGE-SECRET-KEY-1…</c> (Bech32 with the human-readable part "AGE-SECRET-KEY-", upper case), one a line in an
 /// identity file as <c>age-keygen</c> writes it.
 /// </summary>
 /// <remarks>Error messages never quote a secret key, not even its start: they name the file and line instead.</remarks>
@@ -64,7 +64,9 @@ internal sealed class AgeIdentity
 
         return identities.Count > 0
             ? identities
-            : throw new AgeException($"age identity file {path}: it holds no identity (a line AGE-SECRET-KEY-1…, as age-keygen writes)");
+            : throw new AgeException(
+                $"age identity file {path}: it holds no identity (a line AGE-SECRET-KEY-1…, as age-keygen writes)"
+            );
     }
 
     /// <summary>A new random identity (as <c>age-keygen</c> makes one).</summary>
@@ -78,7 +80,8 @@ internal sealed class AgeIdentity
 
     public override string ToString() => $"age identity of {Recipient}";
 
-    private static Key ImportKey(ReadOnlySpan<byte> _secret) => Key.Import(KeyAgreementAlgorithm.X25519, _secret, KeyBlobFormat.RawPrivateKey);
+    private static Key ImportKey(ReadOnlySpan<byte> _secret) =>
+        Key.Import(KeyAgreementAlgorithm.X25519, _secret, KeyBlobFormat.RawPrivateKey);
 
     private static AgeIdentity Parse(string text, string? source, string where)
     {
@@ -96,13 +99,18 @@ internal sealed class AgeIdentity
         if (decoded.hrp != Hrp)
         {
             throw new AgeException(
-                decoded.hrp.Equals(Hrp, StringComparison.OrdinalIgnoreCase) ? $"{where}: the identity is in lower case; age identities are written in upper case ({Prefix}…)"
-                : decoded.hrp == "age" ? $"{where}: this is a public key (age1…), not the secret key ({Prefix}…) that decrypts"
-                : $"{where}: not an age X25519 identity ({Prefix}…); other identity types (plugins, post-quantum keys) are not supported");
+                decoded.hrp.Equals(Hrp, StringComparison.OrdinalIgnoreCase)
+                    ? $"{where}: the identity is in lower case; age identities are written in upper case ({Prefix}…)"
+                : decoded.hrp == "age"
+                    ? $"{where}: this is a public key (age1…), not the secret key ({Prefix}…) that decrypts"
+                : $"{where}: not an age X25519 identity ({Prefix}…); other identity types (plugins, post-quantum keys) are not supported"
+            );
         }
 
         return decoded.data.Length == AgeRecipient.KeySize
             ? new AgeIdentity(decoded.data, source)
-            : throw new AgeException($"{where}: the identity holds {decoded.data.Length} bytes, not the {AgeRecipient.KeySize} of an X25519 secret key");
+            : throw new AgeException(
+                $"{where}: the identity holds {decoded.data.Length} bytes, not the {AgeRecipient.KeySize} of an X25519 secret key"
+            );
     }
 }

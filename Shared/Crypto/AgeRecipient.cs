@@ -30,7 +30,9 @@ internal sealed record AgeRecipient
         if (text.StartsWith(AgeIdentity.Prefix, StringComparison.OrdinalIgnoreCase))
         {
             // Not even the start of a secret key goes into an error message, which may end up in a log.
-            throw new AgeException("age recipient: this is a secret key (AGE-SECRET-KEY-1…), which stays with restore; give its public key age1… (age-keygen -y prints it)");
+            throw new AgeException(
+                "age recipient: this is a secret key (AGE-SECRET-KEY-1…), which stays with restore; give its public key age1… (age-keygen -y prints it)"
+            );
         }
 
         (string hrp, byte[] data) decoded;
@@ -45,14 +47,18 @@ internal sealed record AgeRecipient
 
         if (decoded.hrp != Hrp)
         {
-            throw new AgeException(decoded.hrp.Equals(Hrp, StringComparison.OrdinalIgnoreCase)
-                ? $"age recipient {Quote(text)}: it is in upper case; age recipients are written in lower case (age1…)"
-                : $"age recipient {Quote(text)}: it starts with \"{Quote(decoded.hrp)}1\", not \"age1\"; expected an X25519 public key age1…");
+            throw new AgeException(
+                decoded.hrp.Equals(Hrp, StringComparison.OrdinalIgnoreCase)
+                    ? $"age recipient {Quote(text)}: it is in upper case; age recipients are written in lower case (age1…)"
+                    : $"age recipient {Quote(text)}: it starts with \"{Quote(decoded.hrp)}1\", not \"age1\"; expected an X25519 public key age1…"
+            );
         }
 
         return decoded.data.Length == KeySize
             ? new AgeRecipient(decoded.data, text)
-            : throw new AgeException($"age recipient {Quote(text)}: it holds {decoded.data.Length} bytes, not the {KeySize} of an X25519 public key");
+            : throw new AgeException(
+                $"age recipient {Quote(text)}: it holds {decoded.data.Length} bytes, not the {KeySize} of an X25519 public key"
+            );
     }
 
     /// <summary>The recipient <paramref name="text"/> names, or null when it names none.</summary>
@@ -80,6 +86,7 @@ internal sealed record AgeRecipient
 
     public override string ToString() => Text;
 
-    /// <summary>Enough of a bad text to recognise it in an error message, and no more: it may be long or garbage.</summary>
+    /// <summary>Enough of a bad text to recognise it in an error message, and no more: it may be long or
+    /// garbage.</summary>
     private static string Quote(string text) => text.Length <= 20 ? text : text[..20] + "…";
 }

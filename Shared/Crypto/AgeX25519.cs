@@ -6,9 +6,10 @@ using ChaCha20Poly1305 = System.Security.Cryptography.ChaCha20Poly1305;
 namespace BtrfsToS3.Shared.Crypto;
 
 /// <summary>
-/// The X25519 recipient stanza (age spec, "The X25519 recipient type"): <c>-> X25519 &lt;ephemeral share&gt;</c> with the
-/// file key sealed under HKDF-SHA-256(X25519 shared secret, salt = share || recipient, info = "age-encryption.org/v1/X25519")
-/// with ChaCha20-Poly1305 and an all-zero nonce (each wrap key seals one file key only).
+/// The X25519 recipient stanza (age spec, "The X25519 recipient type"): <c>-> X25519 &lt;ephemeral share&gt;</c> with
+/// the file key sealed under HKDF-SHA-256(X25519 shared secret, salt = share || recipient, info =
+/// "age-encryption.org/v1/X25519") with ChaCha20-Poly1305 and an all-zero nonce (each wrap key seals one file key
+/// only).
 /// </summary>
 internal static class AgeX25519
 {
@@ -26,11 +27,18 @@ internal static class AgeX25519
             using Key ephemeral = Key.Import(KeyAgreementAlgorithm.X25519, secret, KeyBlobFormat.RawPrivateKey);
             byte[] share = ephemeral.PublicKey.Export(KeyBlobFormat.RawPublicKey);
             byte[] wrapKey = WrapKey(ephemeral, recipient.PublicKey, share, recipient.PublicKey)
-                ?? throw new AgeException($"age recipient {recipient}: it is a low-order point, not a usable X25519 public key");
+                ?? throw new AgeException(
+                    $"age recipient {recipient}: it is a low-order point, not a usable X25519 public key"
+                );
             var body = new byte[WrappedKeySize];
             using (var aead = new ChaCha20Poly1305(wrapKey))
             {
-                aead.Encrypt(stackalloc byte[AgePayload.SegmentNonceSize], fileKey, body.AsSpan(0, AgePayload.FileKeySize), body.AsSpan(AgePayload.FileKeySize));
+                aead.Encrypt(
+                    stackalloc byte[AgePayload.SegmentNonceSize],
+                    fileKey,
+                    body.AsSpan(0, AgePayload.FileKeySize),
+                    body.AsSpan(AgePayload.FileKeySize)
+                );
             }
 
             CryptographicOperations.ZeroMemory(wrapKey);
@@ -54,7 +62,10 @@ internal static class AgeX25519
             throw Invalid(number, $"it has {stanza.Arguments.Count - 1} arguments, not 1");
         }
 
-        if (!AgeBase64.TryDecode(Encoding.ASCII.GetBytes(stanza.Arguments[1]), out byte[] share) || share.Length != AgeRecipient.KeySize)
+        if (
+            !AgeBase64.TryDecode(Encoding.ASCII.GetBytes(stanza.Arguments[1]), out byte[] share)
+            || share.Length != AgeRecipient.KeySize
+        )
         {
             throw Invalid(number, "its share is not the canonical base64 of 32 bytes");
         }
@@ -81,7 +92,12 @@ internal static class AgeX25519
         try
         {
             using var aead = new ChaCha20Poly1305(wrapKey);
-            aead.Decrypt(stackalloc byte[AgePayload.SegmentNonceSize], stanza.Body.AsSpan(0, AgePayload.FileKeySize), stanza.Body.AsSpan(AgePayload.FileKeySize), fileKey);
+            aead.Decrypt(
+                stackalloc byte[AgePayload.SegmentNonceSize],
+                stanza.Body.AsSpan(0, AgePayload.FileKeySize),
+                stanza.Body.AsSpan(AgePayload.FileKeySize),
+                fileKey
+            );
             return fileKey;
         }
         catch (AuthenticationTagMismatchException)
@@ -95,7 +111,12 @@ internal static class AgeX25519
     }
 
     /// <summary>The wrap key, or null when the shared secret is all zero (libsodium refuses that agreement).</summary>
-    private static byte[]? WrapKey(Key key, ReadOnlySpan<byte> otherPublicKey, ReadOnlySpan<byte> share, ReadOnlySpan<byte> recipient)
+    private static byte[]? WrapKey(
+        Key key,
+        ReadOnlySpan<byte> otherPublicKey,
+        ReadOnlySpan<byte> share,
+        ReadOnlySpan<byte> recipient
+    )
     {
         PublicKey other = PublicKey.Import(KeyAgreementAlgorithm.X25519, otherPublicKey, KeyBlobFormat.RawPublicKey);
         using SharedSecret? shared = KeyAgreementAlgorithm.X25519.Agree(key, other);
@@ -108,5 +129,6 @@ internal static class AgeX25519
         return KeyDerivationAlgorithm.HkdfSha256.DeriveBytes(shared, salt, Info, AgePayload.KeySize);
     }
 
-    private static AgeException Invalid(int number, string problem) => new($"the age header's X25519 stanza {number} is invalid: {problem}");
+    private static AgeException Invalid(int number, string problem) =>
+        new($"the age header's X25519 stanza {number} is invalid: {problem}");
 }

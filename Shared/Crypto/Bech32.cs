@@ -13,7 +13,8 @@ internal static class Bech32
 
     private static readonly uint[] Generator = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
 
-    /// <summary>The lower-case encoding of <paramref name="data"/> under <paramref name="hrp"/> (given in lower case).</summary>
+    /// <summary>The lower-case encoding of <paramref name="data"/> under <paramref name="hrp"/> (given in lower
+    /// case).</summary>
     public static string Encode(string hrp, ReadOnlySpan<byte> data)
     {
         CheckHrp(hrp);
@@ -74,7 +75,10 @@ internal static class Bech32
         for (int i = 0; i < dataLength; i++)
         {
             int value = Charset.IndexOf(lower[separator + 1 + i], StringComparison.Ordinal);
-            values[i] = value >= 0 ? (byte)value : throw new FormatException($"'{text[separator + 1 + i]}' is not a Bech32 character");
+            values[i] =
+                value >= 0
+                    ? (byte)value
+                    : throw new FormatException($"'{text[separator + 1 + i]}' is not a Bech32 character");
         }
 
         if (Polymod(lower[..separator], values) != 1)
@@ -118,7 +122,8 @@ internal static class Bech32
         return values;
     }
 
-    /// <summary>Strict: the padding at the end is fewer than five bits and all zero, so each text has one meaning.</summary>
+    /// <summary>Strict: the padding at the end is fewer than five bits and all zero, so each text has one
+    /// meaning.</summary>
     private static byte[] FromFiveBits(ReadOnlySpan<byte> values)
     {
         var data = new byte[values.Length * 5 / 8];

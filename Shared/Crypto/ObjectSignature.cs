@@ -4,13 +4,14 @@ using NSec.Cryptography;
 namespace BtrfsToS3.Shared.Crypto;
 
 /// <summary>
-/// The signature stored beside a pointer or manifest (its S3 user metadata <c>signature</c>), as text:
-/// <c>&lt;public key&gt; &lt;signature in base64&gt;</c>, the Ed25519 signature of <see cref="Message"/> of the object's
-/// bytes exactly as stored (docs/FORMAT.md, "Signatures").
+/// The signature stored beside a pointer or manifest (its S3 user metadata <c>signature</c>), as text: <c>&lt;public
+/// key&gt; &lt;signature in base64&gt;</c>, the Ed25519 signature of <see cref="Message"/> of the object's bytes
+/// exactly as stored (docs/FORMAT.md, "Signatures").
 /// </summary>
 internal sealed record ObjectSignature(string PublicKey, byte[] Signature)
 {
-    /// <summary>What comes before the bytes in the message signed, so that a signature of ours means nothing elsewhere.</summary>
+    /// <summary>What comes before the bytes in the message signed, so that a signature of ours means nothing
+    /// elsewhere.</summary>
     public const string Domain = "btrfs_to_s3 signed object v1\n";
 
     public string Text => $"{PublicKey} {Convert.ToBase64String(Signature)}";
@@ -46,5 +47,6 @@ internal sealed record ObjectSignature(string PublicKey, byte[] Signature)
 
     /// <summary>Whether the signature is the key's, of exactly these bytes.</summary>
     public bool Verifies(ReadOnlySpan<byte> body) =>
-        SignaturePublicKey.TryParse(PublicKey) is { } key && SignatureAlgorithm.Ed25519.Verify(key, Message(body), Signature);
+        SignaturePublicKey.TryParse(PublicKey) is { } key
+        && SignatureAlgorithm.Ed25519.Verify(key, Message(body), Signature);
 }

@@ -25,7 +25,9 @@ internal static class SignaturePublicKey
         try
         {
             byte[] raw = Convert.FromBase64String(text[Prefix.Length..]);
-            return raw.Length == 32 && Text(raw) == text ? PublicKey.Import(SignatureAlgorithm.Ed25519, raw, KeyBlobFormat.RawPublicKey) : null;
+            return raw.Length == 32 && Text(raw) == text
+                ? PublicKey.Import(SignatureAlgorithm.Ed25519, raw, KeyBlobFormat.RawPublicKey)
+                : null;
         }
         catch (FormatException)
         {
@@ -33,9 +35,13 @@ internal static class SignaturePublicKey
         }
     }
 
-    /// <summary>Checks a key a person gave (<c>--trust</c>, <c>[restore] trusted_keys</c>); the line names where it came from.</summary>
+    /// <summary>Checks a key a person gave (<c>--trust</c>, <c>[restore] trusted_keys</c>); the line names where it
+    /// came from.</summary>
     public static string Check(string text, string where) =>
         TryParse(text) is not null
             ? text
-            : throw new Failures.BackupFailure(Failures.FailureKind.Usage, $"{where}: {FieldCheck.Show(text)} is not a signing public key (ed25519: and 44 base64 characters, as check and status print it)");
+            : throw new Failures.BackupFailure(
+                Failures.FailureKind.Usage,
+                $"{where}: {FieldCheck.Show(text)} is not a signing public key (ed25519: and 44 base64 characters, as check and status print it)"
+            );
 }

@@ -17,7 +17,8 @@ internal sealed class SigningKey : IDisposable
     public const string FileName = "signing.key";
 
     /// <summary>The key file's first line: what it is, for a person who finds it.</summary>
-    private const string FileHeader = "# btrfs_to_s3 signing key (Ed25519 seed, base64): keep it secret, keep its public key with the age key";
+    private const string FileHeader =
+        "# btrfs_to_s3 signing key (Ed25519 seed, base64): keep it secret, keep its public key with the age key";
 
     private readonly Key _key;
 
@@ -27,7 +28,8 @@ internal sealed class SigningKey : IDisposable
         PublicKeyText = SignaturePublicKey.Text(key.PublicKey.Export(KeyBlobFormat.RawPublicKey));
     }
 
-    /// <summary><c>ed25519:</c> and the public key in base64: what <c>[restore] trusted_keys</c> and <c>--trust</c> take.</summary>
+    /// <summary><c>ed25519:</c> and the public key in base64: what <c>[restore] trusted_keys</c> and <c>--trust</c>
+    /// take.</summary>
     public string PublicKeyText { get; }
 
     /// <summary>The key in the state directory, made (owner-only, atomically) when there is none yet.</summary>
@@ -42,8 +44,14 @@ internal sealed class SigningKey : IDisposable
         byte[] seed = RandomNumberGenerator.GetBytes(32);
         try
         {
-            // Owner-only, unlike the rest of the state directory (GroupShared): the spooler never signs, and nobody else may.
-            AtomicFile.Write(path, Encoding.ASCII.GetBytes($"{FileHeader}\n{Convert.ToBase64String(seed)}\n"), overwrite: false, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            // Owner-only, unlike the rest of the state directory (GroupShared): the spooler never signs, and nobody
+            // else may.
+            AtomicFile.Write(
+                path,
+                Encoding.ASCII.GetBytes($"{FileHeader}\n{Convert.ToBase64String(seed)}\n"),
+                overwrite: false,
+                UnixFileMode.UserRead | UnixFileMode.UserWrite
+            );
             return FromSeed(seed, path);
         }
         finally
@@ -52,7 +60,8 @@ internal sealed class SigningKey : IDisposable
         }
     }
 
-    /// <summary>The key in the state directory, or null when none was made yet; one that cannot be read is bad data.</summary>
+    /// <summary>The key in the state directory, or null when none was made yet; one that cannot be read is bad
+    /// data.</summary>
     public static SigningKey? TryLoad(string stateDir)
     {
         string path = Path.Combine(stateDir, FileName);
@@ -68,13 +77,19 @@ internal sealed class SigningKey : IDisposable
         }
         catch (UnauthorizedAccessException)
         {
-            throw new BackupFailure(FailureKind.Config, $"{path}: this user cannot read the signing key (it is owner-only); give it to the user the uploader runs as (chown btrfs-to-s3 {path}), or run as its owner");
+            throw new BackupFailure(
+                FailureKind.Config,
+                $"{path}: this user cannot read the signing key (it is owner-only); give it to the user the uploader runs as (chown btrfs-to-s3 {path}), or run as its owner"
+            );
         }
 
         byte[] seed = [];
         if (lines.Length != 1 || !TryBase64(lines[0], out seed) || seed.Length != 32)
         {
-            throw new BackupFailure(FailureKind.BadData, $"{path}: not a signing key (one line of 44 base64 characters, an Ed25519 seed); move it away to make a new key, and trust the new public key where restores run");
+            throw new BackupFailure(
+                FailureKind.BadData,
+                $"{path}: not a signing key (one line of 44 base64 characters, an Ed25519 seed); move it away to make a new key, and trust the new public key where restores run"
+            );
         }
 
         try
@@ -97,7 +112,14 @@ internal sealed class SigningKey : IDisposable
     {
         try
         {
-            return new SigningKey(Key.Import(SignatureAlgorithm.Ed25519, seed, KeyBlobFormat.RawPrivateKey, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.None }));
+            return new SigningKey(
+                Key.Import(
+                    SignatureAlgorithm.Ed25519,
+                    seed,
+                    KeyBlobFormat.RawPrivateKey,
+                    new KeyCreationParameters { ExportPolicy = KeyExportPolicies.None }
+                )
+            );
         }
         catch (FormatException e)
         {

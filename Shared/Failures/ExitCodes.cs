@@ -24,40 +24,44 @@ internal static class ExitCodes
     private const int ENOSPC = 28;
     private const int EDQUOT = 122;
 
-    public static int For(FailureKind kind) => kind switch
-    {
-        FailureKind.Usage => Usage,
-        FailureKind.BadData => DataError,
-        FailureKind.Unavailable => Unavailable,
-        FailureKind.CannotCreate => CannotCreate,
-        FailureKind.TryAgainLater => TryAgainLater,
-        FailureKind.Config => Config,
-        _ => Software,
-    };
+    public static int For(FailureKind kind) =>
+        kind switch
+        {
+            FailureKind.Usage => Usage,
+            FailureKind.BadData => DataError,
+            FailureKind.Unavailable => Unavailable,
+            FailureKind.CannotCreate => CannotCreate,
+            FailureKind.TryAgainLater => TryAgainLater,
+            FailureKind.Config => Config,
+            _ => Software,
+        };
 
-    public static int For(Exception exception) => exception switch
-    {
-        BackupFailure failure => For(failure.Kind),
-        OperationCanceledException => TryAgainLater,
-        IOException io when IsDiskFull(io) => CannotCreate,
-        UnauthorizedAccessException => CannotCreate,
-        _ => Software,
-    };
+    public static int For(Exception exception) =>
+        exception switch
+        {
+            BackupFailure failure => For(failure.Kind),
+            OperationCanceledException => TryAgainLater,
+            IOException io when IsDiskFull(io) => CannotCreate,
+            UnauthorizedAccessException => CannotCreate,
+            _ => Software,
+        };
 
-    /// <summary>A code's meaning in a few words, as README's table names it, for a notification read without the table.</summary>
-    public static string Meaning(int code) => code switch
-    {
-        Ok => "done",
-        Stale => "stale",
-        Usage => "usage",
-        DataError => "bad data",
-        Unavailable => "unavailable",
-        Software => "internal error",
-        CannotCreate => "cannot create",
-        TryAgainLater => "try again later",
-        Config => "configuration",
-        _ => "unknown",
-    };
+    /// <summary>A code's meaning in a few words, as README's table names it, for a notification read without the
+    /// table.</summary>
+    public static string Meaning(int code) =>
+        code switch
+        {
+            Ok => "done",
+            Stale => "stale",
+            Usage => "usage",
+            DataError => "bad data",
+            Unavailable => "unavailable",
+            Software => "internal error",
+            CannotCreate => "cannot create",
+            TryAgainLater => "try again later",
+            Config => "configuration",
+            _ => "unknown",
+        };
 
     /// <summary>The worst of several outcomes: any failure beats success, and a bug beats everything.</summary>
     public static int Worst(int a, int b)
@@ -78,6 +82,10 @@ internal static class ExitCodes
     public static bool IsDiskFull(IOException exception)
     {
         int errno = exception.HResult;
-        return errno == ENOSPC || errno == EDQUOT || (errno & 0xFFFF) == 112 /* ERROR_DISK_FULL */;
+        return errno == ENOSPC
+            || errno == EDQUOT
+            || (errno & 0xFFFF)
+                == 112 /* ERROR_DISK_FULL */
+        ;
     }
 }

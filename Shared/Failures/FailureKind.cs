@@ -1,6 +1,7 @@
 namespace BtrfsToS3.Shared.Failures;
 
-/// <summary>What went wrong, in the terms an operator acts on; <see cref="ExitCodes"/> maps each to its exit code.</summary>
+/// <summary>What went wrong, in the terms an operator acts on; <see cref="ExitCodes"/> maps each to its exit
+/// code.</summary>
 internal enum FailureKind
 {
     /// <summary>The command line is wrong.</summary>
@@ -15,7 +16,8 @@ internal enum FailureKind
     /// <summary>A file or directory could not be created or written (a full disk, no permission).</summary>
     CannotCreate,
 
-    /// <summary>Nothing is wrong, but the work cannot be done now (another run holds the lock, a stop was requested).</summary>
+    /// <summary>Nothing is wrong, but the work cannot be done now (another run holds the lock, a stop was
+    /// requested).</summary>
     TryAgainLater,
 
     /// <summary>The configuration is wrong.</summary>

@@ -15,7 +15,8 @@ internal sealed record ChunkCompression(int Level, bool Auto)
     /// <summary>Stream bytes per zstd frame: each frame decompresses alone, in at most this much memory.</summary>
     public const int FrameSize = 1024 * 1024;
 
-    /// <summary>The highest level accepted: beyond 19 zstd wants windows (and restore memory) larger than a frame needs.</summary>
+    /// <summary>The highest level accepted: beyond 19 zstd wants windows (and restore memory) larger than a frame
+    /// needs.</summary>
     public const int MaxLevel = 19;
 
     /// <summary>zstd's own default level, for <c>zstd</c> without one.</summary>
@@ -40,13 +41,17 @@ internal sealed record ChunkCompression(int Level, bool Auto)
                 return new ChunkCompression(DefaultLevel, false);
         }
 
-        return text.StartsWith("zstd:", StringComparison.Ordinal)
+        return
+            text.StartsWith("zstd:", StringComparison.Ordinal)
             && int.TryParse(text.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out int level)
             && level is >= 1 and <= MaxLevel
             && text == $"zstd:{level.ToString(CultureInfo.InvariantCulture)}"
-                ? new ChunkCompression(level, false)
-                : null;
+            ? new ChunkCompression(level, false)
+            : null;
     }
 
-    public override string ToString() => IsNone ? "none" : Auto ? "auto" : $"zstd:{Level.ToString(CultureInfo.InvariantCulture)}";
+    public override string ToString() =>
+        IsNone ? "none"
+        : Auto ? "auto"
+        : $"zstd:{Level.ToString(CultureInfo.InvariantCulture)}";
 }

@@ -1,9 +1,8 @@
 using BtrfsToS3.Shared.Crypto;
 using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Publishing;
-using ZstdSharp;
-
 using BtrfsToS3.Shared.Spool;
+using ZstdSharp;
 
 namespace BtrfsToS3.Shared.Format;
 
@@ -47,10 +46,18 @@ internal static class ChunkDecoder
             : null;
     }
 
-    /// <summary>The stream bytes of the chunk file at <paramref name="path"/>; an age header no identity opens is exit 64.</summary>
+    /// <summary>The stream bytes of the chunk file at <paramref name="path"/>; an age header no identity opens is exit
+    /// 64.</summary>
     public static Stream Open(string path, Manifest manifest, string address, IReadOnlyList<AgeIdentity> identities)
     {
-        Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
+        Stream stream = new FileStream(
+            path,
+            FileMode.Open,
+            FileAccess.Read,
+            FileShare.Read,
+            BufferSize,
+            FileOptions.SequentialScan
+        );
         if (manifest.Encryption == ChunkEncoding.Age)
         {
             var age = new AgeDecryptor(stream, identities);
@@ -61,7 +68,10 @@ internal static class ChunkDecoder
             catch (AgeException e)
             {
                 age.Dispose();
-                throw new BackupFailure(FailureKind.Usage, $"restore: chunk {address} of stream {manifest.Stream}: {e.Message}; nothing of the stream was received");
+                throw new BackupFailure(
+                    FailureKind.Usage,
+                    $"restore: chunk {address} of stream {manifest.Stream}: {e.Message}; nothing of the stream was received"
+                );
             }
 
             stream = age;

@@ -22,7 +22,8 @@ internal sealed class ChunkEncoder : IDisposable
         _age = recipients.Count == 0 ? null : new AgeEncryptor(recipients);
     }
 
-    /// <summary>The encoder for a chunk of a stream so written, or null where chunks hold the stream's bytes as they are.</summary>
+    /// <summary>The encoder for a chunk of a stream so written, or null where chunks hold the stream's bytes as they
+    /// are.</summary>
     public static ChunkEncoder? For(ChunkCompression compression, IReadOnlyList<AgeRecipient> recipients) =>
         compression.IsNone && recipients.Count == 0 ? null : new ChunkEncoder(compression, recipients);
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using BtrfsToS3.Shared.Configuration;
-
 using BtrfsToS3.Shared.Spool;
 
 namespace BtrfsToS3.Shared.Format;
@@ -12,7 +11,8 @@ namespace BtrfsToS3.Shared.Format;
 /// </summary>
 internal static partial class FormatGrammar
 {
-    /// <summary>Nested paths are at most this long (Linux's PATH_MAX): longer ones cannot be made under a target anyway.</summary>
+    /// <summary>Nested paths are at most this long (Linux's PATH_MAX): longer ones cannot be made under a target
+    /// anyway.</summary>
     public const int MaxPathLength = 4096;
 
     /// <summary>S3 keys are at most this many bytes of UTF-8 (S3 user guide, "Naming Amazon S3 objects").</summary>
@@ -23,12 +23,11 @@ internal static partial class FormatGrammar
 
     /// <summary>A subvolume's name: a configured one's, or a nested one's (<see cref="NestedName"/>).</summary>
     public static bool SubvolumeName(string name) =>
-        name.Length <= NestedName.MaxLength
-        && (ConfiguredName(name) || NestedPattern().IsMatch(name));
+        name.Length <= NestedName.MaxLength && (ConfiguredName(name) || NestedPattern().IsMatch(name));
 
     /// <summary>
-    /// A nested subvolume's path below its configured one: relative, '/'-separated, without empty, '.' or '..' parts and
-    /// without NUL, so that joined to a directory it always names something inside it.
+    /// A nested subvolume's path below its configured one: relative, '/'-separated, without empty, '.' or '..' parts
+    /// and without NUL, so that joined to a directory it always names something inside it.
     /// </summary>
     public static bool RelativePath(string path) =>
         path.Length is > 0 and <= MaxPathLength
@@ -36,15 +35,17 @@ internal static partial class FormatGrammar
         && path.Split('/').All(part => part.Length > 0 && part != "." && part != "..");
 
     /// <summary>
-    /// An S3 key prefix ([s3] prefix): empty, or '/'-separated parts ending in '/', none empty, '.' or '..', nor holding
-    /// a control character, and within S3's key length with room for the keys below it.
+    /// An S3 key prefix ([s3] prefix): empty, or '/'-separated parts ending in '/', none empty, '.' or '..', nor
+    /// holding a control character, and within S3's key length with room for the keys below it.
     /// </summary>
     public static bool Prefix(string prefix) =>
         prefix.Length == 0
-        || (prefix.Length <= MaxKeyLength / 2
+        || (
+            prefix.Length <= MaxKeyLength / 2
             && prefix.EndsWith('/')
             && !prefix.Any(char.IsControl)
-            && prefix[..^1].Split('/').All(part => part.Length > 0 && part != "." && part != ".."));
+            && prefix[..^1].Split('/').All(part => part.Length > 0 && part != "." && part != "..")
+        );
 
     /// <summary>A generation's name: a UTC time as snapshot names end in.</summary>
     public static bool Generation(string name) => SnapshotName.TryParse($"x.{name}", out _, out _);
@@ -67,7 +68,8 @@ internal static partial class FormatGrammar
     /// <summary>A recipient's fingerprint (<see cref="ChunkEncoding.Fingerprint"/>).</summary>
     public static bool Fingerprint(string text) => FingerprintPattern().IsMatch(text);
 
-    /// <summary>What S3 hands back as an id (a version id, an upload id): printable ASCII, no spaces, at most 1,024 characters.</summary>
+    /// <summary>What S3 hands back as an id (a version id, an upload id): printable ASCII, no spaces, at most 1,024
+    /// characters.</summary>
     public static bool S3Id(string text) => text.Length is > 0 and <= 1024 && text.All(c => c is > ' ' and <= '~');
 
     /// <summary>A storage class a PUT may name.</summary>
@@ -81,7 +83,8 @@ internal static partial class FormatGrammar
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
     private static partial Regex ConfiguredPattern();
 
-    /// <summary>A configured name, then '.'-separated parts of letters, digits, '-' and '_' escapes (no empty part).</summary>
+    /// <summary>A configured name, then '.'-separated parts of letters, digits, '-' and '_' escapes (no empty
+    /// part).</summary>
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}(\\.[A-Za-z0-9_-]+)+$")]
     private static partial Regex NestedPattern();
 

@@ -3,15 +3,14 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Shared.Publishing;
-using BtrfsToS3.Shared.State;
-
 using BtrfsToS3.Shared.Spool;
+using BtrfsToS3.Shared.State;
 
 namespace BtrfsToS3.Shared.Format;
 
 /// <summary>
-/// Source-generated JSON for every file and object the tools write: snake_case names, indented so that <c>cat</c> reads them,
-/// and strict on reading, because a field we do not know means a newer format we must not guess at.
+/// Source-generated JSON for every file and object the tools write: snake_case names, indented so that <c>cat</c> reads
+/// them, and strict on reading, because a field we do not know means a newer format we must not guess at.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
@@ -19,7 +18,8 @@ namespace BtrfsToS3.Shared.Format;
     UseStringEnumConverter = true,
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true,
-    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow
+)]
 [JsonSerializable(typeof(StreamHeader))]
 [JsonSerializable(typeof(ChunkRecord))]
 [JsonSerializable(typeof(Seal))]
@@ -40,7 +40,8 @@ internal sealed partial class FormatJson : JsonSerializerContext
     /// </summary>
     public const long MaxPointerBytes = 16 * 1024 * 1024;
 
-    /// <summary>The largest manifest a reader takes, likewise: 200,000 chunks (<see cref="SentStreamFacts{TChunk}.MaxChunks"/>) at about 300 bytes each.</summary>
+    /// <summary>The largest manifest a reader takes, likewise: 200,000 chunks
+    /// (<see cref="SentStreamFacts{TChunk}.MaxChunks"/>) at about 300 bytes each.</summary>
     public const long MaxManifestBytes = 64 * 1024 * 1024;
 
     /// <summary>
@@ -48,7 +49,8 @@ internal sealed partial class FormatJson : JsonSerializerContext
     /// their grammar (<see cref="IFormatVersioned.Validate"/>); anything else is bad data, named by
     /// <paramref name="where"/> (a path, or an s3:// address).
     /// </summary>
-    /// <param name="prefix">[s3] prefix, where the reader knows it: keys in the body are checked whole under it.</param>
+    /// <param name="prefix">[s3] prefix, where the reader knows it: keys in the body are checked whole under
+    /// it.</param>
     public static T Parse<T>(ReadOnlySpan<byte> body, JsonTypeInfo<T> type, string where, string? prefix = null)
         where T : IFormatVersioned
     {
@@ -69,7 +71,10 @@ internal sealed partial class FormatJson : JsonSerializerContext
 
         if (value.FormatVersion != Version)
         {
-            throw new BackupFailure(FailureKind.BadData, $"{where}: format version {value.FormatVersion}, but this build reads version {Version}");
+            throw new BackupFailure(
+                FailureKind.BadData,
+                $"{where}: format version {value.FormatVersion}, but this build reads version {Version}"
+            );
         }
 
         value.Validate(new FieldCheck(where, prefix));

@@ -7,19 +7,21 @@ using ZstdSharp.Unsafe;
 namespace BtrfsToS3.Shared.Format;
 
 /// <summary>
-/// Writes a chunk's share of the stream as standard zstd frames (RFC 8878), one per <see cref="ChunkCompression.FrameSize"/>
-/// stream bytes counted from the chunk's start, each with its content size and checksum, so that <c>zstd -d</c> reads a
-/// chunk and the same stream always gives the same frames (the same library, level and boundaries: a resent stream
-/// gets the same chunks). A frame the compressor would make larger than its content is written as raw blocks instead;
-/// with <c>auto</c>, so is a frame whose samples do not compress, without trying the whole: incompressible data (photos,
-/// video, what the filesystem compressed already) then costs a copy and a checksum, not a compression.
+/// Writes a chunk's share of the stream as standard zstd frames (RFC 8878), one per
+/// <see cref="ChunkCompression.FrameSize"/> stream bytes counted from the chunk's start, each with its content size and
+/// checksum, so that <c>zstd -d</c> reads a chunk and the same stream always gives the same frames (the same library,
+/// level and boundaries: a resent stream gets the same chunks). A frame the compressor would make larger than its
+/// content is written as raw blocks instead; with <c>auto</c>, so is a frame whose samples do not compress, without
+/// trying the whole: incompressible data (photos, video, what the filesystem compressed already) then costs a copy and
+/// a checksum, not a compression.
 /// </summary>
 internal sealed class ZstdFrameWriter : IDisposable
 {
     /// <summary>The largest block a frame may hold (RFC 8878, Block_Maximum_Size).</summary>
     private const int BlockSize = 128 * 1024;
 
-    /// <summary>Magic, frame header descriptor and a 4-byte content size; the 4-byte checksum comes at the end.</summary>
+    /// <summary>Magic, frame header descriptor and a 4-byte content size; the 4-byte checksum comes at the
+    /// end.</summary>
     private const int RawFrameHeaderSize = 4 + 1 + 4;
 
     /// <summary>Single segment, 4-byte content size, content checksum (RFC 8878, Frame_Header_Descriptor).</summary>
@@ -146,8 +148,7 @@ internal sealed class ZstdFrameWriter : IDisposable
             content.Slice(done, size).CopyTo(frame[(at + 3)..]);
             at += 3 + size;
             done += size;
-        }
-        while (done < content.Length);
+        } while (done < content.Length);
 
         // Content_Checksum: the low 32 bits of the XXH64 (seed 0) of the content.
         BinaryPrimitives.WriteUInt32LittleEndian(frame[at..], (uint)XxHash64.HashToUInt64(content));

@@ -11,9 +11,16 @@ internal static class AtomicFile
     /// <summary>Suffix of files still being written; readers ignore them and recovery removes them.</summary>
     public const string TempSuffix = ".tmp";
 
-    /// <param name="overwrite">False for files that are never rewritten once published (headers, seals): an existing one is an error.</param>
-    /// <param name="mode">The file's mode: the spool and state's <see cref="GroupShared.FileMode"/> unless said otherwise.</param>
-    public static void Write(string path, ReadOnlySpan<byte> content, bool overwrite, UnixFileMode mode = GroupShared.FileMode)
+    /// <param name="overwrite">False for files that are never rewritten once published (headers, seals): an existing
+    /// one is an error.</param>
+    /// <param name="mode">The file's mode: the spool and state's <see cref="GroupShared.FileMode"/> unless said
+    /// otherwise.</param>
+    public static void Write(
+        string path,
+        ReadOnlySpan<byte> content,
+        bool overwrite,
+        UnixFileMode mode = GroupShared.FileMode
+    )
     {
         string temp = path + TempSuffix;
         using (FileStream stream = ExclusiveFile.Create(temp, mode))

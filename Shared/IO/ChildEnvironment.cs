@@ -12,7 +12,9 @@ internal static class ChildEnvironment
 
     public static void RemoveAws(ProcessStartInfo info)
     {
-        foreach (string name in info.Environment.Keys.Where(k => k.StartsWith(AwsPrefix, StringComparison.Ordinal)).ToList())
+        foreach (
+            string name in info.Environment.Keys.Where(k => k.StartsWith(AwsPrefix, StringComparison.Ordinal)).ToList()
+        )
         {
             info.Environment.Remove(name);
         }

@@ -20,7 +20,10 @@ internal static class ContainedPath
         string top = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
         if (!FormatGrammar.RelativePath(relative))
         {
-            throw new BackupFailure(FailureKind.BadData, $"{what}: {FieldCheck.Show(relative)} is not a relative path without '.', '..' or empty parts, so it is not joined to {top}");
+            throw new BackupFailure(
+                FailureKind.BadData,
+                $"{what}: {FieldCheck.Show(relative)} is not a relative path without '.', '..' or empty parts, so it is not joined to {top}"
+            );
         }
 
         string path = top;
@@ -30,7 +33,10 @@ internal static class ContainedPath
             var entry = new FileInfo(path);
             if (entry.LinkTarget is not null)
             {
-                throw new BackupFailure(FailureKind.BadData, $"{what}: {FieldCheck.Show(path)} is a symbolic link, so nothing is made or deleted through it");
+                throw new BackupFailure(
+                    FailureKind.BadData,
+                    $"{what}: {FieldCheck.Show(path)} is a symbolic link, so nothing is made or deleted through it"
+                );
             }
 
             if (!entry.Exists && !Directory.Exists(path))

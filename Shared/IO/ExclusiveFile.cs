@@ -13,22 +13,30 @@ internal static class ExclusiveFile
     /// Creates the file with exactly <paramref name="mode"/>, whatever the umask. A regular file already there is the
     /// leftover of a crashed run and is replaced; a symbolic link there is refused with one line naming it.
     /// </summary>
-    public static FileStream Create(string path, UnixFileMode mode, FileAccess access = FileAccess.Write, FileOptions options = FileOptions.None)
+    public static FileStream Create(
+        string path,
+        UnixFileMode mode,
+        FileAccess access = FileAccess.Write,
+        FileOptions options = FileOptions.None
+    )
     {
         RefuseLink(path);
         File.Delete(path);
         FileStream stream;
         try
         {
-            stream = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = access,
-                Share = FileShare.None,
-                Options = options,
-                BufferSize = 0,
-                UnixCreateMode = mode,
-            });
+            stream = new FileStream(
+                path,
+                new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew,
+                    Access = access,
+                    Share = FileShare.None,
+                    Options = options,
+                    BufferSize = 0,
+                    UnixCreateMode = mode,
+                }
+            );
         }
         catch (IOException)
         {
@@ -41,14 +49,16 @@ internal static class ExclusiveFile
         return stream;
     }
 
-    /// <summary>Throws the one-line failure when a symbolic link sits where a new file is to be made (lstat, not stat).</summary>
+    /// <summary>Throws the one-line failure when a symbolic link sits where a new file is to be made (lstat, not
+    /// stat).</summary>
     public static void RefuseLink(string path)
     {
         if (new FileInfo(path).LinkTarget is not null)
         {
             throw new BackupFailure(
                 FailureKind.CannotCreate,
-                $"{path} is a symbolic link where a temporary file is to be made; refusing to write through it (who may write {Path.GetDirectoryName(path)} put it there)");
+                $"{path} is a symbolic link where a temporary file is to be made; refusing to write through it (who may write {Path.GetDirectoryName(path)} put it there)"
+            );
         }
     }
 }

@@ -29,7 +29,11 @@ internal sealed class FileLock : IDisposable
         // O_NOFOLLOW: the spool is shared with the uploader's group, and a link put at a lock's name must not make root
         // open (and truncate) whatever it points to. Group read and write: the uploader looks at the spooler's lock.
         const FilePermissions mode = (FilePermissions)GroupShared.FileMode;
-        int fd = Syscall.open(path, OpenFlags.O_RDWR | OpenFlags.O_CREAT | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC, mode);
+        int fd = Syscall.open(
+            path,
+            OpenFlags.O_RDWR | OpenFlags.O_CREAT | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC,
+            mode
+        );
         if (fd < 0)
         {
             Errno error = Stdlib.GetLastError();
@@ -37,24 +41,44 @@ internal sealed class FileLock : IDisposable
                 FailureKind.CannotCreate,
                 error == Errno.ELOOP
                     ? $"lock file {path} is a symbolic link; refusing to open it (who may write {System.IO.Path.GetDirectoryName(path)} put it there)"
-                    : $"cannot open lock file {path}: {UnixMarshal.GetErrorDescription(error)}");
+                    : $"cannot open lock file {path}: {UnixMarshal.GetErrorDescription(error)}"
+            );
         }
 
-        var request = new Flock { l_type = LockType.F_WRLCK, l_whence = SeekFlags.SEEK_SET, l_start = 0, l_len = 0 };
+        var request = new Flock
+        {
+            l_type = LockType.F_WRLCK,
+            l_whence = SeekFlags.SEEK_SET,
+            l_start = 0,
+            l_len = 0,
+        };
         if (Syscall.fcntl(fd, FcntlCommand.F_SETLK, ref request) != 0)
         {
             Errno error = Stdlib.GetLastError();
-            var probe = new Flock { l_type = LockType.F_WRLCK, l_whence = SeekFlags.SEEK_SET, l_start = 0, l_len = 0 };
-            string holder = Syscall.fcntl(fd, FcntlCommand.F_GETLK, ref probe) == 0 && probe.l_type != LockType.F_UNLCK
-                ? $" (pid {probe.l_pid})"
-                : string.Empty;
+            var probe = new Flock
+            {
+                l_type = LockType.F_WRLCK,
+                l_whence = SeekFlags.SEEK_SET,
+                l_start = 0,
+                l_len = 0,
+            };
+            string holder =
+                Syscall.fcntl(fd, FcntlCommand.F_GETLK, ref probe) == 0 && probe.l_type != LockType.F_UNLCK
+                    ? $" (pid {probe.l_pid})"
+                    : string.Empty;
             Syscall.close(fd);
             if (error is Errno.EAGAIN or Errno.EACCES)
             {
-                throw new BackupFailure(FailureKind.TryAgainLater, $"another {what} is running{holder}: it holds the lock {path}");
+                throw new BackupFailure(
+                    FailureKind.TryAgainLater,
+                    $"another {what} is running{holder}: it holds the lock {path}"
+                );
             }
 
-            throw new BackupFailure(FailureKind.CannotCreate, $"cannot lock {path}: {UnixMarshal.GetErrorDescription(error)}");
+            throw new BackupFailure(
+                FailureKind.CannotCreate,
+                $"cannot lock {path}: {UnixMarshal.GetErrorDescription(error)}"
+            );
         }
 
         // The pid in the file is for people reading it; the lock itself is the truth.
@@ -71,7 +95,8 @@ internal sealed class FileLock : IDisposable
         return new FileLock(fd, path);
     }
 
-    /// <summary>True when some process holds the lock on the file now (the uploader asks this of the spooler's lock).</summary>
+    /// <summary>True when some process holds the lock on the file now (the uploader asks this of the spooler's
+    /// lock).</summary>
     public static bool IsHeld(string path)
     {
         int fd = Syscall.open(path, OpenFlags.O_RDONLY | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC);
@@ -82,7 +107,13 @@ internal sealed class FileLock : IDisposable
 
         try
         {
-            var probe = new Flock { l_type = LockType.F_WRLCK, l_whence = SeekFlags.SEEK_SET, l_start = 0, l_len = 0 };
+            var probe = new Flock
+            {
+                l_type = LockType.F_WRLCK,
+                l_whence = SeekFlags.SEEK_SET,
+                l_start = 0,
+                l_len = 0,
+            };
             return Syscall.fcntl(fd, FcntlCommand.F_GETLK, ref probe) == 0 && probe.l_type != LockType.F_UNLCK;
         }
         finally

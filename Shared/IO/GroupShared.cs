@@ -13,9 +13,11 @@ namespace BtrfsToS3.Shared.IO;
 internal static class GroupShared
 {
     /// <summary>0660.</summary>
-    public const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
+    public const UnixFileMode FileMode =
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
 
-    /// <summary>0770; the setgid bit comes from the parent directory (mkdir(2) keeps it), never from this mode.</summary>
+    /// <summary>0770; the setgid bit comes from the parent directory (mkdir(2) keeps it), never from this
+    /// mode.</summary>
     public const UnixFileMode DirectoryMode = FileMode | UnixFileMode.UserExecute | UnixFileMode.GroupExecute;
 
     /// <summary>
@@ -26,8 +28,8 @@ internal static class GroupShared
     public static void ApplyUmask() => Syscall.umask(FilePermissions.S_IRWXO);
 
     /// <summary>
-    /// Makes a directory of the spool (a stream's, the restore area's) and proves it is one: a symbolic link someone put
-    /// at its name would send our files, and later our recursive delete, wherever it points.
+    /// Makes a directory of the spool (a stream's, the restore area's) and proves it is one: a symbolic link someone
+    /// put at its name would send our files, and later our recursive delete, wherever it points.
     /// </summary>
     public static void CreateDirectory(string path)
     {
@@ -35,7 +37,10 @@ internal static class GroupShared
         // Looked at after the mkdir, so that a link made just before it is caught too (lstat, not stat).
         if (new DirectoryInfo(path).LinkTarget is not null)
         {
-            throw new BackupFailure(FailureKind.CannotCreate, $"{path} is a symbolic link where a directory is to be made; refusing to write through it");
+            throw new BackupFailure(
+                FailureKind.CannotCreate,
+                $"{path} is a symbolic link where a directory is to be made; refusing to write through it"
+            );
         }
     }
 }

@@ -5,7 +5,8 @@ using Mono.Unix.Native;
 
 namespace BtrfsToS3.Shared.IO;
 
-/// <summary>The few POSIX calls .NET does not offer: fsync of a directory, free space by statvfs, the filesystem type by statfs.</summary>
+/// <summary>The few POSIX calls .NET does not offer: fsync of a directory, free space by statvfs, the filesystem type
+/// by statfs.</summary>
 internal static partial class Posix
 {
     private const uint TmpfsMagic = 0x01021994;
@@ -13,7 +14,8 @@ internal static partial class Posix
     // Larger than struct statfs on every Linux ABI (120 bytes on x86_64 and arm64).
     private const int StatfsSize = 256;
 
-    /// <summary>Makes a rename or a new file in the directory durable: without it a crash can lose the entry itself.</summary>
+    /// <summary>Makes a rename or a new file in the directory durable: without it a crash can lose the entry
+    /// itself.</summary>
     public static void FsyncDirectory(string directory)
     {
         int fd = Syscall.open(directory, OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC);
@@ -57,7 +59,8 @@ internal static partial class Posix
         return checked((long)(stat.f_blocks * stat.f_frsize));
     }
 
-    /// <summary>Whether the path is on a tmpfs, whose files are memory. statvfs cannot tell: only statfs has f_type.</summary>
+    /// <summary>Whether the path is on a tmpfs, whose files are memory. statvfs cannot tell: only statfs has
+    /// f_type.</summary>
     public static bool IsTmpfs(string path)
     {
         byte[] stat = new byte[StatfsSize];

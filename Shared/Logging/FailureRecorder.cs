@@ -20,7 +20,13 @@ internal sealed class FailureRecorder : ILoggerProvider, ILogger
 
     public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
 
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    public void Log<TState>(
+        LogLevel logLevel,
+        EventId eventId,
+        TState state,
+        Exception? exception,
+        Func<TState, Exception?, string> formatter
+    )
     {
         if (IsEnabled(logLevel))
         {
@@ -28,7 +34,5 @@ internal sealed class FailureRecorder : ILoggerProvider, ILogger
         }
     }
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() { }
 }

@@ -14,7 +14,8 @@ internal static class LoggingSetup
     public static ILoggerFactory Create(bool verbose, FailureRecorder failures)
     {
         // systemd sets INVOCATION_ID for every service and JOURNAL_STREAM when stdout/stderr go to the journal.
-        bool underSystemd = Environment.GetEnvironmentVariable("JOURNAL_STREAM") is not null
+        bool underSystemd =
+            Environment.GetEnvironmentVariable("JOURNAL_STREAM") is not null
             || Environment.GetEnvironmentVariable("INVOCATION_ID") is not null;
         return LoggerFactory.Create(builder =>
         {

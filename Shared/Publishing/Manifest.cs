@@ -9,9 +9,7 @@ namespace BtrfsToS3.Shared.Publishing;
 internal sealed record Manifest : SentStreamFacts<ManifestChunk>
 {
     /// <summary>For the JSON reader.</summary>
-    public Manifest()
-    {
-    }
+    public Manifest() { }
 
     /// <summary>The seal's facts copied, with the chunks as S3 holds them; <see cref="Of"/> sets the rest.</summary>
     [SetsRequiredMembers]
@@ -38,8 +36,21 @@ internal sealed record Manifest : SentStreamFacts<ManifestChunk>
     public string? WrittenBy { get; init; }
 
     /// <summary>The manifest of a sealed stream whose chunks are verified in S3 under the given keys.</summary>
-    public static Manifest Of(Seal seal, string? parentManifest, DateTimeOffset publishedAt, string storageClass, IReadOnlyList<ManifestChunk> chunks) =>
-        new(seal, storageClass, chunks) { ParentManifest = parentManifest, SendStartedAt = seal.StartedAt, SendFinishedAt = seal.FinishedAt, PublishedAt = publishedAt, WrittenBy = BuildInfo.WrittenBy };
+    public static Manifest Of(
+        Seal seal,
+        string? parentManifest,
+        DateTimeOffset publishedAt,
+        string storageClass,
+        IReadOnlyList<ManifestChunk> chunks
+    ) =>
+        new(seal, storageClass, chunks)
+        {
+            ParentManifest = parentManifest,
+            SendStartedAt = seal.StartedAt,
+            SendFinishedAt = seal.FinishedAt,
+            PublishedAt = publishedAt,
+            WrittenBy = BuildInfo.WrittenBy,
+        };
 
     /// <summary>
     /// The facts and chunks, and every key recomputed from the manifest's own fields (its chunks', its parent's) and
@@ -51,8 +62,17 @@ internal sealed record Manifest : SentStreamFacts<ManifestChunk>
         check.Text(StorageClass, "storage_class", FormatGrammar.StorageClass, "is not an S3 storage class");
         for (int i = 0; i < Chunks.Count; i++)
         {
-            check.Key(Chunks[i].Key, $"chunks[{i}].key", ObjectKeys.Chunk(string.Empty, Subvolume, Generation, Stream, FormatGrammar.ChunkName(i)));
-            check.That(Chunks[i].Version is null || FormatGrammar.S3Id(Chunks[i].Version!), $"chunks[{i}].version", Chunks[i].Version, "is not an S3 version id");
+            check.Key(
+                Chunks[i].Key,
+                $"chunks[{i}].key",
+                ObjectKeys.Chunk(string.Empty, Subvolume, Generation, Stream, FormatGrammar.ChunkName(i))
+            );
+            check.That(
+                Chunks[i].Version is null || FormatGrammar.S3Id(Chunks[i].Version!),
+                $"chunks[{i}].version",
+                Chunks[i].Version,
+                "is not an S3 version id"
+            );
         }
 
         if (Parent is null)
@@ -61,7 +81,11 @@ internal sealed record Manifest : SentStreamFacts<ManifestChunk>
         }
         else
         {
-            check.Key(ParentManifest, "parent_manifest", ObjectKeys.Manifest(string.Empty, Subvolume, Generation, Parent.Name));
+            check.Key(
+                ParentManifest,
+                "parent_manifest",
+                ObjectKeys.Manifest(string.Empty, Subvolume, Generation, Parent.Name)
+            );
         }
     }
 

@@ -9,7 +9,16 @@ namespace BtrfsToS3.Shared.Publishing;
 /// to; in a versioned bucket, which version of its
 /// key (null where the bucket keeps none): a reader reads that one, whatever was written over the key later.
 /// </summary>
-internal sealed record ManifestChunk(int Index, string Key, long Size, long StreamSize, string Sha256, string Etag, string Crc32, string? Version = null) : IStoredChunk
+internal sealed record ManifestChunk(
+    int Index,
+    string Key,
+    long Size,
+    long StreamSize,
+    string Sha256,
+    string Etag,
+    string Crc32,
+    string? Version = null
+) : IStoredChunk
 {
     /// <summary>Size, SHA-256, ETag and CRC-32, compared only through <see cref="ChunkIdentity"/>.</summary>
     [JsonIgnore]

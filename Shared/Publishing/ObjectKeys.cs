@@ -12,7 +12,8 @@ internal static partial class ObjectKeys
     public const string PointerName = "pointer.json";
     public const string ManifestName = "manifest.json";
 
-    /// <summary>A fresh key for <c>check</c>'s write, read and delete test, under the prefix beside the subvolumes' folders.</summary>
+    /// <summary>A fresh key for <c>check</c>'s write, read and delete test, under the prefix beside the subvolumes'
+    /// folders.</summary>
     public static string Probe(string prefix) => $"{prefix}btrfs_to_s3-check-{Guid.NewGuid():N}";
 
     /// <summary>The subvolume's folder: its pointer and its generation folders.</summary>
@@ -20,7 +21,8 @@ internal static partial class ObjectKeys
 
     public static string Pointer(string prefix, string subvolume) => Subvolume(prefix, subvolume) + PointerName;
 
-    public static string Generation(string prefix, string subvolume, string generation) => $"{Subvolume(prefix, subvolume)}{generation}/";
+    public static string Generation(string prefix, string subvolume, string generation) =>
+        $"{Subvolume(prefix, subvolume)}{generation}/";
 
     public static string StreamFolder(string prefix, string subvolume, string generation, string stream) =>
         $"{Generation(prefix, subvolume, generation)}{stream}/";
@@ -46,15 +48,17 @@ internal static partial class ObjectKeys
         }
 
         Match match = OurKey().Match(key[folder.Length..]);
-        return match.Success
+        return
+            match.Success
             && SnapshotName.TryParse(match.Groups["stream"].Value, out string streamSubvolume, out _)
             && streamSubvolume == subvolume
             && SnapshotName.TryParse($"{subvolume}.{match.Groups["generation"].Value}", out _, out _)
-                ? match.Groups["generation"].Value
-                : null;
+            ? match.Groups["generation"].Value
+            : null;
     }
 
-    /// <summary>True when the key under the prefix is a manifest or chunk of ours (<see cref="GenerationOf"/>).</summary>
+    /// <summary>True when the key under the prefix is a manifest or chunk of ours
+    /// (<see cref="GenerationOf"/>).</summary>
     public static bool IsOurs(string prefix, string key) =>
         key.StartsWith(prefix, StringComparison.Ordinal)
         && key.IndexOf('/', prefix.Length) is > 0 and int slash

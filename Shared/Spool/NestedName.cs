@@ -26,9 +26,11 @@ internal static class NestedName
     public const int MaxLength = 238;
 
     public static string For(string parent, string path) =>
-        TryFor(parent, path) ?? throw new BackupFailure(
+        TryFor(parent, path)
+        ?? throw new BackupFailure(
             FailureKind.Config,
-            $"nested subvolume {path} in {parent}: its name would be more than the {MaxLength} characters a snapshot's file name allows; exclude it ([subvolumes] nested = exclude) or move it higher up");
+            $"nested subvolume {path} in {parent}: its name would be more than the {MaxLength} characters a snapshot's file name allows; exclude it ([subvolumes] nested = exclude) or move it higher up"
+        );
 
     /// <summary>The name, or null when it would be longer than <see cref="MaxLength"/>.</summary>
     public static string? TryFor(string parent, string path)

@@ -3,8 +3,9 @@ using BtrfsToS3.Shared.IO;
 namespace BtrfsToS3.Shared.Spool;
 
 /// <summary>
-/// <c>restore/&lt;stream&gt;/</c> in the spool: a chunk downloads as <c>chunk-NNNNNN.tmp</c> and gets its final name only
-/// once its SHA-256 matched the manifest, so a final name there means verified, and an interrupted restore keeps it.
+/// <c>restore/&lt;stream&gt;/</c> in the spool: a chunk downloads as <c>chunk-NNNNNN.tmp</c> and gets its final name
+/// only once its SHA-256 matched the manifest, so a final name there means verified, and an interrupted restore keeps
+/// it.
 /// </summary>
 internal sealed class RestoreArea(string dir)
 {

@@ -18,13 +18,18 @@ internal abstract record SentStreamFacts<TChunk> : StreamFacts
     public const int MaxChunks = 200_000;
 
     /// <summary>For the JSON reader.</summary>
-    protected SentStreamFacts()
-    {
-    }
+    protected SentStreamFacts() { }
 
     /// <summary>The header's facts and what the end of the stream told.</summary>
     [SetsRequiredMembers]
-    protected SentStreamFacts(StreamFacts facts, long totalBytes, string sha256, string btrfsProgsVersion, string kernelVersion, IReadOnlyList<TChunk> chunks)
+    protected SentStreamFacts(
+        StreamFacts facts,
+        long totalBytes,
+        string sha256,
+        string btrfsProgsVersion,
+        string kernelVersion,
+        IReadOnlyList<TChunk> chunks
+    )
         : base(facts)
     {
         TotalBytes = totalBytes;
@@ -63,26 +68,55 @@ internal abstract record SentStreamFacts<TChunk> : StreamFacts
         {
             TChunk chunk = Chunks[i];
             string field = $"chunks[{i}]";
-            check.That(chunk.Index == i, $"{field}.index", chunk.Index, $"must be {i}: chunks are listed in order, without gaps");
-            check.That(chunk.Size >= 1 && chunk.Size <= storedBound, $"{field}.size", chunk.Size, $"is not from 1 to {storedBound} bytes (chunk_size as stored)");
+            check.That(
+                chunk.Index == i,
+                $"{field}.index",
+                chunk.Index,
+                $"must be {i}: chunks are listed in order, without gaps"
+            );
+            check.That(
+                chunk.Size >= 1 && chunk.Size <= storedBound,
+                $"{field}.size",
+                chunk.Size,
+                $"is not from 1 to {storedBound} bytes (chunk_size as stored)"
+            );
             long held = chunk.StreamSize == 0 && !encoded ? chunk.Size : chunk.StreamSize;
             check.That(
                 i + 1 < Chunks.Count ? held == ChunkSize : held is >= 1 && held <= ChunkSize,
                 $"{field}.stream_size",
                 chunk.StreamSize,
-                i + 1 < Chunks.Count ? "must be chunk_size: only the last chunk holds fewer stream bytes" : "is not from 1 to chunk_size");
+                i + 1 < Chunks.Count
+                    ? "must be chunk_size: only the last chunk holds fewer stream bytes"
+                    : "is not from 1 to chunk_size"
+            );
             streamBytes += held;
             check.Text(chunk.Sha256, $"{field}.sha256", FormatGrammar.Sha256, "is not a SHA-256 in lower-case hex");
             check.Text(chunk.Crc32, $"{field}.crc32", FormatGrammar.Crc32, "is not a CRC-32 in base64");
-            check.That(Hashing.PartSizing.FitsInParts(chunk.Size, PartSize), $"{field}.size", chunk.Size, "takes more parts than S3 allows at part_size");
+            check.That(
+                Hashing.PartSizing.FitsInParts(chunk.Size, PartSize),
+                $"{field}.size",
+                chunk.Size,
+                "takes more parts than S3 allows at part_size"
+            );
             int parts = Hashing.PartSizing.PartCount(chunk.Size, PartSize);
             check.Text(
                 chunk.Etag,
                 $"{field}.etag",
-                etag => parts == 1 ? FormatGrammar.Md5(etag) : etag.Length > 33 && FormatGrammar.Md5(etag[..32]) && etag[32..] == $"-{parts}",
-                parts == 1 ? "is not the MD5 ETag of a single PUT" : $"is not the ETag of a multipart upload of {parts} parts");
+                etag =>
+                    parts == 1
+                        ? FormatGrammar.Md5(etag)
+                        : etag.Length > 33 && FormatGrammar.Md5(etag[..32]) && etag[32..] == $"-{parts}",
+                parts == 1
+                    ? "is not the MD5 ETag of a single PUT"
+                    : $"is not the ETag of a multipart upload of {parts} parts"
+            );
         }
 
-        check.That(streamBytes == TotalBytes, "total_bytes", TotalBytes, $"is not the {streamBytes} stream bytes the chunks hold");
+        check.That(
+            streamBytes == TotalBytes,
+            "total_bytes",
+            TotalBytes,
+            $"is not the {streamBytes} stream bytes the chunks hold"
+        );
     }
 }

@@ -29,7 +29,8 @@ internal static partial class SnapshotName
                 TimeFormat,
                 CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
-                out time);
+                out time
+            );
     }
 
     /// <summary>A configured name, or a nested one (<see cref="NestedName"/>), then the time.</summary>

@@ -31,7 +31,8 @@ internal sealed class SpoolDirectory(string dir)
     /// <summary>The stream of that name, whether or not the spool holds it.</summary>
     public SpoolStream Stream(string name) => new(ContainedPath.Join(Dir, name, "spool stream"), name);
 
-    /// <summary>Makes the directory of a new stream, shared with the group (<see cref="GroupShared"/>), and makes its entry durable.</summary>
+    /// <summary>Makes the directory of a new stream, shared with the group (<see cref="GroupShared"/>), and makes its
+    /// entry durable.</summary>
     public SpoolStream CreateStream(string name)
     {
         SpoolStream stream = Stream(name);
@@ -40,7 +41,8 @@ internal sealed class SpoolDirectory(string dir)
         return stream;
     }
 
-    /// <summary>The streams in the spool, oldest first per subvolume, and whatever else is there that should not be.</summary>
+    /// <summary>The streams in the spool, oldest first per subvolume, and whatever else is there that should not
+    /// be.</summary>
     public (IReadOnlyList<SpoolStream> Streams, IReadOnlyList<string> Strays) Scan()
     {
         var streams = new List<SpoolStream>();
@@ -48,7 +50,13 @@ internal sealed class SpoolDirectory(string dir)
         foreach (string entry in Directory.EnumerateFileSystemEntries(Dir).Order(StringComparer.Ordinal))
         {
             string name = Path.GetFileName(entry);
-            if (name is SpoolLayout.SpoolerLock or SpoolLayout.UploaderLock or SpoolLayout.RestoreLock or SpoolLayout.RestoreDir)
+            if (
+                name
+                is SpoolLayout.SpoolerLock
+                    or SpoolLayout.UploaderLock
+                    or SpoolLayout.RestoreLock
+                    or SpoolLayout.RestoreDir
+            )
             {
                 continue;
             }
@@ -67,9 +75,11 @@ internal sealed class SpoolDirectory(string dir)
     }
 
     /// <summary>Where a restore downloads the chunks of one stream.</summary>
-    public RestoreArea RestoreArea(string stream) => new(ContainedPath.Join(Dir, $"{SpoolLayout.RestoreDir}/{stream}", "restore area"));
+    public RestoreArea RestoreArea(string stream) =>
+        new(ContainedPath.Join(Dir, $"{SpoolLayout.RestoreDir}/{stream}", "restore area"));
 
-    /// <summary>Bytes of ready chunk files: what uploads will free. Headers, records and seals stay until publication.</summary>
+    /// <summary>Bytes of ready chunk files: what uploads will free. Headers, records and seals stay until
+    /// publication.</summary>
     public long ReadyChunkBytes() => Sum(SpoolLayout.ReadyChunkPattern);
 
     /// <summary>
@@ -94,9 +104,7 @@ internal sealed class SpoolDirectory(string dir)
             {
                 total += file.Length;
             }
-            catch (FileNotFoundException)
-            {
-            }
+            catch (FileNotFoundException) { }
         }
 
         return total;

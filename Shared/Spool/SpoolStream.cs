@@ -33,7 +33,8 @@ internal sealed class SpoolStream
 
     public bool IsSealed => File.Exists(SealPath);
 
-    /// <summary>True when a chunk of the stream is damaged and a person must act before anything of it is sent.</summary>
+    /// <summary>True when a chunk of the stream is damaged and a person must act before anything of it is
+    /// sent.</summary>
     public bool IsHeld => File.Exists(HeldPath);
 
     private string HeaderPath => Path.Combine(Dir, SpoolLayout.Header);
@@ -45,7 +46,8 @@ internal sealed class SpoolStream
     public StreamHeader ReadHeader() => SpoolFiles.Read(HeaderPath, FormatJson.Default.StreamHeader);
 
     /// <summary>Written once, atomically, before the first chunk.</summary>
-    public void WriteHeader(StreamHeader header) => SpoolFiles.Write(HeaderPath, header, FormatJson.Default.StreamHeader, overwrite: false);
+    public void WriteHeader(StreamHeader header) =>
+        SpoolFiles.Write(HeaderPath, header, FormatJson.Default.StreamHeader, overwrite: false);
 
     public Seal ReadSeal() => SpoolFiles.Read(SealPath, FormatJson.Default.Seal);
 
@@ -61,7 +63,12 @@ internal sealed class SpoolStream
     /// </summary>
     public void CommitChunk(ChunkRecord record)
     {
-        SpoolFiles.Write(Path.Combine(Dir, SpoolLayout.RecordName(record.Index)), record, FormatJson.Default.ChunkRecord, overwrite: false);
+        SpoolFiles.Write(
+            Path.Combine(Dir, SpoolLayout.RecordName(record.Index)),
+            record,
+            FormatJson.Default.ChunkRecord,
+            overwrite: false
+        );
         CrashPoint.Reached("spooler-before-chunk-rename");
         File.Move(ChunkTempPath(record.Index), Path.Combine(Dir, record.Name), overwrite: false);
         Posix.FsyncDirectory(Dir);
@@ -74,7 +81,10 @@ internal sealed class SpoolStream
         foreach (string file in Directory.EnumerateFiles(Dir))
         {
             string name = Path.GetFileName(file);
-            if (name.StartsWith(SpoolLayout.ChunkPrefix, StringComparison.Ordinal) || name.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal))
+            if (
+                name.StartsWith(SpoolLayout.ChunkPrefix, StringComparison.Ordinal)
+                || name.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal)
+            )
             {
                 File.Delete(file);
             }
@@ -98,12 +108,18 @@ internal sealed class SpoolStream
         try
         {
             StreamHeader header = ReadHeader();
-            foreach (string data in Directory.EnumerateFiles(Dir, SpoolLayout.ReadyChunkPattern).Order(StringComparer.Ordinal))
+            foreach (
+                string data in Directory
+                    .EnumerateFiles(Dir, SpoolLayout.ReadyChunkPattern)
+                    .Order(StringComparer.Ordinal)
+            )
             {
                 string recordPath = data + SpoolLayout.RecordSuffix;
                 if (File.Exists(recordPath))
                 {
-                    ready.Add(new ReadyChunk(this, header, SpoolFiles.Read(recordPath, FormatJson.Default.ChunkRecord), data));
+                    ready.Add(
+                        new ReadyChunk(this, header, SpoolFiles.Read(recordPath, FormatJson.Default.ChunkRecord), data)
+                    );
                 }
             }
         }
@@ -118,7 +134,8 @@ internal sealed class SpoolStream
     /// <summary>True while chunk <paramref name="index"/>'s file waits in the spool.</summary>
     public bool HoldsChunk(int index) => File.Exists(Path.Combine(Dir, SpoolLayout.ChunkName(index)));
 
-    /// <summary>The uploader's record of chunk <paramref name="index"/>, or null when it was not verified in S3 yet.</summary>
+    /// <summary>The uploader's record of chunk <paramref name="index"/>, or null when it was not verified in S3
+    /// yet.</summary>
     public UploadedRecord? ReadUploaded(int index)
     {
         string path = Path.Combine(Dir, SpoolLayout.UploadedName(index));
@@ -131,16 +148,21 @@ internal sealed class SpoolStream
     /// </summary>
     public void MarkUploaded(ReadyChunk chunk, UploadedRecord uploaded)
     {
-        SpoolFiles.Write(Path.Combine(Dir, SpoolLayout.UploadedName(uploaded.Index)), uploaded, FormatJson.Default.UploadedRecord, overwrite: true);
+        SpoolFiles.Write(
+            Path.Combine(Dir, SpoolLayout.UploadedName(uploaded.Index)),
+            uploaded,
+            FormatJson.Default.UploadedRecord,
+            overwrite: true
+        );
         File.Delete(chunk.DataPath);
         File.Delete(UploadPath(uploaded.Index));
         Posix.FsyncDirectory(Dir);
     }
 
     /// <summary>
-    /// The record of chunk <paramref name="index"/>'s multipart upload in progress, or null when there is none. One that
-    /// cannot be read counts as none: it is only a hint (S3 proves which parts it holds), and the upload it named is an
-    /// orphan, aborted in time like any other.
+    /// The record of chunk <paramref name="index"/>'s multipart upload in progress, or null when there is none. One
+    /// that cannot be read counts as none: it is only a hint (S3 proves which parts it holds), and the upload it named
+    /// is an orphan, aborted in time like any other.
     /// </summary>
     public UploadRecord? ReadUpload(int index)
     {
@@ -155,7 +177,8 @@ internal sealed class SpoolStream
         }
     }
 
-    /// <summary>Written atomically, replacing the last one: the upload's id, and the parts S3 confirmed so far.</summary>
+    /// <summary>Written atomically, replacing the last one: the upload's id, and the parts S3 confirmed so
+    /// far.</summary>
     public void WriteUpload(UploadRecord upload) =>
         SpoolFiles.Write(UploadPath(upload.Index), upload, FormatJson.Default.UploadRecord, overwrite: true);
 
@@ -169,7 +192,8 @@ internal sealed class SpoolStream
     public HeldRecord ReadHeld() => SpoolFiles.Read(HeldPath, FormatJson.Default.HeldRecord);
 
     /// <summary>Written once, atomically: the stream stays in the spool, untouched, for a person.</summary>
-    public void Hold(HeldRecord held) => SpoolFiles.Write(HeldPath, held, FormatJson.Default.HeldRecord, overwrite: false);
+    public void Hold(HeldRecord held) =>
+        SpoolFiles.Write(HeldPath, held, FormatJson.Default.HeldRecord, overwrite: false);
 
     private string UploadPath(int index) => Path.Combine(Dir, SpoolLayout.UploadName(index));
 
@@ -185,7 +209,8 @@ internal sealed class SpoolStream
         return (
             Directory.GetFiles(Dir, SpoolLayout.ReadyChunkPattern).Length,
             files.Count(f => f.EndsWith(SpoolLayout.UploadedSuffix, StringComparison.Ordinal)),
-            files.Sum(f => new FileInfo(f).Length));
+            files.Sum(f => new FileInfo(f).Length)
+        );
     }
 
     /// <summary>Removes the stream's directory (published, or abandoned unsealed) and makes that durable.</summary>

@@ -16,15 +16,28 @@ internal sealed record StreamHeader : StreamFacts
 
     public required DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>The facts, and recipients that parse as age keys and are the ones the fingerprints name, in order.</summary>
+    /// <summary>The facts, and recipients that parse as age keys and are the ones the fingerprints name, in
+    /// order.</summary>
     public override void Validate(FieldCheck check)
     {
         ValidateFacts(check);
         check.List(Recipients, "recipients", ChunkEncoding.MaxRecipients);
-        check.That(Recipients.Count == RecipientFingerprints.Count, "recipients", Recipients.Count, $"must be as many as the {RecipientFingerprints.Count} recipient_fingerprints");
+        check.That(
+            Recipients.Count == RecipientFingerprints.Count,
+            "recipients",
+            Recipients.Count,
+            $"must be as many as the {RecipientFingerprints.Count} recipient_fingerprints"
+        );
         for (int i = 0; i < Recipients.Count; i++)
         {
-            check.Text(Recipients[i], $"recipients[{i}]", r => Crypto.AgeRecipient.TryParse(r) is not null && ChunkEncoding.Fingerprint(r) == RecipientFingerprints[i], "is not an age recipient with the fingerprint recipient_fingerprints names");
+            check.Text(
+                Recipients[i],
+                $"recipients[{i}]",
+                r =>
+                    Crypto.AgeRecipient.TryParse(r) is not null
+                    && ChunkEncoding.Fingerprint(r) == RecipientFingerprints[i],
+                "is not an age recipient with the fingerprint recipient_fingerprints names"
+            );
         }
     }
 }

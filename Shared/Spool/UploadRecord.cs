@@ -19,18 +19,38 @@ internal sealed record UploadRecord(
     string Key,
     string UploadId,
     DateTimeOffset StartedAt,
-    IReadOnlyList<int> ConfirmedParts) : IFormatVersioned
+    IReadOnlyList<int> ConfirmedParts
+) : IFormatVersioned
 {
-    /// <summary>A key of its chunk, an upload id S3 could have given, and part numbers in order within S3's range.</summary>
+    /// <summary>A key of its chunk, an upload id S3 could have given, and part numbers in order within S3's
+    /// range.</summary>
     public void Validate(FieldCheck check)
     {
         check.That(Index >= 0, "index", Index, "must not be negative");
-        check.That(Key is not null && Key.Length <= FormatGrammar.MaxKeyLength && Key.EndsWith("/" + FormatGrammar.ChunkName(Index), StringComparison.Ordinal), "key", Key, $"is not a key of {FormatGrammar.ChunkName(Index)}");
+        check.That(
+            Key is not null
+                && Key.Length <= FormatGrammar.MaxKeyLength
+                && Key.EndsWith("/" + FormatGrammar.ChunkName(Index), StringComparison.Ordinal),
+            "key",
+            Key,
+            $"is not a key of {FormatGrammar.ChunkName(Index)}"
+        );
         check.Text(UploadId, "upload_id", FormatGrammar.S3Id, "is not an S3 upload id");
-        check.That(ConfirmedParts is not null && ConfirmedParts.Count <= Configuration.S3Limits.MaxPartsPerUpload, "confirmed_parts", ConfirmedParts?.Count, "must be a list of at most 10,000 parts");
+        check.That(
+            ConfirmedParts is not null && ConfirmedParts.Count <= Configuration.S3Limits.MaxPartsPerUpload,
+            "confirmed_parts",
+            ConfirmedParts?.Count,
+            "must be a list of at most 10,000 parts"
+        );
         for (int i = 0; i < ConfirmedParts!.Count; i++)
         {
-            check.That(ConfirmedParts[i] is >= 1 and <= Configuration.S3Limits.MaxPartsPerUpload && (i == 0 || ConfirmedParts[i] > ConfirmedParts[i - 1]), $"confirmed_parts[{i}]", ConfirmedParts[i], "is not a part number from 1 to 10,000 after the one before");
+            check.That(
+                ConfirmedParts[i] is >= 1 and <= Configuration.S3Limits.MaxPartsPerUpload
+                    && (i == 0 || ConfirmedParts[i] > ConfirmedParts[i - 1]),
+                $"confirmed_parts[{i}]",
+                ConfirmedParts[i],
+                "is not a part number from 1 to 10,000 after the one before"
+            );
         }
     }
 }

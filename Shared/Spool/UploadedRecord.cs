@@ -21,18 +21,32 @@ internal sealed record UploadedRecord(
     double Seconds,
     int Retries,
     bool AlreadyThere,
-    string? Version = null) : IFormatVersioned
+    string? Version = null
+) : IFormatVersioned
 {
     /// <summary>Size, SHA-256, ETag and CRC-32, compared only through <see cref="ChunkIdentity"/>.</summary>
     [JsonIgnore]
     public ChunkIdentity Identity => new(Size, Sha256, Etag, Crc32);
 
-    /// <summary>Its name and key those of its index (its stream's own key is checked by the uploader, who knows the prefix), hashes of their form.</summary>
+    /// <summary>Its name and key those of its index (its stream's own key is checked by the uploader, who knows the
+    /// prefix), hashes of their form.</summary>
     public void Validate(FieldCheck check)
     {
         check.That(Index >= 0, "index", Index, "must not be negative");
-        check.That(Name == FormatGrammar.ChunkName(Index), "name", Name, $"is not {FormatGrammar.ChunkName(Index)}, the name of chunk {Index}");
-        check.That(Key is not null && Key.Length <= FormatGrammar.MaxKeyLength && Key.EndsWith("/" + Name, StringComparison.Ordinal), "key", Key, $"is not a key of {Name}");
+        check.That(
+            Name == FormatGrammar.ChunkName(Index),
+            "name",
+            Name,
+            $"is not {FormatGrammar.ChunkName(Index)}, the name of chunk {Index}"
+        );
+        check.That(
+            Key is not null
+                && Key.Length <= FormatGrammar.MaxKeyLength
+                && Key.EndsWith("/" + Name, StringComparison.Ordinal),
+            "key",
+            Key,
+            $"is not a key of {Name}"
+        );
         check.That(Size >= 1, "size", Size, "must be at least 1");
         check.Text(Sha256, "sha256", FormatGrammar.Sha256, "is not a SHA-256 in lower-case hex");
         check.Text(Etag, "etag", FormatGrammar.Etag, "is not an ETag");

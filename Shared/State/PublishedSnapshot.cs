@@ -19,7 +19,8 @@ internal sealed record PublishedSnapshot(
     string ManifestKey,
     string Compression = "none",
     string Encryption = "none",
-    string? SigningKey = null) : IFormatVersioned
+    string? SigningKey = null
+) : IFormatVersioned
 {
     /// <summary>
     /// A snapshot of its subvolume in a generation that started no later, and the manifest key those name: it becomes
@@ -28,11 +29,45 @@ internal sealed record PublishedSnapshot(
     public void Validate(FieldCheck check)
     {
         check.Text(Subvolume, "subvolume", FormatGrammar.SubvolumeName, "is not a subvolume name");
-        check.That(Snapshot is not null && SnapshotName.TryParse(Snapshot.Name, out string of, out DateTimeOffset taken) && of == Subvolume && FormatGrammar.Uuid(Snapshot.Uuid) && SnapshotName.TryParse($"x.{Generation}", out _, out DateTimeOffset started) && started <= taken, "snapshot", Snapshot?.Name, $"is not a snapshot of subvolume {Subvolume} with a UUID, in generation {Generation}");
-        check.That(Kind == StreamKind.Full ? ChainPosition == 0 : Kind == StreamKind.Incremental && ChainPosition >= 1, "chain_position", ChainPosition, $"does not fit a {Kind} stream");
-        check.Key(ManifestKey, "manifest_key", Publishing.ObjectKeys.Manifest(string.Empty, Subvolume, Generation, Snapshot!.Name));
-        check.That(ChunkCompression.TryParse(Compression ?? string.Empty) is not null, "compression", Compression, "is not none, auto or zstd:LEVEL");
-        check.That(Encryption is ChunkEncoding.Plain or ChunkEncoding.Age, "encryption", Encryption, "is not none or age");
-        check.That(SigningKey is null || Crypto.SignaturePublicKey.TryParse(SigningKey) is not null, "signing_key", SigningKey, "is not a signing public key");
+        check.That(
+            Snapshot is not null
+                && SnapshotName.TryParse(Snapshot.Name, out string of, out DateTimeOffset taken)
+                && of == Subvolume
+                && FormatGrammar.Uuid(Snapshot.Uuid)
+                && SnapshotName.TryParse($"x.{Generation}", out _, out DateTimeOffset started)
+                && started <= taken,
+            "snapshot",
+            Snapshot?.Name,
+            $"is not a snapshot of subvolume {Subvolume} with a UUID, in generation {Generation}"
+        );
+        check.That(
+            Kind == StreamKind.Full ? ChainPosition == 0 : Kind == StreamKind.Incremental && ChainPosition >= 1,
+            "chain_position",
+            ChainPosition,
+            $"does not fit a {Kind} stream"
+        );
+        check.Key(
+            ManifestKey,
+            "manifest_key",
+            Publishing.ObjectKeys.Manifest(string.Empty, Subvolume, Generation, Snapshot!.Name)
+        );
+        check.That(
+            ChunkCompression.TryParse(Compression ?? string.Empty) is not null,
+            "compression",
+            Compression,
+            "is not none, auto or zstd:LEVEL"
+        );
+        check.That(
+            Encryption is ChunkEncoding.Plain or ChunkEncoding.Age,
+            "encryption",
+            Encryption,
+            "is not none or age"
+        );
+        check.That(
+            SigningKey is null || Crypto.SignaturePublicKey.TryParse(SigningKey) is not null,
+            "signing_key",
+            SigningKey,
+            "is not a signing public key"
+        );
     }
 }

@@ -16,7 +16,8 @@ namespace BtrfsToS3.Spooler.Chunking;
 /// </summary>
 internal sealed class ChunkFile : IDisposable
 {
-    /// <summary>O_DIRECT wants buffer address, length and file offset aligned to the logical block size; 4 KiB covers 512 too.</summary>
+    /// <summary>O_DIRECT wants buffer address, length and file offset aligned to the logical block size; 4 KiB covers
+    /// 512 too.</summary>
     private const int Alignment = 4096;
 
     private const int StagingSize = 4 * (int)ByteSize.MiB;
@@ -47,11 +48,13 @@ internal sealed class ChunkFile : IDisposable
 
     /// <summary>
     /// Creates the file; it must not exist (a leftover means recovery did not run, which is a bug). O_EXCL with
-    /// O_NOFOLLOW: a symbolic link at the name (the spool is shared with the uploader's group) is refused, never followed.
+    /// O_NOFOLLOW: a symbolic link at the name (the spool is shared with the uploader's group) is refused, never
+    /// followed.
     /// </summary>
     public static ChunkFile Create(string path)
     {
-        const OpenFlags flags = OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
+        const OpenFlags flags =
+            OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
         const FilePermissions mode = (FilePermissions)GroupShared.FileMode;
         int fd = Syscall.open(path, flags | OpenFlags.O_DIRECT, mode);
         if (fd < 0 && Stdlib.GetLastError() == Errno.EINVAL)
@@ -69,7 +72,10 @@ internal sealed class ChunkFile : IDisposable
 
         Errno errno = Stdlib.GetLastError();
         ExclusiveFile.RefuseLink(path);
-        throw new BackupFailure(FailureKind.CannotCreate, $"{path}: cannot create: {UnixMarshal.GetErrorDescription(errno)}");
+        throw new BackupFailure(
+            FailureKind.CannotCreate,
+            $"{path}: cannot create: {UnixMarshal.GetErrorDescription(errno)}"
+        );
     }
 
     // The mode is set on the descriptor so that it holds whatever the umask.
@@ -113,7 +119,10 @@ internal sealed class ChunkFile : IDisposable
 
         if (Syscall.fstat(_fd, out Stat stat) != 0 || stat.st_size != Length)
         {
-            throw new BackupFailure(FailureKind.BadData, $"{_path}: {stat.st_size} bytes on disk, but {Length} were written");
+            throw new BackupFailure(
+                FailureKind.BadData,
+                $"{_path}: {stat.st_size} bytes on disk, but {Length} were written"
+            );
         }
     }
 

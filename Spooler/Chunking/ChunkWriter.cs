@@ -16,7 +16,14 @@ namespace BtrfsToS3.Spooler.Chunking;
 /// the directory fsynced: a file with a final chunk name is always whole and has its record beside it.
 /// </summary>
 internal sealed class ChunkWriter(
-    SpoolStream stream, long chunkSize, long partSize, ChunkCompression compression, IReadOnlyList<AgeRecipient> recipients, QuotaGate gate, ILogger logger)
+    SpoolStream stream,
+    long chunkSize,
+    long partSize,
+    ChunkCompression compression,
+    IReadOnlyList<AgeRecipient> recipients,
+    QuotaGate gate,
+    ILogger logger
+)
 {
     /// <summary>
     /// Reads go into blocks of this size. Large enough that per-block costs (a task per hash, a write call) vanish
@@ -24,7 +31,8 @@ internal sealed class ChunkWriter(
     /// </summary>
     public const int BlockSize = 4 * (int)ByteSize.MiB;
 
-    /// <summary>Blocks in flight: one being read from the pipe, one being hashed and written, two of slack between.</summary>
+    /// <summary>Blocks in flight: one being read from the pipe, one being hashed and written, two of slack
+    /// between.</summary>
     private const int Blocks = 4;
 
     /// <summary>A btrfs send stream starts with this magic; the caller checks the first bytes against it.</summary>
@@ -46,7 +54,8 @@ internal sealed class ChunkWriter(
             () => ReadBlocks(source, free.Reader, filled.Writer, readerStop.Token),
             readerStop.Token,
             TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
+            TaskScheduler.Default
+        );
         try
         {
             ChunkedStream result = await ConsumeAsync(filled.Reader, free.Writer, cancellationToken);
@@ -70,7 +79,11 @@ internal sealed class ChunkWriter(
     }
 
     private static void ReadBlocks(
-        Stream source, ChannelReader<byte[]> free, ChannelWriter<(byte[], int)> filled, CancellationToken cancellationToken)
+        Stream source,
+        ChannelReader<byte[]> free,
+        ChannelWriter<(byte[], int)> filled,
+        CancellationToken cancellationToken
+    )
     {
         try
         {
@@ -100,7 +113,10 @@ internal sealed class ChunkWriter(
     }
 
     private async Task<ChunkedStream> ConsumeAsync(
-        ChannelReader<(byte[] Buffer, int Count)> filled, ChannelWriter<byte[]> free, CancellationToken cancellationToken)
+        ChannelReader<(byte[] Buffer, int Count)> filled,
+        ChannelWriter<byte[]> free,
+        CancellationToken cancellationToken
+    )
     {
         var chunks = new List<ChunkRecord>();
         byte[] head = new byte[HeadSize];
@@ -124,8 +140,16 @@ internal sealed class ChunkWriter(
                 {
                     if (chunk is null)
                     {
-                        await gate.WaitForRoomAsync(ChunkEncoding.StoredBound(chunkSize, !compression.IsNone || recipients.Count > 0), cancellationToken);
-                        chunk = new OpenChunk(stream, chunks.Count, partSize, ChunkEncoder.For(compression, recipients));
+                        await gate.WaitForRoomAsync(
+                            ChunkEncoding.StoredBound(chunkSize, !compression.IsNone || recipients.Count > 0),
+                            cancellationToken
+                        );
+                        chunk = new OpenChunk(
+                            stream,
+                            chunks.Count,
+                            partSize,
+                            ChunkEncoder.For(compression, recipients)
+                        );
                     }
 
                     int length = (int)Math.Min(count - offset, chunkSize - chunk.StreamLength);
@@ -159,12 +183,19 @@ internal sealed class ChunkWriter(
             chunk?.Dispose();
         }
 
-        return new ChunkedStream(chunks, total, Convert.ToHexStringLower(streamSha.GetHashAndReset()), head.AsMemory(0, headLength));
+        return new ChunkedStream(
+            chunks,
+            total,
+            Convert.ToHexStringLower(streamSha.GetHashAndReset()),
+            head.AsMemory(0, headLength)
+        );
     }
 
-    private void LogChunk(ChunkRecord record) => Log.ChunkReady(logger, stream.Name, record.Name, record.Size, record.StreamSize, record.Sha256);
+    private void LogChunk(ChunkRecord record) =>
+        Log.ChunkReady(logger, stream.Name, record.Name, record.Size, record.StreamSize, record.Sha256);
 
-    /// <summary>A chunk being written: its temporary file, its encoder, and the hashes of what went into it so far.</summary>
+    /// <summary>A chunk being written: its temporary file, its encoder, and the hashes of what went into it so
+    /// far.</summary>
     private sealed class OpenChunk : IDisposable
     {
         private readonly SpoolStream _stream;
@@ -196,7 +227,11 @@ internal sealed class ChunkWriter(
         /// Unencoded, the stored bytes are the stream bytes, and one task hashes them for both; encoded, the stream's
         /// hash runs beside the encoding.
         /// </summary>
-        public async Task AddAsync(ReadOnlyMemory<byte> segment, IncrementalHash streamSha, CancellationToken cancellationToken)
+        public async Task AddAsync(
+            ReadOnlyMemory<byte> segment,
+            IncrementalHash streamSha,
+            CancellationToken cancellationToken
+        )
         {
             StreamLength += segment.Length;
             if (_encoder is null)
@@ -231,7 +266,8 @@ internal sealed class ChunkWriter(
                 crc32,
                 _partSize,
                 parts,
-                etag);
+                etag
+            );
             _stream.CommitChunk(record);
             Dispose();
             return record;
@@ -250,7 +286,11 @@ internal sealed class ChunkWriter(
         /// the part hashes get a thread of their own, and the SHA-256s (the chunk's, and the stream's where the bytes
         /// are the same) another.
         /// </summary>
-        private async Task StoreAsync(ReadOnlyMemory<byte> stored, IncrementalHash? streamSha, CancellationToken cancellationToken)
+        private async Task StoreAsync(
+            ReadOnlyMemory<byte> stored,
+            IncrementalHash? streamSha,
+            CancellationToken cancellationToken
+        )
         {
             if (stored.IsEmpty)
             {
@@ -264,7 +304,8 @@ internal sealed class ChunkWriter(
                     streamSha?.AppendData(stored.Span);
                     Sha256.AppendData(stored.Span);
                 },
-                cancellationToken);
+                cancellationToken
+            );
             await File.WriteAsync(stored);
             await Task.WhenAll(md5, sha);
         }

@@ -6,8 +6,8 @@ namespace BtrfsToS3.Spooler.Chunking;
 
 /// <summary>
 /// The MD5 and CRC-32 of each of a chunk's upload parts, and the CRC-32 of the whole chunk, fed in order. From the MD5s
-/// comes the ETag S3 will report for the chunk; each part is sent with both, so S3 refuses a part whose bytes changed on
-/// the spool; the whole CRC-32 is what S3 checks, and keeps, for the object.
+/// comes the ETag S3 will report for the chunk; each part is sent with both, so S3 refuses a part whose bytes changed
+/// on the spool; the whole CRC-32 is what S3 checks, and keeps, for the object.
 /// </summary>
 internal sealed class PartHashes(long partSize) : IDisposable
 {
@@ -35,7 +35,8 @@ internal sealed class PartHashes(long partSize) : IDisposable
         }
     }
 
-    /// <summary>Every part, the last one shorter unless the chunk ends on a part boundary; the ETag; the chunk's CRC-32.</summary>
+    /// <summary>Every part, the last one shorter unless the chunk ends on a part boundary; the ETag; the chunk's
+    /// CRC-32.</summary>
     public (IReadOnlyList<PartRecord> Parts, string Etag, string Crc32) Finish()
     {
         if (_inPart > 0 || _parts.Count == 0)

@@ -11,7 +11,13 @@ namespace BtrfsToS3.Spooler.Commands;
 /// one stream per subvolume, each configured one with the subvolumes nested in it, all of them snapshotted together
 /// before any is sent. A subvolume that fails is logged and the others still run; the exit code is the worst outcome.
 /// </summary>
-internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimeProvider time, ILogger logger, TimeSpan quotaPoll)
+internal sealed class RunCommand(
+    BackupOptions options,
+    BtrfsTool btrfs,
+    TimeProvider time,
+    ILogger logger,
+    TimeSpan quotaPoll
+)
 {
     private readonly SpoolDirectory _spool = new(options.Spool.Dir);
 
@@ -61,26 +67,34 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
             List<SubvolumeOptions> group = [configured];
 
             // With fail, the checks have already found that there is nothing nested to back up.
-            if (options.Nested == NestedMode.Fail
-                || await TryAsync(configured, async () => group.AddRange(await discovery.FindAsync(configured, cancellationToken))))
+            if (
+                options.Nested == NestedMode.Fail
+                || await TryAsync(configured, async () =>
+                    group.AddRange(await discovery.FindAsync(configured, cancellationToken))
+                )
+            )
             {
                 discovered.Add(configured.Name);
             }
 
             backedUp.UnionWith(group.Select(g => g.Name));
 
-            // One time for the group: a subvolume and those nested in it are snapshotted within seconds of each other and
-            // bear the same time, so a restore puts together what belongs together.
+            // One time for the group: a subvolume and those nested in it are snapshotted within seconds of each other
+            // and bear the same time, so a restore puts together what belongs together.
             DateTimeOffset at = time.GetUtcNow();
             var toSend = new List<(SubvolumeOptions Subvolume, SpoolStream Stream, StreamHeader Header)>();
             var done = new List<SubvolumeOptions>();
             foreach (SubvolumeOptions subvolume in group)
             {
-                IReadOnlyList<string> nestedPaths = subvolume == configured ? [.. group.Skip(1).Select(n => n.Nested!.Path)] : [];
+                IReadOnlyList<string> nestedPaths =
+                    subvolume == configured ? [.. group.Skip(1).Select(n => n.Nested!.Path)] : [];
                 List<SpoolStream> own = [.. streams.Where(s => s.Subvolume == subvolume.Name)];
                 await TryAsync(subvolume, async () =>
                 {
-                    if (await PrepareAsync(subvolume, nestedPaths, own, planner, forceFull, at, cancellationToken) is { } prepared)
+                    if (
+                        await PrepareAsync(subvolume, nestedPaths, own, planner, forceFull, at, cancellationToken) is
+                        { } prepared
+                    )
                     {
                         toSend.Add((subvolume, prepared.Stream, prepared.Header));
                     }
@@ -106,8 +120,15 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
         }
 
         // An unsealed stream of a nested subvolume that is gone (or now excluded) would never be sent again.
-        foreach (SpoolStream orphan in streams.Where(s =>
-            !s.IsSealed && !backedUp.Contains(s.Subvolume) && s.Subvolume.Split('.')[0] is { } parent && parent != s.Subvolume && discovered.Contains(parent)))
+        foreach (
+            SpoolStream orphan in streams.Where(s =>
+                !s.IsSealed
+                && !backedUp.Contains(s.Subvolume)
+                && s.Subvolume.Split('.')[0] is { } parent
+                && parent != s.Subvolume
+                && discovered.Contains(parent)
+            )
+        )
         {
             await AbandonAsync(orphan, cancellationToken);
         }
@@ -126,7 +147,8 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
         StreamPlanner planner,
         bool forceFull,
         DateTimeOffset at,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         SpoolStream? sealedStream = inSpool.FirstOrDefault(s => s.IsSealed);
         if (sealedStream is not null)
@@ -138,7 +160,9 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
         foreach (SpoolStream unsealed in inSpool)
         {
             // The snapshot is made before its stream directory, so an unsealed stream always names a snapshot of ours.
-            StreamHeader? resumable = unsealed.HasHeader ? await ResumableHeaderAsync(unsealed, cancellationToken) : null;
+            StreamHeader? resumable = unsealed.HasHeader
+                ? await ResumableHeaderAsync(unsealed, cancellationToken)
+                : null;
             if (resumable is null)
             {
                 await AbandonAsync(unsealed, cancellationToken);
@@ -157,13 +181,27 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
         string snapshotPath = options.Snapshots.PathOf(snapshotName);
         await btrfs.CreateReadOnlySnapshotAsync(subvolume.Path, snapshotPath, cancellationToken);
         SubvolumeInfo snapshot = await btrfs.ShowAsync(snapshotPath, cancellationToken)
-            ?? throw new BackupFailure(FailureKind.Unavailable, $"snapshot {snapshotPath} was created but btrfs cannot show it");
+            ?? throw new BackupFailure(
+                FailureKind.Unavailable,
+                $"snapshot {snapshotPath} was created but btrfs cannot show it"
+            );
         Log.SnapshotCreated(logger, snapshotPath, snapshot.Uuid);
 
         // The snapshot's parent UUID is the live subvolume's; SpoolerChecks proved the path is on btrfs.
         var source = new SourceRef(
-            (FilesystemId.Of(subvolume.Path) ?? throw new BackupFailure(FailureKind.Unavailable, $"{subvolume.Path} is no longer on a btrfs filesystem")).ToString(),
-            snapshot.ParentUuid ?? throw new BackupFailure(FailureKind.Unavailable, $"snapshot {snapshotPath} has no parent UUID; btrfs cannot say which subvolume it was taken of"));
+            (
+                FilesystemId.Of(subvolume.Path)
+                ?? throw new BackupFailure(
+                    FailureKind.Unavailable,
+                    $"{subvolume.Path} is no longer on a btrfs filesystem"
+                )
+            ).ToString(),
+            snapshot.ParentUuid
+                ?? throw new BackupFailure(
+                    FailureKind.Unavailable,
+                    $"snapshot {snapshotPath} has no parent UUID; btrfs cannot say which subvolume it was taken of"
+                )
+        );
         SpoolStream stream = _spool.CreateStream(snapshotName);
         var header = new StreamHeader
         {
@@ -180,13 +218,20 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
             ChainPosition = plan.ChainPosition,
             ChunkSize = options.Spool.ChunkSize,
             PartSize = options.S3.PartSize,
-            SendCommand = BtrfsTool.SendCommand(snapshotPath, plan.Parent is null ? null : options.Snapshots.PathOf(plan.Parent.Name), _send),
+            SendCommand = BtrfsTool.SendCommand(
+                snapshotPath,
+                plan.Parent is null ? null : options.Snapshots.PathOf(plan.Parent.Name),
+                _send
+            ),
             SendProtocol = _send.Protocol,
             CompressedData = _send.CompressedData,
             Compression = compression,
             Encryption = encryption,
             Recipients = encryption == ChunkEncoding.Age ? [.. options.Encryption.Recipients.Select(r => r.Text)] : [],
-            RecipientFingerprints = encryption == ChunkEncoding.Age ? [.. options.Encryption.Recipients.Select(r => ChunkEncoding.Fingerprint(r.Text))] : [],
+            RecipientFingerprints =
+                encryption == ChunkEncoding.Age
+                    ? [.. options.Encryption.Recipients.Select(r => ChunkEncoding.Fingerprint(r.Text))]
+                    : [],
             CreatedAt = time.GetUtcNow(),
         };
         stream.WriteHeader(header);
@@ -209,7 +254,14 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
 
         if (generation.Compression != compression)
         {
-            Log.GenerationKeepsEncoding(logger, subvolume.Name, "[spool] compression", compression, plan.Generation, generation.Compression);
+            Log.GenerationKeepsEncoding(
+                logger,
+                subvolume.Name,
+                "[spool] compression",
+                compression,
+                plan.Generation,
+                generation.Compression
+            );
         }
 
         if (generation.Encryption != encryption)
@@ -218,10 +270,18 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
             {
                 throw new BackupFailure(
                     FailureKind.Config,
-                    $"subvolume {subvolume.Name}: its generation {plan.Generation} is encrypted ({generation.Encryption}), but [encryption] recipients is empty: set the recipients again, or run with --full to start a generation without encryption");
+                    $"subvolume {subvolume.Name}: its generation {plan.Generation} is encrypted ({generation.Encryption}), but [encryption] recipients is empty: set the recipients again, or run with --full to start a generation without encryption"
+                );
             }
 
-            Log.GenerationKeepsEncoding(logger, subvolume.Name, "[encryption] recipients", encryption, plan.Generation, generation.Encryption);
+            Log.GenerationKeepsEncoding(
+                logger,
+                subvolume.Name,
+                "[encryption] recipients",
+                encryption,
+                plan.Generation,
+                generation.Encryption
+            );
         }
 
         return (generation.Compression, generation.Encryption);
@@ -249,10 +309,15 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
         IReadOnlyList<string> command = BtrfsTool.SendCommand(
             options.Snapshots.PathOf(header.Snapshot.Name),
             header.Parent is null ? null : options.Snapshots.PathOf(header.Parent.Name),
-            new SendSettings(header.SendProtocol, header.CompressedData));
+            new SendSettings(header.SendProtocol, header.CompressedData)
+        );
         if (header.Stream != stream.Name || !header.SendCommand.SequenceEqual(command))
         {
-            Log.CannotResend(logger, stream.Name, $"its header is of stream {FieldCheck.Show(header.Stream)} with the send command {FieldCheck.Show(string.Join(' ', header.SendCommand))}, not {string.Join(' ', command)}");
+            Log.CannotResend(
+                logger,
+                stream.Name,
+                $"its header is of stream {FieldCheck.Show(header.Stream)} with the send command {FieldCheck.Show(string.Join(' ', header.SendCommand))}, not {string.Join(' ', command)}"
+            );
             return null;
         }
 
@@ -265,7 +330,11 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
 
             string path = options.Snapshots.PathOf(needed.Name);
             SubvolumeInfo? found = await btrfs.ShowAsync(path, cancellationToken);
-            if (found is null || !found.ReadOnly || !string.Equals(found.Uuid, needed.Uuid, StringComparison.OrdinalIgnoreCase))
+            if (
+                found is null
+                || !found.ReadOnly
+                || !string.Equals(found.Uuid, needed.Uuid, StringComparison.OrdinalIgnoreCase)
+            )
             {
                 Log.CannotResend(logger, stream.Name, $"snapshot {path} is gone or changed");
                 return null;
@@ -275,7 +344,12 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
         return header;
     }
 
-    private async Task SendOrAbandonAsync(StreamSender sender, SpoolStream stream, StreamHeader header, CancellationToken cancellationToken)
+    private async Task SendOrAbandonAsync(
+        StreamSender sender,
+        SpoolStream stream,
+        StreamHeader header,
+        CancellationToken cancellationToken
+    )
     {
         try
         {
@@ -289,7 +363,8 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
         }
     }
 
-    /// <summary>Removes an unsealed stream from the spool, and the snapshot that was made for it (it bears the stream's name).</summary>
+    /// <summary>Removes an unsealed stream from the spool, and the snapshot that was made for it (it bears the stream's
+    /// name).</summary>
     private async Task AbandonAsync(SpoolStream stream, CancellationToken cancellationToken)
     {
         Log.StreamAbandoned(logger, stream.Name);
@@ -301,7 +376,8 @@ internal sealed class RunCommand(BackupOptions options, BtrfsTool btrfs, TimePro
         }
     }
 
-    /// <summary>The snapshot name for the run's time; taken names (two runs within a second) move it on by a second.</summary>
+    /// <summary>The snapshot name for the run's time; taken names (two runs within a second) move it on by a
+    /// second.</summary>
     private string NewSnapshotName(string subvolume, DateTimeOffset at)
     {
         while (true)

@@ -1,5 +1,5 @@
-using BtrfsToS3.Shared.State;
 using BtrfsToS3.Shared.Btrfs;
+using BtrfsToS3.Shared.State;
 
 namespace BtrfsToS3.Spooler.Streams;
 
@@ -9,7 +9,13 @@ namespace BtrfsToS3.Spooler.Streams;
 /// other snapshots of the subvolume that btrfs_to_s3 made. Snapshots it did not make (other names) are never touched,
 /// and nothing is deleted while the published state cannot be read.
 /// </summary>
-internal sealed class SnapshotPruner(SnapshotOptions snapshots, StateOptions state, SpoolDirectory spool, BtrfsTool btrfs, ILogger logger)
+internal sealed class SnapshotPruner(
+    SnapshotOptions snapshots,
+    StateOptions state,
+    SpoolDirectory spool,
+    BtrfsTool btrfs,
+    ILogger logger
+)
 {
     public async Task PruneAsync(SubvolumeOptions subvolume, CancellationToken cancellationToken)
     {
@@ -55,14 +61,18 @@ internal sealed class SnapshotPruner(SnapshotOptions snapshots, StateOptions sta
             return;
         }
 
-        List<string> ours = Directory.EnumerateDirectories(snapshots.Dir)
+        List<string> ours = Directory
+            .EnumerateDirectories(snapshots.Dir)
             .Select(Path.GetFileName)
             .OfType<string>()
             .Where(name => SnapshotName.TryParse(name, out string owner, out _) && owner == subvolume.Name)
             .Order(StringComparer.Ordinal)
             .ToList();
         keep.Add(published.Snapshot.Name);
-        foreach (string name in ours.Where(n => string.CompareOrdinal(n, published.Snapshot.Name) <= 0).TakeLast(snapshots.Retention.KeepLast))
+        foreach (
+            string name in ours.Where(n => string.CompareOrdinal(n, published.Snapshot.Name) <= 0)
+                .TakeLast(snapshots.Retention.KeepLast)
+        )
         {
             keep.Add(name);
         }

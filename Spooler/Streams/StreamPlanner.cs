@@ -1,5 +1,5 @@
-using BtrfsToS3.Shared.State;
 using BtrfsToS3.Shared.Btrfs;
+using BtrfsToS3.Shared.State;
 
 namespace BtrfsToS3.Spooler.Streams;
 
@@ -9,9 +9,20 @@ namespace BtrfsToS3.Spooler.Streams;
 /// subvolume than the one now at the path, unreadable state, a generation older than full_every_days, or --full) gives
 /// a full instead, because a full is always restorable.
 /// </summary>
-internal sealed class StreamPlanner(SnapshotOptions snapshots, StateOptions state, ScheduleOptions schedule, BtrfsTool btrfs, TimeProvider time)
+internal sealed class StreamPlanner(
+    SnapshotOptions snapshots,
+    StateOptions state,
+    ScheduleOptions schedule,
+    BtrfsTool btrfs,
+    TimeProvider time
+)
 {
-    public async Task<StreamPlan> PlanAsync(SubvolumeOptions subvolume, string snapshotName, bool forceFull, CancellationToken cancellationToken)
+    public async Task<StreamPlan> PlanAsync(
+        SubvolumeOptions subvolume,
+        string snapshotName,
+        bool forceFull,
+        CancellationToken cancellationToken
+    )
     {
         string newGeneration = SnapshotName.Generation(snapshotName);
         StreamPlan Full(string reason) => new(StreamKind.Full, null, newGeneration, 0, reason);
@@ -36,12 +47,16 @@ internal sealed class StreamPlanner(SnapshotOptions snapshots, StateOptions stat
             return Full("no snapshot of it was published yet");
         }
 
-        if (SnapshotName.TryParse($"{subvolume.Name}.{published.Generation}", out _, out DateTimeOffset generationStart))
+        if (
+            SnapshotName.TryParse($"{subvolume.Name}.{published.Generation}", out _, out DateTimeOffset generationStart)
+        )
         {
             double days = (time.GetUtcNow() - generationStart).TotalDays;
             if (days >= schedule.FullEveryDays)
             {
-                return Full($"its generation {published.Generation} started {days:0} days ago (full_every_days = {schedule.FullEveryDays})");
+                return Full(
+                    $"its generation {published.Generation} started {days:0} days ago (full_every_days = {schedule.FullEveryDays})"
+                );
             }
         }
 
@@ -59,7 +74,9 @@ internal sealed class StreamPlanner(SnapshotOptions snapshots, StateOptions stat
 
         if (!string.Equals(parent.Uuid, published.Snapshot.Uuid, StringComparison.OrdinalIgnoreCase))
         {
-            return Full($"the parent snapshot {parentPath} has UUID {parent.Uuid}, but {published.Snapshot.Uuid} was published");
+            return Full(
+                $"the parent snapshot {parentPath} has UUID {parent.Uuid}, but {published.Snapshot.Uuid} was published"
+            );
         }
 
         // By path and UUID: the parent must be a snapshot of this very subvolume, not of one that was deleted and made
@@ -67,7 +84,9 @@ internal sealed class StreamPlanner(SnapshotOptions snapshots, StateOptions stat
         SubvolumeInfo? source = await btrfs.ShowAsync(subvolume.Path, cancellationToken);
         if (source is null || !string.Equals(parent.ParentUuid, source.Uuid, StringComparison.OrdinalIgnoreCase))
         {
-            return Full($"{subvolume.Path} is not the subvolume {parentPath} was taken of (UUID {source?.Uuid}, the snapshot's source {parent.ParentUuid})");
+            return Full(
+                $"{subvolume.Path} is not the subvolume {parentPath} was taken of (UUID {source?.Uuid}, the snapshot's source {parent.ParentUuid})"
+            );
         }
 
         return new StreamPlan(
@@ -76,6 +95,7 @@ internal sealed class StreamPlanner(SnapshotOptions snapshots, StateOptions stat
             published.Generation,
             published.ChainPosition + 1,
             $"chained on {published.Snapshot.Name}, the last published snapshot",
-            published);
+            published
+        );
     }
 }

@@ -33,10 +33,17 @@ public sealed class ChunkEncodingTests : BtrfsAndS3Test
         var sent = new List<(string Snapshot, string Generation, string Setting)>();
 
         // Every pair of values of the three settings at least once.
-        foreach ((string compression, bool encrypted, int protocol) in new[]
-        {
-            ("none", false, 1), ("zstd:3", true, protocol2), ("auto", true, 1), ("auto", false, protocol2), ("none", true, protocol2), ("zstd:3", false, 1),
-        })
+        foreach (
+            (string compression, bool encrypted, int protocol) in new[]
+            {
+                ("none", false, 1),
+                ("zstd:3", true, protocol2),
+                ("auto", true, 1),
+                ("auto", false, protocol2),
+                ("none", true, protocol2),
+                ("zstd:3", false, 1),
+            }
+        )
         {
             AddText($"text-{sent.Count}");
             Manifest manifest = BackUp(
@@ -47,7 +54,8 @@ public sealed class ChunkEncodingTests : BtrfsAndS3Test
                 "--encryption.recipients",
                 encrypted ? recipient : string.Empty,
                 "--btrfs.send_protocol",
-                protocol.ToString(CultureInfo.InvariantCulture));
+                protocol.ToString(CultureInfo.InvariantCulture)
+            );
             string setting = $"{compression}, {(encrypted ? "age" : "not encrypted")}, protocol {protocol}";
             Assert.AreEqual(compression, manifest.Compression, setting);
             Assert.AreEqual(encrypted ? "age" : "none", manifest.Encryption, setting);
@@ -55,16 +63,32 @@ public sealed class ChunkEncodingTests : BtrfsAndS3Test
             Assert.AreEqual(manifest.TotalBytes, manifest.Chunks.Sum(c => c.StreamSize), setting);
             if (compression != "none")
             {
-                Assert.IsLessThan(manifest.TotalBytes, manifest.Chunks.Sum(c => c.Size), $"{setting}: the text compresses");
+                Assert.IsLessThan(
+                    manifest.TotalBytes,
+                    manifest.Chunks.Sum(c => c.Size),
+                    $"{setting}: the text compresses"
+                );
             }
 
             if (encrypted)
             {
-                CollectionAssert.AreEqual(new[] { ChunkEncoding.Fingerprint(recipient) }, manifest.RecipientFingerprints.ToArray(), setting);
-                Assert.DoesNotContain(recipient, Encoding.UTF8.GetString(_s3.Get(Published.ReadPointer(_s3, "data")!.Generations[^1].Manifests[^1])), "a manifest holds no key");
+                CollectionAssert.AreEqual(
+                    new[] { ChunkEncoding.Fingerprint(recipient) },
+                    manifest.RecipientFingerprints.ToArray(),
+                    setting
+                );
+                Assert.DoesNotContain(
+                    recipient,
+                    Encoding.UTF8.GetString(_s3.Get(Published.ReadPointer(_s3, "data")!.Generations[^1].Manifests[^1])),
+                    "a manifest holds no key"
+                );
             }
 
-            Assert.AreEqual(manifest.Sha256, ThroughTheTools(manifest, encrypted ? key : null), $"{setting}: age -d | zstd -d of each chunk, concatenated");
+            Assert.AreEqual(
+                manifest.Sha256,
+                ThroughTheTools(manifest, encrypted ? key : null),
+                $"{setting}: age -d | zstd -d of each chunk, concatenated"
+            );
             sent.Add((manifest.Snapshot.Name, Published.ReadPointer(_s3, "data")!.Generations[^1].Generation, setting));
         }
 
@@ -73,7 +97,21 @@ public sealed class ChunkEncodingTests : BtrfsAndS3Test
             string target = Target(generation);
 
             // Generations written unencrypted by design: the downgrade check is told so.
-            (int code, string restored) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--generation", generation, "--target", target, "--identity", key, "--allow-unencrypted");
+            (int code, string restored) = ToolRun.Run(
+                UploaderTool,
+                "restore",
+                "--config",
+                config,
+                "--subvolume",
+                "data",
+                "--generation",
+                generation,
+                "--target",
+                target,
+                "--identity",
+                key,
+                "--allow-unencrypted"
+            );
 
             Assert.AreEqual(ExitCodes.Ok, code, $"{setting}: {restored}");
             SendStreams.AssertSameTree(Path.Combine(_fx.Snapshots, snapshot), Path.Combine(target, snapshot));
@@ -99,20 +137,52 @@ public sealed class ChunkEncodingTests : BtrfsAndS3Test
         // took the configured ones.
         Assert.AreEqual(("none", "none", 1), (oldFull.Compression, oldFull.Encryption, oldFull.SendProtocol));
         Assert.AreEqual(("none", "none"), (oldIncremental.Compression, oldIncremental.Encryption));
-        StringAssert.Contains(warned, $"[spool] compression is now auto, but its generation {oldFull.Generation} was started with none");
+        StringAssert.Contains(
+            warned,
+            $"[spool] compression is now auto, but its generation {oldFull.Generation} was started with none"
+        );
         StringAssert.Contains(warned, "[encryption] recipients is now age");
         Assert.AreEqual(("auto", "age"), (newFull.Compression, newFull.Encryption));
         Assert.AreEqual(("auto", "age"), (newIncremental.Compression, newIncremental.Encryption));
 
         string oldTarget = Target("old");
-        (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", encrypted, "--subvolume", "data", "--generation", oldFull.Generation, "--target", oldTarget, "--allow-unencrypted");
+        (int code, string output) = ToolRun.Run(
+            UploaderTool,
+            "restore",
+            "--config",
+            encrypted,
+            "--subvolume",
+            "data",
+            "--generation",
+            oldFull.Generation,
+            "--target",
+            oldTarget,
+            "--allow-unencrypted"
+        );
         Assert.AreEqual(ExitCodes.Ok, code, output);
-        SendStreams.AssertSameTree(Path.Combine(_fx.Snapshots, oldIncremental.Snapshot.Name), Path.Combine(oldTarget, "data"));
+        SendStreams.AssertSameTree(
+            Path.Combine(_fx.Snapshots, oldIncremental.Snapshot.Name),
+            Path.Combine(oldTarget, "data")
+        );
 
         string newTarget = Target("new");
-        (code, output) = ToolRun.Run(UploaderTool, "restore", "--config", plain, "--subvolume", "data", "--target", newTarget, "--identity", key);
+        (code, output) = ToolRun.Run(
+            UploaderTool,
+            "restore",
+            "--config",
+            plain,
+            "--subvolume",
+            "data",
+            "--target",
+            newTarget,
+            "--identity",
+            key
+        );
         Assert.AreEqual(ExitCodes.Ok, code, output);
-        SendStreams.AssertSameTree(Path.Combine(_fx.Snapshots, newIncremental.Snapshot.Name), Path.Combine(newTarget, "data"));
+        SendStreams.AssertSameTree(
+            Path.Combine(_fx.Snapshots, newIncremental.Snapshot.Name),
+            Path.Combine(newTarget, "data")
+        );
 
         // Neither verify nor status needs the identity.
         (code, output) = ToolRun.Run(UploaderTool, "verify", "--config", encrypted);
@@ -121,7 +191,18 @@ public sealed class ChunkEncodingTests : BtrfsAndS3Test
         Assert.AreEqual(ExitCodes.Ok, code, output);
 
         // What check suggests to prove a key: the newest stream alone, decrypted and dumped.
-        (code, output) = ToolRun.Run(UploaderTool, "restore", "--config", encrypted, "--subvolume", "data", "--dump", "--last", "--identity", key);
+        (code, output) = ToolRun.Run(
+            UploaderTool,
+            "restore",
+            "--config",
+            encrypted,
+            "--subvolume",
+            "data",
+            "--dump",
+            "--last",
+            "--identity",
+            key
+        );
         Assert.AreEqual(ExitCodes.Ok, code, output);
         StringAssert.Contains(output, $"stream {newIncremental.Stream}: ");
         Assert.DoesNotContain($"stream {newFull.Stream}: ", output, "--last reads the newest stream alone");
@@ -137,14 +218,51 @@ public sealed class ChunkEncodingTests : BtrfsAndS3Test
         Manifest manifest = BackUp(config, "--spool.compression", "auto");
         string target = Target("restored");
 
-        (int missingCode, string missing) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--target", target);
-        (int wrongCode, string wrongOutput) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--target", target, "--identity", wrong);
-        (int notKeyCode, string notKey) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--target", target, "--identity", config);
+        (int missingCode, string missing) = ToolRun.Run(
+            UploaderTool,
+            "restore",
+            "--config",
+            config,
+            "--subvolume",
+            "data",
+            "--target",
+            target
+        );
+        (int wrongCode, string wrongOutput) = ToolRun.Run(
+            UploaderTool,
+            "restore",
+            "--config",
+            config,
+            "--subvolume",
+            "data",
+            "--target",
+            target,
+            "--identity",
+            wrong
+        );
+        (int notKeyCode, string notKey) = ToolRun.Run(
+            UploaderTool,
+            "restore",
+            "--config",
+            config,
+            "--subvolume",
+            "data",
+            "--target",
+            target,
+            "--identity",
+            config
+        );
 
         Assert.AreEqual(ExitCodes.Usage, missingCode, missing);
-        StringAssert.Contains(missing, $"restore: stream {manifest.Stream} is encrypted (age); give the private key of one of its recipients with --identity FILE");
+        StringAssert.Contains(
+            missing,
+            $"restore: stream {manifest.Stream} is encrypted (age); give the private key of one of its recipients with --identity FILE"
+        );
         Assert.AreEqual(ExitCodes.Usage, wrongCode, wrongOutput);
-        StringAssert.Contains(wrongOutput, $"restore: stream {manifest.Stream} is encrypted to {ChunkEncoding.Fingerprint(recipient)}, and no identity in {wrong} is one of them");
+        StringAssert.Contains(
+            wrongOutput,
+            $"restore: stream {manifest.Stream} is encrypted to {ChunkEncoding.Fingerprint(recipient)}, and no identity in {wrong} is one of them"
+        );
         Assert.AreEqual(ExitCodes.Usage, notKeyCode, notKey);
         StringAssert.Contains(notKey, $"usage: --identity {config}: ");
         StringAssert.Contains(missing, "nothing was thawed or downloaded");
@@ -167,10 +285,30 @@ public sealed class ChunkEncodingTests : BtrfsAndS3Test
         ManifestChunk victim = manifest.Chunks[0];
         byte[] bytes = _s3.Get(victim.Key);
         bytes[bytes.Length / 2] ^= 0x40;
-        _s3.Client.PutObjectAsync(new PutObjectRequest { BucketName = _s3.Bucket, Key = victim.Key, InputStream = new MemoryStream(bytes) }).GetAwaiter().GetResult();
+        _s3.Client.PutObjectAsync(
+                new PutObjectRequest
+                {
+                    BucketName = _s3.Bucket,
+                    Key = victim.Key,
+                    InputStream = new MemoryStream(bytes),
+                }
+            )
+            .GetAwaiter()
+            .GetResult();
         string target = Target("restored");
 
-        (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--target", target, "--identity", key);
+        (int code, string output) = ToolRun.Run(
+            UploaderTool,
+            "restore",
+            "--config",
+            config,
+            "--subvolume",
+            "data",
+            "--target",
+            target,
+            "--identity",
+            key
+        );
 
         Assert.AreEqual(ExitCodes.DataError, code, output);
         StringAssert.Contains(output, $"{victim.Key}: SHA-256");
@@ -185,7 +323,9 @@ public sealed class ChunkEncodingTests : BtrfsAndS3Test
         _fx = BtrfsFixture.Create(dataMiB: 40);
         (string key, string recipient) = NewIdentity("key.txt");
         string config = Config($"recipients = {recipient}");
-        string quota = (2 * ChunkEncoding.StoredBound(4 * ByteSize.MiB, encoded: true)).ToString(CultureInfo.InvariantCulture);
+        string quota = (2 * ChunkEncoding.StoredBound(4 * ByteSize.MiB, encoded: true)).ToString(
+            CultureInfo.InvariantCulture
+        );
         string[] small = ["--spool.chunk_size", "4MiB", "--spool.quota", quota, "--spool.compression", "auto"];
         using (ToolRun paused = ToolRun.Start(Spooler, ["--config", config, .. small]))
         {
@@ -200,24 +340,54 @@ public sealed class ChunkEncodingTests : BtrfsAndS3Test
         string streamDir = Directory.GetDirectories(_fx.Spool, "data.*").Single();
         string firstSha = File.ReadAllText(Path.Combine(streamDir, "chunk-000000.uploaded.json"));
 
-        (int code, string output) = ToolRun.Run(Spooler, ["--config", config, .. small[..2], "--spool.quota", "1GiB", "--spool.compression", "auto"]);
+        (int code, string output) = ToolRun.Run(
+            Spooler,
+            ["--config", config, .. small[..2], "--spool.quota", "1GiB", "--spool.compression", "auto"]
+        );
         Assert.AreEqual(ExitCodes.Ok, code, output);
         StringAssert.Contains(output, "sending it again from the same snapshot");
         (code, output) = ToolRun.Run(UploaderTool, "--config", config);
         Assert.AreEqual(ExitCodes.Ok, code, output);
 
-        Manifest manifest = Published.ReadManifest(_s3, Published.ReadPointer(_s3, "data")!.Generations.Single().Manifests.Single());
-        Assert.DoesNotContain(manifest.Chunks[0].Sha256, firstSha, "an encrypted resend has new bytes (a new file key)");
-        Assert.AreEqual(manifest.Chunks[0].Sha256, Convert.ToHexStringLower(SHA256.HashData(_s3.Get(manifest.Chunks[0].Key))), "the new chunk replaced the old in S3");
+        Manifest manifest = Published.ReadManifest(
+            _s3,
+            Published.ReadPointer(_s3, "data")!.Generations.Single().Manifests.Single()
+        );
+        Assert.DoesNotContain(
+            manifest.Chunks[0].Sha256,
+            firstSha,
+            "an encrypted resend has new bytes (a new file key)"
+        );
+        Assert.AreEqual(
+            manifest.Chunks[0].Sha256,
+            Convert.ToHexStringLower(SHA256.HashData(_s3.Get(manifest.Chunks[0].Key))),
+            "the new chunk replaced the old in S3"
+        );
         string target = Target("restored");
-        (code, output) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--target", target, "--identity", key);
+        (code, output) = ToolRun.Run(
+            UploaderTool,
+            "restore",
+            "--config",
+            config,
+            "--subvolume",
+            "data",
+            "--target",
+            target,
+            "--identity",
+            key
+        );
         Assert.AreEqual(ExitCodes.Ok, code, output);
         SendStreams.AssertSameTree(Path.Combine(_fx.Snapshots, manifest.Snapshot.Name), Path.Combine(target, "data"));
     }
 
     private string Config(string encryption, string name = "btrfs_to_s3.ini")
     {
-        string written = _fx.WriteConfig(ByteSize.MiB, ByteSize.GiB, ["data"], $"{_s3.ConfigSection(_s3.Endpoint)}\n[uploader]\nlinger = 0s\n[retention]\nkeep_generations = 9\n[encryption]\n{encryption}");
+        string written = _fx.WriteConfig(
+            ByteSize.MiB,
+            ByteSize.GiB,
+            ["data"],
+            $"{_s3.ConfigSection(_s3.Endpoint)}\n[uploader]\nlinger = 0s\n[retention]\nkeep_generations = 9\n[encryption]\n{encryption}"
+        );
         string path = Path.Combine(_fx.Dir, name);
         if (written != path)
         {
@@ -236,13 +406,17 @@ public sealed class ChunkEncodingTests : BtrfsAndS3Test
         return (file, identity.Recipient.Text);
     }
 
-    /// <summary>A spooler and an uploader run (a second later, so the snapshot gets a new name); the manifest published.</summary>
+    /// <summary>A spooler and an uploader run (a second later, so the snapshot gets a new name); the manifest
+    /// published.</summary>
     private Manifest BackUp(string config, params string[] spooler) => BackUpLogged(config, spooler).Manifest;
 
     private (Manifest Manifest, string SpoolerLog) BackUpLogged(string config, params string[] spooler)
     {
         Thread.Sleep(1100);
-        (int code, string log) = ToolRun.Run(Spooler, ["--config", config, "--snapshots.retention", "keep_last:9", .. spooler]);
+        (int code, string log) = ToolRun.Run(
+            Spooler,
+            ["--config", config, "--snapshots.retention", "keep_last:9", .. spooler]
+        );
         Assert.AreEqual(ExitCodes.Ok, code, log);
         (int uploaded, string output) = ToolRun.Run(UploaderTool, "--config", config);
         Assert.AreEqual(ExitCodes.Ok, uploaded, output);
@@ -260,7 +434,9 @@ public sealed class ChunkEncodingTests : BtrfsAndS3Test
         {
             string file = Path.Combine(_fx.Dir, "chunk");
             File.WriteAllBytes(file, _s3.Get(chunk.Key));
-            string pipeline = (key is null ? $"cat {file}" : $"age -d -i {key} {file}") + (manifest.Compression == "none" ? string.Empty : " | zstd -d -q");
+            string pipeline =
+                (key is null ? $"cat {file}" : $"age -d -i {key} {file}")
+                + (manifest.Compression == "none" ? string.Empty : " | zstd -d -q");
             Shell.Run("bash", ["-o", "pipefail", "-c", pipeline], file + ".out");
             byte[] decoded = File.ReadAllBytes(file + ".out");
             Assert.HasCount((int)chunk.StreamSize, decoded, chunk.Key);
@@ -282,5 +458,6 @@ public sealed class ChunkEncodingTests : BtrfsAndS3Test
         File.AppendAllText(
             Path.Combine(_fx.Subvolume("data"), name),
             string.Concat(Enumerable.Range(0, 20_000).Select(i => $"{name} line {i}: the quick brown fox\n")),
-            Encoding.ASCII);
+            Encoding.ASCII
+        );
 }

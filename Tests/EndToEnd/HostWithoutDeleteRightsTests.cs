@@ -14,15 +14,15 @@ namespace BtrfsToS3.Tests.EndToEnd;
 /// The two-identity set-up of the README ("A host without delete rights") on the real local server: a bucket with
 /// Object Lock, the backup host a second RGW user under docs/iam-policy-no-delete.json ([retention] prune_in_run = no),
 /// and the identity that prunes a third user under docs/iam-policy-prune.json. Through a full, an incremental and a new
-/// full, whatever the host's credentials try against the backup is refused by the server or, an overwrite (a new version
-/// of the key), changes nothing a reader reads; the backup restores, and retention under the second identity deletes
-/// the old generation only once its lock has run out.
+/// full, whatever the host's credentials try against the backup is refused by the server or, an overwrite (a new
+/// version of the key), changes nothing a reader reads; the backup restores, and retention under the second identity
+/// deletes the old generation only once its lock has run out.
 /// </summary>
 /// <remarks>
 /// The lock is the rule of docs/FORMAT.md with short periods: full_every_days and min_age_days 0 and a lock_margin of
-/// seconds, given to the uploader in this process (the configuration counts those periods in days). Runs after the first
-/// go through <see cref="ConditionalWriteEmulator"/>: Ceph RGW refuses every If-Match in a versioned bucket, AWS does not.
-/// The host's own attempts go through <see cref="GovernanceBypassEmulator"/>: RGW 16 lets any user allowed
+/// seconds, given to the uploader in this process (the configuration counts those periods in days). Runs after the
+/// first go through <see cref="ConditionalWriteEmulator"/>: Ceph RGW refuses every If-Match in a versioned bucket, AWS
+/// does not. The host's own attempts go through <see cref="GovernanceBypassEmulator"/>: RGW 16 lets any user allowed
 /// s3:PutObjectRetention bypass governance mode, AWS only one allowed s3:BypassGovernanceRetention.
 /// </remarks>
 [TestClass]
@@ -46,7 +46,13 @@ public sealed class HostWithoutDeleteRightsTests
         _host = PolicyUser.Create(_s3);
         _pruner = PolicyUser.Create(_s3);
         // The run HEADs keys that do not exist yet: see PolicyUser.Allow on RGW 16 and the s3:prefix condition.
-        PolicyUser.AllowEach(_s3, Prefix, keepPrefixCondition: false, (_host, "docs/iam-policy-no-delete.json"), (_pruner, "docs/iam-policy-prune.json"));
+        PolicyUser.AllowEach(
+            _s3,
+            Prefix,
+            keepPrefixCondition: false,
+            (_host, "docs/iam-policy-no-delete.json"),
+            (_pruner, "docs/iam-policy-prune.json")
+        );
     }
 
     [TestCleanup]
@@ -61,7 +67,10 @@ public sealed class HostWithoutDeleteRightsTests
     [TestMethod]
     [DataRow("governance", "GOVERNANCE")]
     [DataRow("compliance", "COMPLIANCE")]
-    public void Run_HostWithoutDeleteRights_ItsCredentialsCannotDestroyTheBackupAndPruneDeletesOnlyAfterTheLock(string setting, string mode)
+    public void Run_HostWithoutDeleteRights_ItsCredentialsCannotDestroyTheBackupAndPruneDeletesOnlyAfterTheLock(
+        string setting,
+        string mode
+    )
     {
         string config = Config(setting);
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config).Code);
@@ -89,37 +98,130 @@ public sealed class HostWithoutDeleteRightsTests
         {
             string chunkVersion = Head(chunk).VersionId;
             string pointerVersion = Head(ObjectKeys.Pointer(Prefix, "data")).VersionId;
-            AssertRefused(() => host.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _s3.Bucket, Key = chunk, VersionId = chunkVersion }), "deleting a chunk version");
-            AssertRefused(() => host.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _s3.Bucket, Key = chunk }), "deleting a chunk");
-            AssertRefused(() => host.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = _s3.Bucket, Objects = [new KeyVersion { Key = manifest }] }), "deleting a manifest", perKey: true);
-            AssertRefused(() => host.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _s3.Bucket, Key = ObjectKeys.Pointer(Prefix, "data"), VersionId = pointerVersion }), "deleting a pointer version");
+            AssertRefused(
+                () =>
+                    host.DeleteObjectAsync(
+                        new DeleteObjectRequest
+                        {
+                            BucketName = _s3.Bucket,
+                            Key = chunk,
+                            VersionId = chunkVersion,
+                        }
+                    ),
+                "deleting a chunk version"
+            );
+            AssertRefused(
+                () => host.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _s3.Bucket, Key = chunk }),
+                "deleting a chunk"
+            );
+            AssertRefused(
+                () =>
+                    host.DeleteObjectsAsync(
+                        new DeleteObjectsRequest
+                        {
+                            BucketName = _s3.Bucket,
+                            Objects = [new KeyVersion { Key = manifest }],
+                        }
+                    ),
+                "deleting a manifest",
+                perKey: true
+            );
+            AssertRefused(
+                () =>
+                    host.DeleteObjectAsync(
+                        new DeleteObjectRequest
+                        {
+                            BucketName = _s3.Bucket,
+                            Key = ObjectKeys.Pointer(Prefix, "data"),
+                            VersionId = pointerVersion,
+                        }
+                    ),
+                "deleting a pointer version"
+            );
             foreach (bool bypass in new[] { false, true })
             {
                 AssertRefused(
-                    () => host.PutObjectRetentionAsync(new PutObjectRetentionRequest
+                    () =>
+                        host.PutObjectRetentionAsync(
+                            new PutObjectRetentionRequest
+                            {
+                                BucketName = _s3.Bucket,
+                                Key = chunk,
+                                VersionId = chunkVersion,
+                                BypassGovernanceRetention = bypass,
+                                Retention = new ObjectLockRetention
+                                {
+                                    Mode = ObjectLockRetentionMode.FindValue(mode),
+                                    RetainUntilDate = DateTime.UtcNow.AddSeconds(1),
+                                },
+                            }
+                        ),
+                    $"shortening a retention{(bypass ? " with the governance bypass" : string.Empty)}"
+                );
+            }
+
+            // An overwrite is not refused in a versioned bucket: S3 keeps the locked version and makes a new one.
+            // Readers read the versions the pointer and manifests name (docs/FORMAT.md), so the backup does not change.
+            string currentManifest = pointer.Generations[^1].Manifests[0];
+            host.PutObjectAsync(
+                    new PutObjectRequest
                     {
                         BucketName = _s3.Bucket,
                         Key = chunk,
-                        VersionId = chunkVersion,
-                        BypassGovernanceRetention = bypass,
-                        Retention = new ObjectLockRetention { Mode = ObjectLockRetentionMode.FindValue(mode), RetainUntilDate = DateTime.UtcNow.AddSeconds(1) },
-                    }),
-                    $"shortening a retention{(bypass ? " with the governance bypass" : string.Empty)}");
-            }
-
-            // An overwrite is not refused in a versioned bucket: S3 keeps the locked version and makes a new one. Readers
-            // read the versions the pointer and manifests name (docs/FORMAT.md), so the backup does not change.
-            string currentManifest = pointer.Generations[^1].Manifests[0];
-            host.PutObjectAsync(new PutObjectRequest { BucketName = _s3.Bucket, Key = chunk, ContentBody = "ransom note" }).GetAwaiter().GetResult();
-            host.PutObjectAsync(new PutObjectRequest { BucketName = _s3.Bucket, Key = currentManifest, ContentBody = "{}" }).GetAwaiter().GetResult();
+                        ContentBody = "ransom note",
+                    }
+                )
+                .GetAwaiter()
+                .GetResult();
+            host.PutObjectAsync(
+                    new PutObjectRequest
+                    {
+                        BucketName = _s3.Bucket,
+                        Key = currentManifest,
+                        ContentBody = "{}",
+                    }
+                )
+                .GetAwaiter()
+                .GetResult();
             Assert.AreNotEqual(chunkVersion, Head(chunk).VersionId);
         }
 
-        Assert.HasCount(versionsBefore + 1, Versions(ObjectKeys.Generation(Prefix, "data", oldGeneration)), "the host's credentials removed a version");
-        Assert.AreEqual(mode, _s3.Client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _s3.Bucket, Key = chunk, VersionId = Published.ReadManifest(_s3, manifest).Chunks[0].Version }).GetAwaiter().GetResult().ObjectLockMode?.Value);
-        (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--dump", "--generation", oldGeneration);
+        Assert.HasCount(
+            versionsBefore + 1,
+            Versions(ObjectKeys.Generation(Prefix, "data", oldGeneration)),
+            "the host's credentials removed a version"
+        );
+        Assert.AreEqual(
+            mode,
+            _s3.Client.GetObjectMetadataAsync(
+                    new GetObjectMetadataRequest
+                    {
+                        BucketName = _s3.Bucket,
+                        Key = chunk,
+                        VersionId = Published.ReadManifest(_s3, manifest).Chunks[0].Version,
+                    }
+                )
+                .GetAwaiter()
+                .GetResult()
+                .ObjectLockMode?.Value
+        );
+        (int code, string output) = ToolRun.Run(
+            UploaderTool,
+            "restore",
+            "--config",
+            config,
+            "--subvolume",
+            "data",
+            "--dump",
+            "--generation",
+            oldGeneration
+        );
         Assert.AreEqual(ExitCodes.Ok, code, output);
-        Assert.AreEqual(2, output.Split('\n').Count(l => l.Contains("btrfs receive --dump read it whole", StringComparison.Ordinal)), output);
+        Assert.AreEqual(
+            2,
+            output.Split('\n').Count(l => l.Contains("btrfs receive --dump read it whole", StringComparison.Ordinal)),
+            output
+        );
         (code, output) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--dump");
         Assert.AreEqual(ExitCodes.Ok, code, output);
         Assert.AreEqual(ExitCodes.Ok, Verify(config, out output), output);
@@ -128,18 +230,40 @@ public sealed class HostWithoutDeleteRightsTests
         // The second identity, by its profile: while the lock holds, the old generation stays, named and whole.
         string credentials = _pruner.WriteCredentialsFile(Path.Combine(_fx.Dir, "credentials"), "pruner");
         // Keys in the environment that S3 does not know: were --profile not taken, the prune would be refused.
-        var asPruner = new Dictionary<string, string> { ["AWS_SHARED_CREDENTIALS_FILE"] = credentials, ["AWS_ACCESS_KEY_ID"] = "NOSUCHKEY", ["AWS_SECRET_ACCESS_KEY"] = "nosuchsecret" };
-        using (ToolRun dryRun = ToolRun.Start(UploaderTool, asPruner, "prune", "--dry-run", "--profile", "pruner", "--config", config))
+        var asPruner = new Dictionary<string, string>
+        {
+            ["AWS_SHARED_CREDENTIALS_FILE"] = credentials,
+            ["AWS_ACCESS_KEY_ID"] = "NOSUCHKEY",
+            ["AWS_SECRET_ACCESS_KEY"] = "nosuchsecret",
+        };
+        using (
+            ToolRun dryRun = ToolRun.Start(
+                UploaderTool,
+                asPruner,
+                "prune",
+                "--dry-run",
+                "--profile",
+                "pruner",
+                "--config",
+                config
+            )
+        )
         {
             code = dryRun.WaitForExit(TimeSpan.FromMinutes(1));
             output = dryRun.Output;
         }
 
         Assert.AreEqual(ExitCodes.Ok, code, output);
-        StringAssert.Contains(output, $"generation {oldGeneration} is beyond keep_generations but its Object Lock holds it until");
+        StringAssert.Contains(
+            output,
+            $"generation {oldGeneration} is beyond keep_generations but its Object Lock holds it until"
+        );
         var log = new RecordingLogger();
         Assert.AreEqual(ExitCodes.Ok, Prune(config, log));
-        Assert.IsTrue(log.Entries.Any(e => e.Event.Name == "GenerationLocked"), string.Join('\n', log.Entries.Select(e => e.Message)));
+        Assert.IsTrue(
+            log.Entries.Any(e => e.Event.Name == "GenerationLocked"),
+            string.Join('\n', log.Entries.Select(e => e.Message))
+        );
         Assert.HasCount(2, Published.ReadPointer(_s3, "data")!.Generations);
         Assert.HasCount(versionsBefore + 1, Versions(ObjectKeys.Generation(Prefix, "data", oldGeneration)));
 
@@ -149,13 +273,16 @@ public sealed class HostWithoutDeleteRightsTests
         Assert.AreEqual(ExitCodes.Ok, Prune(config, new RecordingLogger()));
 
         Assert.AreEqual(pointer.CurrentGeneration, Published.ReadPointer(_s3, "data")!.Generations.Single().Generation);
-        Assert.IsEmpty(Versions(ObjectKeys.Generation(Prefix, "data", oldGeneration)), "prune left a version of the old generation");
+        Assert.IsEmpty(
+            Versions(ObjectKeys.Generation(Prefix, "data", oldGeneration)),
+            "prune left a version of the old generation"
+        );
         (code, output) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--dump");
         Assert.AreEqual(ExitCodes.Ok, code, output);
     }
 
     [TestMethod]
-    public void Run_HostWithoutDeleteRightsKilledAfterTheManifest_RerunAbortsTheLeftoverUploadAndPublishesWithoutDeleting()
+    public void Run_NoDeleteRightsKilledAfterTheManifest_RerunAbortsTheLeftoverUploadAndPublishesWithoutDeleting()
     {
         string config = Config("governance");
         File.AppendAllText(config, "\nabort_uploads_older_than = 0s\n");
@@ -166,7 +293,10 @@ public sealed class HostWithoutDeleteRightsTests
         File.WriteAllText(Path.Combine(_fx.Subvolume("data"), "later"), "a new full");
         Thread.Sleep(1100);
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--full").Code);
-        var crashAfterManifest = new Dictionary<string, string>(_host.Environment) { ["BTRFS_TO_S3_CRASH_AT"] = "uploader-after-manifest" };
+        var crashAfterManifest = new Dictionary<string, string>(_host.Environment)
+        {
+            ["BTRFS_TO_S3_CRASH_AT"] = "uploader-after-manifest",
+        };
         using (ToolRun crashing = ToolRun.Start(UploaderTool, crashAfterManifest, "--config", config))
         {
             Assert.AreEqual(137, crashing.WaitForExit(TimeSpan.FromMinutes(2)), crashing.Output);
@@ -187,10 +317,16 @@ public sealed class HostWithoutDeleteRightsTests
         // conditional writes, and finds the manifest the killed run wrote.
         Assert.AreEqual(ExitCodes.Unavailable, code, output);
         Assert.IsEmpty(_s3.MultipartUploads(), output);
-        StringAssert.Contains(Upload(config, "GOVERNANCE"), "was already written by an earlier run (412 on If-None-Match)");
+        StringAssert.Contains(
+            Upload(config, "GOVERNANCE"),
+            "was already written by an earlier run (412 on If-None-Match)"
+        );
         Pointer pointer = Published.ReadPointer(_s3, "data")!;
         Assert.HasCount(2, pointer.Generations);
-        Assert.IsNotNull(pointer.Generations[1].VersionOf(0), "the pointer names no manifest version in a versioned bucket");
+        Assert.IsNotNull(
+            pointer.Generations[1].VersionOf(0),
+            "the pointer names no manifest version in a versioned bucket"
+        );
         (code, output) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "data", "--dump");
         Assert.AreEqual(ExitCodes.Ok, code, output);
     }
@@ -211,7 +347,10 @@ public sealed class HostWithoutDeleteRightsTests
         }
         catch (DeleteObjectsException e) when (perKey)
         {
-            Assert.IsTrue(e.Response.DeleteErrors.All(d => d.Code == "AccessDenied"), $"{what}: {string.Join(", ", e.Response.DeleteErrors.Select(d => d.Code))}");
+            Assert.IsTrue(
+                e.Response.DeleteErrors.All(d => d.Code == "AccessDenied"),
+                $"{what}: {string.Join(", ", e.Response.DeleteErrors.Select(d => d.Code))}"
+            );
         }
         catch (AmazonS3Exception e)
         {
@@ -219,12 +358,18 @@ public sealed class HostWithoutDeleteRightsTests
         }
     }
 
-    private GetObjectMetadataResponse Head(string key) => _s3.Client.GetObjectMetadataAsync(_s3.Bucket, key).GetAwaiter().GetResult();
+    private GetObjectMetadataResponse Head(string key) =>
+        _s3.Client.GetObjectMetadataAsync(_s3.Bucket, key).GetAwaiter().GetResult();
 
     private List<S3ObjectVersion> Versions(string prefix) =>
-        _s3.Client.ListVersionsAsync(new ListVersionsRequest { BucketName = _s3.Bucket, Prefix = prefix }).GetAwaiter().GetResult().Versions ?? [];
+        _s3.Client.ListVersionsAsync(new ListVersionsRequest { BucketName = _s3.Bucket, Prefix = prefix })
+            .GetAwaiter()
+            .GetResult()
+            .Versions
+        ?? [];
 
-    /// <summary>The uploader's run as the host, in this process, with the lock rule's periods in seconds; returns its log.</summary>
+    /// <summary>The uploader's run as the host, in this process, with the lock rule's periods in seconds; returns its
+    /// log.</summary>
     private string Upload(string config, string mode)
     {
         var log = new RecordingLogger();
@@ -241,7 +386,10 @@ public sealed class HostWithoutDeleteRightsTests
     {
         BackupOptions options = ConfigLoader.Load(config, new Dictionary<string, string>());
         using var aws = new AwsRepository(_s3, options, ShortLocks(options.S3.ObjectLock!), _pruner.Credentials);
-        return PruneCommand.RunAsync(aws.Repository, options, dryRun: false, TimeProvider.System, log, CancellationToken.None).GetAwaiter().GetResult();
+        return PruneCommand
+            .RunAsync(aws.Repository, options, dryRun: false, TimeProvider.System, log, CancellationToken.None)
+            .GetAwaiter()
+            .GetResult();
     }
 
     /// <summary>verify, in this process, against the lock rule with the test's periods.</summary>
@@ -250,18 +398,25 @@ public sealed class HostWithoutDeleteRightsTests
         BackupOptions options = ConfigLoader.Load(config, new Dictionary<string, string>());
         using var aws = new AwsRepository(_s3, options, ShortLocks(options.S3.ObjectLock!));
         using var writer = new StringWriter();
-        int code = VerifyCommand.RunAsync(aws.Repository, options.Subvolumes, writer, CancellationToken.None).GetAwaiter().GetResult();
+        int code = VerifyCommand
+            .RunAsync(aws.Repository, options.Subvolumes, writer, CancellationToken.None)
+            .GetAwaiter()
+            .GetResult();
         output = writer.ToString();
         return code;
     }
 
-    /// <summary>The lock rule of docs/FORMAT.md with full_every_days and min_age_days 0 and a margin of seconds.</summary>
-    private static LockPolicy ShortLocks(string mode) => new(mode, FullEveryDays: 0, KeepGenerations: 1, MinAgeDays: 0, Margin, TimeProvider.System);
+    /// <summary>The lock rule of docs/FORMAT.md with full_every_days and min_age_days 0 and a margin of
+    /// seconds.</summary>
+    private static LockPolicy ShortLocks(string mode) =>
+        new(mode, FullEveryDays: 0, KeepGenerations: 1, MinAgeDays: 0, Margin, TimeProvider.System);
 
     private string Config(string objectLock) =>
         _fx.WriteConfig(
             ByteSize.MiB,
             ByteSize.GiB,
             ["data"],
-            _s3.ConfigSection(_s3.Endpoint) + $"\nobject_lock = {objectLock}\nlock_margin = 1d\n[retention]\nprune_in_run = no\nkeep_generations = 1\nmin_age_days = 0\n[uploader]\nlinger = 0s");
+            _s3.ConfigSection(_s3.Endpoint)
+                + $"\nobject_lock = {objectLock}\nlock_margin = 1d\n[retention]\nprune_in_run = no\nkeep_generations = 1\nmin_age_days = 0\n[uploader]\nlinger = 0s"
+        );
 }

@@ -32,7 +32,12 @@ public sealed class HostileBucketTests : BtrfsAndS3Test
     [TestInitialize]
     public void BackUpAFullAndAnIncremental()
     {
-        _config = _fx.WriteConfig(4 * ByteSize.MiB, ByteSize.GiB, ["data", "home"], _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s");
+        _config = _fx.WriteConfig(
+            4 * ByteSize.MiB,
+            ByteSize.GiB,
+            ["data", "home"],
+            _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s"
+        );
         BackUpAChange(_config);
         BackUpAChange(_config);
         _pointer = Published.ReadPointer(_s3, "data")!;
@@ -80,7 +85,9 @@ public sealed class HostileBucketTests : BtrfsAndS3Test
     public void Restore_ManifestChangedUnderItsSignature_Exits65()
     {
         string signature = Signature(_fullKey);
-        string changed = Encoding.UTF8.GetString(_s3.Get(_fullKey)).Replace("\"kernel_version\": \"", "\"kernel_version\": \"x", StringComparison.Ordinal);
+        string changed = Encoding
+            .UTF8.GetString(_s3.Get(_fullKey))
+            .Replace("\"kernel_version\": \"", "\"kernel_version\": \"x", StringComparison.Ordinal);
         Put(_fullKey, Encoding.UTF8.GetBytes(changed), signature);
 
         AssertRefused(_fullKey, "does not match its bytes");
@@ -98,7 +105,15 @@ public sealed class HostileBucketTests : BtrfsAndS3Test
     [TestMethod]
     public void Restore_UntrustedCurrentPointerInAVersionedBucket_PassesItOverToTheNewestSignedVersion()
     {
-        _s3.Client.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = _s3.Bucket, VersioningConfig = new S3BucketVersioningConfig { Status = Amazon.S3.VersionStatus.Enabled } }).GetAwaiter().GetResult();
+        _s3.Client.PutBucketVersioningAsync(
+                new PutBucketVersioningRequest
+                {
+                    BucketName = _s3.Bucket,
+                    VersioningConfig = new S3BucketVersioningConfig { Status = Amazon.S3.VersionStatus.Enabled },
+                }
+            )
+            .GetAwaiter()
+            .GetResult();
         File.WriteAllText(Path.Combine(_fx.Subvolume("data"), "later"), "an incremental");
         Thread.Sleep(1100);
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", _config).Code);
@@ -106,13 +121,25 @@ public sealed class HostileBucketTests : BtrfsAndS3Test
         BackupOptions options = ConfigLoader.Load(_config, new Dictionary<string, string>());
         using (var aws = new AwsRepository(_s3, options, locks: null))
         {
-            Assert.AreEqual(ExitCodes.Ok, aws.Run(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance));
+            Assert.AreEqual(
+                ExitCodes.Ok,
+                aws.Run(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
+            );
         }
 
         string key = ObjectKeys.Pointer("backup/", "data");
         Put(key, _s3.Get(key), signature: null);
 
-        (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", _config, "--subvolume", "data", "--target", _target);
+        (int code, string output) = ToolRun.Run(
+            UploaderTool,
+            "restore",
+            "--config",
+            _config,
+            "--subvolume",
+            "data",
+            "--target",
+            _target
+        );
 
         Assert.AreEqual(ExitCodes.Ok, code, output);
         StringAssert.Contains(output, "pointer version current");
@@ -128,7 +155,17 @@ public sealed class HostileBucketTests : BtrfsAndS3Test
             Put(key, _s3.Get(key), signature: null);
         }
 
-        (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", _config, "--subvolume", "data", "--target", _target, "--allow-unsigned");
+        (int code, string output) = ToolRun.Run(
+            UploaderTool,
+            "restore",
+            "--config",
+            _config,
+            "--subvolume",
+            "data",
+            "--target",
+            _target,
+            "--allow-unsigned"
+        );
 
         Assert.AreEqual(ExitCodes.Ok, code, output);
         SendStreams.AssertSameTree(_fx.Subvolume("data"), Path.Combine(_target, "data"));
@@ -141,9 +178,29 @@ public sealed class HostileBucketTests : BtrfsAndS3Test
         string publicKey = SigningKey.TryLoad(_fx.State)!.PublicKeyText;
         File.Move(ownKey, ownKey + ".old");
 
-        (int refused, string output) = ToolRun.Run(UploaderTool, "restore", "--config", _config, "--subvolume", "data", "--target", _target);
+        (int refused, string output) = ToolRun.Run(
+            UploaderTool,
+            "restore",
+            "--config",
+            _config,
+            "--subvolume",
+            "data",
+            "--target",
+            _target
+        );
         Assert.AreEqual(ExitCodes.DataError, refused, output);
-        (int code, string restored) = ToolRun.Run(UploaderTool, "restore", "--config", _config, "--subvolume", "data", "--target", _target, "--trust", publicKey);
+        (int code, string restored) = ToolRun.Run(
+            UploaderTool,
+            "restore",
+            "--config",
+            _config,
+            "--subvolume",
+            "data",
+            "--target",
+            _target,
+            "--trust",
+            publicKey
+        );
 
         Assert.AreEqual(ExitCodes.Ok, code, restored);
     }
@@ -151,14 +208,38 @@ public sealed class HostileBucketTests : BtrfsAndS3Test
     [TestMethod]
     public void Restore_UnencryptedStreamWhereRecipientsAreSet_Exits65UnlessAllowed()
     {
-        string recipients = "\n[encryption]\nrecipients = age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+        string recipients =
+            "\n[encryption]\nrecipients = age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
 
-        (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", _config, "--subvolume", "data", "--target", _target, "--encryption.recipients", "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p");
+        (int code, string output) = ToolRun.Run(
+            UploaderTool,
+            "restore",
+            "--config",
+            _config,
+            "--subvolume",
+            "data",
+            "--target",
+            _target,
+            "--encryption.recipients",
+            "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"
+        );
 
         Assert.AreEqual(ExitCodes.DataError, code, output);
         StringAssert.Contains(output, "is not encrypted, but [encryption] recipients are set");
         Assert.IsEmpty(Directory.GetFileSystemEntries(_target));
-        (code, output) = ToolRun.Run(UploaderTool, "restore", "--config", _config, "--subvolume", "data", "--target", _target, "--encryption.recipients", recipients.Split('=')[1].Trim(), "--allow-unencrypted");
+        (code, output) = ToolRun.Run(
+            UploaderTool,
+            "restore",
+            "--config",
+            _config,
+            "--subvolume",
+            "data",
+            "--target",
+            _target,
+            "--encryption.recipients",
+            recipients.Split('=')[1].Trim(),
+            "--allow-unencrypted"
+        );
         Assert.AreEqual(ExitCodes.Ok, code, output);
     }
 
@@ -167,12 +248,36 @@ public sealed class HostileBucketTests : BtrfsAndS3Test
     {
         string key = ObjectKeys.Pointer("backup/", "data");
         JsonObject pointer = JsonNode.Parse(_s3.Get(key))!.AsObject();
-        pointer["generations"]!.AsArray().Add(JsonNode.Parse(JsonSerializer.Serialize(new { generation = "20991231T000000Z", manifests = new[] { ObjectKeys.Manifest("backup/", "data", "20991231T000000Z", "data.20991231T000000Z") } })));
+        pointer["generations"]!
+            .AsArray()
+            .Add(
+                JsonNode.Parse(
+                    JsonSerializer.Serialize(
+                        new
+                        {
+                            generation = "20991231T000000Z",
+                            manifests = new[]
+                            {
+                                ObjectKeys.Manifest("backup/", "data", "20991231T000000Z", "data.20991231T000000Z"),
+                            },
+                        }
+                    )
+                )
+            );
         pointer["current_generation"] = "20991231T000000Z";
         Put(key, Encoding.UTF8.GetBytes(pointer.ToJsonString()), signature: null);
         List<S3Object> before = _s3.List();
 
-        (int code, string output) = ToolRun.Run(UploaderTool, "prune", "--config", _config, "--retention.keep_generations", "1", "--retention.min_age_days", "0");
+        (int code, string output) = ToolRun.Run(
+            UploaderTool,
+            "prune",
+            "--config",
+            _config,
+            "--retention.keep_generations",
+            "1",
+            "--retention.min_age_days",
+            "0"
+        );
 
         Assert.AreEqual(ExitCodes.DataError, code, output);
         Assert.HasCount(before.Count, _s3.List(), "prune deleted objects on a forged pointer's word");
@@ -187,7 +292,15 @@ public sealed class HostileBucketTests : BtrfsAndS3Test
         huge.AsSpan(30).Fill((byte)'a');
         Put(key, huge, signature: null);
 
-        (int code, string output, long peakKiB) = RunMeasured("restore", "--config", _config, "--subvolume", "data", "--target", _target);
+        (int code, string output, long peakKiB) = RunMeasured(
+            "restore",
+            "--config",
+            _config,
+            "--subvolume",
+            "data",
+            "--target",
+            _target
+        );
 
         Assert.AreEqual(ExitCodes.DataError, code, output);
         StringAssert.Contains(output, "more than the 16777216 bytes such an object may have");
@@ -195,10 +308,20 @@ public sealed class HostileBucketTests : BtrfsAndS3Test
         Console.WriteLine($"peak RSS of a restore refusing a 300 MB pointer: {peakKiB / 1024} MiB");
     }
 
-    /// <summary>Refused with exit 65 and a line naming the object and <paramref name="expected"/>; nothing around touched.</summary>
+    /// <summary>Refused with exit 65 and a line naming the object and <paramref name="expected"/>; nothing around
+    /// touched.</summary>
     private void AssertRefused(string key, string expected)
     {
-        (int code, string output) = ToolRun.Run(UploaderTool, "restore", "--config", _config, "--subvolume", "data", "--target", _target);
+        (int code, string output) = ToolRun.Run(
+            UploaderTool,
+            "restore",
+            "--config",
+            _config,
+            "--subvolume",
+            "data",
+            "--target",
+            _target
+        );
 
         Assert.AreEqual(ExitCodes.DataError, code, output);
         StringAssert.Contains(output, $"s3://{_s3.Bucket}/{key}");
@@ -206,11 +329,22 @@ public sealed class HostileBucketTests : BtrfsAndS3Test
         Assert.IsEmpty(Directory.GetFileSystemEntries(_target), "the target was written to");
         Assert.AreEqual("keep", File.ReadAllText(Path.Combine(_canaryDirectory, "keep.txt")));
         Assert.IsTrue(Directory.Exists(_canaryEmpty), "the empty canary directory was removed");
-        Assert.AreEqual("hello\n", File.ReadAllText(Path.Combine(_fx.Subvolume("home"), "user/hello.txt")), "the writable subvolume home was touched");
-        Assert.IsFalse(Directory.Exists(Path.Combine(_fx.Spool, "restore")) && Directory.EnumerateFileSystemEntries(Path.Combine(_fx.Spool, "restore"), "*", SearchOption.AllDirectories).Any(), "chunks were downloaded");
+        Assert.AreEqual(
+            "hello\n",
+            File.ReadAllText(Path.Combine(_fx.Subvolume("home"), "user/hello.txt")),
+            "the writable subvolume home was touched"
+        );
+        Assert.IsFalse(
+            Directory.Exists(Path.Combine(_fx.Spool, "restore"))
+                && Directory
+                    .EnumerateFileSystemEntries(Path.Combine(_fx.Spool, "restore"), "*", SearchOption.AllDirectories)
+                    .Any(),
+            "chunks were downloaded"
+        );
     }
 
-    /// <summary>The manifest at <paramref name="key"/> changed as <paramref name="change"/> says, written back with its old signature.</summary>
+    /// <summary>The manifest at <paramref name="key"/> changed as <paramref name="change"/> says, written back with its
+    /// old signature.</summary>
     private string Forge(string key, Action<JsonObject> change)
     {
         JsonObject manifest = JsonNode.Parse(_s3.Get(key))!.AsObject();
@@ -220,12 +354,20 @@ public sealed class HostileBucketTests : BtrfsAndS3Test
     }
 
     private string Signature(string key) =>
-        _s3.Client.GetObjectMetadataAsync(_s3.Bucket, key).GetAwaiter().GetResult().Metadata[ObjectWrite.SignatureMetadata];
+        _s3.Client.GetObjectMetadataAsync(_s3.Bucket, key).GetAwaiter().GetResult().Metadata[
+            ObjectWrite.SignatureMetadata
+        ];
 
     /// <summary>Writes over the key as the intruder would, with the host's own keys.</summary>
     private void Put(string key, byte[] body, string? signature)
     {
-        var request = new PutObjectRequest { BucketName = _s3.Bucket, Key = key, InputStream = new MemoryStream(body), UseChunkEncoding = false };
+        var request = new PutObjectRequest
+        {
+            BucketName = _s3.Bucket,
+            Key = key,
+            InputStream = new MemoryStream(body),
+            UseChunkEncoding = false,
+        };
         if (signature is not null)
         {
             request.Metadata.Add(ObjectWrite.SignatureMetadata, signature);
@@ -234,11 +376,26 @@ public sealed class HostileBucketTests : BtrfsAndS3Test
         _s3.Client.PutObjectAsync(request).GetAwaiter().GetResult();
     }
 
-    /// <summary>Runs the uploader to its end, with its peak resident memory as the kernel counts it for a waited-for child.</summary>
+    /// <summary>Runs the uploader to its end, with its peak resident memory as the kernel counts it for a waited-for
+    /// child.</summary>
     private static (int Code, string Output, long PeakKiB) RunMeasured(params string[] arguments)
     {
-        var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in (string[])["-c", "import resource, subprocess, sys\nr = subprocess.run(sys.argv[1:])\nprint('peak_kib', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\nsys.exit(r.returncode)", "dotnet", Path.Combine(AppContext.BaseDirectory, UploaderTool + ".dll"), .. arguments])
+        var info = new ProcessStartInfo("python3")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (
+            string argument in (string[])
+                [
+                    "-c",
+                    "import resource, subprocess, sys\nr = subprocess.run(sys.argv[1:])\nprint('peak_kib', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\nsys.exit(r.returncode)",
+                    "dotnet",
+                    Path.Combine(AppContext.BaseDirectory, UploaderTool + ".dll"),
+                    .. arguments,
+                ]
+        )
         {
             info.ArgumentList.Add(argument);
         }
@@ -248,6 +405,10 @@ public sealed class HostileBucketTests : BtrfsAndS3Test
         string errors = process.StandardError.ReadToEnd();
         process.WaitForExit();
         string peak = errors.Split('\n').Last(l => l.StartsWith("peak_kib ", StringComparison.Ordinal));
-        return (process.ExitCode, output.Result + errors, long.Parse(peak["peak_kib ".Length..], System.Globalization.CultureInfo.InvariantCulture));
+        return (
+            process.ExitCode,
+            output.Result + errors,
+            long.Parse(peak["peak_kib ".Length..], System.Globalization.CultureInfo.InvariantCulture)
+        );
     }
 }

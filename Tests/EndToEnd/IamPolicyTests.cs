@@ -88,7 +88,10 @@ public sealed class IamPolicyTests : BtrfsAndS3Test
         Assert.AreEqual(ExitCodes.Config, code, output);
         string line = output.Split('\n').First(l => l.Contains("S3 denied access", StringComparison.Ordinal));
         StringAssert.Contains(line, "get backup/data/pointer.json: S3 denied access (403 AccessDenied)");
-        StringAssert.Contains(line, $"the credentials likely lack s3:GetObject on the object, or s3:ListBucket on bucket {_s3.Bucket}");
+        StringAssert.Contains(
+            line,
+            $"the credentials likely lack s3:GetObject on the object, or s3:ListBucket on bucket {_s3.Bucket}"
+        );
         Assert.IsEmpty(_s3.List("backup/data/"), "a chunk was sent before the pointer could be read");
     }
 
@@ -96,12 +99,19 @@ public sealed class IamPolicyTests : BtrfsAndS3Test
     public void Run_BackupPolicyWithoutGetObject_HeadOfAChunkInS3Answers403AndTheRunExits78()
     {
         // The chunk must be in S3 already, written by another user: RGW lets a user read what it wrote itself (the
-        // object's ACL names it owner), whatever the policy; AWS, whose buckets have ACLs disabled by default, does not.
-        // And RGW answers a HEAD of a key that does not exist with 404 to a user allowed s3:ListBucket even without
-        // s3:GetObject, where AWS checks s3:GetObject first.
+        // object's ACL names it owner), whatever the policy; AWS, whose buckets have ACLs disabled by default, does
+        // not. And RGW answers a HEAD of a key that does not exist with 404 to a user allowed s3:ListBucket even
+        // without s3:GetObject, where AWS checks s3:GetObject first.
         string config = Config();
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config).Code);
-        using (ToolRun killed = ToolRun.Start(UploaderTool, new Dictionary<string, string> { ["BTRFS_TO_S3_CRASH_AT"] = "uploader-after-verify" }, "--config", config))
+        using (
+            ToolRun killed = ToolRun.Start(
+                UploaderTool,
+                new Dictionary<string, string> { ["BTRFS_TO_S3_CRASH_AT"] = "uploader-after-verify" },
+                "--config",
+                config
+            )
+        )
         {
             Assert.AreEqual(137, killed.WaitForExit(TimeSpan.FromMinutes(2)), killed.Output);
         }
@@ -118,7 +128,12 @@ public sealed class IamPolicyTests : BtrfsAndS3Test
     public void Check_BackupPolicyWithoutSomePermissions_PrintsEveryLineNamesEachAndExits78()
     {
         string config = Config();
-        _user.Allow(BackupPolicy, Prefix, without: ["s3:ListBucket", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:GetBucketVersioning"], keepPrefixCondition: false);
+        _user.Allow(
+            BackupPolicy,
+            Prefix,
+            without: ["s3:ListBucket", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:GetBucketVersioning"],
+            keepPrefixCondition: false
+        );
 
         (int code, string output) = RunAs("check", "--config", config);
 
@@ -127,22 +142,46 @@ public sealed class IamPolicyTests : BtrfsAndS3Test
         StringAssert.Contains(output, "write under prefix      ok");
         StringAssert.Contains(output, "read under prefix       ok");
         AssertLine(lines, "list under prefix       DENIED: ", "the credentials likely lack s3:ListBucket on bucket");
-        AssertLine(lines, "delete under prefix     DENIED: ", "the credentials likely lack s3:DeleteObject on the object", "the probe object s3://", "stays: delete it by hand");
-        AssertLine(lines, "head of a missing key   DENIED: ", "S3 denied access (403 Forbidden)", "or s3:ListBucket on bucket");
-        AssertLine(lines, "multipart abort         DENIED: ", "s3:AbortMultipartUpload on the object", "it has no parts: S3 bills nothing for it");
-        AssertLine(lines, "versioning              UNKNOWN (only check reads it): ", "s3:GetBucketVersioning on bucket");
+        AssertLine(
+            lines,
+            "delete under prefix     DENIED: ",
+            "the credentials likely lack s3:DeleteObject on the object",
+            "the probe object s3://",
+            "stays: delete it by hand"
+        );
+        AssertLine(
+            lines,
+            "head of a missing key   DENIED: ",
+            "S3 denied access (403 Forbidden)",
+            "or s3:ListBucket on bucket"
+        );
+        AssertLine(
+            lines,
+            "multipart abort         DENIED: ",
+            "s3:AbortMultipartUpload on the object",
+            "it has no parts: S3 bills nothing for it"
+        );
+        AssertLine(
+            lines,
+            "versioning              UNKNOWN (only check reads it): ",
+            "s3:GetBucketVersioning on bucket"
+        );
         StringAssert.Contains(output, "multipart create        ok");
         StringAssert.Contains(output, "object lock             off");
         StringAssert.Contains(output, "archive-class write     skipped");
     }
 
-    /// <summary>A HEAD refused has no body: S3 says only 403, and the line names both permissions that can cause it.</summary>
+    /// <summary>A HEAD refused has no body: S3 says only 403, and the line names both permissions that can cause
+    /// it.</summary>
     private void AssertHeadDenied(string output)
     {
         string line = output.Split('\n').First(l => l.Contains("S3 denied access", StringComparison.Ordinal));
         StringAssert.Contains(line, "head backup/data/");
         StringAssert.Contains(line, "/chunk-0000");
-        StringAssert.Contains(line, $"S3 denied access (403 Forbidden) in bucket {_s3.Bucket}: the credentials likely lack s3:GetObject on the object, or s3:ListBucket on bucket {_s3.Bucket}");
+        StringAssert.Contains(
+            line,
+            $"S3 denied access (403 Forbidden) in bucket {_s3.Bucket}: the credentials likely lack s3:GetObject on the object, or s3:ListBucket on bucket {_s3.Bucket}"
+        );
     }
 
     private static void AssertLine(string[] lines, string start, params string[] parts)
@@ -163,5 +202,10 @@ public sealed class IamPolicyTests : BtrfsAndS3Test
     }
 
     private string Config() =>
-        _fx.WriteConfig(7 * ByteSize.MiB, ByteSize.GiB, ["data"], _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s");
+        _fx.WriteConfig(
+            7 * ByteSize.MiB,
+            ByteSize.GiB,
+            ["data"],
+            _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s"
+        );
 }

@@ -28,14 +28,25 @@ public sealed class NestedSubvolumesTests : BtrfsAndS3Test
     {
         CreateSubvolume("root", VmDisk);
         WriteSparseDisk(Path.Combine(_fx.Subvolume("root"), VmDisk, "disk.raw"));
-        Shell.Run("btrfs", "-q", "subvolume", "snapshot", "-r", Path.Combine(_fx.Subvolume("root"), VmDisk), Path.Combine(_fx.Subvolume("root"), VmDisk + "@snap1"));
+        Shell.Run(
+            "btrfs",
+            "-q",
+            "subvolume",
+            "snapshot",
+            "-r",
+            Path.Combine(_fx.Subvolume("root"), VmDisk),
+            Path.Combine(_fx.Subvolume("root"), VmDisk + "@snap1")
+        );
         CreateSubvolume("root", Container);
         Directory.CreateDirectory(Path.Combine(_fx.Subvolume("root"), Container, "etc"));
         File.WriteAllText(Path.Combine(_fx.Subvolume("root"), Container, "etc/hostname"), "ct101\n");
         CreateSubvolume("root", InContainer);
         File.WriteAllText(Path.Combine(_fx.Subvolume("root"), InContainer, "file"), "two levels down\n");
         CreateSubvolume("data", InData);
-        File.WriteAllBytes(Path.Combine(_fx.Subvolume("data"), InData, "blob"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(300_000));
+        File.WriteAllBytes(
+            Path.Combine(_fx.Subvolume("data"), InData, "blob"),
+            System.Security.Cryptography.RandomNumberGenerator.GetBytes(300_000)
+        );
     }
 
     [TestMethod]
@@ -50,8 +61,14 @@ public sealed class NestedSubvolumesTests : BtrfsAndS3Test
             Assert.AreEqual(new NestedPlace("root", path), pointer.Nested);
         }
 
-        Assert.AreEqual(new NestedPlace("data", InData), Published.ReadPointer(_s3, NestedName.For("data", InData))!.Nested);
-        Assert.IsNull(Published.ReadPointer(_s3, NestedName.For("root", VmDisk + "@snap1")), "a Proxmox snapshot was backed up");
+        Assert.AreEqual(
+            new NestedPlace("data", InData),
+            Published.ReadPointer(_s3, NestedName.For("data", InData))!.Nested
+        );
+        Assert.IsNull(
+            Published.ReadPointer(_s3, NestedName.For("root", VmDisk + "@snap1")),
+            "a Proxmox snapshot was backed up"
+        );
 
         // A change inside a VM disk, a new VM disk, a container volume removed (its inner subvolume first).
         using (FileStream disk = File.OpenWrite(Path.Combine(_fx.Subvolume("root"), VmDisk, "disk.raw")))
@@ -66,19 +83,33 @@ public sealed class NestedSubvolumesTests : BtrfsAndS3Test
         Shell.Run("btrfs", "-q", "subvolume", "delete", Path.Combine(_fx.Subvolume("root"), Container));
         Backup(config);
 
-        Assert.HasCount(2, Published.ReadPointer(_s3, NestedName.For("root", VmDisk))!.Generations[0].Manifests, "the changed VM disk was not sent as an incremental");
+        Assert.HasCount(
+            2,
+            Published.ReadPointer(_s3, NestedName.For("root", VmDisk))!.Generations[0].Manifests,
+            "the changed VM disk was not sent as an incremental"
+        );
         Assert.HasCount(1, Published.ReadPointer(_s3, NestedName.For("root", NewVmDisk))!.Generations[0].Manifests);
-        Assert.HasCount(1, Published.ReadPointer(_s3, NestedName.For("root", Container))!.Generations[0].Manifests, "the removed volume's chain must stay");
+        Assert.HasCount(
+            1,
+            Published.ReadPointer(_s3, NestedName.For("root", Container))!.Generations[0].Manifests,
+            "the removed volume's chain must stay"
+        );
         (int code, string status) = ToolRun.Run(UploaderTool, "status", "--config", config);
         Assert.AreEqual(ExitCodes.Ok, code, status);
-        StringAssert.Contains(status, $"{NestedName.For("root", Container)}: nested in root at {Container}, GONE from the host");
+        StringAssert.Contains(
+            status,
+            $"{NestedName.For("root", Container)}: nested in root at {Container}, GONE from the host"
+        );
         (code, string plan) = ToolRun.Run(UploaderTool, "plan", "--config", config);
         Assert.AreEqual(ExitCodes.Ok, code, plan);
         StringAssert.Contains(plan, NestedName.For("root", NewVmDisk));
         // The changed VM disk's incremental is read from S3, but minutes after its full say nothing of a week.
         StringAssert.Contains(plan, "(published: 1 incremental of ");
         StringAssert.Contains(plan, "too short a time to tell a week)");
-        StringAssert.Contains(File.ReadAllText(Path.Combine(_fx.State, "metrics.prom")), $"btrfs_to_s3_chain_position{{subvolume=\"{NestedName.For("root", VmDisk)}\"}} 1");
+        StringAssert.Contains(
+            File.ReadAllText(Path.Combine(_fx.State, "metrics.prom")),
+            $"btrfs_to_s3_chain_position{{subvolume=\"{NestedName.For("root", VmDisk)}\"}} 1"
+        );
 
         using BtrfsFixture fresh = BtrfsFixture.Create(dataMiB: 1, size: "512M");
         string target = Directory.CreateDirectory(Path.Combine(fresh.Mount, "restored")).FullName;
@@ -92,11 +123,20 @@ public sealed class NestedSubvolumesTests : BtrfsAndS3Test
         // The VM disk comes back sparse: 64 MiB long, a few hundred KiB of it allocated.
         string restoredDisk = Path.Combine(target, "root", VmDisk, "disk.raw");
         Assert.AreEqual(64 * ByteSize.MiB, new FileInfo(restoredDisk).Length);
-        Assert.IsLessThan(8 * ByteSize.MiB, long.Parse(Shell.Run("stat", "-c", "%b", restoredDisk).Trim(), System.Globalization.CultureInfo.InvariantCulture) * 512);
+        Assert.IsLessThan(
+            8 * ByteSize.MiB,
+            long.Parse(
+                Shell.Run("stat", "-c", "%b", restoredDisk).Trim(),
+                System.Globalization.CultureInfo.InvariantCulture
+            ) * 512
+        );
         foreach (string path in new[] { VmDisk, NewVmDisk })
         {
             string restored = Path.Combine(target, "root", path);
-            string flags = Shell.Run("btrfs", "subvolume", "show", restored).Split('\n').Single(l => l.Trim().StartsWith("Flags:", StringComparison.Ordinal));
+            string flags = Shell
+                .Run("btrfs", "subvolume", "show", restored)
+                .Split('\n')
+                .Single(l => l.Trim().StartsWith("Flags:", StringComparison.Ordinal));
             Assert.DoesNotContain("readonly", flags, $"{restored} is not a writable subvolume");
         }
     }
@@ -109,9 +149,18 @@ public sealed class NestedSubvolumesTests : BtrfsAndS3Test
         (int code, string output) = ToolRun.Run(Spooler, "--config", config);
 
         Assert.AreEqual(ExitCodes.Ok, code, output);
-        StringAssert.Contains(output, $"subvolume root: 3 nested subvolumes NOT backed up ([subvolumes] nested = exclude): {VmDisk}, {Container}, {InContainer}");
-        StringAssert.Contains(output, $"subvolume data: 1 nested subvolumes NOT backed up ([subvolumes] nested = exclude): {InData}");
-        Assert.IsEmpty(Directory.GetDirectories(_fx.Spool).Where(d => Path.GetFileName(d).Count(c => c == '.') > 1), "a nested subvolume's stream was spooled");
+        StringAssert.Contains(
+            output,
+            $"subvolume root: 3 nested subvolumes NOT backed up ([subvolumes] nested = exclude): {VmDisk}, {Container}, {InContainer}"
+        );
+        StringAssert.Contains(
+            output,
+            $"subvolume data: 1 nested subvolumes NOT backed up ([subvolumes] nested = exclude): {InData}"
+        );
+        Assert.IsEmpty(
+            Directory.GetDirectories(_fx.Spool).Where(d => Path.GetFileName(d).Count(c => c == '.') > 1),
+            "a nested subvolume's stream was spooled"
+        );
     }
 
     [TestMethod]
@@ -122,7 +171,10 @@ public sealed class NestedSubvolumesTests : BtrfsAndS3Test
         (int code, string output) = ToolRun.Run(Spooler, "--config", config);
 
         Assert.AreEqual(ExitCodes.Config, code, output);
-        StringAssert.Contains(output, $"[subvolumes] nested: fail, and subvolume data ({_fx.Subvolume("data")}) holds 1 nested subvolumes a snapshot of it would leave empty: {InData}");
+        StringAssert.Contains(
+            output,
+            $"[subvolumes] nested: fail, and subvolume data ({_fx.Subvolume("data")}) holds 1 nested subvolumes a snapshot of it would leave empty: {InData}"
+        );
         Assert.IsEmpty(Directory.GetFileSystemEntries(_fx.Snapshots));
         Assert.IsEmpty(Directory.GetDirectories(_fx.Spool));
     }
@@ -145,12 +197,31 @@ public sealed class NestedSubvolumesTests : BtrfsAndS3Test
         StringAssert.Contains(output, "an earlier run did not seal it; sending it again from the same snapshot");
 
         string target = Directory.CreateDirectory(Path.Combine(_fx.Mount, "restored")).FullName;
-        (int code, string restore) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "root", "--target", target);
+        (int code, string restore) = ToolRun.Run(
+            UploaderTool,
+            "restore",
+            "--config",
+            config,
+            "--subvolume",
+            "root",
+            "--target",
+            target
+        );
         Assert.AreEqual(ExitCodes.Ok, code, restore);
         SendStreams.AssertSameTree(_fx.Subvolume("root"), Path.Combine(target, "root"), VmDisk + "@snap1");
 
         string alone = Directory.CreateDirectory(Path.Combine(_fx.Mount, "alone")).FullName;
-        (code, restore) = ToolRun.Run(UploaderTool, "restore", "--config", config, "--subvolume", "root", "--target", alone, "--no-nested");
+        (code, restore) = ToolRun.Run(
+            UploaderTool,
+            "restore",
+            "--config",
+            config,
+            "--subvolume",
+            "root",
+            "--target",
+            alone,
+            "--no-nested"
+        );
         Assert.AreEqual(ExitCodes.Ok, code, restore);
         Assert.IsTrue(File.Exists(Path.Combine(alone, "root", "etc/config")));
         Assert.IsFalse(Path.Exists(Path.Combine(alone, "root", VmDisk)), "--no-nested restored a nested subvolume");
@@ -171,7 +242,10 @@ public sealed class NestedSubvolumesTests : BtrfsAndS3Test
             ByteSize.MiB,
             ByteSize.GiB,
             subvolumes ?? ["data", "root"],
-            $"metrics_file = {Path.Combine(_fx.State, "metrics.prom")}\n[subvolumes]\nnested = {nested}\n" + _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s");
+            $"metrics_file = {Path.Combine(_fx.State, "metrics.prom")}\n[subvolumes]\nnested = {nested}\n"
+                + _s3.ConfigSection(_s3.Endpoint)
+                + "\n[uploader]\nlinger = 0s"
+        );
 
     private void CreateSubvolume(string configured, string path)
     {
@@ -188,5 +262,6 @@ public sealed class NestedSubvolumesTests : BtrfsAndS3Test
         disk.Write(System.Security.Cryptography.RandomNumberGenerator.GetBytes(200_000));
     }
 
-    private static void WriteRandom(string path, int bytes) => File.WriteAllBytes(path, System.Security.Cryptography.RandomNumberGenerator.GetBytes(bytes));
+    private static void WriteRandom(string path, int bytes) =>
+        File.WriteAllBytes(path, System.Security.Cryptography.RandomNumberGenerator.GetBytes(bytes));
 }

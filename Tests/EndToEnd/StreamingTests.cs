@@ -22,7 +22,11 @@ public sealed class StreamingTests : BtrfsAndS3Test
         // Four 1 MiB chunks of quota in a 24 MiB tmpfs: a chunk plus the spooler's 16 MiB free-space margin fits.
         using TmpfsMount memory = TmpfsMount.Create("24m");
         string config = _fx.WriteConfig(
-            ByteSize.MiB, 4 * ByteSize.MiB, ["data"], _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 30s");
+            ByteSize.MiB,
+            4 * ByteSize.MiB,
+            ["data"],
+            _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 30s"
+        );
         string[] onTmpfs = ["--config", config, "--spool.dir", memory.Dir];
 
         long peak = RunPair(memory.Dir, onTmpfs, out string spoolerOutput);
@@ -30,7 +34,10 @@ public sealed class StreamingTests : BtrfsAndS3Test
         StringAssert.Contains(spoolerOutput, "resuming");
         Assert.IsLessThanOrEqualTo(4 * ByteSize.MiB, peak);
 
-        File.WriteAllBytes(Path.Combine(_fx.Subvolume("data"), "new.bin"), Enumerable.Range(0, 5_000_000).Select(i => (byte)(i * 7)).ToArray());
+        File.WriteAllBytes(
+            Path.Combine(_fx.Subvolume("data"), "new.bin"),
+            Enumerable.Range(0, 5_000_000).Select(i => (byte)(i * 7)).ToArray()
+        );
         Thread.Sleep(1100);
         peak = Math.Max(peak, RunPair(memory.Dir, onTmpfs, out _));
         Assert.IsLessThanOrEqualTo(4 * ByteSize.MiB, peak);
@@ -40,13 +47,17 @@ public sealed class StreamingTests : BtrfsAndS3Test
         Assert.IsEmpty(Directory.GetDirectories(memory.Dir, "data.*"));
 
         string target = Directory.CreateDirectory(Path.Combine(_fx.Mount, "restored")).FullName;
-        (int code, string output) = ToolRun.Run(UploaderTool, ["restore", .. onTmpfs, "--subvolume", "data", "--target", target]);
+        (int code, string output) = ToolRun.Run(
+            UploaderTool,
+            ["restore", .. onTmpfs, "--subvolume", "data", "--target", target]
+        );
         Assert.AreEqual(ExitCodes.Ok, code, output);
         string published = StateFiles.ReadPublished(_fx.State, "data")!.Snapshot.Name;
         SendStreams.AssertSameTree(Path.Combine(_fx.Snapshots, published), Path.Combine(target, published));
     }
 
-    /// <summary>Runs the uploader and the spooler together to their ends; returns the most chunk data seen in the spool.</summary>
+    /// <summary>Runs the uploader and the spooler together to their ends; returns the most chunk data seen in the
+    /// spool.</summary>
     private static long RunPair(string spoolDir, string[] arguments, out string spoolerOutput)
     {
         using ToolRun uploader = ToolRun.Start(UploaderTool, arguments);

@@ -8,17 +8,18 @@ namespace BtrfsToS3.Tests.Infrastructure;
 /// <summary>
 /// Glacier/Deep Archive behaviour on top of the real local S3 server. RGW 16 keeps an object's storage class (HEAD and
 /// LIST report DEEP_ARCHIVE), but answers RestoreObject with 501, serves archived objects at once and never moves an
-/// object to another class. This layer under the SDK client (<see cref="LayeredHttp"/>) does what AWS documents, for objects whose class is
-/// GLACIER or DEEP_ARCHIVE (as the server reports it, or as <see cref="Transition"/> set it):
+/// object to another class. This layer under the SDK client (<see cref="LayeredHttp"/>) does what AWS documents, for
+/// objects whose class is GLACIER or DEEP_ARCHIVE (as the server reports it, or as <see cref="Transition"/> set it):
 /// <list type="bullet">
 /// <item>a GET of one that is not thawed is 403 InvalidObjectState (API reference, GetObject);</item>
 /// <item>RestoreObject is 202, then 409 RestoreAlreadyInProgress while it runs, 200 once done (API reference,
 /// RestoreObject); of an object in any other class it is 403 ObjectAlreadyInActiveTierError (API reference,
 /// RestoreObject, "Special errors");</item>
 /// <item>HEAD shows x-amz-restore: ongoing-request="true", then ongoing-request="false", expiry-date="…" once the
-/// test's clock has passed the thaw time; an expired thaw is gone (S3 user guide, "Restoring an archived object");</item>
-/// <item>a bucket lifecycle rule moves objects to another class (<see cref="Transition"/>), by default none smaller than
-/// 128 KiB (S3 user guide, "Transitioning objects using Amazon S3 Lifecycle", minimum object size, since September
+/// test's clock has passed the thaw time; an expired thaw is gone (S3 user guide, "Restoring an archived
+/// object");</item>
+/// <item>a bucket lifecycle rule moves objects to another class (<see cref="Transition"/>), by default none smaller
+/// than 128 KiB (S3 user guide, "Transitioning objects using Amazon S3 Lifecycle", minimum object size, since September
 /// 2024); HEAD then reports that class in x-amz-storage-class.</item>
 /// </list>
 /// Every other request goes to the real server unchanged. The days each RestoreObject asked for are kept.
@@ -118,19 +119,32 @@ internal sealed class ArchiveEmulator(TimeProvider clock, TimeSpan thawTime) : D
         }
     }
 
-    private static HttpResponseMessage Error(HttpStatusCode status, string code, string message) => new(status)
-    {
-        Content = new StringContent($"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{message}</Message></Error>", Encoding.UTF8, "application/xml"),
-    };
+    private static HttpResponseMessage Error(HttpStatusCode status, string code, string message) =>
+        new(status)
+        {
+            Content = new StringContent(
+                $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{message}</Message></Error>",
+                Encoding.UTF8,
+                "application/xml"
+            ),
+        };
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(
+        HttpRequestMessage request,
+        CancellationToken cancellationToken
+    )
     {
         string path = Uri.UnescapeDataString(request.RequestUri!.AbsolutePath);
         int slash = path.IndexOf('/', 1);
         string bucket = slash > 0 ? path[1..slash] : path.Trim('/');
         string key = slash > 0 ? path[(slash + 1)..] : string.Empty;
-        bool restore = request.Method == HttpMethod.Post && request.RequestUri.Query.Contains("restore", StringComparison.Ordinal);
-        if (key.Length == 0 || !(restore || request.Method == HttpMethod.Get || request.Method == HttpMethod.Head) || request.RequestUri.Query.Contains("uploadId", StringComparison.Ordinal))
+        bool restore =
+            request.Method == HttpMethod.Post && request.RequestUri.Query.Contains("restore", StringComparison.Ordinal);
+        if (
+            key.Length == 0
+            || !(restore || request.Method == HttpMethod.Get || request.Method == HttpMethod.Head)
+            || request.RequestUri.Query.Contains("uploadId", StringComparison.Ordinal)
+        )
         {
             return await base.SendAsync(request, cancellationToken);
         }
@@ -139,7 +153,11 @@ internal sealed class ArchiveEmulator(TimeProvider clock, TimeSpan thawTime) : D
         if (!Archive.Contains(storageClass))
         {
             return restore
-                ? Error(HttpStatusCode.Forbidden, "ObjectAlreadyInActiveTierError", "Restore is not allowed for the object's current storage class")
+                ? Error(
+                    HttpStatusCode.Forbidden,
+                    "ObjectAlreadyInActiveTierError",
+                    "Restore is not allowed for the object's current storage class"
+                )
                 : await WithClassAsync(request, storageClass, cancellationToken);
         }
 
@@ -148,11 +166,20 @@ internal sealed class ArchiveEmulator(TimeProvider clock, TimeSpan thawTime) : D
         {
             if (ready == false)
             {
-                return Error(HttpStatusCode.Conflict, "RestoreAlreadyInProgress", "Object restore is already in progress");
+                return Error(
+                    HttpStatusCode.Conflict,
+                    "RestoreAlreadyInProgress",
+                    "Object restore is already in progress"
+                );
             }
 
-            string body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
-            int days = int.Parse(System.Text.RegularExpressions.Regex.Match(body, "<Days>([0-9]+)</Days>").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            string body = request.Content is null
+                ? string.Empty
+                : await request.Content.ReadAsStringAsync(cancellationToken);
+            int days = int.Parse(
+                System.Text.RegularExpressions.Regex.Match(body, "<Days>([0-9]+)</Days>").Groups[1].Value,
+                System.Globalization.CultureInfo.InvariantCulture
+            );
             lock (_requested)
             {
                 Thaws.Add((key, days));
@@ -170,7 +197,11 @@ internal sealed class ArchiveEmulator(TimeProvider clock, TimeSpan thawTime) : D
 
         if (request.Method == HttpMethod.Get && ready != true)
         {
-            return Error(HttpStatusCode.Forbidden, "InvalidObjectState", "The operation is not valid for the object's storage class");
+            return Error(
+                HttpStatusCode.Forbidden,
+                "InvalidObjectState",
+                "The operation is not valid for the object's storage class"
+            );
         }
 
         HttpResponseMessage response = await WithClassAsync(request, storageClass, cancellationToken);
@@ -180,14 +211,20 @@ internal sealed class ArchiveEmulator(TimeProvider clock, TimeSpan thawTime) : D
                 "x-amz-restore",
                 ready == true
                     ? $"ongoing-request=\"false\", expiry-date=\"{Now.AddDays(7):R}\""
-                    : "ongoing-request=\"true\"");
+                    : "ongoing-request=\"true\""
+            );
         }
 
         return response;
     }
 
-    /// <summary>The server's answer, with the class a transition gave the object (AWS sends none for STANDARD).</summary>
-    private async Task<HttpResponseMessage> WithClassAsync(HttpRequestMessage request, string storageClass, CancellationToken cancellationToken)
+    /// <summary>The server's answer, with the class a transition gave the object (AWS sends none for
+    /// STANDARD).</summary>
+    private async Task<HttpResponseMessage> WithClassAsync(
+        HttpRequestMessage request,
+        string storageClass,
+        CancellationToken cancellationToken
+    )
     {
         HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
         response.Headers.Remove("x-amz-storage-class");

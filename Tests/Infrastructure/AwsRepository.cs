@@ -13,8 +13,8 @@ namespace BtrfsToS3.Tests.Infrastructure;
 
 /// <summary>
 /// The uploader's repository in the test process, over the local server with AWS's conditional writes in versioned
-/// buckets (<see cref="ConditionalWriteEmulator"/>: Ceph RGW 16 refuses every If-Match there and ignores If-None-Match),
-/// as the test user or another one: for runs after the first publish to a bucket with Object Lock.
+/// buckets (<see cref="ConditionalWriteEmulator"/>: Ceph RGW 16 refuses every If-Match there and ignores
+/// If-None-Match), as the test user or another one: for runs after the first publish to a bucket with Object Lock.
 /// </summary>
 internal sealed class AwsRepository : IDisposable
 {
@@ -31,7 +31,12 @@ internal sealed class AwsRepository : IDisposable
         S3ObjectStore store = LocalS3.Store(_client, options.S3.Bucket, TimeSpan.FromMinutes(1), Bandwidth);
         // Signed with the state directory's key, and checked, as the uploader's run does.
         _signingKey = SigningKey.LoadOrCreate(options.State.Dir);
-        Repository = new BackupRepository(store, options.S3, locks, SignaturePolicy.For("run", options, _signingKey, [], allowUnsigned: false));
+        Repository = new BackupRepository(
+            store,
+            options.S3,
+            locks,
+            SignaturePolicy.For("run", options, _signingKey, [], allowUnsigned: false)
+        );
         Chunks = new ChunkStore(store, options.S3, locks);
     }
 
@@ -43,7 +48,10 @@ internal sealed class AwsRepository : IDisposable
 
     /// <summary>The uploader's run (<c>--once</c>) over this repository; returns its exit code.</summary>
     public int Run(BackupOptions options, ILogger logger) =>
-        new RunCommand(Repository, Chunks, options, Bandwidth, new HashSet<string>(), TimeProvider.System, logger).RunAsync(once: true, CancellationToken.None).GetAwaiter().GetResult();
+        new RunCommand(Repository, Chunks, options, Bandwidth, new HashSet<string>(), TimeProvider.System, logger)
+            .RunAsync(once: true, CancellationToken.None)
+            .GetAwaiter()
+            .GetResult();
 
     public void Dispose()
     {

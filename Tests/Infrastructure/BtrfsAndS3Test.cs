@@ -31,7 +31,8 @@ public abstract class BtrfsAndS3Test
         _s3?.Dispose();
     }
 
-    /// <summary>A file added to data, a second later (so the snapshot gets a new name), then a spooler and an uploader run, both exit 0.</summary>
+    /// <summary>A file added to data, a second later (so the snapshot gets a new name), then a spooler and an uploader
+    /// run, both exit 0.</summary>
     private protected void BackUpAChange(string config)
     {
         File.WriteAllText(Path.Combine(_fx.Subvolume("data"), $"file-{Guid.NewGuid():N}"), "x");

@@ -30,7 +30,10 @@ internal sealed class BtrfsFixture : IDisposable
         var fixture = new BtrfsFixture(dir);
         try
         {
-            Environment.SetEnvironmentVariable("FIXTURE_DATA_MIB", dataMiB.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Environment.SetEnvironmentVariable(
+                "FIXTURE_DATA_MIB",
+                dataMiB.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            );
             Environment.SetEnvironmentVariable("FIXTURE_SIZE", size);
             Shell.Run("bash", SourceTree.File("scripts/btrfs-fixture.sh"), "setup", dir);
             return fixture;
@@ -46,11 +49,19 @@ internal sealed class BtrfsFixture : IDisposable
     /// Writes a configuration for this filesystem; extra lines are added per section ("spool" => "quota = 1MiB").
     /// Chunks hold the stream as it is unless a test asks for compression: tests that count bytes count stream bytes.
     /// </summary>
-    public string WriteConfig(long chunkSize, long quota, string[]? subvolumes = null, string extra = "", string compression = "none")
+    public string WriteConfig(
+        long chunkSize,
+        long quota,
+        string[]? subvolumes = null,
+        string extra = "",
+        string compression = "none"
+    )
     {
         subvolumes ??= ["data", "root", "home"];
         string path = Path.Combine(Dir, "btrfs_to_s3.ini");
-        File.WriteAllText(path, $"""
+        File.WriteAllText(
+            path,
+            $"""
             [subvolumes]
             {string.Join('\n', subvolumes.Select(s => $"{s} = {Subvolume(s)}"))}
             [snapshots]
@@ -63,14 +74,22 @@ internal sealed class BtrfsFixture : IDisposable
             [state]
             dir = {State}
             {extra}
-            """);
+            """
+        );
         return path;
     }
 
-    /// <summary>The spool's entries with file sizes, lock files aside: compared before and after, it proves a run touched nothing.</summary>
-    public string SpoolListing() => string.Join('\n',
-        Directory.EnumerateFileSystemEntries(Spool, "*", SearchOption.AllDirectories).Where(p => !p.EndsWith(".lock", StringComparison.Ordinal)).Order()
-            .Select(p => File.Exists(p) ? $"{p} {new FileInfo(p).Length}" : p));
+    /// <summary>The spool's entries with file sizes, lock files aside: compared before and after, it proves a run
+    /// touched nothing.</summary>
+    public string SpoolListing() =>
+        string.Join(
+            '\n',
+            Directory
+                .EnumerateFileSystemEntries(Spool, "*", SearchOption.AllDirectories)
+                .Where(p => !p.EndsWith(".lock", StringComparison.Ordinal))
+                .Order()
+                .Select(p => File.Exists(p) ? $"{p} {new FileInfo(p).Length}" : p)
+        );
 
     public void Dispose() => Shell.TryRun("bash", [SourceTree.File("scripts/btrfs-fixture.sh"), "teardown", Dir]);
 }

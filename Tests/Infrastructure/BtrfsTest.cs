@@ -1,6 +1,7 @@
 namespace BtrfsToS3.Tests.Infrastructure;
 
-/// <summary>Base of the tests that run the real programs on a loopback btrfs made before each test and removed after it.</summary>
+/// <summary>Base of the tests that run the real programs on a loopback btrfs made before each test and removed after
+/// it.</summary>
 public abstract class BtrfsTest
 {
     protected const string Spooler = "btrfs-to-s3-spooler";

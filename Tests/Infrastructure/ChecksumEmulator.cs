@@ -7,15 +7,15 @@ namespace BtrfsToS3.Tests.Infrastructure;
 
 /// <summary>
 /// AWS's flexible checksums on top of the real local S3 server, which has none (Ceph RGW 16 accepts the
-/// <c>x-amz-checksum-*</c> headers, signs them, and ignores them). This layer under the SDK client (<see cref="LayeredHttp"/>) does what AWS
-/// documents for CRC-32 (S3 user guide, "Checking object integrity in Amazon S3"; API reference: PutObject, UploadPart,
-/// CreateMultipartUpload, CompleteMultipartUpload, HeadObject):
+/// <c>x-amz-checksum-*</c> headers, signs them, and ignores them). This layer under the SDK client
+/// (<see cref="LayeredHttp"/>) does what AWS documents for CRC-32 (S3 user guide, "Checking object integrity in Amazon
+/// S3"; API reference: PutObject, UploadPart, CreateMultipartUpload, CompleteMultipartUpload, HeadObject):
 /// <list type="bullet">
 /// <item>a PUT of an object or a part with <c>x-amz-checksum-crc32</c> whose body does not hash to it is refused with
 /// 400 BadDigest, and nothing is stored;</item>
 /// <item>an upload created with <c>x-amz-checksum-algorithm: CRC32</c> and <c>x-amz-checksum-type: FULL_OBJECT</c> is
-/// completed only when the completion's <c>x-amz-checksum-crc32</c> is the CRC-32 of the whole object (the parts
-/// named, in order); else 400 BadDigest, and the upload stays, with no object;</item>
+/// completed only when the completion's <c>x-amz-checksum-crc32</c> is the CRC-32 of the whole object (the parts named,
+/// in order); else 400 BadDigest, and the upload stays, with no object;</item>
 /// <item>a HEAD with <c>x-amz-checksum-mode: ENABLED</c> of an object stored with a CRC-32 answers
 /// <c>x-amz-checksum-crc32</c> and <c>x-amz-checksum-type: FULL_OBJECT</c>.</item>
 /// </list>
@@ -29,13 +29,16 @@ internal sealed partial class ChecksumEmulator : DelegatingHandler
     private readonly Dictionary<(string UploadId, int Part), byte[]> _parts = [];
     private readonly List<string> _requests = [];
 
-    /// <summary>The CRC-32 S3 keeps for each object stored with one; a test may change it to play a stored object gone bad.</summary>
+    /// <summary>The CRC-32 S3 keeps for each object stored with one; a test may change it to play a stored object gone
+    /// bad.</summary>
     public Dictionary<string, string> StoredCrc32 { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>When set, every HEAD of an object stored with a CRC-32 reports this one instead: a stored object gone bad.</summary>
+    /// <summary>When set, every HEAD of an object stored with a CRC-32 reports this one instead: a stored object gone
+    /// bad.</summary>
     public string? ReportedCrc32 { get; set; }
 
-    /// <summary>Each request as "METHOD path?query" and its x-amz-checksum-*, x-amz-sdk-checksum-* and Content-MD5 headers.</summary>
+    /// <summary>Each request as "METHOD path?query" and its x-amz-checksum-*, x-amz-sdk-checksum-* and Content-MD5
+    /// headers.</summary>
     public IReadOnlyList<string> Requests
     {
         get
@@ -47,13 +50,15 @@ internal sealed partial class ChecksumEmulator : DelegatingHandler
         }
     }
 
-    private static HttpResponseMessage BadDigest() => new(HttpStatusCode.BadRequest)
-    {
-        Content = new StringContent(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>BadDigest</Code><Message>The CRC32 you specified did not match the calculated checksum.</Message></Error>",
-            Encoding.UTF8,
-            "application/xml"),
-    };
+    private static HttpResponseMessage BadDigest() =>
+        new(HttpStatusCode.BadRequest)
+        {
+            Content = new StringContent(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>BadDigest</Code><Message>The CRC32 you specified did not match the calculated checksum.</Message></Error>",
+                Encoding.UTF8,
+                "application/xml"
+            ),
+        };
 
     private static string? Header(HttpRequestMessage request, string name) =>
         request.Headers.TryGetValues(name, out IEnumerable<string>? values) ? values.First()
@@ -89,7 +94,10 @@ internal sealed partial class ChecksumEmulator : DelegatingHandler
         }
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(
+        HttpRequestMessage request,
+        CancellationToken cancellationToken
+    )
     {
         string path = Uri.UnescapeDataString(request.RequestUri!.AbsolutePath);
         int slash = path.IndexOf('/', 1);
@@ -118,8 +126,13 @@ internal sealed partial class ChecksumEmulator : DelegatingHandler
             return response;
         }
 
-        if (request.Method == HttpMethod.Post && query.Contains("uploads", StringComparison.Ordinal) && uploadId is null
-            && Header(request, "x-amz-checksum-algorithm") == "CRC32" && Header(request, "x-amz-checksum-type") == "FULL_OBJECT")
+        if (
+            request.Method == HttpMethod.Post
+            && query.Contains("uploads", StringComparison.Ordinal)
+            && uploadId is null
+            && Header(request, "x-amz-checksum-algorithm") == "CRC32"
+            && Header(request, "x-amz-checksum-type") == "FULL_OBJECT"
+        )
         {
             HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
             string xml = await response.Content.ReadAsStringAsync(cancellationToken);
@@ -135,7 +148,12 @@ internal sealed partial class ChecksumEmulator : DelegatingHandler
             return response;
         }
 
-        if (request.Method == HttpMethod.Post && uploadId is not null && IsFullObject(uploadId) && request.Content is not null)
+        if (
+            request.Method == HttpMethod.Post
+            && uploadId is not null
+            && IsFullObject(uploadId)
+            && request.Content is not null
+        )
         {
             byte[] body = await request.Content.ReadAsByteArrayAsync(cancellationToken);
             string whole = WholeCrc32(uploadId, Encoding.UTF8.GetString(body));
@@ -158,7 +176,11 @@ internal sealed partial class ChecksumEmulator : DelegatingHandler
         }
 
         HttpResponseMessage answer = await base.SendAsync(request, cancellationToken);
-        if (request.Method == HttpMethod.Head && Header(request, "x-amz-checksum-mode") == "ENABLED" && answer.IsSuccessStatusCode)
+        if (
+            request.Method == HttpMethod.Head
+            && Header(request, "x-amz-checksum-mode") == "ENABLED"
+            && answer.IsSuccessStatusCode
+        )
         {
             lock (_gate)
             {
@@ -169,7 +191,10 @@ internal sealed partial class ChecksumEmulator : DelegatingHandler
                 }
             }
         }
-        else if (request.Method == HttpMethod.Delete || (request.Method == HttpMethod.Post && query.Contains("delete", StringComparison.Ordinal)))
+        else if (
+            request.Method == HttpMethod.Delete
+            || (request.Method == HttpMethod.Post && query.Contains("delete", StringComparison.Ordinal))
+        )
         {
             lock (_gate)
             {
@@ -207,8 +232,13 @@ internal sealed partial class ChecksumEmulator : DelegatingHandler
 
     private void Record(HttpRequestMessage request, string target)
     {
-        IEnumerable<string> checksums = request.Headers.Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
-            .Where(h => h.Key.StartsWith("x-amz-checksum", StringComparison.OrdinalIgnoreCase) || h.Key.StartsWith("x-amz-sdk-checksum", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("Content-MD5", StringComparison.OrdinalIgnoreCase))
+        IEnumerable<string> checksums = request
+            .Headers.Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
+            .Where(h =>
+                h.Key.StartsWith("x-amz-checksum", StringComparison.OrdinalIgnoreCase)
+                || h.Key.StartsWith("x-amz-sdk-checksum", StringComparison.OrdinalIgnoreCase)
+                || h.Key.Equals("Content-MD5", StringComparison.OrdinalIgnoreCase)
+            )
             .Select(h => $"{h.Key.ToLowerInvariant()}: {string.Join(",", h.Value)}");
         lock (_gate)
         {
@@ -247,7 +277,11 @@ internal sealed partial class ChecksumEmulator : DelegatingHandler
         {
             foreach (Match part in PartNumberElement().Matches(completion))
             {
-                crc.Append(_parts[(uploadId, int.Parse(part.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))]);
+                crc.Append(
+                    _parts[
+                        (uploadId, int.Parse(part.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
+                    ]
+                );
             }
         }
 

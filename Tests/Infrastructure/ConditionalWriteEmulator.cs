@@ -42,7 +42,8 @@ internal sealed class ConditionalWriteEmulator : DelegatingHandler
     /// <summary>Conditional PUTs answered 409 so far.</summary>
     public int Answered { get; private set; }
 
-    /// <summary>Whether If-Match and If-None-Match are answered here as AWS does, rather than by the server (for versioned buckets).</summary>
+    /// <summary>Whether If-Match and If-None-Match are answered here as AWS does, rather than by the server (for
+    /// versioned buckets).</summary>
     public bool InVersionedBuckets { get; init; }
 
     protected override void Dispose(bool disposing)
@@ -55,10 +56,15 @@ internal sealed class ConditionalWriteEmulator : DelegatingHandler
         base.Dispose(disposing);
     }
 
-    private static HttpResponseMessage PreconditionFailed() => new(HttpStatusCode.PreconditionFailed)
-    {
-        Content = new StringContent("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>", Encoding.UTF8, "application/xml"),
-    };
+    private static HttpResponseMessage PreconditionFailed() =>
+        new(HttpStatusCode.PreconditionFailed)
+        {
+            Content = new StringContent(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>",
+                Encoding.UTF8,
+                "application/xml"
+            ),
+        };
 
     private static (string Bucket, string Key) Address(HttpRequestMessage request)
     {
@@ -80,15 +86,24 @@ internal sealed class ConditionalWriteEmulator : DelegatingHandler
         }
     }
 
-    /// <summary>An If-None-Match: * PUT as AWS answers it in a versioned bucket: 412 while the key holds an object.</summary>
-    private async Task<HttpResponseMessage?> IfNoneMatchAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>An If-None-Match: * PUT as AWS answers it in a versioned bucket: 412 while the key holds an
+    /// object.</summary>
+    private async Task<HttpResponseMessage?> IfNoneMatchAsync(
+        HttpRequestMessage request,
+        CancellationToken cancellationToken
+    )
     {
         (string bucket, string key) = Address(request);
         return await EtagAsync(bucket, key, cancellationToken) is null ? null : PreconditionFailed();
     }
 
-    /// <summary>An If-Match PUT as AWS answers it: 412 unless the object's ETag is the one named; else the write itself.</summary>
-    private async Task<HttpResponseMessage> IfMatchAsync(HttpRequestMessage request, string ifMatch, CancellationToken cancellationToken)
+    /// <summary>An If-Match PUT as AWS answers it: 412 unless the object's ETag is the one named; else the write
+    /// itself.</summary>
+    private async Task<HttpResponseMessage> IfMatchAsync(
+        HttpRequestMessage request,
+        string ifMatch,
+        CancellationToken cancellationToken
+    )
     {
         (string bucket, string key) = Address(request);
         string? etag = await EtagAsync(bucket, key, cancellationToken);
@@ -97,7 +112,11 @@ internal sealed class ConditionalWriteEmulator : DelegatingHandler
             return PreconditionFailed();
         }
 
-        string? Header(string name) => request.Headers.TryGetValues(name, out IEnumerable<string>? values) || request.Content!.Headers.TryGetValues(name, out values) ? values.First() : null;
+        string? Header(string name) =>
+            request.Headers.TryGetValues(name, out IEnumerable<string>? values)
+            || request.Content!.Headers.TryGetValues(name, out values)
+                ? values.First()
+                : null;
         var put = new PutObjectRequest
         {
             BucketName = bucket,
@@ -105,13 +124,27 @@ internal sealed class ConditionalWriteEmulator : DelegatingHandler
             InputStream = new MemoryStream(await request.Content!.ReadAsByteArrayAsync(cancellationToken)),
             ContentType = Header("Content-Type"),
             MD5Digest = Header("Content-MD5"),
-            StorageClass = Header("x-amz-storage-class") is { } storageClass ? S3StorageClass.FindValue(storageClass) : null,
-            ServerSideEncryptionMethod = Header("x-amz-server-side-encryption") is { } sse ? ServerSideEncryptionMethod.FindValue(sse) : null,
+            StorageClass = Header("x-amz-storage-class") is { } storageClass
+                ? S3StorageClass.FindValue(storageClass)
+                : null,
+            ServerSideEncryptionMethod = Header("x-amz-server-side-encryption") is { } sse
+                ? ServerSideEncryptionMethod.FindValue(sse)
+                : null,
             ObjectLockMode = Header("x-amz-object-lock-mode") is { } mode ? ObjectLockMode.FindValue(mode) : null,
-            ObjectLockRetainUntilDate = Header("x-amz-object-lock-retain-until-date") is { } until ? DateTime.Parse(until, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal) : null,
+            ObjectLockRetainUntilDate = Header("x-amz-object-lock-retain-until-date") is { } until
+                ? DateTime.Parse(
+                    until,
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AdjustToUniversal
+                )
+                : null,
         };
         // The object's user metadata (our signature among it) goes with the write, as S3 keeps it with the version.
-        foreach ((string name, IEnumerable<string> values) in request.Headers.Where(h => h.Key.StartsWith("x-amz-meta-", StringComparison.OrdinalIgnoreCase)))
+        foreach (
+            (string name, IEnumerable<string> values) in request.Headers.Where(h =>
+                h.Key.StartsWith("x-amz-meta-", StringComparison.OrdinalIgnoreCase)
+            )
+        )
         {
             put.Metadata.Add(name, values.First());
         }
@@ -127,9 +160,14 @@ internal sealed class ConditionalWriteEmulator : DelegatingHandler
         return response;
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(
+        HttpRequestMessage request,
+        CancellationToken cancellationToken
+    )
     {
-        bool conditional = request.Method == HttpMethod.Put && (request.Headers.Contains("If-Match") || request.Headers.Contains("If-None-Match"));
+        bool conditional =
+            request.Method == HttpMethod.Put
+            && (request.Headers.Contains("If-Match") || request.Headers.Contains("If-None-Match"));
         if (conditional && Interlocked.Decrement(ref _conflicts) >= 0)
         {
             Answered++;
@@ -138,7 +176,8 @@ internal sealed class ConditionalWriteEmulator : DelegatingHandler
                 Content = new StringContent(
                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>ConditionalRequestConflict</Code><Message>A conflicting conditional operation is currently in progress against this resource. Please try again.</Message></Error>",
                     Encoding.UTF8,
-                    "application/xml"),
+                    "application/xml"
+                ),
             };
         }
 
@@ -147,7 +186,11 @@ internal sealed class ConditionalWriteEmulator : DelegatingHandler
             Interlocked.Exchange(ref _conflicts, 0);
         }
 
-        if (InVersionedBuckets && conditional && request.Headers.TryGetValues("If-Match", out IEnumerable<string>? ifMatch))
+        if (
+            InVersionedBuckets
+            && conditional
+            && request.Headers.TryGetValues("If-Match", out IEnumerable<string>? ifMatch)
+        )
         {
             return await IfMatchAsync(request, ifMatch.First(), cancellationToken);
         }

@@ -14,14 +14,21 @@ namespace BtrfsToS3.Tests.Infrastructure;
 /// </summary>
 internal sealed class GovernanceBypassEmulator : DelegatingHandler
 {
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        request.Headers.TryGetValues("x-amz-bypass-governance-retention", out IEnumerable<string>? bypass) && bypass.Any(v => v.Equals("true", StringComparison.OrdinalIgnoreCase))
-            ? Task.FromResult(new HttpResponseMessage(HttpStatusCode.Forbidden)
-            {
-                Content = new StringContent(
-                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>",
-                    Encoding.UTF8,
-                    "application/xml"),
-            })
+    protected override Task<HttpResponseMessage> SendAsync(
+        HttpRequestMessage request,
+        CancellationToken cancellationToken
+    ) =>
+        request.Headers.TryGetValues("x-amz-bypass-governance-retention", out IEnumerable<string>? bypass)
+        && bypass.Any(v => v.Equals("true", StringComparison.OrdinalIgnoreCase))
+            ? Task.FromResult(
+                new HttpResponseMessage(HttpStatusCode.Forbidden)
+                {
+                    Content = new StringContent(
+                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>",
+                        Encoding.UTF8,
+                        "application/xml"
+                    ),
+                }
+            )
             : base.SendAsync(request, cancellationToken);
 }

@@ -22,7 +22,9 @@ internal sealed class LayeredHttp : HttpClientFactory
             // A layer already in another chain would answer for two clients; InnerHandler cannot be set twice.
             if (layers[i].InnerHandler is not null)
             {
-                throw new InvalidOperationException($"{layers[i].GetType().Name} is already under another client: make one per client");
+                throw new InvalidOperationException(
+                    $"{layers[i].GetType().Name} is already under another client: make one per client"
+                );
             }
 
             layers[i].InnerHandler = inner;

@@ -27,15 +27,16 @@ internal sealed class LocalS3 : IDisposable
     public AmazonS3Client Client { get; }
 
     /// <summary>The configuration lines that point the uploader at this bucket.</summary>
-    public string ConfigSection(string endpoint) => $"""
-        [s3]
-        bucket = {Bucket}
-        endpoint = {endpoint}
-        prefix = backup/
-        part_size = 5MiB
-        concurrency = 4
-        request_checksum_calculation = when_required
-        """;
+    public string ConfigSection(string endpoint) =>
+        $"""
+            [s3]
+            bucket = {Bucket}
+            endpoint = {endpoint}
+            prefix = backup/
+            part_size = 5MiB
+            concurrency = 4
+            request_checksum_calculation = when_required
+            """;
 
     /// <summary>The server's test user, which owns every test bucket (scripts/local-s3.sh, S3_UID).</summary>
     public const string Owner = "btrfs-to-s3-test";
@@ -44,9 +45,13 @@ internal sealed class LocalS3 : IDisposable
     public static LocalS3 Create(bool objectLock = false)
     {
         string? endpoint = Environment.GetEnvironmentVariable("S3_ENDPOINT");
-        if (string.IsNullOrEmpty(endpoint) || string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID")))
+        if (
+            string.IsNullOrEmpty(endpoint)
+            || string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_ACCESS_KEY_ID"))
+        )
         {
-            const string missing = "no local S3 server: run the tests with scripts/test.sh, which starts scripts/local-s3.sh";
+            const string missing =
+                "no local S3 server: run the tests with scripts/test.sh, which starts scripts/local-s3.sh";
             if (Environment.GetEnvironmentVariable("CI") == "true")
             {
                 Assert.Fail($"CI=true and {missing}");
@@ -56,16 +61,28 @@ internal sealed class LocalS3 : IDisposable
         }
 
         var s3 = new LocalS3(endpoint, "btrfs-to-s3-test-" + Guid.NewGuid().ToString("N")[..12]);
-        s3.Client.PutBucketAsync(new PutBucketRequest { BucketName = s3.Bucket, ObjectLockEnabledForBucket = objectLock }).GetAwaiter().GetResult();
+        s3.Client.PutBucketAsync(
+                new PutBucketRequest { BucketName = s3.Bucket, ObjectLockEnabledForBucket = objectLock }
+            )
+            .GetAwaiter()
+            .GetResult();
         return s3;
     }
 
-    /// <param name="layers">AWS behaviours the client's requests go through (<see cref="LayeredHttp"/>), outermost first; none for straight.</param>
-    public static AmazonS3Client CreateClient(string endpoint, params DelegatingHandler[] layers) => CreateClient(endpoint, credentials: null, layers);
+    /// <param name="layers">AWS behaviours the client's requests go through (<see cref="LayeredHttp"/>), outermost
+    /// first; none for straight.</param>
+    public static AmazonS3Client CreateClient(string endpoint, params DelegatingHandler[] layers) =>
+        CreateClient(endpoint, credentials: null, layers);
 
-    /// <param name="credentials">Another user's keys (<see cref="PolicyUser"/>); null for the test user's, from the environment.</param>
-    /// <param name="layers">AWS behaviours the client's requests go through (<see cref="LayeredHttp"/>), outermost first; none for straight.</param>
-    public static AmazonS3Client CreateClient(string endpoint, AWSCredentials? credentials, params DelegatingHandler[] layers)
+    /// <param name="credentials">Another user's keys (<see cref="PolicyUser"/>); null for the test user's, from the
+    /// environment.</param>
+    /// <param name="layers">AWS behaviours the client's requests go through (<see cref="LayeredHttp"/>), outermost
+    /// first; none for straight.</param>
+    public static AmazonS3Client CreateClient(
+        string endpoint,
+        AWSCredentials? credentials,
+        params DelegatingHandler[] layers
+    )
     {
         var config = new AmazonS3Config
         {
@@ -83,12 +100,20 @@ internal sealed class LocalS3 : IDisposable
         return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
     }
 
-    /// <summary>The uploader's store over a client of the local server, waiting out an outage for <paramref name="giveUpAfter"/>.</summary>
-    public static S3ObjectStore Store(IAmazonS3 client, string bucket, TimeSpan giveUpAfter, BandwidthLimiter? limiter = null) => new(
-        client,
-        bucket,
-        new OutageGuard(giveUpAfter, bucket, new OutageClock(TimeProvider.System), NullLogger.Instance),
-        limiter ?? new BandwidthLimiter(BandwidthSchedule.Off, TimeProvider.System, NullLogger.Instance));
+    /// <summary>The uploader's store over a client of the local server, waiting out an outage for
+    /// <paramref name="giveUpAfter"/>.</summary>
+    public static S3ObjectStore Store(
+        IAmazonS3 client,
+        string bucket,
+        TimeSpan giveUpAfter,
+        BandwidthLimiter? limiter = null
+    ) =>
+        new(
+            client,
+            bucket,
+            new OutageGuard(giveUpAfter, bucket, new OutageClock(TimeProvider.System), NullLogger.Instance),
+            limiter ?? new BandwidthLimiter(BandwidthSchedule.Off, TimeProvider.System, NullLogger.Instance)
+        );
 
     public List<S3Object> List(string prefix = "")
     {
@@ -162,7 +187,18 @@ internal sealed class LocalS3 : IDisposable
             // a test set: the bucket can only be deleted empty.
             foreach (S3ObjectVersion version in Versions())
             {
-                Client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = Bucket, Key = version.Key, VersionId = version.VersionId, BypassGovernanceRetention = true }).GetAwaiter().GetResult();
+                Client
+                    .DeleteObjectAsync(
+                        new DeleteObjectRequest
+                        {
+                            BucketName = Bucket,
+                            Key = version.Key,
+                            VersionId = version.VersionId,
+                            BypassGovernanceRetention = true,
+                        }
+                    )
+                    .GetAwaiter()
+                    .GetResult();
             }
 
             Client.DeleteBucketAsync(Bucket).GetAwaiter().GetResult();

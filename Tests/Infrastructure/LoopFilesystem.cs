@@ -8,9 +8,7 @@ internal sealed class LoopFilesystem : IDisposable
 {
     private readonly TempDirectory _root = new("test-ext4");
 
-    private LoopFilesystem()
-    {
-    }
+    private LoopFilesystem() { }
 
     public string Dir => _root.File("mnt");
 
@@ -28,7 +26,10 @@ internal sealed class LoopFilesystem : IDisposable
             Shell.Run("mount", "-o", "loop", image, filesystem.Dir);
             // A spool holds only what btrfs_to_s3 writes; anything else is logged as a stray.
             Directory.Delete(Path.Combine(filesystem.Dir, "lost+found"));
-            File.SetUnixFileMode(filesystem.Dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.SetUnixFileMode(
+                filesystem.Dir,
+                UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            );
         }
         catch
         {

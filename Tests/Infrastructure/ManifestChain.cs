@@ -5,13 +5,15 @@ using BtrfsToS3.Shared.Spool;
 
 namespace BtrfsToS3.Tests.Infrastructure;
 
-/// <summary>A generation's manifests made up for unit tests of what is read from them: a full, then incrementals, each of a size and at a time.</summary>
+/// <summary>A generation's manifests made up for unit tests of what is read from them: a full, then incrementals, each
+/// of a size and at a time.</summary>
 internal static class ManifestChain
 {
     public static readonly DateTimeOffset Start = new(2026, 1, 4, 2, 0, 0, TimeSpan.Zero);
 
     /// <param name="subvolume">Whose chain.</param>
-    /// <param name="streams">Each stream's bytes and its snapshot's time in days after <see cref="Start"/>, the full first.</param>
+    /// <param name="streams">Each stream's bytes and its snapshot's time in days after <see cref="Start"/>, the full
+    /// first.</param>
     public static IReadOnlyList<Manifest> Of(string subvolume, params (long Bytes, double Day)[] streams)
     {
         string generation = SnapshotName.Generation(SnapshotName.Format(subvolume, Start.AddDays(streams[0].Day)));
@@ -37,8 +39,25 @@ internal static class ManifestChain
                 SendCommand = ["btrfs", "send", name],
                 CreatedAt = Start,
             };
-            Seal seal = Seal.Of(header, [], streams[i].Bytes, ValidFormat.Sha256(name), "btrfs-progs v6.2", "6.1", Start, Start);
-            chain.Add(Manifest.Of(seal, i == 0 ? null : ObjectKeys.Manifest(ValidFormat.Prefix, subvolume, generation, chain[i - 1].Stream), Start, "DEEP_ARCHIVE", ValidFormat.Chunks(header, streams[i].Bytes)));
+            Seal seal = Seal.Of(
+                header,
+                [],
+                streams[i].Bytes,
+                ValidFormat.Sha256(name),
+                "btrfs-progs v6.2",
+                "6.1",
+                Start,
+                Start
+            );
+            chain.Add(
+                Manifest.Of(
+                    seal,
+                    i == 0 ? null : ObjectKeys.Manifest(ValidFormat.Prefix, subvolume, generation, chain[i - 1].Stream),
+                    Start,
+                    "DEEP_ARCHIVE",
+                    ValidFormat.Chunks(header, streams[i].Bytes)
+                )
+            );
         }
 
         return chain;

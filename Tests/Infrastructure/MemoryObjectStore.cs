@@ -62,21 +62,42 @@ internal sealed class MemoryObjectStore : IObjectStore
         }
 
         return body.Length > maxBytes
-            ? Task.FromException<ObjectBody?>(new BackupFailure(FailureKind.BadData, $"{Address(key)}: {body.Length} bytes, more than {maxBytes}"))
+            ? Task.FromException<ObjectBody?>(
+                new BackupFailure(FailureKind.BadData, $"{Address(key)}: {body.Length} bytes, more than {maxBytes}")
+            )
             : Task.FromResult<ObjectBody?>(new ObjectBody(body, _etags[key], null, _signatures.GetValueOrDefault(key)));
     }
 
     public Task<IReadOnlyList<ObjectVersion>> ListVersionsAsync(string key, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ObjectVersion>>(_objects.ContainsKey(key) ? [new ObjectVersion("null", _written.GetValueOrDefault(key, Now))] : []);
+        Task.FromResult<IReadOnlyList<ObjectVersion>>(
+            _objects.ContainsKey(key) ? [new ObjectVersion("null", _written.GetValueOrDefault(key, Now))] : []
+        );
 
-    public Task<IReadOnlyList<StoredVersion>> ListVersionsUnderAsync(string prefix, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<StoredVersion>>([.. _objects.Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(o => new StoredVersion(o.Key, "null", o.Value.Length, _written.GetValueOrDefault(o.Key, Now), IsDeleteMarker: false))]);
+    public Task<IReadOnlyList<StoredVersion>> ListVersionsUnderAsync(
+        string prefix,
+        CancellationToken cancellationToken
+    ) =>
+        Task.FromResult<IReadOnlyList<StoredVersion>>([
+            .. _objects
+                .Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(o => new StoredVersion(
+                    o.Key,
+                    "null",
+                    o.Value.Length,
+                    _written.GetValueOrDefault(o.Key, Now),
+                    IsDeleteMarker: false
+                )),
+        ]);
 
     public Task DeleteVersionsAsync(IReadOnlyList<StoredVersion> versions, CancellationToken cancellationToken) =>
         DeleteAsync([.. versions.Select(v => v.Key)], cancellationToken);
 
-
-    public Task<ObjectWritten?> PutAsync(string key, byte[] body, ObjectWrite write, CancellationToken cancellationToken)
+    public Task<ObjectWritten?> PutAsync(
+        string key,
+        byte[] body,
+        ObjectWrite write,
+        CancellationToken cancellationToken
+    )
     {
         if (BeforePut?.Invoke(key, body, write) is { } answer)
         {
@@ -84,7 +105,10 @@ internal sealed class MemoryObjectStore : IObjectStore
         }
 
         bool exists = _etags.TryGetValue(key, out string? there);
-        if ((write.IfNoneMatch && exists) || (write.IfMatch is { } etag && (!exists || S3Etag.Normalize(there!) != S3Etag.Normalize(etag))))
+        if (
+            (write.IfNoneMatch && exists)
+            || (write.IfMatch is { } etag && (!exists || S3Etag.Normalize(there!) != S3Etag.Normalize(etag)))
+        )
         {
             return Task.FromResult<ObjectWritten?>(null);
         }
@@ -99,16 +123,26 @@ internal sealed class MemoryObjectStore : IObjectStore
     }
 
     public Task<ObjectHead?> HeadAsync(string key, string? versionId, CancellationToken cancellationToken) =>
-        Task.FromResult(_objects.TryGetValue(key, out byte[]? body) ? new ObjectHead(body.Length, _etags[key], null, null, "STANDARD", false, null) : null);
+        Task.FromResult(
+            _objects.TryGetValue(key, out byte[]? body)
+                ? new ObjectHead(body.Length, _etags[key], null, null, "STANDARD", false, null)
+                : null
+        );
 
     public Task<IReadOnlyList<StoredObject>> ListAsync(string prefix, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<StoredObject>>([.. _objects.Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(o => new StoredObject(o.Key, o.Value.Length, _written.GetValueOrDefault(o.Key, Now)))]);
+        Task.FromResult<IReadOnlyList<StoredObject>>([
+            .. _objects
+                .Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(o => new StoredObject(o.Key, o.Value.Length, _written.GetValueOrDefault(o.Key, Now))),
+        ]);
 
     public Task<IReadOnlyList<string>> ListFoldersAsync(string prefix, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>>([.. _objects.Keys
-            .Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.IndexOf('/', prefix.Length) > 0)
-            .Select(k => k[..(k.IndexOf('/', prefix.Length) + 1)])
-            .Distinct()]);
+        Task.FromResult<IReadOnlyList<string>>([
+            .. _objects
+                .Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.IndexOf('/', prefix.Length) > 0)
+                .Select(k => k[..(k.IndexOf('/', prefix.Length) + 1)])
+                .Distinct(),
+        ]);
 
     public Task DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
@@ -124,7 +158,13 @@ internal sealed class MemoryObjectStore : IObjectStore
         return Task.CompletedTask;
     }
 
-    public Task<int> PutFileAsync(string key, PartWrite part, ChunkWrite write, Action<long> progress, CancellationToken cancellationToken)
+    public Task<int> PutFileAsync(
+        string key,
+        PartWrite part,
+        ChunkWrite write,
+        Action<long> progress,
+        CancellationToken cancellationToken
+    )
     {
         Put(key, ReadPart(part));
         progress(part.Length);
@@ -139,12 +179,24 @@ internal sealed class MemoryObjectStore : IObjectStore
         return Task.FromResult(upload.UploadId);
     }
 
-    public Task<IReadOnlyList<StoredPart>?> ListPartsAsync(string key, string uploadId, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<StoredPart>?>(_parts.TryGetValue(uploadId, out SortedDictionary<int, byte[]>? parts)
-            ? [.. parts.Select(p => new StoredPart(p.Key, Etag(p.Value), p.Value.Length))]
-            : null);
+    public Task<IReadOnlyList<StoredPart>?> ListPartsAsync(
+        string key,
+        string uploadId,
+        CancellationToken cancellationToken
+    ) =>
+        Task.FromResult<IReadOnlyList<StoredPart>?>(
+            _parts.TryGetValue(uploadId, out SortedDictionary<int, byte[]>? parts)
+                ? [.. parts.Select(p => new StoredPart(p.Key, Etag(p.Value), p.Value.Length))]
+                : null
+        );
 
-    public Task<(string Etag, int Retries)> UploadPartAsync(string key, string uploadId, PartWrite part, Action<long> progress, CancellationToken cancellationToken)
+    public Task<(string Etag, int Retries)> UploadPartAsync(
+        string key,
+        string uploadId,
+        PartWrite part,
+        Action<long> progress,
+        CancellationToken cancellationToken
+    )
     {
         if (!_parts.TryGetValue(uploadId, out SortedDictionary<int, byte[]>? parts))
         {
@@ -157,7 +209,13 @@ internal sealed class MemoryObjectStore : IObjectStore
         return Task.FromResult((Etag(bytes), 0));
     }
 
-    public Task CompleteUploadAsync(string key, string uploadId, IReadOnlyList<CompletedPart> parts, string? crc32, CancellationToken cancellationToken)
+    public Task CompleteUploadAsync(
+        string key,
+        string uploadId,
+        IReadOnlyList<CompletedPart> parts,
+        string? crc32,
+        CancellationToken cancellationToken
+    )
     {
         if (!_parts.Remove(uploadId, out SortedDictionary<int, byte[]>? held))
         {
@@ -166,13 +224,20 @@ internal sealed class MemoryObjectStore : IObjectStore
 
         // S3's ETag of a multipart object: the MD5 of the parts' binary MD5s, then "-" and the number of parts.
         byte[][] bodies = [.. parts.Select(p => held[p.Number])];
-        string etag = $"\"{Convert.ToHexStringLower(MD5.HashData([.. bodies.SelectMany(b => MD5.HashData(b))]))}-{bodies.Length}\"";
+        string etag =
+            $"\"{Convert.ToHexStringLower(MD5.HashData([.. bodies.SelectMany(b => MD5.HashData(b))]))}-{bodies.Length}\"";
         Store(key, [.. bodies.SelectMany(b => b)], etag);
         Uploads.RemoveAll(u => u.UploadId == uploadId);
         return Task.CompletedTask;
     }
 
-    public async Task ReadAsync(string key, string? versionId, (long First, long Last)? range, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken)
+    public async Task ReadAsync(
+        string key,
+        string? versionId,
+        (long First, long Last)? range,
+        Func<Stream, CancellationToken, Task> consume,
+        CancellationToken cancellationToken
+    )
     {
         byte[] body = _objects[key];
         (long first, long last) = range ?? (0, body.Length - 1);
@@ -180,7 +245,9 @@ internal sealed class MemoryObjectStore : IObjectStore
     }
 
     public Task<IReadOnlyList<PendingUpload>> ListUploadsAsync(string prefix, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<PendingUpload>>([.. Uploads.Where(u => u.Key.StartsWith(prefix, StringComparison.Ordinal))]);
+        Task.FromResult<IReadOnlyList<PendingUpload>>([
+            .. Uploads.Where(u => u.Key.StartsWith(prefix, StringComparison.Ordinal)),
+        ]);
 
     public Task AbortUploadAsync(PendingUpload upload, CancellationToken cancellationToken)
     {
@@ -189,9 +256,20 @@ internal sealed class MemoryObjectStore : IObjectStore
         return Task.CompletedTask;
     }
 
-    public Task ExtendLockAsync(string key, string? versionId, ObjectLock objectLock, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task ExtendLockAsync(
+        string key,
+        string? versionId,
+        ObjectLock objectLock,
+        CancellationToken cancellationToken
+    ) => Task.CompletedTask;
 
-    public Task<ThawAnswer> RequestThawAsync(string key, string? versionId, int days, string tier, CancellationToken cancellationToken) => Task.FromResult(ThawAnswer.NotArchived);
+    public Task<ThawAnswer> RequestThawAsync(
+        string key,
+        string? versionId,
+        int days,
+        string tier,
+        CancellationToken cancellationToken
+    ) => Task.FromResult(ThawAnswer.NotArchived);
 
     private static string Etag(byte[] body) => $"\"{Convert.ToHexStringLower(MD5.HashData(body))}\"";
 
@@ -212,9 +290,11 @@ internal sealed class MemoryObjectStore : IObjectStore
         return bytes;
     }
 
-    public Task<BucketLifecycle> LifecycleAsync(CancellationToken cancellationToken) => Task.FromResult(BucketLifecycle.None);
+    public Task<BucketLifecycle> LifecycleAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(BucketLifecycle.None);
 
     public Task<string> VersioningAsync(CancellationToken cancellationToken) => Task.FromResult("Off");
 
-    public Task<ObjectLockState> ObjectLockAsync(CancellationToken cancellationToken) => Task.FromResult(ObjectLockState.Off);
+    public Task<ObjectLockState> ObjectLockAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(ObjectLockState.Off);
 }

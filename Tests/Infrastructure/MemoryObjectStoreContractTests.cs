@@ -3,7 +3,8 @@ using BtrfsToS3.Uploader.S3;
 
 namespace BtrfsToS3.Tests.Infrastructure;
 
-/// <summary><see cref="ObjectStoreContract"/> over <see cref="MemoryObjectStore"/>: the unit tests' stand-in does what S3 does.</summary>
+/// <summary><see cref="ObjectStoreContract"/> over <see cref="MemoryObjectStore"/>: the unit tests' stand-in does what
+/// S3 does.</summary>
 [TestClass]
 public sealed class MemoryObjectStoreContractTests : ObjectStoreContract
 {

@@ -41,7 +41,8 @@ internal sealed class PolicyUser : IDisposable
     }
 
     /// <summary>The user's keys, for a client made in the test process.</summary>
-    public Amazon.Runtime.AWSCredentials Credentials => new Amazon.Runtime.BasicAWSCredentials(Environment["AWS_ACCESS_KEY_ID"], Environment["AWS_SECRET_ACCESS_KEY"]);
+    public Amazon.Runtime.AWSCredentials Credentials =>
+        new Amazon.Runtime.BasicAWSCredentials(Environment["AWS_ACCESS_KEY_ID"], Environment["AWS_SECRET_ACCESS_KEY"]);
 
     /// <summary>
     /// Makes the shipped policy the bucket's policy for this user, without the actions in <paramref name="without"/>.
@@ -53,21 +54,39 @@ internal sealed class PolicyUser : IDisposable
     /// 2026; s3-tests test_head_object_404_with_policy_prefix). Listings under the condition RGW 16 does evaluate.
     /// </param>
     /// <returns>The policy applied.</returns>
-    public string Allow(string policyFile, string prefix, IReadOnlyCollection<string>? without = null, bool keepPrefixCondition = true) =>
-        Apply(_s3, Statements(policyFile, prefix, without, keepPrefixCondition));
+    public string Allow(
+        string policyFile,
+        string prefix,
+        IReadOnlyCollection<string>? without = null,
+        bool keepPrefixCondition = true
+    ) => Apply(_s3, Statements(policyFile, prefix, without, keepPrefixCondition));
 
-    /// <summary>One bucket policy for several users, each granted its shipped policy (a bucket has only one policy).</summary>
-    public static string AllowEach(LocalS3 s3, string prefix, bool keepPrefixCondition, params (PolicyUser User, string PolicyFile)[] grants) =>
-        Apply(s3, grants.SelectMany(g => g.User.Statements(g.PolicyFile, prefix, without: null, keepPrefixCondition)));
+    /// <summary>One bucket policy for several users, each granted its shipped policy (a bucket has only one
+    /// policy).</summary>
+    public static string AllowEach(
+        LocalS3 s3,
+        string prefix,
+        bool keepPrefixCondition,
+        params (PolicyUser User, string PolicyFile)[] grants
+    ) => Apply(s3, grants.SelectMany(g => g.User.Statements(g.PolicyFile, prefix, without: null, keepPrefixCondition)));
 
-    /// <summary>A shared credentials file (the AWS CLI's format) with this user's keys as profile <paramref name="profile"/>, for --profile.</summary>
+    /// <summary>A shared credentials file (the AWS CLI's format) with this user's keys as profile
+    /// <paramref name="profile"/>, for --profile.</summary>
     public string WriteCredentialsFile(string path, string profile)
     {
-        File.WriteAllText(path, $"[{profile}]\naws_access_key_id = {Environment["AWS_ACCESS_KEY_ID"]}\naws_secret_access_key = {Environment["AWS_SECRET_ACCESS_KEY"]}\n");
+        File.WriteAllText(
+            path,
+            $"[{profile}]\naws_access_key_id = {Environment["AWS_ACCESS_KEY_ID"]}\naws_secret_access_key = {Environment["AWS_SECRET_ACCESS_KEY"]}\n"
+        );
         return path;
     }
 
-    private List<JsonNode> Statements(string policyFile, string prefix, IReadOnlyCollection<string>? without, bool keepPrefixCondition)
+    private List<JsonNode> Statements(
+        string policyFile,
+        string prefix,
+        IReadOnlyCollection<string>? without,
+        bool keepPrefixCondition
+    )
     {
         string text = File.ReadAllText(SourceTree.File(policyFile))
             .Replace("arn:aws:s3:::BUCKET", $"arn:aws:s3:::{_s3.Bucket}", StringComparison.Ordinal)
@@ -76,7 +95,14 @@ internal sealed class PolicyUser : IDisposable
         var statements = new List<JsonNode>();
         foreach (JsonNode statement in policy["Statement"]!.AsArray().Select(s => s!.DeepClone()))
         {
-            JsonArray actions = [.. statement["Action"]!.AsArray().Select(a => a!.GetValue<string>()).Where(a => without?.Contains(a) != true).Select(a => (JsonNode)a)];
+            JsonArray actions =
+            [
+                .. statement["Action"]!
+                    .AsArray()
+                    .Select(a => a!.GetValue<string>())
+                    .Where(a => without?.Contains(a) != true)
+                    .Select(a => (JsonNode)a),
+            ];
             if (actions.Count == 0)
             {
                 continue;
@@ -99,13 +125,15 @@ internal sealed class PolicyUser : IDisposable
             // RGW 16 authorizes a DeleteObjects request as a whole against the bucket's ARN before it checks each key
             // (seen here: 403 for the request with s3:DeleteObject granted on the objects only); AWS checks each key's
             // object ARN. Granted on the bucket too, RGW still refuses the keys outside the prefix one by one.
-            statements.Add(new JsonObject
-            {
-                ["Effect"] = "Allow",
-                ["Principal"] = new JsonObject { ["AWS"] = new JsonArray($"arn:aws:iam:::user/{Name}") },
-                ["Action"] = new JsonArray("s3:DeleteObject"),
-                ["Resource"] = $"arn:aws:s3:::{_s3.Bucket}",
-            });
+            statements.Add(
+                new JsonObject
+                {
+                    ["Effect"] = "Allow",
+                    ["Principal"] = new JsonObject { ["AWS"] = new JsonArray($"arn:aws:iam:::user/{Name}") },
+                    ["Action"] = new JsonArray("s3:DeleteObject"),
+                    ["Resource"] = $"arn:aws:s3:::{_s3.Bucket}",
+                }
+            );
         }
 
         return statements;
@@ -127,9 +155,15 @@ internal sealed class PolicyUser : IDisposable
             ["Action"] = new JsonArray("s3:*"),
             ["Resource"] = new JsonArray($"arn:aws:s3:::{s3.Bucket}", $"arn:aws:s3:::{s3.Bucket}/*"),
         };
-        var policy = new JsonObject { ["Version"] = "2012-10-17", ["Statement"] = new JsonArray([.. statements, owner]) };
+        var policy = new JsonObject
+        {
+            ["Version"] = "2012-10-17",
+            ["Statement"] = new JsonArray([.. statements, owner]),
+        };
         string applied = policy.ToJsonString();
-        s3.Client.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = s3.Bucket, Policy = applied }).GetAwaiter().GetResult();
+        s3.Client.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = s3.Bucket, Policy = applied })
+            .GetAwaiter()
+            .GetResult();
         return applied;
     }
 

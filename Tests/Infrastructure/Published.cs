@@ -16,15 +16,19 @@ internal static class Published
     /// </summary>
     public static void Record(BtrfsFixture fixture, Seal seal)
     {
-        StateFiles.WritePublished(fixture.State, new PublishedSnapshot(
-            FormatJson.Version,
-            seal.Subvolume,
-            seal.Snapshot,
-            seal.Kind,
-            seal.Generation,
-            seal.ChainPosition,
-            DateTimeOffset.UtcNow,
-            ObjectKeys.Manifest("backup/", seal.Subvolume, seal.Generation, seal.Stream)));
+        StateFiles.WritePublished(
+            fixture.State,
+            new PublishedSnapshot(
+                FormatJson.Version,
+                seal.Subvolume,
+                seal.Snapshot,
+                seal.Kind,
+                seal.Generation,
+                seal.ChainPosition,
+                DateTimeOffset.UtcNow,
+                ObjectKeys.Manifest("backup/", seal.Subvolume, seal.Generation, seal.Stream)
+            )
+        );
         Directory.Delete(Path.Combine(fixture.Spool, seal.Stream), recursive: true);
     }
 
@@ -52,7 +56,11 @@ internal static class Published
         Assert.AreEqual(pointer.Generations[^1].Generation, pointer.CurrentGeneration);
         foreach (PointerGeneration generation in pointer.Generations)
         {
-            Assert.AreEqual(generation.Manifests.Count, generation.Manifests.Distinct().Count(), "a manifest is named twice");
+            Assert.AreEqual(
+                generation.Manifests.Count,
+                generation.Manifests.Distinct().Count(),
+                "a manifest is named twice"
+            );
             Manifest? previous = null;
             foreach (string key in generation.Manifests)
             {
@@ -85,12 +93,17 @@ internal static class Published
             string rest = key[root.Length..];
             if (rest.Contains('/', StringComparison.Ordinal))
             {
-                Assert.Contains(rest[..rest.IndexOf('/', StringComparison.Ordinal)], named, $"{key} lies in a generation the pointer does not name");
+                Assert.Contains(
+                    rest[..rest.IndexOf('/', StringComparison.Ordinal)],
+                    named,
+                    $"{key} lies in a generation the pointer does not name"
+                );
             }
         }
     }
 
-    /// <summary>Downloads one manifest's chunks, checks each SHA-256 and the stream's, and writes the stream to a file.</summary>
+    /// <summary>Downloads one manifest's chunks, checks each SHA-256 and the stream's, and writes the stream to a
+    /// file.</summary>
     public static string DownloadStream(LocalS3 s3, Manifest manifest, string directory)
     {
         string file = Path.Combine(directory, manifest.Stream + ".stream");

@@ -2,7 +2,8 @@ namespace BtrfsToS3.Tests.Infrastructure;
 
 /// <summary>
 /// Tests that claim something about btrfs need root and btrfs-progs, those that mount a tmpfs need root. Outside CI a
-/// machine without them skips those tests; in CI (CI=true) a skip would hide a missing install step, so it fails instead.
+/// machine without them skips those tests; in CI (CI=true) a skip would hide a missing install step, so it fails
+/// instead.
 /// </summary>
 internal static class Requirements
 {
@@ -20,7 +21,12 @@ internal static class Requirements
         {
             Skip("these tests need root (loop devices, mounts, btrfs snapshots)");
         }
-        else if (!File.Exists("/usr/bin/btrfs") && !File.Exists("/bin/btrfs") && !File.Exists("/usr/sbin/btrfs") && !File.Exists("/sbin/btrfs"))
+        else if (
+            !File.Exists("/usr/bin/btrfs")
+            && !File.Exists("/bin/btrfs")
+            && !File.Exists("/usr/sbin/btrfs")
+            && !File.Exists("/sbin/btrfs")
+        )
         {
             Skip("btrfs-progs is not installed (scripts/install-deps.sh installs it)");
         }

@@ -1,9 +1,11 @@
 namespace BtrfsToS3.Tests.Infrastructure;
 
-/// <summary>The test filesystems' <c>btrfs send</c> processes, and a <c>btrfs</c> that dies in the middle of a send.</summary>
+/// <summary>The test filesystems' <c>btrfs send</c> processes, and a <c>btrfs</c> that dies in the middle of a
+/// send.</summary>
 internal static class SendProcesses
 {
-    /// <summary>The btrfs send processes running now on a test filesystem (no test runs two spoolers at once).</summary>
+    /// <summary>The btrfs send processes running now on a test filesystem (no test runs two spoolers at
+    /// once).</summary>
     public static List<int> Running()
     {
         var found = new List<int>();
@@ -14,7 +16,10 @@ internal static class SendProcesses
                 try
                 {
                     string cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                    if (cmdline.StartsWith("btrfs send ", StringComparison.Ordinal) && cmdline.Contains("btrfs_to_s3-test-", StringComparison.Ordinal))
+                    if (
+                        cmdline.StartsWith("btrfs send ", StringComparison.Ordinal)
+                        && cmdline.Contains("btrfs_to_s3-test-", StringComparison.Ordinal)
+                    )
                     {
                         found.Add(pid);
                     }
@@ -38,7 +43,9 @@ internal static class SendProcesses
     {
         string real = Shell.Run("bash", "-c", "command -v btrfs").Trim();
         string path = Path.Combine(directory, "btrfs");
-        File.WriteAllText(path, $"""
+        File.WriteAllText(
+            path,
+            $"""
             #!/bin/bash
             if [ "$1" = send ]; then
                 {real} "$@" | head -c {bytes}
@@ -46,7 +53,8 @@ internal static class SendProcesses
             fi
             exec {real} "$@"
 
-            """);
+            """
+        );
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 }

@@ -15,8 +15,8 @@ internal static class SendStreams
     }
 
     /// <summary>
-    /// <c>btrfs send</c> run again as the stream's header recorded it (protocol and flags included), quietly, written to a
-    /// file beside the fixture.
+    /// <c>btrfs send</c> run again as the stream's header recorded it (protocol and flags included), quietly, written
+    /// to a file beside the fixture.
     /// </summary>
     public static string ReferenceSend(BtrfsFixture fixture, StreamFacts sent)
     {
@@ -28,7 +28,10 @@ internal static class SendStreams
     /// <summary>The stream's chunks, in order, concatenated into one file.</summary>
     public static string Concatenate(string streamDir, Seal seal)
     {
-        string file = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(streamDir))!, $"spooled-{seal.Stream}.stream");
+        string file = Path.Combine(
+            Path.GetDirectoryName(Path.GetDirectoryName(streamDir))!,
+            $"spooled-{seal.Stream}.stream"
+        );
         using FileStream output = File.Create(file);
         foreach (ChunkRecord chunk in seal.Chunks)
         {
@@ -52,12 +55,20 @@ internal static class SendStreams
         Shell.Run("btrfs", "receive", "-q", "-f", streamFile, into);
     }
 
-    /// <summary>Fails unless the two trees hold the same paths, contents, modes, owners, symlinks, xattrs and hard links.</summary>
+    /// <summary>Fails unless the two trees hold the same paths, contents, modes, owners, symlinks, xattrs and hard
+    /// links.</summary>
     /// <param name="skip">Paths below the roots left out of both, with what is below them.</param>
     public static void AssertSameTree(string expected, string actual, params string[] skip)
     {
         (int code, string output, string error) = Shell.TryRun(
-            "python3", [SourceTree.File("scripts/compare-trees.py"), .. skip.SelectMany(s => new[] { "--skip", s }), expected, actual]);
+            "python3",
+            [
+                SourceTree.File("scripts/compare-trees.py"),
+                .. skip.SelectMany(s => new[] { "--skip", s }),
+                expected,
+                actual,
+            ]
+        );
         Assert.AreEqual(0, code, $"the received tree differs from the snapshot:\n{output}{error}");
     }
 

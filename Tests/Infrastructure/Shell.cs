@@ -18,7 +18,11 @@ internal static class Shell
         return output;
     }
 
-    public static (int Code, string Output, string Error) TryRun(string file, string[] arguments, string? standardOutputFile = null)
+    public static (int Code, string Output, string Error) TryRun(
+        string file,
+        string[] arguments,
+        string? standardOutputFile = null
+    )
     {
         var info = new ProcessStartInfo(file)
         {

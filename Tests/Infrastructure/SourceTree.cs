@@ -1,6 +1,7 @@
 namespace BtrfsToS3.Tests.Infrastructure;
 
-/// <summary>Finds files of the repository (scripts, the example configuration) from the test's output directory.</summary>
+/// <summary>Finds files of the repository (scripts, the example configuration) from the test's output
+/// directory.</summary>
 internal static class SourceTree
 {
     public static string Root { get; } = FindRoot();

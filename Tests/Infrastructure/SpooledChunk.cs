@@ -11,7 +11,8 @@ namespace BtrfsToS3.Tests.Infrastructure;
 
 /// <summary>
 /// A spool of its own holding one stream (its header, no seal) with one ready chunk of random bytes, written by the
-/// spooler's own <see cref="ChunkWriter"/>: what the uploader finds after a spooler run, without btrfs. Removed on dispose.
+/// spooler's own <see cref="ChunkWriter"/>: what the uploader finds after a spooler run, without btrfs. Removed on
+/// dispose.
 /// </summary>
 internal sealed class SpooledChunk : IDisposable
 {
@@ -19,9 +20,7 @@ internal sealed class SpooledChunk : IDisposable
 
     private readonly TempDirectory _dir = new("spooled");
 
-    private SpooledChunk()
-    {
-    }
+    private SpooledChunk() { }
 
     public string Dir => _dir.Path;
 
@@ -35,27 +34,38 @@ internal sealed class SpooledChunk : IDisposable
         var spooled = new SpooledChunk();
         var spool = new SpoolDirectory(spooled.Dir);
         SpoolStream stream = spool.CreateStream(StreamName);
-        stream.WriteHeader(new StreamHeader
-        {
-            FormatVersion = FormatJson.Version,
-            Stream = StreamName,
-            Subvolume = "data",
-            Nested = null,
-            NestedPaths = [],
-            Kind = StreamKind.Full,
-            Source = new SourceRef("0f1e2d3c-0000-4000-8000-000000000001", "5a6b7c8d-0000-4000-8000-000000000002"),
-            Snapshot = new SnapshotRef(StreamName, Guid.NewGuid().ToString()),
-            Parent = null,
-            Generation = "20261125T020000Z",
-            ChainPosition = 0,
-            ChunkSize = size,
-            PartSize = partSize,
-            SendCommand = ["btrfs", "send", "/s/" + StreamName],
-            CreatedAt = DateTimeOffset.UtcNow,
-        });
-        var gate = new QuotaGate(spool, 4 * ByteSize.GiB, TimeSpan.FromMilliseconds(10), TimeProvider.System, NullLogger.Instance);
+        stream.WriteHeader(
+            new StreamHeader
+            {
+                FormatVersion = FormatJson.Version,
+                Stream = StreamName,
+                Subvolume = "data",
+                Nested = null,
+                NestedPaths = [],
+                Kind = StreamKind.Full,
+                Source = new SourceRef("0f1e2d3c-0000-4000-8000-000000000001", "5a6b7c8d-0000-4000-8000-000000000002"),
+                Snapshot = new SnapshotRef(StreamName, Guid.NewGuid().ToString()),
+                Parent = null,
+                Generation = "20261125T020000Z",
+                ChainPosition = 0,
+                ChunkSize = size,
+                PartSize = partSize,
+                SendCommand = ["btrfs", "send", "/s/" + StreamName],
+                CreatedAt = DateTimeOffset.UtcNow,
+            }
+        );
+        var gate = new QuotaGate(
+            spool,
+            4 * ByteSize.GiB,
+            TimeSpan.FromMilliseconds(10),
+            TimeProvider.System,
+            NullLogger.Instance
+        );
         using var source = new MemoryStream(RandomNumberGenerator.GetBytes(checked((int)size)));
-        await new ChunkWriter(stream, size, partSize, ChunkCompression.None, [], gate, NullLogger.Instance).WriteAsync(source, CancellationToken.None);
+        await new ChunkWriter(stream, size, partSize, ChunkCompression.None, [], gate, NullLogger.Instance).WriteAsync(
+            source,
+            CancellationToken.None
+        );
         return spooled;
     }
 
@@ -70,8 +80,36 @@ internal sealed class SpooledChunk : IDisposable
         string key = repository.ChunkKey(header, chunk.Record.Name);
         await chunks.PutAsync(key, chunk, _ => { }, CancellationToken.None);
         ChunkRecord record = chunk.Record;
-        Stream.MarkUploaded(chunk, new UploadedRecord(FormatJson.Version, record.Index, record.Name, key, record.Size, record.Sha256, record.Etag, record.Crc32, "DEEP_ARCHIVE", DateTimeOffset.UtcNow, 1, 0, false));
-        Stream.WriteSeal(Seal.Of(header, [record], record.Size, record.Sha256, "btrfs-progs v6.2", "6.1.0", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow));
+        Stream.MarkUploaded(
+            chunk,
+            new UploadedRecord(
+                FormatJson.Version,
+                record.Index,
+                record.Name,
+                key,
+                record.Size,
+                record.Sha256,
+                record.Etag,
+                record.Crc32,
+                "DEEP_ARCHIVE",
+                DateTimeOffset.UtcNow,
+                1,
+                0,
+                false
+            )
+        );
+        Stream.WriteSeal(
+            Seal.Of(
+                header,
+                [record],
+                record.Size,
+                record.Sha256,
+                "btrfs-progs v6.2",
+                "6.1.0",
+                DateTimeOffset.UtcNow,
+                DateTimeOffset.UtcNow
+            )
+        );
     }
 
     /// <summary>Flips every bit of one byte of the chunk file, as a failing SSD or a bad cable would.</summary>

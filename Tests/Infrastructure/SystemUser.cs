@@ -22,7 +22,17 @@ internal sealed class SystemUser : IDisposable
             return new SystemUser(made: false);
         }
 
-        Shell.Run("useradd", "--system", "--user-group", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", Name);
+        Shell.Run(
+            "useradd",
+            "--system",
+            "--user-group",
+            "--no-create-home",
+            "--home-dir",
+            "/nonexistent",
+            "--shell",
+            "/usr/sbin/nologin",
+            Name
+        );
         return new SystemUser(made: true);
     }
 
@@ -33,7 +43,8 @@ internal sealed class SystemUser : IDisposable
         File.SetUnixFileMode(dir, (UnixFileMode)Convert.ToInt32("2770", 8));
     }
 
-    /// <summary>A file the group reads and nobody else: root:btrfs-to-s3, 0640 (the configuration, the credentials).</summary>
+    /// <summary>A file the group reads and nobody else: root:btrfs-to-s3, 0640 (the configuration, the
+    /// credentials).</summary>
     public static void ShareFile(string path)
     {
         Shell.Run("chown", $"root:{Name}", path);

@@ -21,7 +21,10 @@ internal sealed class TcpProxy : IDisposable
 
     public TcpProxy(Uri upstream)
     {
-        _upstream = new IPEndPoint(IPAddress.Parse(upstream.Host == "localhost" ? "127.0.0.1" : upstream.Host), upstream.Port);
+        _upstream = new IPEndPoint(
+            IPAddress.Parse(upstream.Host == "localhost" ? "127.0.0.1" : upstream.Host),
+            upstream.Port
+        );
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         _ = AcceptAsync();
@@ -143,7 +146,8 @@ internal sealed class TcpProxy : IDisposable
             Task toClient = PumpAsync(up, down, record: false);
             await Task.WhenAny(toServer, toClient);
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception e)
+            when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
             // A cut connection ends here; the client sees the reset.
         }
@@ -160,7 +164,10 @@ internal sealed class TcpProxy : IDisposable
         while (true)
         {
             int limit = record ? UpstreamBytesPerSecond : DownstreamBytesPerSecond;
-            int n = await from.ReadAsync(buffer.AsMemory(0, limit > 0 ? Math.Min(buffer.Length, Math.Max(1, limit / 10)) : buffer.Length), _stop.Token);
+            int n = await from.ReadAsync(
+                buffer.AsMemory(0, limit > 0 ? Math.Min(buffer.Length, Math.Max(1, limit / 10)) : buffer.Length),
+                _stop.Token
+            );
             if (n == 0)
             {
                 return;
@@ -203,7 +210,8 @@ internal sealed class TcpProxy : IDisposable
         }
     }
 
-    /// <summary>Splits a client's byte stream into requests: a header block up to the blank line, then Content-Length bytes.</summary>
+    /// <summary>Splits a client's byte stream into requests: a header block up to the blank line, then Content-Length
+    /// bytes.</summary>
     private sealed class RequestParser(TcpProxy proxy)
     {
         private readonly StringBuilder _header = new();
@@ -223,7 +231,13 @@ internal sealed class TcpProxy : IDisposable
 
                 _header.Append((char)data[0]);
                 data = data[1..];
-                if (_header.Length >= 4 && _header[^1] == '\n' && _header[^2] == '\r' && _header[^3] == '\n' && _header[^4] == '\r')
+                if (
+                    _header.Length >= 4
+                    && _header[^1] == '\n'
+                    && _header[^2] == '\r'
+                    && _header[^3] == '\n'
+                    && _header[^4] == '\r'
+                )
                 {
                     string request = _header.ToString(0, _header.Length - 4);
                     _header.Clear();
@@ -232,7 +246,10 @@ internal sealed class TcpProxy : IDisposable
                     {
                         if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
                         {
-                            _bodyLeft = long.Parse(line["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                            _bodyLeft = long.Parse(
+                                line["Content-Length:".Length..].Trim(),
+                                System.Globalization.CultureInfo.InvariantCulture
+                            );
                         }
                     }
                 }

@@ -12,7 +12,8 @@ internal sealed class TempDirectory(string name = "tmp") : IDisposable
     /// <summary>The path of <paramref name="entry"/> in the directory.</summary>
     public string File(string entry) => System.IO.Path.Combine(Path, entry);
 
-    /// <summary>Writes <paramref name="content"/> to <paramref name="entry"/> in the directory and returns its path.</summary>
+    /// <summary>Writes <paramref name="content"/> to <paramref name="entry"/> in the directory and returns its
+    /// path.</summary>
     public string Write(string entry, string content)
     {
         string path = File(entry);

@@ -5,8 +5,8 @@ namespace BtrfsToS3.Tests.Infrastructure;
 
 /// <summary>
 /// A <see cref="FakeTimeProvider"/> seen by the code under test through a log of the timers it sets: FakeTimeProvider
-/// keeps its timers to itself, and a test of backoff or of a bandwidth cap asserts how long each wait was, or that there
-/// was none. Time itself is the fake's alone; this only forwards and writes down.
+/// keeps its timers to itself, and a test of backoff or of a bandwidth cap asserts how long each wait was, or that
+/// there was none. Time itself is the fake's alone; this only forwards and writes down.
 /// </summary>
 internal sealed class TimerLog(FakeTimeProvider time) : TimeProvider
 {
@@ -47,9 +47,9 @@ internal sealed class TimerLog(FakeTimeProvider time) : TimeProvider
     }
 
     /// <summary>
-    /// Moves the fake time on by each wait the code sets (those set before this call first), the moment it sets it, until <paramref name="task"/> is done:
-    /// an hour of backoff costs no real time, and each wait lasts exactly its due time. The code may wait on another
-    /// thread (a synchronous read that blocks on its wait).
+    /// Moves the fake time on by each wait the code sets (those set before this call first), the moment it sets it,
+    /// until <paramref name="task"/> is done: an hour of backoff costs no real time, and each wait lasts exactly its
+    /// due time. The code may wait on another thread (a synchronous read that blocks on its wait).
     /// </summary>
     public async Task<T> Drive<T>(Task<T> task)
     {

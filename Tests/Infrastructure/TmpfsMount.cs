@@ -1,6 +1,7 @@
 namespace BtrfsToS3.Tests.Infrastructure;
 
-/// <summary>A small tmpfs mounted on a fresh temporary directory, as a memory-backed spool; unmounted and removed on dispose.</summary>
+/// <summary>A small tmpfs mounted on a fresh temporary directory, as a memory-backed spool; unmounted and removed on
+/// dispose.</summary>
 internal sealed class TmpfsMount : IDisposable
 {
     private TmpfsMount(string dir)

@@ -59,24 +59,43 @@ internal sealed class ToolRun : IDisposable
         }
     }
 
-    public static ToolRun Start(string tool, params string[] arguments) => Start(tool, new Dictionary<string, string>(), arguments);
+    public static ToolRun Start(string tool, params string[] arguments) =>
+        Start(tool, new Dictionary<string, string>(), arguments);
 
     /// <summary>Starts a program with extra environment variables (e.g. those systemd sets).</summary>
-    public static ToolRun Start(string tool, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
-        Start([], tool, environment, arguments);
+    public static ToolRun Start(
+        string tool,
+        IReadOnlyDictionary<string, string> environment,
+        params string[] arguments
+    ) => Start([], tool, environment, arguments);
 
     /// <summary>
-    /// Runs a program as a systemd unit with User= and Group= starts it: that user's uid, gid and groups, no capabilities
-    /// (setpriv, as root). The environment is ours with <paramref name="environment"/> over it.
+    /// Runs a program as a systemd unit with User= and Group= starts it: that user's uid, gid and groups, no
+    /// capabilities (setpriv, as root). The environment is ours with <paramref name="environment"/> over it.
     /// </summary>
-    public static (int Code, string Output) RunAs(string user, IReadOnlyDictionary<string, string> environment, string tool, params string[] arguments)
+    public static (int Code, string Output) RunAs(
+        string user,
+        IReadOnlyDictionary<string, string> environment,
+        string tool,
+        params string[] arguments
+    )
     {
-        using ToolRun run = Start(["setpriv", $"--reuid={user}", $"--regid={user}", "--init-groups", "--inh-caps=-all", "--"], tool, environment, arguments);
+        using ToolRun run = Start(
+            ["setpriv", $"--reuid={user}", $"--regid={user}", "--init-groups", "--inh-caps=-all", "--"],
+            tool,
+            environment,
+            arguments
+        );
         int code = run.WaitForExit(TimeSpan.FromMinutes(3));
         return (code, run.Output);
     }
 
-    private static ToolRun Start(string[] prefix, string tool, IReadOnlyDictionary<string, string> environment, string[] arguments)
+    private static ToolRun Start(
+        string[] prefix,
+        string tool,
+        IReadOnlyDictionary<string, string> environment,
+        string[] arguments
+    )
     {
         var info = new ProcessStartInfo(prefix.Length > 0 ? prefix[0] : "dotnet")
         {

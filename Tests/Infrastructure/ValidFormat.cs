@@ -24,8 +24,8 @@ internal static class ValidFormat
     public static string Sha256(string seed) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(seed)));
 
     /// <summary>
-    /// The chunks of a plain stream of <paramref name="totalBytes"/> at the keys its names make, each chunk_size but the
-    /// last, with hashes of the right form and an ETag of the part count part_size gives.
+    /// The chunks of a plain stream of <paramref name="totalBytes"/> at the keys its names make, each chunk_size but
+    /// the last, with hashes of the right form and an ETag of the part count part_size gives.
     /// </summary>
     public static IReadOnlyList<ManifestChunk> Chunks(StreamFacts stream, long totalBytes, string prefix = Prefix)
     {
@@ -35,14 +35,23 @@ internal static class ValidFormat
             long size = Math.Min(stream.ChunkSize, totalBytes - ((long)i * stream.ChunkSize));
             int parts = PartSizing.PartCount(size, stream.PartSize);
             string md5 = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes($"{stream.Stream}/{i}")));
-            chunks.Add(new ManifestChunk(
-                i,
-                ObjectKeys.Chunk(prefix, stream.Subvolume, stream.Generation, stream.Stream, FormatGrammar.ChunkName(i)),
-                size,
-                size,
-                Sha256($"{stream.Stream}/{i}"),
-                parts == 1 ? md5 : $"{md5}-{parts}",
-                "AAAAAA=="));
+            chunks.Add(
+                new ManifestChunk(
+                    i,
+                    ObjectKeys.Chunk(
+                        prefix,
+                        stream.Subvolume,
+                        stream.Generation,
+                        stream.Stream,
+                        FormatGrammar.ChunkName(i)
+                    ),
+                    size,
+                    size,
+                    Sha256($"{stream.Stream}/{i}"),
+                    parts == 1 ? md5 : $"{md5}-{parts}",
+                    "AAAAAA=="
+                )
+            );
         }
 
         return chunks;

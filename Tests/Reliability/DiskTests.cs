@@ -4,7 +4,8 @@ using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Reliability;
 
-/// <summary>Disk trouble under the spooler: a spool disk too small or filling up (a real ext4 on a loop device), stray files. Clear messages, nothing lost.</summary>
+/// <summary>Disk trouble under the spooler: a spool disk too small or filling up (a real ext4 on a loop device), stray
+/// files. Clear messages, nothing lost.</summary>
 [TestClass]
 public sealed class DiskTests : BtrfsTest
 {
@@ -21,7 +22,9 @@ public sealed class DiskTests : BtrfsTest
         Assert.AreEqual(ExitCodes.CannotCreate, code, output);
         StringAssert.Contains(output, $"spool {small}: the filesystem has");
         StringAssert.Contains(output, "a chunk needs 32MiB, and no chunk in the spool waits for upload to free room");
-        Assert.IsEmpty(Directory.GetFileSystemEntries(small).Where(p => !p.EndsWith(".lock", StringComparison.Ordinal)));
+        Assert.IsEmpty(
+            Directory.GetFileSystemEntries(small).Where(p => !p.EndsWith(".lock", StringComparison.Ordinal))
+        );
         Assert.IsEmpty(Directory.GetDirectories(_fx.Snapshots), "the snapshot of the failed stream was left");
     }
 
@@ -38,7 +41,9 @@ public sealed class DiskTests : BtrfsTest
         var taken = new List<string>();
         while (!run.HasExited)
         {
-            foreach (string chunk in Directory.GetDirectories(small).SelectMany(d => Directory.GetFiles(d, "chunk-??????")))
+            foreach (
+                string chunk in Directory.GetDirectories(small).SelectMany(d => Directory.GetFiles(d, "chunk-??????"))
+            )
             {
                 taken.Add(Path.GetFileName(chunk));
                 File.Delete(chunk);
@@ -62,7 +67,10 @@ public sealed class DiskTests : BtrfsTest
         (int code, string output) = ToolRun.Run(Spooler, "--config", config);
 
         Assert.AreEqual(ExitCodes.Ok, code, output);
-        StringAssert.Contains(output, $"spool: {Path.Combine(_fx.Spool, "notes.txt")} is not a stream of btrfs_to_s3; left alone");
+        StringAssert.Contains(
+            output,
+            $"spool: {Path.Combine(_fx.Spool, "notes.txt")} is not a stream of btrfs_to_s3; left alone"
+        );
         Assert.AreEqual("mine", File.ReadAllText(Path.Combine(_fx.Spool, "notes.txt")));
         Assert.IsTrue(Directory.Exists(Path.Combine(_fx.Spool, "not-a-stream")));
     }

@@ -23,7 +23,9 @@ public sealed class OutageTests : BtrfsAndS3Test
         string oldGeneration = Published.ReadPointer(_s3, "data")!.CurrentGeneration;
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--full").Code);
         // Retention deletes the old generation's objects only after the pointer no longer names it.
-        proxy.CutAtRequest = request => request.StartsWith("POST ", StringComparison.Ordinal) && request.Contains("?delete", StringComparison.Ordinal);
+        proxy.CutAtRequest = request =>
+            request.StartsWith("POST ", StringComparison.Ordinal)
+            && request.Contains("?delete", StringComparison.Ordinal);
 
         (int code, string output) = ToolRun.Run(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint);
 
@@ -52,7 +54,16 @@ public sealed class OutageTests : BtrfsAndS3Test
         using var proxy = new TcpProxy(new Uri(_s3.Endpoint));
         proxy.Cut();
 
-        (int code, string output) = ToolRun.Run(UploaderTool, "prune", "--config", config, "--s3.endpoint", proxy.Endpoint, "--retention.min_age_days", "0");
+        (int code, string output) = ToolRun.Run(
+            UploaderTool,
+            "prune",
+            "--config",
+            config,
+            "--s3.endpoint",
+            proxy.Endpoint,
+            "--retention.min_age_days",
+            "0"
+        );
 
         Assert.AreEqual(ExitCodes.TryAgainLater, code, output);
         StringAssert.Contains(output, "retrying in");
@@ -70,7 +81,14 @@ public sealed class OutageTests : BtrfsAndS3Test
         // verify reads the pointer and the manifest, then HEADs each chunk: the link drops at the first HEAD.
         proxy.CutAtRequest = request => request.StartsWith("HEAD ", StringComparison.Ordinal);
 
-        (int code, string output) = ToolRun.Run(UploaderTool, "verify", "--config", config, "--s3.endpoint", proxy.Endpoint);
+        (int code, string output) = ToolRun.Run(
+            UploaderTool,
+            "verify",
+            "--config",
+            config,
+            "--s3.endpoint",
+            proxy.Endpoint
+        );
 
         Assert.AreEqual(ExitCodes.TryAgainLater, code, output);
         StringAssert.Contains(output, "retrying in");
@@ -82,14 +100,25 @@ public sealed class OutageTests : BtrfsAndS3Test
     {
         // One chunk sent as one slow PUT for longer than give_up_after, then a cut longer than the SDK's own retries:
         // the outage is counted from its first failure, not from the HEAD before the upload, so it is waited out.
-        File.WriteAllBytes(Path.Combine(_fx.Subvolume("home"), "one.bin"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(1_000_000));
+        File.WriteAllBytes(
+            Path.Combine(_fx.Subvolume("home"), "one.bin"),
+            System.Security.Cryptography.RandomNumberGenerator.GetBytes(1_000_000)
+        );
         string config = _fx.WriteConfig(
-            2 * ByteSize.MiB, ByteSize.GiB, ["home"], _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s\ngive_up_after = 40s");
+            2 * ByteSize.MiB,
+            ByteSize.GiB,
+            ["home"],
+            _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s\ngive_up_after = 40s"
+        );
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config).Code);
         using var proxy = new TcpProxy(new Uri(_s3.Endpoint)) { UpstreamBytesPerSecond = 20_000 };
         using ToolRun run = ToolRun.Start(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!proxy.Requests.Any(r => r.StartsWith("PUT ", StringComparison.Ordinal) && r.Contains("/chunk-000000", StringComparison.Ordinal)))
+        while (
+            !proxy.Requests.Any(r =>
+                r.StartsWith("PUT ", StringComparison.Ordinal) && r.Contains("/chunk-000000", StringComparison.Ordinal)
+            )
+        )
         {
             Assert.IsLessThan(60, clock.Elapsed.TotalSeconds, run.Output);
             Thread.Sleep(100);
@@ -108,5 +137,11 @@ public sealed class OutageTests : BtrfsAndS3Test
 
     /// <summary>Straight to the server; a run through the proxy overrides [s3] endpoint on its command line.</summary>
     private string Config(string retention) =>
-        _fx.WriteConfig(ByteSize.MiB, ByteSize.GiB, ["data"], _s3.ConfigSection(_s3.Endpoint) + $"\n[uploader]\nlinger = 0s\ngive_up_after = 3s\n[retention]\nkeep_generations = 1\n{retention}");
+        _fx.WriteConfig(
+            ByteSize.MiB,
+            ByteSize.GiB,
+            ["data"],
+            _s3.ConfigSection(_s3.Endpoint)
+                + $"\n[uploader]\nlinger = 0s\ngive_up_after = 3s\n[retention]\nkeep_generations = 1\n{retention}"
+        );
 }

@@ -8,9 +8,9 @@ namespace BtrfsToS3.Tests.Reliability;
 
 /// <summary>
 /// A chunk upload cut in the middle — by an outage, by kill -9, by the S3 server restarting — goes on where it stopped:
-/// the bytes the uplink carried (counted by a <see cref="TcpProxy"/> in front of the real server) stay within the bounds
-/// of docs/RELIABILITY.md. One chunk of 160 MiB in 32 parts of 5 MiB (S3's smallest), one part in flight: an interruption
-/// can cost at most the part in flight, 3 % of the chunk.
+/// the bytes the uplink carried (counted by a <see cref="TcpProxy"/> in front of the real server) stay within the
+/// bounds of docs/RELIABILITY.md. One chunk of 160 MiB in 32 parts of 5 MiB (S3's smallest), one part in flight: an
+/// interruption can cost at most the part in flight, 3 % of the chunk.
 /// </summary>
 [TestClass]
 public sealed class ResumeTests : BtrfsAndS3Test
@@ -95,14 +95,20 @@ public sealed class ResumeTests : BtrfsAndS3Test
 
         Assert.AreEqual(ExitCodes.DataError, again, rerun);
         StringAssert.Contains(rerun, "is held since");
-        Assert.IsFalse(proxy.Requests.Any(r => r.StartsWith("PUT ", StringComparison.Ordinal) || r.StartsWith("POST ", StringComparison.Ordinal)), string.Join("\n", proxy.Requests));
+        Assert.IsFalse(
+            proxy.Requests.Any(r =>
+                r.StartsWith("PUT ", StringComparison.Ordinal) || r.StartsWith("POST ", StringComparison.Ordinal)
+            ),
+            string.Join("\n", proxy.Requests)
+        );
         Assert.IsTrue(File.Exists(chunk));
         (int statusCode, string status) = ToolRun.Run(UploaderTool, "status", "--config", config);
         Assert.AreEqual(ExitCodes.Ok, statusCode, status);
         StringAssert.Contains(status, "HELD: chunk-000000 part 12 is damaged on the spool");
     }
 
-    /// <summary>About 160 MiB of random data in home, spooled as one chunk of 32 parts; the configuration, one part in flight.</summary>
+    /// <summary>About 160 MiB of random data in home, spooled as one chunk of 32 parts; the configuration, one part in
+    /// flight.</summary>
     private string SpoolOneChunk()
     {
         using (FileStream file = File.Create(Path.Combine(_fx.Subvolume("home"), "big.bin")))
@@ -119,12 +125,15 @@ public sealed class ResumeTests : BtrfsAndS3Test
             256 * ByteSize.MiB,
             ByteSize.GiB,
             ["home"],
-            _s3.ConfigSection(_s3.Endpoint).Replace("concurrency = 4", "concurrency = 1", StringComparison.Ordinal) + "\n[uploader]\nlinger = 0s\ngive_up_after = 60s");
+            _s3.ConfigSection(_s3.Endpoint).Replace("concurrency = 4", "concurrency = 1", StringComparison.Ordinal)
+                + "\n[uploader]\nlinger = 0s\ngive_up_after = 60s"
+        );
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config).Code);
         return config;
     }
 
-    /// <summary>An uploader through a 40 MB/s proxy, killed with -9 once the link carried 55 % of the chunk; the proxy.</summary>
+    /// <summary>An uploader through a 40 MB/s proxy, killed with -9 once the link carried 55 % of the chunk; the
+    /// proxy.</summary>
     private TcpProxy KillAt55Percent(string config)
     {
         var proxy = new TcpProxy(new Uri(_s3.Endpoint)) { UpstreamBytesPerSecond = 40_000_000 };
@@ -134,7 +143,12 @@ public sealed class ResumeTests : BtrfsAndS3Test
         return proxy;
     }
 
-    private string StreamName() => Path.GetFileName(Directory.GetDirectories(_fx.Spool).Single(d => Path.GetFileName(d).StartsWith("home.", StringComparison.Ordinal)));
+    private string StreamName() =>
+        Path.GetFileName(
+            Directory
+                .GetDirectories(_fx.Spool)
+                .Single(d => Path.GetFileName(d).StartsWith("home.", StringComparison.Ordinal))
+        );
 
     private string UploadRecordPath() => Path.Combine(_fx.Spool, StreamName(), "chunk-000000.upload.json");
 
@@ -149,11 +163,16 @@ public sealed class ResumeTests : BtrfsAndS3Test
         }
     }
 
-    /// <summary>The stream is a little more than the data (btrfs send's own framing); the bound is on the chunk actually spooled.</summary>
+    /// <summary>The stream is a little more than the data (btrfs send's own framing); the bound is on the chunk
+    /// actually spooled.</summary>
     private void AssertCarriedAtMost(long carried, double ratio, string output)
     {
         long chunk = _s3.List().Where(o => o.Key.Contains("/chunk-", StringComparison.Ordinal)).Sum(o => o.Size ?? 0);
         Assert.IsGreaterThan(0, chunk, output);
-        Assert.IsLessThanOrEqualTo(ratio * chunk, carried, $"the link carried {carried} bytes for a chunk of {chunk} ({(double)carried / chunk:0.000}x)\n{output}");
+        Assert.IsLessThanOrEqualTo(
+            ratio * chunk,
+            carried,
+            $"the link carried {carried} bytes for a chunk of {chunk} ({(double)carried / chunk:0.000}x)\n{output}"
+        );
     }
 }

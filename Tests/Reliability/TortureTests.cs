@@ -11,11 +11,11 @@ namespace BtrfsToS3.Tests.Reliability;
 /// <summary>
 /// Backup cycles, each with one fault: the spooler or the uploader killed at a random moment or at a named crash point,
 /// <c>btrfs send</c> dying mid-stream, the spooler killed and restarted under a running uploader, the network to S3
-/// slowed, cut for a moment, cut for 30 to 120 s in the middle of a multipart chunk, or cut until the uploader gives up,
-/// or the uploader killed in the middle of a multipart chunk and run again (those two report the bytes sent again). Then the pair runs again with no manual step, and
-/// after every cycle: the pointer names only whole streams, S3 holds no generation the pointer does not name, the
-/// spool drains, no multipart upload is left, the next incremental chains on what was published, and the chain
-/// restores identical to the last published snapshot.
+/// slowed, cut for a moment, cut for 30 to 120 s in the middle of a multipart chunk, or cut until the uploader gives
+/// up, or the uploader killed in the middle of a multipart chunk and run again (those two report the bytes sent again).
+/// Then the pair runs again with no manual step, and after every cycle: the pointer names only whole streams, S3 holds
+/// no generation the pointer does not name, the spool drains, no multipart upload is left, the next incremental chains
+/// on what was published, and the chain restores identical to the last published snapshot.
 /// </summary>
 /// <remarks>
 /// The first cycles take every fault once, in order; later ones pick faults at random. Seeded: TORTURE_SEED reproduces
@@ -44,7 +44,13 @@ public sealed class TortureTests : BtrfsAndS3Test
     /// <summary>The fault whose cycle sends a new full (and so may change the generation's encryption).</summary>
     private const string RetentionFault = "uploader at uploader-during-retention";
 
-    private static readonly string[] PublishSteps = ["uploader-after-verify", "uploader-after-manifest", "uploader-after-pointer", "uploader-after-state"];
+    private static readonly string[] PublishSteps =
+    [
+        "uploader-after-verify",
+        "uploader-after-manifest",
+        "uploader-after-pointer",
+        "uploader-after-state",
+    ];
 
     /// <summary>The age key file restore is given for the cycles whose generation is encrypted.</summary>
     private string _identity = null!;
@@ -56,19 +62,24 @@ public sealed class TortureTests : BtrfsAndS3Test
     [TestMethod]
     public void Cycles_OneFaultEach_NothingLostNothingHalfPublished()
     {
-        int seed = int.TryParse(Environment.GetEnvironmentVariable("TORTURE_SEED"), out int given) ? given : Random.Shared.Next();
+        int seed = int.TryParse(Environment.GetEnvironmentVariable("TORTURE_SEED"), out int given)
+            ? given
+            : Random.Shared.Next();
         int cycles = int.TryParse(Environment.GetEnvironmentVariable("TORTURE_CYCLES"), out int c) ? c : Faults.Length;
         Console.WriteLine($"torture: seed {seed}, {cycles} cycles (TORTURE_SEED={seed} reproduces it)");
         var random = new Random(seed);
         AgeIdentity identity = AgeIdentity.Generate();
         _identity = Path.Combine(_fx.Dir, "key.txt");
         File.WriteAllText(_identity, $"{identity.ToSecretText()}\n");
-        string Config(bool encrypted) => _fx.WriteConfig(
-            ByteSize.MiB,
-            4 * ByteSize.MiB,
-            ["data"],
-            _s3.ConfigSection(_s3.Endpoint) + $"\n[uploader]\nlinger = 0s\nabort_uploads_older_than = 0s\n[retention]\nkeep_generations = 1\nmin_age_days = 0\n[encryption]\nrecipients = {(encrypted ? identity.Recipient.Text : string.Empty)}",
-            compression: "auto");
+        string Config(bool encrypted) =>
+            _fx.WriteConfig(
+                ByteSize.MiB,
+                4 * ByteSize.MiB,
+                ["data"],
+                _s3.ConfigSection(_s3.Endpoint)
+                    + $"\n[uploader]\nlinger = 0s\nabort_uploads_older_than = 0s\n[retention]\nkeep_generations = 1\nmin_age_days = 0\n[encryption]\nrecipients = {(encrypted ? identity.Recipient.Text : string.Empty)}",
+                compression: "auto"
+            );
         bool encrypted = false;
         string config = Config(encrypted);
         using var proxy = new TcpProxy(new Uri(_s3.Endpoint));
@@ -88,7 +99,8 @@ public sealed class TortureTests : BtrfsAndS3Test
             }
 
             config = Config(encrypted);
-            string what = $"{Inject(fault, random, config, proxy)} (compression auto, {(encrypted ? "age recipients set" : "no encryption")})";
+            string what =
+                $"{Inject(fault, random, config, proxy)} (compression auto, {(encrypted ? "age recipients set" : "no encryption")})";
             log.Add($"cycle {cycle}: {what}");
             Console.WriteLine($"torture: cycle {cycle}: {what}");
             string history = string.Join('\n', log);
@@ -105,7 +117,8 @@ public sealed class TortureTests : BtrfsAndS3Test
         TestContext.WriteLine(string.Join('\n', log));
     }
 
-    /// <summary>Adds, changes and deletes files, so every cycle has an incremental of more than one chunk to send.</summary>
+    /// <summary>Adds, changes and deletes files, so every cycle has an incremental of more than one chunk to
+    /// send.</summary>
     private void Mutate(Random random, int cycle)
     {
         string data = _fx.Subvolume("data");
@@ -128,7 +141,9 @@ public sealed class TortureTests : BtrfsAndS3Test
         return fault switch
         {
             "spooler killed" => SpoolerKilled(random, config),
-            "spooler at spooler-before-chunk-rename" or "spooler at spooler-after-chunk-rename" or "spooler at spooler-in-quota-pause" => SpoolerAtCrashPoint(fault, config),
+            "spooler at spooler-before-chunk-rename"
+            or "spooler at spooler-after-chunk-rename"
+            or "spooler at spooler-in-quota-pause" => SpoolerAtCrashPoint(fault, config),
             "btrfs send dies" => SendDies(random, config),
             "spooler killed and restarted under the uploader" => SpoolerRestartedUnderTheUploader(random, config),
             "uploader killed on a slow link" => UploaderKilledOnASlowLink(random, config, proxy),
@@ -158,7 +173,13 @@ public sealed class TortureTests : BtrfsAndS3Test
         // Alone and with a quota of one chunk (its encoded bound: 1 MiB of stream, a 1,024th and 64 KiB), so that the
         // second chunk must wait for room.
         using ToolRun spooler = ToolRun.Start(
-            Spooler, new Dictionary<string, string> { ["BTRFS_TO_S3_CRASH_AT"] = point }, "--config", config, "--spool.quota", "1100KiB");
+            Spooler,
+            new Dictionary<string, string> { ["BTRFS_TO_S3_CRASH_AT"] = point },
+            "--config",
+            config,
+            "--spool.quota",
+            "1100KiB"
+        );
         int code = spooler.WaitForExit(TimeSpan.FromMinutes(2));
         Assert.AreEqual(137, code, $"the spooler did not reach {point}:\n{spooler.Output}");
         return $"spooler killed at {point}";
@@ -174,7 +195,10 @@ public sealed class TortureTests : BtrfsAndS3Test
         int code = spooler.WaitForExit(TimeSpan.FromMinutes(2));
         Assert.AreEqual(ExitCodes.Unavailable, code, spooler.Output);
         StringAssert.Contains(spooler.Output, "btrfs send");
-        Assert.IsEmpty(Directory.GetDirectories(_fx.Spool, "data.*"), $"the failed stream is still in the spool:\n{spooler.Output}");
+        Assert.IsEmpty(
+            Directory.GetDirectories(_fx.Spool, "data.*"),
+            $"the failed stream is still in the spool:\n{spooler.Output}"
+        );
         return $"btrfs send died after {after} bytes: spooler exit 69";
     }
 
@@ -214,9 +238,16 @@ public sealed class TortureTests : BtrfsAndS3Test
         bool retention = fault.EndsWith("retention", StringComparison.Ordinal);
         string point = retention ? "uploader-during-retention" : PublishSteps[random.Next(PublishSteps.Length)];
         // A new full makes the previous generation one too many for keep_generations = 1.
-        string[] spool = retention ? ["--config", config, "--spool.quota", "1GiB", "--full"] : ["--config", config, "--spool.quota", "1GiB"];
+        string[] spool = retention
+            ? ["--config", config, "--spool.quota", "1GiB", "--full"]
+            : ["--config", config, "--spool.quota", "1GiB"];
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, spool).Code);
-        using ToolRun crashing = ToolRun.Start(UploaderTool, new Dictionary<string, string> { ["BTRFS_TO_S3_CRASH_AT"] = point }, "--config", config);
+        using ToolRun crashing = ToolRun.Start(
+            UploaderTool,
+            new Dictionary<string, string> { ["BTRFS_TO_S3_CRASH_AT"] = point },
+            "--config",
+            config
+        );
         int code = crashing.WaitForExit(TimeSpan.FromMinutes(2));
         Assert.AreEqual(137, code, $"the uploader did not reach {point}:\n{crashing.Output}");
         return $"uploader killed at {point}";
@@ -241,7 +272,15 @@ public sealed class TortureTests : BtrfsAndS3Test
     {
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB").Code);
         proxy.UpstreamBytesPerSecond = 1_000_000;
-        using ToolRun uploader = ToolRun.Start(UploaderTool, "--config", config, "--s3.endpoint", proxy.Endpoint, "--uploader.give_up_after", "3s");
+        using ToolRun uploader = ToolRun.Start(
+            UploaderTool,
+            "--config",
+            config,
+            "--s3.endpoint",
+            proxy.Endpoint,
+            "--uploader.give_up_after",
+            "3s"
+        );
         Thread.Sleep(random.Next(0, 1000));
         proxy.Cut();
         int code = uploader.WaitForExit(TimeSpan.FromMinutes(2));
@@ -288,14 +327,20 @@ public sealed class TortureTests : BtrfsAndS3Test
         return $"uploader killed at {percent} % of a {stream}-byte stream, run again: exit 0, {Resent(proxy.UpstreamBytes - before, stream)}";
     }
 
-    /// <summary>A 12 MB file more, spooled in chunks of 16 MiB: a chunk of three 5 MiB parts. Returns the stream's bytes.</summary>
+    /// <summary>A 12 MB file more, spooled in chunks of 16 MiB: a chunk of three 5 MiB parts. Returns the stream's
+    /// bytes.</summary>
     private long SpoolAMultipartChunk(Random random, string config)
     {
         byte[] bytes = new byte[12_000_000];
         random.NextBytes(bytes);
         File.WriteAllBytes(Path.Combine(_fx.Subvolume("data"), $"big-{Guid.NewGuid():N}.bin"), bytes);
-        Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB", "--spool.chunk_size", "16MiB").Code);
-        return Directory.GetFiles(Directory.GetDirectories(_fx.Spool, "data.*").Single(), "chunk-??????").Sum(f => new FileInfo(f).Length);
+        Assert.AreEqual(
+            ExitCodes.Ok,
+            ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB", "--spool.chunk_size", "16MiB").Code
+        );
+        return Directory
+            .GetFiles(Directory.GetDirectories(_fx.Spool, "data.*").Single(), "chunk-??????")
+            .Sum(f => new FileInfo(f).Length);
     }
 
     private static void WaitForUpstream(TcpProxy proxy, long bytes, ToolRun uploader)
@@ -307,7 +352,8 @@ public sealed class TortureTests : BtrfsAndS3Test
         }
     }
 
-    /// <summary>What the link carried beyond the stream's own bytes (requests, headers and the parts sent again).</summary>
+    /// <summary>What the link carried beyond the stream's own bytes (requests, headers and the parts sent
+    /// again).</summary>
     private static string Resent(long carried, long stream) =>
         $"link carried {carried} bytes for {stream} ({(double)carried / stream:0.000}x, {Math.Max(0, carried - stream)} bytes sent again or in overhead)";
 
@@ -325,7 +371,10 @@ public sealed class TortureTests : BtrfsAndS3Test
         string published = state.Snapshot.Name;
         string target = Directory.CreateDirectory(Path.Combine(_fx.Mount, $"restored-{cycle}")).FullName;
         string[] decrypt = state.Encryption == ChunkEncoding.Age ? ["--identity", _identity] : ["--allow-unencrypted"];
-        (int code, string output) = ToolRun.Run(UploaderTool, ["restore", "--config", config, "--subvolume", "data", "--target", target, .. decrypt]);
+        (int code, string output) = ToolRun.Run(
+            UploaderTool,
+            ["restore", "--config", config, "--subvolume", "data", "--target", target, .. decrypt]
+        );
         Assert.AreEqual(ExitCodes.Ok, code, output);
         SendStreams.AssertSameTree(Path.Combine(_fx.Snapshots, published), Path.Combine(target, published));
         foreach (string received in Directory.GetDirectories(target))

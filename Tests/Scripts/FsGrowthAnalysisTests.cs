@@ -26,7 +26,12 @@ public sealed class FsGrowthAnalysisTests : BtrfsTest
         Shell.Run("btrfs", "-q", "subvolume", "create", Path.Combine(_fx.Subvolume("data"), "vm", "inner"));
         File.WriteAllBytes(Path.Combine(_fx.Subvolume("data"), "vm", "inner", "f"), new byte[7_000]);
 
-        (int code, string tsv, string summary) = Run("--days", $"{Days}", $"data={_fx.Subvolume("data")}", $"data.vm={_fx.Subvolume("data")}/vm/");
+        (int code, string tsv, string summary) = Run(
+            "--days",
+            $"{Days}",
+            $"data={_fx.Subvolume("data")}",
+            $"data.vm={_fx.Subvolume("data")}/vm/"
+        );
 
         Assert.AreEqual(0, code, summary);
         string[] lines = tsv.TrimEnd('\n').Split('\n');
@@ -55,7 +60,13 @@ public sealed class FsGrowthAnalysisTests : BtrfsTest
         (int planned, string plan) = ToolRun.Run("btrfs-to-s3-uploader", "plan", "--config", config);
 
         Assert.AreEqual(ExitCodes.Ok, planned, plan);
-        StringAssert.Contains(plan, string.Create(CultureInfo.InvariantCulture, $"scan of {DateTime.UtcNow:yyyy-MM-dd}: {ByteSize.Human(data.ChangedBytes)} of {ByteSize.Human(data.TotalBytes)} changed in {Days} days"));
+        StringAssert.Contains(
+            plan,
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"scan of {DateTime.UtcNow:yyyy-MM-dd}: {ByteSize.Human(data.ChangedBytes)} of {ByteSize.Human(data.TotalBytes)} changed in {Days} days"
+            )
+        );
         StringAssert.Contains(plan, "published incrementals not read: no [s3] bucket is configured");
     }
 
@@ -71,7 +82,11 @@ public sealed class FsGrowthAnalysisTests : BtrfsTest
     private static (int Code, string Tsv, string Summary) Run(params string[] arguments) =>
         Shell.TryRun("bash", [SourceTree.File("scripts/fs_growth_analysis.sh"), .. arguments]);
 
-    /// <summary>The apparent sizes of the regular files below the directory (not its links), as find -type f sees them.</summary>
+    /// <summary>The apparent sizes of the regular files below the directory (not its links), as find -type f sees
+    /// them.</summary>
     private static long RegularFileBytes(string dir) =>
-        new DirectoryInfo(dir).EnumerateFiles("*", SearchOption.AllDirectories).Where(f => f.LinkTarget is null).Sum(f => f.Length);
+        new DirectoryInfo(dir)
+            .EnumerateFiles("*", SearchOption.AllDirectories)
+            .Where(f => f.LinkTarget is null)
+            .Sum(f => f.Length);
 }

@@ -27,8 +27,16 @@ public sealed class ManPagesTests
             File.WriteAllText(Path.Combine(_dir.Path, program + ".8"), run.StandardOutput);
         }
 
-        Shell.Run("python3", SourceTree.File("scripts/manpages.py"), "--version", "0.0.0-test", "--out", _dir.Path,
-            "--ini", SourceTree.File("btrfs_to_s3.ini"));
+        Shell.Run(
+            "python3",
+            SourceTree.File("scripts/manpages.py"),
+            "--version",
+            "0.0.0-test",
+            "--out",
+            _dir.Path,
+            "--ini",
+            SourceTree.File("btrfs_to_s3.ini")
+        );
     }
 
     [ClassCleanup]
@@ -71,7 +79,10 @@ public sealed class ManPagesTests
     {
         foreach (string program in new[] { SpoolerCommandLine.Tool, UploaderCommandLine.Tool })
         {
-            (int code, string output, string error) = Shell.TryRun("groff", ["-man", "-ww", "-z", "-Tutf8", Path.Combine(_dir.Path, program + ".8")]);
+            (int code, string output, string error) = Shell.TryRun(
+                "groff",
+                ["-man", "-ww", "-z", "-Tutf8", Path.Combine(_dir.Path, program + ".8")]
+            );
 
             Assert.AreEqual(0, code, output + error);
             Assert.AreEqual(string.Empty, error, program);
@@ -96,7 +107,8 @@ public sealed class ManPagesTests
         foreach (string key in keys)
         {
             string[] parts = key.Split('=', 2);
-            string shown = $"\\fB{parts[0].Trim()}\\fR =" + (parts[1].Trim().Length > 0 ? " " + parts[1].Trim() : string.Empty);
+            string shown =
+                $"\\fB{parts[0].Trim()}\\fR =" + (parts[1].Trim().Length > 0 ? " " + parts[1].Trim() : string.Empty);
             CollectionAssert.Contains(Lines(page), shown, $"btrfs_to_s3.ini.5 lacks {key}");
         }
     }
@@ -106,8 +118,11 @@ public sealed class ManPagesTests
 
     /// <summary>A page as its text reads: troff's escaped hyphens and backslashes back as they print.</summary>
     private static string Page(string name) =>
-        File.ReadAllText(Path.Combine(_dir.Path, name)).Replace("\\-", "-", StringComparison.Ordinal)
-            .Replace("\\e", "\\", StringComparison.Ordinal).Replace("\\[u2026]", "…", StringComparison.Ordinal).Replace("\\&", string.Empty, StringComparison.Ordinal);
+        File.ReadAllText(Path.Combine(_dir.Path, name))
+            .Replace("\\-", "-", StringComparison.Ordinal)
+            .Replace("\\e", "\\", StringComparison.Ordinal)
+            .Replace("\\[u2026]", "…", StringComparison.Ordinal)
+            .Replace("\\&", string.Empty, StringComparison.Ordinal);
 
     private static string[] Lines(string page) => page.Split('\n');
 }

@@ -4,7 +4,8 @@ using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Spooler;
 
-/// <summary>Bad configuration and command lines, seen from outside: one clear line, the documented exit code, nothing touched.</summary>
+/// <summary>Bad configuration and command lines, seen from outside: one clear line, the documented exit code, nothing
+/// touched.</summary>
 [TestClass]
 public sealed class SpoolerChecksTests : BtrfsTest
 {
@@ -43,7 +44,10 @@ public sealed class SpoolerChecksTests : BtrfsTest
         string config = Config($"[subvolumes]\ndata = {_fx.Subvolume("data")}", snapshots: elsewhere.Path);
 
         AssertConfigError(config, $"{config}: [snapshots] dir: {elsewhere.Path} is not on a btrfs filesystem");
-        Assert.IsEmpty(Directory.GetFileSystemEntries(elsewhere.Path), "a refused snapshot directory is left as it was");
+        Assert.IsEmpty(
+            Directory.GetFileSystemEntries(elsewhere.Path),
+            "a refused snapshot directory is left as it was"
+        );
     }
 
     [TestMethod]
@@ -71,7 +75,10 @@ public sealed class SpoolerChecksTests : BtrfsTest
         Mono.Unix.Native.Syscall.chown(_fx.State, nobody, 0);
         string config = Config($"[subvolumes]\ndata = {_fx.Subvolume("data")}");
 
-        AssertConfigError(config, $"{config}: [state] dir: {_fx.State} is owned by nobody (uid 65534) (mode 0755), neither root nor root (uid 0), who runs this");
+        AssertConfigError(
+            config,
+            $"{config}: [state] dir: {_fx.State} is owned by nobody (uid 65534) (mode 0755), neither root nor root (uid 0), who runs this"
+        );
     }
 
     [TestMethod]
@@ -89,24 +96,53 @@ public sealed class SpoolerChecksTests : BtrfsTest
     public void Run_UnderSystemd_LogsInTheSystemdFormatWithJournalPriorities()
     {
         string config = Config($"[subvolumes]\ndata = {_fx.Mount}/nothing");
-        using ToolRun run = ToolRun.Start(Spooler, new Dictionary<string, string> { ["INVOCATION_ID"] = "0123456789abcdef" }, "--config", config);
+        using ToolRun run = ToolRun.Start(
+            Spooler,
+            new Dictionary<string, string> { ["INVOCATION_ID"] = "0123456789abcdef" },
+            "--config",
+            config
+        );
 
         Assert.AreEqual(ExitCodes.Config, run.WaitForExit(TimeSpan.FromMinutes(1)), run.Output);
         string[] lines = [.. run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
         Assert.IsTrue(lines.All(l => l.Length > 3 && l[0] == '<' && l[2] == '>'), run.Output);
-        Assert.HasCount(1, lines.Where(l => l.StartsWith("<3>", StringComparison.Ordinal) && l.Contains("does not exist", StringComparison.Ordinal)), run.Output);
+        Assert.HasCount(
+            1,
+            lines.Where(l =>
+                l.StartsWith("<3>", StringComparison.Ordinal) && l.Contains("does not exist", StringComparison.Ordinal)
+            ),
+            run.Output
+        );
     }
 
     [TestMethod]
     public void Plan_MeasuredSubvolumes_PrintsATableWithTotals()
     {
         string config = Config($"[subvolumes]\ndata = {_fx.Subvolume("data")}\nhome = {_fx.Subvolume("home")}");
-        using ToolRun plan = ToolRun.Start("btrfs-to-s3-uploader", new Dictionary<string, string>(), "plan", "--config", config, "--size", "home=1TiB");
+        using ToolRun plan = ToolRun.Start(
+            "btrfs-to-s3-uploader",
+            new Dictionary<string, string>(),
+            "plan",
+            "--config",
+            config,
+            "--size",
+            "home=1TiB"
+        );
 
         Assert.AreEqual(ExitCodes.Ok, plan.WaitForExit(TimeSpan.FromMinutes(1)), plan.Output);
         string[] lines = plan.StandardOutput.Split('\n');
-        Assert.IsTrue(lines.Any(l => l.StartsWith("data ", StringComparison.Ordinal) && l.Contains("MiB", StringComparison.Ordinal)), plan.StandardOutput);
-        Assert.IsTrue(lines.Any(l => l.StartsWith("home ", StringComparison.Ordinal) && l.Contains("1.0 TiB", StringComparison.Ordinal)), plan.StandardOutput);
+        Assert.IsTrue(
+            lines.Any(l =>
+                l.StartsWith("data ", StringComparison.Ordinal) && l.Contains("MiB", StringComparison.Ordinal)
+            ),
+            plan.StandardOutput
+        );
+        Assert.IsTrue(
+            lines.Any(l =>
+                l.StartsWith("home ", StringComparison.Ordinal) && l.Contains("1.0 TiB", StringComparison.Ordinal)
+            ),
+            plan.StandardOutput
+        );
         Assert.IsTrue(lines.Any(l => l.StartsWith("total ", StringComparison.Ordinal)), plan.StandardOutput);
     }
 
@@ -131,7 +167,9 @@ public sealed class SpoolerChecksTests : BtrfsTest
     private string Config(string subvolumes, string? spool = null, string? snapshots = null)
     {
         string path = Path.Combine(_fx.Dir, "bad.ini");
-        File.WriteAllText(path, $"""
+        File.WriteAllText(
+            path,
+            $"""
             {subvolumes}
             [snapshots]
             dir = {snapshots ?? _fx.Snapshots}
@@ -141,7 +179,8 @@ public sealed class SpoolerChecksTests : BtrfsTest
             chunk_size = {ByteSize.MiB}
             [state]
             dir = {_fx.State}
-            """);
+            """
+        );
         return path;
     }
 

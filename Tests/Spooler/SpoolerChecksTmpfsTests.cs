@@ -5,8 +5,8 @@ using BtrfsToS3.Tests.Infrastructure;
 namespace BtrfsToS3.Tests.Spooler;
 
 /// <summary>
-/// A spool on tmpfs whose quota it or the machine's memory cannot hold, seen from outside: one line naming [spool] quota,
-/// exit 78, nothing touched. The check comes before the btrfs ones, so these need a tmpfs mount but no btrfs.
+/// A spool on tmpfs whose quota it or the machine's memory cannot hold, seen from outside: one line naming [spool]
+/// quota, exit 78, nothing touched. The check comes before the btrfs ones, so these need a tmpfs mount but no btrfs.
 /// </summary>
 [TestClass]
 public sealed class SpoolerChecksTmpfsTests
@@ -29,7 +29,12 @@ public sealed class SpoolerChecksTmpfsTests
 
         (int code, string output) = ToolRun.Run(Spooler, "--config", config);
 
-        AssertConfigError(code, output, spool.Dir, $"configuration: {config}: [spool] quota: 1GiB does not fit the tmpfs that holds {spool.Dir} (64MiB); lower the quota or mount the tmpfs with a larger size=");
+        AssertConfigError(
+            code,
+            output,
+            spool.Dir,
+            $"configuration: {config}: [spool] quota: 1GiB does not fit the tmpfs that holds {spool.Dir} (64MiB); lower the quota or mount the tmpfs with a larger size="
+        );
     }
 
     [TestMethod]
@@ -40,7 +45,12 @@ public sealed class SpoolerChecksTmpfsTests
 
         (int code, string output) = ToolRun.Run(Spooler, "--config", config, "--spool.quota", "100MiB");
 
-        AssertConfigError(code, output, spool.Dir, "configuration: command line --spool.quota: 100MiB does not fit the tmpfs");
+        AssertConfigError(
+            code,
+            output,
+            spool.Dir,
+            "configuration: command line --spool.quota: 100MiB does not fit the tmpfs"
+        );
     }
 
     [TestMethod]
@@ -51,7 +61,12 @@ public sealed class SpoolerChecksTmpfsTests
 
         (int code, string output) = ToolRun.Run(Spooler, "--config", config);
 
-        AssertConfigError(code, output, spool.Dir, $"configuration: {config}: [spool] quota: 5TiB is more than half of this machine's memory");
+        AssertConfigError(
+            code,
+            output,
+            spool.Dir,
+            $"configuration: {config}: [spool] quota: 5TiB is more than half of this machine's memory"
+        );
     }
 
     [TestMethod]
@@ -62,7 +77,12 @@ public sealed class SpoolerChecksTmpfsTests
 
         (int code, string output) = ToolRun.Run(Spooler, "--config", config);
 
-        AssertConfigError(code, output, spool.Dir, $"configuration: {config}: [snapshots] dir: {_dir.Path}/snapshots is not on a btrfs filesystem");
+        AssertConfigError(
+            code,
+            output,
+            spool.Dir,
+            $"configuration: {config}: [snapshots] dir: {_dir.Path}/snapshots is not on a btrfs filesystem"
+        );
     }
 
     private string Config(string spool, long quota)
@@ -70,7 +90,9 @@ public sealed class SpoolerChecksTmpfsTests
         Directory.CreateDirectory(Path.Combine(_dir.Path, "snapshots"));
         Directory.CreateDirectory(Path.Combine(_dir.Path, "state"));
         string path = Path.Combine(_dir.Path, "tmpfs.ini");
-        File.WriteAllText(path, $"""
+        File.WriteAllText(
+            path,
+            $"""
             [subvolumes]
             data = {_dir.Path}/data
             [snapshots]
@@ -81,7 +103,8 @@ public sealed class SpoolerChecksTmpfsTests
             chunk_size = {ByteSize.MiB}
             [state]
             dir = {_dir.Path}/state
-            """);
+            """
+        );
         return path;
     }
 

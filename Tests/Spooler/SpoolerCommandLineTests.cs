@@ -5,7 +5,8 @@ using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Spooler;
 
-/// <summary>The spooler's declaration: its help, the command lines of the units and scripts, and what it refuses.</summary>
+/// <summary>The spooler's declaration: its help, the command lines of the units and scripts, and what it
+/// refuses.</summary>
 [TestClass]
 public sealed class SpoolerCommandLineTests
 {
@@ -44,7 +45,9 @@ public sealed class SpoolerCommandLineTests
     [DataRow("--full=yes", "usage: unknown option \"--full=yes\" (see --help)")]
     public void Parse_WhatTheSpoolerDoesNotTake_IsAUsageError(string args, string expected)
     {
-        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => new CommandLineParser(SpoolerCommandLine.Declaration).Parse(args.Split(' ')));
+        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() =>
+            new CommandLineParser(SpoolerCommandLine.Declaration).Parse(args.Split(' '))
+        );
 
         Assert.AreEqual(FailureKind.Usage, failure.Kind);
         Assert.AreEqual(expected, failure.Message);

@@ -26,10 +26,17 @@ public sealed class SystemdUnitsTests
         }
 
         var units = new List<string>();
-        foreach (string unit in Directory.GetFiles(SourceTree.File("systemd-units")).Where(f => Path.GetExtension(f) != ".conf"))
+        foreach (
+            string unit in Directory
+                .GetFiles(SourceTree.File("systemd-units"))
+                .Where(f => Path.GetExtension(f) != ".conf")
+        )
         {
             string copy = Path.Combine(dir.Path, Path.GetFileName(unit));
-            File.WriteAllText(copy, File.ReadAllText(unit).Replace("/opt/btrfs_to_s3/", bin + "/", StringComparison.Ordinal));
+            File.WriteAllText(
+                copy,
+                File.ReadAllText(unit).Replace("/opt/btrfs_to_s3/", bin + "/", StringComparison.Ordinal)
+            );
             units.Add(copy);
         }
 
@@ -37,7 +44,10 @@ public sealed class SystemdUnitsTests
         foreach (string service in new[] { "btrfs-to-s3-spooler.service", "btrfs-to-s3-uploader.service" })
         {
             string dropIns = Directory.CreateDirectory(Path.Combine(dir.Path, service + ".d")).FullName;
-            File.Copy(SourceTree.File("systemd-units/spool-on-tmpfs.conf"), Path.Combine(dropIns, "spool-on-tmpfs.conf"));
+            File.Copy(
+                SourceTree.File("systemd-units/spool-on-tmpfs.conf"),
+                Path.Combine(dropIns, "spool-on-tmpfs.conf")
+            );
         }
 
         (int code, string output, string error) = Shell.TryRun("systemd-analyze", ["verify", .. units]);
@@ -47,7 +57,8 @@ public sealed class SystemdUnitsTests
         Assert.HasCount(5, units);
     }
 
-    /// <summary>The exposure README ("The units") documents for each service; a change that raises one fails here.</summary>
+    /// <summary>The exposure README ("The units") documents for each service; a change that raises one fails
+    /// here.</summary>
     [TestMethod]
     [DataRow("btrfs-to-s3-spooler.service", 1.5)]
     [DataRow("btrfs-to-s3-uploader.service", 1.3)]
@@ -59,14 +70,24 @@ public sealed class SystemdUnitsTests
             Assert.Inconclusive("systemd-analyze is not installed");
         }
 
-        (int code, string output, string error) = Shell.TryRun("systemd-analyze", ["security", "--offline=yes", SourceTree.File("systemd-units/" + unit)]);
+        (int code, string output, string error) = Shell.TryRun(
+            "systemd-analyze",
+            ["security", "--offline=yes", SourceTree.File("systemd-units/" + unit)]
+        );
 
         Assert.AreEqual(0, code, output + error);
         string last = (output + error).Trim().Split('\n')[^1];
         var score = System.Text.RegularExpressions.Regex.Match(last, @"Overall exposure level for \S+: (\d+\.\d)");
         Assert.IsTrue(score.Success, last);
-        Assert.IsLessThanOrEqualTo(documented, double.Parse(score.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), last);
-        StringAssert.Contains(File.ReadAllText(SourceTree.File("README.md")), $"| `{unit}` | {documented.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} |");
+        Assert.IsLessThanOrEqualTo(
+            documented,
+            double.Parse(score.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+            last
+        );
+        StringAssert.Contains(
+            File.ReadAllText(SourceTree.File("README.md")),
+            $"| `{unit}` | {documented.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} |"
+        );
     }
 
     [TestMethod]
@@ -80,7 +101,10 @@ public sealed class SystemdUnitsTests
         CollectionAssert.Contains(unit, "LoadCredential=aws:/etc/btrfs_to_s3/aws-credentials");
         CollectionAssert.Contains(unit, "Environment=AWS_SHARED_CREDENTIALS_FILE=%d/aws");
         CollectionAssert.Contains(unit, "UMask=0007");
-        Assert.IsFalse(unit.Any(l => l.StartsWith("EnvironmentFile=", StringComparison.Ordinal)), "credentials never come through the environment file");
+        Assert.IsFalse(
+            unit.Any(l => l.StartsWith("EnvironmentFile=", StringComparison.Ordinal)),
+            "credentials never come through the environment file"
+        );
     }
 
     [TestMethod]
@@ -102,7 +126,9 @@ public sealed class SystemdUnitsTests
 
         CollectionAssert.Contains(mount, "Where=/run/btrfs_to_s3/spool");
         CollectionAssert.Contains(mount, "Type=tmpfs");
-        string[] options = mount.Single(l => l.StartsWith("Options=", StringComparison.Ordinal))["Options=".Length..].Split(',');
+        string[] options = mount
+            .Single(l => l.StartsWith("Options=", StringComparison.Ordinal))["Options=".Length..]
+            .Split(',');
         CollectionAssert.Contains(options, "mode=2770");
         Assert.IsTrue(options.Any(o => o.StartsWith("size=", StringComparison.Ordinal)), string.Join(',', options));
         CollectionAssert.DoesNotContain(mount, "[Install]");
@@ -135,9 +161,15 @@ public sealed class SystemdUnitsTests
         string[] unit = File.ReadAllLines(SourceTree.File("systemd-units/btrfs-to-s3-uploader.service"));
 
         CollectionAssert.Contains(unit, "Restart=on-failure");
-        string[] prevented = unit.Single(l => l.StartsWith("RestartPreventExitStatus=", StringComparison.Ordinal))["RestartPreventExitStatus=".Length..].Split(' ');
+        string[] prevented = unit.Single(l => l.StartsWith("RestartPreventExitStatus=", StringComparison.Ordinal))[
+                "RestartPreventExitStatus=".Length..
+            ]
+            .Split(' ');
         CollectionAssert.AreEquivalent(
-            new[] { ExitCodes.Usage, ExitCodes.DataError, ExitCodes.Config }.Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
-            prevented);
+            new[] { ExitCodes.Usage, ExitCodes.DataError, ExitCodes.Config }
+                .Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .ToArray(),
+            prevented
+        );
     }
 }

@@ -25,16 +25,48 @@ public sealed class UploaderChecksTests : BtrfsAndS3Test
         (["plan", "--size", "data=lots"], ExitCodes.Usage, "usage: --size wants a configured subvolume and a size"),
         (["--s3.colour", "blue"], ExitCodes.Config, "configuration: command line --s3.colour: unknown key"),
         (["--s3.bucket", ""], ExitCodes.Config, "command line --s3.bucket: is empty: the uploader needs a bucket"),
-        (["--s3.bucket", "no-such-bucket-btrfs-to-s3"], ExitCodes.Config, "bucket no-such-bucket-btrfs-to-s3 does not exist"),
-        (["--s3.storage_class_data", "DEEPER_ARCHIVE"], ExitCodes.Config, "command line --s3.storage_class_data: \"DEEPER_ARCHIVE\" is not an S3 storage class"),
-        (["--s3.storage_class_metadata", "DEEP_ARCHIVE"], ExitCodes.Config, "command line --s3.storage_class_metadata: DEEP_ARCHIVE cannot be read without a thaw of hours"),
-        (["--restore.tier", "Expedited"], ExitCodes.Config, "command line --restore.tier: Expedited is not offered for Deep Archive"),
-        (["run", "--take-over", "dat"], ExitCodes.Usage, "usage: --take-over wants a configured subvolume (one of data), got \"dat\""),
+        (
+            ["--s3.bucket", "no-such-bucket-btrfs-to-s3"],
+            ExitCodes.Config,
+            "bucket no-such-bucket-btrfs-to-s3 does not exist"
+        ),
+        (
+            ["--s3.storage_class_data", "DEEPER_ARCHIVE"],
+            ExitCodes.Config,
+            "command line --s3.storage_class_data: \"DEEPER_ARCHIVE\" is not an S3 storage class"
+        ),
+        (
+            ["--s3.storage_class_metadata", "DEEP_ARCHIVE"],
+            ExitCodes.Config,
+            "command line --s3.storage_class_metadata: DEEP_ARCHIVE cannot be read without a thaw of hours"
+        ),
+        (
+            ["--restore.tier", "Expedited"],
+            ExitCodes.Config,
+            "command line --restore.tier: Expedited is not offered for Deep Archive"
+        ),
+        (
+            ["run", "--take-over", "dat"],
+            ExitCodes.Usage,
+            "usage: --take-over wants a configured subvolume (one of data), got \"dat\""
+        ),
         (["--s3.part_size", "1MiB"], ExitCodes.Config, "command line --s3.part_size: 1MiB is out of range"),
-        (["--spool.chunk_size", "60GiB", "--spool.quota", "60GiB", "--s3.part_size", "5MiB"], ExitCodes.Config, "into 12288 parts; S3 allows 10000: set part_size to at least 7MiB"),
+        (
+            ["--spool.chunk_size", "60GiB", "--spool.quota", "60GiB", "--s3.part_size", "5MiB"],
+            ExitCodes.Config,
+            "into 12288 parts; S3 allows 10000: set part_size to at least 7MiB"
+        ),
         (["--spool.quota", "512KiB"], ExitCodes.Config, "command line --spool.quota: 512KiB is smaller than one chunk"),
-        (["--spool.dir", "/nonexistent/spool"], ExitCodes.Config, "command line --spool.dir: /nonexistent/spool does not exist"),
-        (["--uploader.give_up_after", "soon"], ExitCodes.Config, "command line --uploader.give_up_after: \"soon\" is not a duration"),
+        (
+            ["--spool.dir", "/nonexistent/spool"],
+            ExitCodes.Config,
+            "command line --spool.dir: /nonexistent/spool does not exist"
+        ),
+        (
+            ["--uploader.give_up_after", "soon"],
+            ExitCodes.Config,
+            "command line --uploader.give_up_after: \"soon\" is not a duration"
+        ),
         (["--config", "/nonexistent/btrfs_to_s3.ini"], ExitCodes.Config, "/nonexistent/btrfs_to_s3.ini"),
     ];
 
@@ -43,7 +75,12 @@ public sealed class UploaderChecksTests : BtrfsAndS3Test
     [TestMethod]
     public void Commands_SpoolOrStateWritableByOthers_Exit78NamingTheDirectoryAndItsMode()
     {
-        string config = _fx.WriteConfig(ByteSize.MiB, ByteSize.GiB, ["data"], _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s");
+        string config = _fx.WriteConfig(
+            ByteSize.MiB,
+            ByteSize.GiB,
+            ["data"],
+            _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s"
+        );
         (int spooled, string spoolerOutput) = ToolRun.Run(Spooler, "--config", config);
         Assert.AreEqual(ExitCodes.Ok, spooled, spoolerOutput);
         string before = _fx.SpoolListing();
@@ -60,7 +97,11 @@ public sealed class UploaderChecksTests : BtrfsAndS3Test
                 Assert.AreEqual(ExitCodes.Config, code, $"{command}\n{output}");
                 string[] failures = [.. output.Split('\n').Where(l => l.Contains(" fail: ", StringComparison.Ordinal))];
                 Assert.HasCount(1, failures, $"{command}\n{output}");
-                StringAssert.Contains(failures[0], $"{config}: {key}: {dir} is writable by others (mode {mode})", command);
+                StringAssert.Contains(
+                    failures[0],
+                    $"{config}: {key}: {dir} is writable by others (mode {mode})",
+                    command
+                );
             }
 
             File.SetUnixFileMode(dir, kept);
@@ -73,7 +114,12 @@ public sealed class UploaderChecksTests : BtrfsAndS3Test
     [TestMethod]
     public void Run_MisuseTable_OneLineEachExit64Or78AndNothingTouched()
     {
-        string config = _fx.WriteConfig(ByteSize.MiB, ByteSize.GiB, ["data"], _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s");
+        string config = _fx.WriteConfig(
+            ByteSize.MiB,
+            ByteSize.GiB,
+            ["data"],
+            _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s"
+        );
         (int spooled, string spoolerOutput) = ToolRun.Run(Spooler, "--config", config);
         Assert.AreEqual(ExitCodes.Ok, spooled, spoolerOutput);
         string before = _fx.SpoolListing();

@@ -22,7 +22,10 @@ public sealed class UploaderCommandLineTests
 
         foreach (Command command in Tool.Root.Subcommands)
         {
-            Assert.IsTrue(OptionLines(help).Any(l => l.StartsWith(command.Name + " ", StringComparison.Ordinal)), $"--help lacks {command.Name}\n{help}");
+            Assert.IsTrue(
+                OptionLines(help).Any(l => l.StartsWith(command.Name + " ", StringComparison.Ordinal)),
+                $"--help lacks {command.Name}\n{help}"
+            );
         }
 
         foreach (string option in new[] { "--config", "--verbose", "--help", "--version" })
@@ -40,16 +43,28 @@ public sealed class UploaderCommandLineTests
         foreach (Command command in Tool.Root.Subcommands)
         {
             string help = Help(command.Name, "--help");
-            string[] listed = [.. OptionLines(help).Where(l => l.StartsWith("--", StringComparison.Ordinal) || l.StartsWith("-h", StringComparison.Ordinal))];
+            string[] listed =
+            [
+                .. OptionLines(help)
+                    .Where(l =>
+                        l.StartsWith("--", StringComparison.Ordinal) || l.StartsWith("-h", StringComparison.Ordinal)
+                    ),
+            ];
 
             foreach (Option option in Tool.OptionsOf(command))
             {
-                Assert.IsTrue(listed.Any(l => l.StartsWith(option.Name + " ", StringComparison.Ordinal)), $"{command.Name} --help lacks {option.Name}\n{help}");
+                Assert.IsTrue(
+                    listed.Any(l => l.StartsWith(option.Name + " ", StringComparison.Ordinal)),
+                    $"{command.Name} --help lacks {option.Name}\n{help}"
+                );
             }
 
             foreach (Option other in Tool.AllOptions.Except(Tool.OptionsOf(command)))
             {
-                Assert.IsFalse(listed.Any(l => l.StartsWith(other.Name + " ", StringComparison.Ordinal)), $"{command.Name} --help lists {other.Name}\n{help}");
+                Assert.IsFalse(
+                    listed.Any(l => l.StartsWith(other.Name + " ", StringComparison.Ordinal)),
+                    $"{command.Name} --help lists {other.Name}\n{help}"
+                );
             }
 
             StringAssert.Contains(help, "Exit codes:");
@@ -60,9 +75,16 @@ public sealed class UploaderCommandLineTests
     [DataRow("run --once --config /etc/btrfs_to_s3.ini", "run", DisplayName = "README")]
     [DataRow("--config /etc/btrfs_to_s3.ini", "run", DisplayName = "the default command")]
     [DataRow("--config /etc/btrfs_to_s3.ini status --max-age 9d", "status", DisplayName = "the command after --config")]
-    [DataRow("notify --unit btrfs-to-s3-spooler.service --config /etc/btrfs_to_s3.ini", "notify", DisplayName = "btrfs-to-s3-notify@.service")]
+    [DataRow(
+        "notify --unit btrfs-to-s3-spooler.service --config /etc/btrfs_to_s3.ini",
+        "notify",
+        DisplayName = "btrfs-to-s3-notify@.service"
+    )]
     [DataRow("plan --config /etc/btrfs_to_s3.ini --size data=5TiB --size root=1TiB --weekly-change 2", "plan")]
-    [DataRow("restore --subvolume data --target /mnt --identity key.txt --trust ed25519:a --trust ed25519:b --as-of now --dump --last", "restore")]
+    [DataRow(
+        "restore --subvolume data --target /mnt --identity key.txt --trust ed25519:a --trust ed25519:b --as-of now --dump --last",
+        "restore"
+    )]
     [DataRow("prune --dry-run --profile pruner --allow-unsigned", "prune")]
     [DataRow("run --once --take-over data --take-over home --verbose", "run")]
     public void Parse_CommandLinesInUse_TheirCommandAndNoError(string args, string command) =>
@@ -97,16 +119,23 @@ public sealed class UploaderCommandLineTests
             Option[] taken = [.. Tool.OptionsOf(command)];
             foreach (Option option in Tool.AllOptions)
             {
-                string[] args = ToolDeclaration.TakesValue(option) ? [command.Name, option.Name, "v"] : [command.Name, option.Name];
+                string[] args = ToolDeclaration.TakesValue(option)
+                    ? [command.Name, option.Name, "v"]
+                    : [command.Name, option.Name];
                 if (taken.Contains(option))
                 {
                     Assert.AreEqual(command.Name, new CommandLineParser(Tool).Parse(args).Command);
                 }
                 else
                 {
-                    BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => new CommandLineParser(Tool).Parse(args));
+                    BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() =>
+                        new CommandLineParser(Tool).Parse(args)
+                    );
                     Assert.AreEqual(FailureKind.Usage, failure.Kind);
-                    Assert.AreEqual($"usage: {option.Name} is not an option of {command.Name} (see --help)", failure.Message);
+                    Assert.AreEqual(
+                        $"usage: {option.Name} is not an option of {command.Name} (see --help)",
+                        failure.Message
+                    );
                 }
             }
         }
@@ -133,10 +162,17 @@ public sealed class UploaderCommandLineTests
     [DataRow("status --max-age", "usage: --max-age needs a value (see --help)")]
     public void Run_UnknownOrMisplacedOption_Exits64WithOneLine(string args, string expected)
     {
-        (int code, string output) = ToolRun.Run(UploaderCommandLine.Tool, [.. args.Split(' '), "--config", "/nonexistent/btrfs_to_s3.ini"]);
+        (int code, string output) = ToolRun.Run(
+            UploaderCommandLine.Tool,
+            [.. args.Split(' '), "--config", "/nonexistent/btrfs_to_s3.ini"]
+        );
 
         Assert.AreEqual(ExitCodes.Usage, code, output);
-        Assert.HasCount(1, output.Split('\n').Where(l => l.Contains(" fail: ", StringComparison.Ordinal)).ToArray(), output);
+        Assert.HasCount(
+            1,
+            output.Split('\n').Where(l => l.Contains(" fail: ", StringComparison.Ordinal)).ToArray(),
+            output
+        );
         StringAssert.Contains(output, expected);
     }
 

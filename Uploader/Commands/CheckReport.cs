@@ -10,7 +10,7 @@ internal sealed class CheckReport(TextWriter output)
 {
     public int Code { get; private set; } = ExitCodes.Ok;
 
-    public void Line(string label, string text) => output.WriteLine($"{label,-23} {text}");
+    public void Line(string label, string text) => output.WriteLine($"{label, -23} {text}");
 
     /// <summary>A line that fails the check with the exit code.</summary>
     public void Fail(string label, string text, int code)
@@ -24,7 +24,12 @@ internal sealed class CheckReport(TextWriter output)
     /// permission (and <paramref name="leftBehind"/>, what the refusal leaves in the bucket) and returns false: a
     /// permission the uploader <paramref name="needs"/> fails the check, one only this report uses does not.
     /// </summary>
-    public async Task<(bool Ok, T Result)> TryAsync<T>(string label, bool needs, Func<Task<T>> probe, string? leftBehind = null)
+    public async Task<(bool Ok, T Result)> TryAsync<T>(
+        string label,
+        bool needs,
+        Func<Task<T>> probe,
+        string? leftBehind = null
+    )
     {
         try
         {

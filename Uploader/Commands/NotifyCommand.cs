@@ -10,7 +10,12 @@ namespace BtrfsToS3.Uploader.Commands;
 /// </summary>
 internal static class NotifyCommand
 {
-    public static async Task<int> RunAsync(NotifyOptions options, string unit, Func<string, string?> environment, ILogger logger)
+    public static async Task<int> RunAsync(
+        NotifyOptions options,
+        string unit,
+        Func<string, string?> environment,
+        ILogger logger
+    )
     {
         // systemd tells an OnFailure= unit how the failed one ended (systemd.exec(5), "Environment Variables Set or
         // Propagated by the Service Manager"); older systemd tells nothing, and then the unit's name must do.

@@ -12,16 +12,25 @@ namespace BtrfsToS3.Uploader.Commands;
 /// </summary>
 internal static class PruneCommand
 {
-    public static async Task<int> RunAsync(BackupRepository repository, BackupOptions options, bool dryRun, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(
+        BackupRepository repository,
+        BackupOptions options,
+        bool dryRun,
+        TimeProvider time,
+        ILogger logger,
+        CancellationToken cancellationToken
+    )
     {
         using FileLock uploaderLock = new SpoolDirectory(options.Spool.Dir).LockUploader();
         var pruner = new GenerationPruner(repository, options.Retention, time, logger);
         foreach (SubvolumeOptions subvolume in options.Subvolumes)
         {
             // Nested subvolumes live on their configured one's filesystem, which must be this host's to prune them.
-            string filesystem = FilesystemId.Of(subvolume.Path)?.ToString() ?? throw new BackupFailure(
-                FailureKind.Config,
-                $"prune: subvolume {subvolume.Name}: {subvolume.Path} is not on a btrfs filesystem here, so this host cannot show that the pointers it would prune are its own; run prune on the host that backs it up");
+            string filesystem = FilesystemId.Of(subvolume.Path)?.ToString()
+                ?? throw new BackupFailure(
+                    FailureKind.Config,
+                    $"prune: subvolume {subvolume.Name}: {subvolume.Path} is not on a btrfs filesystem here, so this host cannot show that the pointers it would prune are its own; run prune on the host that backs it up"
+                );
             await pruner.PruneAsync(subvolume.Name, filesystem, dryRun, cancellationToken);
             foreach (Pointer nested in await repository.NestedPointersAsync(subvolume.Name, cancellationToken))
             {

@@ -12,7 +12,12 @@ namespace BtrfsToS3.Uploader.Commands;
 /// stream in order (<see cref="StreamReceiver"/>), then puts the tree back as the host had it. A stream already
 /// received (same received UUID) is skipped, so an interrupted restore resumes.
 /// </summary>
-internal sealed class RestoreCommand(BackupRepository repository, BackupOptions options, TimeProvider time, ILogger logger)
+internal sealed class RestoreCommand(
+    BackupRepository repository,
+    BackupOptions options,
+    TimeProvider time,
+    ILogger logger
+)
 {
     private readonly SpoolDirectory _spool = new(options.Spool.Dir);
     private readonly ChainReader _chains = new(repository, options.S3, time, logger);
@@ -21,7 +26,10 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
     {
         if (request.LastOnly && !request.DumpOnly)
         {
-            throw new BackupFailure(FailureKind.Usage, "usage: --last goes with --dump: an incremental stream alone cannot be received, only dumped");
+            throw new BackupFailure(
+                FailureKind.Usage,
+                "usage: --last goes with --dump: an incremental stream alone cannot be received, only dumped"
+            );
         }
 
         using FileLock restoreLock = _spool.LockRestore();
@@ -29,14 +37,20 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
         string? target = request.DumpOnly ? null : request.Target;
         if (!request.DumpOnly && !request.RequestOnly && (target is null || !Directory.Exists(target)))
         {
-            throw new BackupFailure(FailureKind.Usage, $"usage: restore needs --target, an existing directory on a btrfs filesystem (got \"{request.Target}\")");
+            throw new BackupFailure(
+                FailureKind.Usage,
+                $"usage: restore needs --target, an existing directory on a btrfs filesystem (got \"{request.Target}\")"
+            );
         }
 
         IReadOnlyList<Manifest> all = [.. chains.SelectMany(c => c.Manifests)];
         await RestoreChecks.CheckReceiveAsync(all, cancellationToken);
         RestoreChecks.CheckNoDowngrade(all, request, options, repository);
         IReadOnlyList<AgeIdentity> identities = RestoreChecks.ReadIdentities(request.Identity);
-        if (all.Select(m => ChunkDecoder.Problem(m, identities, request.Identity)).FirstOrDefault(p => p is not null) is { } undecodable)
+        if (
+            all.Select(m => ChunkDecoder.Problem(m, identities, request.Identity)).FirstOrDefault(p => p is not null) is
+            { } undecodable
+        )
         {
             throw new BackupFailure(FailureKind.Usage, undecodable);
         }
@@ -47,7 +61,11 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
         var toReceive = new List<Manifest>();
         foreach (Manifest manifest in all)
         {
-            if (target is null || !Directory.Exists(target) || !await receiver.AlreadyReceivedAsync(target, manifest, cancellationToken))
+            if (
+                target is null
+                || !Directory.Exists(target)
+                || !await receiver.AlreadyReceivedAsync(target, manifest, cancellationToken)
+            )
             {
                 toReceive.Add(manifest);
             }
@@ -81,13 +99,21 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
         return ExitCodes.Ok;
     }
 
-    /// <summary>Each subvolume's chain, and (unless --no-nested) those nested in it; with --last, the newest stream alone.</summary>
-    private async Task<IReadOnlyList<RestoreChain>> ChainsAsync(RestoreRequest request, CancellationToken cancellationToken)
+    /// <summary>Each subvolume's chain, and (unless --no-nested) those nested in it; with --last, the newest stream
+    /// alone.</summary>
+    private async Task<IReadOnlyList<RestoreChain>> ChainsAsync(
+        RestoreRequest request,
+        CancellationToken cancellationToken
+    )
     {
         var chains = new List<RestoreChain>();
         foreach (string subvolume in request.Subvolumes)
         {
-            (RestoreChain chain, DateTimeOffset? pointerWritten) = await _chains.ChainAsync(subvolume, request, cancellationToken);
+            (RestoreChain chain, DateTimeOffset? pointerWritten) = await _chains.ChainAsync(
+                subvolume,
+                request,
+                cancellationToken
+            );
             if (request.LastOnly)
             {
                 chains.Add(chain with { Manifests = [chain.Manifests[^1]] });
@@ -98,7 +124,9 @@ internal sealed class RestoreCommand(BackupRepository repository, BackupOptions 
             if (!request.NoNested)
             {
                 // Nested subvolumes' pointers as they were when the configured one's was written, when that is older.
-                chains.AddRange(await _chains.NestedChainsAsync(chain, request.AsOf ?? pointerWritten, cancellationToken));
+                chains.AddRange(
+                    await _chains.NestedChainsAsync(chain, request.AsOf ?? pointerWritten, cancellationToken)
+                );
             }
         }
 

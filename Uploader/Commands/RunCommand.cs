@@ -13,8 +13,17 @@ namespace BtrfsToS3.Uploader.Commands;
 /// keeps going while a spooler runs.
 /// </summary>
 /// <param name="chunks">The bucket as sending and verifying a chunk sees it.</param>
-/// <param name="takeOver">Subvolumes whose pointers this host may take over from another source (<c>--take-over NAME</c>).</param>
-internal sealed class RunCommand(BackupRepository repository, IChunkStore chunks, BackupOptions options, BandwidthLimiter bandwidth, IReadOnlySet<string> takeOver, TimeProvider time, ILogger logger)
+/// <param name="takeOver">Subvolumes whose pointers this host may take over from another source (<c>--take-over
+/// NAME</c>).</param>
+internal sealed class RunCommand(
+    BackupRepository repository,
+    IChunkStore chunks,
+    BackupOptions options,
+    BandwidthLimiter bandwidth,
+    IReadOnlySet<string> takeOver,
+    TimeProvider time,
+    ILogger logger
+)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(30);
 
@@ -28,14 +37,36 @@ internal sealed class RunCommand(BackupRepository repository, IChunkStore chunks
         long started = time.GetTimestamp();
         var progress = new ProgressMeter(time, logger, ProgressInterval, bandwidth);
         using var parts = new SemaphoreSlim(options.S3.Concurrency);
-        var uploader = new ChunkUploader(repository, chunks, options.S3.Concurrency, parts, progress, options.Retention.PruneInRun, time, logger);
+        var uploader = new ChunkUploader(
+            repository,
+            chunks,
+            options.S3.Concurrency,
+            parts,
+            progress,
+            options.Retention.PruneInRun,
+            time,
+            logger
+        );
         var publisher = new Publisher(repository, options.State.Dir, takeOver, time, logger);
-        var scheduler = new ChunkScheduler(_spool, repository, uploader, publisher, options.S3.Concurrency, options.Uploader.Linger, progress, _stats, time, logger);
-        // After every publish, not only a full's: a generation held back by min_age_days becomes deletable weeks after the
-        // full that superseded it, and a run killed mid-retention leaves an unnamed folder that should not wait half a
-        // year for the next full. A host without delete rights ([retention] prune_in_run = no) leaves retention to
-        // another identity or a rule.
-        GenerationPruner? pruner = options.Retention.PruneInRun ? new GenerationPruner(repository, options.Retention, time, logger) : null;
+        var scheduler = new ChunkScheduler(
+            _spool,
+            repository,
+            uploader,
+            publisher,
+            options.S3.Concurrency,
+            options.Uploader.Linger,
+            progress,
+            _stats,
+            time,
+            logger
+        );
+        // After every publish, not only a full's: a generation held back by min_age_days becomes deletable weeks after
+        // the full that superseded it, and a run killed mid-retention leaves an unnamed folder that should not wait
+        // half a year for the next full. A host without delete rights ([retention] prune_in_run = no) leaves retention
+        // to another identity or a rule.
+        GenerationPruner? pruner = options.Retention.PruneInRun
+            ? new GenerationPruner(repository, options.Retention, time, logger)
+            : null;
         int code = ExitCodes.Ok;
         int published = 0;
         try
@@ -47,9 +78,12 @@ internal sealed class RunCommand(BackupRepository repository, IChunkStore chunks
                 (seal, ct) =>
                 {
                     published++;
-                    return pruner is null ? Task.CompletedTask : pruner.PruneAsync(seal.Subvolume, seal.Source.FilesystemUuid, dryRun: false, ct);
+                    return pruner is null
+                        ? Task.CompletedTask
+                        : pruner.PruneAsync(seal.Subvolume, seal.Source.FilesystemUuid, dryRun: false, ct);
                 },
-                cancellationToken);
+                cancellationToken
+            );
             code = scheduler.Code;
         }
         catch (Exception e)
@@ -65,14 +99,16 @@ internal sealed class RunCommand(BackupRepository repository, IChunkStore chunks
         return code;
     }
 
-    /// <summary>Every write would be refused (400 InvalidRequest) where [s3] object_lock asks for a lock the bucket cannot keep: say why once, before anything is sent.</summary>
+    /// <summary>Every write would be refused (400 InvalidRequest) where [s3] object_lock asks for a lock the bucket
+    /// cannot keep: say why once, before anything is sent.</summary>
     private async Task CheckObjectLockAsync(CancellationToken cancellationToken)
     {
         if (options.S3.ObjectLock is { } mode && !await repository.BucketHasObjectLockAsync(cancellationToken))
         {
             throw new BackupFailure(
                 FailureKind.Config,
-                $"configuration: [s3] object_lock = {mode.ToLowerInvariant()}, but bucket {options.S3.Bucket} has no Object Lock: use a bucket created with Object Lock, or set object_lock = off");
+                $"configuration: [s3] object_lock = {mode.ToLowerInvariant()}, but bucket {options.S3.Bucket} has no Object Lock: use a bucket created with Object Lock, or set object_lock = off"
+            );
         }
     }
 
@@ -82,8 +118,21 @@ internal sealed class RunCommand(BackupRepository repository, IChunkStore chunks
     /// </summary>
     private async Task AbortOrphanUploadsAsync(CancellationToken cancellationToken)
     {
-        HashSet<string> resumable = [.. _spool.Scan().Streams.SelectMany(s => s.ReadyChunks()).Select(c => c.Stream.ReadUpload(c.Record.Index)?.UploadId).OfType<string>()];
-        foreach (PendingUpload upload in await repository.AbortUploadsStartedBeforeAsync(time.GetUtcNow() - options.Uploader.AbortUploadsOlderThan, resumable, cancellationToken))
+        HashSet<string> resumable =
+        [
+            .. _spool
+                .Scan()
+                .Streams.SelectMany(s => s.ReadyChunks())
+                .Select(c => c.Stream.ReadUpload(c.Record.Index)?.UploadId)
+                .OfType<string>(),
+        ];
+        foreach (
+            PendingUpload upload in await repository.AbortUploadsStartedBeforeAsync(
+                time.GetUtcNow() - options.Uploader.AbortUploadsOlderThan,
+                resumable,
+                cancellationToken
+            )
+        )
         {
             Log.AbortedUpload(logger, upload.Key, upload.Initiated?.ToString("O") ?? "?");
         }
@@ -94,17 +143,20 @@ internal sealed class RunCommand(BackupRepository repository, IChunkStore chunks
     {
         double seconds = time.GetElapsedTime(started).TotalSeconds;
         double rate = seconds > 0 ? scheduler.Bytes / seconds / 1e6 : 0;
-        _stats.Append(new RunStats(
-            startedAt,
-            time.GetUtcNow(),
-            code,
-            scheduler.Chunks,
-            scheduler.Bytes,
-            Math.Round(seconds, 3),
-            Math.Round(rate, 1),
-            scheduler.Retries,
-            published,
-            BuildInfo.WrittenBy));
+        _stats.Append(
+            new RunStats(
+                startedAt,
+                time.GetUtcNow(),
+                code,
+                scheduler.Chunks,
+                scheduler.Bytes,
+                Math.Round(seconds, 3),
+                Math.Round(rate, 1),
+                scheduler.Retries,
+                published,
+                BuildInfo.WrittenBy
+            )
+        );
         Log.RunSummary(logger, scheduler.Chunks, scheduler.Bytes, seconds, rate, scheduler.Retries, published);
         MetricsFile.Write(options, _spool, code, scheduler.Bytes, seconds, time.GetUtcNow());
     }

@@ -1,8 +1,8 @@
-using BtrfsToS3.Shared.Crypto;
 using System.Globalization;
 using System.Text.Json;
 using BtrfsToS3.Shared.Btrfs;
 using BtrfsToS3.Shared.Cli;
+using BtrfsToS3.Shared.Crypto;
 using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.State;
@@ -14,14 +14,22 @@ namespace BtrfsToS3.Uploader.Commands;
 
 /// <summary>
 /// <c>btrfs-to-s3-uploader status [--json]</c>: per subvolume the current generation, last full and incremental, next
-/// full due and what waits in the spool; the spool against its quota; the last run. S3 is read through the pointers,
-/// as any reader must; when S3 cannot be reached, the local part is still shown and the problem named.
-/// <c>status --max-age DURATION</c> prints instead only the subvolumes not published within that time (<see cref="StaleCheck"/>).
+/// full due and what waits in the spool; the spool against its quota; the last run. S3 is read through the pointers, as
+/// any reader must; when S3 cannot be reached, the local part is still shown and the problem named. <c>status --max-age
+/// DURATION</c> prints instead only the subvolumes not published within that time (<see cref="StaleCheck"/>).
 /// </summary>
 internal static class StatusCommand
 {
-    /// <param name="maxAge">With <c>--max-age</c>: report only stale subvolumes, and exit <see cref="ExitCodes.Stale"/> for them.</param>
-    public static async Task<int> RunAsync(BackupRepository repository, BackupOptions options, bool json, TimeSpan? maxAge, TextWriter output, CancellationToken cancellationToken)
+    /// <param name="maxAge">With <c>--max-age</c>: report only stale subvolumes, and exit <see cref="ExitCodes.Stale"/>
+    /// for them.</param>
+    public static async Task<int> RunAsync(
+        BackupRepository repository,
+        BackupOptions options,
+        bool json,
+        TimeSpan? maxAge,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
     {
         var spool = new SpoolDirectory(options.Spool.Dir);
         (IReadOnlyList<SpoolStream> streams, _) = spool.Scan();
@@ -30,11 +38,23 @@ internal static class StatusCommand
         {
             // Nested subvolumes live on their configured one's filesystem.
             string? filesystem = FilesystemId.Of(subvolume.Path)?.ToString();
-            subvolumes.Add(await SubvolumeAsync(repository, options, subvolume.Name, null, filesystem, streams, cancellationToken));
+            subvolumes.Add(
+                await SubvolumeAsync(repository, options, subvolume.Name, null, filesystem, streams, cancellationToken)
+            );
             foreach (Pointer nested in await NestedAsync(repository, subvolume.Name, cancellationToken))
             {
                 bool gone = !Directory.Exists(Path.Combine(subvolume.Path, nested.Nested!.Path));
-                subvolumes.Add(await SubvolumeAsync(repository, options, nested.Subvolume, (nested.Nested, gone), filesystem, streams, cancellationToken));
+                subvolumes.Add(
+                    await SubvolumeAsync(
+                        repository,
+                        options,
+                        nested.Subvolume,
+                        (nested.Nested, gone),
+                        filesystem,
+                        streams,
+                        cancellationToken
+                    )
+                );
             }
         }
 
@@ -52,10 +72,19 @@ internal static class StatusCommand
             spool.UploaderRunning,
             BandwidthStatus.At(options.Uploader.Bandwidth, at),
             new StatsFile(options.State.Dir).LastRun() is { } run
-                ? new RunSummary(run.FinishedAt, run.ExitCode, run.Chunks, run.Bytes, run.Seconds, run.MbPerS, run.StreamsPublished)
+                ? new RunSummary(
+                    run.FinishedAt,
+                    run.ExitCode,
+                    run.Chunks,
+                    run.Bytes,
+                    run.Seconds,
+                    run.MbPerS,
+                    run.StreamsPublished
+                )
                 : null,
             subvolumes,
-            SigningKey.TryLoad(options.State.Dir)?.PublicKeyText);
+            SigningKey.TryLoad(options.State.Dir)?.PublicKeyText
+        );
         int code = subvolumes.Any(s => s.Problem is not null) ? ExitCodes.Unavailable : ExitCodes.Ok;
         if (maxAge is { } age)
         {
@@ -80,8 +109,13 @@ internal static class StatusCommand
         return code;
     }
 
-    /// <summary>The nested subvolumes S3 holds chains of; none when S3 cannot be read (the configured one's line says why).</summary>
-    private static async Task<IReadOnlyList<Pointer>> NestedAsync(BackupRepository repository, string subvolume, CancellationToken cancellationToken)
+    /// <summary>The nested subvolumes S3 holds chains of; none when S3 cannot be read (the configured one's line says
+    /// why).</summary>
+    private static async Task<IReadOnlyList<Pointer>> NestedAsync(
+        BackupRepository repository,
+        string subvolume,
+        CancellationToken cancellationToken
+    )
     {
         try
         {
@@ -100,7 +134,8 @@ internal static class StatusCommand
         (NestedPlace Place, bool Gone)? nested,
         string? filesystem,
         IReadOnlyList<SpoolStream> streams,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         List<StreamInSpool> spool = [.. streams.Where(s => s.Subvolume == subvolume).Select(InSpool)];
         string? parent = null;
@@ -110,62 +145,139 @@ internal static class StatusCommand
             Pointer? pointer = await repository.ReadPointerAsync(subvolume, cancellationToken);
             if (pointer is null)
             {
-                return new SubvolumeStatus(subvolume, nested?.Place, nested?.Gone, null, false, null, 0, 0, [], null, null, null, parent, spool, null);
+                return new SubvolumeStatus(
+                    subvolume,
+                    nested?.Place,
+                    nested?.Gone,
+                    null,
+                    false,
+                    null,
+                    0,
+                    0,
+                    [],
+                    null,
+                    null,
+                    null,
+                    parent,
+                    spool,
+                    null
+                );
             }
 
             PointerGeneration current = pointer.Generations[^1];
-            Manifest? full = await repository.ReadNamedManifestAsync(current.Manifests[0], current.VersionOf(0), cancellationToken);
-            Manifest? last = current.Manifests.Count > 1
-                ? await repository.ReadNamedManifestAsync(current.Manifests[^1], current.VersionOf(current.Manifests.Count - 1), cancellationToken)
-                : null;
-            DateTimeOffset? nextFull = SnapshotName.TryParse($"{subvolume}.{current.Generation}", out _, out DateTimeOffset started)
+            Manifest? full = await repository.ReadNamedManifestAsync(
+                current.Manifests[0],
+                current.VersionOf(0),
+                cancellationToken
+            );
+            Manifest? last =
+                current.Manifests.Count > 1
+                    ? await repository.ReadNamedManifestAsync(
+                        current.Manifests[^1],
+                        current.VersionOf(current.Manifests.Count - 1),
+                        cancellationToken
+                    )
+                    : null;
+            DateTimeOffset? nextFull = SnapshotName.TryParse(
+                $"{subvolume}.{current.Generation}",
+                out _,
+                out DateTimeOffset started
+            )
                 ? started.AddDays(options.Schedule.FullEveryDays)
                 : null;
-            bool elsewhere = filesystem is not null && !string.Equals(pointer.Owner.FilesystemUuid, filesystem, StringComparison.OrdinalIgnoreCase);
+            bool elsewhere =
+                filesystem is not null
+                && !string.Equals(pointer.Owner.FilesystemUuid, filesystem, StringComparison.OrdinalIgnoreCase);
             var locks = new List<GenerationLock>();
             foreach (PointerGeneration generation in pointer.Generations)
             {
                 // The full's manifest stands for its generation: locked at least as long as the rest (docs/FORMAT.md).
-                ObjectLock? held = (await repository.HeadAsync(generation.Manifests[0], generation.VersionOf(0), cancellationToken))?.Lock;
+                ObjectLock? held = (
+                    await repository.HeadAsync(generation.Manifests[0], generation.VersionOf(0), cancellationToken)
+                )?.Lock;
                 locks.Add(new GenerationLock(generation.Generation, held?.Mode, held?.RetainUntil));
             }
 
-            return new SubvolumeStatus(subvolume, nested?.Place, nested?.Gone, pointer.Owner, elsewhere, current.Generation, pointer.Generations.Count, current.Manifests.Count, locks, Published(full), Published(last), nextFull, parent, spool, null);
+            return new SubvolumeStatus(
+                subvolume,
+                nested?.Place,
+                nested?.Gone,
+                pointer.Owner,
+                elsewhere,
+                current.Generation,
+                pointer.Generations.Count,
+                current.Manifests.Count,
+                locks,
+                Published(full),
+                Published(last),
+                nextFull,
+                parent,
+                spool,
+                null
+            );
         }
         catch (BackupFailure e)
         {
-            return new SubvolumeStatus(subvolume, nested?.Place, nested?.Gone, null, false, null, 0, 0, [], null, null, null, parent, spool, e.Message);
+            return new SubvolumeStatus(
+                subvolume,
+                nested?.Place,
+                nested?.Gone,
+                null,
+                false,
+                null,
+                0,
+                0,
+                [],
+                null,
+                null,
+                null,
+                parent,
+                spool,
+                e.Message
+            );
         }
     }
 
     private static PublishedStream? Published(Manifest? manifest) =>
-        manifest is null ? null : new PublishedStream(manifest.Stream, manifest.PublishedAt, manifest.TotalBytes, manifest.Chunks.Count);
+        manifest is null
+            ? null
+            : new PublishedStream(manifest.Stream, manifest.PublishedAt, manifest.TotalBytes, manifest.Chunks.Count);
 
     private static StreamInSpool InSpool(SpoolStream stream)
     {
         (int ready, int uploaded, long bytes) = stream.Usage();
-        string? held = stream.IsHeld && stream.ReadHeld() is { } record
-            ? $"{record.Chunk} part {record.Part} is damaged on the spool, since {record.HeldAt:O} (README, \"A damaged chunk\")"
-            : null;
+        string? held =
+            stream.IsHeld && stream.ReadHeld() is { } record
+                ? $"{record.Chunk} part {record.Part} is damaged on the spool, since {record.HeldAt:O} (README, \"A damaged chunk\")"
+                : null;
         return new StreamInSpool(stream.Name, stream.IsSealed, ready, uploaded, bytes, held);
     }
 
     private static void WriteText(StatusReport report, TextWriter output)
     {
-        static string When(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "-";
+        static string When(DateTimeOffset? at) =>
+            at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "-";
         output.WriteLine($"s3://{report.Bucket}/{report.Prefix}");
-        output.WriteLine($"spool: {ByteSize.Human(report.SpoolChunkBytes)} of chunks, quota {ByteSize.Human(report.SpoolQuota)}, {ByteSize.Human(report.SpoolFree)} free on its filesystem; spooler {(report.SpoolerRunning ? "running" : "not running")}, uploader {(report.UploaderRunning ? "running" : "not running")}");
-        output.WriteLine(report.LastRun is { } run
-            ? $"last upload run: {When(run.FinishedAt)}, exit {run.ExitCode}, {run.Chunks} chunks, {ByteSize.Human(run.Bytes)} in {run.Seconds:0} s ({run.MegabytesPerSecond:0.0} MB/s), {run.StreamsPublished} streams published"
-            : "last upload run: none recorded");
+        output.WriteLine(
+            $"spool: {ByteSize.Human(report.SpoolChunkBytes)} of chunks, quota {ByteSize.Human(report.SpoolQuota)}, {ByteSize.Human(report.SpoolFree)} free on its filesystem; spooler {(report.SpoolerRunning ? "running" : "not running")}, uploader {(report.UploaderRunning ? "running" : "not running")}"
+        );
+        output.WriteLine(
+            report.LastRun is { } run
+                ? $"last upload run: {When(run.FinishedAt)}, exit {run.ExitCode}, {run.Chunks} chunks, {ByteSize.Human(run.Bytes)} in {run.Seconds:0} s ({run.MegabytesPerSecond:0.0} MB/s), {run.StreamsPublished} streams published"
+                : "last upload run: none recorded"
+        );
         output.WriteLine($"bandwidth: cap now {report.Bandwidth.CapNow}; schedule: {report.Bandwidth.Schedule}");
-        output.WriteLine($"signing key: {report.SigningKey ?? "none yet (the first run makes it)"}; keep it with the age key: a restore trusts what it signed");
+        output.WriteLine(
+            $"signing key: {report.SigningKey ?? "none yet (the first run makes it)"}; keep it with the age key: a restore trusts what it signed"
+        );
         foreach (SubvolumeStatus s in report.Subvolumes)
         {
             output.WriteLine();
-            output.WriteLine(s.Nested is null
-                ? $"{s.Subvolume}:"
-                : $"{s.Subvolume}: nested in {s.Nested.In} at {s.Nested.Path}{(s.GoneFromHost == true ? ", GONE from the host (its chain stays in S3)" : string.Empty)}");
+            output.WriteLine(
+                s.Nested is null
+                    ? $"{s.Subvolume}:"
+                    : $"{s.Subvolume}: nested in {s.Nested.In} at {s.Nested.Path}{(s.GoneFromHost == true ? ", GONE from the host (its chain stays in S3)" : string.Empty)}"
+            );
             if (s.Problem is not null)
             {
                 output.WriteLine($"  S3: {s.Problem}");
@@ -176,24 +288,33 @@ internal static class StatusCommand
             }
             else
             {
-                output.WriteLine($"  generation {s.CurrentGeneration} (of {s.Generations} kept), {s.ChainLength} streams in its chain");
-                output.WriteLine($"  owner:            {s.Owner}{(s.OwnedElsewhere ? ", NOT this host's filesystem: this host cannot publish here (README, \"One prefix, one host\")" : string.Empty)}");
+                output.WriteLine(
+                    $"  generation {s.CurrentGeneration} (of {s.Generations} kept), {s.ChainLength} streams in its chain"
+                );
+                output.WriteLine(
+                    $"  owner:            {s.Owner}{(s.OwnedElsewhere ? ", NOT this host's filesystem: this host cannot publish here (README, \"One prefix, one host\")" : string.Empty)}"
+                );
                 output.WriteLine($"  last full:        {Line(s.LastFull)}");
                 output.WriteLine($"  last incremental: {Line(s.LastIncremental)}");
                 output.WriteLine($"  next full due:    {When(s.NextFullDue)}");
                 if (s.Locks.Any(l => l.Mode is not null))
                 {
-                    output.WriteLine($"  object lock:      {string.Join("; ", s.Locks.Select(l => l.Mode is null ? $"{l.Generation} none" : $"{l.Generation} {l.Mode} until {When(l.Until)}"))}");
+                    output.WriteLine(
+                        $"  object lock:      {string.Join("; ", s.Locks.Select(l => l.Mode is null ? $"{l.Generation} none" : $"{l.Generation} {l.Mode} until {When(l.Until)}"))}"
+                    );
                 }
             }
 
             output.WriteLine($"  parent of the next incremental: {s.ParentSnapshot ?? "none (next is a full)"}");
             foreach (StreamInSpool stream in s.Spool)
             {
-                output.WriteLine($"  in the spool: {stream.Stream}, {(stream.Sealed ? "sealed" : "being written")}, {stream.ChunksReady} chunks waiting, {stream.ChunksUploaded} uploaded, {ByteSize.Human(stream.BytesInSpool)}{(stream.Held is null ? string.Empty : $"; HELD: {stream.Held}")}");
+                output.WriteLine(
+                    $"  in the spool: {stream.Stream}, {(stream.Sealed ? "sealed" : "being written")}, {stream.ChunksReady} chunks waiting, {stream.ChunksUploaded} uploaded, {ByteSize.Human(stream.BytesInSpool)}{(stream.Held is null ? string.Empty : $"; HELD: {stream.Held}")}"
+                );
             }
         }
 
-        static string Line(PublishedStream? p) => p is null ? "-" : $"{p.Stream}, {When(p.PublishedAt)}, {ByteSize.Human(p.Bytes)} in {p.Chunks} chunks";
+        static string Line(PublishedStream? p) =>
+            p is null ? "-" : $"{p.Stream}, {When(p.PublishedAt)}, {ByteSize.Human(p.Bytes)} in {p.Chunks} chunks";
     }
 }

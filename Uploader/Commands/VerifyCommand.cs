@@ -4,14 +4,20 @@ using BtrfsToS3.Uploader.S3;
 namespace BtrfsToS3.Uploader.Commands;
 
 /// <summary>
-/// <c>btrfs-to-s3-uploader verify</c>: HEADs every chunk of every chain the pointers name (nested subvolumes' too) and compares its size and
-/// ETag with the manifest, downloading nothing; what is missing or different is listed, and the exit code is 65. A
-/// pointer or manifest that names a key not of our layout (a tampered or foreign pointer) is listed too, and under
-/// [s3] object_lock every manifest and chunk must be locked at least until retention could delete its generation.
+/// <c>btrfs-to-s3-uploader verify</c>: HEADs every chunk of every chain the pointers name (nested subvolumes' too) and
+/// compares its size and ETag with the manifest, downloading nothing; what is missing or different is listed, and the
+/// exit code is 65. A pointer or manifest that names a key not of our layout (a tampered or foreign pointer) is listed
+/// too, and under [s3] object_lock every manifest and chunk must be locked at least until retention could delete its
+/// generation.
 /// </summary>
 internal static class VerifyCommand
 {
-    public static async Task<int> RunAsync(BackupRepository repository, IReadOnlyList<SubvolumeOptions> subvolumes, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(
+        BackupRepository repository,
+        IReadOnlyList<SubvolumeOptions> subvolumes,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
     {
         int checkedChunks = 0;
         long bytes = 0;
@@ -20,7 +26,9 @@ internal static class VerifyCommand
         foreach (SubvolumeOptions subvolume in subvolumes)
         {
             names.Add(subvolume.Name);
-            names.AddRange((await repository.NestedPointersAsync(subvolume.Name, cancellationToken)).Select(p => p.Subvolume));
+            names.AddRange(
+                (await repository.NestedPointersAsync(subvolume.Name, cancellationToken)).Select(p => p.Subvolume)
+            );
         }
 
         foreach (string name in names)
@@ -41,14 +49,18 @@ internal static class VerifyCommand
                     // Only keys of our layout in this generation are read at all: a pointer naming others is not ours.
                     if (repository.GenerationOf(name, key) != generation.Generation)
                     {
-                        problems.Add($"{key}: named by the pointer of {name} in generation {generation.Generation}, but not a manifest of it (a pointer written by someone else?)");
+                        problems.Add(
+                            $"{key}: named by the pointer of {name} in generation {generation.Generation}, but not a manifest of it (a pointer written by someone else?)"
+                        );
                         continue;
                     }
 
                     Manifest? manifest = await repository.ReadNamedManifestAsync(key, version, cancellationToken);
                     if (manifest is null)
                     {
-                        problems.Add($"{key}{(version is null ? string.Empty : $" version {version}")}: named by the pointer, missing");
+                        problems.Add(
+                            $"{key}{(version is null ? string.Empty : $" version {version}")}: named by the pointer, missing"
+                        );
                         continue;
                     }
 
@@ -57,7 +69,10 @@ internal static class VerifyCommand
                     {
                         checkedChunks++;
                         bytes += chunk.Size;
-                        if (repository.GenerationOf(name, chunk.Key) != generation.Generation || !chunk.Key.StartsWith(key[..^ObjectKeys.ManifestName.Length], StringComparison.Ordinal))
+                        if (
+                            repository.GenerationOf(name, chunk.Key) != generation.Generation
+                            || !chunk.Key.StartsWith(key[..^ObjectKeys.ManifestName.Length], StringComparison.Ordinal)
+                        )
                         {
                             problems.Add($"{chunk.Key}: named by manifest {key}, but not a chunk of its stream");
                             continue;
@@ -68,7 +83,9 @@ internal static class VerifyCommand
                         heads[chunk.Key] = head;
                         if (head is null)
                         {
-                            problems.Add($"{chunk.Key}{(chunk.Version is null ? string.Empty : $" version {chunk.Version}")}: missing");
+                            problems.Add(
+                                $"{chunk.Key}{(chunk.Version is null ? string.Empty : $" version {chunk.Version}")}: missing"
+                            );
                         }
                         else if (!chunk.Identity.IsStoredAs(head.Size, head.Etag, head.Crc32))
                         {
@@ -77,20 +94,34 @@ internal static class VerifyCommand
                     }
                 }
 
-                if (manifests.Count > 0 && repository.LockNeeded(generation.Generation, manifests.Max(m => m.Manifest.PublishedAt)) is { } needed)
+                if (
+                    manifests.Count > 0
+                    && repository.LockNeeded(generation.Generation, manifests.Max(m => m.Manifest.PublishedAt))
+                        is { } needed
+                )
                 {
-                    foreach ((string key, string? version) in manifests.SelectMany(m => m.Manifest.Chunks.Select(c => (c.Key, c.Version)).Append((m.Key, m.Version))))
+                    foreach (
+                        (string key, string? version) in manifests.SelectMany(m =>
+                            m.Manifest.Chunks.Select(c => (c.Key, c.Version)).Append((m.Key, m.Version))
+                        )
+                    )
                     {
-                        ObjectHead? head = heads.TryGetValue(key, out ObjectHead? chunkHead) ? chunkHead : await repository.HeadAsync(key, version, cancellationToken);
+                        ObjectHead? head = heads.TryGetValue(key, out ObjectHead? chunkHead)
+                            ? chunkHead
+                            : await repository.HeadAsync(key, version, cancellationToken);
                         if (head is not null && (head.Lock is null || head.Lock.RetainUntil < needed))
                         {
-                            problems.Add($"{key}: {(head.Lock is null ? "not locked" : $"locked ({head.Lock.Mode}) only until {head.Lock.RetainUntil:O}")}, but retention may delete its generation only from {needed:O} ([s3] object_lock)");
+                            problems.Add(
+                                $"{key}: {(head.Lock is null ? "not locked" : $"locked ({head.Lock.Mode}) only until {head.Lock.RetainUntil:O}")}, but retention may delete its generation only from {needed:O} ([s3] object_lock)"
+                            );
                         }
                     }
                 }
             }
 
-            output.WriteLine($"{name}: {pointer.Generations.Sum(g => g.Manifests.Count)} manifests in {pointer.Generations.Count} generations checked");
+            output.WriteLine(
+                $"{name}: {pointer.Generations.Sum(g => g.Manifests.Count)} manifests in {pointer.Generations.Count} generations checked"
+            );
         }
 
         foreach (string problem in problems)
@@ -98,7 +129,9 @@ internal static class VerifyCommand
             output.WriteLine($"BAD {problem}");
         }
 
-        output.WriteLine($"{checkedChunks} chunks ({ByteSize.Human(bytes)}) checked by size and ETag{(repository.Locking ? ", and every object for its Object Lock" : string.Empty)}, {problems.Count} problems");
+        output.WriteLine(
+            $"{checkedChunks} chunks ({ByteSize.Human(bytes)}) checked by size and ETag{(repository.Locking ? ", and every object for its Object Lock" : string.Empty)}, {problems.Count} problems"
+        );
         return problems.Count == 0 ? ExitCodes.Ok : ExitCodes.DataError;
     }
 }

@@ -31,12 +31,13 @@ internal sealed class Notifier(NotifyOptions options, ILogger logger) : IDisposa
     public void Dispose() => _http.Dispose();
 
     /// <summary>The address healthchecks.io expects for the event.</summary>
-    public static string PingUrl(string url, NotifyEvent notifyEvent) => notifyEvent switch
-    {
-        NotifyEvent.Start => $"{url}/start",
-        NotifyEvent.Fail => $"{url}/fail",
-        _ => url,
-    };
+    public static string PingUrl(string url, NotifyEvent notifyEvent) =>
+        notifyEvent switch
+        {
+            NotifyEvent.Start => $"{url}/start",
+            NotifyEvent.Fail => $"{url}/fail",
+            _ => url,
+        };
 
     private async Task PingAsync(NotifyEvent notifyEvent, string summary)
     {
@@ -51,10 +52,19 @@ internal sealed class Notifier(NotifyOptions options, ILogger logger) : IDisposa
         {
             using var timeout = new CancellationTokenSource(Timeout);
             using var body = new StringContent(summary, Encoding.UTF8, "text/plain");
-            using HttpResponseMessage response = await _http.PostAsync(PingUrl(options.Url, notifyEvent), body, timeout.Token);
+            using HttpResponseMessage response = await _http.PostAsync(
+                PingUrl(options.Url, notifyEvent),
+                body,
+                timeout.Token
+            );
             if (!response.IsSuccessStatusCode)
             {
-                Log.NotifyFailed(logger, target, notifyEvent, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+                Log.NotifyFailed(
+                    logger,
+                    target,
+                    notifyEvent,
+                    $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}"
+                );
             }
         }
         catch (OperationCanceledException)
@@ -109,7 +119,12 @@ internal sealed class Notifier(NotifyOptions options, ILogger logger) : IDisposa
             catch (OperationCanceledException)
             {
                 process.Kill(entireProcessTree: true);
-                Log.NotifyFailed(logger, Target, notifyEvent, $"did not end within {Timeout.TotalSeconds:0} s and was killed");
+                Log.NotifyFailed(
+                    logger,
+                    Target,
+                    notifyEvent,
+                    $"did not end within {Timeout.TotalSeconds:0} s and was killed"
+                );
                 return;
             }
 
@@ -117,7 +132,12 @@ internal sealed class Notifier(NotifyOptions options, ILogger logger) : IDisposa
             string said = (await error).Trim().Split('\n')[^1];
             if (process.ExitCode != 0)
             {
-                Log.NotifyFailed(logger, Target, notifyEvent, $"exited {process.ExitCode}{(said.Length > 0 ? $": {said}" : string.Empty)}");
+                Log.NotifyFailed(
+                    logger,
+                    Target,
+                    notifyEvent,
+                    $"exited {process.ExitCode}{(said.Length > 0 ? $": {said}" : string.Empty)}"
+                );
             }
         }
         catch (Exception e)

@@ -10,30 +10,39 @@ namespace BtrfsToS3.Uploader.Notify;
 /// </summary>
 internal static class RunReport
 {
-    public static string Started(string host) => $"btrfs-to-s3-uploader on {host} started a backup run ({BuildInfo.WrittenBy}).";
+    public static string Started(string host) =>
+        $"btrfs-to-s3-uploader on {host} started a backup run ({BuildInfo.WrittenBy}).";
 
-    /// <param name="run">The run's stats line, or null when it ended before it could write one (e.g. a configuration error).</param>
+    /// <param name="run">The run's stats line, or null when it ended before it could write one (e.g. a configuration
+    /// error).</param>
     /// <param name="failure">The last error line the run logged, quoted when it failed.</param>
     public static string Ended(string host, int code, TimeSpan elapsed, RunStats? run, string? failure)
     {
         string moved = run is null
             ? "nothing was uploaded"
-            : string.Create(CultureInfo.InvariantCulture, $"{run.Chunks} chunks, {ByteSize.Human(run.Bytes)} uploaded at {run.MbPerS:0.0} MB/s, {run.StreamsPublished} streams published");
-        string why = code == ExitCodes.Ok
-            ? string.Empty
-            : failure is null ? " See its log: journalctl -u btrfs-to-s3-uploader." : $" Failing line: {failure}";
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"{run.Chunks} chunks, {ByteSize.Human(run.Bytes)} uploaded at {run.MbPerS:0.0} MB/s, {run.StreamsPublished} streams published"
+            );
+        string why =
+            code == ExitCodes.Ok ? string.Empty
+            : failure is null ? " See its log: journalctl -u btrfs-to-s3-uploader."
+            : $" Failing line: {failure}";
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"btrfs-to-s3-uploader on {host} ended a backup run with exit {code} ({ExitCodes.Meaning(code)}) after {elapsed.TotalSeconds:0} s: {moved}.{why} ({BuildInfo.WrittenBy})");
+            $"btrfs-to-s3-uploader on {host} ended a backup run with exit {code} ({ExitCodes.Meaning(code)}) after {elapsed.TotalSeconds:0} s: {moved}.{why} ({BuildInfo.WrittenBy})"
+        );
     }
 
-    /// <summary>What btrfs-to-s3-notify@.service says of a unit that failed, from what systemd tells it (MONITOR_*).</summary>
+    /// <summary>What btrfs-to-s3-notify@.service says of a unit that failed, from what systemd tells it
+    /// (MONITOR_*).</summary>
     public static string UnitFailed(string unit, string host, string? result, string? exitStatus)
     {
         string how = (result, exitStatus) switch
         {
             (null, _) => string.Empty,
-            ("exit-code", { } status) when int.TryParse(status, CultureInfo.InvariantCulture, out int code) => $" with exit {code} ({ExitCodes.Meaning(code)})",
+            ("exit-code", { } status) when int.TryParse(status, CultureInfo.InvariantCulture, out int code) =>
+                $" with exit {code} ({ExitCodes.Meaning(code)})",
             ({ } r, { } status) => $" ({r}, {status})",
             ({ } r, null) => $" ({r})",
         };

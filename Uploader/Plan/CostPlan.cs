@@ -9,7 +9,8 @@ namespace BtrfsToS3.Uploader.Plan;
 /// </summary>
 internal static class CostPlan
 {
-    /// <summary>S3 bills by the GB of 2^30 bytes (its FAQ's storage example divides byte-hours by 1,073,741,824).</summary>
+    /// <summary>S3 bills by the GB of 2^30 bytes (its FAQ's storage example divides byte-hours by
+    /// 1,073,741,824).</summary>
     public const decimal BytesPerGb = 1_073_741_824m;
 
     /// <summary>A month of storage, as S3's per-month prices are turned into days.</summary>
@@ -26,13 +27,19 @@ internal static class CostPlan
         long generationBytes = size + (incrementals * weeklyChange);
         long generationObjects = full.Objects + (incrementals * incremental.Objects);
 
-        // Day (from its start) the old generation goes: when the next full is there and its newest object is old enough.
+        // Day (from its start) the old generation goes: when the next full is there and its newest object is old
+        // enough.
         int deletedOn = Math.Max(options.Schedule.FullEveryDays, (incrementals * 7) + options.Retention.MinAgeDays);
         int heldBack = deletedOn - options.Schedule.FullEveryDays;
-        decimal averageStored = (options.Retention.KeepGenerations * (size + (incrementals * weeklyChange / 2m)))
+        decimal averageStored =
+            (options.Retention.KeepGenerations * (size + (incrementals * weeklyChange / 2m)))
             + (generationBytes * (decimal)heldBack / options.Schedule.FullEveryDays);
-        decimal averageObjects = (options.Retention.KeepGenerations + ((decimal)heldBack / options.Schedule.FullEveryDays)) * generationObjects;
-        decimal monthly = ((averageStored / BytesPerGb) + (averageObjects * prices.ObjectOverheadKb * 1000m / BytesPerGb)) * prices.StoragePerGbMonth;
+        decimal averageObjects =
+            (options.Retention.KeepGenerations + ((decimal)heldBack / options.Schedule.FullEveryDays))
+            * generationObjects;
+        decimal monthly =
+            ((averageStored / BytesPerGb) + (averageObjects * prices.ObjectOverheadKb * 1000m / BytesPerGb))
+            * prices.StoragePerGbMonth;
 
         decimal early = EarlyDays(deletedOn, prices.MinStorageDays) * size;
         for (int week = 1; week <= incrementals; week++)
@@ -47,20 +54,28 @@ internal static class CostPlan
             full.Objects - 1 + (incrementals * (incremental.Objects - 1)),
             full.GetRequests + (incrementals * incremental.GetRequests) + 1,
             options.Restore.DaysFor(generationBytes),
-            prices);
+            prices
+        );
 
         // Under Object Lock a deleted generation's versions stay until their lock ends, lock_margin after retention
         // deleted them (docs/FORMAT.md, "Object Lock"): one generation per full_every_days, each held that much longer.
         decimal lockMonthly = options.S3.ObjectLock is null
             ? 0m
-            : generationBytes * (decimal)options.S3.LockMargin.TotalDays / options.Schedule.FullEveryDays / BytesPerGb * prices.StoragePerGbMonth;
+            : generationBytes
+                * (decimal)options.S3.LockMargin.TotalDays
+                / options.Schedule.FullEveryDays
+                / BytesPerGb
+                * prices.StoragePerGbMonth;
 
         // A full abandoned before its publish (the spool lost with the stream half uploaded, then sent anew as another
-        // stream) stays as a folder no pointer names. Without a lock retention deletes it once min_age_days old (billed at
-        // least the class's minimum); under Object Lock it is held as long as a generation, until its lock ends.
+        // stream) stays as a folder no pointer names. Without a lock retention deletes it once min_age_days old (billed
+        // at least the class's minimum); under Object Lock it is held as long as a generation, until its lock ends.
         int abandonedDays = options.S3.ObjectLock is null
             ? Math.Max(options.Retention.MinAgeDays, prices.MinStorageDays)
-            : Math.Max(options.Retention.KeepGenerations * options.Schedule.FullEveryDays, options.Schedule.FullEveryDays + options.Retention.MinAgeDays) + (int)Math.Ceiling(options.S3.LockMargin.TotalDays);
+            : Math.Max(
+                options.Retention.KeepGenerations * options.Schedule.FullEveryDays,
+                options.Schedule.FullEveryDays + options.Retention.MinAgeDays
+            ) + (int)Math.Ceiling(options.S3.LockMargin.TotalDays);
         decimal abandoned = size / BytesPerGb * prices.StoragePerGbMonth * abandonedDays / DaysPerMonth;
 
         return new SubvolumePlan(
@@ -77,7 +92,8 @@ internal static class CostPlan
             restore,
             Math.Round(lockMonthly, 4),
             abandonedDays,
-            Math.Round(abandoned, 4));
+            Math.Round(abandoned, 4)
+        );
     }
 
     /// <summary>
@@ -100,5 +116,6 @@ internal static class CostPlan
         return new StreamCost(bytes, chunks + 1, requests, Math.Round(requests * prices.PutPer1000 / 1000m, 4), gets);
     }
 
-    private static decimal EarlyDays(int ageAtDeletion, int minStorageDays) => Math.Max(0, minStorageDays - ageAtDeletion);
+    private static decimal EarlyDays(int ageAtDeletion, int minStorageDays) =>
+        Math.Max(0, minStorageDays - ageAtDeletion);
 }

@@ -11,7 +11,16 @@ namespace BtrfsToS3.Uploader.Plan;
 /// <param name="Objects">Archived objects thawed: a restore request each.</param>
 /// <param name="GetRequests">GET requests of the download.</param>
 /// <param name="Days">Days the thawed copies are kept ([restore] days).</param>
-internal sealed record RestoreCost(long Bytes, long Objects, long GetRequests, int Days, decimal Retrieval, decimal Requests, decimal Egress, decimal TemporaryStorage)
+internal sealed record RestoreCost(
+    long Bytes,
+    long Objects,
+    long GetRequests,
+    int Days,
+    decimal Retrieval,
+    decimal Requests,
+    decimal Egress,
+    decimal TemporaryStorage
+)
 {
     public decimal Total => Retrieval + Requests + Egress + TemporaryStorage;
 
@@ -26,11 +35,14 @@ internal sealed record RestoreCost(long Bytes, long Objects, long GetRequests, i
             Math.Round(gb * prices.RetrievalPerGb, 4),
             Math.Round(((objects * prices.RetrievalRequestsPer1000) + (getRequests * prices.GetPer1000)) / 1000m, 4),
             Math.Round(gb * prices.EgressPerGb, 4),
-            Math.Round(gb * prices.RestoredCopyPerGbMonth * days / CostPlan.DaysPerMonth, 4));
+            Math.Round(gb * prices.RestoredCopyPerGbMonth * days / CostPlan.DaysPerMonth, 4)
+        );
     }
 
     /// <summary>One line for the log and the plan: each part, then the sum.</summary>
-    public override string ToString() => string.Create(
-        CultureInfo.InvariantCulture,
-        $"${Retrieval:0.00} retrieval, ${Requests:0.00} requests, ${Egress:0.00} egress, ${TemporaryStorage:0.00} temporary copies for {Days} days: ${Total:0.00}");
+    public override string ToString() =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"${Retrieval:0.00} retrieval, ${Requests:0.00} requests, ${Egress:0.00} egress, ${TemporaryStorage:0.00} temporary copies for {Days} days: ${Total:0.00}"
+        );
 }

@@ -22,4 +22,5 @@ internal sealed record SubvolumePlan(
     RestoreCost Restore,
     decimal LockMonthlyCost,
     int AbandonedFullDays,
-    decimal AbandonedFullCost);
+    decimal AbandonedFullCost
+);

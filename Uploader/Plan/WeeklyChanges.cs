@@ -13,22 +13,37 @@ namespace BtrfsToS3.Uploader.Plan;
 /// <param name="repository">Null when S3 cannot be asked; <paramref name="unread"/> says why.</param>
 /// <param name="scans">The rows of the scan file, none when there is none.</param>
 /// <param name="share">--weekly-change, as a fraction.</param>
-internal sealed class WeeklyChanges(BackupRepository? repository, string? unread, IReadOnlyList<GrowthScan> scans, decimal share)
+internal sealed class WeeklyChanges(
+    BackupRepository? repository,
+    string? unread,
+    IReadOnlyList<GrowthScan> scans,
+    decimal share
+)
 {
-    /// <summary>Why the published incrementals were not read (no bucket, S3 unreachable), or null while they are.</summary>
+    /// <summary>Why the published incrementals were not read (no bucket, S3 unreachable), or null while they
+    /// are.</summary>
     public string? Unread { get; private set; } = unread;
 
     /// <param name="subvolume">The name the subvolume is published under.</param>
     /// <param name="path">Its path, which a scan made of bare paths names it by.</param>
     /// <param name="size">Its size, for the share.</param>
-    public async Task<WeeklyChange> ForAsync(string subvolume, string path, long size, CancellationToken cancellationToken)
+    public async Task<WeeklyChange> ForAsync(
+        string subvolume,
+        string path,
+        long size,
+        CancellationToken cancellationToken
+    )
     {
         string? whyNotPublished = null;
         if (repository is not null && Unread is null)
         {
             try
             {
-                (WeeklyChange? published, whyNotPublished) = await PublishedAsync(repository, subvolume, cancellationToken);
+                (WeeklyChange? published, whyNotPublished) = await PublishedAsync(
+                    repository,
+                    subvolume,
+                    cancellationToken
+                );
                 if (published is not null)
                 {
                     return published;
@@ -50,14 +65,26 @@ internal sealed class WeeklyChanges(BackupRepository? repository, string? unread
         }
 
         string bare = Path.TrimEndingDirectorySeparator(path);
-        WeeklyChange chosen = scans.LastOrDefault(s => s.Subvolume == subvolume || Path.TrimEndingDirectorySeparator(s.Subvolume) == bare) is { } scan
+        WeeklyChange chosen = scans.LastOrDefault(s =>
+            s.Subvolume == subvolume || Path.TrimEndingDirectorySeparator(s.Subvolume) == bare
+        )
+            is { } scan
             ? WeeklyChange.FromScan(scan)
             : WeeklyChange.FromShare(size, share);
-        return whyNotPublished is null ? chosen : chosen with { Basis = $"{chosen.Basis} (published: {whyNotPublished})" };
+        return whyNotPublished is null
+            ? chosen
+            : chosen with
+            {
+                Basis = $"{chosen.Basis} (published: {whyNotPublished})",
+            };
     }
 
     /// <summary>The rate of the current generation's incrementals, or why there is none.</summary>
-    private static async Task<(WeeklyChange? Change, string? WhyNot)> PublishedAsync(BackupRepository repository, string subvolume, CancellationToken cancellationToken)
+    private static async Task<(WeeklyChange? Change, string? WhyNot)> PublishedAsync(
+        BackupRepository repository,
+        string subvolume,
+        CancellationToken cancellationToken
+    )
     {
         if (await repository.ReadPointerAsync(subvolume, cancellationToken) is not { } pointer)
         {
@@ -75,6 +102,8 @@ internal sealed class WeeklyChanges(BackupRepository? repository, string? unread
             chain.Add(manifest);
         }
 
-        return WeeklyChange.TryPublished(chain, out WeeklyChange? change, out string? whyNot) ? (change, null) : (null, whyNot);
+        return WeeklyChange.TryPublished(chain, out WeeklyChange? change, out string? whyNot)
+            ? (change, null)
+            : (null, whyNot);
     }
 }

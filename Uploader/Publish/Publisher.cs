@@ -11,10 +11,18 @@ namespace BtrfsToS3.Uploader.Publish;
 /// next. A pointer another source owns is not published to (exit 78) unless <paramref name="takeOver"/> names the
 /// subvolume.
 /// </summary>
-/// <param name="takeOver">Subvolumes whose pointer this host may take over (<c>run --take-over NAME</c>): a host rebuilt from its backup.</param>
-internal sealed class Publisher(BackupRepository repository, string stateDir, IReadOnlySet<string> takeOver, TimeProvider time, ILogger logger)
+/// <param name="takeOver">Subvolumes whose pointer this host may take over (<c>run --take-over NAME</c>): a host
+/// rebuilt from its backup.</param>
+internal sealed class Publisher(
+    BackupRepository repository,
+    string stateDir,
+    IReadOnlySet<string> takeOver,
+    TimeProvider time,
+    ILogger logger
+)
 {
-    /// <summary>A pointer that changed under us this often in one publish means writers race; the next run tries again.</summary>
+    /// <summary>A pointer that changed under us this often in one publish means writers race; the next run tries
+    /// again.</summary>
     private const int PointerAttempts = 5;
 
     /// <summary>
@@ -30,13 +38,16 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
 
         return new BackupFailure(
             FailureKind.Config,
-            $"subvolume {stream.Subvolume}: pointer {repository.Address(repository.PointerKey(stream.Subvolume))} belongs to {pointer.Owner}, but this host's is {stream.Source}: another host writes to this prefix (give each its own [s3] prefix), or this host was rebuilt (then run btrfs-to-s3-uploader run --once --take-over {stream.Subvolume})");
+            $"subvolume {stream.Subvolume}: pointer {repository.Address(repository.PointerKey(stream.Subvolume))} belongs to {pointer.Owner}, but this host's is {stream.Source}: another host writes to this prefix (give each its own [s3] prefix), or this host was rebuilt (then run btrfs-to-s3-uploader run --once --take-over {stream.Subvolume})"
+        );
     }
 
     /// <summary>--take-over NAME covers the subvolume and those nested in it.</summary>
-    private bool TakesOver(string subvolume) => takeOver.Any(t => subvolume == t || subvolume.StartsWith(t + ".", StringComparison.Ordinal));
+    private bool TakesOver(string subvolume) =>
+        takeOver.Any(t => subvolume == t || subvolume.StartsWith(t + ".", StringComparison.Ordinal));
 
-    /// <summary>Publishes the stream if it is complete and returns its seal; null when chunks of it are still in the spool.</summary>
+    /// <summary>Publishes the stream if it is complete and returns its seal; null when chunks of it are still in the
+    /// spool.</summary>
     public async Task<Seal?> TryPublishAsync(SpoolStream stream, CancellationToken cancellationToken)
     {
         Seal seal = stream.ReadSeal();
@@ -50,7 +61,14 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
         await ExtendLocksAsync(seal, committed, cancellationToken);
         RecordState(seal, manifestKey);
         stream.Remove();
-        Log.StreamPublished(logger, seal.Stream, seal.Kind.ToString().ToLowerInvariant(), seal.Generation, seal.ChainPosition, manifestKey);
+        Log.StreamPublished(
+            logger,
+            seal.Stream,
+            seal.Kind.ToString().ToLowerInvariant(),
+            seal.Generation,
+            seal.ChainPosition,
+            manifestKey
+        );
         return seal;
     }
 
@@ -71,22 +89,42 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
                     return null;
                 }
 
-                throw new BackupFailure(FailureKind.BadData, $"stream {stream.Name}: {chunk.Name} is neither in the spool nor recorded as uploaded; the stream cannot be published");
+                throw new BackupFailure(
+                    FailureKind.BadData,
+                    $"stream {stream.Name}: {chunk.Name} is neither in the spool nor recorded as uploaded; the stream cannot be published"
+                );
             }
 
             if (uploaded.Identity != chunk.Identity)
             {
-                throw new BackupFailure(FailureKind.BadData, $"stream {stream.Name}: {chunk.Name} was uploaded as {uploaded.Size} bytes sha256 {uploaded.Sha256}, but the seal says {chunk.Size} bytes sha256 {chunk.Sha256}");
+                throw new BackupFailure(
+                    FailureKind.BadData,
+                    $"stream {stream.Name}: {chunk.Name} was uploaded as {uploaded.Size} bytes sha256 {uploaded.Sha256}, but the seal says {chunk.Size} bytes sha256 {chunk.Sha256}"
+                );
             }
 
             // The key is the one the stream's names make, never the record's own word for it.
             string key = repository.ChunkKey(seal, chunk.Name);
             if (uploaded.Key != key)
             {
-                throw new BackupFailure(FailureKind.BadData, $"stream {stream.Name}: {chunk.Name}'s uploaded record names the key {FieldCheck.Show(uploaded.Key)}, not {key}; the stream cannot be published");
+                throw new BackupFailure(
+                    FailureKind.BadData,
+                    $"stream {stream.Name}: {chunk.Name}'s uploaded record names the key {FieldCheck.Show(uploaded.Key)}, not {key}; the stream cannot be published"
+                );
             }
 
-            chunks.Add(new ManifestChunk(chunk.Index, key, chunk.Size, chunk.StreamSize, chunk.Sha256, chunk.Etag, chunk.Crc32, uploaded.Version));
+            chunks.Add(
+                new ManifestChunk(
+                    chunk.Index,
+                    key,
+                    chunk.Size,
+                    chunk.StreamSize,
+                    chunk.Sha256,
+                    chunk.Etag,
+                    chunk.Crc32,
+                    uploaded.Version
+                )
+            );
         }
 
         return chunks;
@@ -96,7 +134,12 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
     /// Writes the manifest once, then the pointer over the version read, reading it again when another writer changed
     /// it in between; returns the pointer that names the manifest.
     /// </summary>
-    private async Task<Pointer> CommitAsync(Seal seal, IReadOnlyList<ManifestChunk> chunks, string manifestKey, CancellationToken cancellationToken)
+    private async Task<Pointer> CommitAsync(
+        Seal seal,
+        IReadOnlyList<ManifestChunk> chunks,
+        string manifestKey,
+        CancellationToken cancellationToken
+    )
     {
         bool manifestWritten = false;
         string? manifestVersion = null;
@@ -112,7 +155,13 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
             CheckOwnerAndSignature(stored, seal);
             if (!manifestWritten)
             {
-                manifestVersion = await WriteManifestAsync(seal, stored?.Pointer, chunks, manifestKey, cancellationToken);
+                manifestVersion = await WriteManifestAsync(
+                    seal,
+                    stored?.Pointer,
+                    chunks,
+                    manifestKey,
+                    cancellationToken
+                );
                 manifestWritten = true;
             }
             else
@@ -131,7 +180,8 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
             {
                 throw new BackupFailure(
                     FailureKind.TryAgainLater,
-                    $"stream {seal.Stream}: pointer {PointerAddress(seal)} changed under every one of {PointerAttempts} writes: other writers publish to it; the stream stays in the spool");
+                    $"stream {seal.Stream}: pointer {PointerAddress(seal)} changed under every one of {PointerAttempts} writes: other writers publish to it; the stream stays in the spool"
+                );
             }
         }
     }
@@ -159,19 +209,31 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
         {
             throw new BackupFailure(
                 FailureKind.BadData,
-                $"subvolume {seal.Subvolume}: pointer {PointerAddress(seal)} is signed by {signer}, which is neither this host's key nor in [restore] trusted_keys: someone else wrote it, and nothing is published over it; after a rebuild, add the old host's key to trusted_keys or run --take-over {seal.Subvolume}; see docs/SECURITY.md");
+                $"subvolume {seal.Subvolume}: pointer {PointerAddress(seal)} is signed by {signer}, which is neither this host's key nor in [restore] trusted_keys: someone else wrote it, and nothing is published over it; after a rebuild, add the old host's key to trusted_keys or run --take-over {seal.Subvolume}; see docs/SECURITY.md"
+            );
         }
 
-        if (stored is { SignedBy: null } && StateFiles.ReadPublished(stateDir, seal.Subvolume)?.SigningKey is { } signedBefore)
+        if (
+            stored is { SignedBy: null }
+            && StateFiles.ReadPublished(stateDir, seal.Subvolume)?.SigningKey is { } signedBefore
+        )
         {
             throw new BackupFailure(
                 FailureKind.BadData,
-                $"subvolume {seal.Subvolume}: pointer {PointerAddress(seal)} is not signed, but this host signed the one it published last ({signedBefore}, {StateFiles.PublishedPath(stateDir, seal.Subvolume)}): someone else wrote it, and nothing is published over it; see docs/SECURITY.md");
+                $"subvolume {seal.Subvolume}: pointer {PointerAddress(seal)} is not signed, but this host signed the one it published last ({signedBefore}, {StateFiles.PublishedPath(stateDir, seal.Subvolume)}): someone else wrote it, and nothing is published over it; see docs/SECURITY.md"
+            );
         }
     }
 
-    /// <summary>Writes the stream's manifest (or finds it written by an earlier run); returns the version the pointer names.</summary>
-    private async Task<string?> WriteManifestAsync(Seal seal, Pointer? pointer, IReadOnlyList<ManifestChunk> chunks, string manifestKey, CancellationToken cancellationToken)
+    /// <summary>Writes the stream's manifest (or finds it written by an earlier run); returns the version the pointer
+    /// names.</summary>
+    private async Task<string?> WriteManifestAsync(
+        Seal seal,
+        Pointer? pointer,
+        IReadOnlyList<ManifestChunk> chunks,
+        string manifestKey,
+        CancellationToken cancellationToken
+    )
     {
         string? parentManifest = await ParentManifestAsync(seal, pointer, cancellationToken);
         Manifest manifest = Manifest.Of(seal, parentManifest, time.GetUtcNow(), repository.StorageClassData, chunks);
@@ -185,13 +247,26 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
         return version;
     }
 
-    /// <summary>The commit: the pointer extended by the manifest, written only over the version read; null when another writer changed it.</summary>
-    private async Task<Pointer?> WritePointerAsync(Seal seal, StoredPointer? stored, string manifestKey, string? manifestVersion, CancellationToken cancellationToken)
+    /// <summary>The commit: the pointer extended by the manifest, written only over the version read; null when another
+    /// writer changed it.</summary>
+    private async Task<Pointer?> WritePointerAsync(
+        Seal seal,
+        StoredPointer? stored,
+        string manifestKey,
+        string? manifestVersion,
+        CancellationToken cancellationToken
+    )
     {
         Pointer? pointer = stored?.Pointer;
         if (pointer is not null && !pointer.Owner.SameAs(seal.Source))
         {
-            Log.PointerTakenOver(logger, seal.Stream, PointerAddress(seal), pointer.Owner.ToString(), seal.Source.ToString());
+            Log.PointerTakenOver(
+                logger,
+                seal.Stream,
+                PointerAddress(seal),
+                pointer.Owner.ToString(),
+                seal.Source.ToString()
+            );
         }
 
         Pointer extended = Extend(pointer, seal, manifestKey, manifestVersion);
@@ -210,7 +285,10 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
     /// </summary>
     private async Task ExtendLocksAsync(Seal seal, Pointer committed, CancellationToken cancellationToken)
     {
-        if (repository.Locking && committed.Generations.FirstOrDefault(g => g.Generation == seal.Generation) is { } generation)
+        if (
+            repository.Locking
+            && committed.Generations.FirstOrDefault(g => g.Generation == seal.Generation) is { } generation
+        )
         {
             (int objects, DateTimeOffset until) = await repository.ExtendLocksAsync(generation, cancellationToken);
             if (objects > 0)
@@ -223,8 +301,22 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
     /// <summary>The local state names the stream published, before its spool directory goes.</summary>
     private void RecordState(Seal seal, string manifestKey)
     {
-        StateFiles.WritePublished(stateDir, new PublishedSnapshot(
-            FormatJson.Version, seal.Subvolume, seal.Snapshot, seal.Kind, seal.Generation, seal.ChainPosition, time.GetUtcNow(), manifestKey, seal.Compression, seal.Encryption, repository.SigningKeyText));
+        StateFiles.WritePublished(
+            stateDir,
+            new PublishedSnapshot(
+                FormatJson.Version,
+                seal.Subvolume,
+                seal.Snapshot,
+                seal.Kind,
+                seal.Generation,
+                seal.ChainPosition,
+                time.GetUtcNow(),
+                manifestKey,
+                seal.Compression,
+                seal.Encryption,
+                repository.SigningKeyText
+            )
+        );
         CrashPoint.Reached("uploader-after-state");
     }
 
@@ -243,12 +335,19 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
 
         PointerGeneration? generation = pointer?.Generations.FirstOrDefault(g => g.Generation == seal.Generation);
         string? last = generation?.Manifests.LastOrDefault();
-        Manifest? parent = last is null ? null : await repository.ReadNamedManifestAsync(last, generation!.VersionOf(generation.Manifests.Count - 1), cancellationToken);
+        Manifest? parent = last is null
+            ? null
+            : await repository.ReadNamedManifestAsync(
+                last,
+                generation!.VersionOf(generation.Manifests.Count - 1),
+                cancellationToken
+            );
         if (parent is null || parent.Snapshot != seal.Parent || generation != pointer!.Generations[^1])
         {
             throw new BackupFailure(
                 FailureKind.BadData,
-                $"stream {seal.Stream}: incremental on {seal.Parent?.Name}, but the pointer's generation {seal.Generation} does not end with that snapshot's manifest; publishing it would leave a gap in the chain");
+                $"stream {seal.Stream}: incremental on {seal.Parent?.Name}, but the pointer's generation {seal.Generation} does not end with that snapshot's manifest; publishing it would leave a gap in the chain"
+            );
         }
 
         return last;
@@ -266,6 +365,14 @@ internal sealed class Publisher(BackupRepository repository, string stateDir, IR
             generations[^1] = generations[^1].Append(manifestKey, manifestVersion);
         }
 
-        return new Pointer(FormatJson.Version, seal.Subvolume, seal.Nested, seal.Source, seal.Generation, time.GetUtcNow(), generations);
+        return new Pointer(
+            FormatJson.Version,
+            seal.Subvolume,
+            seal.Nested,
+            seal.Source,
+            seal.Generation,
+            time.GetUtcNow(),
+            generations
+        );
     }
 }

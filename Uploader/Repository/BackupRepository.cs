@@ -13,14 +13,19 @@ namespace BtrfsToS3.Uploader.Repository;
 /// aborted. Commands speak to S3 only through this type, and chunks are sent through Upload's own narrow
 /// <see cref="Upload.IChunkStore"/> (docs/FORMAT.md, "S3 layout").
 /// </summary>
-/// <param name="locks">The Object Lock every manifest and pointer is written with (and, through Upload's chunk store, every chunk); null when [s3] object_lock is off.</param>
-/// <param name="signatures">
-/// Which signatures pointers and manifests read must carry, and the key those written are signed with; null, for unit
-/// tests of what lies above, neither checks nor signs.
+/// <param name="locks">The Object Lock every manifest and pointer is written with (and, through Upload's chunk store,
+/// every chunk); null when [s3] object_lock is off.</param>
+/// <param name="signatures"> Which signatures pointers and manifests read must carry, and the key those written are
+/// signed with; null, for unit tests of what lies above, neither checks nor signs.
 /// </param>
-internal sealed class BackupRepository(IObjectStore store, S3Options options, LockPolicy? locks = null, SignaturePolicy? signatures = null)
+internal sealed class BackupRepository(
+    IObjectStore store,
+    S3Options options,
+    LockPolicy? locks = null,
+    SignaturePolicy? signatures = null
+)
 {
-        private readonly ObjectWrite _metadata = new(options.StorageClassMetadata, "application/json", IfNoneMatch: false);
+    private readonly ObjectWrite _metadata = new(options.StorageClassMetadata, "application/json", IfNoneMatch: false);
 
     /// <summary>Whether objects are written under Object Lock ([s3] object_lock).</summary>
     public bool Locking => locks is not null;
@@ -34,7 +39,8 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     /// <summary>The public key of the key this repository signs with; null where it does not sign.</summary>
     public string? SigningKeyText => signatures?.Signer?.PublicKeyText;
 
-    /// <summary>Whether the key is this host's or one it was told to trust (always, where nothing is checked).</summary>
+    /// <summary>Whether the key is this host's or one it was told to trust (always, where nothing is
+    /// checked).</summary>
     public bool Trusts(string publicKey) => signatures is null || signatures.Trusted.Contains(publicKey);
 
     /// <summary>The storage class chunks are written with.</summary>
@@ -44,23 +50,32 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
 
     public string PointerKey(string subvolume) => ObjectKeys.Pointer(options.Prefix, subvolume);
 
-    public string ManifestKey(StreamFacts stream) => ObjectKeys.Manifest(options.Prefix, stream.Subvolume, stream.Generation, stream.Stream);
+    public string ManifestKey(StreamFacts stream) =>
+        ObjectKeys.Manifest(options.Prefix, stream.Subvolume, stream.Generation, stream.Stream);
 
-    public string ChunkKey(StreamFacts stream, string chunkName) => ObjectKeys.Chunk(options.Prefix, stream.Subvolume, stream.Generation, stream.Stream, chunkName);
+    public string ChunkKey(StreamFacts stream, string chunkName) =>
+        ObjectKeys.Chunk(options.Prefix, stream.Subvolume, stream.Generation, stream.Stream, chunkName);
 
     /// <summary>The subvolume's pointer, or null when nothing of it was published.</summary>
     public async Task<Pointer?> ReadPointerAsync(string subvolume, CancellationToken cancellationToken) =>
         (await ReadPointerBodyAsync(subvolume, null, cancellationToken))?.Pointer;
 
-    /// <summary>The versions of the subvolume's pointer, newest first (a versioned bucket keeps every one written).</summary>
-    public Task<IReadOnlyList<ObjectVersion>> PointerVersionsAsync(string subvolume, CancellationToken cancellationToken) =>
-        store.ListVersionsAsync(PointerKey(subvolume), cancellationToken);
+    /// <summary>The versions of the subvolume's pointer, newest first (a versioned bucket keeps every one
+    /// written).</summary>
+    public Task<IReadOnlyList<ObjectVersion>> PointerVersionsAsync(
+        string subvolume,
+        CancellationToken cancellationToken
+    ) => store.ListVersionsAsync(PointerKey(subvolume), cancellationToken);
 
     /// <summary>One version of the subvolume's pointer, or null when there is no such version.</summary>
-    public async Task<Pointer?> ReadPointerVersionAsync(string subvolume, string versionId, CancellationToken cancellationToken) =>
-        (await ReadPointerBodyAsync(subvolume, versionId, cancellationToken))?.Pointer;
+    public async Task<Pointer?> ReadPointerVersionAsync(
+        string subvolume,
+        string versionId,
+        CancellationToken cancellationToken
+    ) => (await ReadPointerBodyAsync(subvolume, versionId, cancellationToken))?.Pointer;
 
-    /// <summary>The subvolume's pointer with the ETag a rewrite of it names, or null when nothing of it was published.</summary>
+    /// <summary>The subvolume's pointer with the ETag a rewrite of it names, or null when nothing of it was
+    /// published.</summary>
     public Task<StoredPointer?> ReadPointerForUpdateAsync(string subvolume, CancellationToken cancellationToken) =>
         ReadPointerBodyAsync(subvolume, null, cancellationToken);
 
@@ -75,20 +90,32 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
         return await store.PutAsync(
             PointerKey(pointer.Subvolume),
             body,
-            (readAs is null ? _metadata with { IfNoneMatch = true } : _metadata with { IfMatch = readAs }) with { Lock = locks?.For(pointer.CurrentGeneration), Signature = signatures?.Signer?.Sign(body) },
-            cancellationToken) is not null;
+            (readAs is null ? _metadata with { IfNoneMatch = true } : _metadata with { IfMatch = readAs }) with
+            {
+                Lock = locks?.For(pointer.CurrentGeneration),
+                Signature = signatures?.Signer?.Sign(body),
+            },
+            cancellationToken
+        )
+            is not null;
     }
 
-    /// <summary>The pointers of the subvolumes found nested in a configured one, whether or not they are still on the host, by path.</summary>
-    public async Task<IReadOnlyList<Pointer>> NestedPointersAsync(string configured, CancellationToken cancellationToken)
+    /// <summary>The pointers of the subvolumes found nested in a configured one, whether or not they are still on the
+    /// host, by path.</summary>
+    public async Task<IReadOnlyList<Pointer>> NestedPointersAsync(
+        string configured,
+        CancellationToken cancellationToken
+    )
     {
         var pointers = new List<Pointer>();
         foreach (string folder in await store.ListFoldersAsync(options.Prefix, cancellationToken))
         {
             string name = folder[options.Prefix.Length..].TrimEnd('/');
-            if (name.StartsWith(configured + ".", StringComparison.Ordinal)
+            if (
+                name.StartsWith(configured + ".", StringComparison.Ordinal)
                 && await ReadPointerAsync(name, cancellationToken) is { Nested: { } place } pointer
-                && place.In == configured)
+                && place.In == configured
+            )
             {
                 pointers.Add(pointer);
             }
@@ -97,7 +124,8 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
         return [.. pointers.OrderBy(p => p.Nested!.Path, StringComparer.Ordinal)];
     }
 
-    /// <summary>The manifest's current version; null when there is none. A pointer's manifests are read by <see cref="ReadNamedManifestAsync"/>.</summary>
+    /// <summary>The manifest's current version; null when there is none. A pointer's manifests are read by
+    /// <see cref="ReadNamedManifestAsync"/>.</summary>
     public Task<Manifest?> ReadManifestAsync(string key, CancellationToken cancellationToken) =>
         ReadNamedManifestAsync(key, null, cancellationToken);
 
@@ -105,7 +133,11 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     /// The manifest as a pointer names it: the version named (a versioned bucket), else the current one; null when
     /// there is no such manifest or version. What was written over the key since does not matter to a reader.
     /// </summary>
-    public async Task<Manifest?> ReadNamedManifestAsync(string key, string? version, CancellationToken cancellationToken)
+    public async Task<Manifest?> ReadNamedManifestAsync(
+        string key,
+        string? version,
+        CancellationToken cancellationToken
+    )
     {
         ObjectBody? body = await GetFormatObjectAsync(key, version, FormatJson.MaxManifestBytes, cancellationToken);
         return body is null ? null : ParseAt(body, key, version, FormatJson.Default.Manifest, ManifestKey).Value;
@@ -116,22 +148,44 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     /// did and it describes the same stream; Version is the version the pointer is to name (null where the bucket keeps
     /// none). One that describes another stream is never overwritten: that is bad data.
     /// </summary>
-    public async Task<(bool Written, string? Version)> PutManifestAsync(Manifest manifest, CancellationToken cancellationToken)
+    public async Task<(bool Written, string? Version)> PutManifestAsync(
+        Manifest manifest,
+        CancellationToken cancellationToken
+    )
     {
         string key = ManifestKey(manifest);
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(manifest, FormatJson.Default.Manifest);
-        if (await store.PutAsync(key, body, _metadata with { IfNoneMatch = true, Lock = locks?.For(manifest.Generation), Signature = signatures?.Signer?.Sign(body) }, cancellationToken) is { } written)
+        if (
+            await store.PutAsync(
+                key,
+                body,
+                _metadata with
+                {
+                    IfNoneMatch = true,
+                    Lock = locks?.For(manifest.Generation),
+                    Signature = signatures?.Signer?.Sign(body),
+                },
+                cancellationToken
+            ) is
+            { } written
+        )
         {
             return (true, written.VersionId);
         }
 
         ObjectBody? existing = await GetFormatObjectAsync(key, null, FormatJson.MaxManifestBytes, cancellationToken);
-        return existing is not null && ParseAt(existing, key, null, FormatJson.Default.Manifest, ManifestKey).Value.SameStreamAs(manifest)
+        return
+            existing is not null
+            && ParseAt(existing, key, null, FormatJson.Default.Manifest, ManifestKey).Value.SameStreamAs(manifest)
             ? (false, existing.VersionId)
-            : throw new BackupFailure(FailureKind.BadData, $"manifest {key} already exists and describes another stream; it is never overwritten");
+            : throw new BackupFailure(
+                FailureKind.BadData,
+                $"manifest {key} already exists and describes another stream; it is never overwritten"
+            );
     }
 
-    /// <summary>Whether the bucket was made with Object Lock: only then does S3 take the retention [s3] object_lock asks for.</summary>
+    /// <summary>Whether the bucket was made with Object Lock: only then does S3 take the retention [s3] object_lock
+    /// asks for.</summary>
     public async Task<bool> BucketHasObjectLockAsync(CancellationToken cancellationToken) =>
         (await store.ObjectLockAsync(cancellationToken)).Enabled;
 
@@ -141,7 +195,10 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     /// for longer, keeps its full locked as long as its newest incremental. A date is never shortened, and an object
     /// keeps its mode. Returns the objects extended and the date; none without Object Lock.
     /// </summary>
-    public async Task<(int Objects, DateTimeOffset Until)> ExtendLocksAsync(PointerGeneration generation, CancellationToken cancellationToken)
+    public async Task<(int Objects, DateTimeOffset Until)> ExtendLocksAsync(
+        PointerGeneration generation,
+        CancellationToken cancellationToken
+    )
     {
         if (locks is null)
         {
@@ -153,13 +210,28 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
         foreach ((string manifestKey, string? manifestVersion) in generation.Named())
         {
             Manifest manifest = await ReadNamedManifestAsync(manifestKey, manifestVersion, cancellationToken)
-                ?? throw new BackupFailure(FailureKind.BadData, $"the pointer names {store.Address(manifestKey)}, but there is no such manifest");
+                ?? throw new BackupFailure(
+                    FailureKind.BadData,
+                    $"the pointer names {store.Address(manifestKey)}, but there is no such manifest"
+                );
             // The versions the commit names: a version written over one of them later is not the backup's.
-            foreach ((string key, string? version) in manifest.Chunks.Select(c => (c.Key, c.Version)).Append((manifestKey, manifestVersion)))
+            foreach (
+                (string key, string? version) in manifest
+                    .Chunks.Select(c => (c.Key, c.Version))
+                    .Append((manifestKey, manifestVersion))
+            )
             {
-                if (await store.HeadAsync(key, version, cancellationToken) is { } head && (head.Lock is null || head.Lock.RetainUntil < wanted.RetainUntil))
+                if (
+                    await store.HeadAsync(key, version, cancellationToken) is { } head
+                    && (head.Lock is null || head.Lock.RetainUntil < wanted.RetainUntil)
+                )
                 {
-                    await store.ExtendLockAsync(key, version, head.Lock is null ? wanted : wanted with { Mode = head.Lock.Mode }, cancellationToken);
+                    await store.ExtendLockAsync(
+                        key,
+                        version,
+                        head.Lock is null ? wanted : wanted with { Mode = head.Lock.Mode },
+                        cancellationToken
+                    );
                     extended++;
                 }
             }
@@ -168,22 +240,39 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
         return (extended, wanted.RetainUntil);
     }
 
-    /// <summary>The HEAD of the version named (the current one when null), or null when S3 has no such object or version.</summary>
-    public Task<ObjectHead?> HeadAsync(string key, string? version, CancellationToken cancellationToken) => store.HeadAsync(key, version, cancellationToken);
+    /// <summary>The HEAD of the version named (the current one when null), or null when S3 has no such object or
+    /// version.</summary>
+    public Task<ObjectHead?> HeadAsync(string key, string? version, CancellationToken cancellationToken) =>
+        store.HeadAsync(key, version, cancellationToken);
 
-    /// <summary>Hands the chunk's bytes (or a range of them) to <paramref name="consume"/>, again from the start after a failure.</summary>
-    public Task ReadChunkAsync(ManifestChunk chunk, (long First, long Last)? range, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken) =>
-        store.ReadAsync(chunk.Key, chunk.Version, range, consume, cancellationToken);
+    /// <summary>Hands the chunk's bytes (or a range of them) to <paramref name="consume"/>, again from the start after
+    /// a failure.</summary>
+    public Task ReadChunkAsync(
+        ManifestChunk chunk,
+        (long First, long Last)? range,
+        Func<Stream, CancellationToken, Task> consume,
+        CancellationToken cancellationToken
+    ) => store.ReadAsync(chunk.Key, chunk.Version, range, consume, cancellationToken);
 
-    public Task<ThawAnswer> RequestThawAsync(string key, string? version, int days, string tier, CancellationToken cancellationToken) =>
-        store.RequestThawAsync(key, version, days, tier, cancellationToken);
+    public Task<ThawAnswer> RequestThawAsync(
+        string key,
+        string? version,
+        int days,
+        string tier,
+        CancellationToken cancellationToken
+    ) => store.RequestThawAsync(key, version, days, tier, cancellationToken);
 
-    /// <summary>Every object under the subvolume's folder: its pointer, its generations, and whatever else is there.</summary>
-    public Task<IReadOnlyList<StoredObject>> ListSubvolumeAsync(string subvolume, CancellationToken cancellationToken) =>
-        store.ListAsync(ObjectKeys.Subvolume(options.Prefix, subvolume), cancellationToken);
+    /// <summary>Every object under the subvolume's folder: its pointer, its generations, and whatever else is
+    /// there.</summary>
+    public Task<IReadOnlyList<StoredObject>> ListSubvolumeAsync(
+        string subvolume,
+        CancellationToken cancellationToken
+    ) => store.ListAsync(ObjectKeys.Subvolume(options.Prefix, subvolume), cancellationToken);
 
-    /// <summary>The generation a key of the subvolume's folder belongs to when it is one of our manifests or chunks, else null.</summary>
-    public string? GenerationOf(string subvolume, string key) => ObjectKeys.GenerationOf(options.Prefix, subvolume, key);
+    /// <summary>The generation a key of the subvolume's folder belongs to when it is one of our manifests or chunks,
+    /// else null.</summary>
+    public string? GenerationOf(string subvolume, string key) =>
+        ObjectKeys.GenerationOf(options.Prefix, subvolume, key);
 
     /// <summary>Deletes the objects, 1,000 keys a request (S3's limit for DeleteObjects).</summary>
     public async Task DeleteObjectsAsync(IReadOnlyList<StoredObject> objects, CancellationToken cancellationToken)
@@ -194,14 +283,26 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
         }
     }
 
-    /// <summary>Whether the bucket keeps versions (Enabled, or Suspended after being enabled): a delete there only adds a marker.</summary>
+    /// <summary>Whether the bucket keeps versions (Enabled, or Suspended after being enabled): a delete there only adds
+    /// a marker.</summary>
     public async Task<bool> VersionedAsync(CancellationToken cancellationToken) =>
         await store.VersioningAsync(cancellationToken) != "Off";
 
-    /// <summary>Every version of our manifests and chunks of the generation, delete markers included (a versioned bucket).</summary>
-    public async Task<IReadOnlyList<StoredVersion>> GenerationVersionsAsync(string subvolume, string generation, CancellationToken cancellationToken) =>
-        [.. (await store.ListVersionsUnderAsync(ObjectKeys.Generation(options.Prefix, subvolume, generation), cancellationToken))
-            .Where(v => GenerationOf(subvolume, v.Key) == generation)];
+    /// <summary>Every version of our manifests and chunks of the generation, delete markers included (a versioned
+    /// bucket).</summary>
+    public async Task<IReadOnlyList<StoredVersion>> GenerationVersionsAsync(
+        string subvolume,
+        string generation,
+        CancellationToken cancellationToken
+    ) =>
+        [
+            .. (
+                await store.ListVersionsUnderAsync(
+                    ObjectKeys.Generation(options.Prefix, subvolume, generation),
+                    cancellationToken
+                )
+            ).Where(v => GenerationOf(subvolume, v.Key) == generation),
+        ];
 
     /// <summary>Deletes the versions for good, 1,000 a request.</summary>
     public async Task DeleteVersionsAsync(IReadOnlyList<StoredVersion> versions, CancellationToken cancellationToken)
@@ -212,13 +313,20 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
         }
     }
 
-    /// <summary>The latest Object Lock date of the objects' versions named (current where null); null when none is locked.</summary>
-    public async Task<DateTimeOffset?> LockedUntilAsync(IEnumerable<(string Key, string? Version)> objects, CancellationToken cancellationToken)
+    /// <summary>The latest Object Lock date of the objects' versions named (current where null); null when none is
+    /// locked.</summary>
+    public async Task<DateTimeOffset?> LockedUntilAsync(
+        IEnumerable<(string Key, string? Version)> objects,
+        CancellationToken cancellationToken
+    )
     {
         DateTimeOffset? until = null;
         foreach ((string key, string? version) in objects)
         {
-            if ((await store.HeadAsync(key, version, cancellationToken))?.Lock is { } held && (until is null || held.RetainUntil > until))
+            if (
+                (await store.HeadAsync(key, version, cancellationToken))?.Lock is { } held
+                && (until is null || held.RetainUntil > until)
+            )
             {
                 until = held.RetainUntil;
             }
@@ -229,14 +337,26 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
 
     /// <summary>
     /// Aborts the multipart uploads under the prefix that were started before the cutoff and that no upload record in
-    /// the spool names (<paramref name="resumable"/>): a killed uploader can leave such orphans, and S3 bills their parts
-    /// until they are aborted. Only uploads of our chunk keys: another tool's upload under the prefix is not ours to
-    /// end. Returns those aborted.
+    /// the spool names (<paramref name="resumable"/>): a killed uploader can leave such orphans, and S3 bills their
+    /// parts until they are aborted. Only uploads of our chunk keys: another tool's upload under the prefix is not ours
+    /// to end. Returns those aborted.
     /// </summary>
-    public async Task<IReadOnlyList<PendingUpload>> AbortUploadsStartedBeforeAsync(DateTimeOffset cutoff, IReadOnlySet<string> resumable, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PendingUpload>> AbortUploadsStartedBeforeAsync(
+        DateTimeOffset cutoff,
+        IReadOnlySet<string> resumable,
+        CancellationToken cancellationToken
+    )
     {
         IReadOnlyList<PendingUpload> uploads = await store.ListUploadsAsync(options.Prefix, cancellationToken);
-        List<PendingUpload> stale = [.. uploads.Where(u => u.Initiated is { } at && at <= cutoff && !resumable.Contains(u.UploadId) && ObjectKeys.IsOurs(options.Prefix, u.Key))];
+        List<PendingUpload> stale =
+        [
+            .. uploads.Where(u =>
+                u.Initiated is { } at
+                && at <= cutoff
+                && !resumable.Contains(u.UploadId)
+                && ObjectKeys.IsOurs(options.Prefix, u.Key)
+            ),
+        ];
         foreach (PendingUpload upload in stale)
         {
             await store.AbortUploadAsync(upload, cancellationToken);
@@ -245,8 +365,13 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
         return stale;
     }
 
-    /// <summary>The pointer (the version named, or the current one) with the ETag and version it was read as; null when there is none.</summary>
-    private async Task<StoredPointer?> ReadPointerBodyAsync(string subvolume, string? version, CancellationToken cancellationToken)
+    /// <summary>The pointer (the version named, or the current one) with the ETag and version it was read as; null when
+    /// there is none.</summary>
+    private async Task<StoredPointer?> ReadPointerBodyAsync(
+        string subvolume,
+        string? version,
+        CancellationToken cancellationToken
+    )
     {
         string key = PointerKey(subvolume);
         ObjectBody? body = await GetFormatObjectAsync(key, version, FormatJson.MaxPointerBytes, cancellationToken);
@@ -255,7 +380,9 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
             return null;
         }
 
-        (Pointer pointer, string? signedBy) = ParseAt(body, key, version, FormatJson.Default.Pointer, p => PointerKey(p.Subvolume));
+        (Pointer pointer, string? signedBy) = ParseAt(body, key, version, FormatJson.Default.Pointer, p =>
+            PointerKey(p.Subvolume)
+        );
         return new StoredPointer(pointer, body.Etag, signedBy);
     }
 
@@ -265,7 +392,13 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
     /// (a manifest of one stream under another's name, a pointer of another subvolume) is refused, and signed as the
     /// <see cref="SignaturePolicy"/> requires.
     /// </summary>
-    private (T Value, string? SignedBy) ParseAt<T>(ObjectBody body, string key, string? version, JsonTypeInfo<T> type, Func<T, string> keyOf)
+    private (T Value, string? SignedBy) ParseAt<T>(
+        ObjectBody body,
+        string key,
+        string? version,
+        JsonTypeInfo<T> type,
+        Func<T, string> keyOf
+    )
         where T : class, IFormatVersioned
     {
         string where = Where(key, version);
@@ -273,19 +406,28 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
         string named = keyOf(value);
         if (named != key)
         {
-            throw new BackupFailure(FailureKind.BadData, $"{where}: its fields name the key {FieldCheck.Show(named)}, not the one it was read from; it is not trusted");
+            throw new BackupFailure(
+                FailureKind.BadData,
+                $"{where}: its fields name the key {FieldCheck.Show(named)}, not the one it was read from; it is not trusted"
+            );
         }
 
         return (value, signatures?.Check(body, where));
     }
 
-    private string Where(string key, string? version) => version is null ? store.Address(key) : $"{store.Address(key)} version {version}";
+    private string Where(string key, string? version) =>
+        version is null ? store.Address(key) : $"{store.Address(key)} version {version}";
 
     /// <summary>
     /// A manifest or pointer must be readable at once. One in an archive class got there by a bucket lifecycle rule
     /// (the configuration refuses an archive class for them): one line says what to change, and how to read it now.
     /// </summary>
-    private async Task<ObjectBody?> GetFormatObjectAsync(string key, string? version, long maxBytes, CancellationToken cancellationToken)
+    private async Task<ObjectBody?> GetFormatObjectAsync(
+        string key,
+        string? version,
+        long maxBytes,
+        CancellationToken cancellationToken
+    )
     {
         try
         {
@@ -295,7 +437,8 @@ internal sealed class BackupRepository(IObjectStore store, S3Options options, Lo
         {
             throw new BackupFailure(
                 FailureKind.Config,
-                $"{e.Address} is in an archive storage class and cannot be read at once: a bucket lifecycle rule moved it there; limit the rule's transitions to chunks (objects of 128 KiB and more, S3's default, or keys with /chunk-), and thaw it to read it now (aws s3api restore-object)");
+                $"{e.Address} is in an archive storage class and cannot be read at once: a bucket lifecycle rule moved it there; limit the rule's transitions to chunks (objects of 128 KiB and more, S3's default, or keys with /chunk-), and thaw it to read it now (aws s3api restore-object)"
+            );
         }
     }
 }

@@ -16,7 +16,12 @@ internal sealed class ChainProof(BackupRepository repository, TimeProvider time)
     /// False for a restore: every object still locked now. True for prune: locked as long as retention needs the
     /// generation (docs/FORMAT.md, "Object Lock"), which asks nothing of a generation retention could delete already.
     /// </param>
-    public async Task<string?> FlawAsync(string subvolume, PointerGeneration generation, bool forRetention, CancellationToken cancellationToken)
+    public async Task<string?> FlawAsync(
+        string subvolume,
+        PointerGeneration generation,
+        bool forRetention,
+        CancellationToken cancellationToken
+    )
     {
         var manifests = new List<(string Key, string? Version, Manifest Manifest)>();
         foreach ((string key, string? version) in generation.Named())
@@ -42,9 +47,13 @@ internal sealed class ChainProof(BackupRepository repository, TimeProvider time)
         }
 
         DateTimeOffset now = time.GetUtcNow();
-        DateTimeOffset? lockedUntil = !repository.Locking ? null
+        DateTimeOffset? lockedUntil =
+            !repository.Locking ? null
             : !forRetention ? now
-            : repository.LockNeeded(generation.Generation, manifests.Max(m => m.Manifest.PublishedAt)) is { } needed && needed > now ? needed : null;
+            : repository.LockNeeded(generation.Generation, manifests.Max(m => m.Manifest.PublishedAt)) is { } needed
+            && needed > now
+                ? needed
+            : null;
         foreach ((string key, string? version, Manifest manifest) in manifests)
         {
             foreach (ManifestChunk chunk in manifest.Chunks)

@@ -10,14 +10,30 @@ namespace BtrfsToS3.Uploader.Repository;
 /// plus full_every_days, or now if that is later; so every object of it, the full first, is locked until the later of
 /// the two dates. Objects written later get dates no earlier than those before them.
 /// </summary>
-internal sealed record LockPolicy(string Mode, int FullEveryDays, int KeepGenerations, int MinAgeDays, TimeSpan Margin, TimeProvider Time)
+internal sealed record LockPolicy(
+    string Mode,
+    int FullEveryDays,
+    int KeepGenerations,
+    int MinAgeDays,
+    TimeSpan Margin,
+    TimeProvider Time
+)
 {
     /// <summary>The policy of the configuration, or null when [s3] object_lock is off.</summary>
-    public static LockPolicy? Of(BackupOptions options, TimeProvider time) => options.S3.ObjectLock is { } mode
-        ? new LockPolicy(mode, options.Schedule.FullEveryDays, options.Retention.KeepGenerations, options.Retention.MinAgeDays, options.S3.LockMargin, time)
-        : null;
+    public static LockPolicy? Of(BackupOptions options, TimeProvider time) =>
+        options.S3.ObjectLock is { } mode
+            ? new LockPolicy(
+                mode,
+                options.Schedule.FullEveryDays,
+                options.Retention.KeepGenerations,
+                options.Retention.MinAgeDays,
+                options.S3.LockMargin,
+                time
+            )
+            : null;
 
-    /// <summary>The lock of an object of <paramref name="generation"/> written now: <see cref="Needed"/> plus the margin.</summary>
+    /// <summary>The lock of an object of <paramref name="generation"/> written now: <see cref="Needed"/> plus the
+    /// margin.</summary>
     public ObjectLock For(string generation)
     {
         DateTimeOffset until = Needed(generation, Time.GetUtcNow()) + Margin;

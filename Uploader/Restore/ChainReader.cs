@@ -11,16 +11,33 @@ internal sealed class ChainReader(BackupRepository repository, S3Options s3, Tim
 {
     private readonly PointerChooser _pointers = new(repository, time, logger);
 
-    /// <summary>A configured subvolume's manifests to receive, full first, each the child of the one before; up to --until.</summary>
-    public async Task<(RestoreChain Chain, DateTimeOffset? PointerWritten)> ChainAsync(string subvolume, RestoreRequest request, CancellationToken cancellationToken)
+    /// <summary>A configured subvolume's manifests to receive, full first, each the child of the one before; up to
+    /// --until.</summary>
+    public async Task<(RestoreChain Chain, DateTimeOffset? PointerWritten)> ChainAsync(
+        string subvolume,
+        RestoreRequest request,
+        CancellationToken cancellationToken
+    )
     {
-        (Pointer? found, DateTimeOffset? written) = await _pointers.ChooseAsync(subvolume, request.Generation, request.AsOf, request.PointerVersion, cancellationToken);
+        (Pointer? found, DateTimeOffset? written) = await _pointers.ChooseAsync(
+            subvolume,
+            request.Generation,
+            request.AsOf,
+            request.PointerVersion,
+            cancellationToken
+        );
         Pointer pointer = found
-            ?? throw new BackupFailure(FailureKind.Unavailable, $"nothing of subvolume {subvolume} is published under s3://{s3.Bucket}/{s3.Prefix} (no pointer)");
+            ?? throw new BackupFailure(
+                FailureKind.Unavailable,
+                $"nothing of subvolume {subvolume} is published under s3://{s3.Bucket}/{s3.Prefix} (no pointer)"
+            );
         PointerGeneration generation = request.Generation is null
             ? pointer.Generations[^1]
             : pointer.Generations.FirstOrDefault(g => g.Generation == request.Generation)
-                ?? throw new BackupFailure(FailureKind.Usage, $"usage: subvolume {subvolume} has no generation {request.Generation} (it has {string.Join(", ", pointer.Generations.Select(g => g.Generation))})");
+                ?? throw new BackupFailure(
+                    FailureKind.Usage,
+                    $"usage: subvolume {subvolume} has no generation {request.Generation} (it has {string.Join(", ", pointer.Generations.Select(g => g.Generation))})"
+                );
         var chain = new List<Manifest>();
         foreach ((string key, string? version) in generation.Named())
         {
@@ -33,7 +50,10 @@ internal sealed class ChainReader(BackupRepository repository, S3Options s3, Tim
 
         return request.Until is null
             ? (new RestoreChain(subvolume, null, chain), written)
-            : throw new BackupFailure(FailureKind.Usage, $"usage: --until {request.Until} is not a snapshot of generation {generation.Generation} (it has {string.Join(", ", chain.Select(m => m.Snapshot.Name))})");
+            : throw new BackupFailure(
+                FailureKind.Usage,
+                $"usage: --until {request.Until} is not a snapshot of generation {generation.Generation} (it has {string.Join(", ", chain.Select(m => m.Snapshot.Name))})"
+            );
     }
 
     /// <summary>
@@ -41,16 +61,24 @@ internal sealed class ChainReader(BackupRepository repository, S3Options s3, Tim
     /// lists them), each up to its last snapshot no later than that one: a run snapshots a subvolume and those nested
     /// in it together, under the same time. Nested subvolumes gone from the host before then are not in the list.
     /// </summary>
-    public async Task<IReadOnlyList<RestoreChain>> NestedChainsAsync(RestoreChain parent, DateTimeOffset? asOf, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RestoreChain>> NestedChainsAsync(
+        RestoreChain parent,
+        DateTimeOffset? asOf,
+        CancellationToken cancellationToken
+    )
     {
         Manifest last = parent.Manifests[^1];
         SnapshotName.TryParse(last.Snapshot.Name, out _, out DateTimeOffset until);
         var chains = new List<RestoreChain>();
-        foreach (string path in last.NestedPaths.OrderBy(p => p.Count(c => c == '/')).ThenBy(p => p, StringComparer.Ordinal))
+        foreach (
+            string path in last.NestedPaths.OrderBy(p => p.Count(c => c == '/')).ThenBy(p => p, StringComparer.Ordinal)
+        )
         {
             string name = NestedName.For(parent.Subvolume, path);
             Pointer? pointer = (await _pointers.ChooseAsync(name, null, asOf, null, cancellationToken)).Pointer;
-            PointerGeneration? generation = pointer?.Generations.LastOrDefault(g => SnapshotTime(g.Generation) <= until);
+            PointerGeneration? generation = pointer?.Generations.LastOrDefault(g =>
+                SnapshotTime(g.Generation) <= until
+            );
             var chain = new List<Manifest>();
             foreach ((string key, string? version) in generation?.Named() ?? [])
             {
@@ -66,7 +94,11 @@ internal sealed class ChainReader(BackupRepository repository, S3Options s3, Tim
 
             if (chain.Count == 0)
             {
-                Log.NestedNotRestored(logger, name, $"{last.Snapshot.Name} held it at {path}, but nothing of it from {until:yyyy-MM-dd HH:mm:ss} UTC or before is published");
+                Log.NestedNotRestored(
+                    logger,
+                    name,
+                    $"{last.Snapshot.Name} held it at {path}, but nothing of it from {until:yyyy-MM-dd HH:mm:ss} UTC or before is published"
+                );
                 continue;
             }
 
@@ -79,13 +111,22 @@ internal sealed class ChainReader(BackupRepository repository, S3Options s3, Tim
     private static DateTimeOffset SnapshotTime(string generation) =>
         SnapshotName.TryParse($"x.{generation}", out _, out DateTimeOffset time) ? time : DateTimeOffset.MaxValue;
 
-    /// <summary>The manifest the pointer names (its version, in a versioned bucket), which must follow the chain so far.</summary>
-    private async Task<Manifest> NextAsync(List<Manifest> chain, string key, string? version, CancellationToken cancellationToken)
+    /// <summary>The manifest the pointer names (its version, in a versioned bucket), which must follow the chain so
+    /// far.</summary>
+    private async Task<Manifest> NextAsync(
+        List<Manifest> chain,
+        string key,
+        string? version,
+        CancellationToken cancellationToken
+    )
     {
         Manifest manifest = await repository.ReadNamedManifestAsync(key, version, cancellationToken)
             ?? throw new BackupFailure(FailureKind.BadData, $"the pointer names {key}, but there is no such manifest");
         return manifest.Parent == (chain.Count == 0 ? null : chain[^1].Snapshot)
             ? manifest
-            : throw new BackupFailure(FailureKind.BadData, $"manifest {key} does not follow {(chain.Count == 0 ? "nothing" : chain[^1].Stream)}: the chain is broken");
+            : throw new BackupFailure(
+                FailureKind.BadData,
+                $"manifest {key} does not follow {(chain.Count == 0 ? "nothing" : chain[^1].Stream)}: the chain is broken"
+            );
     }
 }

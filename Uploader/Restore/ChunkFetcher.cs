@@ -17,7 +17,13 @@ internal sealed class ChunkFetcher(BackupRepository repository, ILogger logger)
 
     /// <param name="rangeSize">Chunks larger than this come down as ranged GETs of this size, in parallel.</param>
     /// <param name="parallelRanges">Ranged GETs in flight for this chunk.</param>
-    public async Task<string> FetchAsync(ManifestChunk chunk, RestoreArea area, long rangeSize, int parallelRanges, CancellationToken cancellationToken)
+    public async Task<string> FetchAsync(
+        ManifestChunk chunk,
+        RestoreArea area,
+        long rangeSize,
+        int parallelRanges,
+        CancellationToken cancellationToken
+    )
     {
         string path = area.ChunkPath(chunk.Index);
         if (File.Exists(path) && new FileInfo(path).Length == chunk.Size)
@@ -32,15 +38,17 @@ internal sealed class ChunkFetcher(BackupRepository repository, ILogger logger)
             string sha;
             try
             {
-                sha = chunk.Size > rangeSize
-                    ? await DownloadRangesAsync(chunk, temp, rangeSize, parallelRanges, cancellationToken)
-                    : await DownloadAsync(chunk, temp, cancellationToken);
+                sha =
+                    chunk.Size > rangeSize
+                        ? await DownloadRangesAsync(chunk, temp, rangeSize, parallelRanges, cancellationToken)
+                        : await DownloadAsync(chunk, temp, cancellationToken);
             }
             catch (ObjectNotThawedException e)
             {
                 throw new BackupFailure(
                     FailureKind.TryAgainLater,
-                    $"chunk {e.Address} is in an archive storage class and not thawed; run the restore again (it requests the thaw), or with --wait");
+                    $"chunk {e.Address} is in an archive storage class and not thawed; run the restore again (it requests the thaw), or with --wait"
+                );
             }
 
             if (sha == chunk.Sha256)
@@ -55,47 +63,67 @@ internal sealed class ChunkFetcher(BackupRepository repository, ILogger logger)
             {
                 throw new BackupFailure(
                     FailureKind.BadData,
-                    $"chunk {repository.Address(chunk.Key)}: SHA-256 {sha} after {Attempts} downloads, but its manifest says {chunk.Sha256}; the copy in S3 is damaged and nothing of it was received");
+                    $"chunk {repository.Address(chunk.Key)}: SHA-256 {sha} after {Attempts} downloads, but its manifest says {chunk.Sha256}; the copy in S3 is damaged and nothing of it was received"
+                );
             }
         }
     }
 
     /// <summary>
-    /// A large chunk: ranges downloaded in parallel into their places in the file, then the file hashed in one sequential
-    /// pass (from the page cache, mostly). One stream per chunk would leave most of a fast link idle.
+    /// A large chunk: ranges downloaded in parallel into their places in the file, then the file hashed in one
+    /// sequential pass (from the page cache, mostly). One stream per chunk would leave most of a fast link idle.
     /// </summary>
-    private async Task<string> DownloadRangesAsync(ManifestChunk chunk, string temp, long rangeSize, int parallelRanges, CancellationToken cancellationToken)
+    private async Task<string> DownloadRangesAsync(
+        ManifestChunk chunk,
+        string temp,
+        long rangeSize,
+        int parallelRanges,
+        CancellationToken cancellationToken
+    )
     {
-        await using (FileStream stream = ExclusiveFile.Create(temp, GroupShared.FileMode, FileAccess.ReadWrite, FileOptions.Asynchronous))
+        await using (
+            FileStream stream = ExclusiveFile.Create(
+                temp,
+                GroupShared.FileMode,
+                FileAccess.ReadWrite,
+                FileOptions.Asynchronous
+            )
+        )
         {
             Microsoft.Win32.SafeHandles.SafeFileHandle file = stream.SafeFileHandle;
             RandomAccess.SetLength(file, chunk.Size);
             long ranges = (chunk.Size + rangeSize - 1) / rangeSize;
-            await Parallel.ForAsync(0L, ranges, new ParallelOptions { MaxDegreeOfParallelism = parallelRanges, CancellationToken = cancellationToken }, async (i, ct) =>
-            {
-                long start = i * rangeSize;
-                long end = Math.Min(chunk.Size, start + rangeSize) - 1;
-                await repository.ReadChunkAsync(
-                    chunk,
-                    (start, end),
-                    async (body, attemptToken) =>
-                    {
-                        byte[] buffer = new byte[BufferSize];
-                        long at = start;
-                        int n;
-                        while ((n = await body.ReadAsync(buffer, attemptToken)) > 0)
+            await Parallel.ForAsync(
+                0L,
+                ranges,
+                new ParallelOptions { MaxDegreeOfParallelism = parallelRanges, CancellationToken = cancellationToken },
+                async (i, ct) =>
+                {
+                    long start = i * rangeSize;
+                    long end = Math.Min(chunk.Size, start + rangeSize) - 1;
+                    await repository.ReadChunkAsync(
+                        chunk,
+                        (start, end),
+                        async (body, attemptToken) =>
                         {
-                            await RandomAccess.WriteAsync(file, buffer.AsMemory(0, n), at, attemptToken);
-                            at += n;
-                        }
+                            byte[] buffer = new byte[BufferSize];
+                            long at = start;
+                            int n;
+                            while ((n = await body.ReadAsync(buffer, attemptToken)) > 0)
+                            {
+                                await RandomAccess.WriteAsync(file, buffer.AsMemory(0, n), at, attemptToken);
+                                at += n;
+                            }
 
-                        if (at != end + 1)
-                        {
-                            throw new IOException($"range {start}-{end} of {chunk.Key} ended at {at}");
-                        }
-                    },
-                    ct);
-            });
+                            if (at != end + 1)
+                            {
+                                throw new IOException($"range {start}-{end} of {chunk.Key} ended at {at}");
+                            }
+                        },
+                        ct
+                    );
+                }
+            );
             RandomAccess.FlushToDisk(file);
         }
 
@@ -127,7 +155,8 @@ internal sealed class ChunkFetcher(BackupRepository repository, ILogger logger)
 
                 sha = Convert.ToHexStringLower(hash.GetHashAndReset());
             },
-            cancellationToken);
+            cancellationToken
+        );
         return sha;
     }
 }

@@ -10,7 +10,8 @@ namespace BtrfsToS3.Uploader.Restore;
 /// </summary>
 internal sealed class ReceiveFeed(string stream, long totalBytes, string sha256, Stream receive) : IDisposable
 {
-    /// <summary>More than a send stream's end command (a 10-byte command header) and whatever precedes it in the last write.</summary>
+    /// <summary>More than a send stream's end command (a 10-byte command header) and whatever precedes it in the last
+    /// write.</summary>
     public const int HeldBack = 64 * 1024;
 
     private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -25,7 +26,10 @@ internal sealed class ReceiveFeed(string stream, long totalBytes, string sha256,
     {
         if (Fed + data.Length > totalBytes)
         {
-            throw new BackupFailure(FailureKind.BadData, $"stream {stream}: its chunks decode to more than the {totalBytes} bytes its manifest says; nothing of it was kept");
+            throw new BackupFailure(
+                FailureKind.BadData,
+                $"stream {stream}: its chunks decode to more than the {totalBytes} bytes its manifest says; nothing of it was kept"
+            );
         }
 
         _sha.AppendData(data.Span);
@@ -48,7 +52,8 @@ internal sealed class ReceiveFeed(string stream, long totalBytes, string sha256,
         {
             throw new BackupFailure(
                 FailureKind.BadData,
-                $"stream {stream}: its chunks decode to {Fed} bytes with SHA-256 {sha}, but it left btrfs send as {totalBytes} bytes with SHA-256 {sha256}; its end was held back, so btrfs receive kept nothing of it");
+                $"stream {stream}: its chunks decode to {Fed} bytes with SHA-256 {sha}, but it left btrfs send as {totalBytes} bytes with SHA-256 {sha256}; its end was held back, so btrfs receive kept nothing of it"
+            );
         }
 
         await receive.WriteAsync(_tail.AsMemory(0, _tailLength), cancellationToken);

@@ -13,10 +13,16 @@ internal static class RestoreChecks
 {
     /// <summary>
     /// Age does not say who encrypted a file, and a manifest is only as good as its signature: a backup that should be
-    /// encrypted ([encryption] recipients set, or an --identity given) and is not may be a stream put in its place. Such a
-    /// stream is refused (exit 65) before anything is thawed, unless the person says it was written before encryption.
+    /// encrypted ([encryption] recipients set, or an --identity given) and is not may be a stream put in its place.
+    /// Such a stream is refused (exit 65) before anything is thawed, unless the person says it was written before
+    /// encryption.
     /// </summary>
-    public static void CheckNoDowngrade(IEnumerable<Manifest> manifests, RestoreRequest request, BackupOptions options, BackupRepository repository)
+    public static void CheckNoDowngrade(
+        IEnumerable<Manifest> manifests,
+        RestoreRequest request,
+        BackupOptions options,
+        BackupRepository repository
+    )
     {
         if (request.AllowUnencrypted || (!options.Encryption.On && request.Identity is null))
         {
@@ -25,14 +31,18 @@ internal static class RestoreChecks
 
         if (manifests.FirstOrDefault(m => m.Encryption != ChunkEncoding.Age) is { } plain)
         {
-            string why = request.Identity is null ? "[encryption] recipients are set" : $"--identity {request.Identity} was given";
+            string why = request.Identity is null
+                ? "[encryption] recipients are set"
+                : $"--identity {request.Identity} was given";
             throw new BackupFailure(
                 FailureKind.BadData,
-                $"stream {plain.Stream} ({repository.Address(repository.ManifestKey(plain))}) is not encrypted, but {why}: it may have been put there in place of this host's stream; nothing was thawed or received. If it was written before encryption was set, restore with --allow-unencrypted");
+                $"stream {plain.Stream} ({repository.Address(repository.ManifestKey(plain))}) is not encrypted, but {why}: it may have been put there in place of this host's stream; nothing was thawed or received. If it was written before encryption was set, restore with --allow-unencrypted"
+            );
         }
     }
 
-    /// <summary>The identities in the --identity file, or none without one; a file that holds none is exit 64.</summary>
+    /// <summary>The identities in the --identity file, or none without one; a file that holds none is exit
+    /// 64.</summary>
     public static IReadOnlyList<AgeIdentity> ReadIdentities(string? file)
     {
         try
@@ -45,12 +55,15 @@ internal static class RestoreChecks
         }
     }
 
-    /// <summary>Before anything is thawed or downloaded: this host's btrfs receive must read every stream's send protocol.</summary>
+    /// <summary>Before anything is thawed or downloaded: this host's btrfs receive must read every stream's send
+    /// protocol.</summary>
     public static async Task CheckReceiveAsync(IEnumerable<Manifest> manifests, CancellationToken cancellationToken)
     {
         List<Manifest> all = [.. manifests];
-        if (all.Any(m => m.SendProtocol > 1)
-            && ReceiveProblem(all, await new BtrfsTool().VersionAsync(cancellationToken)) is { } problem)
+        if (
+            all.Any(m => m.SendProtocol > 1)
+            && ReceiveProblem(all, await new BtrfsTool().VersionAsync(cancellationToken)) is { } problem
+        )
         {
             throw new BackupFailure(FailureKind.Config, problem);
         }
@@ -64,14 +77,21 @@ internal static class RestoreChecks
     {
         Manifest? newest = manifests.Where(m => m.SendProtocol > 1).MaxBy(m => m.SendProtocol);
         Version? progs = SendSettings.ParseProgs(progsLine);
-        if (newest is null || (newest.SendProtocol == 2 && progs is not null && progs >= SendSettings.ReceivesProtocol2))
+        if (
+            newest is null
+            || (newest.SendProtocol == 2 && progs is not null && progs >= SendSettings.ReceivesProtocol2)
+        )
         {
             return null;
         }
 
-        string what = $"restore: stream {newest.Stream} is btrfs send protocol {newest.SendProtocol}{(newest.CompressedData ? " with compressed data" : string.Empty)}; ";
-        return what + (newest.SendProtocol > 2
-            ? $"btrfs_to_s3 knows protocols 1 and 2 only: restore it with the version that wrote it ({newest.BtrfsProgsVersion} sent it); nothing was thawed or downloaded"
-            : $"btrfs receive needs btrfs-progs {SendSettings.ReceivesProtocol2} or newer to read it (6.0.2 and 6.2 fixed its receive of compressed extents), and this host has {progsLine}: install a newer btrfs-progs, then restore again; nothing was thawed or downloaded");
+        string what =
+            $"restore: stream {newest.Stream} is btrfs send protocol {newest.SendProtocol}{(newest.CompressedData ? " with compressed data" : string.Empty)}; ";
+        return what
+            + (
+                newest.SendProtocol > 2
+                    ? $"btrfs_to_s3 knows protocols 1 and 2 only: restore it with the version that wrote it ({newest.BtrfsProgsVersion} sent it); nothing was thawed or downloaded"
+                    : $"btrfs receive needs btrfs-progs {SendSettings.ReceivesProtocol2} or newer to read it (6.0.2 and 6.2 fixed its receive of compressed extents), and this host has {progsLine}: install a newer btrfs-progs, then restore again; nothing was thawed or downloaded"
+            );
     }
 }

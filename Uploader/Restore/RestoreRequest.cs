@@ -5,8 +5,8 @@ namespace BtrfsToS3.Uploader.Restore;
 /// subvolumes nested in them, into a target, or only dumped; RequestOnly asks S3 to thaw archived chunks and reports,
 /// Wait waits for the thaw instead of exiting 75. AsOf and PointerVersion start from an older pointer version than the
 /// current one (a versioned bucket): the newest written at or before AsOf that names only whole (and, under Object
-/// Lock, locked) streams, or the version named. Identity is the age identity file encrypted streams need; LastOnly, with DumpOnly,
-/// reads the chain's newest stream alone (btrfs receive --dump needs no parent).
+/// Lock, locked) streams, or the version named. Identity is the age identity file encrypted streams need; LastOnly,
+/// with DumpOnly, reads the chain's newest stream alone (btrfs receive --dump needs no parent).
 /// </summary>
 internal sealed record RestoreRequest(
     IReadOnlyList<string> Subvolumes,
@@ -21,4 +21,5 @@ internal sealed record RestoreRequest(
     string? PointerVersion = null,
     string? Identity = null,
     bool LastOnly = false,
-    bool AllowUnencrypted = false);
+    bool AllowUnencrypted = false
+);

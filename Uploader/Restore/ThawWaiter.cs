@@ -21,7 +21,11 @@ internal sealed class ThawWaiter(BackupRepository repository, BackupOptions opti
     /// Makes every chunk of the chain readable: requests the thaw of archived ones, reports n of m ready, and with
     /// --wait polls until all are. False for --request-only, which stops after the request.
     /// </summary>
-    public async Task<bool> ThawAsync(IReadOnlyList<Manifest> chain, RestoreRequest request, CancellationToken cancellationToken)
+    public async Task<bool> ThawAsync(
+        IReadOnlyList<Manifest> chain,
+        RestoreRequest request,
+        CancellationToken cancellationToken
+    )
     {
         var thawer = new Thawer(repository, options.Restore, options.Prices, logger);
         string recordPath = StateFiles.ThawPath(options.State.Dir, string.Join('+', request.Subvolumes));
@@ -31,11 +35,19 @@ internal sealed class ThawWaiter(BackupRepository repository, BackupOptions opti
 
             if (status.RequestedNow > 0)
             {
-                SpoolFiles.Write(recordPath, new ThawRecord(time.GetUtcNow(), options.Restore.Tier, status.RequestedNow), ThawJson.Default.ThawRecord, overwrite: true);
+                SpoolFiles.Write(
+                    recordPath,
+                    new ThawRecord(time.GetUtcNow(), options.Restore.Tier, status.RequestedNow),
+                    ThawJson.Default.ThawRecord,
+                    overwrite: true
+                );
             }
 
             ThawRecord? record = File.Exists(recordPath)
-                ? System.Text.Json.JsonSerializer.Deserialize(File.ReadAllBytes(recordPath), ThawJson.Default.ThawRecord)
+                ? System.Text.Json.JsonSerializer.Deserialize(
+                    File.ReadAllBytes(recordPath),
+                    ThawJson.Default.ThawRecord
+                )
                 : null;
             string expected = record is null
                 ? "nothing requested by this host"
@@ -55,7 +67,8 @@ internal sealed class ThawWaiter(BackupRepository repository, BackupOptions opti
             {
                 throw new BackupFailure(
                     FailureKind.TryAgainLater,
-                    $"subvolume {string.Join(", ", request.Subvolumes)}: {status.Ready} of {status.Total} chunks thawed ({expected}); run the restore again then, or with --wait");
+                    $"subvolume {string.Join(", ", request.Subvolumes)}: {status.Ready} of {status.Total} chunks thawed ({expected}); run the restore again then, or with --wait"
+                );
             }
 
             await Task.Delay(options.Restore.PollInterval, time, cancellationToken);

@@ -1,5 +1,5 @@
-using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Shared.Hashing;
+using BtrfsToS3.Shared.Publishing;
 using BtrfsToS3.Uploader.Plan;
 using BtrfsToS3.Uploader.S3;
 
@@ -18,9 +18,16 @@ internal sealed class Thawer(BackupRepository repository, RestoreOptions restore
     /// <paramref name="request"/>, asks S3 to thaw what is neither ready nor thawing, for as many days as downloading
     /// all of them takes at the expected rate ([restore] days).
     /// </summary>
-    public async Task<ThawStatus> CheckAsync(IReadOnlyList<Manifest> toReceive, bool request, CancellationToken cancellationToken)
+    public async Task<ThawStatus> CheckAsync(
+        IReadOnlyList<Manifest> toReceive,
+        bool request,
+        CancellationToken cancellationToken
+    )
     {
-        int total = 0, ready = 0, thawing = 0, requested = 0;
+        int total = 0,
+            ready = 0,
+            thawing = 0,
+            requested = 0;
         long gets = 0;
         long bytesToThaw = 0;
         var toRequest = new List<ManifestChunk>();
@@ -30,7 +37,10 @@ internal sealed class Thawer(BackupRepository repository, RestoreOptions restore
             {
                 total++;
                 ObjectHead head = await repository.HeadAsync(chunk.Key, chunk.Version, cancellationToken)
-                    ?? throw new BackupFailure(FailureKind.BadData, $"chunk {repository.Address(chunk.Key)}{(chunk.Version is null ? string.Empty : $" version {chunk.Version}")} is named by manifest {manifest.Stream} but missing");
+                    ?? throw new BackupFailure(
+                        FailureKind.BadData,
+                        $"chunk {repository.Address(chunk.Key)}{(chunk.Version is null ? string.Empty : $" version {chunk.Version}")} is named by manifest {manifest.Stream} but missing"
+                    );
                 if (!S3Limits.ArchiveStorageClasses.Contains(head.StorageClass))
                 {
                     ready++;
@@ -47,7 +57,8 @@ internal sealed class Thawer(BackupRepository repository, RestoreOptions restore
                 {
                     throw new BackupFailure(
                         FailureKind.Config,
-                        $"chunk {repository.Address(chunk.Key)} is in DEEP_ARCHIVE, which has no Expedited retrieval: set [restore] tier = Standard or Bulk");
+                        $"chunk {repository.Address(chunk.Key)} is in DEEP_ARCHIVE, which has no Expedited retrieval: set [restore] tier = Standard or Bulk"
+                    );
                 }
                 else
                 {
@@ -63,11 +74,27 @@ internal sealed class Thawer(BackupRepository repository, RestoreOptions restore
             int days = restore.DaysFor(toReceive.Sum(m => m.TotalBytes));
             // What these chunks cost from here on: the thaw, the GETs (one per part-sized range of a large chunk),
             // egress and the thawed copies for the days chosen.
-            Log.ThawCost(logger, toRequest.Count, bytesToThaw, restore.Tier, RestoreCost.Of(bytesToThaw, toRequest.Count, gets, days, prices).ToString());
-            Log.ThawDays(logger, days, toReceive.Sum(m => m.TotalBytes), restore.Days is null ? $"auto, at [restore] download_rate {BandwidthSchedule.DescribeRate(restore.DownloadRate)}" : "[restore] days");
+            Log.ThawCost(
+                logger,
+                toRequest.Count,
+                bytesToThaw,
+                restore.Tier,
+                RestoreCost.Of(bytesToThaw, toRequest.Count, gets, days, prices).ToString()
+            );
+            Log.ThawDays(
+                logger,
+                days,
+                toReceive.Sum(m => m.TotalBytes),
+                restore.Days is null
+                    ? $"auto, at [restore] download_rate {BandwidthSchedule.DescribeRate(restore.DownloadRate)}"
+                    : "[restore] days"
+            );
             foreach (ManifestChunk chunk in toRequest)
             {
-                if (await repository.RequestThawAsync(chunk.Key, chunk.Version, days, restore.Tier, cancellationToken) == ThawAnswer.Thawing)
+                if (
+                    await repository.RequestThawAsync(chunk.Key, chunk.Version, days, restore.Tier, cancellationToken)
+                    == ThawAnswer.Thawing
+                )
                 {
                     requested++;
                 }

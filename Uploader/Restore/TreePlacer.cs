@@ -3,7 +3,8 @@ using BtrfsToS3.Shared.IO;
 
 namespace BtrfsToS3.Uploader.Restore;
 
-/// <summary>Puts each received chain back where the host had it: the subvolume's tree, and the nested ones at their paths.</summary>
+/// <summary>Puts each received chain back where the host had it: the subvolume's tree, and the nested ones at their
+/// paths.</summary>
 internal sealed class TreePlacer(ILogger logger)
 {
     private readonly BtrfsTool _btrfs = new();
@@ -16,7 +17,11 @@ internal sealed class TreePlacer(ILogger logger)
     public async Task PutInPlaceAsync(string target, RestoreChain chain, CancellationToken cancellationToken)
     {
         string received = ContainedPath.Join(target, chain.Manifests[^1].Snapshot.Name, "received snapshot");
-        string place = ContainedPath.Join(target, chain.Nested is null ? chain.Subvolume : $"{chain.Nested.In}/{chain.Nested.Path}", $"the place of subvolume {chain.Subvolume}");
+        string place = ContainedPath.Join(
+            target,
+            chain.Nested is null ? chain.Subvolume : $"{chain.Nested.In}/{chain.Nested.Path}",
+            $"the place of subvolume {chain.Subvolume}"
+        );
         if (await _btrfs.ShowAsync(place, cancellationToken) is not null)
         {
             return;
@@ -26,7 +31,10 @@ internal sealed class TreePlacer(ILogger logger)
         {
             if (Directory.EnumerateFileSystemEntries(place).Any())
             {
-                throw new BackupFailure(FailureKind.CannotCreate, $"{place} is not empty, so {chain.Subvolume} cannot be put there; move it away first");
+                throw new BackupFailure(
+                    FailureKind.CannotCreate,
+                    $"{place} is not empty, so {chain.Subvolume} cannot be put there; move it away first"
+                );
             }
 
             Directory.Delete(place);

@@ -24,7 +24,8 @@ internal sealed class BandwidthLimiter(BandwidthSchedule schedule, TimeProvider 
     private long _drawn;
 
     /// <summary>The cap the schedule sets now, as people read it ("100 Mbit/s (12.5 MB/s)", "off").</summary>
-    public string CurrentCap => BandwidthSchedule.DescribeRate(schedule.IsOff ? null : schedule.BytesPerSecondAt(time.GetLocalNow().DateTime));
+    public string CurrentCap =>
+        BandwidthSchedule.DescribeRate(schedule.IsOff ? null : schedule.BytesPerSecondAt(time.GetLocalNow().DateTime));
 
     /// <summary>
     /// The most a reader should draw at once for the cap to hold: a tenth of a second at the cap now, so never under
@@ -38,7 +39,8 @@ internal sealed class BandwidthLimiter(BandwidthSchedule schedule, TimeProvider 
     /// <summary>Bytes drawn so far, capped or not: what the transfers moved (a body sent twice counts twice).</summary>
     public long BytesDrawn => Interlocked.Read(ref _drawn);
 
-    /// <summary>Completes when the caller may move the bytes; at once, and without allocating, while no cap holds.</summary>
+    /// <summary>Completes when the caller may move the bytes; at once, and without allocating, while no cap
+    /// holds.</summary>
     public ValueTask WaitAsync(int bytes, CancellationToken cancellationToken)
     {
         Interlocked.Add(ref _drawn, bytes);
@@ -73,7 +75,10 @@ internal sealed class BandwidthLimiter(BandwidthSchedule schedule, TimeProvider 
                 return ValueTask.CompletedTask;
             }
 
-            _tokens = Math.Min(perSecond * Burst.TotalSeconds, _tokens + (perSecond * time.GetElapsedTime(_refilledAt, now).TotalSeconds));
+            _tokens = Math.Min(
+                perSecond * Burst.TotalSeconds,
+                _tokens + (perSecond * time.GetElapsedTime(_refilledAt, now).TotalSeconds)
+            );
             _refilledAt = now;
             _tokens -= bytes;
             if (_tokens >= 0)

@@ -4,5 +4,10 @@ namespace BtrfsToS3.Uploader.S3;
 internal sealed record BucketTransition(string StorageClass, int? Days, DateTime? Date)
 {
     public override string ToString() =>
-        $"to {StorageClass} " + (Days is { } days ? $"after {days} days" : Date is { } date ? $"on {date:yyyy-MM-dd}" : "at once");
+        $"to {StorageClass} "
+        + (
+            Days is { } days ? $"after {days} days"
+            : Date is { } date ? $"on {date:yyyy-MM-dd}"
+            : "at once"
+        );
 }

@@ -13,7 +13,14 @@ internal sealed class FileSliceStream : Stream
     public FileSliceStream(string path, long offset, long length)
     {
         // No read-ahead buffer of our own: the SDK reads in large blocks, and the page cache already reads ahead.
-        _file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        _file = new FileStream(
+            path,
+            FileMode.Open,
+            FileAccess.Read,
+            FileShare.Read,
+            bufferSize: 0,
+            FileOptions.Asynchronous | FileOptions.SequentialScan
+        );
         _offset = offset;
         Length = length;
     }
@@ -46,21 +53,25 @@ internal sealed class FileSliceStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        int n = await RandomAccess.ReadAsync(_file.SafeFileHandle, buffer[..Take(buffer.Length)], _offset + _position, cancellationToken);
+        int n = await RandomAccess.ReadAsync(
+            _file.SafeFileHandle,
+            buffer[..Take(buffer.Length)],
+            _offset + _position,
+            cancellationToken
+        );
         _position += n;
         return n;
     }
 
-    public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
-    {
-        SeekOrigin.Begin => offset,
-        SeekOrigin.Current => _position + offset,
-        _ => Length + offset,
-    };
+    public override long Seek(long offset, SeekOrigin origin) =>
+        Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            _ => Length + offset,
+        };
 
-    public override void Flush()
-    {
-    }
+    public override void Flush() { }
 
     public override void SetLength(long value) => throw new NotSupportedException();
 

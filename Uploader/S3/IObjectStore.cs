@@ -34,9 +34,11 @@ internal interface IObjectStore
     Task<ObjectWritten?> PutAsync(string key, byte[] body, ObjectWrite write, CancellationToken cancellationToken);
 
     /// <summary>The HEAD of the object's current version, or null when there is no such key.</summary>
-    Task<ObjectHead?> HeadAsync(string key, CancellationToken cancellationToken) => HeadAsync(key, null, cancellationToken);
+    Task<ObjectHead?> HeadAsync(string key, CancellationToken cancellationToken) =>
+        HeadAsync(key, null, cancellationToken);
 
-    /// <summary>The HEAD of the version named (the current one when null), or null when there is no such key or version.</summary>
+    /// <summary>The HEAD of the version named (the current one when null), or null when there is no such key or
+    /// version.</summary>
     Task<ObjectHead?> HeadAsync(string key, string? versionId, CancellationToken cancellationToken);
 
     /// <summary>Every object under the prefix.</summary>
@@ -55,11 +57,17 @@ internal interface IObjectStore
     Task DeleteVersionsAsync(IReadOnlyList<StoredVersion> versions, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes a chunk of one part with a single PUT, Content-MD5 (and CRC-32) from the spooler's record, reporting bytes
-    /// sent to <paramref name="progress"/> (negative when an attempt's bytes did not stay); returns the attempts that
-    /// failed on the way. Throws <see cref="PartRefusedException"/> when S3 refuses the bytes.
+    /// Writes a chunk of one part with a single PUT, Content-MD5 (and CRC-32) from the spooler's record, reporting
+    /// bytes sent to <paramref name="progress"/> (negative when an attempt's bytes did not stay); returns the attempts
+    /// that failed on the way. Throws <see cref="PartRefusedException"/> when S3 refuses the bytes.
     /// </summary>
-    Task<int> PutFileAsync(string key, PartWrite part, ChunkWrite write, Action<long> progress, CancellationToken cancellationToken);
+    Task<int> PutFileAsync(
+        string key,
+        PartWrite part,
+        ChunkWrite write,
+        Action<long> progress,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Creates a multipart upload for a chunk object; returns its upload id.</summary>
     Task<string> StartUploadAsync(string key, ChunkWrite write, CancellationToken cancellationToken);
@@ -72,21 +80,39 @@ internal interface IObjectStore
     /// <see cref="PartRefusedException"/> when S3 refuses its bytes, <see cref="UploadGoneException"/> when S3 no
     /// longer knows the upload.
     /// </summary>
-    Task<(string Etag, int Retries)> UploadPartAsync(string key, string uploadId, PartWrite part, Action<long> progress, CancellationToken cancellationToken);
+    Task<(string Etag, int Retries)> UploadPartAsync(
+        string key,
+        string uploadId,
+        PartWrite part,
+        Action<long> progress,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>
     /// Completes the upload from the parts (with the chunk's CRC-32 where one is checked): the object appears whole or
     /// not at all. Throws <see cref="PartRefusedException"/> (part 0) when S3 refuses the whole object's checksum,
     /// <see cref="UploadGoneException"/> when S3 no longer knows the upload.
     /// </summary>
-    Task CompleteUploadAsync(string key, string uploadId, IReadOnlyList<CompletedPart> parts, string? crc32, CancellationToken cancellationToken);
+    Task CompleteUploadAsync(
+        string key,
+        string uploadId,
+        IReadOnlyList<CompletedPart> parts,
+        string? crc32,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>
-    /// Hands the object's body (or the inclusive byte range) to <paramref name="consume"/>, again from its start after a
-    /// failure; throws <see cref="ObjectNotThawedException"/> for an archived object that is not thawed.
+    /// Hands the object's body (or the inclusive byte range) to <paramref name="consume"/>, again from its start after
+    /// a failure; throws <see cref="ObjectNotThawedException"/> for an archived object that is not thawed.
     /// </summary>
     /// <param name="versionId">The version to read; null for the current one.</param>
-    Task ReadAsync(string key, string? versionId, (long First, long Last)? range, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken);
+    Task ReadAsync(
+        string key,
+        string? versionId,
+        (long First, long Last)? range,
+        Func<Stream, CancellationToken, Task> consume,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>The multipart uploads S3 holds open under the prefix.</summary>
     Task<IReadOnlyList<PendingUpload>> ListUploadsAsync(string prefix, CancellationToken cancellationToken);
@@ -102,14 +128,22 @@ internal interface IObjectStore
 
     /// <summary>Asks S3 to thaw an archived object for <paramref name="days"/> days at the retrieval tier.</summary>
     /// <param name="versionId">The version to thaw; null for the current one.</param>
-    Task<ThawAnswer> RequestThawAsync(string key, string? versionId, int days, string tier, CancellationToken cancellationToken);
+    Task<ThawAnswer> RequestThawAsync(
+        string key,
+        string? versionId,
+        int days,
+        string tier,
+        CancellationToken cancellationToken
+    );
 
-    /// <summary>The bucket's lifecycle configuration: no rules when it has none, a problem when it cannot be read.</summary>
+    /// <summary>The bucket's lifecycle configuration: no rules when it has none, a problem when it cannot be
+    /// read.</summary>
     Task<BucketLifecycle> LifecycleAsync(CancellationToken cancellationToken);
 
     /// <summary>The bucket's versioning: Off (never enabled), Enabled or Suspended.</summary>
     Task<string> VersioningAsync(CancellationToken cancellationToken);
 
-    /// <summary>The bucket's Object Lock and its default retention; off where the bucket or the server has none.</summary>
+    /// <summary>The bucket's Object Lock and its default retention; off where the bucket or the server has
+    /// none.</summary>
     Task<ObjectLockState> ObjectLockAsync(CancellationToken cancellationToken);
 }

@@ -8,8 +8,19 @@ namespace BtrfsToS3.Uploader.S3;
 /// (x-amz-restore: ongoing, or done until an expiry); its Object Lock retention, if any; and, in a versioned bucket,
 /// which version it is.
 /// </summary>
-internal sealed record ObjectHead(long Size, string Etag, string? Crc32, string? Sha256, string StorageClass, bool ThawOngoing, DateTime? ThawExpires, ObjectLock? Lock = null, string? VersionId = null)
+internal sealed record ObjectHead(
+    long Size,
+    string Etag,
+    string? Crc32,
+    string? Sha256,
+    string StorageClass,
+    bool ThawOngoing,
+    DateTime? ThawExpires,
+    ObjectLock? Lock = null,
+    string? VersionId = null
+)
 {
     /// <summary>As a chunk's identity reads, for the line that reports a mismatch.</summary>
-    public override string ToString() => $"{Size} bytes with ETag {S3Etag.Normalize(Etag)}" + (Crc32 is null ? string.Empty : $" and CRC-32 {Crc32}");
+    public override string ToString() =>
+        $"{Size} bytes with ETag {S3Etag.Normalize(Etag)}" + (Crc32 is null ? string.Empty : $" and CRC-32 {Crc32}");
 }

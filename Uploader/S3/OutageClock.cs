@@ -21,7 +21,8 @@ internal sealed class OutageClock(TimeProvider time)
         }
     }
 
-    /// <summary>A request failed as an outage does; returns how long S3 has been failing, zero for the first failure.</summary>
+    /// <summary>A request failed as an outage does; returns how long S3 has been failing, zero for the first
+    /// failure.</summary>
     public TimeSpan Failed()
     {
         lock (_gate)

@@ -14,7 +14,11 @@ internal sealed class OutageGuard(TimeSpan giveUpAfter, string bucket, OutageClo
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
 
-    public async Task<(T Result, int Retries)> RunAsync<T>(string what, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    public async Task<(T Result, int Retries)> RunAsync<T>(
+        string what,
+        Func<CancellationToken, Task<T>> operation,
+        CancellationToken cancellationToken
+    )
     {
         TimeSpan backoff = FirstBackoff;
         for (int retries = 0; ; retries++)
@@ -36,7 +40,8 @@ internal sealed class OutageGuard(TimeSpan giveUpAfter, string bucket, OutageClo
                 {
                     throw new BackupFailure(
                         FailureKind.TryAgainLater,
-                        $"S3 unreachable for {Duration.Format(down)} ({what}: {Innermost(e)}); gave up after give_up_after = {Duration.Format(giveUpAfter)}, the spool is intact for the next run");
+                        $"S3 unreachable for {Duration.Format(down)} ({what}: {Innermost(e)}); gave up after give_up_after = {Duration.Format(giveUpAfter)}, the spool is intact for the next run"
+                    );
                 }
 
                 Log.Retrying(logger, what, Innermost(e), backoff.TotalSeconds);
@@ -45,8 +50,13 @@ internal sealed class OutageGuard(TimeSpan giveUpAfter, string bucket, OutageClo
             }
             catch (AmazonServiceException e)
             {
-                // Neither an outage nor a known misconfiguration: S3 refused this request. Its own words name the cause.
-                throw new BackupFailure(FailureKind.Unavailable, $"{what}: S3 answered {(int)e.StatusCode} {e.ErrorCode}: {e.Message}", e);
+                // Neither an outage nor a known misconfiguration: S3 refused this request. Its own words name the
+                // cause.
+                throw new BackupFailure(
+                    FailureKind.Unavailable,
+                    $"{what}: S3 answered {(int)e.StatusCode} {e.ErrorCode}: {e.Message}",
+                    e
+                );
             }
         }
     }

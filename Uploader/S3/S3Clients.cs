@@ -17,15 +17,23 @@ internal static class S3Clients
         $"AWSSDK.S3 {FileVersion(typeof(AmazonS3Client))}, AWSSDK.Core {FileVersion(typeof(AmazonServiceClient))}";
 
     /// <param name="clock">Told of every request S3 answers, the parts of a long upload included.</param>
-    /// <param name="profile">A profile of ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE); null for the default chain.</param>
+    /// <param name="profile">A profile of ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE); null for the default
+    /// chain.</param>
     public static AmazonS3Client Create(S3Options options, OutageClock clock, ILogger logger, string? profile = null)
     {
         AWSCredentials? credentials = null;
-        if (profile is not null && !new Amazon.Runtime.CredentialManagement.CredentialProfileStoreChain().TryGetAWSCredentials(profile, out credentials))
+        if (
+            profile is not null
+            && !new Amazon.Runtime.CredentialManagement.CredentialProfileStoreChain().TryGetAWSCredentials(
+                profile,
+                out credentials
+            )
+        )
         {
             throw new BackupFailure(
                 FailureKind.Config,
-                $"credentials: --profile {profile}: no such profile in {Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE") ?? "~/.aws/credentials"} (or ~/.aws/config)");
+                $"credentials: --profile {profile}: no such profile in {Environment.GetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE") ?? "~/.aws/credentials"} (or ~/.aws/config)"
+            );
         }
 
         var config = new AmazonS3Config
@@ -57,7 +65,9 @@ internal static class S3Clients
 
         try
         {
-            AmazonS3Client client = credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
+            AmazonS3Client client = credentials is null
+                ? new AmazonS3Client(config)
+                : new AmazonS3Client(credentials, config);
             client.AfterResponseEvent += (_, _) => clock.Answered();
             client.ExceptionEvent += (_, e) =>
             {
@@ -72,7 +82,8 @@ internal static class S3Clients
         {
             throw ConfigError.At(
                 "[s3] region",
-                $"no region configured and none found in the SDK's default chain (AWS_REGION, profile): {e.Message}");
+                $"no region configured and none found in the SDK's default chain (AWS_REGION, profile): {e.Message}"
+            );
         }
     }
 

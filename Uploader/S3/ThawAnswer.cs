@@ -3,7 +3,8 @@ namespace BtrfsToS3.Uploader.S3;
 /// <summary>How S3 answered a request to thaw an archived object.</summary>
 internal enum ThawAnswer
 {
-    /// <summary>The thaw was started, or one is already under way (409 RestoreAlreadyInProgress): the state we want.</summary>
+    /// <summary>The thaw was started, or one is already under way (409 RestoreAlreadyInProgress): the state we
+    /// want.</summary>
     Thawing,
 
     /// <summary>

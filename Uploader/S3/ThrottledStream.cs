@@ -1,8 +1,8 @@
 namespace BtrfsToS3.Uploader.S3;
 
 /// <summary>
-/// A read-only view of a stream whose reads are paced by the <see cref="BandwidthLimiter"/>: the bytes each read returns
-/// are drawn from it before they are handed on, and no read asks the inner stream for more than the limiter's
+/// A read-only view of a stream whose reads are paced by the <see cref="BandwidthLimiter"/>: the bytes each read
+/// returns are drawn from it before they are handed on, and no read asks the inner stream for more than the limiter's
 /// <see cref="BandwidthLimiter.LargestRead"/>, whatever buffer the reader offers, so none goes out in one lump. Length,
 /// Position and Seek are the inner stream's, since the AWS SDK reads the length of what it sends and seeks back to
 /// resend a part on a retry (whose bytes are then drawn again, as they go on the wire again).
@@ -10,12 +10,16 @@ namespace BtrfsToS3.Uploader.S3;
 /// <param name="inner">The stream read from.</param>
 /// <param name="limiter">The cap shared by all connections.</param>
 /// <param name="ownsInner">Whether disposing this stream disposes the inner one.</param>
-/// <param name="hashedBeforeSent">
-/// True for a request body the SDK reads once to hash it (a payload signature without chunk encoding) before it reads it
-/// again to send it: that first pass, up to the first seek back, moves nothing on the wire and draws nothing, or the
-/// link would run at half the cap.
+/// <param name="hashedBeforeSent"> True for a request body the SDK reads once to hash it (a payload signature without
+/// chunk encoding) before it reads it again to send it: that first pass, up to the first seek back, moves nothing on
+/// the wire and draws nothing, or the link would run at half the cap.
 /// </param>
-internal sealed class ThrottledStream(Stream inner, BandwidthLimiter limiter, bool ownsInner, bool hashedBeforeSent = false) : Stream
+internal sealed class ThrottledStream(
+    Stream inner,
+    BandwidthLimiter limiter,
+    bool ownsInner,
+    bool hashedBeforeSent = false
+) : Stream
 {
     private bool _sending = !hashedBeforeSent;
 
@@ -78,13 +82,12 @@ internal sealed class ThrottledStream(Stream inner, BandwidthLimiter limiter, bo
     }
 
     // Nothing is written, so there is nothing to flush.
-    public override void Flush()
-    {
-    }
+    public override void Flush() { }
 
     public override void SetLength(long value) => throw new NotSupportedException("a throttled stream is read-only");
 
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("a throttled stream is read-only");
+    public override void Write(byte[] buffer, int offset, int count) =>
+        throw new NotSupportedException("a throttled stream is read-only");
 
     protected override void Dispose(bool disposing)
     {

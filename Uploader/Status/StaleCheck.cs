@@ -13,7 +13,11 @@ internal static class StaleCheck
     /// The stale subvolumes' lines. A nested subvolume gone from the host is passed over (its chain stays in S3 and is
     /// never continued); one whose S3 state could not be read is named as unknown, and status exits for that problem.
     /// </summary>
-    public static IReadOnlyList<string> Lines(IReadOnlyList<SubvolumeStatus> subvolumes, TimeSpan maxAge, DateTimeOffset now)
+    public static IReadOnlyList<string> Lines(
+        IReadOnlyList<SubvolumeStatus> subvolumes,
+        TimeSpan maxAge,
+        DateTimeOffset now
+    )
     {
         var lines = new List<string>();
         foreach (SubvolumeStatus s in subvolumes.Where(s => s.GoneFromHost != true))
@@ -29,9 +33,12 @@ internal static class StaleCheck
             }
             else if (now - last.Value > maxAge)
             {
-                lines.Add(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{s.Subvolume}: stale: last published {last.Value.UtcDateTime:yyyy-MM-dd HH:mm} UTC, {(now - last.Value).TotalDays:0.0} days ago, older than --max-age {Duration.Format(maxAge)}"));
+                lines.Add(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{s.Subvolume}: stale: last published {last.Value.UtcDateTime:yyyy-MM-dd HH:mm} UTC, {(now - last.Value).TotalDays:0.0} days ago, older than --max-age {Duration.Format(maxAge)}"
+                    )
+                );
             }
         }
 

@@ -19,4 +19,5 @@ internal sealed record StatusReport(
     BandwidthStatus Bandwidth,
     RunSummary? LastRun,
     IReadOnlyList<SubvolumeStatus> Subvolumes,
-    string? SigningKey = null);
+    string? SigningKey = null
+);

@@ -3,8 +3,8 @@ using BtrfsToS3.Shared.Spool;
 namespace BtrfsToS3.Uploader.Status;
 
 /// <summary>
-/// One subvolume's backup state: what S3 holds, what is due, what waits in the spool; for a nested one, where it lies and
-/// whether it is still there on the host (one that is gone keeps its chain in S3). Owner is the source its pointer
+/// One subvolume's backup state: what S3 holds, what is due, what waits in the spool; for a nested one, where it lies
+/// and whether it is still there on the host (one that is gone keeps its chain in S3). Owner is the source its pointer
 /// belongs to, and OwnedElsewhere says that is not this host's filesystem (README, "One prefix, one host"). Locks is
 /// each kept generation's Object Lock.
 /// </summary>
@@ -23,4 +23,5 @@ internal sealed record SubvolumeStatus(
     DateTimeOffset? NextFullDue,
     string? ParentSnapshot,
     IReadOnlyList<StreamInSpool> Spool,
-    string? Problem);
+    string? Problem
+);

@@ -3,12 +3,13 @@ using BtrfsToS3.Uploader.Publish;
 namespace BtrfsToS3.Uploader.Upload;
 
 /// <summary>
-/// Drains the spool for one run: starts the ready chunks of the streams this host may publish, as many as keep
-/// [s3] concurrency parts in flight, collects each as it ends, hands every sealed stream with nothing in flight to the
+/// Drains the spool for one run: starts the ready chunks of the streams this host may publish, as many as keep [s3]
+/// concurrency parts in flight, collects each as it ends, hands every sealed stream with nothing in flight to the
 /// publisher, and keeps following the spool while a spooler runs (or, started before one, for [uploader] linger). A
 /// chunk or stream that failed is not tried again this run; the worst of those failures is <see cref="Code"/>.
 /// </summary>
-/// <param name="uploader">Sends, verifies and deletes one chunk, holding the run's gate of <paramref name="concurrency"/> parts.</param>
+/// <param name="uploader">Sends, verifies and deletes one chunk, holding the run's gate of
+/// <paramref name="concurrency"/> parts.</param>
 internal sealed class ChunkScheduler(
     SpoolDirectory spool,
     BackupRepository repository,
@@ -19,20 +20,26 @@ internal sealed class ChunkScheduler(
     ProgressMeter progress,
     StatsFile stats,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger
+)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
 
-    private readonly Dictionary<string, (ReadyChunk Chunk, Task<UploadedRecord> Task, int Parts)> _inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ReadyChunk Chunk, Task<UploadedRecord> Task, int Parts)> _inFlight = new(
+        StringComparer.Ordinal
+    );
     private readonly HashSet<string> _reportedHeld = new(StringComparer.Ordinal);
 
-    /// <summary>Stream directories that failed to publish and chunk files that failed verification: not tried again this run.</summary>
+    /// <summary>Stream directories that failed to publish and chunk files that failed verification: not tried again
+    /// this run.</summary>
     private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
 
-    /// <summary>Per subvolume, once per run: why its streams may not be published here (another source owns its pointer), or null.</summary>
+    /// <summary>Per subvolume, once per run: why its streams may not be published here (another source owns its
+    /// pointer), or null.</summary>
     private readonly Dictionary<string, BackupFailure?> _refusals = new(StringComparer.Ordinal);
 
-    /// <summary>The run's exit code so far: the worst of the held streams, refused pointers and failed chunks and streams.</summary>
+    /// <summary>The run's exit code so far: the worst of the held streams, refused pointers and failed chunks and
+    /// streams.</summary>
     public int Code { get; private set; } = ExitCodes.Ok;
 
     /// <summary>Chunks uploaded (or found in S3) and verified this run.</summary>
@@ -45,10 +52,14 @@ internal sealed class ChunkScheduler(
     public int Retries { get; private set; }
 
     /// <summary>
-    /// Runs until the spool holds nothing more to do (at once with <paramref name="once"/>); <paramref name="published"/>
-    /// is told of every stream published, before the spool is looked at again.
+    /// Runs until the spool holds nothing more to do (at once with <paramref name="once"/>);
+    /// <paramref name="published"/> is told of every stream published, before the spool is looked at again.
     /// </summary>
-    public async Task RunAsync(bool once, Func<Seal, CancellationToken, Task> published, CancellationToken cancellationToken)
+    public async Task RunAsync(
+        bool once,
+        Func<Seal, CancellationToken, Task> published,
+        CancellationToken cancellationToken
+    )
     {
         try
         {
@@ -61,7 +72,11 @@ internal sealed class ChunkScheduler(
         }
     }
 
-    private async Task FollowAsync(bool once, Func<Seal, CancellationToken, Task> published, CancellationToken cancellationToken)
+    private async Task FollowAsync(
+        bool once,
+        Func<Seal, CancellationToken, Task> published,
+        CancellationToken cancellationToken
+    )
     {
         long idleSince = time.GetTimestamp();
         bool sawWork = false;
@@ -107,11 +122,20 @@ internal sealed class ChunkScheduler(
         }
     }
 
-    /// <summary>Publishes the sealed streams; true when one was. A stream with an upload still finishing (record written, file being deleted) waits for the next pass.</summary>
-    private async Task<bool> PublishSealedAsync(IReadOnlyList<SpoolStream> streams, Func<Seal, CancellationToken, Task> published, CancellationToken cancellationToken)
+    /// <summary>Publishes the sealed streams; true when one was. A stream with an upload still finishing (record
+    /// written, file being deleted) waits for the next pass.</summary>
+    private async Task<bool> PublishSealedAsync(
+        IReadOnlyList<SpoolStream> streams,
+        Func<Seal, CancellationToken, Task> published,
+        CancellationToken cancellationToken
+    )
     {
         bool any = false;
-        foreach (SpoolStream stream in streams.Where(s => s.IsSealed && !_failed.Contains(s.Dir) && !_inFlight.Values.Any(f => f.Chunk.Stream.Name == s.Name)))
+        foreach (
+            SpoolStream stream in streams.Where(s =>
+                s.IsSealed && !_failed.Contains(s.Dir) && !_inFlight.Values.Any(f => f.Chunk.Stream.Name == s.Name)
+            )
+        )
         {
             try
             {
@@ -132,10 +156,14 @@ internal sealed class ChunkScheduler(
         return any;
     }
 
-    /// <summary>Starts the streams' ready chunks that the gate has room for; returns how many chunks were ready.</summary>
+    /// <summary>Starts the streams' ready chunks that the gate has room for; returns how many chunks were
+    /// ready.</summary>
     private int StartReady(IReadOnlyList<SpoolStream> streams, CancellationToken cancellationToken)
     {
-        List<ReadyChunk> ready = streams.SelectMany(s => s.ReadyChunks()).Where(c => !_inFlight.ContainsKey(c.DataPath) && !_failed.Contains(c.DataPath)).ToList();
+        List<ReadyChunk> ready = streams
+            .SelectMany(s => s.ReadyChunks())
+            .Where(c => !_inFlight.ContainsKey(c.DataPath) && !_failed.Contains(c.DataPath))
+            .ToList();
         foreach (ReadyChunk chunk in ready)
         {
             // The gate holds the parts actually in flight to [s3] concurrency. Chunks are started until twice
@@ -159,7 +187,9 @@ internal sealed class ChunkScheduler(
     {
         Task poll = Task.Delay(Poll, time, cancellationToken);
         await Task.WhenAny(_inFlight.Values.Select(f => (Task)f.Task).Append(poll));
-        foreach ((string path, (_, Task<UploadedRecord> task, _)) in _inFlight.Where(f => f.Value.Task.IsCompleted).ToList())
+        foreach (
+            (string path, (_, Task<UploadedRecord> task, _)) in _inFlight.Where(f => f.Value.Task.IsCompleted).ToList()
+        )
         {
             _inFlight.Remove(path);
             try
@@ -182,14 +212,17 @@ internal sealed class ChunkScheduler(
         Chunks++;
         Bytes += uploaded.Size;
         Retries += uploaded.Retries;
-        stats.Append(new ChunkStats(
-            uploaded.VerifiedAt,
-            uploaded.Key,
-            uploaded.Size,
-            Math.Round(uploaded.Seconds, 3),
-            Math.Round(uploaded.Seconds > 0 ? uploaded.Size / uploaded.Seconds / 1e6 : 0, 1),
-            uploaded.Retries,
-            uploaded.AlreadyThere));
+        stats.Append(
+            new ChunkStats(
+                uploaded.VerifiedAt,
+                uploaded.Key,
+                uploaded.Size,
+                Math.Round(uploaded.Seconds, 3),
+                Math.Round(uploaded.Seconds > 0 ? uploaded.Size / uploaded.Seconds / 1e6 : 0, 1),
+                uploaded.Retries,
+                uploaded.AlreadyThere
+            )
+        );
     }
 
     /// <summary>
@@ -241,7 +274,10 @@ internal sealed class ChunkScheduler(
             if (!_refusals.TryGetValue(stream.Subvolume, out BackupFailure? refusal))
             {
                 StreamHeader header = stream.ReadHeader();
-                refusal = publisher.Refusal(await repository.ReadPointerAsync(header.Subvolume, cancellationToken), header);
+                refusal = publisher.Refusal(
+                    await repository.ReadPointerAsync(header.Subvolume, cancellationToken),
+                    header
+                );
                 _refusals[stream.Subvolume] = refusal;
                 if (refusal is not null)
                 {
@@ -258,7 +294,8 @@ internal sealed class ChunkScheduler(
         return owned;
     }
 
-    /// <summary>Lets uploads still running end (they fail fast once cancelled) so that no file is deleted under them.</summary>
+    /// <summary>Lets uploads still running end (they fail fast once cancelled) so that no file is deleted under
+    /// them.</summary>
     private async Task DrainInFlightAsync()
     {
         try

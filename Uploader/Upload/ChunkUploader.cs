@@ -12,7 +12,16 @@ namespace BtrfsToS3.Uploader.Upload;
 /// <param name="chunks">The bucket as sending and verifying a chunk sees it.</param>
 /// <param name="parts">The run's parts in flight over all chunks, [s3] concurrency of them.</param>
 /// <param name="deletes">False on a host without delete rights ([retention] prune_in_run = no).</param>
-internal sealed class ChunkUploader(BackupRepository repository, IChunkStore chunks, int concurrency, SemaphoreSlim parts, ProgressMeter progress, bool deletes, TimeProvider time, ILogger logger)
+internal sealed class ChunkUploader(
+    BackupRepository repository,
+    IChunkStore chunks,
+    int concurrency,
+    SemaphoreSlim parts,
+    ProgressMeter progress,
+    bool deletes,
+    TimeProvider time,
+    ILogger logger
+)
 {
     private readonly ResumableUpload _upload = new(chunks, concurrency, parts, time, logger);
     private readonly Lock _holding = new();
@@ -26,7 +35,9 @@ internal sealed class ChunkUploader(BackupRepository repository, IChunkStore chu
         ChunkRecord record = chunk.Record;
         string key = repository.ChunkKey(chunk.Header, record.Name);
         ObjectHead? existing = await chunks.HeadAsync(key, cancellationToken);
-        bool alreadyThere = existing is not null && record.Identity.IsSameAs(existing.Size, existing.Etag, existing.Crc32, existing.Sha256);
+        bool alreadyThere =
+            existing is not null
+            && record.Identity.IsSameAs(existing.Size, existing.Etag, existing.Crc32, existing.Sha256);
         int retries = 0;
         if (!alreadyThere)
         {
@@ -57,21 +68,31 @@ internal sealed class ChunkUploader(BackupRepository repository, IChunkStore chu
             seconds,
             retries,
             alreadyThere,
-            version);
+            version
+        );
         chunk.Stream.MarkUploaded(chunk, uploaded);
         if (alreadyThere)
         {
             progress.Add(record.Size);
         }
 
-        Log.ChunkUploaded(logger, chunk.Stream.Name, record.Name, record.Size, seconds, seconds > 0 ? record.Size / seconds / 1e6 : 0, retries, alreadyThere ? " (already in S3)" : string.Empty);
+        Log.ChunkUploaded(
+            logger,
+            chunk.Stream.Name,
+            record.Name,
+            record.Size,
+            seconds,
+            seconds > 0 ? record.Size / seconds / 1e6 : 0,
+            retries,
+            alreadyThere ? " (already in S3)" : string.Empty
+        );
         return uploaded;
     }
 
     /// <summary>
-    /// S3 refused bytes of the chunk: they are not those that left btrfs send, so no retry, in this run or the next, can
-    /// mend it. The multipart upload is aborted (no object exists: a refused part never becomes one), the stream is held
-    /// in the spool as it is, and the failure names chunk and part.
+    /// S3 refused bytes of the chunk: they are not those that left btrfs send, so no retry, in this run or the next,
+    /// can mend it. The multipart upload is aborted (no object exists: a refused part never becomes one), the stream is
+    /// held in the spool as it is, and the failure names chunk and part.
     /// </summary>
     private async Task<BackupFailure> HoldAsync(ReadyChunk chunk, string key, PartRefusedException refused)
     {
@@ -85,7 +106,11 @@ internal sealed class ChunkUploader(BackupRepository repository, IChunkStore chu
             }
             catch (Exception e) when (e is OperationCanceledException or BackupFailure)
             {
-                Log.ChunkFailed(logger, chunk.DataPath, $"the refused multipart upload of {key} is left for a later run to abort: {e.Message}");
+                Log.ChunkFailed(
+                    logger,
+                    chunk.DataPath,
+                    $"the refused multipart upload of {key} is left for a later run to abort: {e.Message}"
+                );
             }
         }
 
@@ -95,16 +120,20 @@ internal sealed class ChunkUploader(BackupRepository repository, IChunkStore chu
         {
             if (!chunk.Stream.IsHeld)
             {
-                chunk.Stream.Hold(new HeldRecord(FormatJson.Version, record.Name, refused.Part, refused.Answer, time.GetUtcNow()));
+                chunk.Stream.Hold(
+                    new HeldRecord(FormatJson.Version, record.Name, refused.Part, refused.Answer, time.GetUtcNow())
+                );
             }
         }
 
-        string what = refused.Part == 0
-            ? "the whole chunk's CRC-32"
-            : $"part {refused.Part} of {record.PartCount} (bytes {record.PartRange(refused.Part).Offset} to {record.PartRange(refused.Part).Offset + record.PartRange(refused.Part).Length - 1})";
+        string what =
+            refused.Part == 0
+                ? "the whole chunk's CRC-32"
+                : $"part {refused.Part} of {record.PartCount} (bytes {record.PartRange(refused.Part).Offset} to {record.PartRange(refused.Part).Offset + record.PartRange(refused.Part).Length - 1})";
         return new BackupFailure(
             FailureKind.BadData,
-            $"chunk {chunk.DataPath}: S3 refused {what} ({refused.Answer}): its bytes on the spool are not those that left btrfs send; stream {chunk.Stream.Name} is held (held.json) and nothing of it is sent again until a person acts (README, \"A damaged chunk\")");
+            $"chunk {chunk.DataPath}: S3 refused {what} ({refused.Answer}): its bytes on the spool are not those that left btrfs send; stream {chunk.Stream.Name} is held (held.json) and nothing of it is sent again until a person acts (README, \"A damaged chunk\")"
+        );
     }
 
     /// <summary>
@@ -114,7 +143,10 @@ internal sealed class ChunkUploader(BackupRepository repository, IChunkStore chu
     private async Task<string?> VerifyAsync(ReadyChunk chunk, string key, CancellationToken cancellationToken)
     {
         ObjectHead head = await chunks.HeadAsync(key, cancellationToken)
-            ?? throw new BackupFailure(FailureKind.BadData, $"chunk {chunk.DataPath}: uploaded, but S3 has no object {key}");
+            ?? throw new BackupFailure(
+                FailureKind.BadData,
+                $"chunk {chunk.DataPath}: uploaded, but S3 has no object {key}"
+            );
         if (!chunk.Record.Identity.IsStoredAs(head.Size, head.Etag, head.Crc32))
         {
             // What S3 holds is not what btrfs send produced: it must not stay where a manifest could name it. A host
@@ -126,7 +158,8 @@ internal sealed class ChunkUploader(BackupRepository repository, IChunkStore chu
 
             throw new BackupFailure(
                 FailureKind.BadData,
-                $"chunk {chunk.DataPath} failed verification: S3 stored {head}, but {chunk.Record.Identity} left btrfs send; the chunk stays in the spool, {(deletes ? "the object was deleted" : "the object stays until the chunk is sent again ([retention] prune_in_run = no)")}, nothing is published");
+                $"chunk {chunk.DataPath} failed verification: S3 stored {head}, but {chunk.Record.Identity} left btrfs send; the chunk stays in the spool, {(deletes ? "the object was deleted" : "the object stays until the chunk is sent again ([retention] prune_in_run = no)")}, nothing is published"
+            );
         }
 
         return head.VersionId;

@@ -24,11 +24,25 @@ internal interface IChunkStore
     /// <summary>The parts S3 holds for the upload; null when S3 no longer knows it.</summary>
     Task<IReadOnlyList<StoredPart>?> PartsAsync(string key, string uploadId, CancellationToken cancellationToken);
 
-    /// <summary>Sends part <paramref name="number"/> of the chunk with the checksums the spooler recorded for it; returns its ETag and the attempts that failed.</summary>
-    Task<(string Etag, int Retries)> SendPartAsync(string key, string uploadId, ReadyChunk chunk, int number, Action<long> progress, CancellationToken cancellationToken);
+    /// <summary>Sends part <paramref name="number"/> of the chunk with the checksums the spooler recorded for it;
+    /// returns its ETag and the attempts that failed.</summary>
+    Task<(string Etag, int Retries)> SendPartAsync(
+        string key,
+        string uploadId,
+        ReadyChunk chunk,
+        int number,
+        Action<long> progress,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Completes the chunk's upload from its parts' ETags, in part order.</summary>
-    Task CompleteAsync(string key, string uploadId, ChunkRecord record, IReadOnlyList<string> etags, CancellationToken cancellationToken);
+    Task CompleteAsync(
+        string key,
+        string uploadId,
+        ChunkRecord record,
+        IReadOnlyList<string> etags,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Aborts every multipart upload of the key: parts S3 bills and nothing will complete.</summary>
     Task AbortUploadsAsync(string key, CancellationToken cancellationToken);

@@ -6,7 +6,12 @@ namespace BtrfsToS3.Uploader.Upload;
 /// Counts uploaded bytes across concurrent uploads and logs rate, the bandwidth cap in force, and ETA at a fixed
 /// interval; without a limiter there is no cap.
 /// </summary>
-internal sealed class ProgressMeter(TimeProvider time, ILogger logger, TimeSpan interval, BandwidthLimiter? bandwidth = null)
+internal sealed class ProgressMeter(
+    TimeProvider time,
+    ILogger logger,
+    TimeSpan interval,
+    BandwidthLimiter? bandwidth = null
+)
 {
     private long _done;
     private long _queued;
@@ -33,7 +38,14 @@ internal sealed class ProgressMeter(TimeProvider time, ILogger logger, TimeSpan 
         long left = Math.Max(0, Interlocked.Read(ref _queued) - done);
         double eta = rate > 0 ? left / rate : double.PositiveInfinity;
         string cap = bandwidth?.CurrentCap ?? BandwidthSchedule.DescribeRate(null);
-        Log.Progress(logger, done, rate / 1e6, cap, left, double.IsInfinity(eta) ? "unknown" : TimeSpan.FromSeconds(Math.Round(eta)).ToString());
+        Log.Progress(
+            logger,
+            done,
+            rate / 1e6,
+            cap,
+            left,
+            double.IsInfinity(eta) ? "unknown" : TimeSpan.FromSeconds(Math.Round(eta)).ToString()
+        );
         _lastDone = done;
         _lastAt = time.GetTimestamp();
     }

@@ -18,17 +18,21 @@ internal sealed class StatsFile(string stateDir)
         string line = JsonSerializer.Serialize(entry, StatsJson.Default.StatsLine) + "\n";
         lock (_gate)
         {
-            using var stream = new FileStream(StateFiles.StatsPath(stateDir), new FileStreamOptions
-            {
-                Mode = FileMode.Append,
-                Access = FileAccess.Write,
-                UnixCreateMode = GroupShared.FileMode,
-            });
+            using var stream = new FileStream(
+                StateFiles.StatsPath(stateDir),
+                new FileStreamOptions
+                {
+                    Mode = FileMode.Append,
+                    Access = FileAccess.Write,
+                    UnixCreateMode = GroupShared.FileMode,
+                }
+            );
             stream.Write(Encoding.UTF8.GetBytes(line));
         }
     }
 
-    /// <summary>The last run's line, or null when no run was recorded; lines this build cannot read are passed over.</summary>
+    /// <summary>The last run's line, or null when no run was recorded; lines this build cannot read are passed
+    /// over.</summary>
     public RunStats? LastRun()
     {
         string path = StateFiles.StatsPath(stateDir);

@@ -22,11 +22,21 @@ public sealed class SendSettingsTests
         Assert.AreEqual(new SendSettings(2, false), SendSettings.Of(new BtrfsOptions(2, false), new Version(6, 2), 2));
 
     [TestMethod]
-    [DataRow("5.16.2", 2, "[btrfs] send_protocol: 2 needs btrfs-progs 6.0 or newer to send it; this host has v5.16.2 (set auto or 1)")]
-    [DataRow("6.2", 1, "[btrfs] send_protocol: 2 needs a kernel that sends it (6.0 or newer); this one sends protocol 1 at most (set auto or 1)")]
+    [DataRow(
+        "5.16.2",
+        2,
+        "[btrfs] send_protocol: 2 needs btrfs-progs 6.0 or newer to send it; this host has v5.16.2 (set auto or 1)"
+    )]
+    [DataRow(
+        "6.2",
+        1,
+        "[btrfs] send_protocol: 2 needs a kernel that sends it (6.0 or newer); this one sends protocol 1 at most (set auto or 1)"
+    )]
     public void Of_Protocol2TheHostCannotSend_Exit78WithTheReason(string progs, int kernel, string expected)
     {
-        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => SendSettings.Of(new BtrfsOptions(2, null), Version.Parse(progs), kernel));
+        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() =>
+            SendSettings.Of(new BtrfsOptions(2, null), Version.Parse(progs), kernel)
+        );
 
         Assert.AreEqual(FailureKind.Config, failure.Kind);
         StringAssert.EndsWith(failure.Message, expected);
@@ -47,8 +57,17 @@ public sealed class SendSettingsTests
     [DataRow(1, false, "/s/snap", null, "btrfs send /s/snap")]
     [DataRow(2, true, "/s/snap", "/s/parent", "btrfs send --proto 2 --compressed-data -p /s/parent /s/snap")]
     [DataRow(2, false, "/s/snap", null, "btrfs send --proto 2 /s/snap")]
-    public void SendCommand_Settings_FlagsOnlyBeyondProtocol1(int protocol, bool compressed, string snapshot, string? parent, string expected) =>
-        Assert.AreEqual(expected, string.Join(' ', BtrfsTool.SendCommand(snapshot, parent, new SendSettings(protocol, compressed))));
+    public void SendCommand_Settings_FlagsOnlyBeyondProtocol1(
+        int protocol,
+        bool compressed,
+        string snapshot,
+        string? parent,
+        string expected
+    ) =>
+        Assert.AreEqual(
+            expected,
+            string.Join(' ', BtrfsTool.SendCommand(snapshot, parent, new SendSettings(protocol, compressed)))
+        );
 
     [TestMethod]
     public void KernelSendProtocol_NoFeatureFile_Protocol1() =>

@@ -15,8 +15,14 @@ public sealed class BashCompletionTests
     public static void Write(TestContext context)
     {
         _dir = new TempDirectory("completion");
-        File.WriteAllText(Path.Combine(_dir.Path, UploaderCommandLine.Tool), BashCompletion.Render(UploaderCommandLine.Declaration));
-        File.WriteAllText(Path.Combine(_dir.Path, SpoolerCommandLine.Tool), BashCompletion.Render(SpoolerCommandLine.Declaration));
+        File.WriteAllText(
+            Path.Combine(_dir.Path, UploaderCommandLine.Tool),
+            BashCompletion.Render(UploaderCommandLine.Declaration)
+        );
+        File.WriteAllText(
+            Path.Combine(_dir.Path, SpoolerCommandLine.Tool),
+            BashCompletion.Render(SpoolerCommandLine.Declaration)
+        );
         File.WriteAllText(Path.Combine(_dir.Path, "backup.ini"), string.Empty);
     }
 
@@ -28,12 +34,18 @@ public sealed class BashCompletionTests
     {
         string[] offered = Complete(UploaderCommandLine.Tool, string.Empty);
 
-        CollectionAssert.AreEquivalent(UploaderCommandLine.Declaration.Root.Subcommands.Select(c => c.Name).ToArray(), offered);
+        CollectionAssert.AreEquivalent(
+            UploaderCommandLine.Declaration.Root.Subcommands.Select(c => c.Name).ToArray(),
+            offered
+        );
     }
 
     [TestMethod]
     public void Render_PartOfACommand_OffersThoseItStarts() =>
-        CollectionAssert.AreEqual(new[] { "restore", "run" }, Complete(UploaderCommandLine.Tool, "r").Order().ToArray());
+        CollectionAssert.AreEqual(
+            new[] { "restore", "run" },
+            Complete(UploaderCommandLine.Tool, "r").Order().ToArray()
+        );
 
     [TestMethod]
     [DataRow("restore")]
@@ -65,7 +77,10 @@ public sealed class BashCompletionTests
 
     [TestMethod]
     public void Render_AfterAFileOption_OffersFiles() =>
-        CollectionAssert.AreEqual(new[] { Path.Combine(_dir.Path, "backup.ini") }, Complete(UploaderCommandLine.Tool, "status", "--config", Path.Combine(_dir.Path, "back")));
+        CollectionAssert.AreEqual(
+            new[] { Path.Combine(_dir.Path, "backup.ini") },
+            Complete(UploaderCommandLine.Tool, "status", "--config", Path.Combine(_dir.Path, "back"))
+        );
 
     [TestMethod]
     public void Render_AfterAnotherValueOption_OffersNothing() =>
@@ -75,7 +90,8 @@ public sealed class BashCompletionTests
     private static string[] Complete(string program, params string[] words)
     {
         string function = "_" + program.Replace('-', '_');
-        string script = $"source \"$1\"; shift; COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); {function}; printf '%s\\n' \"${{COMPREPLY[@]}}\"";
+        string script =
+            $"source \"$1\"; shift; COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); {function}; printf '%s\\n' \"${{COMPREPLY[@]}}\"";
         string output = Shell.Run("bash", ["-c", script, "_", Path.Combine(_dir.Path, program), program, .. words]);
         return [.. output.Split('\n').Where(l => l.Length > 0)];
     }

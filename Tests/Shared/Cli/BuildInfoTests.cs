@@ -10,7 +10,10 @@ public sealed class BuildInfoTests
     [TestMethod]
     public void Parse_VersionWithCommit_TakesSevenHexDigits()
     {
-        Assert.AreEqual(("0.2.0", (string?)"9f8e7d6"), BuildInfo.Parse("0.2.0+9F8E7D6c5b4a39281706f5e4d3c2b1a098765432"));
+        Assert.AreEqual(
+            ("0.2.0", (string?)"9f8e7d6"),
+            BuildInfo.Parse("0.2.0+9F8E7D6c5b4a39281706f5e4d3c2b1a098765432")
+        );
     }
 
     [TestMethod]
@@ -25,8 +28,14 @@ public sealed class BuildInfoTests
     {
         string commit = BuildInfo.Commit ?? "unknown";
 
-        Assert.AreEqual($"btrfs-to-s3-spooler {BuildInfo.Version} (commit {commit})", BuildInfo.Line("btrfs-to-s3-spooler", null));
-        Assert.AreEqual($"btrfs-to-s3-uploader {BuildInfo.Version} (commit {commit}, SDK 1)", BuildInfo.Line("btrfs-to-s3-uploader", "SDK 1"));
+        Assert.AreEqual(
+            $"btrfs-to-s3-spooler {BuildInfo.Version} (commit {commit})",
+            BuildInfo.Line("btrfs-to-s3-spooler", null)
+        );
+        Assert.AreEqual(
+            $"btrfs-to-s3-uploader {BuildInfo.Version} (commit {commit}, SDK 1)",
+            BuildInfo.Line("btrfs-to-s3-uploader", "SDK 1")
+        );
         StringAssert.StartsWith(BuildInfo.WrittenBy, $"btrfs_to_s3 {BuildInfo.Version} (");
     }
 
@@ -41,7 +50,11 @@ public sealed class BuildInfoTests
             string line = run.StandardOutput.TrimEnd('\n');
             Assert.AreEqual(run.Output.TrimEnd('\n'), line, "nothing but the line, no log");
             StringAssert.StartsWith(line, $"{tool} {BuildInfo.Version} (commit ");
-            Assert.AreEqual(tool == "btrfs-to-s3-uploader", line.Contains("AWS SDK for .NET: AWSSDK.S3 ", StringComparison.Ordinal), line);
+            Assert.AreEqual(
+                tool == "btrfs-to-s3-uploader",
+                line.Contains("AWS SDK for .NET: AWSSDK.S3 ", StringComparison.Ordinal),
+                line
+            );
         }
     }
 }

@@ -9,23 +9,27 @@ namespace BtrfsToS3.Tests.Shared.Cli;
 public sealed class CommandLineParserTests
 {
     // Shaped like the uploader's: a default command, one that takes a value option, switches some commands do not take.
-    private static readonly CommandLineParser Parser = new(new ToolDeclaration(
-        CliSymbols.Root(
-            "tool",
+    private static readonly CommandLineParser Parser = new(
+        new ToolDeclaration(
+            CliSymbols.Root(
+                "tool",
+                "a tool",
+                "Exit codes: none\n",
+                "print the version",
+                new Command("run", "run it") { CliSymbols.Switch("--once", "once") },
+                new Command("prune", "prune it") { CliSymbols.Switch("--dry-run", "dry") },
+                new Command("restore", "restore it")
+                {
+                    CliSymbols.Value("--subvolume", "NAME", "which"),
+                    CliSymbols.Value("--generation", "G", "when"),
+                    CliSymbols.Switch("--dump", "dump"),
+                }
+            ),
+            "run",
             "a tool",
-            "Exit codes: none\n",
-            "print the version",
-            new Command("run", "run it") { CliSymbols.Switch("--once", "once") },
-            new Command("prune", "prune it") { CliSymbols.Switch("--dry-run", "dry") },
-            new Command("restore", "restore it")
-            {
-                CliSymbols.Value("--subvolume", "NAME", "which"),
-                CliSymbols.Value("--generation", "G", "when"),
-                CliSymbols.Switch("--dump", "dump"),
-            }),
-        "run",
-        "a tool",
-        "Exit codes: none\n"));
+            "Exit codes: none\n"
+        )
+    );
 
     [TestMethod]
     public void Parse_NoArguments_DefaultCommandAndDefaultConfig()
@@ -44,7 +48,8 @@ public sealed class CommandLineParserTests
     [DataRow("restore --subvolume data", "restore")]
     [DataRow("--dry-run prune", "prune", DisplayName = "the command after its switch")]
     [DataRow("run --once", "run", DisplayName = "the default command named")]
-    public void Parse_NamedCommand_IsTheCommand(string args, string expected) => Assert.AreEqual(expected, Parse(args).Command);
+    public void Parse_NamedCommand_IsTheCommand(string args, string expected) =>
+        Assert.AreEqual(expected, Parse(args).Command);
 
     [TestMethod]
     [DataRow("--config /srv/backup.ini")]
@@ -114,10 +119,23 @@ public sealed class CommandLineParserTests
 
     [TestMethod]
     [DataRow("restore --once", "usage: --once is not an option of restore (see --help)")]
-    [DataRow("--dry-run", "usage: --dry-run is not an option of run (see --help)", DisplayName = "a switch of another command, default command")]
-    [DataRow("--subvolume data", "usage: --subvolume is not an option of run (see --help)", DisplayName = "a value option of another command")]
-    [DataRow("--once prune", "usage: --once is not an option of prune (see --help)", DisplayName = "the switch before the command")]
-    public void Parse_OptionTheCommandDoesNotTake_IsAUsageErrorNamingIt(string args, string expected) => AssertUsage(expected, args);
+    [DataRow(
+        "--dry-run",
+        "usage: --dry-run is not an option of run (see --help)",
+        DisplayName = "a switch of another command, default command"
+    )]
+    [DataRow(
+        "--subvolume data",
+        "usage: --subvolume is not an option of run (see --help)",
+        DisplayName = "a value option of another command"
+    )]
+    [DataRow(
+        "--once prune",
+        "usage: --once is not an option of prune (see --help)",
+        DisplayName = "the switch before the command"
+    )]
+    public void Parse_OptionTheCommandDoesNotTake_IsAUsageErrorNamingIt(string args, string expected) =>
+        AssertUsage(expected, args);
 
     [TestMethod]
     [DataRow("--config --once", "usage: --config needs a value (see --help)")]
@@ -125,16 +143,19 @@ public sealed class CommandLineParserTests
     [DataRow("--spool.quota --once", "usage: --spool.quota needs a value (see --help)")]
     [DataRow("restore --subvolume --dump", "usage: --subvolume needs a value (see --help)")]
     [DataRow("restore --subvolume", "usage: --subvolume needs a value (see --help)", DisplayName = "value option last")]
-    public void Parse_ValueOptionFollowedByAnotherOption_NeedsAValue(string args, string expected) => AssertUsage(expected, args);
+    public void Parse_ValueOptionFollowedByAnotherOption_NeedsAValue(string args, string expected) =>
+        AssertUsage(expected, args);
 
     [TestMethod]
     [DataRow("run prune", "usage: unexpected argument \"prune\" (see --help)")]
     [DataRow("prune prune", "usage: unexpected argument \"prune\" (see --help)")]
     [DataRow("restore data", "usage: unexpected argument \"data\" (see --help)")]
     [DataRow("backup", "usage: unexpected argument \"backup\" (see --help)", DisplayName = "not a command")]
-    public void Parse_SecondOrUnknownPositional_IsAUsageError(string args, string expected) => AssertUsage(expected, args);
+    public void Parse_SecondOrUnknownPositional_IsAUsageError(string args, string expected) =>
+        AssertUsage(expected, args);
 
-    private static CommandLine Parse(string args) => Parser.Parse(args.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    private static CommandLine Parse(string args) =>
+        Parser.Parse(args.Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
     private static void AssertUsage(string expected, string args)
     {

@@ -115,29 +115,56 @@ public sealed class BandwidthScheduleTests : SectionTest
     [DataRow("fast", "\"fast\" is not a rate (write e.g. 100Mbit, 12MB or 800KiB, or off)")]
     [DataRow("-5Mbit", "\"-5Mbit\" is not a rate (write e.g. 100Mbit, 12MB or 800KiB, or off)")]
     [DataRow("100", "\"100\" has no unit (write e.g. 100Mbit for bits or 12MB for bytes per second)")]
-    [DataRow("100Mbps", "\"100Mbps\" has an unknown unit \"Mbps\" (bits: kbit, Mbit, Gbit; bytes: KiB, MiB, GiB, kB, MB, GB)")]
+    [DataRow(
+        "100Mbps",
+        "\"100Mbps\" has an unknown unit \"Mbps\" (bits: kbit, Mbit, Gbit; bytes: KiB, MiB, GiB, kB, MB, GB)"
+    )]
     [DataRow("100M", "\"100M\" has an unknown unit \"M\" (bits: kbit, Mbit, Gbit; bytes: KiB, MiB, GiB, kB, MB, GB)")]
     [DataRow("0Mbit", "\"0Mbit\" is no rate: a cap must be above zero (write off for no cap)")]
     [DataRow("499kbit", "\"499kbit\" is below the least cap, 500 kbit/s (62.5 kB/s)")]
     [DataRow("60KiB", "\"60KiB\" is below the least cap, 500 kbit/s (62.5 kB/s)")]
     [DataRow("999999999TiB", "\"999999999TiB\" is beyond any link's rate")]
-    [DataRow("100Mbit 23:00,off", "\"100Mbit\" is not a timetable entry (write HH:MM,RATE entries apart by spaces, e.g. 08:00,100Mbit 23:00,off)")]
-    [DataRow("08:00,100Mbit,off", "\"08:00,100Mbit,off\" is not a timetable entry (write HH:MM,RATE entries apart by spaces, e.g. 08:00,100Mbit 23:00,off)")]
-    [DataRow("Mon-08:00,100Mbit", "\"Mon-08:00\" in \"Mon-08:00,100Mbit\" is not a time of day (HH:MM from 00:00 to 23:59)")]
+    [DataRow(
+        "100Mbit 23:00,off",
+        "\"100Mbit\" is not a timetable entry (write HH:MM,RATE entries apart by spaces, e.g. 08:00,100Mbit 23:00,off)"
+    )]
+    [DataRow(
+        "08:00,100Mbit,off",
+        "\"08:00,100Mbit,off\" is not a timetable entry (write HH:MM,RATE entries apart by spaces, e.g. 08:00,100Mbit 23:00,off)"
+    )]
+    [DataRow(
+        "Mon-08:00,100Mbit",
+        "\"Mon-08:00\" in \"Mon-08:00,100Mbit\" is not a time of day (HH:MM from 00:00 to 23:59)"
+    )]
     [DataRow("24:00,100Mbit", "\"24:00\" in \"24:00,100Mbit\" is not a time of day (HH:MM from 00:00 to 23:59)")]
     [DataRow("08:60,100Mbit", "\"08:60\" in \"08:60,100Mbit\" is not a time of day (HH:MM from 00:00 to 23:59)")]
     [DataRow("8:5,100Mbit", "\"8:5\" in \"8:5,100Mbit\" is not a time of day (HH:MM from 00:00 to 23:59)")]
     [DataRow("8h,100Mbit", "\"8h\" in \"8h,100Mbit\" is not a time of day (HH:MM from 00:00 to 23:59)")]
-    [DataRow("23:00,off 08:00,100Mbit", "\"08:00,100Mbit\" does not come after 23:00: the times must increase through the day")]
-    [DataRow("08:00,100Mbit 08:00,off", "\"08:00,off\" does not come after 08:00: the times must increase through the day")]
-    [DataRow("08:00,100Mbps 23:00,off", "in \"08:00,100Mbps\": \"100Mbps\" has an unknown unit \"Mbps\" (bits: kbit, Mbit, Gbit; bytes: KiB, MiB, GiB, kB, MB, GB)")]
-    [DataRow("08:00,0kbit", "in \"08:00,0kbit\": \"0kbit\" is no rate: a cap must be above zero (write off for no cap)")]
+    [DataRow(
+        "23:00,off 08:00,100Mbit",
+        "\"08:00,100Mbit\" does not come after 23:00: the times must increase through the day"
+    )]
+    [DataRow(
+        "08:00,100Mbit 08:00,off",
+        "\"08:00,off\" does not come after 08:00: the times must increase through the day"
+    )]
+    [DataRow(
+        "08:00,100Mbps 23:00,off",
+        "in \"08:00,100Mbps\": \"100Mbps\" has an unknown unit \"Mbps\" (bits: kbit, Mbit, Gbit; bytes: KiB, MiB, GiB, kB, MB, GB)"
+    )]
+    [DataRow(
+        "08:00,0kbit",
+        "in \"08:00,0kbit\": \"0kbit\" is no rate: a cap must be above zero (write off for no cap)"
+    )]
     [DataRow("08:00,100kbit", "in \"08:00,100kbit\": \"100kbit\" is below the least cap, 500 kbit/s (62.5 kB/s)")]
     [DataRow("08:00,", "in \"08:00,\": \"\" is not a rate (write e.g. 100Mbit, 12MB or 800KiB, or off)")]
     public void Read_BadValue_RejectedWithExactMessage(string value, string expected) =>
-        AssertRejected("uploader", $"bandwidth = {value}", $"[uploader] bandwidth: {expected}", s => s.Bandwidth("bandwidth"));
+        AssertRejected("uploader", $"bandwidth = {value}", $"[uploader] bandwidth: {expected}", s =>
+            s.Bandwidth("bandwidth")
+        );
 
-    private static DateTime At(string time) => Day.Add(TimeSpan.Parse(time, System.Globalization.CultureInfo.InvariantCulture));
+    private static DateTime At(string time) =>
+        Day.Add(TimeSpan.Parse(time, System.Globalization.CultureInfo.InvariantCulture));
 
     private BandwidthSchedule Read(string? value = null, string? lines = null) =>
         Ini.Section("uploader", lines ?? $"bandwidth = {value}").Bandwidth("bandwidth");

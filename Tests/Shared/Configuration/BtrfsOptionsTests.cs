@@ -19,7 +19,10 @@ public sealed class BtrfsOptionsTests : SectionTest
     [TestMethod]
     [DataRow("send_protocol = 3", "[btrfs] send_protocol: \"3\" is not one of auto, 1, 2")]
     [DataRow("compressed_data = true", "[btrfs] compressed_data: \"true\" is not one of auto, yes, no")]
-    [DataRow("send_protocol = 1\ncompressed_data = yes", "[btrfs] compressed_data: yes needs send_protocol 2 (or auto): protocol 1 cannot carry compressed extents")]
+    [DataRow(
+        "send_protocol = 1\ncompressed_data = yes",
+        "[btrfs] compressed_data: yes needs send_protocol 2 (or auto): protocol 1 cannot carry compressed extents"
+    )]
     public void Read_BadValue_RejectedWithExactMessage(string lines, string expected) =>
         AssertRejected("btrfs", lines, expected, s => BtrfsOptions.Read(s));
 }

@@ -12,7 +12,8 @@ public sealed class ByteSizeTests
     [DataRow("200GiB", 200L * 1024 * 1024 * 1024)]
     [DataRow("1.5TiB", 1536L * 1024 * 1024 * 1024)]
     [DataRow("2 GB", 2_000_000_000L)]
-    public void TryParse_ValidSize_ReturnsBytes(string text, long expected) => Assert.AreEqual(expected, ByteSize.TryParse(text));
+    public void TryParse_ValidSize_ReturnsBytes(string text, long expected) =>
+        Assert.AreEqual(expected, ByteSize.TryParse(text));
 
     [TestMethod]
     [DataRow("")]

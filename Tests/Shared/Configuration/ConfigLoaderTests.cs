@@ -46,7 +46,11 @@ public sealed class ConfigLoaderTests
     [TestMethod]
     public void Load_CommandLineOverride_WinsOverFile()
     {
-        var overrides = new Dictionary<string, string> { ["spool:quota"] = "500GiB", ["snapshots:retention"] = "keep_last:3" };
+        var overrides = new Dictionary<string, string>
+        {
+            ["spool:quota"] = "500GiB",
+            ["snapshots:retention"] = "keep_last:3",
+        };
 
         BackupOptions options = ConfigLoader.Load(Write(Valid), overrides);
 
@@ -56,7 +60,10 @@ public sealed class ConfigLoaderTests
 
     [TestMethod]
     [DataRow("[spool]\nquota = 10XB", "[spool] quota: \"10XB\" is not a size")]
-    [DataRow("[spool]\nquota = 100GiB\nchunk_size = 200GiB", "[spool] quota: 100GiB is smaller than one chunk (chunk_size = 200GiB, up to ")]
+    [DataRow(
+        "[spool]\nquota = 100GiB\nchunk_size = 200GiB",
+        "[spool] quota: 100GiB is smaller than one chunk (chunk_size = 200GiB, up to "
+    )]
     [DataRow("[spool]\nquota = 1GiB\nquota = 2GiB", "duplicate key")]
     [DataRow("[spool]\nchunk_size = 0", "[spool] chunk_size: 0 is out of range")]
     [DataRow("[spool]\nchunk_size = 6TiB", "[spool] chunk_size: 6TiB is out of range: it must be from 1 bytes to 5TiB")]
@@ -64,7 +71,10 @@ public sealed class ConfigLoaderTests
     [DataRow("[spooler]\ndir = /x", "unknown section [spooler]")]
     [DataRow("[spool]\ndir = relative/path", "[spool] dir: \"relative/path\" is not an absolute path")]
     [DataRow("[spool]\ndir = /var/spool ; the SSD", "holds an inline comment")]
-    [DataRow("[s3]\nstorage_class_data = DEEPER_ARCHIVE", "[s3] storage_class_data: \"DEEPER_ARCHIVE\" is not an S3 storage class")]
+    [DataRow(
+        "[s3]\nstorage_class_data = DEEPER_ARCHIVE",
+        "[s3] storage_class_data: \"DEEPER_ARCHIVE\" is not an S3 storage class"
+    )]
     [DataRow("[s3]\npart_size = 1MiB", "[s3] part_size: 1MiB is out of range: it must be from 5MiB to 5GiB")]
     [DataRow("[s3]\nconcurrency = many", "[s3] concurrency: \"many\" is not a whole number")]
     [DataRow("[s3]\nconcurrency = 0", "[s3] concurrency: 0 is out of range")]
@@ -80,7 +90,9 @@ public sealed class ConfigLoaderTests
     {
         string file = Write(Valid + "\n" + append);
 
-        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => ConfigLoader.Load(file, new Dictionary<string, string>()));
+        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() =>
+            ConfigLoader.Load(file, new Dictionary<string, string>())
+        );
 
         Assert.AreEqual(FailureKind.Config, failure.Kind);
         Assert.AreEqual(ExitCodes.Config, ExitCodes.For(failure));
@@ -92,10 +104,14 @@ public sealed class ConfigLoaderTests
     [TestMethod]
     public void Load_BadOverride_NamesTheFlag()
     {
-        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(
-            () => ConfigLoader.Load(Write(Valid), new Dictionary<string, string> { ["spool:quota"] = "lots" }));
+        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() =>
+            ConfigLoader.Load(Write(Valid), new Dictionary<string, string> { ["spool:quota"] = "lots" })
+        );
 
-        Assert.AreEqual("configuration: command line --spool.quota: \"lots\" is not a size (write e.g. 64MiB, 200GiB or plain bytes)", failure.Message);
+        Assert.AreEqual(
+            "configuration: command line --spool.quota: \"lots\" is not a size (write e.g. 64MiB, 200GiB or plain bytes)",
+            failure.Message
+        );
     }
 
     [TestMethod]
@@ -103,7 +119,9 @@ public sealed class ConfigLoaderTests
     {
         string file = Write("[snapshots]\ndir = /srv/snap\n");
 
-        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => ConfigLoader.Load(file, new Dictionary<string, string>()));
+        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() =>
+            ConfigLoader.Load(file, new Dictionary<string, string>())
+        );
 
         StringAssert.Contains(failure.Message, "[subvolumes] names no subvolume");
     }
@@ -113,7 +131,9 @@ public sealed class ConfigLoaderTests
     {
         string file = Write("[subvolumes]\ndata = /srv/data\n");
 
-        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => ConfigLoader.Load(file, new Dictionary<string, string>()));
+        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() =>
+            ConfigLoader.Load(file, new Dictionary<string, string>())
+        );
 
         StringAssert.Contains(failure.Message, "[snapshots] dir: is required and has no default");
     }
@@ -121,8 +141,9 @@ public sealed class ConfigLoaderTests
     [TestMethod]
     public void Load_MissingFile_FailsWithConfigError()
     {
-        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(
-            () => ConfigLoader.Load(Path.Combine(_dir.Path, "absent.ini"), new Dictionary<string, string>()));
+        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() =>
+            ConfigLoader.Load(Path.Combine(_dir.Path, "absent.ini"), new Dictionary<string, string>())
+        );
 
         Assert.AreEqual(FailureKind.Config, failure.Kind);
         StringAssert.Contains(failure.Message, "the configuration file does not exist");

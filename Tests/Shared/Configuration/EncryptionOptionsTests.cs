@@ -23,7 +23,9 @@ public sealed class EncryptionOptionsTests : SectionTest
     {
         string other = AgeIdentity.Generate().Recipient.Text;
 
-        EncryptionOptions options = EncryptionOptions.Read(Ini.Section("encryption", $"recipients = {Example}, {other} {Example}"));
+        EncryptionOptions options = EncryptionOptions.Read(
+            Ini.Section("encryption", $"recipients = {Example}, {other} {Example}")
+        );
 
         CollectionAssert.AreEqual(new[] { Example, other }, options.Recipients.Select(r => r.Text).ToArray());
         Assert.AreEqual("age", options.Name);
@@ -37,7 +39,8 @@ public sealed class EncryptionOptionsTests : SectionTest
         BackupFailureAssert(
             () => EncryptionOptions.Read(Ini.Section("encryption", $"recipients = {secret}")),
             "[encryption] recipients: age recipient: this is a secret key",
-            secret[16..]);
+            secret[16..]
+        );
     }
 
     [TestMethod]
@@ -45,11 +48,14 @@ public sealed class EncryptionOptionsTests : SectionTest
         BackupFailureAssert(
             () => EncryptionOptions.Read(Ini.Section("encryption", $"recipients = {Example[..^1]}x")),
             "[encryption] recipients: ",
-            null);
+            null
+        );
 
     private static void BackupFailureAssert(Action read, string expected, string? mustNotAppear)
     {
-        BtrfsToS3.Shared.Failures.BackupFailure failure = Assert.ThrowsExactly<BtrfsToS3.Shared.Failures.BackupFailure>(read);
+        BtrfsToS3.Shared.Failures.BackupFailure failure = Assert.ThrowsExactly<BtrfsToS3.Shared.Failures.BackupFailure>(
+            read
+        );
         StringAssert.Contains(failure.Message, expected);
         if (mustNotAppear is not null)
         {

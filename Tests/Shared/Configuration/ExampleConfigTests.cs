@@ -3,7 +3,8 @@ using BtrfsToS3.Shared.Configuration;
 
 namespace BtrfsToS3.Tests.Shared.Configuration;
 
-/// <summary>btrfs_to_s3.ini documents the configuration: it must load, name every key with its default, and comment each.</summary>
+/// <summary>btrfs_to_s3.ini documents the configuration: it must load, name every key with its default, and comment
+/// each.</summary>
 [TestClass]
 public sealed partial class ExampleConfigTests
 {
@@ -14,7 +15,10 @@ public sealed partial class ExampleConfigTests
     {
         BackupOptions options = ConfigLoader.Load(ExampleFile, new Dictionary<string, string>());
 
-        CollectionAssert.AreEquivalent(new[] { "data", "root", "home" }, options.Subvolumes.Select(s => s.Name).ToArray());
+        CollectionAssert.AreEquivalent(
+            new[] { "data", "root", "home" },
+            options.Subvolumes.Select(s => s.Name).ToArray()
+        );
     }
 
     [TestMethod]
@@ -26,7 +30,10 @@ public sealed partial class ExampleConfigTests
         {
             foreach ((string key, string? defaultValue) in keys)
             {
-                Assert.IsTrue(inFile.TryGetValue($"{section}:{key}", out string? value), $"[{section}] {key} is not in btrfs_to_s3.ini");
+                Assert.IsTrue(
+                    inFile.TryGetValue($"{section}:{key}", out string? value),
+                    $"[{section}] {key} is not in btrfs_to_s3.ini"
+                );
                 if (defaultValue is not null)
                 {
                     Assert.AreEqual(defaultValue, value, $"[{section}] {key} shows another value than its default");
@@ -55,7 +62,8 @@ public sealed partial class ExampleConfigTests
     }
 
     private static bool IsSubvolumeLine(string[] lines, int index) =>
-        Array.FindLastIndex(lines, index, l => l.StartsWith('[')) is int header and >= 0 && lines[header] == "[subvolumes]";
+        Array.FindLastIndex(lines, index, l => l.StartsWith('[')) is int header and >= 0
+        && lines[header] == "[subvolumes]";
 
     private static IEnumerable<(string Section, string Key, string Value)> Entries()
     {

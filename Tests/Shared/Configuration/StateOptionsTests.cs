@@ -7,13 +7,17 @@ public sealed class StateOptionsTests : SectionTest
 {
     [TestMethod]
     public void Read_NothingGiven_TakesDocumentedDefaults() =>
-        Assert.AreEqual(new StateOptions("/var/lib/btrfs_to_s3", string.Empty), StateOptions.Read(Ini.Section("state", string.Empty)));
+        Assert.AreEqual(
+            new StateOptions("/var/lib/btrfs_to_s3", string.Empty),
+            StateOptions.Read(Ini.Section("state", string.Empty))
+        );
 
     [TestMethod]
     public void Read_BothGiven_ReturnsFullPaths() =>
         Assert.AreEqual(
             new StateOptions("/srv/state", "/var/lib/node/btrfs_to_s3.prom"),
-            StateOptions.Read(Ini.Section("state", "dir = /srv/state/\nmetrics_file = /var/lib/node/btrfs_to_s3.prom")));
+            StateOptions.Read(Ini.Section("state", "dir = /srv/state/\nmetrics_file = /var/lib/node/btrfs_to_s3.prom"))
+        );
 
     [TestMethod]
     [DataRow("dir = state", "[state] dir: \"state\" is not an absolute path")]

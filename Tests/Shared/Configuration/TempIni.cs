@@ -14,7 +14,8 @@ internal sealed class TempIni : IDisposable
     /// <summary>The file's full path, as every error names it.</summary>
     public string File => _dir.File("btrfs_to_s3.ini");
 
-    /// <summary>Writes <c>[name]</c> and the lines, lays the overrides (<c>section:key</c>) over them and returns the section.</summary>
+    /// <summary>Writes <c>[name]</c> and the lines, lays the overrides (<c>section:key</c>) over them and returns the
+    /// section.</summary>
     public ConfigSection Section(string name, string lines, params (string Key, string Value)[] overrides)
     {
         System.IO.File.WriteAllText(File, $"[{name}]\n{lines}\n");

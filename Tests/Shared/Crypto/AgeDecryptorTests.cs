@@ -24,7 +24,8 @@ public sealed class AgeDecryptorTests
     public void Read_TestkitVector_HasTheExpectedOutcome(string name)
     {
         AgeTestVector vector = AgeTestVector.Load(name);
-        AgeIdentity[] identities = vector.Identities.Count > 0 ? [.. vector.Identities.Select(AgeIdentity.Parse)] : [AgeIdentity.Generate()];
+        AgeIdentity[] identities =
+            vector.Identities.Count > 0 ? [.. vector.Identities.Select(AgeIdentity.Parse)] : [AgeIdentity.Generate()];
         using var decryptor = new AgeDecryptor(new MemoryStream(vector.File), identities);
 
         AgeException? headerFailure = Catch(decryptor.ReadHeader);
@@ -61,7 +62,11 @@ public sealed class AgeDecryptorTests
 
         if (vector.PayloadSha256 is not null)
         {
-            Assert.AreEqual(vector.PayloadSha256, Convert.ToHexStringLower(SHA256.HashData(released.ToArray())), $"{vector}: the plaintext released");
+            Assert.AreEqual(
+                vector.PayloadSha256,
+                Convert.ToHexStringLower(SHA256.HashData(released.ToArray())),
+                $"{vector}: the plaintext released"
+            );
         }
     }
 
@@ -118,8 +123,15 @@ public sealed class AgeDecryptorTests
 
         AgeException e = Assert.ThrowsExactly<AgeException>(decryptor.ReadHeader);
 
-        Assert.AreEqual($"no identity in {keyFile} matches a recipient of this file (it is encrypted to 2 X25519 recipients)", e.Message);
-        Assert.AreSame(e, Assert.ThrowsExactly<AgeException>(() => decryptor.ReadByte()), "a failed decryptor keeps failing");
+        Assert.AreEqual(
+            $"no identity in {keyFile} matches a recipient of this file (it is encrypted to 2 X25519 recipients)",
+            e.Message
+        );
+        Assert.AreSame(
+            e,
+            Assert.ThrowsExactly<AgeException>(() => decryptor.ReadByte()),
+            "a failed decryptor keeps failing"
+        );
     }
 
     [TestMethod]
@@ -156,7 +168,10 @@ public sealed class AgeDecryptorTests
             byte[] changed = (byte[])file.Clone();
             changed[bit / 8] ^= (byte)(1 << (bit % 8));
 
-            Assert.ThrowsExactly<AgeException>(() => AgeFiles.Decrypt(changed, identity), $"bit {bit % 8} of byte {bit / 8}");
+            Assert.ThrowsExactly<AgeException>(
+                () => AgeFiles.Decrypt(changed, identity),
+                $"bit {bit % 8} of byte {bit / 8}"
+            );
         }
     }
 
@@ -193,7 +208,9 @@ public sealed class AgeDecryptorTests
         AgeIdentity identity = AgeIdentity.Generate();
         byte[] file = AgeFiles.Encrypt(AgeFiles.Plaintext(2 * Segment), identity.Recipient);
 
-        AgeException e = Assert.ThrowsExactly<AgeException>(() => AgeFiles.Decrypt([.. file, .. file[^(Segment + 16)..]], identity));
+        AgeException e = Assert.ThrowsExactly<AgeException>(() =>
+            AgeFiles.Decrypt([.. file, .. file[^(Segment + 16)..]], identity)
+        );
 
         Assert.AreEqual("the age file has data after its final payload segment (2): bytes were appended", e.Message);
     }
@@ -205,10 +222,27 @@ public sealed class AgeDecryptorTests
         byte[] file = AgeFiles.Encrypt(AgeFiles.Plaintext(2 * Segment + 10), identity.Recipient);
         int payload = file.Length - (2 * Segment + 10) - 3 * 16;
 
-        int[] cuts = [0, 10, 30, payload - 16, payload - 1, payload, payload + 15, payload + 16, payload + Segment, payload + Segment + 16, payload + 2 * (Segment + 16), file.Length - 1];
+        int[] cuts =
+        [
+            0,
+            10,
+            30,
+            payload - 16,
+            payload - 1,
+            payload,
+            payload + 15,
+            payload + 16,
+            payload + Segment,
+            payload + Segment + 16,
+            payload + 2 * (Segment + 16),
+            file.Length - 1,
+        ];
         foreach (int cut in cuts)
         {
-            Assert.ThrowsExactly<AgeException>(() => AgeFiles.Decrypt(file[..cut], identity), $"cut at {cut} of {file.Length}");
+            Assert.ThrowsExactly<AgeException>(
+                () => AgeFiles.Decrypt(file[..cut], identity),
+                $"cut at {cut} of {file.Length}"
+            );
         }
     }
 
@@ -220,13 +254,18 @@ public sealed class AgeDecryptorTests
 
         AgeException e = Assert.ThrowsExactly<AgeException>(() => AgeFiles.Decrypt(file[..^(10 + 16)], identity));
 
-        Assert.AreEqual("the age file is truncated: it ends after payload segment 2, which is not the final one", e.Message);
+        Assert.AreEqual(
+            "the age file is truncated: it ends after payload segment 2, which is not the final one",
+            e.Message
+        );
     }
 
     [TestMethod]
     public void Read_NotAnAgeFile_SaysSo()
     {
-        AgeException e = Assert.ThrowsExactly<AgeException>(() => AgeFiles.Decrypt(Encoding.ASCII.GetBytes("BTRFS-STREAM\0\0\0 and so on\n"), AgeIdentity.Generate()));
+        AgeException e = Assert.ThrowsExactly<AgeException>(() =>
+            AgeFiles.Decrypt(Encoding.ASCII.GetBytes("BTRFS-STREAM\0\0\0 and so on\n"), AgeIdentity.Generate())
+        );
 
         Assert.AreEqual("not an age file: it does not start with age-encryption.org/v1", e.Message);
     }
@@ -234,7 +273,9 @@ public sealed class AgeDecryptorTests
     [TestMethod]
     public void Read_OtherVersion_NamesIt()
     {
-        AgeException e = Assert.ThrowsExactly<AgeException>(() => AgeFiles.Decrypt(Encoding.ASCII.GetBytes("age-encryption.org/v2\n-> X25519 AAAA\n"), AgeIdentity.Generate()));
+        AgeException e = Assert.ThrowsExactly<AgeException>(() =>
+            AgeFiles.Decrypt(Encoding.ASCII.GetBytes("age-encryption.org/v2\n-> X25519 AAAA\n"), AgeIdentity.Generate())
+        );
 
         Assert.AreEqual("the age file is of version v2; only v1 is supported", e.Message);
     }

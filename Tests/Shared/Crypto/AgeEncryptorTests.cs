@@ -79,7 +79,11 @@ public sealed class AgeEncryptorTests
         Assert.AreEqual(headerAndNonce, output.WrittenCount, "a full segment may be the final one");
 
         encryptor.Write(new byte[1], output);
-        Assert.AreEqual(headerAndNonce + Segment + 16, output.WrittenCount, "the full segment is not the final one any more");
+        Assert.AreEqual(
+            headerAndNonce + Segment + 16,
+            output.WrittenCount,
+            "the full segment is not the final one any more"
+        );
 
         encryptor.Finish(output);
         Assert.AreEqual(AgeEncryptor.MaxSize(Segment + 1, 1), output.WrittenCount);
@@ -110,8 +114,7 @@ public sealed class AgeEncryptorTests
     }
 
     [TestMethod]
-    public void Constructor_NoRecipient_Throws() =>
-        Assert.ThrowsExactly<ArgumentException>(() => new AgeEncryptor([]));
+    public void Constructor_NoRecipient_Throws() => Assert.ThrowsExactly<ArgumentException>(() => new AgeEncryptor([]));
 
     [TestMethod]
     public void Constructor_LowOrderRecipient_Throws()

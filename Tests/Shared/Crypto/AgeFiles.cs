@@ -6,10 +6,12 @@ namespace BtrfsToS3.Tests.Shared.Crypto;
 /// <summary>Whole-file encryption and decryption through the streaming classes, for tests of small files.</summary>
 internal static class AgeFiles
 {
-    /// <summary>Piece sizes that cross segment boundaries at every offset: odd, tiny, and larger than a segment.</summary>
+    /// <summary>Piece sizes that cross segment boundaries at every offset: odd, tiny, and larger than a
+    /// segment.</summary>
     private static readonly int[] PieceSizes = [1, 7, 4093, 65537, 100_003, 3, 65535];
 
-    /// <summary>Plaintext with no repeating pattern at segment scale, so a misplaced or reordered segment shows.</summary>
+    /// <summary>Plaintext with no repeating pattern at segment scale, so a misplaced or reordered segment
+    /// shows.</summary>
     public static byte[] Plaintext(int size)
     {
         var data = new byte[size];

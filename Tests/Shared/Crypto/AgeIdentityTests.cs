@@ -33,10 +33,22 @@ public sealed class AgeIdentityTests
     }
 
     [TestMethod]
-    [DataRow("AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEQ", "checksum", DisplayName = "last character changed")]
-    [DataRow("age-secret-key-1gfpyysjzgfpyysjzgfpyysjzgfpyysjzgfpyysjzgfpyysjzgfpq4egaex", "lower case", DisplayName = "lower case")]
+    [DataRow(
+        "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEQ",
+        "checksum",
+        DisplayName = "last character changed"
+    )]
+    [DataRow(
+        "age-secret-key-1gfpyysjzgfpyysjzgfpyysjzgfpyysjzgfpyysjzgfpyysjzgfpq4egaex",
+        "lower case",
+        DisplayName = "lower case"
+    )]
     [DataRow(SpecRecipient, "public key", DisplayName = "a recipient")]
-    [DataRow("AGE-PLUGIN-YUBIKEY-1QQQQQQQQQQQQQQQQQQQQQQ", "not an age X25519 identity", DisplayName = "a plugin identity")]
+    [DataRow(
+        "AGE-PLUGIN-YUBIKEY-1QQQQQQQQQQQQQQQQQQQQQQ",
+        "not an age X25519 identity",
+        DisplayName = "a plugin identity"
+    )]
     public void Parse_BadText_ThrowsWithoutQuotingIt(string text, string fault)
     {
         AgeException e = Assert.ThrowsExactly<AgeException>(() => AgeIdentity.Parse(text));
@@ -49,7 +61,10 @@ public sealed class AgeIdentityTests
     public void ReadFile_AgeKeygenLayout_SkipsCommentsAndBlankLines()
     {
         using var dir = new TempDirectory("age");
-        string path = dir.Write("key.txt", $"# created: 2026-01-01T00:00:00Z\n# public key: {SpecRecipient}\n{SpecIdentity}\n\n");
+        string path = dir.Write(
+            "key.txt",
+            $"# created: 2026-01-01T00:00:00Z\n# public key: {SpecRecipient}\n{SpecIdentity}\n\n"
+        );
 
         IReadOnlyList<AgeIdentity> identities = AgeIdentity.ReadFile(path);
 
@@ -80,7 +95,10 @@ public sealed class AgeIdentityTests
 
         IReadOnlyList<AgeIdentity> identities = AgeIdentity.ReadFile(path);
 
-        CollectionAssert.AreEqual(new[] { SpecRecipient, other.Recipient.Text }, identities.Select(identity => identity.Recipient.Text).ToArray());
+        CollectionAssert.AreEqual(
+            new[] { SpecRecipient, other.Recipient.Text },
+            identities.Select(identity => identity.Recipient.Text).ToArray()
+        );
     }
 
     [TestMethod]

@@ -21,7 +21,10 @@ public sealed class AgeRecipientTests
     public void Equals_SameKeyParsedTwice_AreEqual()
     {
         Assert.AreEqual(AgeRecipient.Parse(SpecRecipient), AgeRecipient.Parse(SpecRecipient));
-        Assert.AreEqual(AgeRecipient.Parse(SpecRecipient).GetHashCode(), AgeRecipient.Parse(SpecRecipient).GetHashCode());
+        Assert.AreEqual(
+            AgeRecipient.Parse(SpecRecipient).GetHashCode(),
+            AgeRecipient.Parse(SpecRecipient).GetHashCode()
+        );
         Assert.AreNotEqual(AgeRecipient.Parse(SpecRecipient), AgeIdentity.Generate().Recipient);
     }
 
@@ -34,10 +37,26 @@ public sealed class AgeRecipientTests
     }
 
     [TestMethod]
-    [DataRow("age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwq", "checksum", DisplayName = "last character changed")]
-    [DataRow("age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujw", "checksum", DisplayName = "last character missing")]
-    [DataRow("AGE1ZVKYG2LQZRAA2LNJVQEJ32NKUU0UES2S82HZRYE869XEEXVN73EQUNUJWJ", "upper case", DisplayName = "upper case")]
-    [DataRow("age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwJ", "mixes upper and lower case", DisplayName = "mixed case")]
+    [DataRow(
+        "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwq",
+        "checksum",
+        DisplayName = "last character changed"
+    )]
+    [DataRow(
+        "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujw",
+        "checksum",
+        DisplayName = "last character missing"
+    )]
+    [DataRow(
+        "AGE1ZVKYG2LQZRAA2LNJVQEJ32NKUU0UES2S82HZRYE869XEEXVN73EQUNUJWJ",
+        "upper case",
+        DisplayName = "upper case"
+    )]
+    [DataRow(
+        "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwJ",
+        "mixes upper and lower case",
+        DisplayName = "mixed case"
+    )]
     [DataRow("age1qypqgzqpqgzqsqgzqsyqzqsypqqsypqgqypqgzqpqgzqsqgzqs9fhapc", "not the 32", DisplayName = "31 bytes")]
     [DataRow("", "no '1' separator", DisplayName = "empty")]
     [DataRow("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA", "outside ASCII", DisplayName = "an SSH key")]

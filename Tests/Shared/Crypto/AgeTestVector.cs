@@ -7,12 +7,20 @@ namespace BtrfsToS3.Tests.Shared.Crypto;
 /// One vector of the C2SP age testkit (Testkit/README.md): its expected outcome, the SHA-256 of the plaintext a
 /// decryptor may release (also when it fails part-way), the identities to try, and the age file itself.
 /// </summary>
-internal sealed record AgeTestVector(string Name, string Expect, string? PayloadSha256, IReadOnlyList<string> Identities, string? Comment, byte[] File)
+internal sealed record AgeTestVector(
+    string Name,
+    string Expect,
+    string? PayloadSha256,
+    IReadOnlyList<string> Identities,
+    string? Comment,
+    byte[] File
+)
 {
     private const string Prefix = "AgeTestkit/";
 
     public static IEnumerable<string> Names() =>
-        typeof(AgeTestVector).Assembly.GetManifestResourceNames()
+        typeof(AgeTestVector)
+            .Assembly.GetManifestResourceNames()
             .Where(name => name.StartsWith(Prefix, StringComparison.Ordinal))
             .Select(name => name[Prefix.Length..])
             .Order(StringComparer.Ordinal);
@@ -25,7 +33,9 @@ internal sealed record AgeTestVector(string Name, string Expect, string? Payload
         resource.CopyTo(bytes);
         byte[] all = bytes.ToArray();
         int end = all.AsSpan().IndexOf("\n\n"u8);
-        var fields = Encoding.ASCII.GetString(all, 0, end).Split('\n')
+        var fields = Encoding
+            .ASCII.GetString(all, 0, end)
+            .Split('\n')
             .Select(line => line.Split(": ", 2))
             .ToLookup(field => field[0], field => field[1]);
         byte[] file = all[(end + 2)..];
@@ -40,7 +50,14 @@ internal sealed record AgeTestVector(string Name, string Expect, string? Payload
             file = inflated.ToArray();
         }
 
-        return new AgeTestVector(name, fields["expect"].Single(), fields["payload"].SingleOrDefault(), [.. fields["identity"]], fields["comment"].SingleOrDefault(), file);
+        return new AgeTestVector(
+            name,
+            fields["expect"].Single(),
+            fields["payload"].SingleOrDefault(),
+            [.. fields["identity"]],
+            fields["comment"].SingleOrDefault(),
+            file
+        );
     }
 
     public override string ToString() => $"{Name} (expect {Expect}{(Comment is null ? string.Empty : ": " + Comment)})";

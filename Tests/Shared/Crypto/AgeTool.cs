@@ -16,7 +16,8 @@ internal static class AgeTool
         return (keyFile, Shell.Run("age-keygen", "-y", keyFile).Trim());
     }
 
-    /// <summary>Runs <c>age -e</c> with the given recipient arguments (-r, -R or -i) and returns the file it wrote.</summary>
+    /// <summary>Runs <c>age -e</c> with the given recipient arguments (-r, -R or -i) and returns the file it
+    /// wrote.</summary>
     public static byte[] Encrypt(TempDirectory dir, byte[] plaintext, params string[] recipientArguments)
     {
         string input = dir.Write("plain.in", plaintext);

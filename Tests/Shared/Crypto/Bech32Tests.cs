@@ -6,7 +6,8 @@ namespace BtrfsToS3.Tests.Shared.Crypto;
 public sealed class Bech32Tests
 {
     // BIP 173, "Test vectors": the valid and invalid Bech32 strings, less the one invalid only for its length (age has
-    // no length limit), and of the segwit addresses the mixed-case one (the others break Bitcoin's rules, not Bech32's).
+    // no length limit), and of the segwit addresses the mixed-case one (the others break Bitcoin's rules, not
+    // Bech32's).
     [TestMethod]
     [DataRow("A12UEL5L")]
     [DataRow("a12uel5l")]

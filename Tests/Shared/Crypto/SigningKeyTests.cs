@@ -23,7 +23,10 @@ public sealed class SigningKeyTests
         using SigningKey loaded = SigningKey.TryLoad(_state.Path)!;
 
         Assert.AreEqual(made.PublicKeyText, loaded.PublicKeyText);
-        Assert.AreEqual(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_state.Path, SigningKey.FileName)));
+        Assert.AreEqual(
+            UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            File.GetUnixFileMode(Path.Combine(_state.Path, SigningKey.FileName))
+        );
         StringAssert.StartsWith(made.PublicKeyText, "ed25519:");
         Assert.AreEqual(52, made.PublicKeyText.Length);
     }
@@ -64,7 +67,10 @@ public sealed class SigningKeyTests
 
     [TestMethod]
     public void Message_IsTheDomainThenTheBytes() =>
-        CollectionAssert.AreEqual(Encoding.ASCII.GetBytes("btrfs_to_s3 signed object v1\nxy"), ObjectSignature.Message("xy"u8));
+        CollectionAssert.AreEqual(
+            Encoding.ASCII.GetBytes("btrfs_to_s3 signed object v1\nxy"),
+            ObjectSignature.Message("xy"u8)
+        );
 
     /// <summary>The by-hand check of docs/FORMAT.md ("Signatures") with openssl, as a person would run it.</summary>
     [TestMethod]
@@ -78,7 +84,9 @@ public sealed class SigningKeyTests
             set -e
             cd {{_state.Path}}
             { printf 'btrfs_to_s3 signed object v1\n'; cat object; } > message
-            { printf '\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00'; echo {{signature.PublicKey["ed25519:".Length..]}} | base64 -d; } > pub.der
+            { printf '\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00'; echo {{signature.PublicKey[
+                "ed25519:".Length..
+            ]}} | base64 -d; } > pub.der
             echo {{Convert.ToBase64String(signature.Signature)}} | base64 -d > sig
             openssl pkeyutl -verify -pubin -inkey pub.der -keyform DER -rawin -in message -sigfile sig
             """;

@@ -19,8 +19,7 @@ public sealed class FieldCheckTests
     private static readonly Manifest Good = ManifestChain.Of("data", (1000, 0), (10, 7))[1];
 
     [TestMethod]
-    public void Parse_ValidManifest_IsRead() =>
-        Assert.IsTrue(Read(Json(Good)).SameStreamAs(Good));
+    public void Parse_ValidManifest_IsRead() => Assert.IsTrue(Read(Json(Good)).SameStreamAs(Good));
 
     [TestMethod]
     [DataRow("snapshot", "name", "/srv/data/data", "snapshot.name")]
@@ -65,21 +64,30 @@ public sealed class FieldCheckTests
         JsonObject json = Json(Good);
         json["chunks"] = new JsonArray();
 
-        StringAssert.Contains(Assert.ThrowsExactly<BackupFailure>(() => Read(json)).Message, "chunks 0 must list at least one chunk");
+        StringAssert.Contains(
+            Assert.ThrowsExactly<BackupFailure>(() => Read(json)).Message,
+            "chunks 0 must list at least one chunk"
+        );
     }
 
     [TestMethod]
-    public void Parse_PartSizeZero_IsBadData() => AssertField(j => j["part_size"] = 0, "part_size 0 is not from 1 byte to 5 GiB");
+    public void Parse_PartSizeZero_IsBadData() =>
+        AssertField(j => j["part_size"] = 0, "part_size 0 is not from 1 byte to 5 GiB");
 
     [TestMethod]
-    public void Parse_ChunkOutOfOrder_IsBadData() => AssertField(j => j["chunks"]![0]!["index"] = 3, "chunks[0].index 3 must be 0");
+    public void Parse_ChunkOutOfOrder_IsBadData() =>
+        AssertField(j => j["chunks"]![0]!["index"] = 3, "chunks[0].index 3 must be 0");
 
     [TestMethod]
     public void Parse_ChunkKeyOfAnotherStream_IsBadData() =>
-        AssertField(j => j["chunks"]![0]!["key"] = "backup/data/20260104T020000Z/data.20260104T020000Z/chunk-000000", "chunks[0].key \"backup/data/20260104T020000Z/data.20260104T020000Z/chunk-000000\" is not backup/data/");
+        AssertField(
+            j => j["chunks"]![0]!["key"] = "backup/data/20260104T020000Z/data.20260104T020000Z/chunk-000000",
+            "chunks[0].key \"backup/data/20260104T020000Z/data.20260104T020000Z/chunk-000000\" is not backup/data/"
+        );
 
     [TestMethod]
-    public void Parse_StreamBytesNotTheTotal_IsBadData() => AssertField(j => j["total_bytes"] = 11, "total_bytes 11 is not the 10 stream bytes the chunks hold");
+    public void Parse_StreamBytesNotTheTotal_IsBadData() =>
+        AssertField(j => j["total_bytes"] = 11, "total_bytes 11 is not the 10 stream bytes the chunks hold");
 
     [TestMethod]
     public void Parse_ControlCharactersInAValue_AreEscapedInTheLine()
@@ -106,10 +114,20 @@ public sealed class FieldCheckTests
     [TestMethod]
     public void Parse_PointerNamingAKeyOutsideItsFolder_IsBadData()
     {
-        var pointer = new Pointer(FormatJson.Version, "data", null, Good.Source, Good.Generation, DateTimeOffset.UnixEpoch, [new PointerGeneration(Good.Generation, ["backup/data/../../etc/manifest.json"])]);
+        var pointer = new Pointer(
+            FormatJson.Version,
+            "data",
+            null,
+            Good.Source,
+            Good.Generation,
+            DateTimeOffset.UnixEpoch,
+            [new PointerGeneration(Good.Generation, ["backup/data/../../etc/manifest.json"])]
+        );
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(pointer, FormatJson.Default.Pointer);
 
-        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => FormatJson.Parse(body, FormatJson.Default.Pointer, "s3://b/p", ValidFormat.Prefix));
+        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() =>
+            FormatJson.Parse(body, FormatJson.Default.Pointer, "s3://b/p", ValidFormat.Prefix)
+        );
 
         StringAssert.StartsWith(failure.Message, "s3://b/p: generations[0].manifests[0] ");
     }
@@ -118,10 +136,20 @@ public sealed class FieldCheckTests
     public void Parse_PointerNamingManifestsOfAnotherPrefix_IsBadData()
     {
         string key = ObjectKeys.Manifest("elsewhere/", "data", Good.Generation, $"data.{Good.Generation}");
-        var pointer = new Pointer(FormatJson.Version, "data", null, Good.Source, Good.Generation, DateTimeOffset.UnixEpoch, [new PointerGeneration(Good.Generation, [key])]);
+        var pointer = new Pointer(
+            FormatJson.Version,
+            "data",
+            null,
+            Good.Source,
+            Good.Generation,
+            DateTimeOffset.UnixEpoch,
+            [new PointerGeneration(Good.Generation, [key])]
+        );
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(pointer, FormatJson.Default.Pointer);
 
-        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => FormatJson.Parse(body, FormatJson.Default.Pointer, "s3://b/p", ValidFormat.Prefix));
+        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() =>
+            FormatJson.Parse(body, FormatJson.Default.Pointer, "s3://b/p", ValidFormat.Prefix)
+        );
 
         StringAssert.Contains(failure.Message, "is not backup/data/");
     }
@@ -137,8 +165,14 @@ public sealed class FieldCheckTests
         StringAssert.Contains(Assert.ThrowsExactly<BackupFailure>(() => Read(json)).Message, expected);
     }
 
-    private static JsonObject Json(Manifest manifest) => JsonNode.Parse(JsonSerializer.SerializeToUtf8Bytes(manifest, FormatJson.Default.Manifest))!.AsObject();
+    private static JsonObject Json(Manifest manifest) =>
+        JsonNode.Parse(JsonSerializer.SerializeToUtf8Bytes(manifest, FormatJson.Default.Manifest))!.AsObject();
 
     private static Manifest Read(JsonObject json) =>
-        FormatJson.Parse(Encoding.UTF8.GetBytes(json.ToJsonString()), FormatJson.Default.Manifest, "s3://b/m", ValidFormat.Prefix);
+        FormatJson.Parse(
+            Encoding.UTF8.GetBytes(json.ToJsonString()),
+            FormatJson.Default.Manifest,
+            "s3://b/m",
+            ValidFormat.Prefix
+        );
 }

@@ -24,11 +24,16 @@ namespace BtrfsToS3.Tests.Shared.Format;
 public sealed class FormatFuzzTests
 {
     /// <summary>Cases per test: few in CI, many in scripts/fuzz.sh.</summary>
-    private static readonly int Iterations = int.TryParse(Environment.GetEnvironmentVariable("BTRFS_TO_S3_FUZZ_ITER"), out int n) ? n : 3000;
+    private static readonly int Iterations = int.TryParse(
+        Environment.GetEnvironmentVariable("BTRFS_TO_S3_FUZZ_ITER"),
+        out int n
+    )
+        ? n
+        : 3000;
 
     /// <summary>
-    /// The fixed seed of CI; scripts/fuzz.sh's, or with <c>random</c> a new one each run (CsCheck prints the seed of any
-    /// case that fails, to run it again).
+    /// The fixed seed of CI; scripts/fuzz.sh's, or with <c>random</c> a new one each run (CsCheck prints the seed of
+    /// any case that fails, to run it again).
     /// </summary>
     private static readonly string? Seed = Environment.GetEnvironmentVariable("BTRFS_TO_S3_FUZZ_SEED") switch
     {
@@ -37,22 +42,58 @@ public sealed class FormatFuzzTests
         string given => given,
     };
 
-    private static readonly Manifest Incremental = ManifestChain.Of("data", (30 * ByteSize.GiB, 0), (ByteSize.GiB, 7))[1];
+    private static readonly Manifest Incremental = ManifestChain.Of("data", (30 * ByteSize.GiB, 0), (ByteSize.GiB, 7))[
+        1
+    ];
 
-    /// <summary>Values a hostile writer would try: names that are paths, extremes, wrong types, control characters.</summary>
+    /// <summary>Values a hostile writer would try: names that are paths, extremes, wrong types, control
+    /// characters.</summary>
     private static readonly Gen<JsonNode?> Hostile = Gen.OneOf(
         Gen.OneOf<JsonNode?>(
-            null, "..", "../../etc", "/", "/srv/data/data", "", ".", "a//b", "data/../..", "chunk-000000/..", "\0", "\n", "\u001b[31m",
-            "data.20261125T020000Z/../x", "backup/../../x", "ed25519:", "sha256:", "age1", "AGE-SECRET-KEY-1", new string('a', 5000),
-            0, -1, 1, int.MaxValue, long.MaxValue, long.MinValue, 1e308, true, false),
+            null,
+            "..",
+            "../../etc",
+            "/",
+            "/srv/data/data",
+            "",
+            ".",
+            "a//b",
+            "data/../..",
+            "chunk-000000/..",
+            "\0",
+            "\n",
+            "\u001b[31m",
+            "data.20261125T020000Z/../x",
+            "backup/../../x",
+            "ed25519:",
+            "sha256:",
+            "age1",
+            "AGE-SECRET-KEY-1",
+            new string('a', 5000),
+            0,
+            -1,
+            1,
+            int.MaxValue,
+            long.MaxValue,
+            long.MinValue,
+            1e308,
+            true,
+            false
+        ),
         Gen.String.Select(s => (JsonNode?)s),
         Gen.Long.Select(l => (JsonNode?)l),
-        Gen.Int[-3, 3].Select(i => (JsonNode?)new JsonArray(Enumerable.Repeat<JsonNode?>(null, Math.Max(i, 0)).ToArray())),
-        Gen.Const(() => (JsonNode?)new JsonObject()));
+        Gen.Int[-3, 3]
+            .Select(i => (JsonNode?)new JsonArray(Enumerable.Repeat<JsonNode?>(null, Math.Max(i, 0)).ToArray())),
+        Gen.Const(() => (JsonNode?)new JsonObject())
+    );
 
     [TestMethod]
     public void Parse_AnyManifestAStrangerWrites_IsReadOrBadDataNeverAnInternalError() =>
-        Fuzz(JsonSerializer.SerializeToUtf8Bytes(Incremental, FormatJson.Default.Manifest), FormatJson.Default.Manifest, m => [m.Stream, m.Snapshot.Name, m.Subvolume, .. m.NestedPaths]);
+        Fuzz(
+            JsonSerializer.SerializeToUtf8Bytes(Incremental, FormatJson.Default.Manifest),
+            FormatJson.Default.Manifest,
+            m => [m.Stream, m.Snapshot.Name, m.Subvolume, .. m.NestedPaths]
+        );
 
     [TestMethod]
     public void Parse_AnyPointerAStrangerWrites_IsReadOrBadDataNeverAnInternalError()
@@ -64,14 +105,42 @@ public sealed class FormatFuzzTests
             Incremental.Source,
             Incremental.Generation,
             DateTimeOffset.UnixEpoch,
-            [new PointerGeneration(Incremental.Generation, [ObjectKeys.Manifest(ValidFormat.Prefix, "data", Incremental.Generation, $"data.{Incremental.Generation}"), ObjectKeys.Manifest(ValidFormat.Prefix, "data", Incremental.Generation, Incremental.Stream)], ["v1", null])]);
-        Fuzz(JsonSerializer.SerializeToUtf8Bytes(pointer, FormatJson.Default.Pointer), FormatJson.Default.Pointer, p => [p.Subvolume, .. p.Generations.Select(g => g.Generation)]);
+            [
+                new PointerGeneration(
+                    Incremental.Generation,
+                    [
+                        ObjectKeys.Manifest(
+                            ValidFormat.Prefix,
+                            "data",
+                            Incremental.Generation,
+                            $"data.{Incremental.Generation}"
+                        ),
+                        ObjectKeys.Manifest(ValidFormat.Prefix, "data", Incremental.Generation, Incremental.Stream),
+                    ],
+                    ["v1", null]
+                ),
+            ]
+        );
+        Fuzz(JsonSerializer.SerializeToUtf8Bytes(pointer, FormatJson.Default.Pointer), FormatJson.Default.Pointer, p =>
+            [p.Subvolume, .. p.Generations.Select(g => g.Generation)]
+        );
     }
 
     [TestMethod]
     public void Parse_AnySealAStrangerWrites_IsReadOrBadDataNeverAnInternalError()
     {
-        var record = new ChunkRecord(FormatJson.Version, 0, "chunk-000000", 1000, 1000, ValidFormat.Sha256("c"), "y/Q5Jg==", 5 * ByteSize.MiB, [new PartRecord("9b2cf535f27731c974343645a3985328", "y/Q5Jg==")], "9b2cf535f27731c974343645a3985328");
+        var record = new ChunkRecord(
+            FormatJson.Version,
+            0,
+            "chunk-000000",
+            1000,
+            1000,
+            ValidFormat.Sha256("c"),
+            "y/Q5Jg==",
+            5 * ByteSize.MiB,
+            [new PartRecord("9b2cf535f27731c974343645a3985328", "y/Q5Jg==")],
+            "9b2cf535f27731c974343645a3985328"
+        );
         var header = new StreamHeader
         {
             FormatVersion = FormatJson.Version,
@@ -90,22 +159,92 @@ public sealed class FormatFuzzTests
             SendCommand = ["btrfs", "send", "-p", "/s/p", "/s/s"],
             CreatedAt = DateTimeOffset.UnixEpoch,
         };
-        Seal seal = Seal.Of(header, [record], 1000, ValidFormat.Sha256("s"), "btrfs-progs v6.2", "6.1", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
-        Fuzz(JsonSerializer.SerializeToUtf8Bytes(seal, FormatJson.Default.Seal), FormatJson.Default.Seal, s => [s.Stream, .. s.NestedPaths, .. s.Chunks.Select(c => c.Name)]);
-        Fuzz(JsonSerializer.SerializeToUtf8Bytes(header, FormatJson.Default.StreamHeader), FormatJson.Default.StreamHeader, h => [h.Stream, h.Snapshot.Name, h.Parent?.Name ?? "x", .. h.NestedPaths]);
+        Seal seal = Seal.Of(
+            header,
+            [record],
+            1000,
+            ValidFormat.Sha256("s"),
+            "btrfs-progs v6.2",
+            "6.1",
+            DateTimeOffset.UnixEpoch,
+            DateTimeOffset.UnixEpoch
+        );
+        Fuzz(JsonSerializer.SerializeToUtf8Bytes(seal, FormatJson.Default.Seal), FormatJson.Default.Seal, s =>
+            [s.Stream, .. s.NestedPaths, .. s.Chunks.Select(c => c.Name)]
+        );
+        Fuzz(
+            JsonSerializer.SerializeToUtf8Bytes(header, FormatJson.Default.StreamHeader),
+            FormatJson.Default.StreamHeader,
+            h => [h.Stream, h.Snapshot.Name, h.Parent?.Name ?? "x", .. h.NestedPaths]
+        );
     }
 
     [TestMethod]
     public void Parse_AnySpoolRecordAStrangerWrites_IsReadOrBadDataNeverAnInternalError()
     {
-        string key = ObjectKeys.Chunk(ValidFormat.Prefix, "data", Incremental.Generation, Incremental.Stream, "chunk-000000");
-        Fuzz(JsonSerializer.SerializeToUtf8Bytes(new UploadedRecord(FormatJson.Version, 0, "chunk-000000", key, 1000, ValidFormat.Sha256("c"), "9b2cf535f27731c974343645a3985328", "y/Q5Jg==", "DEEP_ARCHIVE", DateTimeOffset.UnixEpoch, 1, 0, false, "v1"), FormatJson.Default.UploadedRecord), FormatJson.Default.UploadedRecord, u => [u.Name]);
-        Fuzz(JsonSerializer.SerializeToUtf8Bytes(new UploadRecord(FormatJson.Version, 0, key, "upload-1", DateTimeOffset.UnixEpoch, [1, 2]), FormatJson.Default.UploadRecord), FormatJson.Default.UploadRecord, _ => []);
-        Fuzz(JsonSerializer.SerializeToUtf8Bytes(new HeldRecord(FormatJson.Version, "chunk-000000", 1, "BadDigest", DateTimeOffset.UnixEpoch), FormatJson.Default.HeldRecord), FormatJson.Default.HeldRecord, h => [h.Chunk]);
+        string key = ObjectKeys.Chunk(
+            ValidFormat.Prefix,
+            "data",
+            Incremental.Generation,
+            Incremental.Stream,
+            "chunk-000000"
+        );
         Fuzz(
-            JsonSerializer.SerializeToUtf8Bytes(new PublishedSnapshot(FormatJson.Version, "data", Incremental.Snapshot, StreamKind.Incremental, Incremental.Generation, 1, DateTimeOffset.UnixEpoch, ObjectKeys.Manifest(ValidFormat.Prefix, "data", Incremental.Generation, Incremental.Stream)), FormatJson.Default.PublishedSnapshot),
+            JsonSerializer.SerializeToUtf8Bytes(
+                new UploadedRecord(
+                    FormatJson.Version,
+                    0,
+                    "chunk-000000",
+                    key,
+                    1000,
+                    ValidFormat.Sha256("c"),
+                    "9b2cf535f27731c974343645a3985328",
+                    "y/Q5Jg==",
+                    "DEEP_ARCHIVE",
+                    DateTimeOffset.UnixEpoch,
+                    1,
+                    0,
+                    false,
+                    "v1"
+                ),
+                FormatJson.Default.UploadedRecord
+            ),
+            FormatJson.Default.UploadedRecord,
+            u => [u.Name]
+        );
+        Fuzz(
+            JsonSerializer.SerializeToUtf8Bytes(
+                new UploadRecord(FormatJson.Version, 0, key, "upload-1", DateTimeOffset.UnixEpoch, [1, 2]),
+                FormatJson.Default.UploadRecord
+            ),
+            FormatJson.Default.UploadRecord,
+            _ => []
+        );
+        Fuzz(
+            JsonSerializer.SerializeToUtf8Bytes(
+                new HeldRecord(FormatJson.Version, "chunk-000000", 1, "BadDigest", DateTimeOffset.UnixEpoch),
+                FormatJson.Default.HeldRecord
+            ),
+            FormatJson.Default.HeldRecord,
+            h => [h.Chunk]
+        );
+        Fuzz(
+            JsonSerializer.SerializeToUtf8Bytes(
+                new PublishedSnapshot(
+                    FormatJson.Version,
+                    "data",
+                    Incremental.Snapshot,
+                    StreamKind.Incremental,
+                    Incremental.Generation,
+                    1,
+                    DateTimeOffset.UnixEpoch,
+                    ObjectKeys.Manifest(ValidFormat.Prefix, "data", Incremental.Generation, Incremental.Stream)
+                ),
+                FormatJson.Default.PublishedSnapshot
+            ),
             FormatJson.Default.PublishedSnapshot,
-            p => [p.Snapshot.Name]);
+            p => [p.Snapshot.Name]
+        );
     }
 
     [TestMethod]
@@ -115,7 +254,10 @@ public sealed class FormatFuzzTests
         Gen<(string Key, string Value)> gen =
             from section in Gen.OneOf([.. ConfigKeys.Known.Where(s => s.Key != ConfigKeys.Subvolumes)])
             from key in Gen.OneOf([.. section.Value.Keys])
-            from value in Gen.OneOf(Gen.String, Gen.OneOf("../x/", "200000", new string('9', 200_000), "1e999", "-1", "0", "1.5TiB", "auto", "∞", "\0"))
+            from value in Gen.OneOf(
+                Gen.String,
+                Gen.OneOf("../x/", "200000", new string('9', 200_000), "1e999", "-1", "0", "1.5TiB", "auto", "∞", "\0")
+            )
             select ($"{section.Key}:{key}", value);
 
         gen.Sample(
@@ -125,18 +267,17 @@ public sealed class FormatFuzzTests
                 {
                     ConfigLoader.Load(config, new Dictionary<string, string> { [o.Key] = o.Value });
                 }
-                catch (BackupFailure e) when (e.Kind is FailureKind.Config or FailureKind.Usage)
-                {
-                }
+                catch (BackupFailure e) when (e.Kind is FailureKind.Config or FailureKind.Usage) { }
             },
             seed: Seed,
             iter: Iterations / 3,
-            threads: 1);
+            threads: 1
+        );
     }
 
     /// <summary>
-    /// Changes one node of the object (a value replaced, a property removed or added) and reads it back: bad data, or an
-    /// object each of whose names joins under a directory without leaving it.
+    /// Changes one node of the object (a value replaced, a property removed or added) and reads it back: bad data, or
+    /// an object each of whose names joins under a directory without leaving it.
     /// </summary>
     private static void Fuzz<T>(byte[] valid, JsonTypeInfo<T> type, Func<T, IEnumerable<string>> names)
         where T : IFormatVersioned
@@ -151,7 +292,12 @@ public sealed class FormatFuzzTests
                 T read;
                 try
                 {
-                    read = FormatJson.Parse(Encoding.UTF8.GetBytes(root.ToJsonString()), type, "fuzz", ValidFormat.Prefix);
+                    read = FormatJson.Parse(
+                        Encoding.UTF8.GetBytes(root.ToJsonString()),
+                        type,
+                        "fuzz",
+                        ValidFormat.Prefix
+                    );
                 }
                 catch (BackupFailure e) when (e.Kind == FailureKind.BadData)
                 {
@@ -167,10 +313,12 @@ public sealed class FormatFuzzTests
             seed: Seed,
             iter: Iterations,
             threads: 1,
-            print: c => $"node {c.Node}, change {c.Change}, value {c.Value?.ToJsonString() ?? "null"}");
+            print: c => $"node {c.Node}, change {c.Change}, value {c.Value?.ToJsonString() ?? "null"}"
+        );
     }
 
-    /// <summary>Node <paramref name="index"/> (in document order, modulo their count) replaced, removed, or given a sibling.</summary>
+    /// <summary>Node <paramref name="index"/> (in document order, modulo their count) replaced, removed, or given a
+    /// sibling.</summary>
     private static void Mutate(JsonNode root, int index, int change, JsonNode? value)
     {
         List<JsonNode> nodes = [];

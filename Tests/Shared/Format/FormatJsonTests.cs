@@ -34,7 +34,18 @@ public sealed class FormatJsonTests
     /// <summary>The one part's MD5, and so the chunk's ETag (a single PUT).</summary>
     private const string PartMd5 = "9b2cf535f27731c974343645a3985328";
 
-    private static readonly ChunkRecord Chunk = new(FormatJson.Version, 0, "chunk-000000", 1000, 1000, ValidFormat.Sha256("chunk"), "y/Q5Jg==", 5 * 1024 * 1024, [new PartRecord(PartMd5, "y/Q5Jg==")], PartMd5);
+    private static readonly ChunkRecord Chunk = new(
+        FormatJson.Version,
+        0,
+        "chunk-000000",
+        1000,
+        1000,
+        ValidFormat.Sha256("chunk"),
+        "y/Q5Jg==",
+        5 * 1024 * 1024,
+        [new PartRecord(PartMd5, "y/Q5Jg==")],
+        PartMd5
+    );
 
     [TestMethod]
     public void Parse_HeaderWrittenBySerializer_RoundTripsWithDocumentedNames()
@@ -43,18 +54,60 @@ public sealed class FormatJsonTests
 
         StreamHeader read = FormatJson.Parse(json, FormatJson.Default.StreamHeader, "stream.json");
 
-        Assert.AreEqual(Header with { SendCommand = read.SendCommand, NestedPaths = read.NestedPaths, Recipients = read.Recipients, RecipientFingerprints = read.RecipientFingerprints }, read);
+        Assert.AreEqual(
+            Header with
+            {
+                SendCommand = read.SendCommand,
+                NestedPaths = read.NestedPaths,
+                Recipients = read.Recipients,
+                RecipientFingerprints = read.RecipientFingerprints,
+            },
+            read
+        );
         CollectionAssert.AreEqual(Header.NestedPaths.ToList(), read.NestedPaths.ToList());
         CollectionAssert.AreEqual(Header.SendCommand.ToList(), read.SendCommand.ToList());
         CollectionAssert.AreEquivalent(
-            new[] { "format_version", "stream", "subvolume", "nested", "nested_paths", "kind", "source", "snapshot", "parent", "generation", "chain_position", "chunk_size", "part_size", "send_command", "send_protocol", "compressed_data", "compression", "encryption", "recipient_fingerprints", "recipients", "created_at" },
-            Names(json));
+            new[]
+            {
+                "format_version",
+                "stream",
+                "subvolume",
+                "nested",
+                "nested_paths",
+                "kind",
+                "source",
+                "snapshot",
+                "parent",
+                "generation",
+                "chain_position",
+                "chunk_size",
+                "part_size",
+                "send_command",
+                "send_protocol",
+                "compressed_data",
+                "compression",
+                "encryption",
+                "recipient_fingerprints",
+                "recipients",
+                "created_at",
+            },
+            Names(json)
+        );
     }
 
     [TestMethod]
     public void Of_SealFromHeader_CarriesTheHeadersFactsAndTheDocumentedFields()
     {
-        Seal seal = Seal.Of(Header, [Chunk], 1000, ValidFormat.Sha256("stream"), "btrfs-progs v6.2", "6.1.0", Header.CreatedAt, Header.CreatedAt.AddMinutes(1));
+        Seal seal = Seal.Of(
+            Header,
+            [Chunk],
+            1000,
+            ValidFormat.Sha256("stream"),
+            "btrfs-progs v6.2",
+            "6.1.0",
+            Header.CreatedAt,
+            Header.CreatedAt.AddMinutes(1)
+        );
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(seal, FormatJson.Default.Seal);
 
         Seal read = FormatJson.Parse(json, FormatJson.Default.Seal, "seal.json");
@@ -66,17 +119,68 @@ public sealed class FormatJsonTests
         CollectionAssert.AreEquivalent(
             new[]
             {
-                "format_version", "stream", "subvolume", "nested", "nested_paths", "kind", "source", "snapshot", "parent", "generation", "chain_position", "chunk_size", "part_size",
-                "send_command", "send_protocol", "compressed_data", "compression", "encryption", "recipient_fingerprints", "chunk_count", "total_bytes", "sha256", "btrfs_progs_version", "kernel_version", "started_at", "finished_at", "chunks",
+                "format_version",
+                "stream",
+                "subvolume",
+                "nested",
+                "nested_paths",
+                "kind",
+                "source",
+                "snapshot",
+                "parent",
+                "generation",
+                "chain_position",
+                "chunk_size",
+                "part_size",
+                "send_command",
+                "send_protocol",
+                "compressed_data",
+                "compression",
+                "encryption",
+                "recipient_fingerprints",
+                "chunk_count",
+                "total_bytes",
+                "sha256",
+                "btrfs_progs_version",
+                "kernel_version",
+                "started_at",
+                "finished_at",
+                "chunks",
             },
-            Names(json));
+            Names(json)
+        );
     }
 
     [TestMethod]
     public void Of_ManifestFromSeal_CarriesTheSealsFactsAndTheDocumentedFields()
     {
-        Seal seal = Seal.Of(Header, [Chunk], 1000, ValidFormat.Sha256("stream"), "btrfs-progs v6.2", "6.1.0", Header.CreatedAt, Header.CreatedAt.AddMinutes(1));
-        Manifest manifest = Manifest.Of(seal, "backup/data/20261125T020000Z/data.20261125T020000Z/manifest.json", Header.CreatedAt.AddHours(1), "DEEP_ARCHIVE", [new ManifestChunk(0, "backup/data/20261125T020000Z/data.20261202T020000Z/chunk-000000", 1000, 1000, ValidFormat.Sha256("chunk"), PartMd5, "y/Q5Jg==")]);
+        Seal seal = Seal.Of(
+            Header,
+            [Chunk],
+            1000,
+            ValidFormat.Sha256("stream"),
+            "btrfs-progs v6.2",
+            "6.1.0",
+            Header.CreatedAt,
+            Header.CreatedAt.AddMinutes(1)
+        );
+        Manifest manifest = Manifest.Of(
+            seal,
+            "backup/data/20261125T020000Z/data.20261125T020000Z/manifest.json",
+            Header.CreatedAt.AddHours(1),
+            "DEEP_ARCHIVE",
+            [
+                new ManifestChunk(
+                    0,
+                    "backup/data/20261125T020000Z/data.20261202T020000Z/chunk-000000",
+                    1000,
+                    1000,
+                    ValidFormat.Sha256("chunk"),
+                    PartMd5,
+                    "y/Q5Jg=="
+                ),
+            ]
+        );
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(manifest, FormatJson.Default.Manifest);
 
         Manifest read = FormatJson.Parse(json, FormatJson.Default.Manifest, "manifest.json");
@@ -88,19 +192,55 @@ public sealed class FormatJsonTests
         CollectionAssert.AreEquivalent(
             new[]
             {
-                "format_version", "subvolume", "nested", "nested_paths", "stream", "kind", "source", "generation", "chain_position", "snapshot", "parent", "parent_manifest", "send_command",
-                "send_protocol", "compressed_data", "compression", "encryption", "recipient_fingerprints", "btrfs_progs_version", "kernel_version", "send_started_at", "send_finished_at", "published_at", "chunk_size", "part_size", "total_bytes",
-                "sha256", "storage_class", "written_by", "chunks",
+                "format_version",
+                "subvolume",
+                "nested",
+                "nested_paths",
+                "stream",
+                "kind",
+                "source",
+                "generation",
+                "chain_position",
+                "snapshot",
+                "parent",
+                "parent_manifest",
+                "send_command",
+                "send_protocol",
+                "compressed_data",
+                "compression",
+                "encryption",
+                "recipient_fingerprints",
+                "btrfs_progs_version",
+                "kernel_version",
+                "send_started_at",
+                "send_finished_at",
+                "published_at",
+                "chunk_size",
+                "part_size",
+                "total_bytes",
+                "sha256",
+                "storage_class",
+                "written_by",
+                "chunks",
             },
-            Names(json));
+            Names(json)
+        );
     }
 
     [TestMethod]
     public void Parse_OtherFormatVersion_IsBadDataNamingWhere()
     {
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(Header with { FormatVersion = 1 }, FormatJson.Default.StreamHeader);
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(
+            Header with
+            {
+                FormatVersion = 1,
+            },
+            FormatJson.Default.StreamHeader
+        );
 
-        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => FormatJson.Parse(json, FormatJson.Default.StreamHeader, "s3://b/k"));
+        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() =>
+            FormatJson.Parse(json, FormatJson.Default.StreamHeader, "s3://b/k")
+        );
 
         Assert.AreEqual(FailureKind.BadData, failure.Kind);
         Assert.AreEqual("s3://b/k: format version 1, but this build reads version 2", failure.Message);
@@ -109,10 +249,16 @@ public sealed class FormatJsonTests
     [TestMethod]
     public void Parse_UnknownField_IsBadData()
     {
-        string json = Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(Header, FormatJson.Default.StreamHeader));
-        byte[] extended = Encoding.UTF8.GetBytes(json.Replace("\"stream\":", "\"colour\": \"blue\",\n  \"stream\":", StringComparison.Ordinal));
+        string json = Encoding.UTF8.GetString(
+            JsonSerializer.SerializeToUtf8Bytes(Header, FormatJson.Default.StreamHeader)
+        );
+        byte[] extended = Encoding.UTF8.GetBytes(
+            json.Replace("\"stream\":", "\"colour\": \"blue\",\n  \"stream\":", StringComparison.Ordinal)
+        );
 
-        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => FormatJson.Parse(extended, FormatJson.Default.StreamHeader, "stream.json"));
+        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() =>
+            FormatJson.Parse(extended, FormatJson.Default.StreamHeader, "stream.json")
+        );
 
         Assert.AreEqual(FailureKind.BadData, failure.Kind);
         StringAssert.StartsWith(failure.Message, "stream.json: not a valid StreamHeader:");
@@ -121,10 +267,16 @@ public sealed class FormatJsonTests
     [TestMethod]
     public void Parse_MissingField_IsBadData()
     {
-        string json = Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(Chunk, FormatJson.Default.ChunkRecord));
-        byte[] cut = Encoding.UTF8.GetBytes(json.Replace($"\"etag\": \"{PartMd5}\"", "\"etag\": null", StringComparison.Ordinal));
+        string json = Encoding.UTF8.GetString(
+            JsonSerializer.SerializeToUtf8Bytes(Chunk, FormatJson.Default.ChunkRecord)
+        );
+        byte[] cut = Encoding.UTF8.GetBytes(
+            json.Replace($"\"etag\": \"{PartMd5}\"", "\"etag\": null", StringComparison.Ordinal)
+        );
 
-        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => FormatJson.Parse(cut, FormatJson.Default.ChunkRecord, "chunk-000000.json"));
+        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() =>
+            FormatJson.Parse(cut, FormatJson.Default.ChunkRecord, "chunk-000000.json")
+        );
 
         Assert.AreEqual(FailureKind.BadData, failure.Kind);
     }

@@ -11,7 +11,9 @@ namespace BtrfsToS3.Tests.Shared.Format;
 [TestClass]
 public sealed class ZstdFrameWriterTests
 {
-    private static readonly byte[] Text = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 150_000).Select(i => $"source line {i % 1201}: x = y + {i % 37};\n")));
+    private static readonly byte[] Text = Encoding.ASCII.GetBytes(
+        string.Concat(Enumerable.Range(0, 150_000).Select(i => $"source line {i % 1201}: x = y + {i % 37};\n"))
+    );
 
     [TestMethod]
     [DataRow("auto")]

@@ -11,7 +11,8 @@ public sealed class PartSizingTests
     [DataRow(1L, DisplayName = "one byte")]
     [DataRow(999L, DisplayName = "one byte short of a part")]
     [DataRow(1000L, DisplayName = "exactly one part")]
-    public void PartCount_ChunkUpToOnePart_IsOne(long chunkSize) => Assert.AreEqual(1, PartSizing.PartCount(chunkSize, 1000));
+    public void PartCount_ChunkUpToOnePart_IsOne(long chunkSize) =>
+        Assert.AreEqual(1, PartSizing.PartCount(chunkSize, 1000));
 
     [TestMethod]
     [DataRow(2000L, 2, DisplayName = "two parts")]

@@ -25,7 +25,11 @@ public sealed class S3EtagTests
     [TestMethod]
     public void FromPartMd5s_ThreeParts_IsMd5OfTheBinaryPartMd5sAndTheCount()
     {
-        string etag = S3Etag.FromPartMd5s([Convert.FromHexString(PartOneMd5), Convert.FromHexString(PartTwoMd5), Convert.FromHexString(PartThreeMd5)]);
+        string etag = S3Etag.FromPartMd5s([
+            Convert.FromHexString(PartOneMd5),
+            Convert.FromHexString(PartTwoMd5),
+            Convert.FromHexString(PartThreeMd5),
+        ]);
 
         Assert.AreEqual("9c46b2a5c836d5b6fff429d90cae24cf-3", etag);
     }
@@ -34,7 +38,11 @@ public sealed class S3EtagTests
     public void FromPartMd5s_PartsInAnotherOrder_GiveAnotherEtag()
     {
         // S3 hashes the parts in part-number order; a chunk whose parts were hashed out of order must not match.
-        string etag = S3Etag.FromPartMd5s([Convert.FromHexString(PartTwoMd5), Convert.FromHexString(PartOneMd5), Convert.FromHexString(PartThreeMd5)]);
+        string etag = S3Etag.FromPartMd5s([
+            Convert.FromHexString(PartTwoMd5),
+            Convert.FromHexString(PartOneMd5),
+            Convert.FromHexString(PartThreeMd5),
+        ]);
 
         Assert.AreNotEqual("9c46b2a5c836d5b6fff429d90cae24cf-3", etag);
         Assert.EndsWith("-3", etag);

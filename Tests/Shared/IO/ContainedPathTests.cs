@@ -27,7 +27,9 @@ public sealed class ContainedPathTests
     [DataRow("a//b")]
     public void Join_PathLeavingTheRoot_IsBadData(string relative)
     {
-        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => ContainedPath.Join(_root.Path, relative, "place"));
+        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() =>
+            ContainedPath.Join(_root.Path, relative, "place")
+        );
 
         Assert.AreEqual(FailureKind.BadData, failure.Kind);
         StringAssert.StartsWith(failure.Message, "place: ");
@@ -41,7 +43,9 @@ public sealed class ContainedPathTests
         Directory.CreateDirectory(Path.Combine(_root.Path, "root"));
         File.CreateSymbolicLink(Path.Combine(_root.Path, "root", "var"), outside.Path);
 
-        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => ContainedPath.Join(_root.Path, "root/var/lib", "place"));
+        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() =>
+            ContainedPath.Join(_root.Path, "root/var/lib", "place")
+        );
 
         StringAssert.Contains(failure.Message, "is a symbolic link");
         Assert.IsEmpty(Directory.GetFileSystemEntries(outside.Path), "nothing is made behind the link");

@@ -24,7 +24,9 @@ public sealed class ExclusiveFileTests
         string temp = Path.Combine(_dir.Path, "metrics.prom.tmp");
         File.CreateSymbolicLink(temp, victim);
 
-        var failure = Assert.ThrowsExactly<BackupFailure>(() => ExclusiveFile.Create(temp, GroupShared.FileMode).Dispose());
+        var failure = Assert.ThrowsExactly<BackupFailure>(() =>
+            ExclusiveFile.Create(temp, GroupShared.FileMode).Dispose()
+        );
 
         Assert.AreEqual(FailureKind.CannotCreate, failure.Kind);
         StringAssert.StartsWith(failure.Message, $"{temp} is a symbolic link where a temporary file is to be made");
@@ -49,7 +51,8 @@ public sealed class ExclusiveFileTests
     {
         string temp = Path.Combine(_dir.Path, "stream.json.tmp");
         File.WriteAllText(temp, "half a header");
-        const UnixFileMode readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        const UnixFileMode readable =
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
         using (FileStream stream = ExclusiveFile.Create(temp, readable))
         {

@@ -4,7 +4,8 @@ using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Shared.IO;
 
-/// <summary>Lock files in the group-shared spool: a link at a lock's name is never opened, so root never truncates its target.</summary>
+/// <summary>Lock files in the group-shared spool: a link at a lock's name is never opened, so root never truncates its
+/// target.</summary>
 [TestClass]
 public sealed class FileLockTests
 {

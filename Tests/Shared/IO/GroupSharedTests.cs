@@ -4,7 +4,8 @@ using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Shared.IO;
 
-/// <summary>The spool's sharing rule on the real filesystem: group-shared directories, never one reached through a link.</summary>
+/// <summary>The spool's sharing rule on the real filesystem: group-shared directories, never one reached through a
+/// link.</summary>
 [TestClass]
 public sealed class GroupSharedTests
 {
@@ -29,7 +30,11 @@ public sealed class GroupSharedTests
         Assert.AreEqual(0, Mono.Unix.Native.Syscall.stat(stream, out Mono.Unix.Native.Stat stat));
         Assert.AreEqual((uint)group, stat.st_gid);
         Assert.AreEqual(UnixFileMode.SetGroup, File.GetUnixFileMode(stream) & UnixFileMode.SetGroup);
-        Assert.AreEqual((UnixFileMode)0, File.GetUnixFileMode(stream) & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute));
+        Assert.AreEqual(
+            (UnixFileMode)0,
+            File.GetUnixFileMode(stream)
+                & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute)
+        );
     }
 
     [TestMethod]

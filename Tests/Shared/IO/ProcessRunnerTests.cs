@@ -18,7 +18,10 @@ public sealed class ProcessRunnerTests
             string[] lines = result.StandardOutput.Split('\n');
             Assert.IsEmpty(lines.Where(l => l.StartsWith("AWS_", StringComparison.Ordinal)), result.StandardOutput);
             CollectionAssert.Contains(lines, "LC_ALL=C");
-            Assert.IsTrue(lines.Any(l => l.StartsWith("PATH=", StringComparison.Ordinal)), "the rest of the environment is kept");
+            Assert.IsTrue(
+                lines.Any(l => l.StartsWith("PATH=", StringComparison.Ordinal)),
+                "the rest of the environment is kept"
+            );
         }
         finally
         {

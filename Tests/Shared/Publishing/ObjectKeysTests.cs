@@ -2,7 +2,8 @@ using BtrfsToS3.Shared.Publishing;
 
 namespace BtrfsToS3.Tests.Shared.Publishing;
 
-/// <summary>What retention may delete: exactly the keys of docs/FORMAT.md's layout, nothing that merely sits beside them.</summary>
+/// <summary>What retention may delete: exactly the keys of docs/FORMAT.md's layout, nothing that merely sits beside
+/// them.</summary>
 [TestClass]
 public sealed class ObjectKeysTests
 {
@@ -28,7 +29,12 @@ public sealed class ObjectKeysTests
 
     [TestMethod]
     public void IsOurs_NestedSubvolumesChunk_IsOurs() =>
-        Assert.IsTrue(ObjectKeys.IsOurs("backup/", "backup/data.images/20261125T020000Z/data.images.20261125T020000Z/chunk-000000"));
+        Assert.IsTrue(
+            ObjectKeys.IsOurs(
+                "backup/",
+                "backup/data.images/20261125T020000Z/data.images.20261125T020000Z/chunk-000000"
+            )
+        );
 
     [TestMethod]
     public void IsOurs_ForeignUploadUnderThePrefix_IsNot() =>

@@ -33,8 +33,33 @@ public sealed class ChunkIdentityTests
     [TestMethod]
     public void Identity_OfTheThreeRecords_IsEqualForTheSameChunk()
     {
-        var record = new ChunkRecord(FormatJson.Version, 0, "chunk-000000", 1000, 1000, "51e6", "y/Q5Jg==", 512, [new PartRecord("aa", "AAAAAA=="), new PartRecord("bb", "BBBBBB==")], "9b2c-2");
-        var uploaded = new UploadedRecord(FormatJson.Version, 0, "chunk-000000", "k", 1000, "51e6", "9b2c-2", "y/Q5Jg==", "DEEP_ARCHIVE", DateTimeOffset.UnixEpoch, 1, 0, false);
+        var record = new ChunkRecord(
+            FormatJson.Version,
+            0,
+            "chunk-000000",
+            1000,
+            1000,
+            "51e6",
+            "y/Q5Jg==",
+            512,
+            [new PartRecord("aa", "AAAAAA=="), new PartRecord("bb", "BBBBBB==")],
+            "9b2c-2"
+        );
+        var uploaded = new UploadedRecord(
+            FormatJson.Version,
+            0,
+            "chunk-000000",
+            "k",
+            1000,
+            "51e6",
+            "9b2c-2",
+            "y/Q5Jg==",
+            "DEEP_ARCHIVE",
+            DateTimeOffset.UnixEpoch,
+            1,
+            0,
+            false
+        );
         var manifest = new BtrfsToS3.Shared.Publishing.ManifestChunk(0, "k", 1000, 1000, "51e6", "9b2c-2", "y/Q5Jg==");
 
         Assert.AreEqual(Identity, record.Identity);

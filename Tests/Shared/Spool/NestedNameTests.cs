@@ -7,12 +7,16 @@ namespace BtrfsToS3.Tests.Shared.Spool;
 public sealed class NestedNameTests
 {
     [TestMethod]
-    [DataRow("var/lib/pve/local-btrfs/images/100/vm-100-disk-0", "root.var.lib.pve.local-btrfs.images.100.vm-100-disk-0")]
+    [DataRow(
+        "var/lib/pve/local-btrfs/images/100/vm-100-disk-0",
+        "root.var.lib.pve.local-btrfs.images.100.vm-100-disk-0"
+    )]
     [DataRow("images/101/subvol-101-disk-0/srv/my data", "root.images.101.subvol-101-disk-0.srv.my_20data")]
     [DataRow("vm-100-disk-0@snap", "root.vm-100-disk-0_40snap")]
     [DataRow("é", "root._c3_a9")]
     [DataRow("a.b_c", "root.a_2eb_5fc", DisplayName = "the two characters the encoding itself uses are escaped")]
-    public void For_Path_IsTheDocumentedName(string path, string expected) => Assert.AreEqual(expected, NestedName.For("root", path));
+    public void For_Path_IsTheDocumentedName(string path, string expected) =>
+        Assert.AreEqual(expected, NestedName.For("root", path));
 
     [TestMethod]
     public void For_PathsThatLookAlike_GetDistinctNames()
@@ -57,7 +61,9 @@ public sealed class NestedNameTests
         string name = NestedName.For("root", "var/lib/vm-100-disk-0@snap");
         DateTimeOffset time = new(2026, 12, 2, 2, 0, 0, TimeSpan.Zero);
 
-        Assert.IsTrue(SnapshotName.TryParse(SnapshotName.Format(name, time), out string subvolume, out DateTimeOffset parsed));
+        Assert.IsTrue(
+            SnapshotName.TryParse(SnapshotName.Format(name, time), out string subvolume, out DateTimeOffset parsed)
+        );
 
         Assert.AreEqual(name, subvolume);
         Assert.AreEqual(time, parsed);

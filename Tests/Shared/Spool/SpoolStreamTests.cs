@@ -4,7 +4,8 @@ using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Shared.Spool;
 
-/// <summary>The records of a multipart upload in progress and of a held stream, in a stream directory of their own.</summary>
+/// <summary>The records of a multipart upload in progress and of a held stream, in a stream directory of their
+/// own.</summary>
 [TestClass]
 public sealed class SpoolStreamTests
 {
@@ -24,7 +25,14 @@ public sealed class SpoolStreamTests
     [TestMethod]
     public void WriteUpload_ThenReadUpload_GivesTheRecordBackAndForgetUploadRemovesIt()
     {
-        var upload = new UploadRecord(FormatJson.Version, 3, "backup/k/chunk-000003", "2~abc", DateTimeOffset.UnixEpoch, [1, 2, 5]);
+        var upload = new UploadRecord(
+            FormatJson.Version,
+            3,
+            "backup/k/chunk-000003",
+            "2~abc",
+            DateTimeOffset.UnixEpoch,
+            [1, 2, 5]
+        );
 
         _stream.WriteUpload(upload);
         UploadRecord? read = _stream.ReadUpload(3);

@@ -8,7 +8,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BtrfsToS3.Tests.Spooler.Chunking;
 
-/// <summary>The chunk writer fed by a real <c>btrfs send</c>, with chunk sizes placed on the stream's exact length.</summary>
+/// <summary>The chunk writer fed by a real <c>btrfs send</c>, with chunk sizes placed on the stream's exact
+/// length.</summary>
 [TestClass]
 public sealed class ChunkWriterBtrfsTests
 {
@@ -25,11 +26,26 @@ public sealed class ChunkWriterBtrfsTests
         {
             var spool = new SpoolDirectory(fx.Spool);
             SpoolStream stream = spool.CreateStream($"data.20261125T02{chunkSize % 10000:D4}Z");
-            var gate = new QuotaGate(spool, ByteSize.GiB, TimeSpan.FromMilliseconds(10), TimeProvider.System, NullLogger.Instance);
-            using Process send = Process.Start(new ProcessStartInfo("btrfs", ["send", "-q", snapshot]) { RedirectStandardOutput = true })!;
+            var gate = new QuotaGate(
+                spool,
+                ByteSize.GiB,
+                TimeSpan.FromMilliseconds(10),
+                TimeProvider.System,
+                NullLogger.Instance
+            );
+            using Process send = Process.Start(
+                new ProcessStartInfo("btrfs", ["send", "-q", snapshot]) { RedirectStandardOutput = true }
+            )!;
 
-            ChunkedStream result = await new ChunkWriter(stream, chunkSize, 5 * ByteSize.MiB, ChunkCompression.None, [], gate, NullLogger.Instance)
-                .WriteAsync(send.StandardOutput.BaseStream, CancellationToken.None);
+            ChunkedStream result = await new ChunkWriter(
+                stream,
+                chunkSize,
+                5 * ByteSize.MiB,
+                ChunkCompression.None,
+                [],
+                gate,
+                NullLogger.Instance
+            ).WriteAsync(send.StandardOutput.BaseStream, CancellationToken.None);
             await send.WaitForExitAsync();
 
             Assert.AreEqual(0, send.ExitCode);

@@ -83,14 +83,23 @@ public sealed class ChunkWriterTests
     [TestMethod]
     [DataRow("auto", DisplayName = "auto")]
     [DataRow("zstd:3", DisplayName = "zstd:3")]
-    public async Task WriteAsync_Compressed_EachChunkDecodesAloneToItsShareAndItsRecordHashesTheStoredBytes(string compression)
+    public async Task WriteAsync_Compressed_EachChunkDecodesAloneToItsShareAndItsRecordHashesTheStoredBytes(
+        string compression
+    )
     {
         // Half text, half random: some frames compress, some do not; chunks of 2.5 MiB of stream cut frames short.
-        byte[] text = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 120_000).Select(i => $"line {i % 977} of a log\n")));
+        byte[] text = Encoding.ASCII.GetBytes(
+            string.Concat(Enumerable.Range(0, 120_000).Select(i => $"line {i % 977} of a log\n"))
+        );
         byte[] data = [.. text.Take(3_000_000), .. RandomNumberGenerator.GetBytes(3_000_000)];
         int chunkSize = 2_621_440;
 
-        ChunkedStream result = await Write(data, chunkSize, partSize: 1_048_576, ChunkCompression.TryParse(compression)!);
+        ChunkedStream result = await Write(
+            data,
+            chunkSize,
+            partSize: 1_048_576,
+            ChunkCompression.TryParse(compression)!
+        );
 
         Assert.AreEqual(data.Length, result.TotalBytes);
         Assert.AreEqual(Convert.ToHexStringLower(SHA256.HashData(data)), result.Sha256);
@@ -118,7 +127,9 @@ public sealed class ChunkWriterTests
     [TestMethod]
     public async Task WriteAsync_CompressedTwice_SameChunks()
     {
-        byte[] data = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 200_000).Select(i => $"{i * 7919 % 10007} ")));
+        byte[] data = Encoding.ASCII.GetBytes(
+            string.Concat(Enumerable.Range(0, 200_000).Select(i => $"{i * 7919 % 10007} "))
+        );
 
         ChunkedStream first = await Write(data, 1_000_000, partSize: 1_048_576, ChunkCompression.Automatic);
         Directory.Delete(StreamDir, recursive: true);
@@ -129,11 +140,30 @@ public sealed class ChunkWriterTests
 
     private string StreamDir => Path.Combine(_spool.Path, "data.20261125T020000Z");
 
-    private async Task<ChunkedStream> Write(byte[] data, long chunkSize, long partSize, ChunkCompression? compression = null)
+    private async Task<ChunkedStream> Write(
+        byte[] data,
+        long chunkSize,
+        long partSize,
+        ChunkCompression? compression = null
+    )
     {
         var spool = new SpoolDirectory(_spool.Path);
-        var gate = new QuotaGate(spool, ByteSize.GiB, TimeSpan.FromMilliseconds(10), TimeProvider.System, NullLogger.Instance);
-        var writer = new ChunkWriter(spool.CreateStream(Path.GetFileName(StreamDir)), chunkSize, partSize, compression ?? ChunkCompression.None, [], gate, NullLogger.Instance);
+        var gate = new QuotaGate(
+            spool,
+            ByteSize.GiB,
+            TimeSpan.FromMilliseconds(10),
+            TimeProvider.System,
+            NullLogger.Instance
+        );
+        var writer = new ChunkWriter(
+            spool.CreateStream(Path.GetFileName(StreamDir)),
+            chunkSize,
+            partSize,
+            compression ?? ChunkCompression.None,
+            [],
+            gate,
+            NullLogger.Instance
+        );
         using var source = new MemoryStream(data);
         return await writer.WriteAsync(source, CancellationToken.None);
     }
@@ -148,7 +178,10 @@ public sealed class ChunkWriterTests
         byte[][] expected = [.. data.Chunk(chunkSize)];
         for (int i = 0; i < expected.Length; i++)
         {
-            ChunkRecord onDisk = SpoolFiles.Read(Path.Combine(StreamDir, SpoolLayout.RecordName(i)), FormatJson.Default.ChunkRecord);
+            ChunkRecord onDisk = SpoolFiles.Read(
+                Path.Combine(StreamDir, SpoolLayout.RecordName(i)),
+                FormatJson.Default.ChunkRecord
+            );
             Assert.AreEqual(result.Chunks[i], onDisk);
             Assert.AreEqual(SpoolLayout.ChunkName(i), onDisk.Name);
             Assert.AreEqual(expected[i].Length, onDisk.Size);

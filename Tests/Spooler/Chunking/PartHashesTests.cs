@@ -117,8 +117,14 @@ public sealed class PartHashesTests
 
         Assert.AreEqual(S3Crc32.Of(data), crc32);
         CollectionAssert.AreEqual(
-            new[] { S3Crc32.Of(data.AsSpan(0, 1000)), S3Crc32.Of(data.AsSpan(1000, 1000)), S3Crc32.Of(data.AsSpan(2000)) },
-            parts.Select(p => p.Crc32).ToArray());
+            new[]
+            {
+                S3Crc32.Of(data.AsSpan(0, 1000)),
+                S3Crc32.Of(data.AsSpan(1000, 1000)),
+                S3Crc32.Of(data.AsSpan(2000)),
+            },
+            parts.Select(p => p.Crc32).ToArray()
+        );
     }
 
     [TestMethod]
@@ -147,7 +153,8 @@ public sealed class PartHashesTests
         return Md5s(hashes.Finish().Parts);
     }
 
-    private static IReadOnlyList<byte[]> Md5s(IReadOnlyList<PartRecord> parts) => [.. parts.Select(p => Convert.FromHexString(p.Md5))];
+    private static IReadOnlyList<byte[]> Md5s(IReadOnlyList<PartRecord> parts) =>
+        [.. parts.Select(p => Convert.FromHexString(p.Md5))];
 
     /// <summary>Bytes that differ from part to part, so a part hashed with its neighbour's bytes cannot pass.</summary>
     private static byte[] Pattern(int length)

@@ -5,7 +5,8 @@ using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Spooler.Commands;
 
-/// <summary>Crashes and failures of the spooler, on real btrfs: what is left must be whole or gone, never half.</summary>
+/// <summary>Crashes and failures of the spooler, on real btrfs: what is left must be whole or gone, never
+/// half.</summary>
 [TestClass]
 public sealed class RunCommandRecoveryTests : BtrfsTest
 {
@@ -21,7 +22,8 @@ public sealed class RunCommandRecoveryTests : BtrfsTest
 
         string streamDir = Directory.GetDirectories(_fx.Spool, "data.*").Single();
         Assert.IsFalse(File.Exists(Path.Combine(streamDir, SpoolLayout.Seal)));
-        Dictionary<string, string> before = Directory.GetFiles(streamDir, "chunk-??????.json")
+        Dictionary<string, string> before = Directory
+            .GetFiles(streamDir, "chunk-??????.json")
             .ToDictionary(p => Path.GetFileName(p), File.ReadAllText);
         Assert.HasCount(3, before);
         AssertSendsEnd("btrfs send outlived the killed spooler");
@@ -34,12 +36,14 @@ public sealed class RunCommandRecoveryTests : BtrfsTest
         Seal seal = SendStreams.ReadSeal(streamDir);
         foreach ((string name, string record) in before)
         {
-            Assert.AreEqual(record, File.ReadAllText(Path.Combine(streamDir, name)), $"{name} differs after the resend");
+            Assert.AreEqual(
+                record,
+                File.ReadAllText(Path.Combine(streamDir, name)),
+                $"{name} differs after the resend"
+            );
         }
 
-        SendStreams.AssertSameBytes(
-            SendStreams.ReferenceSend(_fx, seal),
-            SendStreams.Concatenate(streamDir, seal));
+        SendStreams.AssertSameBytes(SendStreams.ReferenceSend(_fx, seal), SendStreams.Concatenate(streamDir, seal));
         Assert.HasCount(1, Directory.GetDirectories(_fx.Snapshots), "the resend made a new snapshot");
         Assert.IsEmpty(Directory.GetFiles(streamDir, "*.tmp"));
     }
@@ -71,7 +75,10 @@ public sealed class RunCommandRecoveryTests : BtrfsTest
         Assert.IsFalse(File.Exists(canary), "the recorded command was run");
         StringAssert.Contains(output, $"with the send command \"touch {canary}\", not btrfs send");
         StringAssert.Contains(output, "unsealed; removed from the spool with its snapshot");
-        Assert.IsTrue(File.Exists(Path.Combine(Directory.GetDirectories(_fx.Spool, "data.*").Single(), SpoolLayout.Seal)), "no stream was sent anew");
+        Assert.IsTrue(
+            File.Exists(Path.Combine(Directory.GetDirectories(_fx.Spool, "data.*").Single(), SpoolLayout.Seal)),
+            "no stream was sent anew"
+        );
     }
 
     [TestMethod]
@@ -95,9 +102,7 @@ public sealed class RunCommandRecoveryTests : BtrfsTest
 
         Assert.AreEqual(ExitCodes.Ok, code, output);
         Seal seal = SendStreams.ReadSeal(streamDir);
-        SendStreams.AssertSameBytes(
-            SendStreams.ReferenceSend(_fx, seal),
-            SendStreams.Concatenate(streamDir, seal));
+        SendStreams.AssertSameBytes(SendStreams.ReferenceSend(_fx, seal), SendStreams.Concatenate(streamDir, seal));
     }
 
     [TestMethod]
@@ -112,7 +117,11 @@ public sealed class RunCommandRecoveryTests : BtrfsTest
         int code = -1;
         for (int i = 0; i < 300 && code < 0; i++)
         {
-            foreach (string chunk in Directory.GetDirectories(_fx.Spool, "data.*").SelectMany(d => Directory.GetFiles(d, "chunk-??????")))
+            foreach (
+                string chunk in Directory
+                    .GetDirectories(_fx.Spool, "data.*")
+                    .SelectMany(d => Directory.GetFiles(d, "chunk-??????"))
+            )
             {
                 File.Delete(chunk);
             }
@@ -125,9 +134,14 @@ public sealed class RunCommandRecoveryTests : BtrfsTest
         StringAssert.Contains(run.Output, "btrfs send");
         StringAssert.Contains(run.Output, "exited 137");
         Assert.IsEmpty(Directory.GetDirectories(_fx.Spool, "data.*"), "the failed stream is still in the spool");
-        Assert.IsEmpty(Directory.GetDirectories(_fx.Snapshots, "data.*"), "the failed stream's snapshot is still there");
+        Assert.IsEmpty(
+            Directory.GetDirectories(_fx.Snapshots, "data.*"),
+            "the failed stream's snapshot is still there"
+        );
         Assert.HasCount(1, Directory.GetDirectories(_fx.Spool, "home.*"), "the other subvolume was not spooled");
-        Assert.IsTrue(File.Exists(Path.Combine(Directory.GetDirectories(_fx.Spool, "home.*").Single(), SpoolLayout.Seal)));
+        Assert.IsTrue(
+            File.Exists(Path.Combine(Directory.GetDirectories(_fx.Spool, "home.*").Single(), SpoolLayout.Seal))
+        );
     }
 
     [TestMethod]
@@ -137,8 +151,13 @@ public sealed class RunCommandRecoveryTests : BtrfsTest
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config).Code);
         Seal full = SendStreams.ReadSeal(Directory.GetDirectories(_fx.Spool, "data.*").Single());
         Published.Record(_fx, full);
-        string quota = (3 * ByteSize.MiB + 64 * ByteSize.KiB).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        File.WriteAllBytes(Path.Combine(_fx.Subvolume("data"), "more.bin"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(5_000_000));
+        string quota = (3 * ByteSize.MiB + 64 * ByteSize.KiB).ToString(
+            System.Globalization.CultureInfo.InvariantCulture
+        );
+        File.WriteAllBytes(
+            Path.Combine(_fx.Subvolume("data"), "more.bin"),
+            System.Security.Cryptography.RandomNumberGenerator.GetBytes(5_000_000)
+        );
         using (ToolRun run = StartPausedSpooler(config, "--spool.quota", quota))
         {
             run.KillHard();
@@ -176,7 +195,10 @@ public sealed class RunCommandRecoveryTests : BtrfsTest
 
         Assert.AreEqual(ExitCodes.Ok, code, output);
         StringAssert.Contains(output, $"has UUID");
-        Assert.AreEqual(StreamKind.Full, SendStreams.ReadSeal(Directory.GetDirectories(_fx.Spool, "data.*").Single()).Kind);
+        Assert.AreEqual(
+            StreamKind.Full,
+            SendStreams.ReadSeal(Directory.GetDirectories(_fx.Spool, "data.*").Single()).Kind
+        );
     }
 
     [TestMethod]
@@ -196,7 +218,8 @@ public sealed class RunCommandRecoveryTests : BtrfsTest
     private string ThreeChunkConfig(params string[] subvolumes) =>
         _fx.WriteConfig(chunkSize: ByteSize.MiB, quota: 3 * ByteSize.MiB + 64 * ByteSize.KiB, subvolumes: subvolumes);
 
-    /// <summary>A spooler stopped mid-stream by its quota, with nothing consuming the spool: btrfs send blocks on its pipe.</summary>
+    /// <summary>A spooler stopped mid-stream by its quota, with nothing consuming the spool: btrfs send blocks on its
+    /// pipe.</summary>
     private static ToolRun StartPausedSpooler(string config, params string[] extra)
     {
         ToolRun run = ToolRun.Start(Spooler, ["--config", config, .. extra]);
@@ -204,7 +227,8 @@ public sealed class RunCommandRecoveryTests : BtrfsTest
         return run;
     }
 
-    /// <summary>A stream larger than the spooler's read-ahead, so that btrfs send is still running when the spooler pauses.</summary>
+    /// <summary>A stream larger than the spooler's read-ahead, so that btrfs send is still running when the spooler
+    /// pauses.</summary>
     private void UseLargerStream()
     {
         _fx.Dispose();

@@ -46,8 +46,15 @@ public sealed class RunCommandTests : BtrfsTest
         Assert.AreEqual(1, incremental.ChainPosition);
         string incrementalSnapshot = Path.Combine(_fx.Snapshots, incremental.Snapshot.Name);
         // [btrfs] send_protocol and compressed_data are auto: what this host sends.
-        SendSettings auto = SendSettings.Of(new BtrfsOptions(null, null), SendSettings.ParseProgs(Shell.Run("btrfs", "--version")), BtrfsTool.KernelSendProtocol());
-        CollectionAssert.AreEqual(BtrfsTool.SendCommand(incrementalSnapshot, fullSnapshot, auto).ToArray(), incremental.SendCommand.ToArray());
+        SendSettings auto = SendSettings.Of(
+            new BtrfsOptions(null, null),
+            SendSettings.ParseProgs(Shell.Run("btrfs", "--version")),
+            BtrfsTool.KernelSendProtocol()
+        );
+        CollectionAssert.AreEqual(
+            BtrfsTool.SendCommand(incrementalSnapshot, fullSnapshot, auto).ToArray(),
+            incremental.SendCommand.ToArray()
+        );
         Assert.AreEqual(auto.Protocol, incremental.SendProtocol);
         string spooledIncremental = SendStreams.Concatenate(incrementalDir, incremental);
         SendStreams.AssertSameBytes(SendStreams.ReferenceSend(_fx, incremental), spooledIncremental);
@@ -124,7 +131,10 @@ public sealed class RunCommandTests : BtrfsTest
         {
             peak = Math.Max(peak, new SpoolDirectory(_fx.Spool).ChunkDataBytes());
             // A slow consumer: one ready chunk every 300 ms, the way the uploader deletes what it has verified.
-            string? ready = StreamDirs("data").SelectMany(d => Directory.GetFiles(d, "chunk-??????")).Order().FirstOrDefault();
+            string? ready = StreamDirs("data")
+                .SelectMany(d => Directory.GetFiles(d, "chunk-??????"))
+                .Order()
+                .FirstOrDefault();
             if (ready is not null)
             {
                 File.Move(ready, Path.Combine(taken, Path.GetFileName(ready)));
@@ -168,10 +178,14 @@ public sealed class RunCommandTests : BtrfsTest
     }
 
     /// <summary>Every file and snapshot the spooler could have touched, with sizes.</summary>
-    private string Listing() => string.Join('\n',
-        Directory.EnumerateFileSystemEntries(_fx.Spool, "*", SearchOption.AllDirectories)
-            .Concat(Directory.EnumerateFileSystemEntries(_fx.Snapshots))
-            .Concat(Directory.EnumerateFileSystemEntries(_fx.State))
-            .Order()
-            .Select(p => File.Exists(p) ? $"{p} {new FileInfo(p).Length}" : p));
+    private string Listing() =>
+        string.Join(
+            '\n',
+            Directory
+                .EnumerateFileSystemEntries(_fx.Spool, "*", SearchOption.AllDirectories)
+                .Concat(Directory.EnumerateFileSystemEntries(_fx.Snapshots))
+                .Concat(Directory.EnumerateFileSystemEntries(_fx.State))
+                .Order()
+                .Select(p => File.Exists(p) ? $"{p} {new FileInfo(p).Length}" : p)
+        );
 }

@@ -17,7 +17,14 @@ public sealed class SnapshotPrunerTests : BtrfsTest
     public void Prune_Minimal_KeepsOnlyTheParentAndWhatTheSpoolNeeds()
     {
         string config = _fx.WriteConfig(ByteSize.MiB, ByteSize.GiB, ["data"]);
-        Shell.Run("btrfs", "subvolume", "snapshot", "-r", _fx.Subvolume("data"), Path.Combine(_fx.Snapshots, "data-by-hand"));
+        Shell.Run(
+            "btrfs",
+            "subvolume",
+            "snapshot",
+            "-r",
+            _fx.Subvolume("data"),
+            Path.Combine(_fx.Snapshots, "data-by-hand")
+        );
         Directory.CreateDirectory(Path.Combine(_fx.Snapshots, "notes"));
         string first = RunAndPublish(config);
         string second = RunAndPublish(config);
@@ -70,5 +77,6 @@ public sealed class SnapshotPrunerTests : BtrfsTest
         return stream;
     }
 
-    private string[] SnapshotNames() => [.. Directory.GetDirectories(_fx.Snapshots).Select(Path.GetFileName).OfType<string>()];
+    private string[] SnapshotNames() =>
+        [.. Directory.GetDirectories(_fx.Snapshots).Select(Path.GetFileName).OfType<string>()];
 }

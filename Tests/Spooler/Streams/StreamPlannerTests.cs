@@ -23,7 +23,10 @@ public sealed class StreamPlannerTests
     public void SetUp()
     {
         _fx = BtrfsFixture.Create(dataMiB: 1);
-        _options = ConfigLoader.Load(_fx.WriteConfig(ByteSize.MiB, ByteSize.GiB, ["data"]), new Dictionary<string, string>());
+        _options = ConfigLoader.Load(
+            _fx.WriteConfig(ByteSize.MiB, ByteSize.GiB, ["data"]),
+            new Dictionary<string, string>()
+        );
         _data = _options.Subvolumes[0];
     }
 
@@ -66,7 +69,10 @@ public sealed class StreamPlannerTests
         PublishSnapshot(GenerationStart);
         var clock = new FakeTimeProvider(GenerationStart.AddDays(-3));
 
-        StreamPlan plan = await Plan(new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock), clock);
+        StreamPlan plan = await Plan(
+            new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock),
+            clock
+        );
 
         Assert.AreEqual(StreamKind.Incremental, plan.Kind);
     }
@@ -78,10 +84,16 @@ public sealed class StreamPlannerTests
         Shell.Run("btrfs", "subvolume", "delete", Path.Combine(_fx.Snapshots, parent.Name));
         var clock = new FakeTimeProvider(GenerationStart.AddDays(7));
 
-        StreamPlan plan = await Plan(new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock), clock);
+        StreamPlan plan = await Plan(
+            new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock),
+            clock
+        );
 
         Assert.AreEqual(StreamKind.Full, plan.Kind);
-        StringAssert.Contains(plan.Reason, $"the parent snapshot {Path.Combine(_fx.Snapshots, parent.Name)} is missing");
+        StringAssert.Contains(
+            plan.Reason,
+            $"the parent snapshot {Path.Combine(_fx.Snapshots, parent.Name)} is missing"
+        );
     }
 
     [TestMethod]
@@ -91,7 +103,10 @@ public sealed class StreamPlannerTests
         Shell.Run("btrfs", "property", "set", "-f", "-ts", Path.Combine(_fx.Snapshots, parent.Name), "ro", "false");
         var clock = new FakeTimeProvider(GenerationStart.AddDays(7));
 
-        StreamPlan plan = await Plan(new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock), clock);
+        StreamPlan plan = await Plan(
+            new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock),
+            clock
+        );
 
         Assert.AreEqual(StreamKind.Full, plan.Kind);
         StringAssert.Contains(plan.Reason, "is not read-only");
@@ -106,7 +121,10 @@ public sealed class StreamPlannerTests
         Shell.Run("btrfs", "subvolume", "create", _fx.Subvolume("data"));
         var clock = new FakeTimeProvider(GenerationStart.AddDays(7));
 
-        StreamPlan plan = await Plan(new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock), clock);
+        StreamPlan plan = await Plan(
+            new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock),
+            clock
+        );
 
         Assert.AreEqual(StreamKind.Full, plan.Kind);
         StringAssert.Contains(plan.Reason, $"{_fx.Subvolume("data")} is not the subvolume");
@@ -119,25 +137,55 @@ public sealed class StreamPlannerTests
         File.WriteAllText(StateFiles.PublishedPath(_fx.State, "data"), "{ not json");
         var clock = new FakeTimeProvider(GenerationStart.AddDays(7));
 
-        StreamPlan plan = await Plan(new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock), clock);
+        StreamPlan plan = await Plan(
+            new StreamPlanner(_options.Snapshots, _options.State, _options.Schedule, new BtrfsTool(), clock),
+            clock
+        );
 
         Assert.AreEqual(StreamKind.Full, plan.Kind);
         StringAssert.Contains(plan.Reason, "the published state cannot be trusted");
     }
 
     private Task<StreamPlan> Plan(StreamPlanner planner, TimeProvider clock) =>
-        planner.PlanAsync(_data, SnapshotName.Format("data", clock.GetUtcNow()), forceFull: false, CancellationToken.None);
+        planner.PlanAsync(
+            _data,
+            SnapshotName.Format("data", clock.GetUtcNow()),
+            forceFull: false,
+            CancellationToken.None
+        );
 
-    /// <summary>A real read-only snapshot of data, recorded as published at chain position 3 of a generation started then.</summary>
+    /// <summary>A real read-only snapshot of data, recorded as published at chain position 3 of a generation started
+    /// then.</summary>
     private SnapshotRef PublishSnapshot(DateTimeOffset generationStart)
     {
         string name = SnapshotName.Format("data", generationStart.AddDays(1));
         string path = Path.Combine(_fx.Snapshots, name);
         Shell.Run("btrfs", "subvolume", "snapshot", "-r", _fx.Subvolume("data"), path);
-        string uuid = Shell.Run("btrfs", "subvolume", "show", path).Split('\n').First(l => l.Trim().StartsWith("UUID:", StringComparison.Ordinal)).Split(':', 2)[1].Trim();
+        string uuid = Shell
+            .Run("btrfs", "subvolume", "show", path)
+            .Split('\n')
+            .First(l => l.Trim().StartsWith("UUID:", StringComparison.Ordinal))
+            .Split(':', 2)[1]
+            .Trim();
         var snapshot = new SnapshotRef(name, uuid);
-        StateFiles.WritePublished(_fx.State, new PublishedSnapshot(
-            FormatJson.Version, "data", snapshot, StreamKind.Incremental, SnapshotName.Generation(SnapshotName.Format("data", generationStart)), 3, generationStart.AddDays(1), ObjectKeys.Manifest("backup/", "data", SnapshotName.Generation(SnapshotName.Format("data", generationStart)), name)));
+        StateFiles.WritePublished(
+            _fx.State,
+            new PublishedSnapshot(
+                FormatJson.Version,
+                "data",
+                snapshot,
+                StreamKind.Incremental,
+                SnapshotName.Generation(SnapshotName.Format("data", generationStart)),
+                3,
+                generationStart.AddDays(1),
+                ObjectKeys.Manifest(
+                    "backup/",
+                    "data",
+                    SnapshotName.Generation(SnapshotName.Format("data", generationStart)),
+                    name
+                )
+            )
+        );
         return snapshot;
     }
 }

@@ -26,7 +26,13 @@ public sealed class NotifyCommandTests
         using var listener = new PingListener();
         string told = Path.Combine(_dir.Path, "told");
 
-        using ToolRun run = ToolRun.Start(UploaderTool, "run", "--once", "--config", Config(listener.Url, $"cat > {told}"));
+        using ToolRun run = ToolRun.Start(
+            UploaderTool,
+            "run",
+            "--once",
+            "--config",
+            Config(listener.Url, $"cat > {told}")
+        );
 
         Assert.AreEqual(ExitCodes.Config, run.WaitForExit(TimeSpan.FromMinutes(1)), run.Output);
         Assert.HasCount(2, listener.Requests, run.Output);
@@ -43,14 +49,23 @@ public sealed class NotifyCommandTests
     [TestMethod]
     public void Run_UnreachableUrlAndFailingCommand_ExitUnchangedAndOneWarningEach()
     {
-        using ToolRun run = ToolRun.Start(UploaderTool, "run", "--once", "--config", Config($"http://127.0.0.1:{PingListener.FreePort()}/x", "exit 5"));
+        using ToolRun run = ToolRun.Start(
+            UploaderTool,
+            "run",
+            "--once",
+            "--config",
+            Config($"http://127.0.0.1:{PingListener.FreePort()}/x", "exit 5")
+        );
 
         Assert.AreEqual(ExitCodes.Config, run.WaitForExit(TimeSpan.FromMinutes(1)), run.Output);
         string[] warnings = [.. run.Output.Split('\n').Where(l => l.Contains("not told:", StringComparison.Ordinal))];
         Assert.HasCount(3, warnings, run.Output);
         StringAssert.Contains(warnings[0], "notify: 127.0.0.1 (Start) not told: ");
         StringAssert.Contains(warnings[1], "notify: 127.0.0.1 (Fail) not told: ");
-        StringAssert.Contains(warnings[2], "notify: [notify] command (Fail) not told: exited 5; the run's outcome is unchanged");
+        StringAssert.Contains(
+            warnings[2],
+            "notify: [notify] command (Fail) not told: exited 5; the run's outcome is unchanged"
+        );
         StringAssert.Contains(run.Output, "finished (exit 78)");
     }
 
@@ -59,20 +74,37 @@ public sealed class NotifyCommandTests
     {
         using var listener = new PingListener();
         string config = Config(listener.Url, string.Empty, "[s3]\ncolour = blue\n");
-        var systemd = new Dictionary<string, string> { ["MONITOR_SERVICE_RESULT"] = "exit-code", ["MONITOR_EXIT_STATUS"] = "69" };
+        var systemd = new Dictionary<string, string>
+        {
+            ["MONITOR_SERVICE_RESULT"] = "exit-code",
+            ["MONITOR_EXIT_STATUS"] = "69",
+        };
 
-        using ToolRun run = ToolRun.Start(UploaderTool, systemd, "notify", "--unit", "btrfs-to-s3-spooler.service", "--config", config);
+        using ToolRun run = ToolRun.Start(
+            UploaderTool,
+            systemd,
+            "notify",
+            "--unit",
+            "btrfs-to-s3-spooler.service",
+            "--config",
+            config
+        );
 
         Assert.AreEqual(ExitCodes.Ok, run.WaitForExit(TimeSpan.FromMinutes(1)), run.Output);
         Assert.AreEqual("/ping/5f3c/fail", listener.Requests.Single().Path);
         StringAssert.StartsWith(listener.Requests.Single().Body, "btrfs-to-s3-spooler.service failed on ");
-        StringAssert.Contains(listener.Requests.Single().Body, " with exit 69 (unavailable). See its log: journalctl -u btrfs-to-s3-spooler.service.");
+        StringAssert.Contains(
+            listener.Requests.Single().Body,
+            " with exit 69 (unavailable). See its log: journalctl -u btrfs-to-s3-spooler.service."
+        );
     }
 
     private string Config(string url, string command, string extra = "")
     {
         string file = Path.Combine(_dir.Path, "btrfs_to_s3.ini");
-        File.WriteAllText(file, $"""
+        File.WriteAllText(
+            file,
+            $"""
             [subvolumes]
             data = {_dir.Path}
             [snapshots]
@@ -87,7 +119,8 @@ public sealed class NotifyCommandTests
             url = {url}
             command = {command}
             {extra}
-            """);
+            """
+        );
         return file;
     }
 }

@@ -5,7 +5,8 @@ using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Uploader.Commands;
 
-/// <summary>The uploader killed at the moments that matter: the pointer never names what is not whole, and a rerun completes.</summary>
+/// <summary>The uploader killed at the moments that matter: the pointer never names what is not whole, and a rerun
+/// completes.</summary>
 [TestClass]
 public sealed class RunCommandCrashTests : BtrfsAndS3Test
 {
@@ -13,14 +14,31 @@ public sealed class RunCommandCrashTests : BtrfsAndS3Test
     public void Run_KilledAtEachPublishStep_PointerStaysWholeAndRerunPublishesOnce()
     {
         string config = Config(_s3.Endpoint);
-        string[] points = ["uploader-after-verify", "uploader-after-manifest", "uploader-after-pointer", "uploader-after-state"];
+        string[] points =
+        [
+            "uploader-after-verify",
+            "uploader-after-manifest",
+            "uploader-after-pointer",
+            "uploader-after-state",
+        ];
         for (int round = 0; round < points.Length; round++)
         {
             File.WriteAllText(Path.Combine(_fx.Subvolume("data"), $"round{round}.txt"), $"round {round}\n");
             Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config).Code);
-            using (ToolRun crashing = ToolRun.Start(UploaderTool, new Dictionary<string, string> { ["BTRFS_TO_S3_CRASH_AT"] = points[round] }, "--config", config))
+            using (
+                ToolRun crashing = ToolRun.Start(
+                    UploaderTool,
+                    new Dictionary<string, string> { ["BTRFS_TO_S3_CRASH_AT"] = points[round] },
+                    "--config",
+                    config
+                )
+            )
             {
-                Assert.AreEqual(137, crashing.WaitForExit(TimeSpan.FromMinutes(2)), $"{points[round]}: {crashing.Output}");
+                Assert.AreEqual(
+                    137,
+                    crashing.WaitForExit(TimeSpan.FromMinutes(2)),
+                    $"{points[round]}: {crashing.Output}"
+                );
             }
 
             Published.AssertPointerNamesOnlyCompleteStreams(_s3, "data");
@@ -41,7 +59,11 @@ public sealed class RunCommandCrashTests : BtrfsAndS3Test
             Assert.IsEmpty(Directory.GetDirectories(_fx.Spool), $"{points[round]}: the spool was not drained");
             Published.AssertPointerNamesOnlyCompleteStreams(_s3, "data");
             Pointer pointer = Published.ReadPointer(_s3, "data")!;
-            Assert.HasCount(round + 1, pointer.Generations.Single().Manifests, $"{points[round]}: a stream is missing or named twice");
+            Assert.HasCount(
+                round + 1,
+                pointer.Generations.Single().Manifests,
+                $"{points[round]}: a stream is missing or named twice"
+            );
         }
 
         string restored = Path.Combine(_fx.Mount, "restored");
@@ -80,7 +102,13 @@ public sealed class RunCommandCrashTests : BtrfsAndS3Test
         proxy.UpstreamBytesPerSecond = 0;
 
         // Even with every upload old enough to abort, the one an upload record names is resumed, not aborted.
-        (int code, string output) = ToolRun.Run(UploaderTool, "--config", config, "--uploader.abort_uploads_older_than", "0s");
+        (int code, string output) = ToolRun.Run(
+            UploaderTool,
+            "--config",
+            config,
+            "--uploader.abort_uploads_older_than",
+            "0s"
+        );
 
         Assert.AreEqual(ExitCodes.Ok, code, output);
         StringAssert.Contains(output, "resuming multipart upload");
@@ -91,5 +119,10 @@ public sealed class RunCommandCrashTests : BtrfsAndS3Test
     }
 
     private string Config(string endpoint) =>
-        _fx.WriteConfig(7 * ByteSize.MiB, ByteSize.GiB, ["data"], _s3.ConfigSection(endpoint) + "\n[uploader]\nlinger = 0s");
+        _fx.WriteConfig(
+            7 * ByteSize.MiB,
+            ByteSize.GiB,
+            ["data"],
+            _s3.ConfigSection(endpoint) + "\n[uploader]\nlinger = 0s"
+        );
 }

@@ -10,7 +10,8 @@ using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Uploader.Commands;
 
-/// <summary>The uploader as a real process, against the local Ceph RGW, on spools the real spooler wrote on real btrfs.</summary>
+/// <summary>The uploader as a real process, against the local Ceph RGW, on spools the real spooler wrote on real
+/// btrfs.</summary>
 [TestClass]
 public sealed class RunCommandTests : BtrfsAndS3Test
 {
@@ -25,7 +26,10 @@ public sealed class RunCommandTests : BtrfsAndS3Test
         Assert.AreEqual(ExitCodes.Ok, code, output);
         Assert.IsEmpty(Directory.GetDirectories(_fx.Spool), "the spool was not drained");
         File.AppendAllText(Path.Combine(_fx.Subvolume("data"), "docs/doc1.txt"), "changed\n");
-        File.WriteAllBytes(Path.Combine(_fx.Subvolume("data"), "new.bin"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(3_000_000));
+        File.WriteAllBytes(
+            Path.Combine(_fx.Subvolume("data"), "new.bin"),
+            System.Security.Cryptography.RandomNumberGenerator.GetBytes(3_000_000)
+        );
         Spool(config);
         (code, output) = ToolRun.Run(UploaderTool, "--config", config);
         Assert.AreEqual(ExitCodes.Ok, code, output);
@@ -60,7 +64,14 @@ public sealed class RunCommandTests : BtrfsAndS3Test
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(UploaderTool, "--config", config).Code);
         File.WriteAllText(Path.Combine(_fx.Subvolume("home"), "new.txt"), "new\n");
         Spool(config);
-        using ToolRun status = ToolRun.Start(UploaderTool, new Dictionary<string, string>(), "status", "--json", "--config", config);
+        using ToolRun status = ToolRun.Start(
+            UploaderTool,
+            new Dictionary<string, string>(),
+            "status",
+            "--json",
+            "--config",
+            config
+        );
         Assert.AreEqual(ExitCodes.Ok, status.WaitForExit(TimeSpan.FromMinutes(1)), status.Output);
 
         using var json = System.Text.Json.JsonDocument.Parse(status.StandardOutput);
@@ -98,7 +109,10 @@ public sealed class RunCommandTests : BtrfsAndS3Test
     public void Run_MetricsFileConfigured_WritesNodeExporterTextfileReadableByAll()
     {
         string metrics = Path.Combine(_fx.Dir, "btrfs_to_s3.prom");
-        string config = Config(extra: $"[uploader]\nlinger = 0s\n[state]\nmetrics_file = {metrics}", subvolumes: ["data"]);
+        string config = Config(
+            extra: $"[uploader]\nlinger = 0s\n[state]\nmetrics_file = {metrics}",
+            subvolumes: ["data"]
+        );
         Spool(config);
 
         (int code, string output) = ToolRun.Run(UploaderTool, "--config", config);
@@ -106,13 +120,30 @@ public sealed class RunCommandTests : BtrfsAndS3Test
         Assert.AreEqual(ExitCodes.Ok, code, output);
         string[] lines = File.ReadAllLines(metrics);
         Assert.Contains("btrfs_to_s3_run_exit_code 0", lines);
-        Assert.IsTrue(lines.Any(l => l.StartsWith("btrfs_to_s3_published_timestamp_seconds{subvolume=\"data\"} ", StringComparison.Ordinal)), string.Join('\n', lines));
+        Assert.IsTrue(
+            lines.Any(l =>
+                l.StartsWith("btrfs_to_s3_published_timestamp_seconds{subvolume=\"data\"} ", StringComparison.Ordinal)
+            ),
+            string.Join('\n', lines)
+        );
         Assert.Contains("btrfs_to_s3_chain_position{subvolume=\"data\"} 0", lines);
-        long success = long.Parse(lines.Single(l => l.StartsWith("btrfs_to_s3_last_success_timestamp_seconds ", StringComparison.Ordinal)).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        long success = long.Parse(
+            lines
+                .Single(l => l.StartsWith("btrfs_to_s3_last_success_timestamp_seconds ", StringComparison.Ordinal))
+                .Split(' ')[1],
+            System.Globalization.CultureInfo.InvariantCulture
+        );
         Assert.IsLessThan(120, Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - success));
-        Assert.IsTrue(lines.Where(l => !l.StartsWith('#')).All(l => l.Split(' ').Length == 2), string.Join('\n', lines));
+        Assert.IsTrue(
+            lines.Where(l => !l.StartsWith('#')).All(l => l.Split(' ').Length == 2),
+            string.Join('\n', lines)
+        );
         Assert.AreEqual(UnixFileMode.OtherRead, File.GetUnixFileMode(metrics) & UnixFileMode.OtherRead);
-        Assert.AreEqual(GroupShared.FileMode, File.GetUnixFileMode(Path.Combine(_fx.State, "data.published.json")), "the state is the group's, never others'");
+        Assert.AreEqual(
+            GroupShared.FileMode,
+            File.GetUnixFileMode(Path.Combine(_fx.State, "data.published.json")),
+            "the state is the group's, never others'"
+        );
     }
 
     [TestMethod]
@@ -125,20 +156,43 @@ public sealed class RunCommandTests : BtrfsAndS3Test
         (int code, string output) = ToolRun.Run(UploaderTool, "--config", config);
 
         Assert.AreEqual(ExitCodes.Ok, code, output);
-        string[] creating = [.. proxy.Requests.Where(r => r.StartsWith("PUT ", StringComparison.Ordinal) && !r.Contains("partNumber=", StringComparison.Ordinal)
-            || (r.StartsWith("POST ", StringComparison.Ordinal) && r.Contains("?uploads", StringComparison.Ordinal)))];
+        string[] creating =
+        [
+            .. proxy.Requests.Where(r =>
+                r.StartsWith("PUT ", StringComparison.Ordinal) && !r.Contains("partNumber=", StringComparison.Ordinal)
+                || (r.StartsWith("POST ", StringComparison.Ordinal) && r.Contains("?uploads", StringComparison.Ordinal))
+            ),
+        ];
         Assert.IsNotEmpty(creating);
         foreach (string request in creating)
         {
-            StringAssert.Contains(request, "x-amz-server-side-encryption: AES256", StringComparison.OrdinalIgnoreCase, request);
-            bool metadata = request.Contains("/manifest.json", StringComparison.Ordinal) || request.Contains("/pointer.json", StringComparison.Ordinal);
-            StringAssert.Contains(request, $"x-amz-storage-class: {(metadata ? "STANDARD" : "DEEP_ARCHIVE")}", StringComparison.OrdinalIgnoreCase, request);
+            StringAssert.Contains(
+                request,
+                "x-amz-server-side-encryption: AES256",
+                StringComparison.OrdinalIgnoreCase,
+                request
+            );
+            bool metadata =
+                request.Contains("/manifest.json", StringComparison.Ordinal)
+                || request.Contains("/pointer.json", StringComparison.Ordinal);
+            StringAssert.Contains(
+                request,
+                $"x-amz-storage-class: {(metadata ? "STANDARD" : "DEEP_ARCHIVE")}",
+                StringComparison.OrdinalIgnoreCase,
+                request
+            );
         }
 
-        Assert.IsTrue(creating.Any(r => r.Contains("?uploads", StringComparison.Ordinal)), "no chunk went as a multipart upload");
+        Assert.IsTrue(
+            creating.Any(r => r.Contains("?uploads", StringComparison.Ordinal)),
+            "no chunk went as a multipart upload"
+        );
         foreach (S3Object item in _s3.List("backup/data/"))
         {
-            GetObjectMetadataResponse head = _s3.Client.GetObjectMetadataAsync(_s3.Bucket, item.Key).GetAwaiter().GetResult();
+            GetObjectMetadataResponse head = _s3
+                .Client.GetObjectMetadataAsync(_s3.Bucket, item.Key)
+                .GetAwaiter()
+                .GetResult();
             bool chunk = item.Key.Contains("/chunk-", StringComparison.Ordinal);
             Assert.AreEqual(chunk ? "DEEP_ARCHIVE" : "STANDARD", head.StorageClass?.Value ?? "STANDARD", item.Key);
             if (chunk)
@@ -167,11 +221,26 @@ public sealed class RunCommandTests : BtrfsAndS3Test
 
         Assert.AreEqual(ExitCodes.DataError, code, output);
         StringAssert.Contains(output, $"chunk {victim}: S3 refused part 1 of 1");
-        Assert.AreEqual(1, output.Split('\n').Count(l => l.Contains("chunk-000001", StringComparison.Ordinal) && l.Contains("fail:", StringComparison.Ordinal)), output);
+        Assert.AreEqual(
+            1,
+            output
+                .Split('\n')
+                .Count(l =>
+                    l.Contains("chunk-000001", StringComparison.Ordinal)
+                    && l.Contains("fail:", StringComparison.Ordinal)
+                ),
+            output
+        );
         Assert.IsTrue(File.Exists(victim), "the damaged chunk left the spool");
         Assert.IsTrue(File.Exists(Path.Combine(streamDir, "held.json")));
         Assert.IsNull(Published.ReadPointer(_s3, "data"));
-        Assert.IsFalse(_s3.List("backup/data/").Any(o => o.Key.EndsWith("manifest.json", StringComparison.Ordinal) || o.Key.EndsWith("chunk-000001", StringComparison.Ordinal)));
+        Assert.IsFalse(
+            _s3.List("backup/data/")
+                .Any(o =>
+                    o.Key.EndsWith("manifest.json", StringComparison.Ordinal)
+                    || o.Key.EndsWith("chunk-000001", StringComparison.Ordinal)
+                )
+        );
         Assert.IsNotNull(Published.ReadPointer(_s3, "home"), "the other subvolumes were not published");
     }
 
@@ -239,8 +308,16 @@ public sealed class RunCommandTests : BtrfsAndS3Test
         Assert.AreEqual(ExitCodes.Ok, run.WaitForExit(TimeSpan.FromMinutes(3)), run.Output);
         // The SDK's own retries, after the timeout, sent a stalled request (a part or a whole small chunk, whichever
         // was in flight) again on a new connection: the same PUT line twice.
-        string[] puts = [.. proxy.Requests.Select(r => r.Split("\r\n")[0]).Where(l => l.StartsWith("PUT ", StringComparison.Ordinal))];
-        Assert.IsTrue(puts.GroupBy(l => l).Any(g => g.Count() >= 2), string.Join('\n', proxy.Requests.Select(r => r.Split("\r\n")[0])));
+        string[] puts =
+        [
+            .. proxy
+                .Requests.Select(r => r.Split("\r\n")[0])
+                .Where(l => l.StartsWith("PUT ", StringComparison.Ordinal)),
+        ];
+        Assert.IsTrue(
+            puts.GroupBy(l => l).Any(g => g.Count() >= 2),
+            string.Join('\n', proxy.Requests.Select(r => r.Split("\r\n")[0]))
+        );
         Published.AssertPointerNamesOnlyCompleteStreams(_s3, "data");
         Assert.IsNotNull(Published.ReadPointer(_s3, "data"));
         Assert.IsEmpty(_s3.MultipartUploads());
@@ -268,7 +345,12 @@ public sealed class RunCommandTests : BtrfsAndS3Test
     {
         string config = Config();
         Spool(config);
-        using ToolRun run = ToolRun.Start(UploaderTool, new Dictionary<string, string> { ["AWS_SECRET_ACCESS_KEY"] = "not-the-secret" }, "--config", config);
+        using ToolRun run = ToolRun.Start(
+            UploaderTool,
+            new Dictionary<string, string> { ["AWS_SECRET_ACCESS_KEY"] = "not-the-secret" },
+            "--config",
+            config
+        );
 
         Assert.AreEqual(ExitCodes.Config, run.WaitForExit(TimeSpan.FromMinutes(1)), run.Output);
         StringAssert.Contains(run.Output, "S3 rejected the credentials (SignatureDoesNotMatch)");
@@ -279,7 +361,10 @@ public sealed class RunCommandTests : BtrfsAndS3Test
     public void Run_SecondUploader_Exits75()
     {
         string config = Config();
-        using var held = BtrfsToS3.Shared.IO.FileLock.Acquire(Path.Combine(_fx.Spool, SpoolLayout.UploaderLock), "test");
+        using var held = BtrfsToS3.Shared.IO.FileLock.Acquire(
+            Path.Combine(_fx.Spool, SpoolLayout.UploaderLock),
+            "test"
+        );
 
         (int code, string output) = ToolRun.Run(UploaderTool, "--config", config);
 
@@ -294,7 +379,16 @@ public sealed class RunCommandTests : BtrfsAndS3Test
         Spool(config);
         Seal seal = SendStreams.ReadSeal(Directory.GetDirectories(_fx.Spool, "data.*").Single());
         string key = ObjectKeys.Manifest("backup/", "data", seal.Generation, seal.Stream);
-        _s3.Client.PutObjectAsync(new PutObjectRequest { BucketName = _s3.Bucket, Key = key, ContentBody = "{\"format_version\": 2}" }).GetAwaiter().GetResult();
+        _s3.Client.PutObjectAsync(
+                new PutObjectRequest
+                {
+                    BucketName = _s3.Bucket,
+                    Key = key,
+                    ContentBody = "{\"format_version\": 2}",
+                }
+            )
+            .GetAwaiter()
+            .GetResult();
 
         (int code, string output) = ToolRun.Run(UploaderTool, "--config", config);
 
@@ -307,8 +401,13 @@ public sealed class RunCommandTests : BtrfsAndS3Test
     [TestMethod]
     public void Run_WhileTheSpoolerRuns_FollowsItUntilTheSpoolIsEmpty()
     {
-        // A spool that holds three chunks of a stream of about nine: the spooler can only finish if the uploader drains.
-        string config = Config(subvolumes: ["data"], chunkSize: ByteSize.MiB, quota: 3 * ByteSize.MiB + 64 * ByteSize.KiB);
+        // A spool that holds three chunks of a stream of about nine: the spooler can only finish if the uploader
+        // drains.
+        string config = Config(
+            subvolumes: ["data"],
+            chunkSize: ByteSize.MiB,
+            quota: 3 * ByteSize.MiB + 64 * ByteSize.KiB
+        );
         using ToolRun spooler = ToolRun.Start(Spooler, "--config", config);
         spooler.WaitForOutput("pausing until", TimeSpan.FromSeconds(60));
         using ToolRun uploader = ToolRun.Start(UploaderTool, "--config", config);
@@ -328,6 +427,11 @@ public sealed class RunCommandTests : BtrfsAndS3Test
         Assert.AreEqual(ExitCodes.Ok, code, output);
     }
 
-    private string Config(string? endpoint = null, string extra = "[uploader]\nlinger = 0s", string[]? subvolumes = null, long chunkSize = 7 * ByteSize.MiB, long quota = ByteSize.GiB) =>
-        _fx.WriteConfig(chunkSize, quota, subvolumes, _s3.ConfigSection(endpoint ?? _s3.Endpoint) + "\n" + extra);
+    private string Config(
+        string? endpoint = null,
+        string extra = "[uploader]\nlinger = 0s",
+        string[]? subvolumes = null,
+        long chunkSize = 7 * ByteSize.MiB,
+        long quota = ByteSize.GiB
+    ) => _fx.WriteConfig(chunkSize, quota, subvolumes, _s3.ConfigSection(endpoint ?? _s3.Endpoint) + "\n" + extra);
 }

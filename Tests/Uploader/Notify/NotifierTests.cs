@@ -23,8 +23,14 @@ public sealed class NotifierTests
         }
 
         CollectionAssert.AreEqual(
-            new[] { ("POST", "/ping/5f3c/start", "started on h"), ("POST", "/ping/5f3c", "ended 0 on h"), ("POST", "/ping/5f3c/fail", "ended 65 on h") },
-            listener.Requests.ToArray());
+            new[]
+            {
+                ("POST", "/ping/5f3c/start", "started on h"),
+                ("POST", "/ping/5f3c", "ended 0 on h"),
+                ("POST", "/ping/5f3c/fail", "ended 65 on h"),
+            },
+            listener.Requests.ToArray()
+        );
         Assert.IsEmpty(logger.Entries.Where(e => e.Event.Id == NotifyFailed));
     }
 
@@ -57,7 +63,12 @@ public sealed class NotifierTests
         using var dir = new TempDirectory("notify");
         string file = dir.File("told");
         var logger = new RecordingLogger();
-        using (var notifier = new Notifier(new NotifyOptions(string.Empty, $"cat > {file}; echo \"event $BTRFS_TO_S3_EVENT\" >> {file}"), logger))
+        using (
+            var notifier = new Notifier(
+                new NotifyOptions(string.Empty, $"cat > {file}; echo \"event $BTRFS_TO_S3_EVENT\" >> {file}"),
+                logger
+            )
+        )
         {
             await notifier.StartedAsync("started");
             Assert.IsFalse(File.Exists(file), "the command hears only how runs end");
@@ -72,7 +83,12 @@ public sealed class NotifierTests
     public async Task EndedAsync_UnreachableUrlAndFailingCommand_OneWarningEachAndNoThrow()
     {
         var logger = new RecordingLogger();
-        using (var notifier = new Notifier(new NotifyOptions($"http://127.0.0.1:{PingListener.FreePort()}/x", "echo no mail today >&2; exit 3"), logger))
+        using (
+            var notifier = new Notifier(
+                new NotifyOptions($"http://127.0.0.1:{PingListener.FreePort()}/x", "echo no mail today >&2; exit 3"),
+                logger
+            )
+        )
         {
             await notifier.EndedAsync(success: true, "ended");
         }
@@ -80,7 +96,10 @@ public sealed class NotifierTests
         string[] warnings = [.. logger.Entries.Where(e => e.Event.Id == NotifyFailed).Select(e => e.Message)];
         Assert.HasCount(2, warnings, string.Join("\n", warnings));
         StringAssert.StartsWith(warnings[0], "notify: 127.0.0.1 (Success) not told: ");
-        Assert.AreEqual("notify: [notify] command (Success) not told: exited 3: no mail today; the run's outcome is unchanged", warnings[1]);
+        Assert.AreEqual(
+            "notify: [notify] command (Success) not told: exited 3: no mail today; the run's outcome is unchanged",
+            warnings[1]
+        );
     }
 
     [TestMethod]
@@ -93,6 +112,9 @@ public sealed class NotifierTests
             await notifier.StartedAsync("started");
         }
 
-        Assert.AreEqual("notify: 127.0.0.1 (Start) not told: HTTP 404 Not Found; the run's outcome is unchanged", logger.Entries.Single().Message);
+        Assert.AreEqual(
+            "notify: 127.0.0.1 (Start) not told: HTTP 404 Not Found; the run's outcome is unchanged",
+            logger.Entries.Single().Message
+        );
     }
 }

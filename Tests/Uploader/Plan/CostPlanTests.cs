@@ -7,9 +7,8 @@ namespace BtrfsToS3.Tests.Uploader.Plan;
 [TestClass]
 public sealed class CostPlanTests
 {
-    private static BackupOptions Options(params (string Key, string Value)[] overrides) => ConfigLoader.Load(
-        SourceTree.File("btrfs_to_s3.ini"),
-        overrides.ToDictionary(o => o.Key, o => o.Value));
+    private static BackupOptions Options(params (string Key, string Value)[] overrides) =>
+        ConfigLoader.Load(SourceTree.File("btrfs_to_s3.ini"), overrides.ToDictionary(o => o.Key, o => o.Value));
 
     [TestMethod]
     public void For_FiveTiBWithDefaults_CountsChunksPartsAndTheHeldBackGeneration()
@@ -28,8 +27,18 @@ public sealed class CostPlanTests
     [TestMethod]
     public void For_NoMinimumAge_ShowsTheEarlyDeletionCharge()
     {
-        SubvolumePlan guarded = CostPlan.For("data", ByteSize.TiB, 10 * ByteSize.GiB, Options(("retention:min_age_days", "180")));
-        SubvolumePlan unguarded = CostPlan.For("data", ByteSize.TiB, 10 * ByteSize.GiB, Options(("retention:min_age_days", "0")));
+        SubvolumePlan guarded = CostPlan.For(
+            "data",
+            ByteSize.TiB,
+            10 * ByteSize.GiB,
+            Options(("retention:min_age_days", "180"))
+        );
+        SubvolumePlan unguarded = CostPlan.For(
+            "data",
+            ByteSize.TiB,
+            10 * ByteSize.GiB,
+            Options(("retention:min_age_days", "0"))
+        );
 
         Assert.AreEqual(0m, guarded.EarlyDeletionPerRollover);
         Assert.IsGreaterThan(0m, unguarded.EarlyDeletionPerRollover);
@@ -41,7 +50,12 @@ public sealed class CostPlanTests
     public void For_SmallChunks_CostMoreRequestsForTheSameBytes()
     {
         SubvolumePlan large = CostPlan.For("data", 5 * ByteSize.TiB, 0, Options());
-        SubvolumePlan small = CostPlan.For("data", 5 * ByteSize.TiB, 0, Options(("spool:chunk_size", "512MiB"), ("spool:quota", "2GiB")));
+        SubvolumePlan small = CostPlan.For(
+            "data",
+            5 * ByteSize.TiB,
+            0,
+            Options(("spool:chunk_size", "512MiB"), ("spool:quota", "2GiB"))
+        );
 
         Assert.AreEqual(10_240 + 1, small.Full.Objects);
         Assert.IsGreaterThan(large.Full.Objects, small.Full.Objects);
@@ -67,7 +81,9 @@ public sealed class CostPlanTests
     public void For_RestoreDaysLonger_OnlyTheTemporaryCopiesCostMore()
     {
         RestoreCost auto = CostPlan.For("data", 5 * ByteSize.TiB, 50 * ByteSize.GiB, Options()).Restore;
-        RestoreCost month = CostPlan.For("data", 5 * ByteSize.TiB, 50 * ByteSize.GiB, Options(("restore:days", "30"))).Restore;
+        RestoreCost month = CostPlan
+            .For("data", 5 * ByteSize.TiB, 50 * ByteSize.GiB, Options(("restore:days", "30")))
+            .Restore;
 
         Assert.AreEqual(30, month.Days);
         Assert.AreEqual(auto.Egress, month.Egress);
@@ -80,7 +96,14 @@ public sealed class CostPlanTests
     public void For_ObjectLock_EveryGenerationHeldTheMarginLonger()
     {
         decimal off = CostPlan.For("data", 5 * ByteSize.TiB, 50 * ByteSize.GiB, Options()).LockMonthlyCost;
-        decimal locked = CostPlan.For("data", 5 * ByteSize.TiB, 50 * ByteSize.GiB, Options(("s3:object_lock", "governance"), ("s3:lock_margin", "91d"))).LockMonthlyCost;
+        decimal locked = CostPlan
+            .For(
+                "data",
+                5 * ByteSize.TiB,
+                50 * ByteSize.GiB,
+                Options(("s3:object_lock", "governance"), ("s3:lock_margin", "91d"))
+            )
+            .LockMonthlyCost;
 
         Assert.AreEqual(0m, off);
 
@@ -92,7 +115,12 @@ public sealed class CostPlanTests
     public void For_AbandonedFull_HeldUntilRetentionOrItsLockMayDeleteIt()
     {
         SubvolumePlan off = CostPlan.For("data", 5 * ByteSize.TiB, 50 * ByteSize.GiB, Options());
-        SubvolumePlan locked = CostPlan.For("data", 5 * ByteSize.TiB, 50 * ByteSize.GiB, Options(("s3:object_lock", "compliance")));
+        SubvolumePlan locked = CostPlan.For(
+            "data",
+            5 * ByteSize.TiB,
+            50 * ByteSize.GiB,
+            Options(("s3:object_lock", "compliance"))
+        );
 
         // Without a lock: min_age_days 180 (Deep Archive's minimum too). Locked: max(1 × 182, 182 + 180) + 30 days.
         Assert.AreEqual(180, off.AbandonedFullDays);

@@ -20,14 +20,20 @@ public sealed class GrowthScanTests
     [TestMethod]
     public void ReadAll_TheScriptsOutput_RowsWithTheFilesTime()
     {
-        System.IO.File.WriteAllText(File, "subvolume\ttotal_bytes\tchanged_bytes\tdays\tweekly_bytes\ndata\t5316005710397\t234783817891\t180\t9130481806\n/srv/data/home\t1000\t0\t7\t0\n");
+        System.IO.File.WriteAllText(
+            File,
+            "subvolume\ttotal_bytes\tchanged_bytes\tdays\tweekly_bytes\ndata\t5316005710397\t234783817891\t180\t9130481806\n/srv/data/home\t1000\t0\t7\t0\n"
+        );
         var written = new DateTime(2026, 1, 5, 9, 0, 0, DateTimeKind.Utc);
         System.IO.File.SetLastWriteTimeUtc(File, written);
 
         IReadOnlyList<GrowthScan> rows = GrowthScan.ReadAll(File);
 
         Assert.HasCount(2, rows);
-        Assert.AreEqual(new GrowthScan("data", 5_316_005_710_397, 234_783_817_891, 180, 9_130_481_806, written), rows[0]);
+        Assert.AreEqual(
+            new GrowthScan("data", 5_316_005_710_397, 234_783_817_891, 180, 9_130_481_806, written),
+            rows[0]
+        );
         Assert.AreEqual("/srv/data/home", rows[1].Subvolume);
     }
 
@@ -45,6 +51,7 @@ public sealed class GrowthScanTests
         Assert.AreEqual(FailureKind.BadData, failure.Kind);
         Assert.AreEqual(
             $"{File} line 2: \"{row}\" is not a subvolume, total_bytes, changed_bytes, days and weekly_bytes apart by tabs; write it again with scripts/fs_growth_analysis.sh --write {File}",
-            failure.Message);
+            failure.Message
+        );
     }
 }

@@ -7,7 +7,9 @@ namespace BtrfsToS3.Tests.Uploader.Plan;
 [TestClass]
 public sealed class RestoreCostTests
 {
-    private static readonly PriceOptions Prices = ConfigLoader.Load(SourceTree.File("btrfs_to_s3.ini"), new Dictionary<string, string>()).Prices;
+    private static readonly PriceOptions Prices = ConfigLoader
+        .Load(SourceTree.File("btrfs_to_s3.ini"), new Dictionary<string, string>())
+        .Prices;
 
     [TestMethod]
     public void Of_FiveTiBAtDefaultPrices_AddsRetrievalRequestsEgressAndTemporaryCopies()
@@ -34,12 +36,12 @@ public sealed class RestoreCostTests
     }
 
     [TestMethod]
-    public void Of_Nothing_CostsNothing() =>
-        Assert.AreEqual(0m, RestoreCost.Of(0, 0, 0, 7, Prices).Total);
+    public void Of_Nothing_CostsNothing() => Assert.AreEqual(0m, RestoreCost.Of(0, 0, 0, 7, Prices).Total);
 
     [TestMethod]
     public void ToString_FiveTiB_EachPartThenTheSumOnOneLine() =>
         Assert.AreEqual(
             "$12.80 retrieval, $0.03 requests, $460.80 egress, $27.48 temporary copies for 7 days: $501.11",
-            RestoreCost.Of(5 * ByteSize.TiB, 26, 81_947, 7, Prices).ToString());
+            RestoreCost.Of(5 * ByteSize.TiB, 26, 81_947, 7, Prices).ToString()
+        );
 }

@@ -10,19 +10,31 @@ public sealed class WeeklyChangeTests
     [TestMethod]
     public void TryPublished_WeeklyIncrementals_AveragesTheirBytesPerWeek()
     {
-        var chain = ManifestChain.Of("data", (5 * ByteSize.TiB, 0), (7 * ByteSize.GiB, 7), (8 * ByteSize.GiB, 14), (9 * ByteSize.GiB, 21));
+        var chain = ManifestChain.Of(
+            "data",
+            (5 * ByteSize.TiB, 0),
+            (7 * ByteSize.GiB, 7),
+            (8 * ByteSize.GiB, 14),
+            (9 * ByteSize.GiB, 21)
+        );
 
         Assert.IsTrue(WeeklyChange.TryPublished(chain, out WeeklyChange? change, out _));
 
         Assert.AreEqual(8 * ByteSize.GiB, change.Bytes);
         Assert.AreEqual(ChangeSource.Published, change.Source);
-        Assert.AreEqual("published: 3 incrementals of 24.0 GiB in 21.0 days of generation 20260104T020000Z", change.Basis);
+        Assert.AreEqual(
+            "published: 3 incrementals of 24.0 GiB in 21.0 days of generation 20260104T020000Z",
+            change.Basis
+        );
     }
 
     [TestMethod]
     public void TryPublished_DailyIncrementals_CountsPerWeekNotPerIncremental()
     {
-        var chain = ManifestChain.Of("data", [(ByteSize.TiB, 0), .. Enumerable.Range(1, 14).Select(d => (ByteSize.GiB, (double)d))]);
+        var chain = ManifestChain.Of(
+            "data",
+            [(ByteSize.TiB, 0), .. Enumerable.Range(1, 14).Select(d => (ByteSize.GiB, (double)d))]
+        );
 
         Assert.IsTrue(WeeklyChange.TryPublished(chain, out WeeklyChange? change, out _));
 
@@ -43,7 +55,9 @@ public sealed class WeeklyChangeTests
     [TestMethod]
     public void TryPublished_OnlyTheFull_NotUsedAndSaysSo()
     {
-        Assert.IsFalse(WeeklyChange.TryPublished(ManifestChain.Of("data", (ByteSize.TiB, 0)), out _, out string? whyNot));
+        Assert.IsFalse(
+            WeeklyChange.TryPublished(ManifestChain.Of("data", (ByteSize.TiB, 0)), out _, out string? whyNot)
+        );
 
         Assert.AreEqual("only the full of generation 20260104T020000Z", whyNot);
     }
@@ -55,7 +69,10 @@ public sealed class WeeklyChangeTests
 
         Assert.IsFalse(WeeklyChange.TryPublished(chain, out _, out string? whyNot));
 
-        Assert.AreEqual("1 incremental of 12.0 MiB in 0.0 days of generation 20260104T020000Z, too short a time to tell a week", whyNot);
+        Assert.AreEqual(
+            "1 incremental of 12.0 MiB in 0.0 days of generation 20260104T020000Z, too short a time to tell a week",
+            whyNot
+        );
     }
 
     [TestMethod]
@@ -63,7 +80,14 @@ public sealed class WeeklyChangeTests
     {
         // The scan in issue 15: 4950.94 GiB in all, 218.66 GiB new or changed in 180 days.
         long changed = (long)(218.66 * ByteSize.GiB);
-        var scan = new GrowthScan("data", (long)(4950.94 * ByteSize.GiB), changed, 180, changed * 7 / 180, new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
+        var scan = new GrowthScan(
+            "data",
+            (long)(4950.94 * ByteSize.GiB),
+            changed,
+            180,
+            changed * 7 / 180,
+            new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero)
+        );
 
         WeeklyChange change = WeeklyChange.FromScan(scan);
 

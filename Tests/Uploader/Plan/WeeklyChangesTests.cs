@@ -23,7 +23,21 @@ public sealed class WeeklyChangesTests
     public WeeklyChangesTests() =>
         _repository = new BackupRepository(
             _store,
-            new S3Options("b-test", string.Empty, "backup/", string.Empty, "DEEP_ARCHIVE", "STANDARD", 4, 5 * ByteSize.MiB, TimeSpan.FromMinutes(1), ChecksumsWhenRequiredOnly: true, ObjectLock: null, LockMargin: TimeSpan.Zero));
+            new S3Options(
+                "b-test",
+                string.Empty,
+                "backup/",
+                string.Empty,
+                "DEEP_ARCHIVE",
+                "STANDARD",
+                4,
+                5 * ByteSize.MiB,
+                TimeSpan.FromMinutes(1),
+                ChecksumsWhenRequiredOnly: true,
+                ObjectLock: null,
+                LockMargin: TimeSpan.Zero
+            )
+        );
 
     [TestMethod]
     public async Task ForAsync_IncrementalsPublished_TakenBeforeTheScan()
@@ -33,7 +47,14 @@ public sealed class WeeklyChangesTests
 
         WeeklyChange change = await changes.ForAsync("data", "/srv/data/data", ByteSize.TiB, CancellationToken.None);
 
-        Assert.AreEqual(new WeeklyChange(4 * ByteSize.GiB, ChangeSource.Published, "published: 2 incrementals of 8.0 GiB in 14.0 days of generation 20260104T020000Z"), change);
+        Assert.AreEqual(
+            new WeeklyChange(
+                4 * ByteSize.GiB,
+                ChangeSource.Published,
+                "published: 2 incrementals of 8.0 GiB in 14.0 days of generation 20260104T020000Z"
+            ),
+            change
+        );
         Assert.IsNull(changes.Unread);
     }
 
@@ -47,7 +68,10 @@ public sealed class WeeklyChangesTests
 
         Assert.AreEqual(9 * ByteSize.GiB, change.Bytes);
         Assert.AreEqual(ChangeSource.Scan, change.Source);
-        Assert.AreEqual("scan of 2026-01-05: 9.0 GiB of 1.0 TiB changed in 7 days (published: only the full of generation 20260104T020000Z)", change.Basis);
+        Assert.AreEqual(
+            "scan of 2026-01-05: 9.0 GiB of 1.0 TiB changed in 7 days (published: only the full of generation 20260104T020000Z)",
+            change.Basis
+        );
     }
 
     [TestMethod]
@@ -57,13 +81,25 @@ public sealed class WeeklyChangesTests
 
         WeeklyChange change = await changes.ForAsync("data", "/srv/data/data", ByteSize.TiB, CancellationToken.None);
 
-        Assert.AreEqual(new WeeklyChange(ByteSize.TiB / 50, ChangeSource.Share, "--weekly-change: 2.0 % of 1.0 TiB (published: nothing yet)"), change);
+        Assert.AreEqual(
+            new WeeklyChange(
+                ByteSize.TiB / 50,
+                ChangeSource.Share,
+                "--weekly-change: 2.0 % of 1.0 TiB (published: nothing yet)"
+            ),
+            change
+        );
     }
 
     [TestMethod]
     public async Task ForAsync_ScanOfBarePaths_FoundByTheSubvolumesPath()
     {
-        var changes = new WeeklyChanges(null, "no [s3] bucket is configured", [Scan("/srv/data/data/", 9 * ByteSize.GiB)], 0.01m);
+        var changes = new WeeklyChanges(
+            null,
+            "no [s3] bucket is configured",
+            [Scan("/srv/data/data/", 9 * ByteSize.GiB)],
+            0.01m
+        );
 
         WeeklyChange change = await changes.ForAsync("data", "/srv/data/data", ByteSize.TiB, CancellationToken.None);
 
@@ -76,7 +112,10 @@ public sealed class WeeklyChangesTests
     public async Task ForAsync_S3Unreachable_FallsBackSaysWhyOnceAndAsksNoMore()
     {
         await PublishAsync(ManifestChain.Of("home", (ByteSize.TiB, 0), (ByteSize.GiB, 7)));
-        _store.Unreachable = new BackupFailure(FailureKind.TryAgainLater, "S3 unreachable for 10s (get backup/data/pointer.json: Connection refused)");
+        _store.Unreachable = new BackupFailure(
+            FailureKind.TryAgainLater,
+            "S3 unreachable for 10s (get backup/data/pointer.json: Connection refused)"
+        );
         var changes = new WeeklyChanges(_repository, null, [Scan("data", 9 * ByteSize.GiB)], 0.01m);
 
         WeeklyChange data = await changes.ForAsync("data", "/srv/data/data", ByteSize.TiB, CancellationToken.None);
@@ -85,7 +124,10 @@ public sealed class WeeklyChangesTests
         Assert.AreEqual(ChangeSource.Scan, data.Source);
         Assert.AreEqual(ChangeSource.Share, home.Source);
         Assert.AreEqual("--weekly-change: 1.0 % of 1.0 TiB", home.Basis);
-        Assert.AreEqual("from data on: S3 unreachable for 10s (get backup/data/pointer.json: Connection refused)", changes.Unread);
+        Assert.AreEqual(
+            "from data on: S3 unreachable for 10s (get backup/data/pointer.json: Connection refused)",
+            changes.Unread
+        );
         Assert.AreEqual(1, _store.GetRequests);
     }
 
@@ -101,11 +143,19 @@ public sealed class WeeklyChangesTests
 
         Assert.AreEqual(ChangeSource.Share, data.Source);
         StringAssert.Contains(data.Basis, "(published: mem://backup/data/pointer.json");
-        Assert.AreEqual(new WeeklyChange(ByteSize.GiB, ChangeSource.Published, "published: 1 incremental of 1.0 GiB in 7.0 days of generation 20260104T020000Z"), home);
+        Assert.AreEqual(
+            new WeeklyChange(
+                ByteSize.GiB,
+                ChangeSource.Published,
+                "published: 1 incremental of 1.0 GiB in 7.0 days of generation 20260104T020000Z"
+            ),
+            home
+        );
         Assert.IsNull(changes.Unread);
     }
 
-    private static GrowthScan Scan(string subvolume, long weekly) => new(subvolume, ByteSize.TiB, weekly, 7, weekly, ScannedAt);
+    private static GrowthScan Scan(string subvolume, long weekly) =>
+        new(subvolume, ByteSize.TiB, weekly, 7, weekly, ScannedAt);
 
     private async Task PublishAsync(IReadOnlyList<Manifest> chain)
     {
@@ -115,8 +165,17 @@ public sealed class WeeklyChangesTests
         }
 
         await _repository.WritePointerAsync(
-            new Pointer(FormatJson.Version, chain[0].Subvolume, null, chain[0].Source, chain[0].Generation, ManifestChain.Start, [new PointerGeneration(chain[0].Generation, [.. chain.Select(_repository.ManifestKey)])]),
+            new Pointer(
+                FormatJson.Version,
+                chain[0].Subvolume,
+                null,
+                chain[0].Source,
+                chain[0].Generation,
+                ManifestChain.Start,
+                [new PointerGeneration(chain[0].Generation, [.. chain.Select(_repository.ManifestKey)])]
+            ),
             null,
-            CancellationToken.None);
+            CancellationToken.None
+        );
     }
 }

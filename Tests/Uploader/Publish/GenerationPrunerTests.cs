@@ -5,7 +5,8 @@ using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Uploader.Publish;
 
-/// <summary>Generation rollover in S3: old generations go only after a newer full is published, and not before the minimum age.</summary>
+/// <summary>Generation rollover in S3: old generations go only after a newer full is published, and not before the
+/// minimum age.</summary>
 [TestClass]
 public sealed class GenerationPrunerTests : BtrfsAndS3Test
 {
@@ -21,7 +22,11 @@ public sealed class GenerationPrunerTests : BtrfsAndS3Test
         int before = _s3.List($"backup/data/{oldGeneration}/").Count;
 
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--full").Code);
-        Assert.HasCount(before, _s3.List($"backup/data/{oldGeneration}/"), "the old generation went before the new full was published");
+        Assert.HasCount(
+            before,
+            _s3.List($"backup/data/{oldGeneration}/"),
+            "the old generation went before the new full was published"
+        );
         (int code, string output) = ToolRun.Run(UploaderTool, "--config", config);
 
         Assert.AreEqual(ExitCodes.Ok, code, output);
@@ -33,7 +38,8 @@ public sealed class GenerationPrunerTests : BtrfsAndS3Test
         Published.AssertPointerNamesOnlyCompleteStreams(_s3, "data");
     }
 
-    /// <summary>A pointer that names a generation that is not whole must never cost the real ones (docs/SECURITY.md).</summary>
+    /// <summary>A pointer that names a generation that is not whole must never cost the real ones
+    /// (docs/SECURITY.md).</summary>
     [TestMethod]
     public void Prune_KeptGenerationNotWhole_Exits65AndDeletesNothing()
     {
@@ -50,7 +56,10 @@ public sealed class GenerationPrunerTests : BtrfsAndS3Test
         (int code, string output) = ToolRun.Run(UploaderTool, "prune", "--config", config);
 
         Assert.AreEqual(ExitCodes.DataError, code, output);
-        StringAssert.Contains(output, $"which the pointer keeps, cannot be proven whole (chunk {lost} is missing), so generation {oldGeneration} is not deleted");
+        StringAssert.Contains(
+            output,
+            $"which the pointer keeps, cannot be proven whole (chunk {lost} is missing), so generation {oldGeneration} is not deleted"
+        );
         Assert.HasCount(before, _s3.List($"backup/data/{oldGeneration}/"));
         Assert.HasCount(2, Published.ReadPointer(_s3, "data")!.Generations);
     }
@@ -66,7 +75,10 @@ public sealed class GenerationPrunerTests : BtrfsAndS3Test
         (int code, string output) = ToolRun.Run(UploaderTool, "--config", config);
 
         Assert.AreEqual(ExitCodes.Ok, code, output);
-        StringAssert.Contains(output, $"generation {oldGeneration} is beyond keep_generations but kept until {DateTime.UtcNow.AddDays(180):yyyy-MM-dd}");
+        StringAssert.Contains(
+            output,
+            $"generation {oldGeneration} is beyond keep_generations but kept until {DateTime.UtcNow.AddDays(180):yyyy-MM-dd}"
+        );
         Assert.HasCount(2, Published.ReadPointer(_s3, "data")!.Generations);
         Assert.IsNotEmpty(_s3.List($"backup/data/{oldGeneration}/"));
     }
@@ -81,7 +93,15 @@ public sealed class GenerationPrunerTests : BtrfsAndS3Test
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(UploaderTool, "--config", config).Code);
         int objects = _s3.List().Count;
 
-        (int code, string output) = ToolRun.Run(UploaderTool, "prune", "--dry-run", "--config", config, "--retention.min_age_days", "0");
+        (int code, string output) = ToolRun.Run(
+            UploaderTool,
+            "prune",
+            "--dry-run",
+            "--config",
+            config,
+            "--retention.min_age_days",
+            "0"
+        );
 
         Assert.AreEqual(ExitCodes.Ok, code, output);
         StringAssert.Contains(output, $"dry run: subvolume data: generation {oldGeneration} would be deleted");
@@ -121,10 +141,17 @@ public sealed class GenerationPrunerTests : BtrfsAndS3Test
             Assert.IsTrue(_s3.Exists(key), $"{key} is not ours and was deleted");
         }
 
-        Assert.IsFalse(_s3.Exists("backup/data/20200101T000000Z/data.20200101T000000Z/chunk-000000"), "an unnamed folder of ours, min_age_days old, was kept");
+        Assert.IsFalse(
+            _s3.Exists("backup/data/20200101T000000Z/data.20200101T000000Z/chunk-000000"),
+            "an unnamed folder of ours, min_age_days old, was kept"
+        );
         StringAssert.Contains(output, $"s3://{_s3.Bucket}/backup/data/2019-photos/ holds 1 objects");
         StringAssert.Contains(output, "that are not btrfs_to_s3's");
-        Assert.AreEqual(1, output.Split('\n').Count(l => l.Contains("backup/data/2019-photos/", StringComparison.Ordinal)), "a stray was reported more than once in a run");
+        Assert.AreEqual(
+            1,
+            output.Split('\n').Count(l => l.Contains("backup/data/2019-photos/", StringComparison.Ordinal)),
+            "a stray was reported more than once in a run"
+        );
     }
 
     [TestMethod]
@@ -138,12 +165,31 @@ public sealed class GenerationPrunerTests : BtrfsAndS3Test
 
         Assert.AreEqual(ExitCodes.Ok, code, output);
         Assert.IsTrue(_s3.Exists("backup/data/20200101T000000Z/data.20200101T000000Z/chunk-000000"));
-        StringAssert.Contains(output, $"generation 20200101T000000Z is beyond keep_generations but kept until {DateTime.UtcNow.AddDays(180):yyyy-MM-dd}");
+        StringAssert.Contains(
+            output,
+            $"generation 20200101T000000Z is beyond keep_generations but kept until {DateTime.UtcNow.AddDays(180):yyyy-MM-dd}"
+        );
     }
 
     private void Put(string key) =>
-        _s3.Client.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = _s3.Bucket, Key = key, ContentBody = "not btrfs_to_s3's" }).GetAwaiter().GetResult();
+        _s3
+            .Client.PutObjectAsync(
+                new Amazon.S3.Model.PutObjectRequest
+                {
+                    BucketName = _s3.Bucket,
+                    Key = key,
+                    ContentBody = "not btrfs_to_s3's",
+                }
+            )
+            .GetAwaiter()
+            .GetResult();
 
     private string Config(string retention) =>
-        _fx.WriteConfig(ByteSize.MiB, ByteSize.GiB, ["data"], _s3.ConfigSection(_s3.Endpoint) + $"\n[uploader]\nlinger = 0s\n[retention]\nkeep_generations = 1\n{retention}");
+        _fx.WriteConfig(
+            ByteSize.MiB,
+            ByteSize.GiB,
+            ["data"],
+            _s3.ConfigSection(_s3.Endpoint)
+                + $"\n[uploader]\nlinger = 0s\n[retention]\nkeep_generations = 1\n{retention}"
+        );
 }

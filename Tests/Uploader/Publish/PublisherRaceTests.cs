@@ -7,8 +7,8 @@ using BtrfsToS3.Shared.Spool;
 using BtrfsToS3.Tests.Infrastructure;
 using BtrfsToS3.Uploader.Publish;
 using BtrfsToS3.Uploader.Repository;
-using BtrfsToS3.Uploader.Upload;
 using BtrfsToS3.Uploader.S3;
+using BtrfsToS3.Uploader.Upload;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BtrfsToS3.Tests.Uploader.Publish;
@@ -20,9 +20,25 @@ namespace BtrfsToS3.Tests.Uploader.Publish;
 [TestClass]
 public sealed class PublisherRaceTests
 {
-    private static readonly SourceRef Theirs = new("99999999-0000-4000-8000-000000000009", "88888888-0000-4000-8000-000000000008");
+    private static readonly SourceRef Theirs = new(
+        "99999999-0000-4000-8000-000000000009",
+        "88888888-0000-4000-8000-000000000008"
+    );
 
-    private static readonly S3Options Options = new S3Options("b-test", string.Empty, "backup/", string.Empty, "DEEP_ARCHIVE", "STANDARD", 4, 5 * ByteSize.MiB, TimeSpan.FromMinutes(1), ChecksumsWhenRequiredOnly: true, ObjectLock: null, LockMargin: TimeSpan.Zero);
+    private static readonly S3Options Options = new S3Options(
+        "b-test",
+        string.Empty,
+        "backup/",
+        string.Empty,
+        "DEEP_ARCHIVE",
+        "STANDARD",
+        4,
+        5 * ByteSize.MiB,
+        TimeSpan.FromMinutes(1),
+        ChecksumsWhenRequiredOnly: true,
+        ObjectLock: null,
+        LockMargin: TimeSpan.Zero
+    );
 
     private readonly MemoryObjectStore _store = new();
     private BackupRepository _repository = null!;
@@ -32,9 +48,7 @@ public sealed class PublisherRaceTests
     [TestInitialize]
     public async Task SealAStreamWhoseChunkIsUploaded()
     {
-        _repository = new BackupRepository(
-            _store,
-            Options);
+        _repository = new BackupRepository(_store, Options);
         _spooled = await SpooledChunk.CreateAsync(ByteSize.MiB, 5 * ByteSize.MiB);
         _state = new TempDirectory("state");
         await _spooled.UploadAndSealAsync(new ChunkStore(_store, Options, locks: null), _repository);
@@ -50,7 +64,20 @@ public sealed class PublisherRaceTests
     [TestMethod]
     public async Task TryPublishAsync_AnotherOwnerWritesThePointerBetweenReadAndWrite_RefusesAndKeepsTheirs()
     {
-        var theirs = new Pointer(FormatJson.Version, "data", null, Theirs, "20200101T000000Z", DateTimeOffset.UnixEpoch, [new PointerGeneration("20200101T000000Z", [ObjectKeys.Manifest("backup/", "data", "20200101T000000Z", "data.20200101T000000Z")])]);
+        var theirs = new Pointer(
+            FormatJson.Version,
+            "data",
+            null,
+            Theirs,
+            "20200101T000000Z",
+            DateTimeOffset.UnixEpoch,
+            [
+                new PointerGeneration(
+                    "20200101T000000Z",
+                    [ObjectKeys.Manifest("backup/", "data", "20200101T000000Z", "data.20200101T000000Z")]
+                ),
+            ]
+        );
         bool raced = false;
         _store.BeforePut = (key, _, write) =>
         {
@@ -63,7 +90,9 @@ public sealed class PublisherRaceTests
             return null;
         };
 
-        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() => Publisher().TryPublishAsync(_spooled.Stream, CancellationToken.None));
+        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() =>
+            Publisher().TryPublishAsync(_spooled.Stream, CancellationToken.None)
+        );
 
         Assert.AreEqual(FailureKind.Config, failure.Kind);
         StringAssert.Contains(failure.Message, $"belongs to filesystem {Theirs.FilesystemUuid}");
@@ -101,11 +130,14 @@ public sealed class PublisherRaceTests
     {
         _store.BeforePut = (key, _, _) => key.EndsWith("pointer.json", StringComparison.Ordinal) ? false : null;
 
-        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() => Publisher().TryPublishAsync(_spooled.Stream, CancellationToken.None));
+        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() =>
+            Publisher().TryPublishAsync(_spooled.Stream, CancellationToken.None)
+        );
 
         Assert.AreEqual(FailureKind.TryAgainLater, failure.Kind);
         StringAssert.Contains(failure.Message, "changed under every one of 5 writes");
     }
 
-    private Publisher Publisher() => new(_repository, _state.Path, new HashSet<string>(), TimeProvider.System, NullLogger.Instance);
+    private Publisher Publisher() =>
+        new(_repository, _state.Path, new HashSet<string>(), TimeProvider.System, NullLogger.Instance);
 }

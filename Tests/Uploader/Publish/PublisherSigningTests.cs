@@ -21,7 +21,20 @@ namespace BtrfsToS3.Tests.Uploader.Publish;
 [TestClass]
 public sealed class PublisherSigningTests
 {
-    private static readonly S3Options Options = new S3Options("b-test", string.Empty, "backup/", string.Empty, "DEEP_ARCHIVE", "STANDARD", 4, 5 * ByteSize.MiB, TimeSpan.FromMinutes(1), ChecksumsWhenRequiredOnly: true, ObjectLock: null, LockMargin: TimeSpan.Zero);
+    private static readonly S3Options Options = new S3Options(
+        "b-test",
+        string.Empty,
+        "backup/",
+        string.Empty,
+        "DEEP_ARCHIVE",
+        "STANDARD",
+        4,
+        5 * ByteSize.MiB,
+        TimeSpan.FromMinutes(1),
+        ChecksumsWhenRequiredOnly: true,
+        ObjectLock: null,
+        LockMargin: TimeSpan.Zero
+    );
 
     private readonly MemoryObjectStore _store = new();
     private BackupRepository _repository = null!;
@@ -37,7 +50,13 @@ public sealed class PublisherSigningTests
         _repository = new BackupRepository(
             _store,
             Options,
-            signatures: new SignaturePolicy(new HashSet<string> { _key.PublicKeyText }, RequireTrusted: false, AllowUnsigned: false, _key));
+            signatures: new SignaturePolicy(
+                new HashSet<string> { _key.PublicKeyText },
+                RequireTrusted: false,
+                AllowUnsigned: false,
+                _key
+            )
+        );
         _spooled = await SpooledChunk.CreateAsync(ByteSize.MiB, 5 * ByteSize.MiB);
         await _spooled.UploadAndSealAsync(new ChunkStore(_store, Options, locks: null), _repository);
     }
@@ -64,27 +83,83 @@ public sealed class PublisherSigningTests
     public async Task TryPublishAsync_UnsignedPointerWhereTheHostSignedLast_IsBadDataAndWritesNothing()
     {
         Seal seal = _spooled.Stream.ReadSeal();
-        StateFiles.WritePublished(_state.Path, new PublishedSnapshot(FormatJson.Version, "data", seal.Snapshot with { Name = "data.20261118T020000Z" }, StreamKind.Full, "20261118T020000Z", 0, DateTimeOffset.UtcNow, ObjectKeys.Manifest("backup/", "data", "20261118T020000Z", "data.20261118T020000Z"), SigningKey: _key.PublicKeyText));
-        var forged = new Pointer(FormatJson.Version, "data", null, seal.Source, "20261118T020000Z", DateTimeOffset.UnixEpoch, [new PointerGeneration("20261118T020000Z", [ObjectKeys.Manifest("backup/", "data", "20261118T020000Z", "data.20261118T020000Z")])]);
-        _store.Put(_repository.PointerKey("data"), JsonSerializer.SerializeToUtf8Bytes(forged, FormatJson.Default.Pointer));
+        StateFiles.WritePublished(
+            _state.Path,
+            new PublishedSnapshot(
+                FormatJson.Version,
+                "data",
+                seal.Snapshot with
+                {
+                    Name = "data.20261118T020000Z",
+                },
+                StreamKind.Full,
+                "20261118T020000Z",
+                0,
+                DateTimeOffset.UtcNow,
+                ObjectKeys.Manifest("backup/", "data", "20261118T020000Z", "data.20261118T020000Z"),
+                SigningKey: _key.PublicKeyText
+            )
+        );
+        var forged = new Pointer(
+            FormatJson.Version,
+            "data",
+            null,
+            seal.Source,
+            "20261118T020000Z",
+            DateTimeOffset.UnixEpoch,
+            [
+                new PointerGeneration(
+                    "20261118T020000Z",
+                    [ObjectKeys.Manifest("backup/", "data", "20261118T020000Z", "data.20261118T020000Z")]
+                ),
+            ]
+        );
+        _store.Put(
+            _repository.PointerKey("data"),
+            JsonSerializer.SerializeToUtf8Bytes(forged, FormatJson.Default.Pointer)
+        );
 
-        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() => Publisher().TryPublishAsync(_spooled.Stream, CancellationToken.None));
+        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() =>
+            Publisher().TryPublishAsync(_spooled.Stream, CancellationToken.None)
+        );
 
         Assert.AreEqual(FailureKind.BadData, failure.Kind);
         StringAssert.Contains(failure.Message, "is not signed, but this host signed the one it published last");
-        Assert.IsNull((await _repository.ReadPointerForUpdateAsync("data", CancellationToken.None))!.SignedBy, "the forged pointer was signed over");
+        Assert.IsNull(
+            (await _repository.ReadPointerForUpdateAsync("data", CancellationToken.None))!.SignedBy,
+            "the forged pointer was signed over"
+        );
     }
 
     [TestMethod]
     public async Task TryPublishAsync_UnsignedPointerOfAnUpgradedHost_GoesOnAndSignsIt()
     {
         Seal seal = _spooled.Stream.ReadSeal();
-        var before = new Pointer(FormatJson.Version, "data", null, seal.Source, "20261118T020000Z", DateTimeOffset.UnixEpoch, [new PointerGeneration("20261118T020000Z", [ObjectKeys.Manifest("backup/", "data", "20261118T020000Z", "data.20261118T020000Z")])]);
-        _store.Put(_repository.PointerKey("data"), JsonSerializer.SerializeToUtf8Bytes(before, FormatJson.Default.Pointer));
+        var before = new Pointer(
+            FormatJson.Version,
+            "data",
+            null,
+            seal.Source,
+            "20261118T020000Z",
+            DateTimeOffset.UnixEpoch,
+            [
+                new PointerGeneration(
+                    "20261118T020000Z",
+                    [ObjectKeys.Manifest("backup/", "data", "20261118T020000Z", "data.20261118T020000Z")]
+                ),
+            ]
+        );
+        _store.Put(
+            _repository.PointerKey("data"),
+            JsonSerializer.SerializeToUtf8Bytes(before, FormatJson.Default.Pointer)
+        );
 
         Assert.IsNotNull(await Publisher().TryPublishAsync(_spooled.Stream, CancellationToken.None));
 
-        Assert.AreEqual(_key.PublicKeyText, (await _repository.ReadPointerForUpdateAsync("data", CancellationToken.None))!.SignedBy);
+        Assert.AreEqual(
+            _key.PublicKeyText,
+            (await _repository.ReadPointerForUpdateAsync("data", CancellationToken.None))!.SignedBy
+        );
     }
 
     [TestMethod]
@@ -93,17 +168,55 @@ public sealed class PublisherSigningTests
         Seal seal = _spooled.Stream.ReadSeal();
         using var other = new TempDirectory("other");
         using SigningKey otherKey = SigningKey.LoadOrCreate(other.Path);
-        var theirs = new Pointer(FormatJson.Version, "data", null, seal.Source, "20261118T020000Z", DateTimeOffset.UnixEpoch, [new PointerGeneration("20261118T020000Z", [ObjectKeys.Manifest("backup/", "data", "20261118T020000Z", "data.20261118T020000Z")])]);
+        var theirs = new Pointer(
+            FormatJson.Version,
+            "data",
+            null,
+            seal.Source,
+            "20261118T020000Z",
+            DateTimeOffset.UnixEpoch,
+            [
+                new PointerGeneration(
+                    "20261118T020000Z",
+                    [ObjectKeys.Manifest("backup/", "data", "20261118T020000Z", "data.20261118T020000Z")]
+                ),
+            ]
+        );
         byte[] body = JsonSerializer.SerializeToUtf8Bytes(theirs, FormatJson.Default.Pointer);
-        await _store.PutAsync(_repository.PointerKey("data"), body, new BtrfsToS3.Uploader.S3.ObjectWrite("STANDARD", "application/json", IfNoneMatch: false, Signature: otherKey.Sign(body)), CancellationToken.None);
+        await _store.PutAsync(
+            _repository.PointerKey("data"),
+            body,
+            new BtrfsToS3.Uploader.S3.ObjectWrite(
+                "STANDARD",
+                "application/json",
+                IfNoneMatch: false,
+                Signature: otherKey.Sign(body)
+            ),
+            CancellationToken.None
+        );
 
-        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() => Publisher().TryPublishAsync(_spooled.Stream, CancellationToken.None));
-        Seal? taken = await new Publisher(_repository, _state.Path, new HashSet<string> { "data" }, TimeProvider.System, NullLogger.Instance).TryPublishAsync(_spooled.Stream, CancellationToken.None);
+        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() =>
+            Publisher().TryPublishAsync(_spooled.Stream, CancellationToken.None)
+        );
+        Seal? taken = await new Publisher(
+            _repository,
+            _state.Path,
+            new HashSet<string> { "data" },
+            TimeProvider.System,
+            NullLogger.Instance
+        ).TryPublishAsync(_spooled.Stream, CancellationToken.None);
 
-        StringAssert.Contains(failure.Message, $"is signed by {otherKey.PublicKeyText}, which is neither this host's key nor in [restore] trusted_keys");
+        StringAssert.Contains(
+            failure.Message,
+            $"is signed by {otherKey.PublicKeyText}, which is neither this host's key nor in [restore] trusted_keys"
+        );
         Assert.IsNotNull(taken);
-        Assert.AreEqual(_key.PublicKeyText, (await _repository.ReadPointerForUpdateAsync("data", CancellationToken.None))!.SignedBy);
+        Assert.AreEqual(
+            _key.PublicKeyText,
+            (await _repository.ReadPointerForUpdateAsync("data", CancellationToken.None))!.SignedBy
+        );
     }
 
-    private Publisher Publisher() => new(_repository, _state.Path, new HashSet<string>(), TimeProvider.System, NullLogger.Instance);
+    private Publisher Publisher() =>
+        new(_repository, _state.Path, new HashSet<string>(), TimeProvider.System, NullLogger.Instance);
 }

@@ -36,13 +36,19 @@ public sealed class PublisherTests : BtrfsAndS3Test
         (int code, string output) = ToolRun.Run(UploaderTool, "--config", second);
 
         Assert.AreEqual(ExitCodes.Config, code, output);
-        StringAssert.Contains(output, $"pointer s3://{_s3.Bucket}/backup/data/pointer.json belongs to filesystem {FilesystemId.Of(_fx.Mount)}");
+        StringAssert.Contains(
+            output,
+            $"pointer s3://{_s3.Bucket}/backup/data/pointer.json belongs to filesystem {FilesystemId.Of(_fx.Mount)}"
+        );
         StringAssert.Contains(output, $"this host's is filesystem {FilesystemId.Of(_second.Mount)}");
         StringAssert.Contains(output, "--take-over data");
         Assert.AreEqual(pointerBefore, System.Text.Encoding.UTF8.GetString(_s3.Get("backup/data/pointer.json")));
         Assert.HasCount(objectsBefore, _s3.List(), "the refused host uploaded or deleted something");
         Assert.HasCount(1, Directory.GetDirectories(_second.Spool), "the refused stream left the spool");
-        StringAssert.Contains(ToolRun.Run(UploaderTool, "status", "--config", second).Output, "NOT this host's filesystem");
+        StringAssert.Contains(
+            ToolRun.Run(UploaderTool, "status", "--config", second).Output,
+            "NOT this host's filesystem"
+        );
         BackUpAChange(first);
     }
 
@@ -60,7 +66,11 @@ public sealed class PublisherTests : BtrfsAndS3Test
         StringAssert.Contains(output, "taken over");
         Pointer pointer = Published.ReadPointer(_s3, "data")!;
         Assert.AreEqual(FilesystemId.Of(_second.Mount)!.ToString(), pointer.Owner.FilesystemUuid);
-        Assert.AreEqual(oldGeneration, pointer.Generations[0].Generation, "min_age_days keeps the old host's generation");
+        Assert.AreEqual(
+            oldGeneration,
+            pointer.Generations[0].Generation,
+            "min_age_days keeps the old host's generation"
+        );
         Assert.HasCount(2, pointer.Generations);
         Published.AssertPointerNamesOnlyCompleteStreams(_s3, "data");
 
@@ -81,5 +91,11 @@ public sealed class PublisherTests : BtrfsAndS3Test
     }
 
     private string Config(BtrfsFixture fixture) =>
-        fixture.WriteConfig(ByteSize.MiB, ByteSize.GiB, ["data"], _s3.ConfigSection(_s3.Endpoint) + "\n[uploader]\nlinger = 0s\n[retention]\nkeep_generations = 1\nmin_age_days = 180");
+        fixture.WriteConfig(
+            ByteSize.MiB,
+            ByteSize.GiB,
+            ["data"],
+            _s3.ConfigSection(_s3.Endpoint)
+                + "\n[uploader]\nlinger = 0s\n[retention]\nkeep_generations = 1\nmin_age_days = 180"
+        );
 }

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace BtrfsToS3.Tests.Uploader.Repository;
 
-/// <summary>The rule of docs/FORMAT.md, "Object Lock": locked until retention could delete the generation, plus the margin.</summary>
+/// <summary>The rule of docs/FORMAT.md, "Object Lock": locked until retention could delete the generation, plus the
+/// margin.</summary>
 [TestClass]
 public sealed class LockPolicyTests
 {
@@ -50,5 +51,12 @@ public sealed class LockPolicyTests
     }
 
     private static LockPolicy Policy(DateTimeOffset now, int keep) =>
-        new("GOVERNANCE", FullEveryDays: 182, KeepGenerations: keep, MinAgeDays: 180, Margin: TimeSpan.FromDays(30), new FakeTimeProvider(now));
+        new(
+            "GOVERNANCE",
+            FullEveryDays: 182,
+            KeepGenerations: keep,
+            MinAgeDays: 180,
+            Margin: TimeSpan.FromDays(30),
+            new FakeTimeProvider(now)
+        );
 }

@@ -4,7 +4,8 @@ using BtrfsToS3.Uploader.Restore;
 
 namespace BtrfsToS3.Tests.Uploader.Restore;
 
-/// <summary>What restore says, before it thaws or downloads anything, when this host's btrfs receive cannot read a stream.</summary>
+/// <summary>What restore says, before it thaws or downloads anything, when this host's btrfs receive cannot read a
+/// stream.</summary>
 [TestClass]
 public sealed class RestoreChecksTests
 {
@@ -32,7 +33,8 @@ public sealed class RestoreChecksTests
 
         Assert.AreEqual(
             $"restore: stream {chain[1].Stream} is btrfs send protocol 2 with compressed data; btrfs receive needs btrfs-progs 6.2 or newer to read it (6.0.2 and 6.2 fixed its receive of compressed extents), and this host has {progs}: install a newer btrfs-progs, then restore again; nothing was thawed or downloaded",
-            problem);
+            problem
+        );
     }
 
     [TestMethod]
@@ -40,7 +42,10 @@ public sealed class RestoreChecksTests
     {
         IReadOnlyList<Manifest> chain = [ManifestChain.Of("data", (100, 0))[0] with { SendProtocol = 3 }];
 
-        StringAssert.Contains(RestoreChecks.ReceiveProblem(chain, "btrfs-progs v9.0"), "is btrfs send protocol 3; btrfs_to_s3 knows protocols 1 and 2 only");
+        StringAssert.Contains(
+            RestoreChecks.ReceiveProblem(chain, "btrfs-progs v9.0"),
+            "is btrfs send protocol 3; btrfs_to_s3 knows protocols 1 and 2 only"
+        );
     }
 
     /// <summary>A full of protocol 1 (sent before the setting changed), then an incremental of protocol 2.</summary>

@@ -37,7 +37,9 @@ public sealed class BandwidthLimiterTests
         var limiter = new BandwidthLimiter(Schedule("100Mbit"), clock, _logger);
 
         // Busy 3 s, idle 5 s (the bucket fills), busy again: the refill is the burst, not a backlog.
-        long[] through = Simulate(clock, limiter, callers: 8, TimeSpan.FromSeconds(30), busy: ms => ms is < 3_000 or >= 8_000);
+        long[] through = Simulate(clock, limiter, callers: 8, TimeSpan.FromSeconds(30), busy: ms =>
+            ms is < 3_000 or >= 8_000
+        );
 
         Assert.IsLessThanOrEqualTo(HundredMbitTenSeconds * 1.05, TenSecondWindows(through).Most);
     }
@@ -62,7 +64,8 @@ public sealed class BandwidthLimiterTests
                 "bandwidth cap now 50 Mbit/s (6.25 MB/s); schedule: 07:00,50Mbit 08:00,100Mbit 23:00,off",
                 "bandwidth cap now 100 Mbit/s (12.5 MB/s); schedule: 07:00,50Mbit 08:00,100Mbit 23:00,off",
             },
-            _logger.Entries.Select(e => e.Message).ToArray());
+            _logger.Entries.Select(e => e.Message).ToArray()
+        );
         Assert.IsTrue(_logger.Entries.All(e => e.Event.Name == "BandwidthCap"));
     }
 
@@ -82,7 +85,8 @@ public sealed class BandwidthLimiterTests
         Assert.AreEqual(4L * 100 * Read, through[0]);
         CollectionAssert.AreEqual(
             new[] { "BandwidthCap", "NoBandwidthCap" },
-            _logger.Entries.Select(e => e.Event.Name).ToArray());
+            _logger.Entries.Select(e => e.Event.Name).ToArray()
+        );
         Assert.AreEqual("no bandwidth cap now; schedule: 08:00,100Mbit 23:00,off", _logger.Entries[^1].Message);
     }
 
@@ -160,7 +164,14 @@ public sealed class BandwidthLimiterTests
     /// Runs callers that each ask for the next read the moment the last one is let through (while busy), stepping the
     /// clock a millisecond at a time; returns the bytes let through in each millisecond.
     /// </summary>
-    private static long[] Simulate(FakeTimeProvider clock, BandwidthLimiter limiter, int callers, TimeSpan span, Func<int, bool>? busy = null, int maxReadsPerStep = int.MaxValue)
+    private static long[] Simulate(
+        FakeTimeProvider clock,
+        BandwidthLimiter limiter,
+        int callers,
+        TimeSpan span,
+        Func<int, bool>? busy = null,
+        int maxReadsPerStep = int.MaxValue
+    )
     {
         var through = new long[(int)span.TotalMilliseconds];
         var waits = new Task?[callers];
@@ -196,7 +207,8 @@ public sealed class BandwidthLimiterTests
         return through;
     }
 
-    /// <summary>The fewest and the most bytes let through in any 10 s of the run, a window starting at each millisecond.</summary>
+    /// <summary>The fewest and the most bytes let through in any 10 s of the run, a window starting at each
+    /// millisecond.</summary>
     internal static (long Least, long Most) TenSecondWindows(long[] through)
     {
         const int Window = 10_000;

@@ -39,10 +39,22 @@ public sealed class BucketLifecycleTests
     [TestMethod]
     public void AbortRuleFor_AndOfPrefixAndTag_DoesNotCountForWeTagNothing()
     {
-        BucketLifecycle lifecycle = Read(Abort("tagged", new LifecycleAndOperator
-        {
-            Operands = [new LifecyclePrefixPredicate { Prefix = "backup/" }, new LifecycleTagPredicate { Tag = new Tag { Key = "k", Value = "v" } }],
-        }));
+        BucketLifecycle lifecycle = Read(
+            Abort(
+                "tagged",
+                new LifecycleAndOperator
+                {
+                    Operands =
+                    [
+                        new LifecyclePrefixPredicate { Prefix = "backup/" },
+                        new LifecycleTagPredicate
+                        {
+                            Tag = new Tag { Key = "k", Value = "v" },
+                        },
+                    ],
+                }
+            )
+        );
 
         BucketRule rule = lifecycle.Rules.Single();
         Assert.AreEqual("backup/", rule.Prefix);
@@ -54,27 +66,43 @@ public sealed class BucketLifecycleTests
     [TestMethod]
     public void AbortRuleFor_AndOfPrefixAndObjectSizes_DoesNotCount()
     {
-        BucketLifecycle lifecycle = Read(Abort("sized", new LifecycleAndOperator
-        {
-            Operands =
-            [
-                new LifecyclePrefixPredicate { Prefix = "backup/" },
-                new LifecycleObjectSizeGreaterThanPredicate { ObjectSizeGreaterThan = 131072 },
-                new LifecycleObjectSizeLessThanPredicate { ObjectSizeLessThan = 1_000_000 },
-            ],
-        }));
+        BucketLifecycle lifecycle = Read(
+            Abort(
+                "sized",
+                new LifecycleAndOperator
+                {
+                    Operands =
+                    [
+                        new LifecyclePrefixPredicate { Prefix = "backup/" },
+                        new LifecycleObjectSizeGreaterThanPredicate { ObjectSizeGreaterThan = 131072 },
+                        new LifecycleObjectSizeLessThanPredicate { ObjectSizeLessThan = 1_000_000 },
+                    ],
+                }
+            )
+        );
 
         BucketRule rule = lifecycle.Rules.Single();
         Assert.AreEqual(131072L, rule.LargerThan);
         Assert.AreEqual(1_000_000L, rule.SmallerThan);
         Assert.IsNull(lifecycle.AbortRuleFor(Prefix));
-        Assert.AreEqual("prefix \"backup/\", objects larger than 131072 bytes, objects smaller than 1000000 bytes", rule.Selection);
+        Assert.AreEqual(
+            "prefix \"backup/\", objects larger than 131072 bytes, objects smaller than 1000000 bytes",
+            rule.Selection
+        );
     }
 
     [TestMethod]
     public void AbortRuleFor_TagFilterAlone_DoesNotCount()
     {
-        BucketLifecycle lifecycle = Read(Abort("tag", new LifecycleTagPredicate { Tag = new Tag { Key = "k", Value = "v" } }));
+        BucketLifecycle lifecycle = Read(
+            Abort(
+                "tag",
+                new LifecycleTagPredicate
+                {
+                    Tag = new Tag { Key = "k", Value = "v" },
+                }
+            )
+        );
 
         Assert.IsNull(lifecycle.AbortRuleFor(Prefix));
     }
@@ -82,8 +110,18 @@ public sealed class BucketLifecycleTests
     [TestMethod]
     public void AbortRuleFor_LegacyRuleLevelPrefixOfOurs_Counts()
     {
-#pragma warning disable CS0618 // The rule-level Prefix is deprecated, but configurations written before filters hold it.
-        var rule = new LifecycleRule { Id = "legacy", Status = LifecycleRuleStatus.Enabled, Prefix = "back", AbortIncompleteMultipartUpload = new LifecycleRuleAbortIncompleteMultipartUpload { DaysAfterInitiation = 3 } };
+        // The rule-level Prefix is deprecated, but configurations written before filters hold it.
+#pragma warning disable CS0618
+        var rule = new LifecycleRule
+        {
+            Id = "legacy",
+            Status = LifecycleRuleStatus.Enabled,
+            Prefix = "back",
+            AbortIncompleteMultipartUpload = new LifecycleRuleAbortIncompleteMultipartUpload
+            {
+                DaysAfterInitiation = 3,
+            },
+        };
 #pragma warning restore CS0618
 
         BucketLifecycle lifecycle = Read(rule);
@@ -114,7 +152,15 @@ public sealed class BucketLifecycleTests
     [TestMethod]
     public void TransitionsOver_TaggedRule_IsNotReported()
     {
-        BucketLifecycle lifecycle = Read(Transition("tag", new LifecycleTagPredicate { Tag = new Tag { Key = "k", Value = "v" } }));
+        BucketLifecycle lifecycle = Read(
+            Transition(
+                "tag",
+                new LifecycleTagPredicate
+                {
+                    Tag = new Tag { Key = "k", Value = "v" },
+                }
+            )
+        );
 
         Assert.IsEmpty(lifecycle.TransitionsOver(Prefix));
     }
@@ -124,7 +170,10 @@ public sealed class BucketLifecycleTests
     {
         var response = new GetLifecycleConfigurationResponse
         {
-            Configuration = new LifecycleConfiguration { Rules = [Transition("archive", new LifecyclePrefixPredicate { Prefix = string.Empty })] },
+            Configuration = new LifecycleConfiguration
+            {
+                Rules = [Transition("archive", new LifecyclePrefixPredicate { Prefix = string.Empty })],
+            },
             TransitionDefaultMinimumObjectSize = TransitionDefaultMinimumObjectSize.VariesByStorageClass,
         };
 
@@ -141,7 +190,10 @@ public sealed class BucketLifecycleTests
         {
             Id = "noncurrent",
             Status = LifecycleRuleStatus.Enabled,
-            Filter = new LifecycleFilter { LifecycleFilterPredicate = new LifecyclePrefixPredicate { Prefix = "backup/" } },
+            Filter = new LifecycleFilter
+            {
+                LifecycleFilterPredicate = new LifecyclePrefixPredicate { Prefix = "backup/" },
+            },
             NoncurrentVersionExpiration = new LifecycleRuleNoncurrentVersionExpiration { NoncurrentDays = 1 },
         };
 
@@ -149,21 +201,28 @@ public sealed class BucketLifecycleTests
     }
 
     private static BucketLifecycle Read(params LifecycleRule[] rules) =>
-        BucketLifecycleReader.From(new GetLifecycleConfigurationResponse { Configuration = new LifecycleConfiguration { Rules = [.. rules] } });
+        BucketLifecycleReader.From(
+            new GetLifecycleConfigurationResponse { Configuration = new LifecycleConfiguration { Rules = [.. rules] } }
+        );
 
-    private static LifecycleRule Abort(string id, LifecycleFilterPredicate filter) => new()
-    {
-        Id = id,
-        Status = LifecycleRuleStatus.Enabled,
-        Filter = new LifecycleFilter { LifecycleFilterPredicate = filter },
-        AbortIncompleteMultipartUpload = new LifecycleRuleAbortIncompleteMultipartUpload { DaysAfterInitiation = 7 },
-    };
+    private static LifecycleRule Abort(string id, LifecycleFilterPredicate filter) =>
+        new()
+        {
+            Id = id,
+            Status = LifecycleRuleStatus.Enabled,
+            Filter = new LifecycleFilter { LifecycleFilterPredicate = filter },
+            AbortIncompleteMultipartUpload = new LifecycleRuleAbortIncompleteMultipartUpload
+            {
+                DaysAfterInitiation = 7,
+            },
+        };
 
-    private static LifecycleRule Transition(string id, LifecycleFilterPredicate filter) => new()
-    {
-        Id = id,
-        Status = LifecycleRuleStatus.Enabled,
-        Filter = new LifecycleFilter { LifecycleFilterPredicate = filter },
-        Transitions = [new LifecycleTransition { Days = 30, StorageClass = S3StorageClass.DeepArchive }],
-    };
+    private static LifecycleRule Transition(string id, LifecycleFilterPredicate filter) =>
+        new()
+        {
+            Id = id,
+            Status = LifecycleRuleStatus.Enabled,
+            Filter = new LifecycleFilter { LifecycleFilterPredicate = filter },
+            Transitions = [new LifecycleTransition { Days = 30, StorageClass = S3StorageClass.DeepArchive }],
+        };
 }

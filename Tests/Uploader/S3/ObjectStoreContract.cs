@@ -53,7 +53,9 @@ public abstract class ObjectStoreContract
     {
         await Store.PutAsync(Prefix + "big", new byte[2048], Plain, CancellationToken.None);
 
-        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() => Store.GetAsync(Prefix + "big", null, 2047, CancellationToken.None));
+        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() =>
+            Store.GetAsync(Prefix + "big", null, 2047, CancellationToken.None)
+        );
 
         Assert.AreEqual(FailureKind.BadData, failure.Kind);
     }
@@ -61,7 +63,15 @@ public abstract class ObjectStoreContract
     [TestMethod]
     public async Task PutAsync_IfNoneMatchOnAFreeKey_Writes()
     {
-        ObjectWritten? written = await Store.PutAsync(Prefix + "new", "first"u8.ToArray(), Plain with { IfNoneMatch = true }, CancellationToken.None);
+        ObjectWritten? written = await Store.PutAsync(
+            Prefix + "new",
+            "first"u8.ToArray(),
+            Plain with
+            {
+                IfNoneMatch = true,
+            },
+            CancellationToken.None
+        );
 
         Assert.IsNotNull(written);
         Assert.AreEqual("first", await Text(Prefix + "new"));
@@ -72,7 +82,15 @@ public abstract class ObjectStoreContract
     {
         await Store.PutAsync(Prefix + "taken", "first"u8.ToArray(), Plain, CancellationToken.None);
 
-        ObjectWritten? written = await Store.PutAsync(Prefix + "taken", "second"u8.ToArray(), Plain with { IfNoneMatch = true }, CancellationToken.None);
+        ObjectWritten? written = await Store.PutAsync(
+            Prefix + "taken",
+            "second"u8.ToArray(),
+            Plain with
+            {
+                IfNoneMatch = true,
+            },
+            CancellationToken.None
+        );
 
         Assert.IsNull(written);
         Assert.AreEqual("first", await Text(Prefix + "taken"));
@@ -84,7 +102,15 @@ public abstract class ObjectStoreContract
         await Store.PutAsync(Prefix + "pointer.json", "one"u8.ToArray(), Plain, CancellationToken.None);
         ObjectBody read = (await Store.GetAsync(Prefix + "pointer.json", null, 1024, CancellationToken.None))!;
 
-        ObjectWritten? written = await Store.PutAsync(Prefix + "pointer.json", "two"u8.ToArray(), Plain with { IfMatch = read.Etag }, CancellationToken.None);
+        ObjectWritten? written = await Store.PutAsync(
+            Prefix + "pointer.json",
+            "two"u8.ToArray(),
+            Plain with
+            {
+                IfMatch = read.Etag,
+            },
+            CancellationToken.None
+        );
 
         Assert.IsNotNull(written);
         Assert.AreEqual("two", await Text(Prefix + "pointer.json"));
@@ -97,7 +123,15 @@ public abstract class ObjectStoreContract
         ObjectBody read = (await Store.GetAsync(Prefix + "pointer.json", null, 1024, CancellationToken.None))!;
         await Store.PutAsync(Prefix + "pointer.json", "another writer"u8.ToArray(), Plain, CancellationToken.None);
 
-        ObjectWritten? written = await Store.PutAsync(Prefix + "pointer.json", "stale"u8.ToArray(), Plain with { IfMatch = read.Etag }, CancellationToken.None);
+        ObjectWritten? written = await Store.PutAsync(
+            Prefix + "pointer.json",
+            "stale"u8.ToArray(),
+            Plain with
+            {
+                IfMatch = read.Etag,
+            },
+            CancellationToken.None
+        );
 
         Assert.IsNull(written);
         Assert.AreEqual("another writer", await Text(Prefix + "pointer.json"));
@@ -107,11 +141,23 @@ public abstract class ObjectStoreContract
     public async Task PutAsync_WithASignature_ReadBackBesideTheBytesAndGoneWhenRewrittenWithout()
     {
         const string Signature = "ed25519:AAAA ed25519-signature:BBBB";
-        await Store.PutAsync(Prefix + "manifest.json", "signed"u8.ToArray(), Plain with { Signature = Signature }, CancellationToken.None);
-        string? signed = (await Store.GetAsync(Prefix + "manifest.json", null, 1024, CancellationToken.None))!.Signature;
+        await Store.PutAsync(
+            Prefix + "manifest.json",
+            "signed"u8.ToArray(),
+            Plain with
+            {
+                Signature = Signature,
+            },
+            CancellationToken.None
+        );
+        string? signed = (
+            await Store.GetAsync(Prefix + "manifest.json", null, 1024, CancellationToken.None)
+        )!.Signature;
 
         await Store.PutAsync(Prefix + "manifest.json", "unsigned"u8.ToArray(), Plain, CancellationToken.None);
-        string? unsigned = (await Store.GetAsync(Prefix + "manifest.json", null, 1024, CancellationToken.None))!.Signature;
+        string? unsigned = (
+            await Store.GetAsync(Prefix + "manifest.json", null, 1024, CancellationToken.None)
+        )!.Signature;
 
         Assert.AreEqual(Signature, signed);
         Assert.IsNull(unsigned);
@@ -129,7 +175,10 @@ public abstract class ObjectStoreContract
 
         ObjectHead head = (await Store.HeadAsync(Prefix + "object", CancellationToken.None))!;
 
-        Assert.AreEqual((1000L, Md5(body), "STANDARD", false), (head.Size, S3Etag.Normalize(head.Etag), head.StorageClass, head.ThawOngoing));
+        Assert.AreEqual(
+            (1000L, Md5(body), "STANDARD", false),
+            (head.Size, S3Etag.Normalize(head.Etag), head.StorageClass, head.ThawOngoing)
+        );
     }
 
     [TestMethod]
@@ -141,7 +190,10 @@ public abstract class ObjectStoreContract
 
         IReadOnlyList<StoredObject> listed = await Store.ListAsync(Prefix, CancellationToken.None);
 
-        CollectionAssert.AreEquivalent(new[] { (Prefix + "a", 1L), (Prefix + "sub/b", 2L) }, listed.Select(o => (o.Key, o.Size)).ToArray());
+        CollectionAssert.AreEquivalent(
+            new[] { (Prefix + "a", 1L), (Prefix + "sub/b", 2L) },
+            listed.Select(o => (o.Key, o.Size)).ToArray()
+        );
     }
 
     [TestMethod]
@@ -154,7 +206,10 @@ public abstract class ObjectStoreContract
 
         IReadOnlyList<string> folders = await Store.ListFoldersAsync(Prefix, CancellationToken.None);
 
-        CollectionAssert.AreEquivalent(new[] { Prefix + "20261125T020000Z/", Prefix + "20270525T020000Z/" }, folders.ToArray());
+        CollectionAssert.AreEquivalent(
+            new[] { Prefix + "20261125T020000Z/", Prefix + "20270525T020000Z/" },
+            folders.ToArray()
+        );
     }
 
     [TestMethod]
@@ -165,7 +220,10 @@ public abstract class ObjectStoreContract
 
         await Store.DeleteAsync([Prefix + "a", Prefix + "never-there"], CancellationToken.None);
 
-        CollectionAssert.AreEqual(new[] { Prefix + "b" }, (await Store.ListAsync(Prefix, CancellationToken.None)).Select(o => o.Key).ToArray());
+        CollectionAssert.AreEqual(
+            new[] { Prefix + "b" },
+            (await Store.ListAsync(Prefix, CancellationToken.None)).Select(o => o.Key).ToArray()
+        );
         Assert.IsNull(await Store.HeadAsync(Prefix + "a", CancellationToken.None));
     }
 
@@ -177,15 +235,39 @@ public abstract class ObjectStoreContract
         string key = Prefix + "chunk-000000";
         string uploadId = await Store.StartUploadAsync(key, Chunk, CancellationToken.None);
         PendingUpload pending = (await Store.ListUploadsAsync(Prefix, CancellationToken.None)).Single();
-        (string first, _) = await Store.UploadPartAsync(key, uploadId, Part(bytes, 1, 0, 5 * 1024 * 1024), _ => { }, CancellationToken.None);
-        (string second, _) = await Store.UploadPartAsync(key, uploadId, Part(bytes, 2, 5 * 1024 * 1024, 1234), _ => { }, CancellationToken.None);
+        (string first, _) = await Store.UploadPartAsync(
+            key,
+            uploadId,
+            Part(bytes, 1, 0, 5 * 1024 * 1024),
+            _ => { },
+            CancellationToken.None
+        );
+        (string second, _) = await Store.UploadPartAsync(
+            key,
+            uploadId,
+            Part(bytes, 2, 5 * 1024 * 1024, 1234),
+            _ => { },
+            CancellationToken.None
+        );
         IReadOnlyList<StoredPart> parts = (await Store.ListPartsAsync(key, uploadId, CancellationToken.None))!;
 
-        await Store.CompleteUploadAsync(key, uploadId, [new CompletedPart(1, first, null), new CompletedPart(2, second, null)], null, CancellationToken.None);
+        await Store.CompleteUploadAsync(
+            key,
+            uploadId,
+            [new CompletedPart(1, first, null), new CompletedPart(2, second, null)],
+            null,
+            CancellationToken.None
+        );
 
         Assert.AreEqual((key, uploadId), (pending.Key, pending.UploadId));
-        Assert.AreEqual((1, S3Etag.Normalize(first), 5L * 1024 * 1024), (parts[0].Number, S3Etag.Normalize(parts[0].Etag), parts[0].Size));
-        Assert.AreEqual((2, S3Etag.Normalize(second), 1234L), (parts[1].Number, S3Etag.Normalize(parts[1].Etag), parts[1].Size));
+        Assert.AreEqual(
+            (1, S3Etag.Normalize(first), 5L * 1024 * 1024),
+            (parts[0].Number, S3Etag.Normalize(parts[0].Etag), parts[0].Size)
+        );
+        Assert.AreEqual(
+            (2, S3Etag.Normalize(second), 1234L),
+            (parts[1].Number, S3Etag.Normalize(parts[1].Etag), parts[1].Size)
+        );
         Assert.AreEqual(Md5(bytes.AsSpan(0, 5 * 1024 * 1024).ToArray()), S3Etag.Normalize(first));
         CollectionAssert.AreEqual(bytes, await Read(key, null));
         ObjectHead head = (await Store.HeadAsync(key, CancellationToken.None))!;
@@ -202,12 +284,17 @@ public abstract class ObjectStoreContract
         byte[] bytes = RandomNumberGenerator.GetBytes(1000);
         await Store.UploadPartAsync(key, uploadId, Part(bytes, 1, 0, bytes.Length), _ => { }, CancellationToken.None);
 
-        await Store.AbortUploadAsync((await Store.ListUploadsAsync(Prefix, CancellationToken.None)).Single(), CancellationToken.None);
+        await Store.AbortUploadAsync(
+            (await Store.ListUploadsAsync(Prefix, CancellationToken.None)).Single(),
+            CancellationToken.None
+        );
 
         Assert.IsEmpty(await Store.ListUploadsAsync(Prefix, CancellationToken.None));
         Assert.IsNull(await Store.ListPartsAsync(key, uploadId, CancellationToken.None));
         Assert.IsNull(await Store.HeadAsync(key, CancellationToken.None));
-        await Assert.ThrowsExactlyAsync<UploadGoneException>(() => Store.UploadPartAsync(key, uploadId, Part(bytes, 2, 0, bytes.Length), _ => { }, CancellationToken.None));
+        await Assert.ThrowsExactlyAsync<UploadGoneException>(() =>
+            Store.UploadPartAsync(key, uploadId, Part(bytes, 2, 0, bytes.Length), _ => { }, CancellationToken.None)
+        );
     }
 
     [TestMethod]
@@ -226,7 +313,14 @@ public abstract class ObjectStoreContract
     {
         string path = _files.File($"part-{number}");
         File.WriteAllBytes(path, bytes);
-        return new PartWrite(number, path, offset, length, Md5(bytes.AsSpan((int)offset, (int)length).ToArray()), Crc32: null);
+        return new PartWrite(
+            number,
+            path,
+            offset,
+            length,
+            Md5(bytes.AsSpan((int)offset, (int)length).ToArray()),
+            Crc32: null
+        );
     }
 
     private async Task<byte[]> Read(string key, (long First, long Last)? range)

@@ -14,7 +14,8 @@ namespace BtrfsToS3.Tests.Uploader.S3;
 public sealed class OutageGuardTests
 {
     private const string Bucket = "backup-bucket";
-    private const string CredentialChain = "they come from the AWS SDK's default chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws, instance role)";
+    private const string CredentialChain =
+        "they come from the AWS SDK's default chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws, instance role)";
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly TimerLog _clock;
@@ -25,7 +26,8 @@ public sealed class OutageGuardTests
     [TestMethod]
     public async Task RunAsync_Succeeds_ReturnsTheResultWithNoRetries()
     {
-        (string result, int retries) = await Guard(TimeSpan.FromHours(1)).RunAsync("manifest", FailingTimes(0), CancellationToken.None);
+        (string result, int retries) = await Guard(TimeSpan.FromHours(1))
+            .RunAsync("manifest", FailingTimes(0), CancellationToken.None);
 
         Assert.AreEqual("done", result);
         Assert.AreEqual(0, retries);
@@ -46,7 +48,9 @@ public sealed class OutageGuardTests
     [DataRow("network error inside an SDK exception")]
     public async Task RunAsync_TransientFailures_RetriedAndResultReturnedWithRetryCount(string failure)
     {
-        (string result, int retries) = await _clock.Drive(Guard(TimeSpan.FromHours(1)).RunAsync("manifest", FailingTimes(2, failure), CancellationToken.None));
+        (string result, int retries) = await _clock.Drive(
+            Guard(TimeSpan.FromHours(1)).RunAsync("manifest", FailingTimes(2, failure), CancellationToken.None)
+        );
 
         Assert.AreEqual("done", result);
         Assert.AreEqual(2, retries);
@@ -57,7 +61,9 @@ public sealed class OutageGuardTests
     [TestMethod]
     public async Task RunAsync_LongOutage_BackoffDoublesFromOneSecondToAtMostSixty()
     {
-        (string _, int retries) = await _clock.Drive(Guard(TimeSpan.FromHours(1)).RunAsync("manifest", FailingTimes(10), CancellationToken.None));
+        (string _, int retries) = await _clock.Drive(
+            Guard(TimeSpan.FromHours(1)).RunAsync("manifest", FailingTimes(10), CancellationToken.None)
+        );
 
         Assert.AreEqual(10, retries);
         CollectionAssert.AreEqual(Seconds(1, 2, 4, 8, 16, 32, 60, 60, 60, 60), _clock.Waits.ToArray());
@@ -68,15 +74,23 @@ public sealed class OutageGuardTests
     {
         OutageGuard guard = Guard(TimeSpan.FromMinutes(5));
 
-        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(
-            () => _clock.Drive(guard.RunAsync("chunk data/chunk-000001", FailingTimes(int.MaxValue, "network error inside an SDK exception"), CancellationToken.None)));
+        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() =>
+            _clock.Drive(
+                guard.RunAsync(
+                    "chunk data/chunk-000001",
+                    FailingTimes(int.MaxValue, "network error inside an SDK exception"),
+                    CancellationToken.None
+                )
+            )
+        );
 
         Assert.AreEqual(FailureKind.TryAgainLater, failure.Kind);
         Assert.StartsWith("S3 unreachable for", failure.Message);
         // 1+2+4+8+16+32+60+60+60+60 = 303 s of waiting: the failure after the tenth wait is the first past 5 minutes.
         Assert.AreEqual(
             "S3 unreachable for 303s (chunk data/chunk-000001: connection reset by peer); gave up after give_up_after = 5m, the spool is intact for the next run",
-            failure.Message);
+            failure.Message
+        );
         Assert.AreEqual(11, _calls);
         CollectionAssert.AreEqual(Seconds(1, 2, 4, 8, 16, 32, 60, 60, 60, 60), _clock.Waits.ToArray());
     }
@@ -86,7 +100,9 @@ public sealed class OutageGuardTests
     {
         OutageGuard guard = Guard(TimeSpan.Zero);
 
-        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() => guard.RunAsync("manifest", FailingTimes(1), CancellationToken.None));
+        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() =>
+            guard.RunAsync("manifest", FailingTimes(1), CancellationToken.None)
+        );
 
         Assert.AreEqual(FailureKind.TryAgainLater, failure.Kind);
         Assert.StartsWith("S3 unreachable for 0s (manifest: connection refused)", failure.Message);
@@ -98,12 +114,16 @@ public sealed class OutageGuardTests
     public async Task RunAsync_SuccessInBetween_RestartsTheOutageClock()
     {
         OutageGuard guard = Guard(TimeSpan.FromSeconds(10));
-        (string _, int retries) = await _clock.Drive(guard.RunAsync("manifest", FailingTimes(3), CancellationToken.None));
+        (string _, int retries) = await _clock.Drive(
+            guard.RunAsync("manifest", FailingTimes(3), CancellationToken.None)
+        );
         Assert.AreEqual(3, retries);
         _calls = 0;
 
         // The first run succeeded 7 s in; down since then: 0, 1, 3, 7, then 15 s, the first at least 10 s.
-        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() => _clock.Drive(guard.RunAsync("pointer", FailingTimes(int.MaxValue), CancellationToken.None)));
+        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() =>
+            _clock.Drive(guard.RunAsync("pointer", FailingTimes(int.MaxValue), CancellationToken.None))
+        );
 
         Assert.StartsWith("S3 unreachable for 15s (pointer: connection refused)", failure.Message);
         Assert.AreEqual(5, _calls);
@@ -122,23 +142,26 @@ public sealed class OutageGuardTests
             _time.Advance(TimeSpan.FromHours(2));
         }
 
-        (string result, int retries) = await _clock.Drive(guard.RunAsync(
-            "chunk data/chunk-000001",
-            _ =>
-            {
-                if (++_calls == 1)
+        (string result, int retries) = await _clock.Drive(
+            guard.RunAsync(
+                "chunk data/chunk-000001",
+                _ =>
                 {
-                    if (insideTheOperation)
+                    if (++_calls == 1)
                     {
-                        _time.Advance(TimeSpan.FromHours(2));
+                        if (insideTheOperation)
+                        {
+                            _time.Advance(TimeSpan.FromHours(2));
+                        }
+
+                        throw Failure("HttpRequestException");
                     }
 
-                    throw Failure("HttpRequestException");
-                }
-
-                return Task.FromResult("done");
-            },
-            CancellationToken.None));
+                    return Task.FromResult("done");
+                },
+                CancellationToken.None
+            )
+        );
 
         Assert.AreEqual("done", result);
         Assert.AreEqual(1, retries);
@@ -151,36 +174,68 @@ public sealed class OutageGuardTests
         var clock = new OutageClock(_clock);
         var guard = new OutageGuard(TimeSpan.FromMinutes(1), Bucket, clock, NullLogger.Instance);
 
-        (string result, int retries) = await _clock.Drive(guard.RunAsync(
-            "chunk data/chunk-000001",
-            _ =>
-            {
-                _time.Advance(TimeSpan.FromSeconds(50));
-                if (++_calls <= 3)
+        (string result, int retries) = await _clock.Drive(
+            guard.RunAsync(
+                "chunk data/chunk-000001",
+                _ =>
                 {
-                    clock.Answered();
-                    throw Failure("HttpRequestException");
-                }
+                    _time.Advance(TimeSpan.FromSeconds(50));
+                    if (++_calls <= 3)
+                    {
+                        clock.Answered();
+                        throw Failure("HttpRequestException");
+                    }
 
-                return Task.FromResult("done");
-            },
-            CancellationToken.None));
+                    return Task.FromResult("done");
+                },
+                CancellationToken.None
+            )
+        );
 
         Assert.AreEqual("done", result);
         Assert.AreEqual(3, retries, "150 s of attempts, each answered before it failed, is no outage of 1 min");
     }
 
     [TestMethod]
-    [DataRow("AccessDenied", HttpStatusCode.Forbidden, "manifest: S3 denied access (403 AccessDenied: Access Denied) in bucket backup-bucket: the credentials lack a permission (docs/iam-policy.json lists what the uploader needs)")]
-    [DataRow("NoSuchBucket", HttpStatusCode.NotFound, "configuration: [s3] bucket: bucket backup-bucket does not exist")]
-    [DataRow("InvalidAccessKeyId", HttpStatusCode.Forbidden, $"S3 rejected the credentials (InvalidAccessKeyId): {CredentialChain}")]
-    [DataRow("SignatureDoesNotMatch", HttpStatusCode.Forbidden, $"S3 rejected the credentials (SignatureDoesNotMatch): {CredentialChain}")]
-    public async Task RunAsync_PermanentS3Error_ThrowsConfigAtOnceWithoutRetry(string errorCode, HttpStatusCode status, string expected)
+    [DataRow(
+        "AccessDenied",
+        HttpStatusCode.Forbidden,
+        "manifest: S3 denied access (403 AccessDenied: Access Denied) in bucket backup-bucket: the credentials lack a permission (docs/iam-policy.json lists what the uploader needs)"
+    )]
+    [DataRow(
+        "NoSuchBucket",
+        HttpStatusCode.NotFound,
+        "configuration: [s3] bucket: bucket backup-bucket does not exist"
+    )]
+    [DataRow(
+        "InvalidAccessKeyId",
+        HttpStatusCode.Forbidden,
+        $"S3 rejected the credentials (InvalidAccessKeyId): {CredentialChain}"
+    )]
+    [DataRow(
+        "SignatureDoesNotMatch",
+        HttpStatusCode.Forbidden,
+        $"S3 rejected the credentials (SignatureDoesNotMatch): {CredentialChain}"
+    )]
+    public async Task RunAsync_PermanentS3Error_ThrowsConfigAtOnceWithoutRetry(
+        string errorCode,
+        HttpStatusCode status,
+        string expected
+    )
     {
         OutageGuard guard = Guard(TimeSpan.FromHours(1));
 
-        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(
-            () => guard.RunAsync<string>("manifest", _ => { _calls++; throw S3Error(status, errorCode, "Access Denied"); }, CancellationToken.None));
+        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() =>
+            guard.RunAsync<string>(
+                "manifest",
+                _ =>
+                {
+                    _calls++;
+                    throw S3Error(status, errorCode, "Access Denied");
+                },
+                CancellationToken.None
+            )
+        );
 
         Assert.AreEqual(FailureKind.Config, failure.Kind);
         Assert.AreEqual(expected, failure.Message);
@@ -194,11 +249,20 @@ public sealed class OutageGuardTests
         // TransferUtility and the SDK's handlers may wrap the service's answer in another exception.
         OutageGuard guard = Guard(TimeSpan.FromHours(1));
 
-        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(
-            () => guard.RunAsync<string>(
+        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() =>
+            guard.RunAsync<string>(
                 "chunk data/chunk-000001",
-                _ => { _calls++; throw new AmazonClientException("upload failed", S3Error(HttpStatusCode.NotFound, "NoSuchBucket", "The specified bucket does not exist")); },
-                CancellationToken.None));
+                _ =>
+                {
+                    _calls++;
+                    throw new AmazonClientException(
+                        "upload failed",
+                        S3Error(HttpStatusCode.NotFound, "NoSuchBucket", "The specified bucket does not exist")
+                    );
+                },
+                CancellationToken.None
+            )
+        );
 
         Assert.AreEqual(FailureKind.Config, failure.Kind);
         Assert.AreEqual("configuration: [s3] bucket: bucket backup-bucket does not exist", failure.Message);
@@ -208,11 +272,24 @@ public sealed class OutageGuardTests
     [TestMethod]
     [DataRow("404 NoSuchKey", "get k: S3 answered 404 NoSuchKey: error")]
     [DataRow("501 NotImplemented", "get k: S3 answered 501 NotImplemented: error")]
-    public async Task RunAsync_S3RefusesOtherwise_ThrowsUnavailableWithS3sWordsWithoutRetry(string failure, string expected)
+    public async Task RunAsync_S3RefusesOtherwise_ThrowsUnavailableWithS3sWordsWithoutRetry(
+        string failure,
+        string expected
+    )
     {
         OutageGuard guard = Guard(TimeSpan.FromHours(1));
 
-        BackupFailure caught = await Assert.ThrowsExactlyAsync<BackupFailure>(() => guard.RunAsync<string>("get k", _ => { _calls++; throw Failure(failure); }, CancellationToken.None));
+        BackupFailure caught = await Assert.ThrowsExactlyAsync<BackupFailure>(() =>
+            guard.RunAsync<string>(
+                "get k",
+                _ =>
+                {
+                    _calls++;
+                    throw Failure(failure);
+                },
+                CancellationToken.None
+            )
+        );
 
         Assert.AreEqual(FailureKind.Unavailable, caught.Kind);
         Assert.AreEqual(expected, caught.Message);
@@ -226,7 +303,17 @@ public sealed class OutageGuardTests
         Exception thrown = Failure("bug");
         OutageGuard guard = Guard(TimeSpan.FromHours(1));
 
-        Exception caught = await Assert.ThrowsAsync<Exception>(() => guard.RunAsync<string>("manifest", _ => { _calls++; throw thrown; }, CancellationToken.None));
+        Exception caught = await Assert.ThrowsAsync<Exception>(() =>
+            guard.RunAsync<string>(
+                "manifest",
+                _ =>
+                {
+                    _calls++;
+                    throw thrown;
+                },
+                CancellationToken.None
+            )
+        );
 
         Assert.AreSame(thrown, caught);
         Assert.AreEqual(1, _calls);
@@ -239,16 +326,19 @@ public sealed class OutageGuardTests
         using var stop = new CancellationTokenSource();
         OutageGuard guard = Guard(TimeSpan.FromHours(1));
 
-        await Assert.ThrowsExactlyAsync<OperationCanceledException>(() => guard.RunAsync<string>(
-            "manifest",
-            ct =>
-            {
-                _calls++;
-                stop.Cancel();
-                ct.ThrowIfCancellationRequested();
-                return Task.FromResult("done");
-            },
-            stop.Token));
+        await Assert.ThrowsExactlyAsync<OperationCanceledException>(() =>
+            guard.RunAsync<string>(
+                "manifest",
+                ct =>
+                {
+                    _calls++;
+                    stop.Cancel();
+                    ct.ThrowIfCancellationRequested();
+                    return Task.FromResult("done");
+                },
+                stop.Token
+            )
+        );
 
         Assert.AreEqual(1, _calls);
         Assert.IsEmpty(_clock.Waits);
@@ -261,15 +351,18 @@ public sealed class OutageGuardTests
         using var stop = new CancellationTokenSource();
         OutageGuard guard = Guard(TimeSpan.FromHours(1));
 
-        await Assert.ThrowsExactlyAsync<HttpRequestException>(() => guard.RunAsync<string>(
-            "manifest",
-            _ =>
-            {
-                _calls++;
-                stop.Cancel();
-                throw Failure("HttpRequestException");
-            },
-            stop.Token));
+        await Assert.ThrowsExactlyAsync<HttpRequestException>(() =>
+            guard.RunAsync<string>(
+                "manifest",
+                _ =>
+                {
+                    _calls++;
+                    stop.Cancel();
+                    throw Failure("HttpRequestException");
+                },
+                stop.Token
+            )
+        );
 
         Assert.AreEqual(1, _calls);
         Assert.IsEmpty(_clock.Waits);
@@ -280,28 +373,36 @@ public sealed class OutageGuardTests
     private static AmazonS3Exception S3Error(HttpStatusCode status, string errorCode, string message = "error") =>
         new(message) { StatusCode = status, ErrorCode = errorCode };
 
-    private static Exception Failure(string kind) => kind switch
-    {
-        "HttpRequestException" => new HttpRequestException("connection refused"),
-        "SocketException" => new SocketException((int)SocketError.ConnectionReset),
-        "IOException" => new IOException("unexpected end of stream"),
-        "TimeoutException" => new TimeoutException("timed out"),
-        "HttpClient timeout" => new TaskCanceledException("the request was canceled due to the configured HttpClient.Timeout"),
-        "503 ServiceUnavailable" => S3Error(HttpStatusCode.ServiceUnavailable, "ServiceUnavailable"),
-        "503 SlowDown" => S3Error(HttpStatusCode.ServiceUnavailable, "SlowDown"),
-        "500 InternalError" => S3Error(HttpStatusCode.InternalServerError, "InternalError"),
-        "429" => S3Error(HttpStatusCode.TooManyRequests, "TooManyRequests"),
-        "400 RequestTimeout" => S3Error(HttpStatusCode.BadRequest, "RequestTimeout"),
-        "network error inside an SDK exception" => new AmazonClientException("request failed", new HttpRequestException("outer", new IOException("connection reset by peer"))),
-        "404 NoSuchKey" => S3Error(HttpStatusCode.NotFound, "NoSuchKey"),
-        "501 NotImplemented" => S3Error(HttpStatusCode.NotImplemented, "NotImplemented"),
-        "bug" => new InvalidOperationException("a bug, not an outage"),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
+    private static Exception Failure(string kind) =>
+        kind switch
+        {
+            "HttpRequestException" => new HttpRequestException("connection refused"),
+            "SocketException" => new SocketException((int)SocketError.ConnectionReset),
+            "IOException" => new IOException("unexpected end of stream"),
+            "TimeoutException" => new TimeoutException("timed out"),
+            "HttpClient timeout" => new TaskCanceledException(
+                "the request was canceled due to the configured HttpClient.Timeout"
+            ),
+            "503 ServiceUnavailable" => S3Error(HttpStatusCode.ServiceUnavailable, "ServiceUnavailable"),
+            "503 SlowDown" => S3Error(HttpStatusCode.ServiceUnavailable, "SlowDown"),
+            "500 InternalError" => S3Error(HttpStatusCode.InternalServerError, "InternalError"),
+            "429" => S3Error(HttpStatusCode.TooManyRequests, "TooManyRequests"),
+            "400 RequestTimeout" => S3Error(HttpStatusCode.BadRequest, "RequestTimeout"),
+            "network error inside an SDK exception" => new AmazonClientException(
+                "request failed",
+                new HttpRequestException("outer", new IOException("connection reset by peer"))
+            ),
+            "404 NoSuchKey" => S3Error(HttpStatusCode.NotFound, "NoSuchKey"),
+            "501 NotImplemented" => S3Error(HttpStatusCode.NotImplemented, "NotImplemented"),
+            "bug" => new InvalidOperationException("a bug, not an outage"),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
 
-    private OutageGuard Guard(TimeSpan giveUpAfter) => new(giveUpAfter, Bucket, new OutageClock(_clock), NullLogger.Instance);
+    private OutageGuard Guard(TimeSpan giveUpAfter) =>
+        new(giveUpAfter, Bucket, new OutageClock(_clock), NullLogger.Instance);
 
-    /// <summary>An operation that fails the given number of times with the given failure, then returns "done".</summary>
+    /// <summary>An operation that fails the given number of times with the given failure, then returns
+    /// "done".</summary>
     private Func<CancellationToken, Task<string>> FailingTimes(int failures, string failure = "HttpRequestException") =>
         _ => ++_calls <= failures ? throw Failure(failure) : Task.FromResult("done");
 }

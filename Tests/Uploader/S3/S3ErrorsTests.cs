@@ -19,7 +19,11 @@ public sealed class S3ErrorsTests
     [DataRow("", DisplayName = "an empty code")]
     public void Permanent_HeadAnswered403WithoutBody_IsConfigNamingGetObjectAndListBucket(string? code)
     {
-        AmazonS3Exception denied = Error(HttpStatusCode.Forbidden, code, "Error making request with Error Code Forbidden and Http Status Code Forbidden. No further error information was returned by the service.");
+        AmazonS3Exception denied = Error(
+            HttpStatusCode.Forbidden,
+            code,
+            "Error making request with Error Code Forbidden and Http Status Code Forbidden. No further error information was returned by the service."
+        );
         S3Permissions.Record(denied, new GetObjectMetadataRequest());
 
         BackupFailure? failure = S3Errors.Permanent(denied, "head backup/data/g/s/chunk-000001", Bucket);
@@ -28,7 +32,8 @@ public sealed class S3ErrorsTests
         Assert.AreEqual(FailureKind.Config, failure.Kind);
         Assert.AreEqual(
             $"head backup/data/g/s/chunk-000001: S3 denied access (403 Forbidden) in bucket backup-bucket: the credentials likely lack s3:GetObject on the object, or s3:ListBucket on bucket backup-bucket: without it, S3 answers 403 instead of 404 for a key that does not exist {Policy}",
-            failure.Message);
+            failure.Message
+        );
         Assert.AreSame(denied, failure.InnerException);
     }
 
@@ -51,21 +56,34 @@ public sealed class S3ErrorsTests
         BackupFailure? failure = S3Errors.Permanent(denied, "do k", Bucket);
 
         Assert.AreEqual(FailureKind.Config, failure?.Kind);
-        Assert.AreEqual($"do k: S3 denied access (403 AccessDenied: Access Denied) in bucket backup-bucket: the credentials likely lack {lacking} {Policy}", failure!.Message);
+        Assert.AreEqual(
+            $"do k: S3 denied access (403 AccessDenied: Access Denied) in bucket backup-bucket: the credentials likely lack {lacking} {Policy}",
+            failure!.Message
+        );
     }
 
     [TestMethod]
     public void Permanent_DeleteObjectsWithKeysRefusedOneByOne_NamesDeleteObjectAndTheKey()
     {
         // S3 answers 200 and lists each key it would not delete; the SDK throws DeleteObjectsException.
-        var refused = new DeleteObjectsException(new DeleteObjectsResponse { DeleteErrors = [new DeleteError { Code = "AccessDenied", Key = "backup/data/g/s/chunk-000001" }] });
+        var refused = new DeleteObjectsException(
+            new DeleteObjectsResponse
+            {
+                DeleteErrors = [new DeleteError { Code = "AccessDenied", Key = "backup/data/g/s/chunk-000001" }],
+            }
+        );
 
-        BackupFailure? failure = S3Errors.Permanent(refused, "delete 1 objects under backup/data/g/s/chunk-000001", Bucket);
+        BackupFailure? failure = S3Errors.Permanent(
+            refused,
+            "delete 1 objects under backup/data/g/s/chunk-000001",
+            Bucket
+        );
 
         Assert.AreEqual(FailureKind.Config, failure?.Kind);
         Assert.AreEqual(
             $"delete 1 objects under backup/data/g/s/chunk-000001: S3 denied access (AccessDenied for backup/data/g/s/chunk-000001) in bucket backup-bucket: the credentials likely lack s3:DeleteObject on the object {Policy}",
-            failure!.Message);
+            failure!.Message
+        );
     }
 
     [TestMethod]
@@ -86,10 +104,15 @@ public sealed class S3ErrorsTests
         AmazonS3Exception denied = Error(HttpStatusCode.Forbidden, "AccessDenied", "Access Denied");
         S3Permissions.Record(denied, new PutObjectRequest());
 
-        BackupFailure? failure = S3Errors.Permanent(new Amazon.Runtime.AmazonClientException("upload failed", denied), "put k", Bucket);
+        BackupFailure? failure = S3Errors.Permanent(
+            new Amazon.Runtime.AmazonClientException("upload failed", denied),
+            "put k",
+            Bucket
+        );
 
         StringAssert.Contains(failure?.Message, "s3:PutObject on the object");
     }
 
-    private static AmazonS3Exception Error(HttpStatusCode status, string? code, string message) => new(message) { StatusCode = status, ErrorCode = code };
+    private static AmazonS3Exception Error(HttpStatusCode status, string? code, string message) =>
+        new(message) { StatusCode = status, ErrorCode = code };
 }

@@ -3,7 +3,8 @@ using BtrfsToS3.Uploader.S3;
 
 namespace BtrfsToS3.Tests.Uploader.S3;
 
-/// <summary><see cref="ObjectStoreContract"/> over the uploader's store on the real local S3 server, a bucket per test.</summary>
+/// <summary><see cref="ObjectStoreContract"/> over the uploader's store on the real local S3 server, a bucket per
+/// test.</summary>
 [TestClass]
 public sealed class S3ObjectStoreContractTests : ObjectStoreContract
 {

@@ -32,7 +32,9 @@ public sealed class S3ObjectStoreTests
         await store.PutAsync(Key, "one"u8.ToArray(), Metadata, CancellationToken.None);
         ObjectBody read = (await store.GetAsync(Key, null, 1024 * 1024, CancellationToken.None))!;
 
-        bool written = await store.PutAsync(Key, "two"u8.ToArray(), Metadata with { IfMatch = read.Etag }, CancellationToken.None) is not null;
+        bool written =
+            await store.PutAsync(Key, "two"u8.ToArray(), Metadata with { IfMatch = read.Etag }, CancellationToken.None)
+            is not null;
 
         Assert.IsTrue(written);
         Assert.AreEqual("two", System.Text.Encoding.UTF8.GetString(_s3.Get(Key)));
@@ -46,7 +48,17 @@ public sealed class S3ObjectStoreTests
         ObjectBody read = (await store.GetAsync(Key, null, 1024 * 1024, CancellationToken.None))!;
         await store.PutAsync(Key, "another writer"u8.ToArray(), Metadata, CancellationToken.None);
 
-        bool written = await store.PutAsync(Key, "stale"u8.ToArray(), Metadata with { IfMatch = read.Etag }, CancellationToken.None) is not null;
+        bool written =
+            await store.PutAsync(
+                Key,
+                "stale"u8.ToArray(),
+                Metadata with
+                {
+                    IfMatch = read.Etag,
+                },
+                CancellationToken.None
+            )
+            is not null;
 
         Assert.IsFalse(written);
         Assert.AreEqual("another writer", System.Text.Encoding.UTF8.GetString(_s3.Get(Key)));
@@ -58,7 +70,17 @@ public sealed class S3ObjectStoreTests
         S3ObjectStore store = Store(_s3.Client);
         await store.PutAsync(Key, "first"u8.ToArray(), Metadata, CancellationToken.None);
 
-        Assert.IsNull(await store.PutAsync(Key, "second"u8.ToArray(), Metadata with { IfNoneMatch = true }, CancellationToken.None));
+        Assert.IsNull(
+            await store.PutAsync(
+                Key,
+                "second"u8.ToArray(),
+                Metadata with
+                {
+                    IfNoneMatch = true,
+                },
+                CancellationToken.None
+            )
+        );
         Assert.AreEqual("first", System.Text.Encoding.UTF8.GetString(_s3.Get(Key)));
     }
 
@@ -72,7 +94,9 @@ public sealed class S3ObjectStoreTests
         ObjectBody read = (await store.GetAsync(Key, null, 1024 * 1024, CancellationToken.None))!;
         emulator.Conflicts = 2;
 
-        bool written = await store.PutAsync(Key, "two"u8.ToArray(), Metadata with { IfMatch = read.Etag }, CancellationToken.None) is not null;
+        bool written =
+            await store.PutAsync(Key, "two"u8.ToArray(), Metadata with { IfMatch = read.Etag }, CancellationToken.None)
+            is not null;
 
         Assert.IsTrue(written);
         Assert.AreEqual(2, emulator.Answered);
@@ -116,25 +140,41 @@ public sealed class S3ObjectStoreTests
         Assert.IsNull(lifecycle.Problem);
     }
 
-    /// <summary>An And of a prefix and a tag (S3 refuses AbortIncompleteMultipartUpload in a rule with tags: a transition).</summary>
+    /// <summary>An And of a prefix and a tag (S3 refuses AbortIncompleteMultipartUpload in a rule with tags: a
+    /// transition).</summary>
     private void PutTaggedRule() =>
-        _s3.Client.PutLifecycleConfigurationAsync(new PutLifecycleConfigurationRequest
-        {
-            BucketName = _s3.Bucket,
-            Configuration = new LifecycleConfiguration
-            {
-                Rules =
-                [
-                    new LifecycleRule
+        _s3
+            .Client.PutLifecycleConfigurationAsync(
+                new PutLifecycleConfigurationRequest
+                {
+                    BucketName = _s3.Bucket,
+                    Configuration = new LifecycleConfiguration
                     {
-                        Id = "tagged",
-                        Status = LifecycleRuleStatus.Enabled,
-                        Filter = new LifecycleFilter { And = new LifecycleRuleAndOperator { Prefix = "backup/", Tags = [new Tag { Key = "tier", Value = "cold" }] } },
-                        Transitions = [new LifecycleTransition { Days = 1, StorageClass = S3StorageClass.DeepArchive }],
+                        Rules =
+                        [
+                            new LifecycleRule
+                            {
+                                Id = "tagged",
+                                Status = LifecycleRuleStatus.Enabled,
+                                Filter = new LifecycleFilter
+                                {
+                                    And = new LifecycleRuleAndOperator
+                                    {
+                                        Prefix = "backup/",
+                                        Tags = [new Tag { Key = "tier", Value = "cold" }],
+                                    },
+                                },
+                                Transitions =
+                                [
+                                    new LifecycleTransition { Days = 1, StorageClass = S3StorageClass.DeepArchive },
+                                ],
+                            },
+                        ],
                     },
-                ],
-            },
-        }).GetAwaiter().GetResult();
+                }
+            )
+            .GetAwaiter()
+            .GetResult();
 
     private S3ObjectStore Store(IAmazonS3 client) => LocalS3.Store(client, _s3.Bucket, TimeSpan.FromSeconds(10));
 }

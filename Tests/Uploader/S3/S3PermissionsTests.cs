@@ -25,9 +25,15 @@ public sealed class S3PermissionsTests
 
         Assert.IsNotEmpty(called, "the scan found no s3.<Name>Async( call: has S3ObjectStore changed its field name?");
         string[] missing = [.. called.Where(c => S3Permissions.Of(c) is null).Order()];
-        Assert.IsEmpty(missing, $"S3ObjectStore calls {string.Join(", ", missing)}, which Uploader/S3/S3Permissions.cs does not list: add each with its IAM action (S3 user guide, \"Required permissions for Amazon S3 API operations\") and the commands that make it, then the policies in docs/");
+        Assert.IsEmpty(
+            missing,
+            $"S3ObjectStore calls {string.Join(", ", missing)}, which Uploader/S3/S3Permissions.cs does not list: add each with its IAM action (S3 user guide, \"Required permissions for Amazon S3 API operations\") and the commands that make it, then the policies in docs/"
+        );
         string[] stale = [.. S3Permissions.All.Select(p => p.Call).Where(c => !called.Contains(c)).Order()];
-        Assert.IsEmpty(stale, $"Uploader/S3/S3Permissions.cs lists {string.Join(", ", stale)}, which S3ObjectStore no longer calls");
+        Assert.IsEmpty(
+            stale,
+            $"Uploader/S3/S3Permissions.cs lists {string.Join(", ", stale)}, which S3ObjectStore no longer calls"
+        );
     }
 
     [TestMethod]
@@ -43,9 +49,22 @@ public sealed class S3PermissionsTests
     {
         string policy = File.ReadAllText(SourceTree.File("docs/iam-policy-no-delete.json"));
 
-        // s3:PutObjectRetention only lengthens a lock: shortening one in GOVERNANCE mode needs s3:BypassGovernanceRetention
-        // besides, and in COMPLIANCE mode nobody can (S3 user guide, "Locking objects with Object Lock").
-        foreach (string action in new[] { "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention", "s3:PutObjectLegalHold", "s3:PutBucketObjectLockConfiguration", "s3:PutLifecycleConfiguration", "s3:PutBucketPolicy", "s3:*" })
+        // s3:PutObjectRetention only lengthens a lock: shortening one in GOVERNANCE mode needs
+        // s3:BypassGovernanceRetention besides, and in COMPLIANCE mode nobody can (S3 user guide, "Locking objects with
+        // Object Lock").
+        foreach (
+            string action in new[]
+            {
+                "s3:DeleteObject",
+                "s3:DeleteObjectVersion",
+                "s3:BypassGovernanceRetention",
+                "s3:PutObjectLegalHold",
+                "s3:PutBucketObjectLockConfiguration",
+                "s3:PutLifecycleConfiguration",
+                "s3:PutBucketPolicy",
+                "s3:*",
+            }
+        )
         {
             Assert.DoesNotContain($"\"{action}\"", policy, action);
         }
@@ -64,7 +83,18 @@ public sealed class S3PermissionsTests
     {
         IReadOnlyDictionary<string, S3Resource> actions = S3Permissions.ActionsFor(S3Permissions.RestoreHost);
 
-        CollectionAssert.AreEquivalent(new[] { "s3:GetObject", "s3:GetObjectRetention", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions", "s3:RestoreObject" }, actions.Keys.ToArray());
+        CollectionAssert.AreEquivalent(
+            new[]
+            {
+                "s3:GetObject",
+                "s3:GetObjectRetention",
+                "s3:GetObjectVersion",
+                "s3:ListBucket",
+                "s3:ListBucketVersions",
+                "s3:RestoreObject",
+            },
+            actions.Keys.ToArray()
+        );
     }
 
     [TestMethod]
@@ -102,22 +132,41 @@ public sealed class S3PermissionsTests
 
             if (statement.TryGetProperty("Condition", out JsonElement condition))
             {
-                Assert.IsTrue(actions.All(a => a is "s3:ListBucket" or "s3:ListBucketVersions"), $"{policyFile}: only the listings have a condition");
-                Assert.AreEqual("PREFIX*", condition.GetProperty("StringLike").GetProperty("s3:prefix").GetString(), policyFile);
+                Assert.IsTrue(
+                    actions.All(a => a is "s3:ListBucket" or "s3:ListBucketVersions"),
+                    $"{policyFile}: only the listings have a condition"
+                );
+                Assert.AreEqual(
+                    "PREFIX*",
+                    condition.GetProperty("StringLike").GetProperty("s3:prefix").GetString(),
+                    policyFile
+                );
             }
         }
 
         IReadOnlyDictionary<string, S3Resource> needed = S3Permissions.ActionsFor(host);
         string[] lacking = [.. needed.Keys.Where(a => !granted.ContainsKey(a)).Order()];
         string[] extra = [.. granted.Keys.Where(a => !needed.ContainsKey(a)).Order()];
-        Assert.IsEmpty(lacking, $"{policyFile} lacks {string.Join(", ", lacking)}, which {string.Join(", ", host.Order())} need");
-        Assert.IsEmpty(extra, $"{policyFile} grants {string.Join(", ", extra)}, which none of {string.Join(", ", host.Order())} needs");
+        Assert.IsEmpty(
+            lacking,
+            $"{policyFile} lacks {string.Join(", ", lacking)}, which {string.Join(", ", host.Order())} need"
+        );
+        Assert.IsEmpty(
+            extra,
+            $"{policyFile} grants {string.Join(", ", extra)}, which none of {string.Join(", ", host.Order())} needs"
+        );
         foreach ((string action, S3Resource resource) in needed)
         {
-            CollectionAssert.AreEqual(new[] { resource == S3Resource.Bucket ? BucketArn : ObjectsArn }, granted[action], $"{policyFile}: {action}");
+            CollectionAssert.AreEqual(
+                new[] { resource == S3Resource.Bucket ? BucketArn : ObjectsArn },
+                granted[action],
+                $"{policyFile}: {action}"
+            );
         }
     }
 
     private static string[] Strings(JsonElement element) =>
-        element.ValueKind == JsonValueKind.Array ? [.. element.EnumerateArray().Select(e => e.GetString()!)] : [element.GetString()!];
+        element.ValueKind == JsonValueKind.Array
+            ? [.. element.EnumerateArray().Select(e => e.GetString()!)]
+            : [element.GetString()!];
 }

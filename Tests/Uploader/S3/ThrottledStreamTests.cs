@@ -14,7 +14,11 @@ public sealed class ThrottledStreamTests
     [TestMethod]
     public void Read_NoCap_ReturnsTheInnerBytesUnchanged()
     {
-        using var stream = new ThrottledStream(new MemoryStream(Data), Limiter("off", TimeProvider.System), ownsInner: true);
+        using var stream = new ThrottledStream(
+            new MemoryStream(Data),
+            Limiter("off", TimeProvider.System),
+            ownsInner: true
+        );
         using var copy = new MemoryStream();
 
         stream.CopyTo(copy);
@@ -25,7 +29,11 @@ public sealed class ThrottledStreamTests
     [TestMethod]
     public async Task ReadAsync_NoCap_ReturnsTheInnerBytesUnchanged()
     {
-        await using var stream = new ThrottledStream(new MemoryStream(Data), Limiter("off", TimeProvider.System), ownsInner: true);
+        await using var stream = new ThrottledStream(
+            new MemoryStream(Data),
+            Limiter("off", TimeProvider.System),
+            ownsInner: true
+        );
         using var copy = new MemoryStream();
 
         await stream.CopyToAsync(copy);
@@ -38,7 +46,12 @@ public sealed class ThrottledStreamTests
     {
         var clock = new TimerLog(new FakeTimeProvider(Noon));
         BandwidthLimiter limiter = Limiter("10Gbit", clock);
-        await using var stream = new ThrottledStream(new MemoryStream(Data), limiter, ownsInner: true, hashedBeforeSent: true);
+        await using var stream = new ThrottledStream(
+            new MemoryStream(Data),
+            limiter,
+            ownsInner: true,
+            hashedBeforeSent: true
+        );
 
         await clock.Drive(stream.CopyToAsync(Stream.Null));
         long afterHashing = limiter.BytesDrawn;
@@ -59,11 +72,16 @@ public sealed class ThrottledStreamTests
         var buffer = new byte[1024 * 1024];
 
         // A synchronous read blocks on its wait, so the reads run on a thread of their own while the clock is moved.
-        (int first, int second) = await clock.Drive(Task.Run(() => (stream.Read(buffer, 0, buffer.Length), stream.Read(buffer.AsSpan()))));
+        (int first, int second) = await clock.Drive(
+            Task.Run(() => (stream.Read(buffer, 0, buffer.Length), stream.Read(buffer.AsSpan())))
+        );
 
         // 500 kbit/s is 62,500 bytes/s: reads of 6,250 bytes, each paid for with 100 ms.
         Assert.AreEqual((6_250, 6_250), (first, second));
-        CollectionAssert.AreEqual(new[] { TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100) }, clock.Waits.ToArray());
+        CollectionAssert.AreEqual(
+            new[] { TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100) },
+            clock.Waits.ToArray()
+        );
     }
 
     [TestMethod]
@@ -112,7 +130,11 @@ public sealed class ThrottledStreamTests
     [TestMethod]
     public void Write_Refused()
     {
-        using var stream = new ThrottledStream(new MemoryStream(), Limiter("off", TimeProvider.System), ownsInner: false);
+        using var stream = new ThrottledStream(
+            new MemoryStream(),
+            Limiter("off", TimeProvider.System),
+            ownsInner: false
+        );
 
         Assert.IsFalse(stream.CanWrite);
         Assert.ThrowsExactly<NotSupportedException>(() => stream.Write([1], 0, 1));

@@ -46,17 +46,47 @@ public sealed class ChunkStoreTests
         var etags = new string[chunk.Record.PartCount];
         foreach (int number in Enumerable.Range(1, chunk.Record.PartCount).Reverse())
         {
-            (etags[number - 1], _) = await chunks.SendPartAsync("backup/chunk-000000", uploadId, chunk, number, _ => { }, CancellationToken.None);
+            (etags[number - 1], _) = await chunks.SendPartAsync(
+                "backup/chunk-000000",
+                uploadId,
+                chunk,
+                number,
+                _ => { },
+                CancellationToken.None
+            );
         }
 
         await chunks.CompleteAsync("backup/chunk-000000", uploadId, chunk.Record, etags, CancellationToken.None);
 
         using var stored = new MemoryStream();
-        await _store.ReadAsync("backup/chunk-000000", null, null, (body, ct) => body.CopyToAsync(stored, ct), CancellationToken.None);
+        await _store.ReadAsync(
+            "backup/chunk-000000",
+            null,
+            null,
+            (body, ct) => body.CopyToAsync(stored, ct),
+            CancellationToken.None
+        );
         CollectionAssert.AreEqual(File.ReadAllBytes(chunk.DataPath), stored.ToArray());
         Assert.IsEmpty(_store.Uploads);
     }
 
     private ChunkStore Chunks() =>
-        new(_store, new S3Options("b-test", string.Empty, "backup/", string.Empty, "DEEP_ARCHIVE", "STANDARD", 4, PartSize, TimeSpan.FromMinutes(1), ChecksumsWhenRequiredOnly: true, ObjectLock: null, LockMargin: TimeSpan.Zero), locks: null);
+        new(
+            _store,
+            new S3Options(
+                "b-test",
+                string.Empty,
+                "backup/",
+                string.Empty,
+                "DEEP_ARCHIVE",
+                "STANDARD",
+                4,
+                PartSize,
+                TimeSpan.FromMinutes(1),
+                ChecksumsWhenRequiredOnly: true,
+                ObjectLock: null,
+                LockMargin: TimeSpan.Zero
+            ),
+            locks: null
+        );
 }

@@ -47,21 +47,32 @@ public sealed class ChunkUploaderTests
         ReadyChunk chunk = _spooled.Chunk;
         ChunkRecord record = chunk.Record;
 
-        UploadedRecord uploaded = await Uploader(emulator, whenRequired: false).UploadAsync(chunk, CancellationToken.None);
+        UploadedRecord uploaded = await Uploader(emulator, whenRequired: false)
+            .UploadAsync(chunk, CancellationToken.None);
 
         Assert.AreEqual(record.Crc32, emulator.StoredCrc32[uploaded.Key]);
         Assert.AreEqual(record.Crc32, uploaded.Crc32);
-        string create = emulator.Requests.Single(r => r.StartsWith("POST ", StringComparison.Ordinal) && r.Contains("?uploads", StringComparison.Ordinal));
+        string create = emulator.Requests.Single(r =>
+            r.StartsWith("POST ", StringComparison.Ordinal) && r.Contains("?uploads", StringComparison.Ordinal)
+        );
         StringAssert.Contains(create, "x-amz-checksum-algorithm: CRC32");
         StringAssert.Contains(create, "x-amz-checksum-type: FULL_OBJECT");
         for (int part = 1; part <= 3; part++)
         {
-            string put = emulator.Requests.Single(r => r.StartsWith("PUT ", StringComparison.Ordinal) && r.Contains($"partNumber={part}&", StringComparison.Ordinal));
-            StringAssert.Contains(put, $"content-md5: {Convert.ToBase64String(Convert.FromHexString(record.Parts[part - 1].Md5))}");
+            string put = emulator.Requests.Single(r =>
+                r.StartsWith("PUT ", StringComparison.Ordinal)
+                && r.Contains($"partNumber={part}&", StringComparison.Ordinal)
+            );
+            StringAssert.Contains(
+                put,
+                $"content-md5: {Convert.ToBase64String(Convert.FromHexString(record.Parts[part - 1].Md5))}"
+            );
             StringAssert.Contains(put, $"x-amz-checksum-crc32: {record.Parts[part - 1].Crc32}");
         }
 
-        string complete = emulator.Requests.Single(r => r.StartsWith("POST ", StringComparison.Ordinal) && r.Contains("uploadId=", StringComparison.Ordinal));
+        string complete = emulator.Requests.Single(r =>
+            r.StartsWith("POST ", StringComparison.Ordinal) && r.Contains("uploadId=", StringComparison.Ordinal)
+        );
         StringAssert.Contains(complete, $"x-amz-checksum-crc32: {record.Crc32}");
         Assert.IsFalse(File.Exists(chunk.DataPath));
     }
@@ -71,10 +82,19 @@ public sealed class ChunkUploaderTests
     {
         using var emulator = new ChecksumEmulator();
 
-        UploadedRecord uploaded = await Uploader(emulator, whenRequired: true).UploadAsync(_spooled.Chunk, CancellationToken.None);
+        UploadedRecord uploaded = await Uploader(emulator, whenRequired: true)
+            .UploadAsync(_spooled.Chunk, CancellationToken.None);
 
-        Assert.IsFalse(emulator.Requests.Any(r => r.Contains("x-amz-checksum-crc32", StringComparison.Ordinal)), string.Join("\n", emulator.Requests));
-        Assert.AreEqual(3, emulator.Requests.Count(r => r.StartsWith("PUT ", StringComparison.Ordinal) && r.Contains("content-md5: ", StringComparison.Ordinal)));
+        Assert.IsFalse(
+            emulator.Requests.Any(r => r.Contains("x-amz-checksum-crc32", StringComparison.Ordinal)),
+            string.Join("\n", emulator.Requests)
+        );
+        Assert.AreEqual(
+            3,
+            emulator.Requests.Count(r =>
+                r.StartsWith("PUT ", StringComparison.Ordinal) && r.Contains("content-md5: ", StringComparison.Ordinal)
+            )
+        );
         Assert.IsTrue(_s3.Exists(uploaded.Key));
     }
 
@@ -85,10 +105,14 @@ public sealed class ChunkUploaderTests
         using var emulator = new ChecksumEmulator();
         ChunkRecord record = small.Chunk.Record;
 
-        UploadedRecord uploaded = await Uploader(emulator, whenRequired: false).UploadAsync(small.Chunk, CancellationToken.None);
+        UploadedRecord uploaded = await Uploader(emulator, whenRequired: false)
+            .UploadAsync(small.Chunk, CancellationToken.None);
 
         string put = emulator.Requests.Single(r => r.StartsWith("PUT ", StringComparison.Ordinal));
-        StringAssert.Contains(put, $"content-md5: {Convert.ToBase64String(Convert.FromHexString(record.Parts[0].Md5))}");
+        StringAssert.Contains(
+            put,
+            $"content-md5: {Convert.ToBase64String(Convert.FromHexString(record.Parts[0].Md5))}"
+        );
         StringAssert.Contains(put, $"x-amz-checksum-crc32: {record.Crc32}");
         Assert.AreEqual(record.Crc32, emulator.StoredCrc32[uploaded.Key]);
     }
@@ -99,7 +123,9 @@ public sealed class ChunkUploaderTests
         using var emulator = new ChecksumEmulator { ReportedCrc32 = "AAAAAA==" };
         ReadyChunk chunk = _spooled.Chunk;
 
-        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() => Uploader(emulator, whenRequired: false).UploadAsync(chunk, CancellationToken.None));
+        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() =>
+            Uploader(emulator, whenRequired: false).UploadAsync(chunk, CancellationToken.None)
+        );
 
         Assert.AreEqual(FailureKind.BadData, failure.Kind);
         StringAssert.Contains(failure.Message, "failed verification");
@@ -124,14 +150,25 @@ public sealed class ChunkUploaderTests
         archive.Transition(_s3.Bucket, "backup/", "DEEP_ARCHIVE");
 
         ObjectHead archived = (await store.HeadAsync(uploaded.Key, null, CancellationToken.None))!;
-        await Assert.ThrowsExactlyAsync<ObjectNotThawedException>(() => store.ReadAsync(uploaded.Key, null, null, (_, _) => Task.CompletedTask, CancellationToken.None));
+        await Assert.ThrowsExactlyAsync<ObjectNotThawedException>(() =>
+            store.ReadAsync(uploaded.Key, null, null, (_, _) => Task.CompletedTask, CancellationToken.None)
+        );
         ThawAnswer thaw = await store.RequestThawAsync(uploaded.Key, null, days: 7, "Bulk", CancellationToken.None);
         clock.Advance(TimeSpan.FromHours(13));
         ObjectHead thawed = (await store.HeadAsync(uploaded.Key, null, CancellationToken.None))!;
         using var body = new MemoryStream();
-        await store.ReadAsync(uploaded.Key, null, null, (stream, token) => stream.CopyToAsync(body, token), CancellationToken.None);
+        await store.ReadAsync(
+            uploaded.Key,
+            null,
+            null,
+            (stream, token) => stream.CopyToAsync(body, token),
+            CancellationToken.None
+        );
 
-        Assert.AreEqual(("DEEP_ARCHIVE", record.Crc32, false, (DateTime?)null), (archived.StorageClass, archived.Crc32, archived.ThawOngoing, archived.ThawExpires));
+        Assert.AreEqual(
+            ("DEEP_ARCHIVE", record.Crc32, false, (DateTime?)null),
+            (archived.StorageClass, archived.Crc32, archived.ThawOngoing, archived.ThawExpires)
+        );
         Assert.AreEqual(ThawAnswer.Thawing, thaw);
         Assert.AreEqual(("DEEP_ARCHIVE", record.Crc32, false), (thawed.StorageClass, thawed.Crc32, thawed.ThawOngoing));
         Assert.IsNotNull(thawed.ThawExpires);
@@ -147,10 +184,15 @@ public sealed class ChunkUploaderTests
         _spooled.FlipByte(PartSize + 4321);
         ReadyChunk chunk = _spooled.Chunk;
 
-        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() => Uploader(null, whenRequired: true).UploadAsync(chunk, CancellationToken.None));
+        BackupFailure failure = await Assert.ThrowsExactlyAsync<BackupFailure>(() =>
+            Uploader(null, whenRequired: true).UploadAsync(chunk, CancellationToken.None)
+        );
 
         Assert.AreEqual(FailureKind.BadData, failure.Kind);
-        StringAssert.Contains(failure.Message, $"chunk {chunk.DataPath}: S3 refused part 2 of 3 (bytes 5242880 to 10485759)");
+        StringAssert.Contains(
+            failure.Message,
+            $"chunk {chunk.DataPath}: S3 refused part 2 of 3 (bytes 5242880 to 10485759)"
+        );
         StringAssert.Contains(failure.Message, "is held (held.json)");
         Assert.IsEmpty(_s3.List());
         Assert.IsEmpty(_s3.MultipartUploads());
@@ -174,7 +216,10 @@ public sealed class ChunkUploaderTests
 
         UploadedRecord uploaded = await Uploader(proxy, whenRequired: true).UploadAsync(chunk, CancellationToken.None);
 
-        string[] parts = [.. proxy.Requests.Where(r => r.StartsWith("PUT ", StringComparison.Ordinal)).Select(r => r.Split(' ')[1])];
+        string[] parts =
+        [
+            .. proxy.Requests.Where(r => r.StartsWith("PUT ", StringComparison.Ordinal)).Select(r => r.Split(' ')[1]),
+        ];
         Assert.HasCount(1, parts, string.Join("\n", parts));
         StringAssert.Contains(parts[0], "partNumber=3");
         CollectionAssert.AreEqual(File.ReadAllBytes(copy), _s3.Get(uploaded.Key));
@@ -204,7 +249,21 @@ public sealed class ChunkUploaderTests
         string other = Path.Combine(_spooled.Dir, "other");
         byte[] otherBytes = System.Security.Cryptography.RandomNumberGenerator.GetBytes((int)PartSize);
         File.WriteAllBytes(other, otherBytes);
-        await Store(null).UploadPartAsync(key, uploadId, new PartWrite(1, other, 0, PartSize, Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(otherBytes)), null), _ => { }, CancellationToken.None);
+        await Store(null)
+            .UploadPartAsync(
+                key,
+                uploadId,
+                new PartWrite(
+                    1,
+                    other,
+                    0,
+                    PartSize,
+                    Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(otherBytes)),
+                    null
+                ),
+                _ => { },
+                CancellationToken.None
+            );
         chunk.Stream.WriteUpload(new UploadRecord(FormatJson.Version, 0, key, uploadId, DateTimeOffset.UtcNow, [1]));
         using var proxy = new TcpProxy(new Uri(_s3.Endpoint));
 
@@ -245,14 +304,37 @@ public sealed class ChunkUploaderTests
         return copy;
     }
 
-    private ChunkUploader Uploader(object? through, bool whenRequired, BandwidthLimiter? limiter = null) => UploaderOver(Store(through, limiter), whenRequired);
+    private ChunkUploader Uploader(object? through, bool whenRequired, BandwidthLimiter? limiter = null) =>
+        UploaderOver(Store(through, limiter), whenRequired);
 
     /// <summary>An uploader over a store the test reads too.</summary>
     private ChunkUploader UploaderOver(S3ObjectStore store, bool whenRequired = false) =>
-        new(new BackupRepository(store, Options(whenRequired)), new ChunkStore(store, Options(whenRequired), locks: null), concurrency: 2, new SemaphoreSlim(2), new ProgressMeter(TimeProvider.System, NullLogger.Instance, TimeSpan.FromMinutes(1)), deletes: true, TimeProvider.System, NullLogger.Instance);
+        new(
+            new BackupRepository(store, Options(whenRequired)),
+            new ChunkStore(store, Options(whenRequired), locks: null),
+            concurrency: 2,
+            new SemaphoreSlim(2),
+            new ProgressMeter(TimeProvider.System, NullLogger.Instance, TimeSpan.FromMinutes(1)),
+            deletes: true,
+            TimeProvider.System,
+            NullLogger.Instance
+        );
 
     private S3Options Options(bool whenRequired) =>
-        new(_s3.Bucket, string.Empty, "backup/", _s3.Endpoint, "STANDARD", "STANDARD", 2, PartSize, TimeSpan.FromMinutes(1), whenRequired, ObjectLock: null, LockMargin: TimeSpan.Zero);
+        new(
+            _s3.Bucket,
+            string.Empty,
+            "backup/",
+            _s3.Endpoint,
+            "STANDARD",
+            "STANDARD",
+            2,
+            PartSize,
+            TimeSpan.FromMinutes(1),
+            whenRequired,
+            ObjectLock: null,
+            LockMargin: TimeSpan.Zero
+        );
 
     /// <param name="through">AWS behaviours over the server (a <see cref="ChecksumEmulator"/>, or several layers), a
     /// <see cref="TcpProxy"/> in front of it, or null for straight.</param>

@@ -25,7 +25,8 @@ public sealed class ProgressMeterTests
 
         Assert.AreEqual(
             "progress: 300000000 bytes uploaded, 10.0 MB/s, bandwidth cap 100 Mbit/s (12.5 MB/s), 200000000 bytes ready in the spool, ETA 00:00:20",
-            _logger.Entries.Single().Message);
+            _logger.Entries.Single().Message
+        );
     }
 
     [TestMethod]
