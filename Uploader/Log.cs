@@ -426,4 +426,20 @@ internal static partial class Log
         Message = "notify: {Unit} ended with exit {ExitStatus} and told [notify] itself; not told again"
     )]
     public static partial void NotifyAlreadyReported(ILogger logger, string unit, string exitStatus);
+
+    [LoggerMessage(
+        EventId = 280,
+        EventName = "CatalogPublished",
+        Level = LogLevel.Information,
+        Message = "stream {Stream}: catalog {Address} verified ({Bytes} bytes)"
+    )]
+    public static partial void CatalogPublished(ILogger logger, string stream, string address, long bytes);
+
+    [LoggerMessage(
+        EventId = 281,
+        EventName = "CatalogDamaged",
+        Level = LogLevel.Error,
+        Message = "stream {Stream}: catalog {Path} is {Problem}; the stream is published without a catalog (its data is whole: a restore of the chain works, browsing it does not)"
+    )]
+    public static partial void CatalogDamaged(ILogger logger, string stream, string path, string problem);
 }

@@ -35,16 +35,24 @@ internal sealed record Manifest : SentStreamFacts<ManifestChunk>
     /// </summary>
     public string? WrittenBy { get; init; }
 
+    /// <summary>
+    /// The stream's catalog, uploaded and verified before the manifest was written; null for a stream without one
+    /// (sealed without one, or published before catalogs existed), which every catalog command names as such.
+    /// </summary>
+    public ManifestCatalog? Catalog { get; init; }
+
     /// <summary>The manifest of a sealed stream whose chunks are verified in S3 under the given keys.</summary>
     public static Manifest Of(
         Seal seal,
         string? parentManifest,
         DateTimeOffset publishedAt,
         string storageClass,
-        IReadOnlyList<ManifestChunk> chunks
+        IReadOnlyList<ManifestChunk> chunks,
+        ManifestCatalog? catalog = null
     ) =>
         new(seal, storageClass, chunks)
         {
+            Catalog = catalog,
             ParentManifest = parentManifest,
             SendStartedAt = seal.StartedAt,
             SendFinishedAt = seal.FinishedAt,
@@ -71,6 +79,24 @@ internal sealed record Manifest : SentStreamFacts<ManifestChunk>
                 Chunks[i].Version is null || FormatGrammar.S3Id(Chunks[i].Version!),
                 $"chunks[{i}].version",
                 Chunks[i].Version,
+                "is not an S3 version id"
+            );
+        }
+
+        if (Catalog is not null)
+        {
+            check.Key(Catalog.Key, "catalog.key", ObjectKeys.Catalog(string.Empty, Subvolume, Generation, Stream));
+            check.That(
+                Catalog.Size is >= 1 and <= CatalogRecord.MaxSize,
+                "catalog.size",
+                Catalog.Size,
+                $"is not from 1 to {CatalogRecord.MaxSize} bytes"
+            );
+            check.Text(Catalog.Sha256, "catalog.sha256", FormatGrammar.Sha256, "is not a SHA-256 in lower-case hex");
+            check.That(
+                Catalog.Version is null || FormatGrammar.S3Id(Catalog.Version),
+                "catalog.version",
+                Catalog.Version,
                 "is not an S3 version id"
             );
         }

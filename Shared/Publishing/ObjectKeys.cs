@@ -11,6 +11,7 @@ internal static partial class ObjectKeys
 {
     public const string PointerName = "pointer.json";
     public const string ManifestName = "manifest.json";
+    public const string CatalogName = "catalog";
 
     /// <summary>A fresh key for <c>check</c>'s write, read and delete test, under the prefix beside the subvolumes'
     /// folders.</summary>
@@ -33,10 +34,13 @@ internal static partial class ObjectKeys
     public static string Manifest(string prefix, string subvolume, string generation, string stream) =>
         StreamFolder(prefix, subvolume, generation, stream) + ManifestName;
 
+    public static string Catalog(string prefix, string subvolume, string generation, string stream) =>
+        StreamFolder(prefix, subvolume, generation, stream) + CatalogName;
+
     /// <summary>
     /// The generation a key of the subvolume's folder belongs to, when the key is exactly one of ours:
-    /// <c>&lt;generation&gt;/&lt;subvolume&gt;.&lt;time&gt;/manifest.json</c> or <c>…/chunk-NNNNNN</c>, the generation
-    /// a UTC time. Null for anything else (the pointer, or an object someone else put there): retention deletes only
+    /// <c>&lt;generation&gt;/&lt;subvolume&gt;.&lt;time&gt;/manifest.json</c>, <c>…/catalog</c> or <c>…/chunk-NNNNNN</c>, the
+    /// generation a UTC time. Null for anything else (the pointer, or an object someone else put there): retention deletes only
     /// what this names, so that nothing that is not ours is ever deleted.
     /// </summary>
     public static string? GenerationOf(string prefix, string subvolume, string key)
@@ -57,13 +61,13 @@ internal static partial class ObjectKeys
             : null;
     }
 
-    /// <summary>True when the key under the prefix is a manifest or chunk of ours
+    /// <summary>True when the key under the prefix is a manifest, catalog or chunk of ours
     /// (<see cref="GenerationOf"/>).</summary>
     public static bool IsOurs(string prefix, string key) =>
         key.StartsWith(prefix, StringComparison.Ordinal)
         && key.IndexOf('/', prefix.Length) is > 0 and int slash
         && GenerationOf(prefix, key[prefix.Length..slash], key) is not null;
 
-    [GeneratedRegex(@"^(?<generation>[0-9]{8}T[0-9]{6}Z)/(?<stream>[^/]+)/(manifest\.json|chunk-[0-9]{6})$")]
+    [GeneratedRegex(@"^(?<generation>[0-9]{8}T[0-9]{6}Z)/(?<stream>[^/]+)/(manifest\.json|catalog|chunk-[0-9]{6})$")]
     private static partial Regex OurKey();
 }

@@ -32,11 +32,16 @@ internal sealed record Seal : SentStreamFacts<ChunkRecord>
 
     public required DateTimeOffset FinishedAt { get; init; }
 
+    /// <summary>The stream's catalog in the spool (<c>catalog</c>), or null: a stream sealed without one, or before
+    /// catalogs existed.</summary>
+    public CatalogRecord? Catalog { get; init; }
+
     /// <summary>The facts and chunks, and each chunk's own record (its name, its parts at the stream's part
     /// size).</summary>
     public override void Validate(FieldCheck check)
     {
         ValidateSent(check);
+        Catalog?.Validate(check);
         for (int i = 0; i < Chunks.Count; i++)
         {
             Chunks[i].Validate(check, $"chunks[{i}].");
@@ -59,11 +64,13 @@ internal sealed record Seal : SentStreamFacts<ChunkRecord>
         string btrfsProgsVersion,
         string kernelVersion,
         DateTimeOffset startedAt,
-        DateTimeOffset finishedAt
+        DateTimeOffset finishedAt,
+        CatalogRecord? catalog = null
     ) =>
         new(header, chunks, totalBytes, sha256, btrfsProgsVersion, kernelVersion)
         {
             StartedAt = startedAt,
             FinishedAt = finishedAt,
+            Catalog = catalog,
         };
 }

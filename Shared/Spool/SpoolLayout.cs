@@ -14,6 +14,7 @@ namespace BtrfsToS3.Shared.Spool;
 ///     chunk-000000.upload.json       the multipart upload in progress: its id and the parts S3 confirmed
 ///     chunk-000000.uploaded.json     the uploader verified it in S3 (its file is gone)
 ///     chunk-000001.tmp               a chunk being written
+///     catalog.tmp, catalog           the stream's catalog being written, and written (the seal names it)
 ///     seal.json                      written last: the stream is whole
 ///     held.json                      a chunk is damaged: nothing of the stream is sent until a person acts
 ///   restore/data.20261125T020000Z/   a restore's downloaded, verified chunks
@@ -34,6 +35,7 @@ internal static class SpoolLayout
     public const string UploadedSuffix = ".uploaded.json";
     public const string UploadSuffix = ".upload.json";
     public const string Held = "held.json";
+    public const string Catalog = "catalog";
 
     /// <summary>The file pattern of ready chunks: a final chunk name, no suffix.</summary>
     public const string ReadyChunkPattern = ChunkPrefix + "??????";

@@ -43,6 +43,10 @@ internal sealed class SpoolStream
 
     private string HeldPath => Path.Combine(Dir, SpoolLayout.Held);
 
+    /// <summary>The stream's catalog, once written whole (<c>catalog</c>; <c>catalog.tmp</c> while it is being
+    /// written).</summary>
+    public string CatalogPath => Path.Combine(Dir, SpoolLayout.Catalog);
+
     public StreamHeader ReadHeader() => SpoolFiles.Read(HeaderPath, FormatJson.Default.StreamHeader);
 
     /// <summary>Written once, atomically, before the first chunk.</summary>
@@ -75,7 +79,8 @@ internal sealed class SpoolStream
         CrashPoint.Reached("spooler-after-chunk-rename");
     }
 
-    /// <summary>Removes every chunk file, record and temporary file of an earlier attempt; the header stays.</summary>
+    /// <summary>Removes every chunk file, record, catalog and temporary file of an earlier attempt; the header
+    /// stays.</summary>
     public void DiscardChunks()
     {
         foreach (string file in Directory.EnumerateFiles(Dir))
@@ -83,6 +88,7 @@ internal sealed class SpoolStream
             string name = Path.GetFileName(file);
             if (
                 name.StartsWith(SpoolLayout.ChunkPrefix, StringComparison.Ordinal)
+                || name == SpoolLayout.Catalog
                 || name.EndsWith(AtomicFile.TempSuffix, StringComparison.Ordinal)
             )
             {

@@ -20,6 +20,9 @@ internal sealed class MemoryObjectStore : IObjectStore
     private readonly Dictionary<string, DateTimeOffset> _written = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _signatures = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _etags = new(StringComparer.Ordinal);
+
+    /// <summary>x-amz-meta-sha256 of the objects written from a file (chunks, catalogs), by key.</summary>
+    private readonly Dictionary<string, string> _sha256 = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SortedDictionary<int, byte[]>> _parts = new(StringComparer.Ordinal);
 
     public List<PendingUpload> Uploads { get; } = [];
@@ -44,6 +47,12 @@ internal sealed class MemoryObjectStore : IObjectStore
 
     /// <summary>When set, every GET fails with it, as the outage guard ends a call S3 never answered.</summary>
     public BackupFailure? Unreachable { get; set; }
+
+    /// <summary>The PUTs asked for (small objects and files), written or not.</summary>
+    public int PutRequests { get; private set; }
+
+    /// <summary>The bytes of the object at the key.</summary>
+    public byte[] Get(string key) => _objects[key];
 
     /// <summary>The GETs asked for, answered or not.</summary>
     public int GetRequests { get; private set; }
@@ -99,6 +108,7 @@ internal sealed class MemoryObjectStore : IObjectStore
         CancellationToken cancellationToken
     )
     {
+        PutRequests++;
         if (BeforePut?.Invoke(key, body, write) is { } answer)
         {
             return Task.FromResult(answer ? new ObjectWritten(null) : null);
@@ -125,7 +135,15 @@ internal sealed class MemoryObjectStore : IObjectStore
     public Task<ObjectHead?> HeadAsync(string key, string? versionId, CancellationToken cancellationToken) =>
         Task.FromResult(
             _objects.TryGetValue(key, out byte[]? body)
-                ? new ObjectHead(body.Length, _etags[key], null, null, "STANDARD", false, null)
+                ? new ObjectHead(
+                    body.Length,
+                    _etags[key],
+                    null,
+                    _sha256.GetValueOrDefault(key),
+                    "STANDARD",
+                    false,
+                    null
+                )
                 : null
         );
 
@@ -153,6 +171,7 @@ internal sealed class MemoryObjectStore : IObjectStore
             _written.Remove(key);
             _etags.Remove(key);
             _signatures.Remove(key);
+            _sha256.Remove(key);
         }
 
         return Task.CompletedTask;
@@ -166,7 +185,9 @@ internal sealed class MemoryObjectStore : IObjectStore
         CancellationToken cancellationToken
     )
     {
+        PutRequests++;
         Put(key, ReadPart(part));
+        _sha256[key] = write.Sha256;
         progress(part.Length);
         return Task.FromResult(0);
     }
@@ -279,6 +300,7 @@ internal sealed class MemoryObjectStore : IObjectStore
         _written[key] = Now;
         _etags[key] = etag;
         _signatures.Remove(key);
+        _sha256.Remove(key);
     }
 
     private static byte[] ReadPart(PartWrite part)

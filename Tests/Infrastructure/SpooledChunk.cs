@@ -71,9 +71,10 @@ internal sealed class SpooledChunk : IDisposable
 
     /// <summary>
     /// Does by hand what the uploader does before it publishes: puts the chunk at its key, records it uploaded, and
-    /// seals the stream, so that what is left is the publish alone.
+    /// seals the stream, so that what is left is the publish alone. With <paramref name="catalog"/>, the stream's
+    /// catalog file holds those bytes and the seal names them.
     /// </summary>
-    public async Task UploadAndSealAsync(ChunkStore chunks, BackupRepository repository)
+    public async Task UploadAndSealAsync(ChunkStore chunks, BackupRepository repository, byte[]? catalog = null)
     {
         ReadyChunk chunk = Chunk;
         StreamHeader header = Stream.ReadHeader();
@@ -98,6 +99,13 @@ internal sealed class SpooledChunk : IDisposable
                 false
             )
         );
+        CatalogRecord? catalogRecord = null;
+        if (catalog is not null)
+        {
+            File.WriteAllBytes(Stream.CatalogPath, catalog);
+            catalogRecord = new CatalogRecord(catalog.Length, Convert.ToHexStringLower(SHA256.HashData(catalog)), 2);
+        }
+
         Stream.WriteSeal(
             Seal.Of(
                 header,
@@ -107,7 +115,8 @@ internal sealed class SpooledChunk : IDisposable
                 "btrfs-progs v6.2",
                 "6.1.0",
                 DateTimeOffset.UtcNow,
-                DateTimeOffset.UtcNow
+                DateTimeOffset.UtcNow,
+                catalogRecord
             )
         );
     }

@@ -57,7 +57,8 @@ internal sealed class Publisher(
         }
 
         string manifestKey = repository.ManifestKey(seal);
-        Pointer committed = await CommitAsync(seal, chunks, manifestKey, cancellationToken);
+        ManifestCatalog? catalog = await UploadCatalogAsync(stream, seal, cancellationToken);
+        Pointer committed = await CommitAsync(seal, chunks, catalog, manifestKey, cancellationToken);
         await ExtendLocksAsync(seal, committed, cancellationToken);
         RecordState(seal, manifestKey);
         stream.Remove();
@@ -131,12 +132,52 @@ internal sealed class Publisher(
     }
 
     /// <summary>
+    /// Sends the catalog the seal names and verifies it in S3, before the manifest that will name it (docs/FORMAT.md,
+    /// "Catalog"). A catalog file that is not what the seal says (damaged on the spool, or gone) is not sent: the stream
+    /// is whole without it, so it is published without one, and the error says so.
+    /// </summary>
+    private async Task<ManifestCatalog?> UploadCatalogAsync(
+        SpoolStream stream,
+        Seal seal,
+        CancellationToken cancellationToken
+    )
+    {
+        if (seal.Catalog is not { } record)
+        {
+            return null;
+        }
+
+        if (!File.Exists(stream.CatalogPath))
+        {
+            Log.CatalogDamaged(logger, seal.Stream, stream.CatalogPath, "missing");
+            return null;
+        }
+
+        CatalogFile file = CatalogFile.Read(stream.CatalogPath);
+        if (file.Size != record.Size || file.Sha256 != record.Sha256)
+        {
+            Log.CatalogDamaged(
+                logger,
+                seal.Stream,
+                stream.CatalogPath,
+                $"{file.Size} bytes with SHA-256 {file.Sha256}, but the seal says {record.Size} bytes with SHA-256 {record.Sha256}"
+            );
+            return null;
+        }
+
+        ManifestCatalog catalog = await repository.PutCatalogAsync(seal, file, cancellationToken);
+        Log.CatalogPublished(logger, seal.Stream, repository.Address(catalog.Key), catalog.Size);
+        return catalog;
+    }
+
+    /// <summary>
     /// Writes the manifest once, then the pointer over the version read, reading it again when another writer changed
     /// it in between; returns the pointer that names the manifest.
     /// </summary>
     private async Task<Pointer> CommitAsync(
         Seal seal,
         IReadOnlyList<ManifestChunk> chunks,
+        ManifestCatalog? catalog,
         string manifestKey,
         CancellationToken cancellationToken
     )
@@ -159,6 +200,7 @@ internal sealed class Publisher(
                     seal,
                     stored?.Pointer,
                     chunks,
+                    catalog,
                     manifestKey,
                     cancellationToken
                 );
@@ -231,12 +273,20 @@ internal sealed class Publisher(
         Seal seal,
         Pointer? pointer,
         IReadOnlyList<ManifestChunk> chunks,
+        ManifestCatalog? catalog,
         string manifestKey,
         CancellationToken cancellationToken
     )
     {
         string? parentManifest = await ParentManifestAsync(seal, pointer, cancellationToken);
-        Manifest manifest = Manifest.Of(seal, parentManifest, time.GetUtcNow(), repository.StorageClassData, chunks);
+        Manifest manifest = Manifest.Of(
+            seal,
+            parentManifest,
+            time.GetUtcNow(),
+            repository.StorageClassData,
+            chunks,
+            catalog
+        );
         (bool written, string? version) = await repository.PutManifestAsync(manifest, cancellationToken);
         if (!written)
         {

@@ -184,13 +184,48 @@ internal sealed class BackupRepository(
             );
     }
 
+    /// <summary>
+    /// Puts the stream's catalog (docs/FORMAT.md, "Catalog") at its key, in the metadata storage class so that it is
+    /// read without a thaw, unless a HEAD shows the key holds exactly those bytes already (an earlier run that died
+    /// before its manifest); then verifies it by a HEAD. Returns what the manifest is to name.
+    /// </summary>
+    public async Task<ManifestCatalog> PutCatalogAsync(
+        StreamFacts stream,
+        CatalogFile catalog,
+        CancellationToken cancellationToken
+    )
+    {
+        string key = ObjectKeys.Catalog(options.Prefix, stream.Subvolume, stream.Generation, stream.Stream);
+        ObjectHead? head = await store.HeadAsync(key, null, cancellationToken);
+        if (!catalog.IsHeldBy(head))
+        {
+            await store.PutFileAsync(
+                key,
+                new PartWrite(1, catalog.Path, 0, catalog.Size, catalog.Md5, null),
+                new ChunkWrite(options.StorageClassMetadata, catalog.Sha256, null, locks?.For(stream.Generation)),
+                _ => { },
+                cancellationToken
+            );
+            head = await store.HeadAsync(key, null, cancellationToken);
+            if (!catalog.IsHeldBy(head))
+            {
+                throw new BackupFailure(
+                    FailureKind.BadData,
+                    $"stream {stream.Stream}: catalog {Address(key)} holds {head?.ToString() ?? "nothing"} after it was sent {catalog.Size} bytes with MD5 {catalog.Md5}; the stream is not published"
+                );
+            }
+        }
+
+        return new ManifestCatalog(key, catalog.Size, catalog.Sha256, head!.VersionId);
+    }
+
     /// <summary>Whether the bucket was made with Object Lock: only then does S3 take the retention [s3] object_lock
     /// asks for.</summary>
     public async Task<bool> BucketHasObjectLockAsync(CancellationToken cancellationToken) =>
         (await store.ObjectLockAsync(cancellationToken)).Enabled;
 
     /// <summary>
-    /// Under Object Lock, brings every object of the generation (its manifests and their chunks) up to the date an
+    /// Under Object Lock, brings every object of the generation (its manifests, their chunks and catalogs) up to the date an
     /// object of it written now gets: a chain that outlives its schedule (a late full), or a configuration that asks
     /// for longer, keeps its full locked as long as its newest incremental. A date is never shortened, and an object
     /// keeps its mode. Returns the objects extended and the date; none without Object Lock.
@@ -218,6 +253,7 @@ internal sealed class BackupRepository(
             foreach (
                 (string key, string? version) in manifest
                     .Chunks.Select(c => (c.Key, c.Version))
+                    .Concat(manifest.Catalog is { } catalog ? [(catalog.Key, catalog.Version)] : [])
                     .Append((manifestKey, manifestVersion))
             )
             {

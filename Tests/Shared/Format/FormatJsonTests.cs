@@ -146,6 +146,7 @@ public sealed class FormatJsonTests
                 "started_at",
                 "finished_at",
                 "chunks",
+                "catalog",
             },
             Names(json)
         );
@@ -221,6 +222,7 @@ public sealed class FormatJsonTests
                 "sha256",
                 "storage_class",
                 "written_by",
+                "catalog",
                 "chunks",
             },
             Names(json)

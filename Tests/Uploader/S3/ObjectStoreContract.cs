@@ -182,6 +182,27 @@ public abstract class ObjectStoreContract
     }
 
     [TestMethod]
+    public async Task HeadAsync_PutFromAFile_TheSha256MetadataAndTheMd5Etag()
+    {
+        byte[] bytes = RandomNumberGenerator.GetBytes(3000);
+        string sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+        await Store.PutFileAsync(
+            Prefix + "catalog",
+            Part(bytes, 1, 0, bytes.Length),
+            Chunk with
+            {
+                Sha256 = sha256,
+            },
+            _ => { },
+            CancellationToken.None
+        );
+
+        ObjectHead head = (await Store.HeadAsync(Prefix + "catalog", CancellationToken.None))!;
+        Assert.AreEqual((3000L, Md5(bytes), sha256), (head.Size, S3Etag.Normalize(head.Etag), head.Sha256));
+    }
+
+    [TestMethod]
     public async Task ListAsync_Prefix_EveryObjectUnderItWithItsSizeAndNoOther()
     {
         await Store.PutAsync(Prefix + "a", new byte[1], Plain, CancellationToken.None);
