@@ -19,7 +19,7 @@ return ToolMain.Run(
         ILogger logger = loggers.CreateLogger(Tool);
         if (commandLine.Command == "notify")
         {
-            string unit = commandLine.ValuesOf("unit").LastOrDefault()
+            string unit = commandLine.LastOf("unit")
                 ?? throw new BackupFailure(FailureKind.Usage, "usage: notify needs --unit NAME, the unit that failed");
             return await NotifyCommand.RunAsync(
                 ConfigLoader.LoadNotify(commandLine.ConfigPath, commandLine.Overrides),
@@ -51,7 +51,7 @@ static async Task<int> CommandAsync(
 {
     UploaderChecks.Check(options);
     var clock = new OutageClock(TimeProvider.System);
-    string? profile = commandLine.ValuesOf("profile").LastOrDefault();
+    string? profile = commandLine.LastOf("profile");
     using AmazonS3Client client = S3Clients.Create(options.S3, clock, logger, profile);
     // status and check answer a person at a terminal: a short outage is waited out, a long one is reported.
     TimeSpan patience = commandLine.Command is "status" or "check"
@@ -118,16 +118,16 @@ static async Task<int> CommandAsync(
                         "usage: restore needs one --subvolume NAME, or --all"
                     ),
                 },
-                commandLine.ValuesOf("target").LastOrDefault(),
-                commandLine.ValuesOf("generation").LastOrDefault(),
-                commandLine.ValuesOf("until").LastOrDefault(),
+                commandLine.LastOf("target"),
+                commandLine.LastOf("generation"),
+                commandLine.LastOf("until"),
                 commandLine.Has("no-nested"),
                 commandLine.Has("dump"),
                 commandLine.Has("request-only"),
                 commandLine.Has("wait"),
-                AsOf(commandLine.ValuesOf("as-of")),
-                commandLine.ValuesOf("pointer-version").LastOrDefault(),
-                commandLine.ValuesOf("identity").LastOrDefault(),
+                AsOf(commandLine.LastOf("as-of")),
+                commandLine.LastOf("pointer-version"),
+                commandLine.LastOf("identity"),
                 commandLine.Has("last"),
                 commandLine.Has("allow-unencrypted")
             ),
@@ -243,7 +243,7 @@ static async Task<int> PlanAsync(
             },
             clock,
             logger,
-            commandLine.ValuesOf("profile").LastOrDefault()
+            commandLine.LastOf("profile")
         );
     }
     catch (BackupFailure e)
@@ -266,7 +266,7 @@ static async Task<int> PlanAsync(
 // --max-age takes a duration as the configuration writes one (9d); its lines replace the report, so --json has no
 // place.
 static TimeSpan? MaxAge(CommandLine commandLine) =>
-    (commandLine.ValuesOf("max-age").LastOrDefault(), commandLine.Has("json")) switch
+    (commandLine.LastOf("max-age"), commandLine.Has("json")) switch
     {
         (null, _) => null,
         (_, true) => throw new BackupFailure(FailureKind.Usage, "usage: status takes --max-age or --json, not both"),
@@ -278,8 +278,8 @@ static TimeSpan? MaxAge(CommandLine commandLine) =>
     };
 
 // --as-of takes a UTC time as S3 and the logs write it (2026-12-02T03:00:00Z), or now.
-static DateTimeOffset? AsOf(IReadOnlyList<string> values) =>
-    values.LastOrDefault() switch
+static DateTimeOffset? AsOf(string? value) =>
+    value switch
     {
         null => null,
         "now" => DateTimeOffset.UtcNow,

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using BtrfsToS3.Shared.Failures;
@@ -9,6 +10,11 @@ namespace BtrfsToS3.Shared.Btrfs;
 /// The btrfs-progs commands both programs use: the spooler snapshots and sends, restore receives, the cost plan
 /// measures. Every failure says which command, on what, and btrfs's own reason.
 /// </summary>
+[SuppressMessage(
+    "Performance",
+    "CA1822:Mark members as static",
+    Justification = "The commands that run btrfs are reached through the instance the programs hand to each user"
+)]
 internal sealed partial class BtrfsTool
 {
     public const string Executable = "btrfs";

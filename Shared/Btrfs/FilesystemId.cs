@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using BtrfsToS3.Shared.IO;
 using Mono.Unix.Native;
 
 namespace BtrfsToS3.Shared.Btrfs;
@@ -35,7 +36,7 @@ internal static partial class FilesystemId
         }
         finally
         {
-            Syscall.close(fd);
+            Posix.Close(fd);
         }
     }
 

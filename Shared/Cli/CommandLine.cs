@@ -14,4 +14,7 @@ internal sealed record CommandLine(
 
     public IReadOnlyList<string> ValuesOf(string option) =>
         Values.TryGetValue(option, out IReadOnlyList<string>? values) ? values : [];
+
+    /// <summary>The option's last value, which overrides any before it, or null when it is not given.</summary>
+    public string? LastOf(string option) => ValuesOf(option) is [.., string last] ? last : null;
 }

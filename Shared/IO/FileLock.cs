@@ -66,7 +66,7 @@ internal sealed class FileLock : IDisposable
                 Syscall.fcntl(fd, FcntlCommand.F_GETLK, ref probe) == 0 && probe.l_type != LockType.F_UNLCK
                     ? $" (pid {probe.l_pid})"
                     : string.Empty;
-            Syscall.close(fd);
+            Posix.Close(fd);
             if (error is Errno.EAGAIN or Errno.EACCES)
             {
                 throw new BackupFailure(
@@ -81,14 +81,15 @@ internal sealed class FileLock : IDisposable
             );
         }
 
-        // The pid in the file is for people reading it; the lock itself is the truth.
+        // The pid in the file is for people reading it; the lock itself is the truth, so a failed truncate or write
+        // only leaves the note stale.
         byte[] pid = Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
-        Syscall.ftruncate(fd, 0);
+        _ = Syscall.ftruncate(fd, 0);
         unsafe
         {
             fixed (byte* p = pid)
             {
-                Syscall.pwrite(fd, p, (ulong)pid.Length, 0);
+                _ = Syscall.pwrite(fd, p, (ulong)pid.Length, 0);
             }
         }
 
@@ -118,7 +119,7 @@ internal sealed class FileLock : IDisposable
         }
         finally
         {
-            Syscall.close(fd);
+            Posix.Close(fd);
         }
     }
 
@@ -127,7 +128,7 @@ internal sealed class FileLock : IDisposable
         int fd = Interlocked.Exchange(ref _fd, -1);
         if (fd >= 0)
         {
-            Syscall.close(fd);
+            Posix.Close(fd);
         }
     }
 }

@@ -33,9 +33,16 @@ internal static partial class Posix
         }
         finally
         {
-            Syscall.close(fd);
+            Close(fd);
         }
     }
+
+    /// <summary>
+    /// Closes a descriptor whose close has nothing left to tell. Linux frees the descriptor even when close fails, so
+    /// it is never retried; and every caller either only read, or wrote nothing yet, or has fsynced what it wrote (a
+    /// write error surfaces there), or is giving the file up after a failure already reported.
+    /// </summary>
+    public static void Close(int fd) => _ = Syscall.close(fd);
 
     /// <summary>Bytes an unprivileged writer may still use on the filesystem that holds the path.</summary>
     public static long AvailableBytes(string path)

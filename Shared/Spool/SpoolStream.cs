@@ -15,7 +15,8 @@ internal sealed class SpoolStream
     {
         Dir = dir;
         Name = name;
-        SnapshotName.TryParse(name, out string subvolume, out _);
+        // The one caller, SpoolDirectory, makes a stream only of a name it has parsed as a snapshot name.
+        _ = SnapshotName.TryParse(name, out string subvolume, out _);
         Subvolume = subvolume;
     }
 

@@ -84,7 +84,7 @@ internal sealed class ChunkFile : IDisposable
         if (Syscall.fchmod(fd, (FilePermissions)GroupShared.FileMode) != 0)
         {
             BackupFailure failure = Failure(path, "cannot set its mode");
-            Syscall.close(fd);
+            Posix.Close(fd);
             throw failure;
         }
 
@@ -174,7 +174,7 @@ internal sealed class ChunkFile : IDisposable
         int fd = Interlocked.Exchange(ref _fd, -1);
         if (fd >= 0)
         {
-            Syscall.close(fd);
+            Posix.Close(fd);
         }
 
         for (int i = 0; i < _buffers.Length; i++)

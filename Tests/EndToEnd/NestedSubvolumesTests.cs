@@ -227,7 +227,7 @@ public sealed class NestedSubvolumesTests : BtrfsAndS3Test
         Assert.IsFalse(Path.Exists(Path.Combine(alone, "root", VmDisk)), "--no-nested restored a nested subvolume");
     }
 
-    private string Backup(string config)
+    private static string Backup(string config)
     {
         Thread.Sleep(1100);
         (int code, string spooled) = ToolRun.Run(Spooler, "--config", config);

@@ -67,7 +67,7 @@ public sealed class ObjectLockTests
         Assert.AreEqual(ExitCodes.Ok, UploadInProcess(config, lockMargin: "2d"));
 
         Pointer pointer = Published.ReadPointer(_s3, "data")!;
-        SnapshotName.TryParse($"x.{pointer.CurrentGeneration}", out _, out DateTimeOffset start);
+        Assert.IsTrue(SnapshotName.TryParse($"x.{pointer.CurrentGeneration}", out _, out DateTimeOffset start));
         // full_every_days 182, min_age_days 180, lock_margin 2d (docs/FORMAT.md, "Object Lock").
         DateTimeOffset expected = start.AddDays(182 + 180 + 2);
         List<string> keys = [ObjectKeys.Pointer("backup/", "data"), .. pointer.Generations.Single().Manifests];

@@ -156,7 +156,7 @@ public sealed class TortureTests : BtrfsAndS3Test
         };
     }
 
-    private string SpoolerKilled(Random random, string config)
+    private static string SpoolerKilled(Random random, string config)
     {
         int delay = random.Next(0, 1500);
         using ToolRun uploader = ToolRun.Start(UploaderTool, "--config", config);
@@ -167,7 +167,7 @@ public sealed class TortureTests : BtrfsAndS3Test
         return $"spooler killed after {delay} ms";
     }
 
-    private string SpoolerAtCrashPoint(string fault, string config)
+    private static string SpoolerAtCrashPoint(string fault, string config)
     {
         string point = fault["spooler at ".Length..];
         // Alone and with a quota of one chunk (its encoded bound: 1 MiB of stream, a 1,024th and 64 KiB), so that the
@@ -202,7 +202,7 @@ public sealed class TortureTests : BtrfsAndS3Test
         return $"btrfs send died after {after} bytes: spooler exit 69";
     }
 
-    private string SpoolerRestartedUnderTheUploader(Random random, string config)
+    private static string SpoolerRestartedUnderTheUploader(Random random, string config)
     {
         // The uploader may be uploading a chunk of the killed spooler's stream while the new spooler removes
         // that stream's chunks and sends it again.
@@ -221,7 +221,7 @@ public sealed class TortureTests : BtrfsAndS3Test
         return $"spooler killed after {delay} ms and restarted at once; uploader exit {code}";
     }
 
-    private string UploaderKilledOnASlowLink(Random random, string config, TcpProxy proxy)
+    private static string UploaderKilledOnASlowLink(Random random, string config, TcpProxy proxy)
     {
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB").Code);
         int delay = random.Next(0, 3000);
@@ -233,7 +233,7 @@ public sealed class TortureTests : BtrfsAndS3Test
         return $"uploader killed after {delay} ms on a 1 MB/s link";
     }
 
-    private string UploaderAtCrashPoint(string fault, Random random, string config)
+    private static string UploaderAtCrashPoint(string fault, Random random, string config)
     {
         bool retention = fault.EndsWith("retention", StringComparison.Ordinal);
         string point = retention ? "uploader-during-retention" : PublishSteps[random.Next(PublishSteps.Length)];
@@ -253,7 +253,7 @@ public sealed class TortureTests : BtrfsAndS3Test
         return $"uploader killed at {point}";
     }
 
-    private string NetworkCutBriefly(Random random, string config, TcpProxy proxy)
+    private static string NetworkCutBriefly(Random random, string config, TcpProxy proxy)
     {
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB").Code);
         proxy.UpstreamBytesPerSecond = 1_000_000;
@@ -268,7 +268,7 @@ public sealed class TortureTests : BtrfsAndS3Test
         return "network cut for 3 s mid-upload: waited out, uploader exit 0";
     }
 
-    private string NetworkCutUntilGiveUp(Random random, string config, TcpProxy proxy)
+    private static string NetworkCutUntilGiveUp(Random random, string config, TcpProxy proxy)
     {
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB").Code);
         proxy.UpstreamBytesPerSecond = 1_000_000;
@@ -357,7 +357,7 @@ public sealed class TortureTests : BtrfsAndS3Test
     private static string Resent(long carried, long stream) =>
         $"link carried {carried} bytes for {stream} ({(double)carried / stream:0.000}x, {Math.Max(0, carried - stream)} bytes sent again or in overhead)";
 
-    private void RunToEnd(string config, string history)
+    private static void RunToEnd(string config, string history)
     {
         (int code, string output) = ToolRun.Run(Spooler, "--config", config, "--spool.quota", "1GiB");
         Assert.AreEqual(ExitCodes.Ok, code, $"{history}\n{output}");

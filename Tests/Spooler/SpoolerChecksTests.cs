@@ -72,7 +72,7 @@ public sealed class SpoolerChecksTests : BtrfsTest
     public void Run_StateOwnedByAnotherUser_Exits78NamingTheOwner()
     {
         const int nobody = 65534;
-        Mono.Unix.Native.Syscall.chown(_fx.State, nobody, 0);
+        Assert.AreEqual(0, Mono.Unix.Native.Syscall.chown(_fx.State, nobody, 0));
         string config = Config($"[subvolumes]\ndata = {_fx.Subvolume("data")}");
 
         AssertConfigError(

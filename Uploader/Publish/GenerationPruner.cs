@@ -94,7 +94,7 @@ internal sealed class GenerationPruner(
 
             kept.RemoveAt(0);
             await ProveKeptAsync(subvolume, kept, oldest.Generation, cancellationToken);
-            IReadOnlyList<StoredObject> generation = Ours(subvolume, objects, oldest.Generation);
+            List<StoredObject> generation = Ours(subvolume, objects, oldest.Generation);
             if (dryRun)
             {
                 Log.GenerationWouldBeDeleted(
@@ -211,7 +211,7 @@ internal sealed class GenerationPruner(
     private async Task DeleteAsync(
         string subvolume,
         string generation,
-        IReadOnlyList<StoredObject> current,
+        List<StoredObject> current,
         CancellationToken cancellationToken
     )
     {

@@ -384,7 +384,7 @@ internal sealed class Publisher(
         }
 
         PointerGeneration? generation = pointer?.Generations.FirstOrDefault(g => g.Generation == seal.Generation);
-        string? last = generation?.Manifests.LastOrDefault();
+        string? last = generation?.Manifests is [.., string final] ? final : null;
         Manifest? parent = last is null
             ? null
             : await repository.ReadNamedManifestAsync(

@@ -68,7 +68,8 @@ internal sealed class ChainReader(BackupRepository repository, S3Options s3, Tim
     )
     {
         Manifest last = parent.Manifests[^1];
-        SnapshotName.TryParse(last.Snapshot.Name, out _, out DateTimeOffset until);
+        // Manifests are checked field by field when read: their snapshot names parse.
+        _ = SnapshotName.TryParse(last.Snapshot.Name, out _, out DateTimeOffset until);
         var chains = new List<RestoreChain>();
         foreach (
             string path in last.NestedPaths.OrderBy(p => p.Count(c => c == '/')).ThenBy(p => p, StringComparer.Ordinal)
@@ -83,7 +84,7 @@ internal sealed class ChainReader(BackupRepository repository, S3Options s3, Tim
             foreach ((string key, string? version) in generation?.Named() ?? [])
             {
                 Manifest manifest = await NextAsync(chain, key, version, cancellationToken);
-                SnapshotName.TryParse(manifest.Snapshot.Name, out _, out DateTimeOffset taken);
+                _ = SnapshotName.TryParse(manifest.Snapshot.Name, out _, out DateTimeOffset taken);
                 if (taken > until)
                 {
                     break;

@@ -106,7 +106,9 @@ internal sealed class PointerChooser(BackupRepository repository, TimeProvider t
     private async Task<string?> FlawAsync(Pointer pointer, string? generation, CancellationToken cancellationToken)
     {
         PointerGeneration? chosen = generation is null
-            ? pointer.Generations.LastOrDefault()
+            ? pointer.Generations is [.., PointerGeneration last]
+                ? last
+                : null
             : pointer.Generations.FirstOrDefault(g => g.Generation == generation);
         return chosen is null
             ? generation is null

@@ -748,7 +748,9 @@ internal sealed class S3ObjectStore(IAmazonS3 s3, string bucket, OutageGuard gua
             IfNoneMatch = write.IfNoneMatch ? "*" : null,
             IfMatch = ifMatch,
             // S3 wants Content-MD5 (or a flexible checksum) on a PUT with an Object Lock retention; every PUT gets it.
+#pragma warning disable CA5351 // The protocol's MD5, an integrity check of the body in transit, not a security choice.
             MD5Digest = Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(body)),
+#pragma warning restore CA5351
             // A few KiB: signed whole in one pass rather than in aws-chunked frames.
             UseChunkEncoding = false,
             ObjectLockMode = write.Lock is null ? null : ObjectLockMode.FindValue(write.Lock.Mode),

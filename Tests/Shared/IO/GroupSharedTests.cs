@@ -21,7 +21,7 @@ public sealed class GroupSharedTests
     public void CreateDirectory_InASetgidDirectory_InheritsTheGroupAndTheSetgidBit()
     {
         const int group = 65534;
-        Mono.Unix.Native.Syscall.chown(_dir.Path, 0, group);
+        Assert.AreEqual(0, Mono.Unix.Native.Syscall.chown(_dir.Path, 0, group));
         File.SetUnixFileMode(_dir.Path, (UnixFileMode)Convert.ToInt32("2770", 8));
         string stream = Path.Combine(_dir.Path, "data.20261125T020000Z");
 

@@ -421,7 +421,7 @@ public sealed class RunCommandTests : BtrfsAndS3Test
         Assert.HasCount(1, Published.ReadPointer(_s3, "data")!.Generations[0].Manifests);
     }
 
-    private void Spool(string config)
+    private static void Spool(string config)
     {
         (int code, string output) = ToolRun.Run(Spooler, "--config", config);
         Assert.AreEqual(ExitCodes.Ok, code, output);
