@@ -238,6 +238,34 @@ public sealed class SendStreamParserTests
     }
 
     [TestMethod]
+    public void Feed_FullStreamV2_EncodedWriteDataIsAZstdFrameOfTheExtent()
+    {
+        // btrfs's zstd extents are one zstd frame each (RFC 8878), zero-padded to the sector: the data range must
+        // start at the frame's magic, and the content the frame header declares must hold the range the file uses
+        // (unencoded_offset + unencoded_file_len) within the extent's unencoded_len (the last extent's content stops
+        // at the file's end, short of its sector).
+        byte[] bytes = Streams["full-v2"];
+
+        List<SendCommand> writes = CollectingSink
+            .Parse(bytes)
+            .Where(c => c.Kind == SendCommandKind.EncodedWrite && c.Path == "compressible.txt")
+            .ToList();
+
+        Assert.IsNotEmpty(writes);
+        foreach (SendCommand write in writes)
+        {
+            ReadOnlySpan<byte> frame = bytes.AsSpan((int)write.Data.StreamOffset, write.Data.Length);
+            Assert.AreEqual(2u, write.Compression, "zstd");
+            Assert.IsTrue(frame.StartsWith((ReadOnlySpan<byte>)[0x28, 0xb5, 0x2f, 0xfd]), "the zstd magic");
+            ulong content = ZstdContentSize(frame);
+            Assert.IsTrue(
+                write.UnencodedOffset + write.UnencodedFileLength <= content && content <= write.UnencodedLength,
+                $"the frame at file offset {write.FileOffset} holds {content} bytes"
+            );
+        }
+    }
+
+    [TestMethod]
     public void Feed_FullStream_KeepsNanosecondsAndOwners()
     {
         SendCommand times = CollectingSink
@@ -366,6 +394,30 @@ public sealed class SendStreamParserTests
             $"send stream: 1 more bytes at offset {bytes.Length - 1} follow the end command at offset {end.StreamOffset}",
             failure.Message
         );
+    }
+
+    /// <summary>The content size a zstd frame header declares (RFC 8878, 3.1.1.1), or 0 when it declares
+    /// none.</summary>
+    private static ulong ZstdContentSize(ReadOnlySpan<byte> frame)
+    {
+        byte descriptor = frame[4];
+        int sizeFlag = descriptor >> 6;
+        bool singleSegment = (descriptor & 0x20) != 0;
+        int dictionaryIdLength = (descriptor & 3) switch
+        {
+            0 => 0,
+            1 => 1,
+            2 => 2,
+            _ => 4,
+        };
+        int at = 5 + (singleSegment ? 0 : 1) + dictionaryIdLength;
+        return sizeFlag switch
+        {
+            0 => singleSegment ? frame[at] : 0UL,
+            1 => BitConverter.ToUInt16(frame[at..]) + 256UL,
+            2 => BitConverter.ToUInt32(frame[at..]),
+            _ => BitConverter.ToUInt64(frame[at..]),
+        };
     }
 
     private static void Send(string name, string[] arguments)
