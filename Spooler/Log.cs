@@ -184,4 +184,20 @@ internal static partial class Log
         string generation,
         string kept
     );
+
+    [LoggerMessage(
+        EventId = 121,
+        EventName = "CatalogWritten",
+        Level = LogLevel.Information,
+        Message = "stream {Stream}: catalog written ({Lines} lines, {Bytes} bytes)"
+    )]
+    public static partial void CatalogWritten(ILogger logger, string stream, long lines, long bytes);
+
+    [LoggerMessage(
+        EventId = 122,
+        EventName = "CatalogAbandoned",
+        Level = LogLevel.Warning,
+        Message = "stream {Stream}: sealed without a catalog ({Reason}); its chunks are whole and restore as a chain, but its files cannot be browsed"
+    )]
+    public static partial void CatalogAbandoned(ILogger logger, string stream, string reason);
 }

@@ -4,6 +4,7 @@ using BtrfsToS3.Shared.Crypto;
 using BtrfsToS3.Shared.Format;
 using BtrfsToS3.Shared.Hashing;
 using BtrfsToS3.Shared.IO;
+using BtrfsToS3.Spooler.Catalog;
 
 namespace BtrfsToS3.Spooler.Chunking;
 
@@ -14,6 +15,8 @@ namespace BtrfsToS3.Spooler.Chunking;
 /// upload part of the bytes as stored, which S3 and a restore check.
 /// A chunk is written as chunk-NNNNNN.tmp, fsynced, its record written atomically, then renamed to chunk-NNNNNN and
 /// the directory fsynced: a file with a final chunk name is always whole and has its record beside it.
+/// Each block also goes to the stream's <paramref name="catalog"/>, on a thread beside the chunk's, and is given back
+/// for reading only once both are done with it.
 /// </summary>
 internal sealed class ChunkWriter(
     SpoolStream stream,
@@ -22,7 +25,8 @@ internal sealed class ChunkWriter(
     ChunkCompression compression,
     IReadOnlyList<AgeRecipient> recipients,
     QuotaGate gate,
-    ILogger logger
+    ILogger logger,
+    CatalogBuilder? catalog = null
 )
 {
     /// <summary>
@@ -128,6 +132,9 @@ internal sealed class ChunkWriter(
         {
             await foreach ((byte[] buffer, int count) in filled.ReadAllAsync(cancellationToken))
             {
+                Task cataloguing = catalog is null
+                    ? Task.CompletedTask
+                    : Task.Run(() => catalog.Feed(buffer.AsSpan(0, count)), cancellationToken);
                 int offset = 0;
                 if (headLength < HeadSize)
                 {
@@ -168,6 +175,7 @@ internal sealed class ChunkWriter(
                     }
                 }
 
+                await cataloguing;
                 await free.WriteAsync(buffer, cancellationToken);
             }
 

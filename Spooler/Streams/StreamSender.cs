@@ -3,6 +3,7 @@ using System.Text;
 using BtrfsToS3.Shared.Btrfs;
 using BtrfsToS3.Shared.Crypto;
 using BtrfsToS3.Shared.Format;
+using BtrfsToS3.Spooler.Catalog;
 using BtrfsToS3.Spooler.Chunking;
 
 namespace BtrfsToS3.Spooler.Streams;
@@ -35,6 +36,15 @@ internal sealed class StreamSender(
         ChunkedStream chunked;
         int exitCode;
         string command;
+        IReadOnlyList<AgeRecipient> recipients = Recipients(header);
+        using var catalog = new CatalogBuilder(
+            stream.CatalogPath,
+            header.Subvolume,
+            header.Stream,
+            header.Kind.ToString().ToLowerInvariant(),
+            header.SendProtocol,
+            recipients
+        );
         await using (
             BtrfsProcess send = BtrfsTool.StartSend(header.SendCommand, line =>
                 Log.SendOutput(logger, header.Stream, line)
@@ -52,9 +62,10 @@ internal sealed class StreamSender(
                 header.ChunkSize,
                 header.PartSize,
                 compression,
-                Recipients(header),
+                recipients,
                 gate,
-                logger
+                logger,
+                catalog
             );
             chunked = await writer.WriteAsync(send.Output, cancellationToken);
             (exitCode, _) = await send.FinishAsync(cancellationToken);
@@ -91,6 +102,7 @@ internal sealed class StreamSender(
         }
 
         CheckByteCount(header.Stream, chunked);
+        CatalogRecord? catalogRecord = FinishCatalog(header.Stream, catalog);
         Seal seal = Seal.Of(
             header,
             chunked.Chunks,
@@ -99,7 +111,8 @@ internal sealed class StreamSender(
             btrfsVersion,
             kernelVersion,
             startedAt,
-            time.GetUtcNow()
+            time.GetUtcNow(),
+            catalogRecord
         );
         stream.WriteSeal(seal);
         double seconds = (seal.FinishedAt - startedAt).TotalSeconds;
@@ -113,6 +126,23 @@ internal sealed class StreamSender(
             seconds > 0 ? seal.TotalBytes / seconds / 1e6 : 0
         );
         return seal;
+    }
+
+    /// <summary>The catalog written whole, or null with the reason in the log: a stream without a catalog is still
+    /// whole.</summary>
+    private CatalogRecord? FinishCatalog(string stream, CatalogBuilder catalog)
+    {
+        CatalogRecordResult result = catalog.Finish();
+        if (result.Record is { } record)
+        {
+            Log.CatalogWritten(logger, stream, record.Lines, record.Size);
+        }
+        else
+        {
+            Log.CatalogAbandoned(logger, stream, result.Abandoned!);
+        }
+
+        return result.Record;
     }
 
     /// <summary>The age recipients of an encrypted stream (none where it is not); a header that lacks them is
