@@ -2,7 +2,8 @@
 # Benchmark of the spooler (not a test): on a loopback btrfs holding BENCH_GIB (default 3) GiB of incompressible
 # data, the spooler's throughput beside `btrfs send > file; sync` of the same data to the same disk, the ratio,
 # the spooler's peak RSS and CPU seconds per GiB, for chunk sizes BENCH_CHUNKS (default "256MiB 4GiB"). Medians of BENCH_RUNS
-# (default 3) runs; page caches are dropped before each run, so every run reads the subvolume from disk.
+# (default 3) runs; page caches are dropped before each run, so every run reads the subvolume from disk. Each chunk size
+# is run with [spool] catalog = yes and = no (BENCH_CATALOGS), alternating, for the catalog's cost.
 # Needs root. Cleans up what it made.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 gib=${BENCH_GIB:-3}
 runs=${BENCH_RUNS:-3}
+catalogs=${BENCH_CATALOGS:-yes no}
+catalog_line="none written (catalog = no)"
 bash scripts/install-deps.sh
 work=$(mktemp -d /var/tmp/btrfs_to_s3-bench.XXXXXX)
 trap 'bash scripts/btrfs-fixture.sh teardown "$work" >/dev/null 2>&1 || true' EXIT
@@ -41,9 +44,12 @@ printf '\n%-34s %10s %10s %8s %10s %12s\n' "run (medians of $runs)" "seconds" "M
 printf '%-34s %10.2f %10.1f %8s %10s %12s\n' "btrfs send > file; sync" "$baseline" "$baseline_mbs" "1.00" "-" "-"
 
 for chunk in ${BENCH_CHUNKS:-256MiB 4GiB}; do
-  secs=(); rss=(); cpu=()
+  # The catalog's cost is measured as an A/B of the same build: runs with catalog = yes and = no alternate, so that a
+  # change in the disk's or the machine's speed over the runs falls on both.
+  declare -A secs=() rss=() cpu=()
   for _ in $(seq "$runs"); do
-    cat > "$work/bench.ini" <<INI
+    for catalog in $catalogs; do
+      cat > "$work/bench.ini" <<INI
 [subvolumes]
 data = $work/mnt/data
 [snapshots]
@@ -52,28 +58,38 @@ dir = $snapshots
 dir = $work/spool
 quota = $(( gib * 2 + 4 ))GiB
 chunk_size = $chunk
+catalog = $catalog
 [state]
 dir = $work/state
 INI
-    cold
-    start=$(now)
-    dotnet "$work/bin/btrfs-to-s3-spooler.dll" --config "$work/bench.ini" --full > "$work/log" 2>&1
-    secs+=("$(echo "$(now) - $start" | bc)")
-    line=$(grep "btrfs-to-s3-spooler finished (exit 0)" "$work/log") || { cat "$work/log" >&2; exit 1; }
-    cpu+=("$(echo "$line" | sed -E 's/.*, ([0-9.]+) CPU seconds.*/\1/')")
-    rss+=("$(echo "$line" | sed -E 's/.*peak RSS ([0-9]+) MiB.*/\1/')")
-    sbytes=$(grep -o '"total_bytes": [0-9]*' "$work"/spool/data.*/seal.json | grep -o '[0-9]*$')
-    for dir in "$work"/spool/data.*; do
-      btrfs -q subvolume delete "$snapshots/$(basename "$dir")"
-      rm -rf "$dir"
+      cold
+      start=$(now)
+      dotnet "$work/bin/btrfs-to-s3-spooler.dll" --config "$work/bench.ini" --full > "$work/log" 2>&1
+      secs[$catalog]+="$(echo "$(now) - $start" | bc) "
+      line=$(grep "btrfs-to-s3-spooler finished (exit 0)" "$work/log") || { cat "$work/log" >&2; exit 1; }
+      cpu[$catalog]+="$(echo "$line" | sed -E 's/.*, ([0-9.]+) CPU seconds.*/\1/') "
+      rss[$catalog]+="$(echo "$line" | sed -E 's/.*peak RSS ([0-9]+) MiB.*/\1/') "
+      sbytes=$(grep -o '"total_bytes": [0-9]*' "$work"/spool/data.*/seal.json | grep -o '[0-9]*$')
+      if [ "$catalog" = yes ]; then
+        catalog_line=$(grep -o 'catalog written ([0-9]* lines, [0-9]* bytes)' "$work/log" || echo "no catalog written")
+      fi
+      for dir in "$work"/spool/data.*; do
+        btrfs -q subvolume delete "$snapshots/$(basename "$dir")"
+        rm -rf "$dir"
+      done
     done
   done
-  s=$(printf '%s\n' "${secs[@]}" | median)
-  c=$(printf '%s\n' "${cpu[@]}" | median)
-  r=$(printf '%s\n' "${rss[@]}" | median)
-  mbs=$(echo "scale=1; $sbytes / $s / 1000000" | bc)
-  ratio=$(echo "scale=2; $baseline / $s" | bc)
-  per_gib=$(echo "scale=2; $c / ($sbytes / 1073741824)" | bc)
-  printf '%-34s %10.2f %10.1f %8s %7s MiB %12s\n' "spooler, chunk_size $chunk" "$s" "$mbs" "$ratio" "$r" "$per_gib"
+  for catalog in $catalogs; do
+    s=$(printf '%s\n' ${secs[$catalog]} | median)
+    c=$(printf '%s\n' ${cpu[$catalog]} | median)
+    r=$(printf '%s\n' ${rss[$catalog]} | median)
+    mbs=$(echo "scale=1; $sbytes / $s / 1000000" | bc)
+    ratio=$(echo "scale=2; $baseline / $s" | bc)
+    per_gib=$(echo "scale=2; $c / ($sbytes / 1073741824)" | bc)
+    printf '%-34s %10.2f %10.1f %8s %7s MiB %12s\n' "spooler, $chunk, catalog $catalog" "$s" "$mbs" "$ratio" "$r" \
+      "$per_gib"
+  done
+  unset secs rss cpu
 done
+printf '\n%s: %s\n' "catalog of the stream" "$catalog_line"
 printf '\nstream: %s bytes; targets: ratio >= 0.95, peak RSS <= 256 MiB, <= 1.5 CPU s/GiB (the spooler process alone)\n' "$bytes"

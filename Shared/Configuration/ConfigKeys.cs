@@ -24,7 +24,8 @@ internal static class ConfigKeys
             ("dir", "/var/spool/btrfs_to_s3"),
             ("quota", "450GiB"),
             ("chunk_size", "200GiB"),
-            ("compression", "auto")
+            ("compression", "auto"),
+            ("catalog", "yes")
         ),
         ["state"] = Section(("dir", "/var/lib/btrfs_to_s3"), ("metrics_file", "")),
         ["schedule"] = Section(("full_every_days", "182")),

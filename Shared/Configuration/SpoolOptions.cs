@@ -14,7 +14,15 @@ namespace BtrfsToS3.Shared.Configuration;
 /// <param name="ChunkSize">[spool] chunk_size: from 1 byte to 5TiB as stored, the largest object S3 stores. Default
 /// 200GiB.</param>
 /// <param name="Compression">[spool] compression: none, zstd, zstd:LEVEL (1 to 19) or auto. Default auto.</param>
-internal sealed record SpoolOptions(string Dir, long Quota, long ChunkSize, ChunkCompression Compression)
+/// <param name="Catalog">[spool] catalog: yes (the default) writes a catalog of each stream's files beside its chunks
+/// (docs/FORMAT.md, "Catalog"); no writes none.</param>
+internal sealed record SpoolOptions(
+    string Dir,
+    long Quota,
+    long ChunkSize,
+    ChunkCompression Compression,
+    bool Catalog = true
+)
 {
     /// <summary>Reads and checks [spool]; <paramref name="encrypted"/> says whether [encryption] makes chunks
     /// larger.</summary>
@@ -48,6 +56,12 @@ internal sealed record SpoolOptions(string Dir, long Quota, long ChunkSize, Chun
             );
         }
 
-        return new SpoolOptions(section.AbsolutePath("dir"), quota, chunkSize, compression);
+        return new SpoolOptions(
+            section.AbsolutePath("dir"),
+            quota,
+            chunkSize,
+            compression,
+            section.Choice("catalog", "yes", "no") == "yes"
+        );
     }
 }

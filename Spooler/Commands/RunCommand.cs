@@ -31,7 +31,7 @@ internal sealed class RunCommand(
         string kernelVersion = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
         _send = SendSettings.Of(options.Btrfs, SendSettings.ParseProgs(btrfsVersion), BtrfsTool.KernelSendProtocol());
         var gate = new QuotaGate(_spool, options.Spool.Quota, quotaPoll, time, logger);
-        var sender = new StreamSender(gate, btrfsVersion, kernelVersion, time, logger);
+        var sender = new StreamSender(gate, btrfsVersion, kernelVersion, options.Spool.Catalog, time, logger);
         var planner = new StreamPlanner(options.Snapshots, options.State, options.Schedule, btrfs, time);
         var discovery = new NestedDiscovery(options.Snapshots, options.Nested, btrfs, logger);
         var pruner = new SnapshotPruner(options.Snapshots, options.State, _spool, btrfs, logger);

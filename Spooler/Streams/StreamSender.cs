@@ -16,6 +16,7 @@ internal sealed class StreamSender(
     QuotaGate gate,
     string btrfsVersion,
     string kernelVersion,
+    bool writeCatalog,
     TimeProvider time,
     ILogger logger
 )
@@ -37,14 +38,16 @@ internal sealed class StreamSender(
         int exitCode;
         string command;
         IReadOnlyList<AgeRecipient> recipients = Recipients(header);
-        using var catalog = new CatalogBuilder(
-            stream.CatalogPath,
-            header.Subvolume,
-            header.Stream,
-            header.Kind.ToString().ToLowerInvariant(),
-            header.SendProtocol,
-            recipients
-        );
+        using CatalogBuilder? catalog = writeCatalog
+            ? new CatalogBuilder(
+                stream.CatalogPath,
+                header.Subvolume,
+                header.Stream,
+                header.Kind.ToString().ToLowerInvariant(),
+                header.SendProtocol,
+                recipients
+            )
+            : null;
         await using (
             BtrfsProcess send = BtrfsTool.StartSend(header.SendCommand, line =>
                 Log.SendOutput(logger, header.Stream, line)
@@ -102,7 +105,7 @@ internal sealed class StreamSender(
         }
 
         CheckByteCount(header.Stream, chunked);
-        CatalogRecord? catalogRecord = FinishCatalog(header.Stream, catalog);
+        CatalogRecord? catalogRecord = catalog is null ? null : FinishCatalog(header.Stream, catalog);
         Seal seal = Seal.Of(
             header,
             chunked.Chunks,
