@@ -165,19 +165,15 @@ internal static class StatusCommand
             }
 
             PointerGeneration current = pointer.Generations[^1];
-            Manifest? full = await repository.ReadNamedManifestAsync(
-                current.Manifests[0],
-                current.VersionOf(0),
-                cancellationToken
-            );
-            Manifest? last =
-                current.Manifests.Count > 1
-                    ? await repository.ReadNamedManifestAsync(
-                        current.Manifests[^1],
-                        current.VersionOf(current.Manifests.Count - 1),
-                        cancellationToken
-                    )
-                    : null;
+            // Every manifest of the chain, small objects in the metadata class: which streams have a catalog.
+            var chain = new List<Manifest?>(current.Manifests.Count);
+            foreach ((string key, string? version) in current.Named())
+            {
+                chain.Add(await repository.ReadNamedManifestAsync(key, version, cancellationToken));
+            }
+
+            Manifest? full = chain[0];
+            Manifest? last = chain.Count > 1 ? chain[^1] : null;
             DateTimeOffset? nextFull = SnapshotName.TryParse(
                 $"{subvolume}.{current.Generation}",
                 out _,
@@ -213,7 +209,8 @@ internal static class StatusCommand
                 nextFull,
                 parent,
                 spool,
-                null
+                null,
+                [.. chain.OfType<Manifest>().Where(m => m.Catalog is null).Select(m => m.Stream)]
             );
         }
         catch (BackupFailure e)
@@ -297,6 +294,15 @@ internal static class StatusCommand
                 output.WriteLine($"  last full:        {Line(s.LastFull)}");
                 output.WriteLine($"  last incremental: {Line(s.LastIncremental)}");
                 output.WriteLine($"  next full due:    {When(s.NextFullDue)}");
+                if (s.WithoutCatalog is { } without)
+                {
+                    output.WriteLine(
+                        without.Count == 0
+                            ? $"  catalogs:         every stream of the chain"
+                            : $"  catalogs:         {s.ChainLength - without.Count} of {s.ChainLength} streams; none for {string.Join(", ", without)} (written before 0.3.0, with [spool] catalog = no, or abandoned: see the spooler's log)"
+                    );
+                }
+
                 if (s.Locks.Any(l => l.Mode is not null))
                 {
                     output.WriteLine(

@@ -290,6 +290,14 @@ internal sealed class BackupRepository(
         CancellationToken cancellationToken
     ) => store.ReadAsync(chunk.Key, chunk.Version, range, consume, cancellationToken);
 
+    /// <summary>Hands the catalog object's bytes, the version the manifest names, to <paramref name="consume"/>, again
+    /// from the start after a failure.</summary>
+    public Task ReadCatalogAsync(
+        ManifestCatalog catalog,
+        Func<Stream, CancellationToken, Task> consume,
+        CancellationToken cancellationToken
+    ) => store.ReadAsync(catalog.Key, catalog.Version, null, consume, cancellationToken);
+
     public Task<ThawAnswer> RequestThawAsync(
         string key,
         string? version,

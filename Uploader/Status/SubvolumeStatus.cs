@@ -6,7 +6,8 @@ namespace BtrfsToS3.Uploader.Status;
 /// One subvolume's backup state: what S3 holds, what is due, what waits in the spool; for a nested one, where it lies
 /// and whether it is still there on the host (one that is gone keeps its chain in S3). Owner is the source its pointer
 /// belongs to, and OwnedElsewhere says that is not this host's filesystem (README, "One prefix, one host"). Locks is
-/// each kept generation's Object Lock.
+/// each kept generation's Object Lock. WithoutCatalog names the streams of the current generation that have no catalog
+/// (docs/FORMAT.md, "Catalog"), which <c>ls</c>, <c>find</c> and <c>diff</c> cannot see into.
 /// </summary>
 internal sealed record SubvolumeStatus(
     string Subvolume,
@@ -23,5 +24,6 @@ internal sealed record SubvolumeStatus(
     DateTimeOffset? NextFullDue,
     string? ParentSnapshot,
     IReadOnlyList<StreamInSpool> Spool,
-    string? Problem
+    string? Problem,
+    IReadOnlyList<string>? WithoutCatalog = null
 );
