@@ -3,8 +3,10 @@ using BtrfsToS3.Shared.Cli;
 using BtrfsToS3.Shared.Crypto;
 using BtrfsToS3.Shared.Logging;
 using BtrfsToS3.Uploader;
+using BtrfsToS3.Uploader.Catalog;
 using BtrfsToS3.Uploader.Commands;
 using BtrfsToS3.Uploader.Notify;
+using BtrfsToS3.Uploader.Repository;
 using BtrfsToS3.Uploader.Restore;
 using BtrfsToS3.Uploader.S3;
 using BtrfsToS3.Uploader.Upload;
@@ -133,6 +135,7 @@ static async Task<int> CommandAsync(
             ),
             cancellationToken
         ),
+        "ls" or "find" or "diff" => await BrowseAsync(repository, options, commandLine, logger, cancellationToken),
         "verify" => await VerifyCommand.RunAsync(repository, options.Subvolumes, Console.Out, cancellationToken),
         "prune" => await PruneCommand.RunAsync(
             repository,
@@ -151,6 +154,74 @@ static async Task<int> CommandAsync(
             TimeProvider.System,
             logger
         ).RunAsync(commandLine.Has("once"), cancellationToken),
+    };
+}
+
+// ls, find and diff: the catalogs of the chains a restore would read, replayed; no chunk is read.
+static async Task<int> BrowseAsync(
+    BackupRepository repository,
+    BackupOptions options,
+    CommandLine commandLine,
+    ILogger logger,
+    CancellationToken cancellationToken
+)
+{
+    string? identityFile = commandLine.LastOf("identity");
+    IReadOnlyList<AgeIdentity> identities = RestoreChecks.ReadIdentities(identityFile);
+    var cache = new CatalogCache(repository, options.State.Dir, identities);
+    cache.RemoveUnused();
+    var chains = new ChainReader(repository, options.S3, TimeProvider.System, logger);
+    var loader = new CatalogLoader(repository, cache, chains);
+    var locator = new SnapshotLocator(loader, chains);
+    IReadOnlyList<string> words = commandLine.Words ?? [];
+    bool json = commandLine.Has("json");
+    return (commandLine.Command, words) switch
+    {
+        ("ls", [string spec]) => await LsCommand.RunAsync(
+            locator,
+            SnapshotSpec.Parse(spec),
+            commandLine.Has("long"),
+            commandLine.Has("recursive"),
+            json,
+            Console.Out,
+            cancellationToken
+        ),
+        ("find", [string subvolume]) when commandLine.LastOf("history") is { } history => await FindCommand.RunAsync(
+            loader,
+            subvolume,
+            null,
+            history,
+            json,
+            Console.Out,
+            cancellationToken
+        ),
+        ("find", [string subvolume, string pattern]) when commandLine.LastOf("history") is null =>
+            await FindCommand.RunAsync(
+                loader,
+                subvolume,
+                new PathGlob(pattern),
+                null,
+                json,
+                Console.Out,
+                cancellationToken
+            ),
+        ("diff", [string first, string second]) => await DiffCommand.RunAsync(
+            locator,
+            first,
+            second,
+            json,
+            Console.Out,
+            cancellationToken
+        ),
+        _ => throw new BackupFailure(
+            FailureKind.Usage,
+            commandLine.Command switch
+            {
+                "ls" => "usage: ls SUBVOLUME[@SNAPSHOT][:PATH] [-l] [-R] [--json]",
+                "find" => "usage: find SUBVOLUME PATTERN, or find SUBVOLUME --history PATH",
+                _ => "usage: diff SNAPSHOT_A SNAPSHOT_B",
+            }
+        ),
     };
 }
 

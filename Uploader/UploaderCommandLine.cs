@@ -120,11 +120,7 @@ internal static class UploaderCommandLine
                 "start from the newest pointer version written by then (2026-12-02T03:00:00Z, or now) that names a whole (and locked) chain: in a versioned bucket, a pointer an intruder rewrote is passed over"
             ),
             Value("--pointer-version", "ID", "start from that pointer version"),
-            Value(
-                "--identity",
-                "FILE",
-                "the age private key (age-keygen's file) of one of [encryption] recipients, for encrypted streams"
-            ),
+            identity,
             Switch(
                 "--last",
                 "with --dump: read the newest stream of the chain alone (proves a key without thawing the whole chain)"
@@ -156,6 +152,55 @@ internal static class UploaderCommandLine
             Value("--unit", "NAME", "the systemd unit that failed"),
         };
 
+        Option<string[]> identity = Value(
+            "--identity",
+            "FILE",
+            "the age private key (age-keygen's file) of one of [encryption] recipients, for encrypted streams"
+        );
+        Option<bool> jsonLines = Switch(
+            "--json",
+            "one JSON object per line (paths as in the catalog: a name that is not UTF-8 as path_b64)"
+        );
+        var ls = new Command(
+            "ls",
+            "list a directory (or the file) as it was in a snapshot kept in S3, from the catalogs alone: no thaw, no chunk read. SPEC is SUBVOLUME[@SNAPSHOT][:PATH]; SNAPSHOT is a snapshot's name or its time (default the newest), PATH a path in it (default its top)"
+        )
+        {
+            Words("SPEC", "SUBVOLUME[@SNAPSHOT][:PATH]"),
+            Switch("--long", "mode, owner, size and modification time, and a symbolic link's target", "-l"),
+            Switch("--recursive", "the whole tree below PATH", "-R"),
+            jsonLines,
+            identity,
+            trust,
+            allowUnsigned,
+            profile,
+        };
+        var find = new Command(
+            "find",
+            "the paths matching a glob in every snapshot kept in S3 (every generation), and in which snapshots each exists and changed, from the catalogs alone. A PATTERN without '/' matches names, one with '/' whole paths; * and ? stay within a name, ** crosses directories"
+        )
+        {
+            Words("SUBVOLUME PATTERN", "the subvolume, and the glob"),
+            Value("--history", "PATH", "instead: that path in every snapshot, with its size, time and what changed"),
+            jsonLines,
+            identity,
+            trust,
+            allowUnsigned,
+            profile,
+        };
+        var diff = new Command(
+            "diff",
+            "what was added (+), removed (-), modified (M) or renamed (R) between two snapshots of one chain, from the catalogs alone"
+        )
+        {
+            Words("SNAPSHOT_A SNAPSHOT_B", "two snapshots of one subvolume and generation, by name"),
+            jsonLines,
+            identity,
+            trust,
+            allowUnsigned,
+            profile,
+        };
+
         Command root = Root(
             Tool,
             "Drains the btrfs_to_s3 spool into S3 and publishes each stream; restores, verifies, prunes and reports.",
@@ -168,6 +213,9 @@ internal static class UploaderCommandLine
             plan,
             restore,
             verify,
+            ls,
+            find,
+            diff,
             notify
         );
         return new ToolDeclaration(

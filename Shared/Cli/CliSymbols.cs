@@ -15,8 +15,14 @@ internal static class CliSymbols
     /// tests.</summary>
     private const int HelpWidth = 120;
 
-    public static Option<bool> Switch(string name, string description) =>
-        new(name) { Description = description, Arity = ArgumentArity.Zero };
+    /// <param name="aliases">Short forms, such as <c>-l</c>, for the switches a person types often.</param>
+    public static Option<bool> Switch(string name, string description, params string[] aliases) =>
+        new(name, aliases) { Description = description, Arity = ArgumentArity.Zero };
+
+    /// <summary>The words a command takes after its name, such as <c>ls SUBVOLUME[@SNAPSHOT][:PATH]</c>; the command
+    /// checks how many it got.</summary>
+    public static Argument<string[]> Words(string name, string description) =>
+        new(name) { Description = description, Arity = ArgumentArity.ZeroOrMore };
 
     /// <summary>An option with a value; <paramref name="valueName"/> FILE or DIR also tells the completion what to
     /// offer.</summary>

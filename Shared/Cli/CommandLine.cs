@@ -1,13 +1,14 @@
 namespace BtrfsToS3.Shared.Cli;
 
-/// <summary>A parsed command line: the command, its switches, and configuration keys given as <c>--section.key
-/// value</c>.</summary>
+/// <summary>A parsed command line: the command, its switches, configuration keys given as <c>--section.key
+/// value</c>, and the words after the command that are not options (<see cref="Words"/>).</summary>
 internal sealed record CommandLine(
     string Command,
     string ConfigPath,
     IReadOnlySet<string> Switches,
     IReadOnlyDictionary<string, string> Overrides,
-    IReadOnlyDictionary<string, IReadOnlyList<string>> Values
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Values,
+    IReadOnlyList<string>? Words = null
 )
 {
     public bool Has(string flag) => Switches.Contains(flag);

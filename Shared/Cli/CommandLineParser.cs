@@ -11,7 +11,8 @@ namespace BtrfsToS3.Shared.Cli;
 /// option (<c>--s3.concurrency 32</c>, validated with the file, so an unknown one is a configuration error). It also
 /// gives each usage error its one line, in the order of the arguments: an unknown flag, a switch given a value, a value
 /// option without one (the next argument an option), a stray argument; then a known flag the command does not take
-/// (it would otherwise be silently ignored).
+/// (it would otherwise be silently ignored). A command that declares words (<c>ls SPEC</c>) takes the arguments after
+/// its name that are not options as those, and a switch's short form (<c>-l</c>) stands for it.
 /// </summary>
 internal sealed class CommandLineParser(ToolDeclaration tool)
 {
@@ -27,15 +28,33 @@ internal sealed class CommandLineParser(ToolDeclaration tool)
         var overrides = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var options = new List<string>();
         var flags = new List<Option>();
+        var words = new List<string>();
         for (int i = 0; i < args.Count; i++)
         {
             string arg = args[i];
+            if (arg.Length == 2 && arg[0] == '-' && arg[1] != '-')
+            {
+                Option alias = tool.OptionNamed(arg) ?? throw Usage($"unknown option \"{arg}\"");
+                flags.Add(alias);
+                options.Add(alias.Name);
+                continue;
+            }
+
             if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
-                command =
-                    command is null && tool.CommandNamed(arg) is { } named
-                        ? named
-                        : throw Usage($"unexpected argument \"{arg}\"");
+                if (command is null && tool.CommandNamed(arg) is { } named)
+                {
+                    command = named;
+                }
+                else if (command is { Arguments.Count: > 0 })
+                {
+                    words.Add(arg);
+                }
+                else
+                {
+                    throw Usage($"unexpected argument \"{arg}\"");
+                }
+
                 continue;
             }
 
@@ -68,12 +87,18 @@ internal sealed class CommandLineParser(ToolDeclaration tool)
 
         command ??= tool.CommandNamed(tool.DefaultCommand)!;
         Option[] taken = [.. tool.OptionsOf(command)];
+        // Commands may each declare an option of one name (--json, with help of their own): a flag is the command's.
+        flags = [.. flags.Select(f => taken.FirstOrDefault(o => o.Name == f.Name) ?? f)];
         if (flags.FirstOrDefault(o => !taken.Contains(o)) is { } misplaced)
         {
             throw Usage($"{misplaced.Name} is not an option of {command.Name}");
         }
 
-        ParseResult result = tool.Root.Parse([command.Name, .. options], Configuration);
+        // After "--", System.CommandLine takes the words as the command's, whatever they look like.
+        ParseResult result = tool.Root.Parse(
+            [command.Name, .. options, .. (words.Count > 0 ? ["--", .. words] : Array.Empty<string>())],
+            Configuration
+        );
         if (result.Errors.Count > 0)
         {
             throw Usage(result.Errors[0].Message);
@@ -97,7 +122,7 @@ internal sealed class CommandLineParser(ToolDeclaration tool)
         string config = values.Remove("config", out IReadOnlyList<string>? paths)
             ? paths[^1]
             : ConfigLoader.DefaultPath;
-        return new CommandLine(command.Name, config, switches, overrides, values);
+        return new CommandLine(command.Name, config, switches, overrides, values, words);
     }
 
     /// <summary>The next argument as the option's value; another option there means the value was left out.</summary>

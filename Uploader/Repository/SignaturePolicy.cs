@@ -49,7 +49,7 @@ internal sealed record SignaturePolicy(
 
         return new SignaturePolicy(
             trusted,
-            RequireTrusted: command is "restore" or "verify" or "prune",
+            RequireTrusted: command is "restore" or "verify" or "prune" or "ls" or "find" or "diff",
             allowUnsigned,
             command is "run" or "prune" ? own : null
         );

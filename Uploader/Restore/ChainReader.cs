@@ -109,6 +109,26 @@ internal sealed class ChainReader(BackupRepository repository, S3Options s3, Tim
         return chains;
     }
 
+    /// <summary>Every generation the subvolume's pointer keeps, oldest first, each chain whole and checked as a
+    /// restore's; none when nothing of it is published.</summary>
+    public async Task<IReadOnlyList<RestoreChain>> GenerationsAsync(string subvolume, CancellationToken cancellationToken)
+    {
+        Pointer? pointer = (await _pointers.ChooseAsync(subvolume, null, null, null, cancellationToken)).Pointer;
+        var chains = new List<RestoreChain>();
+        foreach (PointerGeneration generation in pointer?.Generations ?? [])
+        {
+            var chain = new List<Manifest>();
+            foreach ((string key, string? version) in generation.Named())
+            {
+                chain.Add(await NextAsync(chain, key, version, cancellationToken));
+            }
+
+            chains.Add(new RestoreChain(subvolume, null, chain));
+        }
+
+        return chains;
+    }
+
     private static DateTimeOffset SnapshotTime(string generation) =>
         SnapshotName.TryParse($"x.{generation}", out _, out DateTimeOffset time) ? time : DateTimeOffset.MaxValue;
 
