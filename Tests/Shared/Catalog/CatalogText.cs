@@ -59,4 +59,19 @@ internal static class CatalogText
 
         return commands;
     }
+
+    /// <summary>The chain of the catalogs replayed in order.</summary>
+    public static ChainReplay Replay(params string[] catalogs)
+    {
+        var chain = new ChainReplay();
+        foreach (string catalog in catalogs)
+        {
+            chain.Apply(Open(catalog));
+        }
+
+        return chain;
+    }
+
+    /// <summary>The tree of the chain's last snapshot.</summary>
+    public static SnapshotTree Tree(params string[] catalogs) => Replay(catalogs).Trees[^1];
 }
