@@ -402,6 +402,11 @@ internal sealed class CatalogReader
         }
 
         (long offset, long length) = Range(F.Offset, F.Length);
+        if (length == 0)
+        {
+            throw line.Violation(F.Length, length, "must be 1 or more, as fallocate(2) takes it");
+        }
+
         return new FallocateCommand(n, name, path, (int)mode, offset, length);
     }
 

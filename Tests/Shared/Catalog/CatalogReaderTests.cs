@@ -195,6 +195,7 @@ public sealed class CatalogReaderTests
         "atime 1 must be [seconds, nanoseconds]"
     )]
     [DataRow("""{"op":"fallocate","path":"a","mode":2,"offset":0,"length":1}""", "mode 2 is not 0, 1 (keep size) or 3")]
+    [DataRow("""{"op":"fallocate","path":"a","mode":0,"offset":0,"length":0}""", "length 0 must be 1 or more")]
     [DataRow(
         """{"op":"write","path":"a","offset":0,"length":10,"data":0,"piece":4}""",
         "stride null must be present where piece is"
