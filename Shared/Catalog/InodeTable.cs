@@ -8,7 +8,7 @@ namespace BtrfsToS3.Shared.Catalog;
 /// </summary>
 internal sealed class InodeTable
 {
-    private const int PageBits = 8;
+    private const int PageBits = 6;
     private const int PageSize = 1 << PageBits;
 
     private readonly ReplayGeneration stamp;
