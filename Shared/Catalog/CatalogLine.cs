@@ -33,6 +33,8 @@ internal sealed class CatalogLine(string catalog)
     /// <summary>The line's strings, unescaped, one after another.</summary>
     private byte[] text = new byte[4096];
     private int textUsed;
+
+    // The fields present and taken, one bit per CatalogField (fewer than 64 of them).
     private ulong present;
     private ulong taken;
 

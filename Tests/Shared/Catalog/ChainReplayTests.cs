@@ -532,7 +532,8 @@ public sealed class ChainReplayTests
     /// <summary>
     /// An incremental as btrfs send writes one: a new file made under an orphan name and renamed into place once its
     /// directory exists; two names swapped through an orphan; a directory moved away to an orphan name while another
-    /// takes its name, then moved back under a new name; a directory removed after its content.
+    /// takes its name, then moved on under a new name; a directory moved to an orphan name and back; a directory
+    /// removed after its content.
     /// </summary>
     [TestMethod]
     public void Apply_OrphanNamesOfAnIncremental_EndInPlaceWithTheirIdentities()
@@ -545,7 +546,9 @@ public sealed class ChainReplayTests
                 """{"op":"mkfile","path":"a"}""",
                 """{"op":"mkfile","path":"b"}""",
                 """{"op":"mkdir","path":"gone"}""",
-                """{"op":"mkfile","path":"gone/x"}"""
+                """{"op":"mkfile","path":"gone/x"}""",
+                """{"op":"mkdir","path":"k"}""",
+                """{"op":"mkfile","path":"k/file"}"""
             ),
             CatalogText.Incremental(
                 1,
@@ -559,6 +562,8 @@ public sealed class ChainReplayTests
                 """{"op":"rename","path":"o265-12-0","to":"d"}""",
                 """{"op":"rename","path":"o264-12-0","to":"d/new"}""",
                 """{"op":"rename","path":"o257-5-0","to":"e"}""",
+                """{"op":"rename","path":"k","to":"o266-7-0"}""",
+                """{"op":"rename","path":"o266-7-0","to":"k"}""",
                 """{"op":"unlink","path":"gone/x"}""",
                 """{"op":"rmdir","path":"gone"}""",
                 """{"op":"utimes","path":"","atime":[1,0],"mtime":[2,0],"ctime":[3,0]}"""
@@ -567,11 +572,13 @@ public sealed class ChainReplayTests
 
         SnapshotTree full = chain.Trees[0];
         SnapshotTree tree = chain.Trees[1];
-        Assert.AreEqual(", a, b, d, d/new, e, e/f", string.Join(", ", tree.Walk().Select(e => e.Path)));
+        Assert.AreEqual(", a, b, d, d/new, e, e/f, k, k/file", string.Join(", ", tree.Walk().Select(e => e.Path)));
         Assert.AreEqual(full.Lookup("b")!.Inode.Id, tree.Lookup("a")!.Inode.Id);
         Assert.AreEqual(full.Lookup("a")!.Inode.Id, tree.Lookup("b")!.Inode.Id);
         Assert.AreEqual(full.Lookup("d")!.Inode.Id, tree.Lookup("e")!.Inode.Id);
         Assert.AreSame(full.Lookup("d/f")!.Inode, tree.Lookup("e/f")!.Inode);
+        Assert.AreEqual(full.Lookup("k")!.Inode.Id, tree.Lookup("k")!.Inode.Id);
+        Assert.AreSame(full.Lookup("k/file")!.Inode, tree.Lookup("k/file")!.Inode);
         Assert.AreEqual(5L, tree.Lookup("d/new")!.Inode.Size);
         Assert.IsNull(tree.Inode(full.Lookup("gone/x")!.Inode.Id));
     }
