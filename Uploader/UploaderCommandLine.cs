@@ -34,6 +34,11 @@ internal static class UploaderCommandLine
             "KEY",
             "also take pointers and manifests signed by that key (ed25519:…, as check prints it; besides this host's and [restore] trusted_keys); repeatable"
         );
+        Option<string[]> identity = Value(
+            "--identity",
+            "FILE",
+            "the age private key (age-keygen's file) of one of [encryption] recipients, for encrypted streams"
+        );
         Option<bool> allowUnsigned = Switch(
             "--allow-unsigned",
             "take unsigned pointers and manifests (written before btrfs_to_s3 signed)"
@@ -152,11 +157,6 @@ internal static class UploaderCommandLine
             Value("--unit", "NAME", "the systemd unit that failed"),
         };
 
-        Option<string[]> identity = Value(
-            "--identity",
-            "FILE",
-            "the age private key (age-keygen's file) of one of [encryption] recipients, for encrypted streams"
-        );
         Option<bool> jsonLines = Switch(
             "--json",
             "one JSON object per line (paths as in the catalog: a name that is not UTF-8 as path_b64)"

@@ -43,26 +43,21 @@ public sealed class UploaderCommandLineTests
         foreach (Command command in Tool.Root.Subcommands)
         {
             string help = Help(command.Name, "--help");
-            string[] listed =
-            [
-                .. OptionLines(help)
-                    .Where(l =>
-                        l.StartsWith("--", StringComparison.Ordinal) || l.StartsWith("-h", StringComparison.Ordinal)
-                    ),
-            ];
+            string[] listed = [.. OptionLines(help).Where(l => l.StartsWith('-'))];
 
             foreach (Option option in Tool.OptionsOf(command))
             {
                 Assert.IsTrue(
-                    listed.Any(l => l.StartsWith(option.Name + " ", StringComparison.Ordinal)),
+                    listed.Any(l => Names(l, option.Name)),
                     $"{command.Name} --help lacks {option.Name}\n{help}"
                 );
             }
 
-            foreach (Option other in Tool.AllOptions.Except(Tool.OptionsOf(command)))
+            // Commands may each declare an option of one name (--json): the name is what --help shows.
+            foreach (Option other in Tool.AllOptions.Where(o => Tool.OptionsOf(command).All(t => t.Name != o.Name)))
             {
                 Assert.IsFalse(
-                    listed.Any(l => l.StartsWith(other.Name + " ", StringComparison.Ordinal)),
+                    listed.Any(l => Names(l, other.Name)),
                     $"{command.Name} --help lists {other.Name}\n{help}"
                 );
             }
@@ -70,6 +65,11 @@ public sealed class UploaderCommandLineTests
             StringAssert.Contains(help, "Exit codes:");
         }
     }
+
+    /// <summary>Whether a help line names the option: <c>--once</c>, or its short form first (<c>-l, --long</c>).</summary>
+    private static bool Names(string line, string name) =>
+        line.StartsWith(name + " ", StringComparison.Ordinal)
+        || line.Contains(", " + name + " ", StringComparison.Ordinal);
 
     [TestMethod]
     [DataRow("run --once --config /etc/btrfs_to_s3.ini", "run", DisplayName = "README")]
@@ -87,8 +87,29 @@ public sealed class UploaderCommandLineTests
     )]
     [DataRow("prune --dry-run --profile pruner --allow-unsigned", "prune")]
     [DataRow("run --once --take-over data --take-over home --verbose", "run")]
+    [DataRow("ls data@20261202T020000Z:photos/2019 -l -R --identity key.txt", "ls")]
+    [DataRow("find data img_04*.jpg --json", "find")]
+    [DataRow("diff data.20261125T020000Z data.20261202T020000Z", "diff")]
     public void Parse_CommandLinesInUse_TheirCommandAndNoError(string args, string command) =>
         Assert.AreEqual(command, Parse(args).Command);
+
+    [TestMethod]
+    public void Parse_WordsAndShortSwitches_TheCommandsWordsInOrderAndTheSwitchesByTheirNames()
+    {
+        CommandLine line = Parse("ls -l data@20261202T020000Z:photos --config c.ini -R");
+
+        CollectionAssert.AreEqual(new[] { "data@20261202T020000Z:photos" }, line.Words!.ToArray());
+        Assert.IsTrue(line.Has("long") && line.Has("recursive"));
+        Assert.AreEqual("c.ini", line.ConfigPath);
+    }
+
+    [TestMethod]
+    public void Parse_AWordForACommandWithoutWords_UsageError()
+    {
+        BackupFailure failure = Assert.ThrowsExactly<BackupFailure>(() => Parse("status data"));
+
+        Assert.AreEqual("usage: unexpected argument \"data\" (see --help)", failure.Message);
+    }
 
     [TestMethod]
     public void Parse_RepeatableOptions_KeepEveryValueInOrder()
@@ -122,7 +143,7 @@ public sealed class UploaderCommandLineTests
                 string[] args = ToolDeclaration.TakesValue(option)
                     ? [command.Name, option.Name, "v"]
                     : [command.Name, option.Name];
-                if (taken.Contains(option))
+                if (taken.Any(t => t.Name == option.Name))
                 {
                     Assert.AreEqual(command.Name, new CommandLineParser(Tool).Parse(args).Command);
                 }

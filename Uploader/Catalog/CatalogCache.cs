@@ -30,6 +30,11 @@ internal sealed class CatalogCache(BackupRepository repository, string stateDir,
         ManifestCatalog catalog = manifest.Catalog
             ?? throw new InvalidOperationException($"{manifest.Stream} has no catalog");
         string address = repository.Address(catalog.Key);
+        if (manifest.Encryption == ChunkEncoding.Age)
+        {
+            CheckIdentities(manifest, address);
+        }
+
         string path = Path.Combine(_dir, catalog.Sha256);
         if (!File.Exists(path) || HashOf(path) != catalog.Sha256)
         {
@@ -38,6 +43,28 @@ internal sealed class CatalogCache(BackupRepository repository, string stateDir,
 
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
         return CatalogDecoder.Open(File.OpenRead(path), manifest.Encryption == ChunkEncoding.Age, identities, address);
+    }
+
+    /// <summary>An encrypted catalog is opened only with an identity of one of its stream's recipients (file names are
+    /// data too), before anything is downloaded.</summary>
+    private void CheckIdentities(Manifest manifest, string address)
+    {
+        HashSet<string> ours = [.. identities.Select(i => ChunkEncoding.Fingerprint(i.Recipient.Text))];
+        if (ours.Count == 0)
+        {
+            throw new BackupFailure(
+                FailureKind.Usage,
+                $"catalog {address} of stream {manifest.Stream} is encrypted (age): give the private key of one of its recipients with --identity FILE"
+            );
+        }
+
+        if (manifest.RecipientFingerprints.Count > 0 && !manifest.RecipientFingerprints.Any(ours.Contains))
+        {
+            throw new BackupFailure(
+                FailureKind.Usage,
+                $"catalog {address} of stream {manifest.Stream} is encrypted to {string.Join(", ", manifest.RecipientFingerprints)}, and no --identity key is one of them ({string.Join(", ", ours)})"
+            );
+        }
     }
 
     /// <summary>Removes the catalogs not read for <see cref="KeepUnused"/>.</summary>

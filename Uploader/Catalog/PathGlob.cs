@@ -42,6 +42,5 @@ internal sealed class PathGlob
         _regex = new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
     }
 
-    public bool Matches(string path) =>
-        _regex.IsMatch(_namesOnly ? path[(path.LastIndexOf('/') + 1)..] : path);
+    public bool Matches(string path) => _regex.IsMatch(_namesOnly ? path[(path.LastIndexOf('/') + 1)..] : path);
 }

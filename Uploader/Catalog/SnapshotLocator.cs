@@ -32,8 +32,7 @@ internal sealed class SnapshotLocator(CatalogLoader loader, ChainReader chains)
             null,
             cancellationToken
         );
-        RestoreChain chain =
-            inside.FirstOrDefault(c => c.Nested?.Path == nested)
+        RestoreChain chain = inside.FirstOrDefault(c => c.Nested?.Path == nested)
             ?? throw new BackupFailure(
                 FailureKind.Unavailable,
                 $"{spec.Subvolume}: {nested} is a nested subvolume in {tree.StreamName}, but nothing of it from then or before is published"
@@ -55,8 +54,7 @@ internal sealed class SnapshotLocator(CatalogLoader loader, ChainReader chains)
         CatalogChain chain = await ChainOfAsync(subvolume, snapshot, cancellationToken);
         string name = snapshot ?? chain.Manifests[^1].Stream;
         Manifest manifest = chain.Manifests.First(m => m.Stream == name);
-        SnapshotTree tree =
-            chain.TreeOf(name)
+        SnapshotTree tree = chain.TreeOf(name)
             ?? throw new BackupFailure(
                 FailureKind.Unavailable,
                 $"snapshot {name} has no catalog: stream {chain.Uncatalogued} of its chain was published without one (before 0.3.0, or with [spool] catalog = no) and the streams after it build on it; only a restore shows its files"
@@ -73,12 +71,11 @@ internal sealed class SnapshotLocator(CatalogLoader loader, ChainReader chains)
     )
     {
         IReadOnlyList<RestoreChain> generations = await chains.GenerationsAsync(subvolume, cancellationToken);
-        RestoreChain generation =
-            (
-                snapshot is null
-                    ? generations.LastOrDefault()
-                    : generations.FirstOrDefault(g => g.Manifests.Any(m => m.Stream == snapshot))
-            )
+        RestoreChain generation = (
+            snapshot is null
+                ? (generations.Count > 0 ? generations[^1] : null)
+                : generations.FirstOrDefault(g => g.Manifests.Any(m => m.Stream == snapshot))
+        )
             ?? throw new BackupFailure(
                 FailureKind.Unavailable,
                 generations.Count == 0

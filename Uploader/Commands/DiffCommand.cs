@@ -63,7 +63,12 @@ internal static class DiffCommand
         {
             output.WriteLine(
                 json
-                    ? EntryText.Json(after.Lookup(rename.To)?.Inode, rename.To, ("change", "renamed"), ("from", rename.From))
+                    ? EntryText.Json(
+                        after.Lookup(rename.To)?.Inode,
+                        rename.To,
+                        ("change", "renamed"),
+                        ("from", rename.From)
+                    )
                     : $"R {rename.From} -> {rename.To}"
             );
         }

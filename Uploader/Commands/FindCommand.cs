@@ -62,7 +62,10 @@ internal static class FindCommand
             }
 
             List<string> present = [.. snapshots.Where(s => s.Change != "removed").Select(s => s.Snapshot)];
-            List<string> changed = [.. snapshots.Where(s => s.Change is not "unchanged").Select(s => $"{s.Snapshot} ({s.Change})")];
+            List<string> changed =
+            [
+                .. snapshots.Where(s => s.Change is not "unchanged").Select(s => $"{s.Snapshot} ({s.Change})"),
+            ];
             output.WriteLine(
                 json
                     ? EntryText.Json(

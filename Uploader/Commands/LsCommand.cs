@@ -25,8 +25,7 @@ internal static class LsCommand
             spec,
             cancellationToken
         );
-        TreeEntry entry =
-            tree.Lookup(path)
+        TreeEntry entry = tree.Lookup(path)
             ?? throw new BackupFailure(
                 FailureKind.BadData,
                 $"ls: {Shown(spec.Subvolume, tree.StreamName, spec.Path)} does not exist in that snapshot"
@@ -47,7 +46,15 @@ internal static class LsCommand
         );
         foreach (TreeEntry child in entries)
         {
-            Print(output, tree, child.Inode, prefix + child.Path, recursive ? child.Path : child.Name, longFormat, json);
+            Print(
+                output,
+                tree,
+                child.Inode,
+                prefix + child.Path,
+                recursive ? child.Path : child.Name,
+                longFormat,
+                json
+            );
         }
 
         foreach (string place in nested.Order(StringComparer.Ordinal))
@@ -82,7 +89,8 @@ internal static class LsCommand
     private static bool Within(string path, string directory) =>
         directory.Length == 0 || path.StartsWith(directory + "/", StringComparison.Ordinal);
 
-    private static string Parent(string path) => path.LastIndexOf('/') is int slash and >= 0 ? path[..slash] : string.Empty;
+    private static string Parent(string path) =>
+        path.LastIndexOf('/') is int slash and >= 0 ? path[..slash] : string.Empty;
 
     public static string Shown(string subvolume, string snapshot, string path) =>
         $"{subvolume}@{snapshot}:{(path.Length == 0 ? "/" : path)}";

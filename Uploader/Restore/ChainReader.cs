@@ -111,7 +111,10 @@ internal sealed class ChainReader(BackupRepository repository, S3Options s3, Tim
 
     /// <summary>Every generation the subvolume's pointer keeps, oldest first, each chain whole and checked as a
     /// restore's; none when nothing of it is published.</summary>
-    public async Task<IReadOnlyList<RestoreChain>> GenerationsAsync(string subvolume, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RestoreChain>> GenerationsAsync(
+        string subvolume,
+        CancellationToken cancellationToken
+    )
     {
         Pointer? pointer = (await _pointers.ChooseAsync(subvolume, null, null, null, cancellationToken)).Pointer;
         var chains = new List<RestoreChain>();

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Amazon.S3.Model;
 using BtrfsToS3.Shared.Configuration;
 using BtrfsToS3.Shared.Crypto;
+using BtrfsToS3.Shared.Failures;
 using BtrfsToS3.Tests.Infrastructure;
 
 namespace BtrfsToS3.Tests.Uploader.Commands;
@@ -27,7 +28,10 @@ public sealed class BrowseCommandsTests : BtrfsAndS3Test
         (int code, string output) = ToolRun.Run(UploaderTool, "ls", "data:photos/2019", "-l", "--config", config);
 
         Assert.AreEqual(ExitCodes.Ok, code, output);
-        StringAssert.Matches(output, new System.Text.RegularExpressions.Regex(@"-rw-r--r-- +0 +0 +70000 .* img_0412\.jpg"));
+        StringAssert.Matches(
+            output,
+            new System.Text.RegularExpressions.Regex(@"-rw-r--r-- +0 +0 +70000 .* img_0412\.jpg")
+        );
         StringAssert.Contains(output, "best.jpg -> img_0412.jpg");
     }
 
@@ -123,18 +127,23 @@ public sealed class BrowseCommandsTests : BtrfsAndS3Test
         StringAssert.Contains(status, "catalogs:         0 of 1 streams; none for data.");
     }
 
-    private string BackUp(string config)
+    private static string BackUp(string config)
     {
         Thread.Sleep(1100);
         Assert.AreEqual(ExitCodes.Ok, ToolRun.Run(Spooler, "--config", config).Code);
         (int code, string output) = ToolRun.Run(UploaderTool, "--config", config);
         Assert.AreEqual(ExitCodes.Ok, code, output);
-        return System.Text.RegularExpressions.Regex.Match(output, @"stream (data\.[0-9TZ]+): published").Groups[1].Value;
+        return System
+            .Text.RegularExpressions.Regex.Match(output, @"stream (data\.[0-9TZ]+): published")
+            .Groups[1]
+            .Value;
     }
 
     private void DeleteChunks()
     {
-        foreach (S3Object chunk in _s3.List("backup/data/").Where(o => o.Key.Contains("/chunk-", StringComparison.Ordinal)))
+        foreach (
+            S3Object chunk in _s3.List("backup/data/").Where(o => o.Key.Contains("/chunk-", StringComparison.Ordinal))
+        )
         {
             _s3.Client.DeleteObjectAsync(_s3.Bucket, chunk.Key).GetAwaiter().GetResult();
         }
