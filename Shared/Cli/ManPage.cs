@@ -34,7 +34,12 @@ internal static class ManPage
         foreach (Command command in tool.Root.Subcommands.Where(c => !c.Hidden))
         {
             Line(".TP");
-            Line($".B {Escape(command.Name)}");
+            // The words a command takes (ls SPEC) follow its name, italic, as in a synopsis.
+            Line(
+                command.Arguments.Count == 0
+                    ? $".B {Escape(command.Name)}"
+                    : $".BI {Escape(command.Name)} \" {string.Join(' ', command.Arguments.Select(a => Escape(a.Name)))}\""
+            );
             Line(Escape(command.Description ?? string.Empty));
             Option[] own = [.. command.Options.Where(o => !o.Hidden)];
             if (own.Length > 0)

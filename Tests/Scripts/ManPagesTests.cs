@@ -53,7 +53,12 @@ public sealed class ManPagesTests
 
         foreach (Command command in tool.Root.Subcommands)
         {
-            CollectionAssert.Contains(lines, ".B " + command.Name, $"{program}.8 lacks {command.Name}");
+            Assert.IsTrue(
+                lines.Any(l =>
+                    l == ".B " + command.Name || l.StartsWith($".BI {command.Name} ", StringComparison.Ordinal)
+                ),
+                $"{program}.8 lacks {command.Name}"
+            );
             CollectionAssert.Contains(lines, command.Description, $"{program}.8 lacks the help of {command.Name}");
         }
 
