@@ -36,6 +36,33 @@ public sealed class BrowseCommandsTests : BtrfsAndS3Test
     }
 
     [TestMethod]
+    public void Ls_NestedSubvolume_ShownAtItsPathAndListedThroughIt()
+    {
+        string config = Config();
+        string images = Path.Combine(_fx.Subvolume("data"), "images");
+        Directory.CreateDirectory(images);
+        Shell.Run("btrfs", "-q", "subvolume", "create", Path.Combine(images, "vm-100-disk-0"));
+        File.WriteAllBytes(Path.Combine(images, "vm-100-disk-0", "disk.raw"), RandomNumberGenerator.GetBytes(4096));
+        BackUpAChange(config);
+
+        (int listed, string parent) = ToolRun.Run(UploaderTool, "ls", "data:images", "--config", config);
+        (int inside, string nested) = ToolRun.Run(
+            UploaderTool,
+            "ls",
+            "data:images/vm-100-disk-0",
+            "-l",
+            "--config",
+            config
+        );
+        (int walked, string tree) = ToolRun.Run(UploaderTool, "ls", "data", "-R", "--config", config);
+
+        Assert.AreEqual((0, 0, 0), (listed, inside, walked), parent + nested + tree);
+        StringAssert.Contains(parent, "vm-100-disk-0/ (nested subvolume: ls data@data.");
+        StringAssert.Matches(nested, new System.Text.RegularExpressions.Regex(@" 4096 .* disk\.raw"));
+        StringAssert.Contains(tree, "images/vm-100-disk-0/ (nested subvolume");
+    }
+
+    [TestMethod]
     public void FindAndDiff_AFileAddedChangedRenamedAndRemoved_SayWhereEachHappened()
     {
         string config = Config();
