@@ -165,15 +165,19 @@ internal static class StatusCommand
             }
 
             PointerGeneration current = pointer.Generations[^1];
-            // Every manifest of the chain, small objects in the metadata class: which streams have a catalog.
-            var chain = new List<Manifest?>(current.Manifests.Count);
-            foreach ((string key, string? version) in current.Named())
-            {
-                chain.Add(await repository.ReadNamedManifestAsync(key, version, cancellationToken));
-            }
+            // Every manifest of the chain, small objects in the metadata class, a few at a time: which streams have a
+            // catalog.
+            (string Key, string? Version)[] named = [.. current.Named()];
+            var chain = new Manifest?[named.Length];
+            await Parallel.ForAsync(
+                0,
+                named.Length,
+                new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+                async (i, ct) => chain[i] = await repository.ReadNamedManifestAsync(named[i].Key, named[i].Version, ct)
+            );
 
             Manifest? full = chain[0];
-            Manifest? last = chain.Count > 1 ? chain[^1] : null;
+            Manifest? last = chain.Length > 1 ? chain[^1] : null;
             DateTimeOffset? nextFull = SnapshotName.TryParse(
                 $"{subvolume}.{current.Generation}",
                 out _,

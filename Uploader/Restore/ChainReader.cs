@@ -9,6 +9,10 @@ namespace BtrfsToS3.Uploader.Restore;
 /// </summary>
 internal sealed class ChainReader(BackupRepository repository, S3Options s3, TimeProvider time, ILogger logger)
 {
+    /// <summary>Manifests read at once by <see cref="GenerationsAsync"/>: small objects, so a few connections hide the
+    /// round trips without crowding the server.</summary>
+    private const int ManifestReads = 8;
+
     private readonly PointerChooser _pointers = new(repository, time, logger);
 
     /// <summary>A configured subvolume's manifests to receive, full first, each the child of the one before; up to
@@ -109,21 +113,34 @@ internal sealed class ChainReader(BackupRepository repository, S3Options s3, Tim
         return chains;
     }
 
-    /// <summary>Every generation the subvolume's pointer keeps, oldest first, each chain whole and checked as a
-    /// restore's; none when nothing of it is published.</summary>
+    /// <summary>
+    /// Every generation the subvolume's pointer keeps, oldest first, each chain whole and checked as a restore's; none
+    /// when nothing of it is published. The manifests are read a few at a time (each a round trip, and a chain of a
+    /// year holds over fifty), then checked in chain order.
+    /// </summary>
     public async Task<IReadOnlyList<RestoreChain>> GenerationsAsync(
         string subvolume,
         CancellationToken cancellationToken
     )
     {
         Pointer? pointer = (await _pointers.ChooseAsync(subvolume, null, null, null, cancellationToken)).Pointer;
+        (string Key, string? Version)[] named = [.. (pointer?.Generations ?? []).SelectMany(g => g.Named())];
+        var read = new Manifest?[named.Length];
+        await Parallel.ForAsync(
+            0,
+            named.Length,
+            new ParallelOptions { MaxDegreeOfParallelism = ManifestReads, CancellationToken = cancellationToken },
+            async (i, ct) => read[i] = await repository.ReadNamedManifestAsync(named[i].Key, named[i].Version, ct)
+        );
+
         var chains = new List<RestoreChain>();
+        int next = 0;
         foreach (PointerGeneration generation in pointer?.Generations ?? [])
         {
             var chain = new List<Manifest>();
-            foreach ((string key, string? version) in generation.Named())
+            foreach ((string key, _) in generation.Named())
             {
-                chain.Add(await NextAsync(chain, key, version, cancellationToken));
+                chain.Add(Follow(chain, key, read[next++]));
             }
 
             chains.Add(new RestoreChain(subvolume, null, chain));
@@ -144,7 +161,14 @@ internal sealed class ChainReader(BackupRepository repository, S3Options s3, Tim
         CancellationToken cancellationToken
     )
     {
-        Manifest manifest = await repository.ReadNamedManifestAsync(key, version, cancellationToken)
+        return Follow(chain, key, await repository.ReadNamedManifestAsync(key, version, cancellationToken));
+    }
+
+    /// <summary>The manifest the pointer names at <paramref name="key"/>, which must exist and follow the chain so
+    /// far.</summary>
+    private static Manifest Follow(List<Manifest> chain, string key, Manifest? read)
+    {
+        Manifest manifest = read
             ?? throw new BackupFailure(FailureKind.BadData, $"the pointer names {key}, but there is no such manifest");
         return manifest.Parent == (chain.Count == 0 ? null : chain[^1].Snapshot)
             ? manifest
