@@ -4,8 +4,8 @@ namespace BtrfsToS3.Shared.Configuration;
 /// <param name="SendProtocol"> [btrfs] send_protocol: auto (null: 2 where btrfs-progs and the kernel send it, else 1),
 /// 1 or 2. Default auto.
 /// </param>
-/// <param name="CompressedData"> [btrfs] compressed_data: auto (null: with protocol 2), yes or no:
-/// <c>--compressed-data</c>, extents compressed on the filesystem sent as they are. Default auto.
+/// <param name="CompressedData"> [btrfs] compressed_data: auto (null: no, see <see cref="Btrfs.SendSettings.Of"/>), yes
+/// or no: <c>--compressed-data</c>, extents compressed on the filesystem sent as they are. Default auto.
 /// </param>
 internal sealed record BtrfsOptions(int? SendProtocol, bool? CompressedData)
 {
