@@ -56,7 +56,8 @@ internal sealed class TreeInode
     /// <summary>A symlink's target, as <see cref="EntryName.ToString"/> writes it.</summary>
     public string? SymlinkTarget => Target?.ToString();
 
-    /// <summary>The inode flags <c>fileattr</c> set (FS_IOC_GETFLAGS's), 0 where none did.</summary>
+    /// <summary>The inode flags <c>fileattr</c> set, 0 where none did: btrfs's own, its inode item's as they are
+    /// (BTRFS_INODE_*: noatime is 1 &lt;&lt; 9, where FS_IOC_GETFLAGS says 0x80), as btrfs send carries them.</summary>
     public long FileAttributes { get; private set; }
 
     public VeritySettings? Verity { get; private set; }
