@@ -38,10 +38,10 @@ internal sealed record SendSettings(int Protocol, bool CompressedData)
             );
         }
 
-        // auto sends no compressed data: with --compressed-data, a file whose first block holds an inline extent shorter
-        // than the file comes back from receive with the parent's bytes in the rest of that block, where the snapshot
-        // reads zeros (found by CatalogPropertyTests; btrfs-progs 6.2, kernel 6.18; docs/RELIABILITY.md). The spooler
-        // compresses every chunk itself, so what --compressed-data saves is CPU on this host, not bytes in S3.
+        // auto sends no compressed data: with --compressed-data, a file whose first block holds an inline extent
+        // shorter than the file comes back from receive with the parent's bytes in the rest of that block, where the
+        // snapshot reads zeros (found by CatalogPropertyTests; btrfs-progs 6.2, kernel 6.18; docs/RELIABILITY.md). The
+        // spooler compresses every chunk itself, so what --compressed-data saves is CPU on this host, not bytes in S3.
         return new SendSettings(protocol, options.CompressedData ?? false);
     }
 

@@ -39,9 +39,9 @@ internal static partial class ObjectKeys
 
     /// <summary>
     /// The generation a key of the subvolume's folder belongs to, when the key is exactly one of ours:
-    /// <c>&lt;generation&gt;/&lt;subvolume&gt;.&lt;time&gt;/manifest.json</c>, <c>…/catalog</c> or <c>…/chunk-NNNNNN</c>, the
-    /// generation a UTC time. Null for anything else (the pointer, or an object someone else put there): retention deletes only
-    /// what this names, so that nothing that is not ours is ever deleted.
+    /// <c>&lt;generation&gt;/&lt;subvolume&gt;.&lt;time&gt;/manifest.json</c>, <c>…/catalog</c> or
+    /// <c>…/chunk-NNNNNN</c>, the generation a UTC time. Null for anything else (the pointer, or an object someone else
+    /// put there): retention deletes only what this names, so that nothing that is not ours is ever deleted.
     /// </summary>
     public static string? GenerationOf(string prefix, string subvolume, string key)
     {

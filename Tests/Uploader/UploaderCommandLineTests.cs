@@ -66,7 +66,8 @@ public sealed class UploaderCommandLineTests
         }
     }
 
-    /// <summary>Whether a help line names the option: <c>--once</c>, or its short form first (<c>-l, --long</c>).</summary>
+    /// <summary>Whether a help line names the option: <c>--once</c>, or its short form first (<c>-l,
+    /// --long</c>).</summary>
     private static bool Names(string line, string name) =>
         line.StartsWith(name + " ", StringComparison.Ordinal)
         || line.Contains(", " + name + " ", StringComparison.Ordinal);

@@ -225,10 +225,10 @@ internal sealed class BackupRepository(
         (await store.ObjectLockAsync(cancellationToken)).Enabled;
 
     /// <summary>
-    /// Under Object Lock, brings every object of the generation (its manifests, their chunks and catalogs) up to the date an
-    /// object of it written now gets: a chain that outlives its schedule (a late full), or a configuration that asks
-    /// for longer, keeps its full locked as long as its newest incremental. A date is never shortened, and an object
-    /// keeps its mode. Returns the objects extended and the date; none without Object Lock.
+    /// Under Object Lock, brings every object of the generation (its manifests, their chunks and catalogs) up to the
+    /// date an object of it written now gets: a chain that outlives its schedule (a late full), or a configuration that
+    /// asks for longer, keeps its full locked as long as its newest incremental. A date is never shortened, and an
+    /// object keeps its mode. Returns the objects extended and the date; none without Object Lock.
     /// </summary>
     public async Task<(int Objects, DateTimeOffset Until)> ExtendLocksAsync(
         PointerGeneration generation,
