@@ -24,8 +24,9 @@ internal sealed class CatalogCache(BackupRepository repository, string stateDir,
 
     private readonly string _dir = Path.Combine(stateDir, DirName);
 
-    /// <summary>The catalog's JSON lines, decoded from a copy whose SHA-256 is the manifest's.</summary>
-    public async Task<Stream> OpenAsync(Manifest manifest, CancellationToken cancellationToken)
+    /// <summary>Downloads the catalog unless the cache holds a copy whose SHA-256 is the manifest's; returns where it
+    /// is.</summary>
+    public async Task<string> FetchAsync(Manifest manifest, CancellationToken cancellationToken)
     {
         ManifestCatalog catalog = manifest.Catalog
             ?? throw new InvalidOperationException($"{manifest.Stream} has no catalog");
@@ -42,7 +43,22 @@ internal sealed class CatalogCache(BackupRepository repository, string stateDir,
         }
 
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
-        return CatalogDecoder.Open(File.OpenRead(path), manifest.Encryption == ChunkEncoding.Age, identities, address);
+        return path;
+    }
+
+    /// <summary>The catalog's JSON lines, decoded from a copy whose SHA-256 is the manifest's (checked again here,
+    /// right before the bytes are decoded).</summary>
+    public async Task<Stream> OpenAsync(Manifest manifest, CancellationToken cancellationToken)
+    {
+        string path = await FetchAsync(manifest, cancellationToken);
+        return new DecodingAhead(
+            CatalogDecoder.Open(
+                File.OpenRead(path),
+                manifest.Encryption == ChunkEncoding.Age,
+                identities,
+                repository.Address(manifest.Catalog!.Key)
+            )
+        );
     }
 
     /// <summary>An encrypted catalog is opened only with an identity of one of its stream's recipients (file names are

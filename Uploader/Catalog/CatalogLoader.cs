@@ -11,6 +11,9 @@ namespace BtrfsToS3.Uploader.Catalog;
 /// </summary>
 internal sealed class CatalogLoader(BackupRepository repository, CatalogCache cache, ChainReader chains)
 {
+    /// <summary>Catalogs downloaded at once: small objects, so a few connections hide the round trips.</summary>
+    private const int CatalogDownloads = 8;
+
     /// <summary>Every generation of the subvolume the pointer keeps, oldest first, replayed.</summary>
     public async Task<IReadOnlyList<CatalogChain>> GenerationsAsync(
         string subvolume,
@@ -43,6 +46,19 @@ internal sealed class CatalogLoader(BackupRepository repository, CatalogCache ca
         CancellationToken cancellationToken
     )
     {
+        // The catalogs to replay come down a few at a time first: each is a round trip, and a chain holds dozens.
+        Manifest[] needed =
+        [
+            .. manifests
+                .TakeWhile(m => m.Catalog is not null)
+                .Take(until is null ? int.MaxValue : manifests.TakeWhile(m => m.Stream != until).Count() + 1),
+        ];
+        await Parallel.ForEachAsync(
+            needed,
+            new ParallelOptions { MaxDegreeOfParallelism = CatalogDownloads, CancellationToken = cancellationToken },
+            async (manifest, ct) => await cache.FetchAsync(manifest, ct)
+        );
+
         var replay = new ChainReplay();
         foreach (Manifest manifest in manifests)
         {
