@@ -4,22 +4,30 @@ namespace BtrfsToS3.Uploader.Catalog;
 
 /// <summary>
 /// A catalog's lines decoded on a thread of their own while the caller parses them: decompression (and decryption)
-/// is a third of a replay's CPU, and on a host with two cores it so runs beside the parse instead of before it. At
-/// most <see cref="Blocks"/> blocks of <see cref="BlockSize"/> wait between the two, so memory stays bounded whatever
-/// the catalog's size.
+/// is a third of a replay's CPU, and on a host with two cores it so runs beside the parse instead of before it. The
+/// <see cref="Blocks"/> blocks of <see cref="BlockSize"/> go round between the two, allocated once: a new 1 MiB array
+/// per block would land on the large object heap and bring on full collections of the trees the replay is building.
 /// </summary>
 internal sealed class DecodingAhead : Stream
 {
     private const int BlockSize = 1024 * 1024;
     private const int Blocks = 4;
 
-    private readonly Channel<ReadOnlyMemory<byte>> _blocks = Channel.CreateBounded<ReadOnlyMemory<byte>>(Blocks);
+    private readonly Channel<(byte[] Block, int Count)> _filled = Channel.CreateBounded<(byte[], int)>(Blocks);
+    private readonly Channel<byte[]> _free = Channel.CreateBounded<byte[]>(Blocks);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _decoder;
-    private ReadOnlyMemory<byte> _current;
+    private byte[]? _block;
+    private int _at;
+    private int _count;
 
     public DecodingAhead(Stream decoded)
     {
+        for (int i = 0; i < Blocks; i++)
+        {
+            _free.Writer.TryWrite(GC.AllocateUninitializedArray<byte>(BlockSize));
+        }
+
         // A blocking thread of its own: the caller reads synchronously, so the decoder must not wait for a pool thread.
         _decoder = Task.Factory.StartNew(
             () => Decode(decoded),
@@ -47,21 +55,28 @@ internal sealed class DecodingAhead : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        if (_current.IsEmpty)
+        if (_at == _count)
         {
+            if (_block is not null)
+            {
+                _free.Writer.TryWrite(_block);
+                _block = null;
+            }
+
             // The decoder's failure (bad data, a wrong key) reaches the reader here, as the stream's own would.
-            if (!_blocks.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            if (!_filled.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
                 _decoder.GetAwaiter().GetResult();
                 return 0;
             }
 
-            _blocks.Reader.TryRead(out _current);
+            _filled.Reader.TryRead(out (byte[] Block, int Count) next);
+            (_block, _count, _at) = (next.Block, next.Count, 0);
         }
 
-        int n = Math.Min(buffer.Length, _current.Length);
-        _current.Span[..n].CopyTo(buffer);
-        _current = _current[n..];
+        int n = Math.Min(buffer.Length, _count - _at);
+        _block.AsSpan(_at, n).CopyTo(buffer);
+        _at += n;
         return n;
     }
 
@@ -94,15 +109,11 @@ internal sealed class DecodingAhead : Stream
             {
                 while (true)
                 {
-                    byte[] block = GC.AllocateUninitializedArray<byte>(BlockSize);
+                    byte[] block = _free.Reader.ReadAsync(_stop.Token).AsTask().GetAwaiter().GetResult();
                     int read = decoded.ReadAtLeast(block, BlockSize, throwOnEndOfStream: false);
-                    if (read > 0)
+                    if (read > 0 && !_filled.Writer.TryWrite((block, read)))
                     {
-                        _blocks
-                            .Writer.WriteAsync(block.AsMemory(0, read), _stop.Token)
-                            .AsTask()
-                            .GetAwaiter()
-                            .GetResult();
+                        throw new InvalidOperationException("more blocks filled than were allocated");
                     }
 
                     if (read < BlockSize)
@@ -112,11 +123,11 @@ internal sealed class DecodingAhead : Stream
                 }
             }
 
-            _blocks.Writer.Complete();
+            _filled.Writer.Complete();
         }
         catch (Exception e)
         {
-            _blocks.Writer.Complete(e);
+            _filled.Writer.Complete(e);
             throw;
         }
     }
