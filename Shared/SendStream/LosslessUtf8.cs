@@ -85,4 +85,23 @@ internal static class LosslessUtf8
 
         return [.. bytes];
     }
+
+    /// <summary>True when the name's bytes are UTF-8: it holds no lone surrogate standing for a byte that is
+    /// not.</summary>
+    public static bool IsUtf8(string name)
+    {
+        for (int i = 0; i < name.Length; i++)
+        {
+            if (char.IsHighSurrogate(name[i]) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(name[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

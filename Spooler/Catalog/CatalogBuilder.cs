@@ -282,7 +282,7 @@ internal sealed class CatalogBuilder : ISendCommandSink, IDisposable
     /// surrogates), as <c>FIELD_b64</c> with the bytes in base64.</summary>
     private void WriteName(string field, string name)
     {
-        if (IsUtf8(name))
+        if (LosslessUtf8.IsUtf8(name))
         {
             _json.WriteString(field, name);
         }
@@ -290,23 +290,6 @@ internal sealed class CatalogBuilder : ISendCommandSink, IDisposable
         {
             _json.WriteBase64String(field + "_b64", LosslessUtf8.Encode(name));
         }
-    }
-
-    private static bool IsUtf8(string name)
-    {
-        for (int i = 0; i < name.Length; i++)
-        {
-            if (char.IsHighSurrogate(name[i]) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(name[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private void WriteTime(string field, SendTimestamp time)

@@ -123,14 +123,13 @@ internal static class EntryText
     /// it).</summary>
     private static void Name(Utf8JsonWriter json, string field, string name)
     {
-        byte[] bytes = Shared.SendStream.LosslessUtf8.Encode(name);
-        if (System.Text.Unicode.Utf8.IsValid(bytes))
+        if (Shared.SendStream.LosslessUtf8.IsUtf8(name))
         {
             json.WriteString(field, name);
         }
         else
         {
-            json.WriteBase64String(field + "_b64", bytes);
+            json.WriteBase64String(field + "_b64", Shared.SendStream.LosslessUtf8.Encode(name));
         }
     }
 }

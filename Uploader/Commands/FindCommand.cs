@@ -24,7 +24,6 @@ internal static class FindCommand
     {
         IReadOnlyList<CatalogChain> generations = await loader.GenerationsAsync(subvolume, cancellationToken);
         var found = new SortedDictionary<string, List<(string Snapshot, string Change)>>(StringComparer.Ordinal);
-        TreeInode? Previous(Dictionary<string, TreeInode> before, string path) => before.GetValueOrDefault(path);
         var before = new Dictionary<string, TreeInode>(StringComparer.Ordinal);
         foreach (CatalogChain chain in generations)
         {
@@ -38,7 +37,7 @@ internal static class FindCommand
                 foreach (TreeEntry entry in entries)
                 {
                     now[entry.Path] = entry.Inode;
-                    string change = Change(Previous(before, entry.Path), entry.Inode, tree);
+                    string change = Change(before.GetValueOrDefault(entry.Path), entry.Inode, tree);
                     (found.TryGetValue(entry.Path, out var seen) ? seen : found[entry.Path] = []).Add(
                         (tree.StreamName, change)
                     );

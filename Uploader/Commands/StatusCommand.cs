@@ -168,13 +168,7 @@ internal static class StatusCommand
             // Every manifest of the chain, small objects in the metadata class, a few at a time: which streams have a
             // catalog.
             (string Key, string? Version)[] named = [.. current.Named()];
-            var chain = new Manifest?[named.Length];
-            await Parallel.ForAsync(
-                0,
-                named.Length,
-                new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-                async (i, ct) => chain[i] = await repository.ReadNamedManifestAsync(named[i].Key, named[i].Version, ct)
-            );
+            Manifest?[] chain = await repository.ReadNamedManifestsAsync(named, cancellationToken);
 
             Manifest? full = chain[0];
             Manifest? last = chain.Length > 1 ? chain[^1] : null;

@@ -9,10 +9,6 @@ namespace BtrfsToS3.Uploader.Restore;
 /// </summary>
 internal sealed class ChainReader(BackupRepository repository, S3Options s3, TimeProvider time, ILogger logger)
 {
-    /// <summary>Manifests read at once by <see cref="GenerationsAsync"/>: small objects, so a few connections hide the
-    /// round trips without crowding the server.</summary>
-    private const int ManifestReads = 8;
-
     private readonly PointerChooser _pointers = new(repository, time, logger);
 
     /// <summary>A configured subvolume's manifests to receive, full first, each the child of the one before; up to
@@ -115,8 +111,7 @@ internal sealed class ChainReader(BackupRepository repository, S3Options s3, Tim
 
     /// <summary>
     /// Every generation the subvolume's pointer keeps, oldest first, each chain whole and checked as a restore's; none
-    /// when nothing of it is published. The manifests are read a few at a time (each a round trip, and a chain of a
-    /// year holds over fifty), then checked in chain order.
+    /// when nothing of it is published. The manifests are read together (eight at a time), then checked in chain order.
     /// </summary>
     public async Task<IReadOnlyList<RestoreChain>> GenerationsAsync(
         string subvolume,
@@ -125,13 +120,7 @@ internal sealed class ChainReader(BackupRepository repository, S3Options s3, Tim
     {
         Pointer? pointer = (await _pointers.ChooseAsync(subvolume, null, null, null, cancellationToken)).Pointer;
         (string Key, string? Version)[] named = [.. (pointer?.Generations ?? []).SelectMany(g => g.Named())];
-        var read = new Manifest?[named.Length];
-        await Parallel.ForAsync(
-            0,
-            named.Length,
-            new ParallelOptions { MaxDegreeOfParallelism = ManifestReads, CancellationToken = cancellationToken },
-            async (i, ct) => read[i] = await repository.ReadNamedManifestAsync(named[i].Key, named[i].Version, ct)
-        );
+        Manifest?[] read = await repository.ReadNamedManifestsAsync(named, cancellationToken);
 
         var chains = new List<RestoreChain>();
         int next = 0;
